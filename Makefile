@@ -1,0 +1,39 @@
+# The whole set-up is `make run` and `make test`; both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test eval lint clean browser-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/kg build examples/reports -o output
+
+test: $(DEV_STAMP)
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)
+	@if [ -d "$(SHARED)/corpus" ]; then \
+		$(BIN)/kg build $(SHARED)/corpus -o output/eval --no-viewer > /dev/null && \
+		$(BIN)/kg eval output/eval/facts.json $(SHARED)/gold; \
+	else echo "no $(SHARED)/corpus here: nothing to evaluate"; fi
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check kg tests
+
+clean:
+	rm -rf output/eval output/*.ttl output/*.json output/*.html output/*.nt output/*.jsonld

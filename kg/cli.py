@@ -1,0 +1,178 @@
+"""Thin command line: parse arguments, call one library function, render, map errors to exit codes.
+
+Exit codes: 0 success; 1 the result is negative (graph does not conform, a file failed with
+--strict); 2 bad input (unreadable graph, query or gold file, wrong arguments).
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import KgError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="edu-kg: education-bureau work reports -> validated RDF knowledge graph.")
+out = Console()
+err = Console(stderr=True)
+
+
+def _fail(e: KgError, code: int = 2) -> typer.Exit:
+    err.print(f"[red]error:[/red] {e}", markup=True, highlight=False)
+    return typer.Exit(code)
+
+
+class GraphFormat(str, Enum):
+    turtle = "turtle"
+    nt = "nt"
+    jsonld = "jsonld"
+
+
+class ResultFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def build(
+    inputs: Annotated[list[Path], typer.Argument(help="Report files or folders.")],
+    outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Output folder.")] = Path("output"),
+    fmt: Annotated[list[GraphFormat], typer.Option("--format", help="Extra graph formats.")] = [],  # noqa: B006
+    strict: Annotated[bool, typer.Option(help="Exit 1 when any input file failed.")] = False,
+    no_viewer: Annotated[bool, typer.Option("--no-viewer", help="Skip viewer.html.")] = False,
+) -> None:
+    """Build graph.ttl, facts.json, viewer.html and build-report.json from report files."""
+    from .config import Config
+    from .pipeline import build as run_build
+
+    def show_error(r) -> None:
+        for e in r.errors:
+            err.print(f"[yellow]skipped[/yellow] {e}", highlight=False)
+
+    config = Config(outdir=outdir, formats=tuple(f.value for f in fmt), strict=strict,
+                    viewer=not no_viewer)
+    try:
+        result = run_build(inputs, config, on_file=show_error)
+    except KgError as e:
+        raise _fail(e) from e
+    failed = [r for r in result.per_file if r.errors]
+    table = Table(title="edu-kg build", show_header=True)
+    for col in ("files", "failed", "reports", "initiatives", "metrics", "dropped by SHACL"):
+        table.add_column(col, justify="right")
+    table.add_row(str(len(result.per_file)), str(len(failed)),
+                  str(sum(r.reports for r in result.per_file)),
+                  str(sum(r.initiatives for r in result.per_file)),
+                  str(sum(r.metrics for r in result.per_file)), str(len(result.dropped)))
+    out.print(table)
+    for name, path in sorted(result.outputs.items()):
+        out.print(f"  {name:<18} {path}", highlight=False)
+    if "viewer.html" in result.outputs:
+        out.print(f"Open the viewer: {Path(result.outputs['viewer.html']).resolve().as_uri()}",
+                  highlight=False)
+    if strict and failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(graph: Annotated[Path, typer.Argument(help="A graph file (Turtle, N-Triples, JSON-LD).")]) -> None:
+    """SHACL-validate a graph against ontology/shapes.ttl (exit 0 conforms, 1 not, 2 bad input)."""
+    from .query import load_graph
+    from .validate import format_violations
+    from .validate import validate as run_validate
+
+    try:
+        report = run_validate(load_graph(graph))
+    except KgError as e:
+        raise _fail(e) from e
+    if report.conforms:
+        out.print(f"{graph}: conforms", highlight=False)
+        return
+    out.print(format_violations(report), highlight=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def query(
+    name_or_file: Annotated[str, typer.Argument(help="A named query (see `kg queries`) or a .rq file.")],
+    graph: Annotated[Path, typer.Option("--graph", "-g", help="The graph to query.")] = Path("output/graph.ttl"),
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f")] = ResultFormat.table,
+    param: Annotated[list[str], typer.Option("--param", "-p", help="NAME=VALUE for the query's params.")] = [],  # noqa: B006
+    store: Annotated[str, typer.Option(help="auto | rdflib | oxigraph")] = "auto",
+) -> None:
+    """Run a named SPARQL query from ontology/queries/ or a query file (read-only)."""
+    from .query import format_result, run_query
+
+    params = {}
+    for p in param:
+        k, sep, v = p.partition("=")
+        if not sep:
+            raise _fail(KgError(f"--param {p!r} is not NAME=VALUE"))
+        params[k] = v
+    try:
+        result = run_query(name_or_file, graph, store=store, params=params or None)
+    except KgError as e:
+        raise _fail(e) from e
+    out.print(format_result(result, fmt.value), highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command("queries")
+def list_named_queries() -> None:
+    """List the named queries with their descriptions."""
+    from .query import list_queries
+
+    for name, info in sorted(list_queries().items()):
+        out.print(f"[bold]{name}[/bold]  {info.title}", highlight=False)
+
+
+@app.command("eval")
+def eval_cmd(
+    facts: Annotated[Path, typer.Argument(help="facts.json written by `kg build`.")],
+    gold: Annotated[list[Path], typer.Argument(help="Gold JSON files or folders (shared.json included).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
+) -> None:
+    """Per-field precision / recall / F1 of a facts export against gold annotations."""
+    from .evaluate import evaluate_files, format_scores
+
+    try:
+        scores = evaluate_files(facts, gold)
+    except KgError as e:
+        raise _fail(e) from e
+    if as_json:
+        out.print_json(json.dumps(scores.as_dict(), ensure_ascii=False))
+    else:
+        out.print(format_scores(scores), highlight=False, markup=False)
+
+
+@app.command()
+def inspect(file: Annotated[Path, typer.Argument(help="One report file.")]) -> None:
+    """Show what the cleaner removed and the reports and sections found, with years."""
+    from .inspect import format_inspection, inspect_file
+
+    try:
+        ins = inspect_file(file)
+    except KgError as e:
+        raise _fail(e) from e
+    out.print(format_inspection(ins), highlight=False, markup=False)
+
+
+@app.command()
+def view(outdir: Annotated[Path, typer.Argument(help="A build output folder.")] = Path("output")) -> None:
+    """Open OUTDIR/viewer.html in the browser."""
+    from .viz import open_viewer
+
+    try:
+        path = open_viewer(outdir)
+    except KgError as e:
+        raise _fail(e) from e
+    out.print(f"opened {path}", highlight=False)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

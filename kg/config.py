@@ -1,0 +1,26 @@
+"""Build settings: one dataclass of defaults; CLI flags override it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def ontology_dir() -> Path:
+    """ontology/ beside the package (a source checkout), or $KG_ONTOLOGY_DIR."""
+    env = os.environ.get("KG_ONTOLOGY_DIR")
+    return Path(env) if env else PACKAGE_DIR.parent / "ontology"
+
+
+@dataclass(frozen=True)
+class Config:
+    outdir: Path = Path("output")
+    formats: tuple[str, ...] = ("turtle",)  # extra graph formats: nt, jsonld
+    validate: bool = True
+    viewer: bool = True
+    strict: bool = False  # exit 1 when any input file failed
+    progress: bool = True
+    extra: dict = field(default_factory=dict)

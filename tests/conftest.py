@@ -1,0 +1,35 @@
+"""Shared fixtures: paths, and one build of the example reports reused by every test that needs it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "reports"
+SHARED = Path(os.environ.get("KG_SHARED", ROOT.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    return EXAMPLES
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip(f"no dev corpus at {SHARED} (set KG_SHARED)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory):
+    """`kg build examples/reports` once per session: (outdir, BuildResult)."""
+    from kg.config import Config
+    from kg.pipeline import build
+
+    out = tmp_path_factory.mktemp("example-build")
+    result = build([EXAMPLES], Config(outdir=out, progress=False))
+    return out, result
