@@ -174,5 +174,46 @@ def view(outdir: Annotated[Path, typer.Argument(help="A build output folder.")] 
     out.print(f"opened {path}", highlight=False)
 
 
+@app.command()
+def serve(
+    outdir: Annotated[Path, typer.Argument(help="A build output folder (or a graph file).")] = Path("output"),
+    host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless you mean it.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0 picks a free one).")] = 7878,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run.")] = 10.0,
+    limit: Annotated[int, typer.Option(help="Most rows a query returns.")] = 10_000,
+) -> None:
+    """Serve a read-only SPARQL endpoint at /sparql and the viewer at / on localhost."""
+    from .serve import Server
+
+    try:
+        server = Server(outdir, host=host, port=port, timeout=timeout, limit=limit)
+    except (KgError, OSError) as e:
+        raise _fail(e if isinstance(e, KgError) else KgError(str(e))) from e
+    out.print(f"SPARQL endpoint {server.url}/sparql ({server.worker.triples} triples), viewer {server.url}/",
+              highlight=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+@app.command()
+def push(
+    graph: Annotated[Path, typer.Argument(help="A graph file (.ttl, .nt, .jsonld).")],
+    endpoint: Annotated[str, typer.Option(help="Graph Store Protocol URL, e.g. http://localhost:7878/store")],
+    named_graph: Annotated[str | None, typer.Option("--graph-iri", help="Target named graph (default graph if absent).")] = None,
+) -> None:
+    """Load a graph into a SPARQL 1.1 Graph Store Protocol endpoint (replaces the target graph)."""
+    from .serve import push as run_push
+
+    try:
+        status = run_push(graph, endpoint, named_graph=named_graph)
+    except KgError as e:
+        raise _fail(e) from e
+    out.print(f"pushed {graph} to {endpoint}: HTTP {status}", highlight=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
