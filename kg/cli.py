@@ -47,6 +47,10 @@ def build(
     fmt: Annotated[list[GraphFormat], typer.Option("--format", help="Extra graph formats.")] = [],  # noqa: B006
     strict: Annotated[bool, typer.Option(help="Exit 1 when any input file failed.")] = False,
     no_viewer: Annotated[bool, typer.Option("--no-viewer", help="Skip viewer.html.")] = False,
+    jobs: Annotated[int, typer.Option("-j", "--jobs", help="Worker processes (0 = all cores).")] = 0,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    executor: Annotated[str, typer.Option(help="process | dask")] = "process",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (with --executor dask).")] = None,
 ) -> None:
     """Build graph.ttl, facts.json, viewer.html and build-report.json from report files."""
     from .config import Config
@@ -56,8 +60,11 @@ def build(
         for e in r.errors:
             err.print(f"[yellow]skipped[/yellow] {e}", highlight=False)
 
+    if executor not in ("process", "dask"):
+        raise _fail(KgError(f"--executor {executor!r}: choose process or dask"))
     config = Config(outdir=outdir, formats=tuple(f.value for f in fmt), strict=strict,
-                    viewer=not no_viewer)
+                    viewer=not no_viewer, jobs=jobs, cache=not no_cache, executor=executor,
+                    scheduler=scheduler)
     try:
         result = run_build(inputs, config, on_file=show_error)
     except KgError as e:

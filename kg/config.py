@@ -23,4 +23,9 @@ class Config:
     viewer: bool = True
     strict: bool = False  # exit 1 when any input file failed
     progress: bool = True
+    jobs: int = 1  # worker processes for extraction; 0 = one per core
+    cache: bool = True  # reuse per-file extraction results keyed by content + pipeline version
+    cache_dir: Path | None = None  # default OUTDIR/.cache
+    executor: str = "process"  # "process" (local pool) or "dask" (a distributed cluster)
+    scheduler: str | None = None  # dask scheduler address with executor="dask"
     extra: dict = field(default_factory=dict)

@@ -1,0 +1,76 @@
+"""Per-file extraction cache keyed by file content and pipeline version.
+
+An entry is the pickled per-file outcome (records only: no spaCy objects). The pipeline version is a
+hash of the package's code and rule data and of the taxonomy, so any change to how files are read
+invalidates every entry. Entries are written to a temporary file and renamed, so a killed build
+leaves either the old entry, the new one, or none: never half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from .config import PACKAGE_DIR, ontology_dir
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    h = hashlib.sha256()
+    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in
+                   {".py", ".toml", ".json", ".tsv", ".txt", ".ttl"} and "__pycache__" not in p.parts)
+    tax = ontology_dir() / "initiatives.ttl"
+    for p in [*files, *([tax] if tax.is_file() else [])]:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def file_key(path: str | Path) -> str:
+    """Content hash of the file plus its path (facts and build-report.json carry the path)."""
+    p = Path(path)
+    h = hashlib.sha256(str(p.resolve()).encode("utf-8") + b"\0")
+    with p.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Cache:
+    def __init__(self, root: str | Path, version: str | None = None):
+        self.root = Path(root) / (version or pipeline_version())
+        self.hits = self.misses = 0
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str):
+        p = self._path(key)
+        try:
+            with p.open("rb") as f:
+                value = pickle.load(f)
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            # a damaged entry is a miss; it is overwritten by the fresh result
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value) -> None:
+        p = self._path(key)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, p)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
