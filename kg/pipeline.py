@@ -86,11 +86,8 @@ def _progress(total: int, enabled: bool):
     return bar()
 
 
-def _outcomes(paths: Sequence[Path], config: Config) -> Iterator[FileOutcome]:
+def _outcomes(paths: Sequence[Path], config: Config, cache: Cache | None) -> Iterator[FileOutcome]:
     """Per-file outcomes in input order: from the cache, a local process pool, or a Dask cluster."""
-    cache = None
-    if config.cache:
-        cache = Cache(config.cache_dir or Path(config.outdir) / ".cache")
     keys: dict[int, str] = {}
     todo: list[int] = []
     done: dict[int, FileOutcome] = {}
@@ -157,14 +154,14 @@ def _run_dask(paths: list[Path], scheduler: str | None) -> Iterator[FileOutcome]
 
 
 def extract_all(inputs: Iterable[str | Path], config: Config = Config(),
-                on_file: Callable[[FileResult], None] | None = None
-                ) -> tuple[list[FileResult], list[ReportFacts]]:
+                on_file: Callable[[FileResult], None] | None = None,
+                cache: Cache | None = None) -> tuple[list[FileResult], list[ReportFacts]]:
     """Run the per-file stages over every input; returns per-file results and all report facts."""
     paths = ingest.discover(inputs)
     per_file: list[FileResult] = []
     facts: list[ReportFacts] = []
     with _progress(len(paths), config.progress) as tick:
-        for outcome in _outcomes(paths, config):
+        for outcome in _outcomes(paths, config, cache):
             per_file.append(outcome.result)
             facts.extend(outcome.facts)
             tick(Path(outcome.result.path).name)
@@ -178,7 +175,8 @@ def build(inputs: Iterable[str | Path], config: Config = Config(),
     """Build graph.ttl, facts.json, build-report.json and viewer.html from report files."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    per_file, facts = extract_all(inputs, config, on_file=on_file)
+    cache = Cache(config.cache_dir or Path(config.outdir) / ".cache") if config.cache else None
+    per_file, facts = extract_all(inputs, config, on_file=on_file, cache=cache)
     timings["extract"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -214,7 +212,9 @@ def build(inputs: Iterable[str | Path], config: Config = Config(),
     outputs["build-report.json"] = str(out / "build-report.json")
     result = BuildResult(outputs=outputs, per_file=tuple(per_file),
                          timings={k: round(v, 3) for k, v in timings.items()},
-                         validation=report, dropped=tuple(dropped))
+                         validation=report, dropped=tuple(dropped),
+                         cache_hits=cache.hits if cache else 0,
+                         cache_misses=cache.misses if cache else 0)
     export.write_json(build_report(result, graph_triples=len(graph)), out / "build-report.json")
     return result
 
@@ -243,5 +243,6 @@ def build_report(result: BuildResult, graph_triples: int) -> dict:
             ],
         },
         "timings": result.timings,
+        "cache": {"hits": result.cache_hits, "misses": result.cache_misses},
         "outputs": {k: Path(v).name for k, v in sorted(result.outputs.items())},
     }

@@ -246,3 +246,5 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     validation: ValidationReport | None = None
     dropped: tuple[Violation, ...] = ()
+    cache_hits: int = 0
+    cache_misses: int = 0
