@@ -6,7 +6,7 @@ SHARED ?= ../shared
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test eval lint clean browser-deps
+.PHONY: run test eval bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ eval: $(STAMP)
 		$(BIN)/kg build $(SHARED)/corpus -o output/eval --no-viewer > /dev/null && \
 		$(BIN)/kg eval output/eval/facts.json $(SHARED)/gold; \
 	else echo "no $(SHARED)/corpus here: nothing to evaluate"; fi
+
+bench: $(DEV_STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check kg tests

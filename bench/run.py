@@ -1,0 +1,224 @@
+"""`make bench`: build throughput, parallel speed-up, memory, SPARQL, export and SHACL figures.
+
+Everything is measured in one run on this machine and written to bench/results.json; a table is
+printed at the end. The corpus is generated deterministically by recombining the paragraphs of the
+example reports under real county names (see ``generate``), so it is the same on every run.
+
+    python bench/run.py                 # 1k and 10k reports (the issue's figures; tens of minutes)
+    python bench/run.py --sizes 200     # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "reports"
+BENCH = ROOT / "bench"
+
+
+# --- corpus -----------------------------------------------------------------------------------
+
+def _paragraph_pool() -> list[str]:
+    """Paragraphs of the example reports, cleaned and simplified by the project's own reader."""
+    from kg import clean, ingest
+
+    pool = []
+    for p in ingest.discover([EXAMPLES]):
+        text = clean.clean(ingest.read_source(p)).text
+        pool += [ln.strip() for ln in text.splitlines() if len(ln.strip()) >= 40]
+    return pool
+
+
+def _counties() -> list[tuple[str, str]]:
+    with contextlib.redirect_stdout(io.StringIO()):
+        import jionlp as jio
+    out = []
+    for prov, cities in jio.china_location_loader().items():
+        for city, counties in cities.items():
+            if city.startswith("_"):
+                continue
+            for county in counties:
+                if not county.startswith("_"):
+                    out.append((city, county))
+    return sorted(out)
+
+
+def generate(n: int, dest: Path, seed: int = 20261125) -> Path:
+    """``n`` report files under ``dest`` (kept when already complete)."""
+    if dest.is_dir() and len(list(dest.glob("*.txt"))) == n:
+        return dest
+    dest.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    pool, counties = _paragraph_pool(), _counties()
+    for i in range(n):
+        city, county = counties[rng.randrange(len(counties))]
+        year = rng.randrange(2015, 2025)
+        paras = rng.sample(pool, k=min(len(pool), rng.randrange(10, 18)))
+        half = len(paras) * 2 // 3
+        # vary the numbers so that no two reports are the same text
+        paras = [re.sub(r"\d+", lambda m: str(int(m.group()) + rng.randrange(0, 9)), p) for p in paras]
+        body = [f"{county}教育局{year}年工作总结和{year + 1}年工作计划",
+                f"一、{year}年工作总结", *paras[:half], f"二、{year + 1}年工作计划", *paras[half:]]
+        (dest / f"r{i:05d}.txt").write_text("\n".join(body) + "\n", encoding="utf-8")
+    return dest
+
+
+# --- measurements -----------------------------------------------------------------------------
+
+def jieba_seconds(corpus: Path) -> tuple[float, int]:
+    import jieba
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
+    jieba.lcut("预热")  # dictionary load is start-up, not segmentation
+    t = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    return time.perf_counter() - t, sum(map(len, texts))
+
+
+def run_build(corpus: Path, out: Path, jobs: int) -> dict:
+    """`kg build` in a child process: wall time and peak RSS of its whole process tree."""
+    cmd = [sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "-j", str(jobs),
+           "--no-cache", "--no-viewer"]
+    t = time.perf_counter()
+    proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while proc.poll() is None:
+        rss = 0
+        with contextlib.suppress(psutil.Error):
+            rss = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
+        peak = max(peak, rss)
+        time.sleep(0.05)
+    seconds = time.perf_counter() - t
+    if proc.returncode:
+        raise SystemExit(f"build failed: {proc.stderr.read().decode()[-2000:]}")
+    report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
+    return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak / 2**20), "jobs": jobs,
+            "stage_seconds": report["timings"], "triples": report["totals"]["triples"],
+            "reports": report["totals"]["reports"]}
+
+
+def sparql(graph_path: Path, repeat: int = 5, rdflib_budget: float = 600.0) -> dict:
+    """Each named query: p50 on the embedded fast store, and once on rdflib (until the budget)."""
+    import pyoxigraph as ox
+    import rdflib
+
+    from kg.query import list_queries, run_query
+
+    store = ox.Store()
+    t = time.perf_counter()
+    store.bulk_load(path=str(graph_path), format=ox.RdfFormat.TURTLE)
+    ox_load = time.perf_counter() - t
+    t = time.perf_counter()
+    g = rdflib.Graph().parse(graph_path, format="turtle")
+    rdf_load = time.perf_counter() - t
+    rows = {}
+    spent = 0.0
+    for name in sorted(list_queries()):
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            run_query(name, store, store="oxigraph")
+            times.append(time.perf_counter() - t)
+        entry = {"oxigraph_p50_s": round(statistics.median(times), 4)}
+        if spent < rdflib_budget:
+            t = time.perf_counter()
+            run_query(name, g, store="rdflib")
+            dt = time.perf_counter() - t
+            spent += dt
+            entry["rdflib_s"] = round(dt, 3)
+            entry["speedup"] = round(dt / max(entry["oxigraph_p50_s"], 1e-6), 1)
+        rows[name] = entry
+    return {"triples": len(g), "load_oxigraph_s": round(ox_load, 2), "load_rdflib_s": round(rdf_load, 2),
+            "queries": rows}
+
+
+def export_times(graph_path: Path) -> dict:
+    import pyoxigraph as ox
+    import rdflib
+
+    from kg.export import serialize_graph
+
+    g = rdflib.Graph().parse(graph_path, format="turtle")
+    t = time.perf_counter()
+    serialize_graph(g, "turtle")
+    ours = time.perf_counter() - t
+    t = time.perf_counter()
+    g.serialize(format="turtle")
+    plain = time.perf_counter() - t
+    store = ox.Store()
+    store.bulk_load(path=str(graph_path), format=ox.RdfFormat.TURTLE)
+    t = time.perf_counter()
+    store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
+    oxi = time.perf_counter() - t
+    return {"triples": len(g), "kg_export_turtle_s": round(ours, 2), "rdflib_turtle_s": round(plain, 2),
+            "oxigraph_turtle_s": round(oxi, 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000", help="corpus sizes, comma-separated")
+    ap.add_argument("--out", type=Path, default=BENCH / "results.json")
+    ap.add_argument("--skip-rdflib-sparql", action="store_true")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}, "sizes": {}}
+    for n in sizes:
+        corpus = generate(n, BENCH / "corpus" / str(n))
+        jb, chars = jieba_seconds(corpus)
+        entry: dict = {"chars": chars, "jieba_s": round(jb, 2)}
+        one = run_build(corpus, BENCH / "out" / f"{n}-j1", 1)
+        entry["build_j1"] = one
+        entry["chars_per_s_j1"] = round(chars / one["seconds"])
+        entry["ratio_build_j1_to_jieba"] = round(one["seconds"] / jb, 2)
+        two = run_build(corpus, BENCH / "out" / f"{n}-j2", 2)
+        entry["build_j2"] = two
+        entry["speedup_j2"] = round(one["seconds"] / two["seconds"], 2)
+        val = one["stage_seconds"].get("validate")
+        if val is not None:
+            entry["shacl_s_per_1k_reports"] = round(val / max(one["reports"], 1) * 1000, 2)
+        results["sizes"][str(n)] = entry
+        print(f"{n:>6} reports: j1 {one['seconds']} s, j2 {two['seconds']} s, jieba {jb:.1f} s, "
+              f"peak {two['peak_rss_mib']} MiB", file=sys.stderr)
+    biggest = BENCH / "out" / f"{max(sizes)}-j2" / "graph.ttl"
+    results["sparql"] = sparql(biggest, rdflib_budget=0 if args.skip_rdflib_sparql else 600)
+    results["export"] = export_times(biggest)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(render(results))
+    return 0
+
+
+def render(r: dict) -> str:
+    lines = [f"{'reports':>8} {'chars/s j1':>11} {'build/jieba':>12} {'j2 speed-up':>12} "
+             f"{'peak MiB j2':>12} {'SHACL s/1k':>11}"]
+    for n, e in r["sizes"].items():
+        lines.append(f"{n:>8} {e['chars_per_s_j1']:>11} {e['ratio_build_j1_to_jieba']:>12} "
+                     f"{e['speedup_j2']:>12} {e['build_j2']['peak_rss_mib']:>12} "
+                     f"{e.get('shacl_s_per_1k_reports', '-'):>11}")
+    s = r["sparql"]
+    lines.append(f"\nSPARQL on {s['triples']} triples (oxigraph p50 s / rdflib s / speed-up):")
+    for name, q in s["queries"].items():
+        lines.append(f"  {name:<34} {q['oxigraph_p50_s']:>8} {q.get('rdflib_s', '-'):>9} {q.get('speedup', '-'):>7}")
+    e = r["export"]
+    lines.append(f"\nTurtle export of {e['triples']} triples: kg {e['kg_export_turtle_s']} s, "
+                 f"rdflib {e['rdflib_turtle_s']} s, oxigraph {e['oxigraph_turtle_s']} s")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
