@@ -1,0 +1,443 @@
+"""Source → :class:`kg.types.CleanText`: small pure steps, each keeping a map back to the original.
+
+Every step takes a :class:`_Doc` (text, offset map, removals) and returns a new one; edits are
+(start, end, replacement) triples applied by :func:`_apply`, which keeps ``offset_map[i]`` = the
+index in ``source.text`` of clean character ``i``. The step list runs to a fixed point, so
+``clean`` is idempotent even when one step exposes work for an earlier one.
+
+Punctuation choice: full-width ASCII forms (U+FF01–FF5E: ，；：（）！？０-９Ａ-Ｚ) become
+half-width, as most report sites already print them, so parsers see one form. Chinese-only
+marks with no ASCII twin (。、“”‘’《》【】—…) are kept as they are. The full-width asterisk ＊
+is kept: it is a redaction glyph and must survive unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .errors import DataFileError
+from .types import CleanText, Removal, Source
+
+MAX_PASSES = 4
+
+# --------------------------------------------------------------------------- offset-mapped edits
+
+
+@dataclass(frozen=True)
+class _Doc:
+    source: Source
+    text: str
+    omap: tuple[int, ...]  # len(text) + 1 entries
+    removed: tuple[Removal, ...] = ()
+
+
+Edit = tuple[int, int, str, "str | None"]  # start, end, replacement, rule to record (or None)
+
+
+def _apply(doc: _Doc, edits: list[Edit]) -> _Doc:
+    """Apply non-overlapping edits (in current coordinates); recorded ones become Removals."""
+    if not edits:
+        return doc
+    edits = sorted(edits, key=lambda e: (e[0], e[1]))
+    parts: list[str] = []
+    omap: list[int] = []
+    removed = list(doc.removed)
+    pos = 0
+    for start, end, repl, rule in edits:
+        if start < pos:  # overlapping edit: skip, the next pass will see it again
+            continue
+        parts.append(doc.text[pos:start])
+        omap.extend(doc.omap[pos:start])
+        omap.extend(doc.omap[j] for j in _align(doc.text, start, end, repl))
+        parts.append(repl)
+        if rule is not None and end > start:
+            o_start, o_end = doc.omap[start], doc.omap[end - 1] + 1
+            removed.append(Removal(rule, (o_start, o_end), doc.source.text[o_start:o_end]))
+        pos = end
+    parts.append(doc.text[pos:])
+    omap.extend(doc.omap[pos:])
+    text = "".join(parts)
+    assert len(omap) == len(text) + 1
+    return _Doc(doc.source, text, tuple(omap), tuple(removed))
+
+
+def _align(text: str, start: int, end: int, repl: str) -> list[int]:
+    """Position in ``text`` for each character of ``repl`` replacing ``text[start:end]``.
+
+    Characters kept from the old span (a prefix, every other one of a doubled run) map to
+    themselves, found greedily in order; new characters map proportionally into the span.
+    """
+    width = end - start
+    out: list[int] = []
+    j = start
+    for k, ch in enumerate(repl):
+        found = text.find(ch, j, end)
+        if found >= 0:
+            out.append(found)
+            j = found + 1
+        else:
+            out.append(start + (min(k * width // len(repl), width - 1) if width else 0))
+    return out
+
+
+def _sub(doc: _Doc, pattern: re.Pattern, repl: str | Callable[[re.Match], str],
+         rule: str | None = None) -> _Doc:
+    edits: list[Edit] = []
+    for m in pattern.finditer(doc.text):
+        r = repl(m) if callable(repl) else m.expand(repl)
+        if r != m.group(0):
+            edits.append((m.start(), m.end(), r, rule))
+    return _apply(doc, edits)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line, end excluding the newline."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _drop_lines(doc: _Doc, idx_rules: dict[int, str]) -> _Doc:
+    """Drop whole lines (with their newline) by line index."""
+    spans = _lines(doc.text)
+    edits: list[Edit] = []
+    for i, rule in idx_rules.items():
+        s, e = spans[i]
+        end = e + 1 if e < len(doc.text) else e
+        if end > s:
+            edits.append((s, end, "", rule))
+    return _apply(doc, edits)
+
+
+# --------------------------------------------------------------------------- rule data
+
+
+@dataclass(frozen=True)
+class _LineRule:
+    rule: str
+    pattern: re.Pattern
+    max_len: int
+    requires: str = ""  # a literal the line must contain before the pattern is tried (speed)
+
+
+@dataclass(frozen=True)
+class _BlockRule:
+    rule: str
+    head: re.Pattern
+    item: re.Pattern
+    max_items: int
+
+
+@dataclass(frozen=True)
+class NoiseRules:
+    lines: tuple[_LineRule, ...]
+    inline: tuple[tuple[str, re.Pattern], ...]
+    blocks: tuple[_BlockRule, ...]
+
+
+def _compile(fname: str, where: str, pattern: object) -> re.Pattern:
+    if not isinstance(pattern, str) or not pattern:
+        raise DataFileError(f"{where}: pattern must be a non-empty string", path=fname,
+                            hint="fix the rule in kg/data")
+    try:
+        return re.compile(pattern, re.I)
+    except re.error as e:
+        raise DataFileError(f"{where}: bad regular expression ({e})", path=fname,
+                            hint="fix the pattern (Python re syntax)") from e
+
+
+def load_noise_rules(text: str, fname: str = "noise.toml") -> NoiseRules:
+    """Parse and check noise rules (TOML text)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise DataFileError(f"not valid TOML ({e})", path=fname, hint="fix the syntax") from e
+    unknown = set(data) - {"line", "inline", "block"}
+    if unknown:
+        raise DataFileError(f"unknown tables {sorted(unknown)}", path=fname,
+                            hint="use [[line]], [[inline]] or [[block]]")
+    lines, inline, blocks = [], [], []
+    for i, r in enumerate(data.get("line", [])):
+        where = f"line rule #{i + 1}"
+        lines.append(_LineRule(_rule_name(fname, where, r), _compile(fname, where, r.get("pattern")),
+                               int(r.get("max_len", 200)), str(r.get("requires", ""))))
+    for i, r in enumerate(data.get("inline", [])):
+        where = f"inline rule #{i + 1}"
+        inline.append((_rule_name(fname, where, r), _compile(fname, where, r.get("pattern"))))
+    for i, r in enumerate(data.get("block", [])):
+        where = f"block rule #{i + 1}"
+        blocks.append(_BlockRule(_rule_name(fname, where, r), _compile(fname, where, r.get("head")),
+                                 _compile(fname, where, r.get("item")), int(r.get("max_items", 30))))
+    return NoiseRules(tuple(lines), tuple(inline), tuple(blocks))
+
+
+def _rule_name(fname: str, where: str, r: object) -> str:
+    if not isinstance(r, dict) or not isinstance(r.get("rule"), str) or not r["rule"]:
+        raise DataFileError(f"{where}: needs a 'rule' name", path=fname, hint="add rule = \"...\"")
+    return r["rule"]
+
+
+@lru_cache(maxsize=1)
+def noise_rules() -> NoiseRules:
+    res = resources.files("kg") / "data" / "noise.toml"
+    try:
+        text = res.read_text(encoding="utf-8")
+    except OSError as e:
+        raise DataFileError(f"cannot read ({e})", path=str(res),
+                            hint="reinstall edu-kg; the package data is missing") from e
+    return load_noise_rules(text, str(res))
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+# --------------------------------------------------------------------------- steps
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014"
+_TERMINAL = "。!?！？;；:：”\"')）】」』…"
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\ufeff\ufffd\x00-\x08\x0b\x0e-\x1f\x7f]")
+_ODD_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\x0b]")
+_NEWLINES = re.compile(r"\r\n?|\x0c")
+
+
+def step_controls(doc: _Doc) -> _Doc:
+    """Unify newlines (CR, CRLF, form feed) and spaces; drop zero-width and control characters
+    and U+FFFD (the mark of a character cut in half by the publisher)."""
+    doc = _sub(doc, _NEWLINES, "\n")
+    doc = _sub(doc, _ZERO_WIDTH, "")
+    return _sub(doc, _ODD_SPACE, " ")
+
+
+def step_simplify(doc: _Doc) -> _Doc:
+    """Traditional → simplified (OpenCC t2s), keeping a character-exact map.
+
+    The whole text converts in one call; where a phrase conversion changes a line's length,
+    that line is converted character by character instead (losing only the rare
+    multi-character phrase conversions, never the alignment).
+    """
+    cc = _opencc()
+    text = doc.text
+    if text.isascii():
+        return doc
+    conv = cc.convert(text)
+    if len(conv) != len(text):
+        lines = []
+        for line in text.split("\n"):
+            c = cc.convert(line)
+            if len(c) != len(line):
+                c = "".join(x if len(x := cc.convert(ch)) == 1 else ch for ch in line)
+            lines.append(c)
+        conv = "\n".join(lines)
+    edits: list[Edit] = []
+    step = 256
+    for base in range(0, len(text), step):  # compare in blocks: most text is already simplified
+        a, b = text[base:base + step], conv[base:base + step]
+        if a != b:
+            edits.extend((base + k, base + k + 1, y, None)
+                         for k, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
+    return _apply(doc, edits)
+
+
+_FULLWIDTH = re.compile("[\uff01-\uff09\uff0b-\uff5e]")  # all but ＊ (U+FF0A, a redaction glyph)
+
+
+def step_width(doc: _Doc) -> _Doc:
+    """Full-width ASCII forms → half-width (，→, （→( ０→0 Ａ→A); ＊ is left alone."""
+    return _sub(doc, _FULLWIDTH, lambda m: chr(ord(m.group(0)) - 0xFEE0))
+
+
+def step_inline_noise(doc: _Doc) -> _Doc:
+    for rule, pat in noise_rules().inline:
+        doc = _sub(doc, pat, "", rule)
+    return doc
+
+
+def step_noise_lines(doc: _Doc) -> _Doc:
+    """Drop site furniture lines (metadata, footers, keyword lines, spam) and related lists."""
+    rules = noise_rules()
+    spans = _lines(doc.text)
+    drop: dict[int, str] = {}
+    for i, (s, e) in enumerate(spans):
+        line = doc.text[s:e].strip()
+        if not line:
+            continue
+        for r in rules.lines:
+            if len(line) <= r.max_len and r.requires in line and r.pattern.search(line):
+                drop[i] = r.rule
+                break
+    for b in rules.blocks:
+        i = 0
+        while i < len(spans):
+            s, e = spans[i]
+            if i not in drop and b.head.search(doc.text[s:e].strip()):
+                drop[i] = b.rule
+                j, n = i + 1, 0
+                while j < len(spans) and n < b.max_items:
+                    item = doc.text[spans[j][0]:spans[j][1]].strip()
+                    if item and not b.item.search(item):
+                        break
+                    if item:
+                        drop[j] = b.rule
+                        n += 1
+                    j += 1
+                i = j
+            else:
+                i += 1
+    return _drop_lines(doc, drop)
+
+
+_DOUBLED_HAN = re.compile(f"(?:([{_HAN}])\\1){{3,}}")
+_DOUBLED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\1(?!\d)")
+
+
+def step_doubled(doc: _Doc) -> _Doc:
+    """PDF bold-by-overprint artifacts: 精精选选教教育育 → 精选教育, 20192019 → 2019."""
+    doc = _sub(doc, _DOUBLED_HAN, lambda m: m.group(0)[::2], "doubled_chars")
+    return _sub(doc, _DOUBLED_YEAR, r"\1", "doubled_year")
+
+
+# a page number between two halves of a word: 部\n\n18、署 → 部署 (only after a long, unfinished line)
+_PAGE_MARK = re.compile(f"(?<=[{_HAN}])\\n[ ]*\\n[\\n ]*(\\d{{1,4}})[、.．]?[ ]*\\n*(?=[{_HAN}])")
+
+
+def step_page_marks(doc: _Doc) -> _Doc:
+    edits: list[Edit] = []
+    for m in _PAGE_MARK.finditer(doc.text):
+        line_start = doc.text.rfind("\n", 0, m.start()) + 1
+        prev = doc.text[line_start:m.start()]
+        if (int(m.group(1)) >= 2 and len(prev) >= 20 and not _HEADING_START.match(prev)
+                and not _TITLE_END.search(prev)):
+            edits.append((m.start(), m.end(), "", "page_number"))
+    return _apply(doc, edits)
+
+
+_TITLE_END = re.compile(r"(?:总结|计划|报告|要点|打算|汇报|方案|意见|通知|规划|篇[一二三四五六七八九十\d]+)$")
+_HEADING_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|"
+    r"[一二三四五六七八九十]+是|第[一二三四五六七八九十\d]+[章节部分篇条]|篇[一二三四五六七八九十\d]+|"
+    r"范文|[①-⑳])"
+)
+
+
+def step_join_broken_lines(doc: _Doc) -> _Doc:
+    """Re-join sentences a PDF or hard-wrapped text broke across lines.
+
+    Only in documents that look hard-wrapped (most long lines stop without end punctuation), and
+    only between a near-full-width line ending in a character and a line that is not a heading.
+    """
+    spans = _lines(doc.text)
+    lines = [doc.text[s:e].rstrip() for s, e in spans]
+    long_lines = [ln for ln in lines if len(ln) >= 15]
+    if len(long_lines) < 3:
+        return doc
+    open_ended = sum(1 for ln in long_lines if ln[-1] not in _TERMINAL)
+    if open_ended / len(long_lines) < 0.5:
+        return doc
+    width = sorted(len(ln) for ln in long_lines)[int(0.8 * (len(long_lines) - 1))]
+    edits: list[Edit] = []
+    for i in range(len(lines) - 1):
+        cur, nxt = lines[i], lines[i + 1]
+        if (len(cur) >= max(15, int(0.75 * width)) and cur[-1] not in _TERMINAL and nxt
+                and re.match(f"[{_HAN}\\d“‘《(]", nxt) and not _HEADING_START.match(nxt)):
+            edits.append((spans[i][0] + len(cur), spans[i + 1][0], "", None))
+    return _apply(doc, edits)
+
+
+_SPACE_CJK = re.compile(
+    f"(?<=[{_HAN}{_CJK_PUNCT}])[ ]+(?=[{_HAN}{_CJK_PUNCT}\\d])|(?<=[\\d])[ ]+(?=[{_HAN}{_CJK_PUNCT}])"
+    f"|(?<=[{_HAN}{_CJK_PUNCT}])[ ]+(?=[%(),.:;])|(?<=[%(),.:;])[ ]+(?=[{_HAN}])"
+)
+_EDGE_SPACE = re.compile(r"^[ ]+|[ ]+$", re.M)
+_MULTI_SPACE = re.compile(r"[ ]{2,}")
+_BLANK_RUN = re.compile(r"\n[ ]*\n(?:[ ]*\n)+")
+_DOC_EDGES = re.compile(r"^\s+|\s+$")
+
+
+def step_spaces(doc: _Doc) -> _Doc:
+    """Drop spaces inside Chinese text (2017 年 → 2017年), at line ends, and extra blank lines."""
+    doc = _sub(doc, _EDGE_SPACE, "")
+    doc = _sub(doc, _SPACE_CJK, "")
+    doc = _sub(doc, _MULTI_SPACE, " ")
+    doc = _sub(doc, _BLANK_RUN, "\n\n")
+    return _sub(doc, _DOC_EDGES, "")
+
+
+_PUNCT_OR_SPACE = re.compile(r"[\s\W_]+")
+LONG_LINE = 30
+
+
+def step_dedupe(doc: _Doc) -> _Doc:
+    """Keep repeated paragraphs once.
+
+    A run of consecutive lines that all appeared before is dropped when it holds at least one
+    long line (>= 30 characters): a reposted copy of a report or a paragraph pasted twice.
+    Short repeats alone (headings such as 一、指导思想 in every report of a compilation) stay.
+    """
+    spans = _lines(doc.text)
+    seen: set[str] = set()
+    keys: list[str] = []
+    dup: list[bool] = []
+    for s, e in spans:
+        key = _PUNCT_OR_SPACE.sub("", doc.text[s:e])
+        keys.append(key)
+        dup.append(bool(key) and key in seen)
+        if key:
+            seen.add(key)
+    drop: dict[int, str] = {}
+    i = 0
+    while i < len(spans):
+        if not dup[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(spans) and (dup[j] or not keys[j]):
+            j += 1
+        run = range(i, j)
+        if any(len(keys[k]) >= LONG_LINE for k in run):
+            drop.update({k: "repeated_paragraph" for k in run if keys[k]})
+        i = j
+    return _drop_lines(doc, drop)
+
+
+STEPS: tuple[Callable[[_Doc], _Doc], ...] = (
+    step_controls,
+    step_simplify,
+    step_width,
+    step_inline_noise,
+    step_noise_lines,
+    step_doubled,
+    step_page_marks,
+    step_join_broken_lines,
+    step_spaces,
+    step_dedupe,
+    step_spaces,
+)
+
+
+def clean_text(source: Source, steps: tuple[Callable[[_Doc], _Doc], ...] = STEPS) -> CleanText:
+    """Run ``steps`` over ``source.text`` until nothing changes (at most MAX_PASSES passes)."""
+    doc = _Doc(source, source.text, tuple(range(len(source.text) + 1)))
+    for _ in range(MAX_PASSES):
+        before = doc.text
+        for step in steps:
+            doc = step(doc)
+        if doc.text == before:
+            break
+    return CleanText(source=source, text=doc.text, offset_map=doc.omap, removed=doc.removed)
+
+
+def clean(source: Source) -> CleanText:
+    """Cleaned, simplified text of ``source`` with its offset map and what was removed."""
+    return clean_text(source)

@@ -1,0 +1,517 @@
+"""CleanText → reports → sections → sentences, with section kinds and years.
+
+Reports: a compilation is split at its item markers (篇一, 范文(二), 第3篇, "…篇十四", or
+titles that repeat with a changing number); text before the first item is a preface and goes.
+A single report starts after its title line. A report whose body repeats an earlier one is
+dropped, so the pipeline sees each report once.
+
+Sections: headings are recognised by numbering style (一、 (一) 1. (1) ① 一是 第一部分);
+nesting follows the order in which styles first appear, as in a word-processor outline. A
+heading's own cue words give its kind (summary / plan / problems); without one it inherits its
+parent's kind, or the kind of the last top-level cue. Paragraphs that open with a time lead
+("下半年, …将…") start a section too, which is how headless reports switch to their plan.
+
+Years: explicit (2022年) → that year; redacted (20xx年, xxxx年, X年) → None, never a guess;
+relative words (今年, 明年, 下半年 …) count from the year summarised. Headings decide first, then
+the most frequent explicit year in the sections of that kind, then the report title.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+from .errors import DataFileError
+from .types import CleanText, Report, Section, SectionKind, Sentence, Span
+
+_NUM = "[一二三四五六七八九十百零〇两\\d]+"
+_TERMINAL = "。!?！？"
+_EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年(?!代|级)")
+_HAN = re.compile("[\u4e00-\u9fff]")
+MIN_BODY_HAN = 20  # a "report" with less Chinese text than this is furniture, not a report
+
+
+# --------------------------------------------------------------------------- rule data
+
+
+@dataclass(frozen=True)
+class SegmentRules:
+    item_markers: tuple[re.Pattern, ...]
+    item_max_len: int
+    title_cue: re.Pattern
+    heading_styles: tuple[re.Pattern, ...]
+    heading_max_len: int
+    kind_order: tuple[str, ...]
+    kind_cues: dict[str, re.Pattern]
+    kind_max_len: int
+    lead_cues: dict[str, re.Pattern]
+    title_kind: dict[str, re.Pattern]
+    relative: dict[str, int]
+    redacted: re.Pattern
+    relative_re: re.Pattern
+
+
+_YEAR = "(?:\\d{4}|(?:19|20)[xX×*＊]{1,2}|[xX×*＊]{2,4})年"
+
+
+def _rx(fname: str, where: str, pattern: object, cue: str = "") -> re.Pattern:
+    if not isinstance(pattern, str) or not pattern:
+        raise DataFileError(f"{where}: expected a non-empty pattern string", path=fname,
+                            hint="fix kg/data/segment.toml")
+    try:
+        return re.compile(pattern.replace("NUM", _NUM).replace("YEAR", _YEAR).replace("CUE", cue))
+    except re.error as e:
+        raise DataFileError(f"{where}: bad regular expression ({e})", path=fname,
+                            hint="fix the pattern (Python re syntax)") from e
+
+
+def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
+    try:
+        d = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise DataFileError(f"not valid TOML ({e})", path=fname, hint="fix the syntax") from e
+    try:
+        items, heads, kinds, leads = d["items"], d["headings"], d["kinds"], d["leads"]
+        titles, years = d["titles"], d["years"]
+        order = tuple(kinds["order"])
+        cue = kinds["cue"]
+        if not set(order) <= {"summary", "plan", "problems"}:
+            raise DataFileError(f"kinds.order has unknown kinds {order}", path=fname,
+                                hint="use summary, plan, problems")
+        relative = {str(k): int(v) for k, v in years["relative"].items()}
+        return SegmentRules(
+            item_markers=tuple(_rx(fname, f"items.markers[{i}]", p)
+                               for i, p in enumerate(items["markers"])),
+            item_max_len=int(items["max_len"]),
+            title_cue=_rx(fname, "items.title_cues", items["title_cues"]),
+            heading_styles=tuple(_rx(fname, f"headings.styles[{i}]", p)
+                                 for i, p in enumerate(heads["styles"])),
+            heading_max_len=int(heads["max_len"]),
+            kind_order=order,
+            kind_cues={k: _rx(fname, f"kinds.{k}", kinds[k], cue) for k in order},
+            kind_max_len=int(kinds["max_len"]),
+            lead_cues={k: _rx(fname, f"leads.{k}", leads[k]) for k in ("plan", "summary")},
+            title_kind={k: _rx(fname, f"titles.{k}", titles[k]) for k in ("plan", "summary")},
+            relative=relative,
+            redacted=_rx(fname, "years.redacted", years["redacted"]),
+            relative_re=re.compile("|".join(sorted(map(re.escape, relative), key=len, reverse=True))),
+        )
+    except KeyError as e:
+        raise DataFileError(f"missing key {e}", path=fname,
+                            hint="compare with the shipped kg/data/segment.toml") from e
+    except (TypeError, ValueError, AttributeError) as e:
+        raise DataFileError(f"malformed value ({e})", path=fname,
+                            hint="compare with the shipped kg/data/segment.toml") from e
+
+
+@lru_cache(maxsize=1)
+def segment_rules() -> SegmentRules:
+    res = resources.files("kg") / "data" / "segment.toml"
+    try:
+        text = res.read_text(encoding="utf-8")
+    except OSError as e:
+        raise DataFileError(f"cannot read ({e})", path=str(res),
+                            hint="reinstall edu-kg; the package data is missing") from e
+    return load_segment_rules(text, str(res))
+
+
+# --------------------------------------------------------------------------- lines
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int
+    text: str  # stripped
+
+
+def _line_list(text: str, start: int = 0, end: int | None = None) -> list[_Line]:
+    end = len(text) if end is None else end
+    out: list[_Line] = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        raw = text[pos:stop]
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            out.append(_Line(pos + lead, pos + lead + len(stripped), stripped))
+        pos = stop + 1
+    return out
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def _is_marker(line: str, rules: SegmentRules) -> bool:
+    return len(line) <= rules.item_max_len and any(p.search(line) for p in rules.item_markers)
+
+
+def _is_heading(line: str, rules: SegmentRules) -> bool:
+    return any(p.match(line) for p in rules.heading_styles)
+
+
+def _is_title(line: str, rules: SegmentRules) -> bool:
+    """A short line without sentence punctuation that names a report (…工作总结)."""
+    return (len(line) <= 60 and not any(c in line[:-1] for c in _TERMINAL + ",;")
+            and bool(rules.title_cue.search(line)) and not _is_heading(line, rules))
+
+
+def _numbered_titles(lines: list[_Line], rules: SegmentRules) -> list[int]:
+    """Indices of title lines that repeat with a changing number (…总结1, …总结2)."""
+    groups: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if _is_title(ln.text, rules) and re.search(_NUM, ln.text):
+            groups.setdefault(re.sub(_NUM, "#", ln.text), []).append(i)
+    out: list[int] = []
+    for idx in groups.values():
+        numbers = {tuple(re.findall(_NUM, lines[i].text)) for i in idx}
+        if len(idx) >= 2 and len(numbers) == len(idx):
+            out.extend(idx)
+    return sorted(out)
+
+
+@dataclass(frozen=True)
+class _Item:
+    title: str | None
+    body: Span
+
+
+def _split_items(text: str, rules: SegmentRules) -> list[_Item]:
+    lines = _line_list(text)
+    if not lines:
+        return []
+    starts = [i for i, ln in enumerate(lines) if _is_marker(ln.text, rules)]
+    if not starts:
+        starts = _numbered_titles(lines, rules)
+    if not starts:
+        return _single(lines, text, rules)
+    items: list[_Item] = []
+    for k, i in enumerate(starts):
+        stop = lines[starts[k + 1]].start if k + 1 < len(starts) else len(text)
+        title = lines[i].text
+        body_line = i + 1
+        # a bare marker (篇一) followed by a title line: that line is the title
+        if (body_line < len(lines) and lines[body_line].start < stop
+                and len(_marker_rest(title, rules)) < 4 and _is_title(lines[body_line].text, rules)):
+            title = lines[body_line].text
+            body_line += 1
+        body_start = lines[body_line].start if body_line < len(lines) else len(text)
+        items.append(_Item(title, (min(body_start, stop), stop)))
+    return items
+
+
+def _marker_rest(line: str, rules: SegmentRules) -> str:
+    rest = line
+    for p in rules.item_markers:
+        rest = p.sub("", rest)
+    return rest.strip()
+
+
+def _single(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]:
+    """One report: the title is one of the first lines; a later exact repeat of it starts a copy."""
+    title_idx = next((i for i, ln in enumerate(lines[:3]) if _is_title(ln.text, rules)), None)
+    if title_idx is None:
+        return [_Item(None, (lines[0].start, len(text)))]
+    title = lines[title_idx].text
+    repeats = [i for i in range(title_idx + 1, len(lines)) if lines[i].text == title]
+    bounds = [title_idx, *repeats]
+    items = []
+    for k, i in enumerate(bounds):
+        stop = lines[bounds[k + 1]].start if k + 1 < len(bounds) else len(text)
+        start = lines[i + 1].start if i + 1 < len(lines) else len(text)
+        items.append(_Item(title, (min(start, stop), stop)))
+    return items
+
+
+def _trim(text: str, span: Span) -> Span:
+    s, e = span
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e)
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _shingles(text: str, n: int = 8) -> set[str]:
+    t = _NOT_WORD.sub("", text)
+    return {t[i:i + n] for i in range(max(1, len(t) - n + 1))}
+
+
+def _duplicate_of(body: str, earlier: list[tuple[int, set[str]]]) -> int | None:
+    sh = _shingles(body)
+    for index, other in earlier:
+        if sh and len(sh & other) >= 0.9 * len(sh):
+            return index
+    return None
+
+
+# --------------------------------------------------------------------------- sections
+
+
+@dataclass
+class _RawSection:
+    heading: str | None
+    start: int
+    kind: str  # summary | plan | problems | other
+    explicit_kind: bool
+    year_token: str | None  # first year expression in the heading
+    depth: int
+    parent: int | None  # index into the raw list
+
+
+def _heading_text(line: str, rules: SegmentRules) -> str:
+    m = re.search("[。;:!?]", line)
+    head = line[: m.start()] if m else line
+    return head[: rules.heading_max_len].rstrip(",、 ")
+
+
+def _strip_numbering(head: str, rules: SegmentRules) -> str:
+    for p in rules.heading_styles:
+        m = p.match(head)
+        if m:
+            return head[m.end():].strip()
+    return head
+
+
+def _kind_of(head: str, rules: SegmentRules) -> str | None:
+    clause = re.split("[,，]", _strip_numbering(head, rules), maxsplit=1)[0]
+    if len(clause) > rules.kind_max_len:
+        return None
+    for kind in rules.kind_order:
+        if rules.kind_cues[kind].search(clause):
+            return kind
+    return None
+
+
+def _year_token(text: str, rules: SegmentRules) -> str | None:
+    """The first year expression in ``text``: '2022', 'REDACTED' or a relative word."""
+    found: list[tuple[int, str]] = []
+    m = _EXPLICIT_YEAR.search(text)
+    if m:
+        found.append((m.start(), m.group(1)))
+    m = rules.redacted.search(text)
+    if m:
+        found.append((m.start(), "REDACTED"))
+    m = rules.relative_re.search(text)
+    if m:
+        found.append((m.start(), m.group(0)))
+    return min(found)[1] if found else None
+
+
+def _raw_sections(text: str, body: Span, default_kind: str | None,
+                  rules: SegmentRules) -> list[_RawSection]:
+    raws: list[_RawSection] = []
+    styles: list[int] = []  # style index per nesting depth
+    stack: list[int] = []  # raw index per depth
+    context = default_kind or "other"
+    first = True
+    for ln in _line_list(text, *body):
+        style = next((k for k, p in enumerate(rules.heading_styles) if p.match(ln.text)), None)
+        if style is not None:
+            if style in styles:
+                depth = styles.index(style)
+                del styles[depth + 1:]
+            else:
+                styles.append(style)
+                depth = len(styles) - 1
+            del stack[depth:]
+            parent = stack[-1] if stack else None
+            head = _heading_text(ln.text, rules)
+            own = _kind_of(head, rules)
+            if parent is not None and raws[parent].kind != "other":
+                kind, explicit = raws[parent].kind, False
+            elif own:
+                kind, explicit = own, True
+                if depth == 0:
+                    context = own
+            else:
+                kind, explicit = context, False
+            raws.append(_RawSection(head, ln.start, kind, explicit, _year_token(head, rules),
+                                    depth, parent))
+            stack.append(len(raws) - 1)
+            first = False
+            continue
+        lead = next((k for k in ("plan", "summary") if rules.lead_cues[k].search(ln.text)), None)
+        if lead:
+            context = lead
+            styles, stack = [], []
+            m = re.search("[,:]", ln.text)
+            raws.append(_RawSection(None, ln.start, lead, True,
+                                    _year_token(ln.text[: m.start()] if m else ln.text, rules),
+                                    -1, None))
+            first = False
+            continue
+        if first:
+            raws.append(_RawSection(None, ln.start, context, False, None, -1, None))
+            first = False
+    return raws
+
+
+# --------------------------------------------------------------------------- years
+
+
+def _resolve(token: str | None, base: int | None, rules: SegmentRules) -> tuple[bool, int | None]:
+    """(decided, year) for a year token; relative words need the base year."""
+    if token is None:
+        return False, None
+    if token == "REDACTED":
+        return True, None
+    if token.isdigit():
+        return True, int(token)
+    if base is None:
+        return True, None
+    return True, base + rules.relative.get(token, 0)
+
+
+def _vote(texts: list[str], rules: SegmentRules) -> tuple[bool, int | None]:
+    """Most frequent explicit year in ``texts``; redactions outvoting it give None."""
+    years: Counter[int] = Counter()
+    redacted = 0
+    for t in texts:
+        for m in _EXPLICIT_YEAR.finditer(t):
+            years[int(m.group(1))] += 1
+        redacted += len(rules.redacted.findall(t))
+    if not years:
+        return (True, None) if redacted else (False, None)
+    year, n = max(years.items(), key=lambda kv: (kv[1], -kv[0]))
+    if redacted > n:
+        return True, None
+    return True, year
+
+
+def _title_years(title: str | None) -> dict[str, int]:
+    """Years the title gives to each kind: 2022年工作总结及2023年工作计划."""
+    out: dict[str, int] = {}
+    if not title:
+        return out
+    for m in re.finditer(r"((?:19|20)\d{2})\s*年(?:度)?([^\d]{0,12})", title):
+        rest = m.group(2)
+        if re.search("总结|回顾|述职|汇报", rest) and "summary" not in out:
+            out["summary"] = int(m.group(1))
+        if re.search("计划|要点|打算|思路|安排", rest) and "plan" not in out:
+            out["plan"] = int(m.group(1))
+    return out
+
+
+def _title_kind(title: str | None, rules: SegmentRules) -> str | None:
+    if not title:
+        return None
+    plan = bool(rules.title_kind["plan"].search(title))
+    summary = bool(rules.title_kind["summary"].search(title))
+    if plan and not summary:
+        return "plan"
+    if summary and not plan:
+        return "summary"
+    return None
+
+
+def _report_years(text: str, raws: list[_RawSection], spans: list[Span], title: str | None,
+                  rules: SegmentRules) -> tuple[int | None, int | None]:
+    tyears = _title_years(title)
+    s_secs = [k for k, r in enumerate(raws) if r.kind in ("summary", "problems", "other")]
+    p_secs = [k for k, r in enumerate(raws) if r.kind == "plan"]
+
+    def decide(idx: list[int], base: int | None) -> tuple[bool, int | None]:
+        for k in idx:  # headings and leads of that kind first, outermost first
+            r = raws[k]
+            if r.explicit_kind and r.year_token and (r.year_token.isdigit() or r.year_token == "REDACTED"):
+                return _resolve(r.year_token, base, rules)
+        if base is not None:  # relative words (下半年, 明年) count from the summary year
+            for k in idx:
+                r = raws[k]
+                if r.explicit_kind and r.year_token:
+                    return _resolve(r.year_token, base, rules)
+        return _vote([text[spans[k][0]:spans[k][1]] for k in idx], rules)
+
+    summary_year = None
+    if s_secs:
+        decided, summary_year = decide(s_secs, None)
+        if not decided:
+            summary_year = tyears.get("summary")
+    plan_year = None
+    if p_secs:
+        decided, plan_year = decide(p_secs, summary_year)
+        if not decided:
+            plan_year = tyears.get("plan")
+            if plan_year is None and summary_year is not None:
+                plan_year = _relative_plan_year(text, [spans[k] for k in p_secs], summary_year, rules)
+    return summary_year, plan_year
+
+
+def _relative_plan_year(text: str, spans: list[Span], base: int, rules: SegmentRules) -> int | None:
+    words: Counter[int] = Counter()
+    for s, e in spans:
+        for m in rules.relative_re.finditer(text, s, e):
+            words[rules.relative[m.group(0)]] += 1
+    if not words:
+        return None
+    return base + max(words.items(), key=lambda kv: (kv[1], -abs(kv[0])))[0]
+
+
+# --------------------------------------------------------------------------- sentences
+
+_SENTENCE = re.compile(r"[^。!?！？;；\n]+[。!?！？;；]*")
+
+
+def sentences(text: str, span: Span) -> tuple[Sentence, ...]:
+    """Sentences of ``text[span]`` split on 。！？； and newlines, with clean-text spans."""
+    out: list[Sentence] = []
+    for m in _SENTENCE.finditer(text, span[0], span[1]):
+        s, e = _trim(text, (m.start(), m.end()))
+        if e > s:
+            out.append(Sentence(text[s:e], (s, e)))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _build_report(clean: CleanText, item: _Item, index: int, rules: SegmentRules) -> Report:
+    text = clean.text
+    body = _trim(text, item.body)
+    default_kind = _title_kind(item.title, rules)
+    raws = _raw_sections(text, body, default_kind, rules)
+    starts = [r.start for r in raws] + [body[1]]
+    spans = [_trim(text, (starts[k], starts[k + 1])) for k in range(len(raws))]
+    summary_year, plan_year = _report_years(text, raws, spans, item.title, rules)
+
+    years: list[int | None] = []
+    sections: list[Section] = []
+    for k, r in enumerate(raws):
+        base = plan_year if r.kind == "plan" else summary_year
+        decided, y = _resolve(r.year_token, summary_year, rules)
+        if not decided:
+            y = years[r.parent] if r.parent is not None else base
+        years.append(y)
+        kind: SectionKind = r.kind  # type: ignore[assignment]
+        sections.append(Section(kind=kind, year=y, heading=r.heading, span=spans[k],
+                                sentences=sentences(text, spans[k])))
+    return Report(clean=clean, index=index, title=item.title, span=body, sections=tuple(sections),
+                  summary_year=summary_year, plan_year=plan_year)
+
+
+def segment(clean: CleanText) -> list[Report]:
+    """Reports in ``clean`` (1-based ``index``), each once, with sections and years."""
+    rules = segment_rules()
+    reports: list[Report] = []
+    earlier: list[tuple[int, set[str]]] = []
+    for item in _split_items(clean.text, rules):
+        body = _trim(clean.text, item.body)
+        body_text = clean.text[body[0]:body[1]]
+        if len(_HAN.findall(body_text)) < MIN_BODY_HAN:
+            continue
+        if _duplicate_of(body_text, earlier) is not None:
+            continue
+        report = _build_report(clean, replace(item, body=body), len(reports) + 1, rules)
+        earlier.append((report.index, _shingles(body_text)))
+        reports.append(report)
+    return reports

@@ -1,0 +1,176 @@
+"""kg.clean: one parametrized case per rule, offset maps, idempotence (hypothesis)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import opencc
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg.clean import clean, load_noise_rules
+from kg.errors import DataFileError
+from kg.types import Source
+
+BODY = "本年度全县新建幼儿园两所,改善了办学条件。"  # a long, ordinary body line
+LONG = BODY + "各校均已按期开学,运行平稳。"
+_T2S = opencc.OpenCC("t2s")
+
+
+def src(text: str, fmt: str = "txt") -> Source:
+    return Source(path="t.txt", name="t.txt", sha256="0" * 64, text=text, encoding="utf-8", format=fmt)
+
+
+def cleaned(text: str, fmt: str = "txt") -> str:
+    return clean(src(text, fmt)).text
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # site metadata and furniture lines
+        ("来源：某某县政务网 | 发布日期：2021-03-01 08:00\n" + BODY, BODY),
+        ("作者：王老师  浏览次数：1024\n" + BODY, BODY),
+        ("[打印本页] [关闭窗口]\n" + BODY, BODY),
+        ("2021-07-05 09:30\n" + BODY, BODY),
+        (BODY + "\n2021年12月30日", BODY),
+        (BODY + "\n展开阅读全文", BODY),
+        (BODY + "点击查看更多", BODY),
+        (BODY + "\n来源：网络整理 免责声明：本文仅供学习交流，如有侵权请联系删除。", BODY),
+        (BODY + "\n版权所有 © 某某范文网 京ICP备00000000号", BODY),
+        (BODY + "\n主办单位：某某县人民政府\n电话：0000-1234567", BODY),
+        (BODY + "\n推荐访问：工作总结 工作计划 述职报告", BODY),
+        (BODY + "\n相关搜索：学校 安全", BODY),
+        (BODY + "\n相关文章：\n某校安全工作计划\n班主任工作总结范文\n", BODY),
+        (BODY + "\n好词好句| 免费下载| 在线阅读| 范文大全| 精品资料| 热门文档", BODY),
+        (BODY + "\n久久精品国产一区免费视频亚洲午夜福利", BODY),
+        (BODY + "\nshow_box();。\n", BODY),
+        ("load_ad('x1');" + BODY, BODY),
+        ("下面是小编为大家整理的某校工作总结，仅供大家参考。\n" + BODY, BODY),
+        ("以下是本站为您精心整理的年度计划，希望对您有所帮助！" + BODY, BODY),
+        (BODY + "\n出自 www.example.com", BODY),
+        (BODY + "\n文档为doc格式。", BODY),
+        ("×\n×\n" + BODY, BODY),
+        (BODY + "\n- 3 -\n" + BODY.replace("两", "三"), BODY + "\n" + BODY.replace("两", "三")),
+        (BODY + "\n第 2 页 共 9 页", BODY),
+        # PDF artifacts
+        ("全县教育系统紧紧围绕年初确定的工作目标认真部\n\n18、署各项任务。",
+         "全县教育系统紧紧围绕年初确定的工作目标认真部署各项任务。"),
+        ("年年度度工工作作总总结结\n" + BODY, "年度工作总结\n" + BODY),
+        ("20192019年全县新建学校两所。", "2019年全县新建学校两所。"),
+        ("2017 年新增学位 500 个。", "2017年新增学位500个。"),
+        ("共 计 新 建 学 校", "共计新建学校"),
+        # script and width
+        ("青禾縣教育局關於學校發展的報告", "青禾县教育局关于学校发展的报告"),
+        ("新增学位（１２０个）：全部投用！", "新增学位(120个):全部投用!"),
+        ("一、工作回顾\r\n\r\n\r\n\r\n" + BODY + "\u3000\u3000", "一、工作回顾\n\n" + BODY),
+        ("\ufeff学校\u200b建设\ufffd", "学校建设"),
+        # repeated paragraphs kept once
+        (LONG + "\n" + LONG, LONG),
+        ("一、总结\n" + LONG + "\n一、总结\n" + LONG, "一、总结\n" + LONG),
+        (BODY + "\n" + BODY, BODY + "\n" + BODY),  # a short line may repeat
+        # short repeated headings stay (every report of a compilation may have them)
+        ("一、指导思想\n甲。\n一、指导思想\n乙。", "一、指导思想\n甲。\n一、指导思想\n乙。"),
+    ],
+)
+def test_rule(before: str, after: str):
+    assert cleaned(before) == after
+
+
+def test_hard_wrapped_lines_are_joined():
+    wrapped = "\n".join([
+        "一、上半年工作回顾",
+        "全县教育系统坚持立德树人根本任务，持续推进",
+        "城乡义务教育一体化发展，新建学校两所，新增",
+        "学位一千二百个，办学条件得到明显改善。",
+        "二、下半年工作打算",
+    ])
+    assert cleaned(wrapped, "pdf") == (
+        "一、上半年工作回顾\n全县教育系统坚持立德树人根本任务，持续推进"
+        "城乡义务教育一体化发展，新建学校两所，新增学位一千二百个，办学条件得到明显改善。\n"
+        "二、下半年工作打算"
+    ).replace("，", ",")
+
+
+def test_unwrapped_text_keeps_its_lines():
+    text = "某镇中心学校二〇二一年工作总结报告及计划\n全体教职工齐心协力完成了各项任务。"
+    assert cleaned(text) == text
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    ["新增X所学校", "招收xx名学生", "xxxx年全县", "×县教育局", "*区教育局", "＊镇中学",
+     "投资x.xx万元", "20xx年上半年", "X年X月X日", "××县", "达到xx%"],
+)
+def test_redaction_placeholders_survive(placeholder: str):
+    assert cleaned(f"{BODY}{placeholder}{BODY}") == f"{BODY}{placeholder}{BODY}".replace("，", ",")
+
+
+def test_removals_point_into_the_original():
+    text = "來源：某某縣政務網\n" + BODY + "\n推荐访问：总结 计划"
+    ct = clean(src(text))
+    assert {r.rule for r in ct.removed} == {"site_meta", "keyword_line"}
+    for r in ct.removed:
+        assert text[r.span[0]:r.span[1]] == r.text
+
+
+def test_offset_map_points_back():
+    text = "  青禾縣 2021 年工作總結\n\n來源：某網\n新建學校（３所）。\n"
+    ct = clean(src(text))
+    assert len(ct.offset_map) == len(ct.text) + 1
+    for i, ch in enumerate(ct.text):
+        assert _same(text[ct.offset_map[i]], ch), (i, ch)
+    s = ct.text.index("新建")
+    assert ct.original_text((s, s + 4)) == "新建學校"
+
+
+def test_bad_rule_file_raises():
+    with pytest.raises(DataFileError, match="bad regular expression"):
+        load_noise_rules('[[line]]\nrule = "x"\npattern = "("\n')
+    with pytest.raises(DataFileError, match="rule"):
+        load_noise_rules('[[inline]]\npattern = "a"\n')
+    with pytest.raises(DataFileError, match="unknown tables"):
+        load_noise_rules('[[lines]]\nrule = "x"\npattern = "a"\n')
+
+
+# --------------------------------------------------------------------------- properties
+
+
+def _same(orig: str, clean_ch: str) -> bool:
+    """clean_ch is orig, or its simplified / half-width / space-normalised form."""
+    if orig == clean_ch:
+        return True
+    forms = {_T2S.convert(orig), unicodedata.normalize("NFKC", orig)}
+    forms |= {_T2S.convert(f) for f in list(forms)}
+    if clean_ch in forms:
+        return True
+    return clean_ch in (" ", "\n") and orig.isspace()
+
+
+_pieces = st.sampled_from([
+    "学校", "學校", "，", "。", "\n", "\n\n", " ", "　", "2021", "年", "xx", "X", "×", "＊",
+    "一、", "(二)", "1.", "来源:某网", "推荐访问:", "展开阅读全文", "精精选选范范文文",
+    "20192019", BODY, "下面是小编为大家整理的,供大家参考。", "content_2();", "\r\n", "\ufffd",
+])
+_texts = st.one_of(st.text(max_size=80), st.lists(_pieces, max_size=25).map("".join))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_texts)
+def test_clean_is_idempotent_and_maps_back(text: str):
+    ct = clean(src(text))
+    again = clean(src(ct.text))
+    assert again.text == ct.text
+    assert len(ct.offset_map) == len(ct.text) + 1
+    assert all(0 <= o <= len(text) for o in ct.offset_map)
+    assert list(ct.offset_map[:-1]) == sorted(ct.offset_map[:-1])
+    for i, ch in enumerate(ct.text):
+        assert _same(text[ct.offset_map[i]], ch), (text, i, ch)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_clean_never_raises_on_unicode(text: str):
+    ct = clean(src(text, "pdf"))
+    assert len(ct.offset_map) == len(ct.text) + 1

@@ -1,0 +1,227 @@
+"""kg.segment: compilations → reports, sections with kinds and years, sentences."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.clean import clean
+from kg.errors import DataFileError
+from kg.segment import load_segment_rules, segment, sentences
+from kg.types import Source
+
+P1 = "全县新建校舍三所,新增学位一千个,办学条件明显改善。"
+P2 = "组织教师培训十二期,参训教师九百余人次,队伍素质稳步提升。"
+P3 = "持续推进课后服务,参与学生比例达到百分之九十以上。"
+
+
+def reports_of(text: str):
+    src = Source(path="t.txt", name="t.txt", sha256="0" * 64, text=text, encoding="utf-8",
+                 format="txt")
+    return segment(clean(src))
+
+
+def brief(text: str):
+    return [(r.index, r.title, r.summary_year, r.plan_year) for r in reports_of(text)]
+
+
+# --------------------------------------------------------------------------- report splitting
+
+
+def test_compilation_with_preface_and_pian_markers():
+    text = "\n".join([
+        "工作总结是对过去一段时间的回顾,下面为大家带来几篇范文,欢迎阅读。",
+        "学校工作总结篇一", P1,
+        "学校工作总结篇二", P2,
+        "学校工作总结篇三", P3,
+    ])
+    reps = reports_of(text)
+    assert [r.title for r in reps] == ["学校工作总结篇一", "学校工作总结篇二", "学校工作总结篇三"]
+    assert [r.text for r in reps] == [P1, P2, P3]
+    assert [r.index for r in reps] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "markers",
+    [
+        ["篇一", "篇二"],
+        ["范文(一)", "范文(二)"],
+        ["第1篇", "第2篇"],
+        ["【篇1】", "【篇2】"],
+        ["教育局年度总结1", "教育局年度总结2"],  # numbered titles of one pattern
+        ["精选范文3:区教育局工作总结", "精选范文4:区教育局工作计划"],
+    ],
+)
+def test_item_marker_styles(markers):
+    text = f"{markers[0]}\n{P1}\n{markers[1]}\n{P2}"
+    reps = reports_of(text)
+    assert [r.text for r in reps] == [P1, P2]
+    assert [r.title for r in reps] == markers
+
+
+def test_bare_marker_followed_by_title_line():
+    reps = reports_of(f"篇一\n某镇中心小学2021年工作总结\n{P1}\n篇二\n某镇中学2021年工作总结\n{P2}")
+    assert [r.title for r in reps] == ["某镇中心小学2021年工作总结", "某镇中学2021年工作总结"]
+    assert reps[0].text == P1
+
+
+def test_duplicate_report_dropped_and_indices_consecutive():
+    text = f"总结篇一\n{P1}\n{P2}\n总结篇二\n{P1}\n{P2}\n总结篇三\n{P3}"
+    reps = reports_of(text)
+    assert [(r.index, r.title) for r in reps] == [(1, "总结篇一"), (2, "总结篇三")]
+
+
+def test_single_report_title_and_body():
+    reps = reports_of(f"某区教育局2021年工作总结\n来源:某区政府网\n{P1}\n{P2}")
+    assert len(reps) == 1
+    assert reps[0].title == "某区教育局2021年工作总结"
+    assert reps[0].text == f"{P1}\n{P2}"
+    assert reps[0].head == reps[0].text[:300]
+
+
+def test_reposted_copy_of_a_single_report_is_dropped():
+    title = "某区教育局2021年工作总结"
+    reps = reports_of(f"{title}\n{P1}\n{P2}\n栏目:工作总结\n{title}\n{P1}\n{P2}")
+    assert len(reps) == 1
+
+
+def test_report_without_title():
+    reps = reports_of(f"{P1}\n{P2}")
+    assert len(reps) == 1 and reps[0].title is None and reps[0].text.startswith(P1)
+
+
+def test_empty_and_furniture_only():
+    assert reports_of("") == []
+    assert reports_of("篇一\n短\n篇二\n也短") == []
+
+
+# --------------------------------------------------------------------------- sections, kinds, years
+
+
+def test_sections_kinds_and_years():
+    text = "\n".join([
+        "某县教育局工作总结",
+        "一、2021年工作总结", "(一)学前教育", P1, "(二)教师队伍", P2,
+        "二、存在的问题", "一是师资不足。", "二是经费紧张。",
+        "三、明年工作打算", "(一)扩充学位", P3,
+    ])
+    (r,) = reports_of(text)
+    got = [(s.kind, s.year, s.heading) for s in r.sections]
+    assert got == [
+        ("summary", 2021, "一、2021年工作总结"),
+        ("summary", 2021, "(一)学前教育"),
+        ("summary", 2021, "(二)教师队伍"),
+        ("problems", 2021, "二、存在的问题"),
+        ("problems", 2021, "一是师资不足"),
+        ("problems", 2021, "二是经费紧张"),
+        ("plan", 2022, "三、明年工作打算"),
+        ("plan", 2022, "(一)扩充学位"),
+    ]
+    assert (r.summary_year, r.plan_year) == (2021, 2022)
+
+
+@pytest.mark.parametrize(
+    ("lines", "years"),
+    [
+        # explicit years in headings
+        (["一、2019年工作回顾", P1, "二、2020年工作思路", P2], (2019, 2020)),
+        # redacted years are never guessed
+        (["一、20xx年工作总结", P1, "二、20xx年工作计划", P2], (None, None)),
+        (["xxxx年上半年,我局" + P1, "下半年,我局将" + P2], (None, None)),
+        # a 下半年 plan has the summary's year
+        (["一、2018年上半年工作总结", P1, "二、下半年工作安排", P2], (2018, 2018)),
+        (["2018年上半年,全局" + P1, "下半年,我们将" + P2], (2018, 2018)),
+        # headless summary: most frequent explicit year; no plan section → no plan year
+        (["2017年度" + P1, "2017年" + P2, "与2016年相比" + P3], (2017, None)),
+        # plan-only report: the year goes to the plan
+        (["一、指导思想", P1, "二、工作目标", "2023年" + P2, "三、主要任务", P3], (None, 2023)),
+    ],
+)
+def test_report_years(lines, years):
+    (r,) = reports_of("\n".join(lines))
+    assert (r.summary_year, r.plan_year) == years
+
+
+def test_title_year_loses_to_body():
+    text = "\n".join(["2024某区教育局工作总结和工作计划", "一、2022年工作总结", P1, "二、2023年工作计划", P2])
+    (r,) = reports_of(text)
+    assert (r.summary_year, r.plan_year) == (2022, 2023)
+
+
+def test_title_year_used_when_body_has_none():
+    (r,) = reports_of(f"某区教育局2021年工作总结\n{P1}\n{P2}")
+    assert (r.summary_year, r.plan_year) == (2021, None)
+
+
+def test_relative_lead_takes_the_title_year():
+    text = f"某县教育局2020年上半年工作总结\n今年以来,{P1}\n一、下半年工作打算\n{P2}"
+    (r,) = reports_of(text)
+    assert (r.summary_year, r.plan_year) == (2020, 2020)
+    assert [s.year for s in r.sections] == [2020, 2020]
+
+
+def test_plan_word_inside_a_task_heading_is_not_a_plan():
+    text = f"某校工作总结篇一\n1.实施教师提升计划,成效明显。{P1}\n2.安排好假期值班。{P2}"
+    (r,) = reports_of(text)
+    assert {s.kind for s in r.sections} == {"summary"}  # from the title, not from 计划/安排
+
+
+def test_sentences_have_clean_spans():
+    text = "甲乙丙。丁戊;己庚!\n辛壬"
+    got = sentences(text, (0, len(text)))
+    assert [s.text for s in got] == ["甲乙丙。", "丁戊;", "己庚!", "辛壬"]
+    assert all(text[s.span[0]:s.span[1]] == s.text for s in got)
+
+
+def test_section_spans_cover_the_body_in_order():
+    (r,) = reports_of("\n".join(["一、2021年工作总结", P1, "二、2022年工作计划", P2]))
+    starts = [s.span[0] for s in r.sections]
+    assert starts == sorted(starts) and starts[0] == r.span[0]
+    assert r.sections[-1].span[1] == r.span[1]
+    for s in r.sections:
+        for sen in s.sentences:
+            assert r.clean.text[sen.span[0]:sen.span[1]] == sen.text
+
+
+def test_bad_segment_rules_raise():
+    with pytest.raises(DataFileError, match="missing key"):
+        load_segment_rules("[items]\nmax_len = 3\n")
+    with pytest.raises(DataFileError, match="not valid TOML"):
+        load_segment_rules("[items")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from([
+    "篇一", "篇二", "一、2021年工作总结", "二、下半年工作计划", "(一)", "1.", "一是", P1, P2, P3,
+    "20xx年", "明年", "下半年,将", "某校工作总结", "\n", "。", "x",
+]), max_size=30).map("\n".join))
+def test_segment_never_raises_and_spans_are_valid(text: str):
+    for r in reports_of(text):
+        assert 0 <= r.span[0] <= r.span[1] <= len(r.clean.text)
+        assert r.index >= 1
+        for s in r.sections:
+            assert r.span[0] <= s.span[0] <= s.span[1] <= r.span[1]
+            assert s.kind in ("summary", "plan", "problems", "other")
+
+
+# --------------------------------------------------------------------------- dev corpus
+
+
+def test_dev_corpus_reports_and_years(shared_dir):
+    """Every gold report is found by its anchor, no extra reports, years as annotated."""
+    from kg.ingest import read_source
+
+    norm = lambda t: re.sub(r"\s+", "", unicodedata.normalize("NFKC", t or ""))  # noqa: E731
+    for path in sorted((shared_dir / "corpus").glob("*.txt")):
+        gold = json.loads((shared_dir / "gold" / f"{path.name[:3]}.json").read_text())["reports"]
+        reps = segment(clean(read_source(path)))
+        assert len(reps) <= len(gold) + 2, path.name
+        for g in gold:
+            match = [r for r in reps if norm(g["anchor"]) in norm(r.head)]
+            assert match, (path.name, g["key"])
+            assert (match[0].summary_year, match[0].plan_year) == (g["summary_year"], g["plan_year"]), g["key"]
