@@ -1,0 +1,627 @@
+"""Initiatives in one report: taxonomy matching plus discovery of local programmes.
+
+1. Taxonomy matching: every label, alias and suffix-stripped variant of the shared taxonomy is
+   searched in a quote-free copy of each sentence (so “县管校聘”工作 and 教师“强师”计划 match).
+   Short forms (<= 3 chars) must also sit on jieba token boundaries (the taxonomy labels are in the
+   jieba user dictionary, so a real mention is one token) to keep 双减 out of unrelated words.
+2. Discovery from wording and structure: quoted names (“…”活动), trigger verb + programme noun
+   (实施…工程, 深化…改革) and item headings (1.稳步推进…改革). Rule data lives in
+   ``kg/data/initiatives.toml``. A discovered name the taxonomy knows becomes national.
+3. One mention per concept (or per local name) per report, with status, year and evidence.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import DataFileError
+from ..taxonomy import Taxonomy, load_taxonomy, normalize, strip_suffixes
+from ..types import InitiativeMention, Report, Section, Span, Status
+
+RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "initiatives.toml"
+QUOTE_CHARS = "“”‘’\"'「」『』〝〞＂"
+_CLAUSE_SPLIT = re.compile(r"[，,；;。：:！!？?\n]")
+_ENUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[一二三四五六七八九十]是)")
+_COUNT = re.compile(r"[\dXx×*一二三四五六七八九十百千万]+(?:个|所|项|名|次|人|万|元|家|批|期|场|支|门|节|类|条|件|篇|届)")
+_YEAR = re.compile(r"(?:19|20)(?:\d\d|[xX×*]{2})年(?:度)?")
+_PLACE_YEAR = re.compile(r"^[\u4e00-\u9fffXx×*]{1,8}?[省市区县州旗](?=(?:19|20)\d\d年)")
+_OWN_PLACE = re.compile(r"^(?:全|我|本|各|该|x|X|×|\*)+(?:省|市|区|县|镇|乡|州|旗|校|园)(?:级)?")
+# 我市甲中学等3所学校运动场… : the programme starts after the enumeration of places
+_ENUMERATED = re.compile(r"^.*等[\dXx×*一二三四五六七八九十百千]+[所个家项处]")
+# two things joined (A和B机制) or a descriptive phrase (…的…) is not one programme name
+_JOINED = re.compile(r"[的和及与、暨或]|进行|开展|实施|推进|加强|落实|组织")
+_REDACTED = re.compile(r"[xX×*＊]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+MAX_QUOTE = 40
+
+
+# --------------------------------------------------------------------------- rule data
+
+@dataclass(frozen=True)
+class Rules:
+    triggers: tuple[str, ...]
+    quote_triggers: tuple[str, ...]
+    adverbs: tuple[str, ...]
+    programme_nouns: tuple[str, ...]
+    quoted_tail_nouns: tuple[str, ...]
+    heading_nouns: tuple[str, ...]
+    generic_words: tuple[str, ...]
+    min_core: int
+    max_len: int
+    slogans: frozenset[str]
+    generic_quotes: frozenset[str]
+    institution_suffixes: tuple[str, ...]
+    award_before: tuple[str, ...]
+    award_after: tuple[str, ...]
+    title_endings: tuple[str, ...]
+    numeral_chars: str
+    future: tuple[str, ...]
+    future_weak: tuple[str, ...]
+    past: tuple[str, ...]
+    strong_before: tuple[str, ...]
+    strong_after: tuple[str, ...]
+    modifier_heads: tuple[str, ...]
+    long_label: int
+    min_weak: int
+
+
+def _longest_first(words) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: str | None = None) -> Rules:
+    """Read and check ``initiatives.toml`` once; a malformed file raises DataFileError."""
+    p = Path(path) if path else RULES_FILE
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise DataFileError(f"cannot read initiative rules: {e}", path=str(p),
+                            hint="restore kg/data/initiatives.toml from the repository") from e
+    d, s, m = data.get("discovery", {}), data.get("status", {}), data.get("matching", {})
+
+    def words(section: dict, key: str) -> tuple[str, ...]:
+        v = section.get(key)
+        if not isinstance(v, list) or not v or not all(isinstance(w, str) and w.strip() for w in v):
+            raise DataFileError(f"'{key}' must be a non-empty list of non-empty strings", path=str(p))
+        return _longest_first(w.strip() for w in v)
+
+    def number(section: dict, key: str) -> int:
+        v = section.get(key)
+        if not isinstance(v, int) or v <= 0:
+            raise DataFileError(f"'{key}' must be a positive integer", path=str(p))
+        return v
+
+    numerals = d.get("numeral_chars")
+    if not isinstance(numerals, str) or not numerals:
+        raise DataFileError("'numeral_chars' must be a non-empty string", path=str(p))
+    return Rules(
+        triggers=words(d, "triggers"), quote_triggers=words(d, "quote_triggers"), adverbs=words(d, "adverbs"),
+        programme_nouns=words(d, "programme_nouns"), quoted_tail_nouns=words(d, "quoted_tail_nouns"),
+        heading_nouns=words(d, "heading_nouns"), generic_words=words(d, "generic_words"),
+        min_core=number(d, "min_core"), max_len=number(d, "max_len"),
+        slogans=frozenset(words(d, "slogans")), generic_quotes=frozenset(words(d, "generic_quotes")),
+        institution_suffixes=words(d, "institution_suffixes"), award_before=words(d, "award_before"),
+        award_after=words(d, "award_after"), title_endings=words(d, "title_endings"),
+        numeral_chars=numerals, future=words(s, "future"),
+        future_weak=words(s, "future_weak"), past=words(s, "past"),
+        strong_before=words(m, "strong_before"), strong_after=words(m, "strong_after"),
+        modifier_heads=words(m, "modifier_heads"), long_label=number(m, "long_label"),
+        min_weak=number(m, "min_weak_occurrences"),
+    )
+
+
+@lru_cache(maxsize=4)
+def _patterns(rules: Rules) -> dict[str, re.Pattern]:
+    alt = lambda ws: "|".join(map(re.escape, ws))  # noqa: E731
+    q_open, q_close = "“「‘\"『", "”」’\"』"
+    # a one-character tail (…年, …节) must follow the quote directly: “X”节, not “X”情况进行
+    multi = [w for w in rules.quoted_tail_nouns if len(w) > 1]
+    single = [w for w in rules.quoted_tail_nouns if len(w) == 1]
+    return {
+        "quoted": re.compile(
+            rf"[{q_open}]([^{q_open}{q_close}\n，,。；;！？!?]{{1,24}})[{q_close}]"
+            rf"((?:(?![的和与及暨等])[\u4e00-\u9fff]){{0,6}}?(?:{alt(multi)})|(?:{alt(single)}))?"),
+        "trigger": re.compile(rf"(?:{alt(rules.triggers)})(?!仪式|大会|会议|会|典礼)"),
+        "quote_trigger": re.compile(rf"(?:{alt(rules.quote_triggers)})"),
+        "tail_noun_end": re.compile(rf"(?:{alt(rules.quoted_tail_nouns)})$"),
+        "noun_end": re.compile(rf"(?:{alt(rules.programme_nouns)})"),
+        "heading_noun_end": re.compile(rf"(?:{alt(rules.heading_nouns + rules.programme_nouns)})$"),
+        "title": re.compile(r"《([^《》\n]{2,40})》"),
+        "enumeration": re.compile(
+            rf"(?:{alt(rules.quote_triggers)})(?:{alt(rules.adverbs)})*"
+            r"((?:[^、，,。；;：:]{2,14}、)+[^、，,。；;：:]{2,14})等[\u4e00-\u9fff]{0,4}?"
+            r"(?:工程|项目|行动|计划|改革)"),
+    }
+
+
+# --------------------------------------------------------------------------- taxonomy matching
+
+@dataclass(frozen=True, order=True)
+class Hit:
+    start: int  # clean coordinates
+    end: int
+    surface: str  # as written, simplified, quotes dropped
+    concept: str | None
+    label: str
+
+
+class _Matcher:
+    """All taxonomy surface forms, indexed by first character for a single pass over a sentence."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        from ..nlp import add_words
+
+        forms = {**taxonomy.variants(), **taxonomy.labels()}
+        self.by_first: dict[str, list[tuple[str, str]]] = {}
+        for form, cid in forms.items():
+            self.by_first.setdefault(form[0], []).append((form, cid))
+        for lst in self.by_first.values():
+            lst.sort(key=lambda fc: -len(fc[0]))
+        add_words(forms, freq=None)  # jieba keeps each label whole, so boundaries can be checked
+
+        # labels with digits (体育艺术2+1) also match where a report redacts them (体育艺术x+x)
+        self.masked: dict[str, list[tuple[str, str, str]]] = {}
+        for form, cid in forms.items():
+            if re.search(r"\d", form):
+                mf = re.sub(r"\d", "x", form)
+                self.masked.setdefault(mf[0], []).append((mf, form, cid))
+
+    def scan(self, text: str) -> Iterator[tuple[int, int, str, str]]:
+        """(start, end, form, concept id) of every form occurrence in ``text`` (quote-free)."""
+        for i, ch in enumerate(text):
+            for form, cid in self.by_first.get(ch, ()):
+                if text.startswith(form, i):
+                    yield i, i + len(form), form, cid
+        if self.masked and _REDACTED.search(text):
+            masked = _REDACTED.sub(lambda m: "x" * len(m.group(0)), text)
+            for i, ch in enumerate(masked):
+                for mf, form, cid in self.masked.get(ch, ()):
+                    if masked.startswith(mf, i):
+                        yield i, i + len(mf), form, cid
+
+
+_MATCHERS: dict[int, tuple[Taxonomy, _Matcher]] = {}
+
+
+def _matcher(taxonomy: Taxonomy) -> _Matcher:
+    got = _MATCHERS.get(id(taxonomy))
+    if got is None or got[0] is not taxonomy:
+        got = (taxonomy, _Matcher(taxonomy))
+        _MATCHERS[id(taxonomy)] = got
+    return got[1]
+
+
+def _dequote(text: str) -> tuple[str, list[int]]:
+    """Text without quote marks or spaces, and the index of each kept char in ``text``."""
+    keep = [i for i, c in enumerate(text) if c not in QUOTE_CHARS and not c.isspace()]
+    return "".join(text[i] for i in keep), keep
+
+
+def _token_bounds(text: str) -> tuple[set[int], set[int]]:
+    from ..nlp import get_nlp
+
+    doc = get_nlp().make_doc(text)
+    return {t.idx for t in doc}, {t.idx + len(t.text) for t in doc}
+
+
+def match_taxonomy(text: str, taxonomy: Taxonomy, offset: int = 0) -> list[Hit]:
+    """Non-overlapping concept hits in ``text`` (longest first), spans shifted by ``offset``."""
+    m = _matcher(taxonomy)
+    plain, keep = _dequote(text)
+    cands = list(m.scan(plain))
+    if not cands:
+        return []
+    starts = ends = None
+    accepted = []
+    for s, e, form, cid in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
+        if any(s < ae and as_ < e for as_, ae, *_ in accepted):
+            continue
+        if len(form) <= 3:
+            if starts is None:
+                starts, ends = _token_bounds(plain)
+            ok_s, ok_e = s in starts, e in ends
+            if not (ok_s and ok_e) if len(form) <= 2 else not (ok_s or ok_e):
+                continue
+        accepted.append((s, e, form, cid))
+    return sorted(
+        Hit(offset + keep[s], offset + keep[e - 1] + 1, form, cid, taxonomy.concepts[cid].pref_label)
+        for s, e, form, cid in accepted)
+
+
+# --------------------------------------------------------------------------- discovery
+
+def _peel(label: str, rules: Rules) -> str:
+    """Drop leading adverbs, verbs, own-place words and years: 全面推进2022年… → …"""
+    prev = None
+    while prev != label:
+        prev = label
+        label = _OWN_PLACE.sub("", label)
+        label = _PLACE_YEAR.sub("", label)
+        label = _YEAR.sub("", label, count=1) if _YEAR.match(label) else label
+        for w in rules.triggers + rules.adverbs:
+            if label.startswith(w) and len(label) > len(w) + 1:
+                label = label[len(w):]
+                break
+    return label
+
+
+def _core_len(core: str, rules: Rules) -> int:
+    for w in rules.generic_words:
+        core = core.replace(w, "")
+    return len(_CJK.findall(core)) + len(re.findall(r"[A-Za-z0-9+]", core))
+
+
+def is_generic(label: str, rules: Rules, noun: str = "") -> bool:
+    """A slogan, a school, a count or a phrase made only of generic words is not a programme name."""
+    if not label or label in rules.slogans or label in rules.generic_quotes:
+        return True
+    if any(label.endswith(s) for s in rules.institution_suffixes):
+        return True
+    if _COUNT.search(label) or len(label) > rules.max_len:
+        return True
+    core = label[: len(label) - len(noun)] if noun and label.endswith(noun) else label
+    stripped = strip_suffixes(core)
+    if stripped in rules.slogans:
+        return True
+    return _core_len(core, rules) < rules.min_core
+
+
+def _is_abbreviation(content: str, rules: Rules) -> bool:
+    """Numeral-structured names (三X三Y, 四个一, 333) are how local programmes are branded."""
+    n = sum(c in rules.numeral_chars for c in content)
+    return n >= 1 and len(content) <= 10 and (n >= 2 or content[0] in rules.numeral_chars)
+
+
+def _quoted(text: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
+    pats = _patterns(rules)
+    for m in pats["quoted"].finditer(text):
+        content = m.group(1).strip()
+        tail = m.group(2) or ""
+        if not content or _REDACTED.search(content):
+            continue  # a redacted name (“X+X”) can be neither read nor linked
+        before = text[max(0, m.start() - 6): m.start()]
+        after = text[m.end(1) + 1: m.end(1) + 6]
+        if any(before.endswith(w) or w in before[-4:] for w in rules.award_before) and not tail:
+            continue
+        if any(after.startswith(w) for w in rules.award_after):
+            continue
+        if "、" in content and len(content) > 8:
+            continue
+        label = content + tail
+        if content in rules.generic_quotes or content in rules.slogans:
+            continue
+        if not tail and any(content.endswith(s) for s in rules.institution_suffixes):
+            continue
+        if any(after.startswith(w) for w in ("期间", "意见", "规划", "精神", "讲话")):
+            continue
+        window = re.split(r"[，,。；;：:！!？?、]", text[max(0, m.start() - 10): m.start()])[-1]
+        trig = pats["quote_trigger"].search(window)
+        named = bool(tail) or bool(pats["tail_noun_end"].search(content)) or trig is not None
+        if not named or len(content) < 2:
+            continue
+        label = label.replace("、", "")
+        if is_generic(label, rules) and not _is_abbreviation(content, rules):
+            continue
+        yield m.start(), m.end(), label
+
+
+def _object_name(obj: str, rules: Rules, nouns_at_end: bool) -> tuple[str, str] | None:
+    """The longest prefix of ``obj`` ending with a programme noun: (name, noun)."""
+    pats = _patterns(rules)
+    best = None
+    for m in pats["noun_end"].finditer(obj[: rules.max_len + 2]):
+        best = (obj[: m.end()], m.group(0))
+    if best is None:
+        return None
+    if nouns_at_end and len(obj) - len(best[0]) > 4:
+        return None
+    return best
+
+
+def _triggered(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
+    pats = _patterns(rules)
+    for m in pats["trigger"].finditer(clause):
+        rest = clause[m.end():]
+        if any(c in rest[:1] for c in QUOTE_CHARS):
+            continue  # a quoted name: the quote rule reads it
+        got = _object_name(rest, rules, nouns_at_end=True)
+        if not got:
+            continue
+        raw, noun = got
+        if any(c in raw for c in QUOTE_CHARS + "《》()（）"):
+            continue
+        name = _peel(_ENUMERATED.sub("", raw), rules)
+        if len(name) < 3 or _JOINED.search(name) or is_generic(name, rules, noun):
+            continue
+        start = m.end() + raw.rfind(name) if name in raw else m.end()
+        yield start, m.end() + len(raw), name
+
+
+def _heading(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
+    """1.稳步推进教育人事制度改革 → 教育人事制度改革 (heading nouns are broader: …建设)."""
+    pats = _patterns(rules)
+    body = _ENUM.sub("", clause)
+    shift = len(clause) - len(body)
+    m = pats["trigger"].search(body)
+    if not m or m.start() > 6:
+        return
+    obj = body[m.end():]
+    if not pats["heading_noun_end"].search(obj) or any(c in obj for c in QUOTE_CHARS + "《》"):
+        return
+    name = _peel(_ENUMERATED.sub("", obj), rules)
+    noun = pats["heading_noun_end"].search(name)
+    if len(name) < 4 or _JOINED.search(name) or is_generic(name, rules, noun.group(0) if noun else ""):
+        return
+    yield shift + m.end() + (len(obj) - len(name)), shift + len(body), name
+
+
+def _titles(text: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
+    """《…师德建设年活动方案》 names the programme before 方案; other titles are documents."""
+    pats = _patterns(rules)
+    for m in pats["title"].finditer(text):
+        t = m.group(1)
+        for end in rules.title_endings:
+            if t.endswith(end):
+                t = t[: -len(end)]
+                break
+        else:
+            continue
+        t = _peel(t, rules)
+        noun = pats["noun_end"].search(t[-4:])
+        if noun and t.endswith(noun.group(0)) and not is_generic(t, rules, noun.group(0)):
+            yield m.start(), m.end(), t
+
+
+def _enumerated(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
+    """实施A、B、C等重点工程: each listed item is a programme of that kind."""
+    for m in _patterns(rules)["enumeration"].finditer(clause):
+        pos = m.start(1)
+        for item in m.group(1).split("、"):
+            name = _peel(item.strip(QUOTE_CHARS), rules)
+            if 2 <= len(name) <= rules.max_len and not _JOINED.search(name) \
+                    and name not in rules.slogans and not any(name.endswith(s) for s in rules.institution_suffixes):
+                yield pos, pos + len(item), name.replace("“", "").replace("”", "")
+            pos += len(item) + 1
+
+
+def discover(sentence: str, rules: Rules | None = None, heading: bool = False
+             ) -> list[tuple[int, int, str]]:
+    """Candidate local names in one sentence: (start, end, name) in sentence coordinates."""
+    rules = rules or load_rules()
+    out = list(_quoted(sentence, rules)) + list(_titles(sentence, rules))
+    for clause_m in re.finditer(r"[^，,；;。：:！!？?\n]+", sentence):
+        out += [(clause_m.start() + s, clause_m.start() + e, n)
+                for s, e, n in _enumerated(clause_m.group(0), rules)]
+    pos = 0
+    for i, clause in enumerate(_CLAUSE_SPLIT.split(sentence)):
+        out += [(pos + s, pos + e, n) for s, e, n in _triggered(clause, rules)]
+        if i == 0 and (heading or _ENUM.match(clause)):
+            out += [(pos + s, pos + e, n) for s, e, n in _heading(clause, rules)]
+        pos += len(clause) + 1
+    return out
+
+
+# --------------------------------------------------------------------------- status, year, quote
+
+_MODAL_YAO = re.compile(r"(?<![主重需必只摘纲])要(?![求素点闻])")
+
+
+def _cues(sentence: str, words: tuple[str, ...]) -> bool:
+    return any(w in sentence for w in words if w != "要") or ("要" in words and bool(_MODAL_YAO.search(sentence)))
+
+
+def _sentence_status(sentence: str, rules: Rules) -> str | None:
+    """achieved / planned from the sentence's own cue words, None when it has none."""
+    past, fut = _cues(sentence, rules.past), _cues(sentence, rules.future)
+    if fut and not past:
+        return "planned"
+    if past and not fut:
+        return "achieved"
+    return None
+
+
+def report_default_status(report: Report, rules: Rules | None = None) -> str:
+    """What an uncued sentence outside summary/plan sections most likely reports."""
+    rules = rules or load_rules()
+    if report.summary_year and not report.plan_year:
+        return "achieved"
+    if report.plan_year and not report.summary_year:
+        return "planned"
+    past = fut = 0
+    for _sec, _base, text, _h in _units(report):
+        p = _cues(text, rules.past)
+        f = _cues(text, rules.future) or _cues(text, rules.future_weak)
+        past += p and not f
+        fut += f and not p
+    return "planned" if fut > past else "achieved"
+
+
+def _occurrence_status(section: Section, sentence: str, rules: Rules, default: str) -> str:
+    if section.kind == "summary":
+        return "achieved"
+    if section.kind == "plan":
+        return "planned"
+    return _sentence_status(sentence, rules) or default
+
+
+def _clause_quote(sentence: str, s: int, e: int) -> str:
+    """The clause around [s, e) of the sentence, at most MAX_QUOTE chars."""
+    left = max((sentence.rfind(c, 0, s) for c in "，,；;。：:！!？?\n"), default=-1) + 1
+    rights = [i for i in (sentence.find(c, e) for c in "，,；;。：:！!？?\n") if i >= 0]
+    right = min(rights) if rights else len(sentence)
+    if right - left > MAX_QUOTE:
+        pad = max(0, (MAX_QUOTE - (e - s)) // 2)
+        left = max(left, s - pad)
+        right = min(right, max(e, left + MAX_QUOTE))
+    return sentence[left:right].strip()
+
+
+# --------------------------------------------------------------------------- the report
+
+@dataclass
+class _Occ:
+    key: str
+    label: str
+    concept: str | None
+    surface: str
+    span: Span  # clean coordinates of the match
+    quote: str
+    quote_span: Span
+    status: str
+    year: int | None
+    strong: bool = True  # worded as an initiative (quoted, after a verb, in a heading…), not a topic
+
+
+def _units(report: Report) -> Iterator[tuple[Section, int, str, bool]]:
+    """(section, clean start, sentence text, is heading) over the report."""
+    for sec in report.sections:
+        if sec.heading:
+            hs = report.clean.text.find(sec.heading, sec.span[0], sec.span[1]) if sec.heading else -1
+            if hs >= 0:
+                yield sec, hs, sec.heading, True
+        if sec.sentences:
+            for sent in sec.sentences:
+                yield sec, sent.span[0], sent.text, False
+        else:
+            yield sec, sec.span[0], report.clean.text[sec.span[0]: sec.span[1]], False
+
+
+def _local_key(label: str) -> str:
+    return strip_suffixes(normalize(label))
+
+
+def extract_initiatives(report: Report, taxonomy: Taxonomy | None = None) -> list[InitiativeMention]:
+    """One InitiativeMention per concept or local name in the report, sorted by span."""
+    tax = taxonomy if taxonomy is not None else load_taxonomy()
+    rules = load_rules()
+    occs: list[_Occ] = []
+    seen_spans: set[tuple[int, int]] = set()
+    default = report_default_status(report, rules)
+    hit_occs: dict[Span, _Occ] = {}
+    for sec, base, text, is_heading in _units(report):
+        year = sec.year
+
+        hits = match_taxonomy(text, tax, offset=base)
+        for h in hits:
+            if (h.start, h.end) in seen_spans or h.label in rules.slogans:
+                continue  # a taxonomy may keep a slogan (全面从严治党) as a theme marker
+            seen_spans.add((h.start, h.end))
+            q = _clause_quote(text, h.start - base, h.end - base)
+            strong = is_heading or _is_strong(text, h.start - base, h.end - base, h.surface, rules)
+            occ = _Occ(h.concept, h.label, h.concept, h.surface, (h.start, h.end), q,
+                       _quote_span(text, base, q, h.start), _status_at(sec, text, h.start - base, h.end - base, rules, default),
+                       year, strong)
+            occs.append(occ)
+            hit_occs[(h.start, h.end)] = occ
+        for s, e, name in discover(text, rules, heading=is_heading):
+            span = (base + s, base + e)
+            if span in hit_occs:
+                hit_occs[span].strong = True  # a listed programme, not a passing topic
+            if span in seen_spans:
+                continue
+            name = normalize(name)
+            concept = tax.lookup(name)
+            overlap = [h for h in hits if h.start < span[1] and span[0] < h.end]
+            if concept is None and overlap:
+                # a local name around a concept label is that concept when the label is most of
+                # the name (普惠性幼儿园认定) or the rest is generic (防溺水专项行动)
+                h = max(overlap, key=lambda h: h.end - h.start)
+                rest = name.replace(h.surface, "")
+                if len(h.surface) >= 0.5 * len(name) or _core_len(rest, rules) == 0:
+                    concept = tax.concepts[h.concept]
+            seen_spans.add(span)
+            status = _status_at(sec, text, s, e, rules, default)
+            q = _clause_quote(text, s, e)
+            if concept is not None:
+                occs.append(_Occ(concept.id, concept.pref_label, concept.id, name, span, q,
+                                 _quote_span(text, base, q, span[0]), status, year))
+            else:
+                occs.append(_Occ("local:" + _local_key(name), name, None, name, span, q,
+                                 _quote_span(text, base, q, span[0]), status, year))
+    return _aggregate(report, _merge_locals(_drop_weak(occs, rules)))
+
+
+def _status_at(sec: Section, text: str, s: int, e: int, rules: Rules, default: str) -> str:
+    """Status of the occurrence at [s, e): the name itself (银杏计划) is not a cue word."""
+    return _occurrence_status(sec, text[:s] + "＿" + text[e:], rules, default)
+
+
+def _drop_weak(occs: list[_Occ], rules: Rules) -> list[_Occ]:
+    """A concept only ever named in passing, once (in a list, a title, as a modifier), is a topic."""
+    by_key: dict[str, list[_Occ]] = {}
+    for o in occs:
+        by_key.setdefault(o.key, []).append(o)
+    keep = {k for k, g in by_key.items() if any(o.strong for o in g) or len(g) >= rules.min_weak}
+    return [o for o in occs if o.key in keep]
+
+
+def _is_strong(text: str, s: int, e: int, surface: str, rules: Rules) -> bool:
+    """Is the match at [s, e) of the sentence worded as an initiative rather than a passing topic?"""
+    opened = text.rfind("《", 0, s)
+    if opened >= 0 and text.rfind("》", opened, s) < 0:
+        return False  # inside a document title
+    after = text[e:e + 6]
+    if any(after.startswith(w) for w in rules.modifier_heads):
+        return False  # 社区教育中心: the label qualifies a place or a system
+    if (s > 0 and text[s - 1] in QUOTE_CHARS) or (after[:1] and after[0] in QUOTE_CHARS):
+        return True
+    if len(surface) >= rules.long_label or any(after.startswith(w) for w in rules.strong_after):
+        return True
+    clause_start = max((text.rfind(c, 0, s) for c in "，,；;。：:！!？?、\n"), default=-1) + 1
+    before = text[max(clause_start, s - 8): s]
+    return any(v in before for v in rules.strong_before)
+
+
+def _quote_span(text: str, base: int, quote: str, at: int) -> Span:
+    i = text.find(quote, max(0, at - base - len(quote)))
+    if i < 0:
+        i = text.find(quote)
+    return (base + i, base + i + len(quote)) if i >= 0 else (at, at + 1)
+
+
+def _merge_locals(occs: list[_Occ]) -> list[_Occ]:
+    """Fold local names that are the same programme written shorter or longer (X工程 / X)."""
+    keys = sorted({o.key for o in occs if o.concept is None}, key=len)
+    alias: dict[str, str] = {}
+    for i, k in enumerate(keys):
+        for shorter in keys[:i]:
+            a, b = shorter[6:], k[6:]
+            if len(a) >= 2 and a in b and len(a) >= 0.6 * len(b):
+                alias[k] = alias.get(shorter, shorter)
+                break
+    for o in occs:
+        if o.key in alias:
+            o.key = alias[o.key]
+    return occs
+
+
+def _aggregate(report: Report, occs: list[_Occ]) -> list[InitiativeMention]:
+    groups: dict[str, list[_Occ]] = {}
+    for o in sorted(occs, key=lambda o: o.span):
+        groups.setdefault(o.key, []).append(o)
+    out = []
+    for group in groups.values():
+        first = group[0]
+        statuses = {o.status for o in group}
+        status: Status = statuses.pop() if len(statuses) == 1 else "both"  # type: ignore[assignment]
+        if first.concept:
+            label = first.label
+        else:
+            names = [o.label for o in group]
+            label = min(set(names), key=lambda n: (-names.count(n), len(n), n))
+        year = first.year
+        if year is None:
+            year = report.plan_year if status == "planned" and report.plan_year else report.summary_year
+        aliases = tuple(sorted({normalize(o.surface) for o in group} - {label}))
+        span = report.clean.original_span(first.quote_span)
+        out.append(InitiativeMention(
+            label=label, concept=first.concept, scope="national" if first.concept else "local",
+            status=status, year=year, span=span, quote=first.quote,
+            quote_original=report.clean.original_text(first.quote_span), aliases=aliases))
+    return sorted(out, key=lambda m: (m.span, m.label))

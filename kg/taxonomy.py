@@ -1,0 +1,237 @@
+"""Load and check the shared initiative taxonomy (``ontology/initiatives.ttl``, SKOS) into an index.
+
+rdflib only: the graph stage imports this module and must never pull in spaCy. The index maps
+*normalised* surface forms (simplified script, no quotes or spaces, NFKC) to concept ids, plus
+suffix-stripped variants (县管校聘工作 → 县管校聘) where that is unambiguous.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from .errors import DataFileError
+from .vocab import CONCEPT, EDU
+
+DEFAULT_FILE = "initiatives.ttl"
+ENV_DIR = "KG_ONTOLOGY_DIR"
+
+_QUOTES = re.compile(r"[“”\"'‘’「」『』〝〞＂]")
+_SPACE = re.compile(r"\s+")
+# Words a report glues onto a programme name without changing which programme it is. Longest first.
+STRIP_SUFFIXES = ("工作", "活动", "建设", "改革", "工程", "的")
+MIN_STRIPPED = 3  # a stripped variant shorter than this is too ambiguous to index
+# Intensifiers inside a name that do not change the programme: 校外培训机构专项整治 = …整治.
+_FILLERS = re.compile(r"专项|全面|深入|进一步")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def normalize(surface: str) -> str:
+    """Comparison form of a label: NFKC, simplified script, quotes and spaces dropped."""
+    text = unicodedata.normalize("NFKC", surface or "")
+    text = _QUOTES.sub("", _SPACE.sub("", text))
+    return to_simplified(text)
+
+
+def strip_suffixes(form: str) -> str:
+    """Drop trailing filler words (…的工作, …建设) repeatedly; keeps at least MIN_STRIPPED chars."""
+    changed = True
+    while changed:
+        changed = False
+        for suf in STRIP_SUFFIXES:
+            if form.endswith(suf) and len(form) - len(suf) >= MIN_STRIPPED:
+                form = form[: -len(suf)]
+                changed = True
+                break
+    return form
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    pref_label: str
+    en_label: str | None = None
+    definition: str | None = None
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    pref_label: str
+    en_label: str | None
+    alt_labels: tuple[str, ...]
+    theme: str
+    definition: str | None = None
+
+    @property
+    def surfaces(self) -> tuple[str, ...]:
+        return (self.pref_label, *self.alt_labels)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    concepts: dict[str, Concept]
+    themes: dict[str, Theme]
+    path: str = ""
+    # normalised surface → concept id (exact labels), and suffix-stripped variants
+    _exact: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _stripped: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def lookup(self, surface: str) -> Concept | None:
+        """The concept a surface form names, tolerant of script, quotes and filler suffixes."""
+        form = normalize(surface)
+        if not form:
+            return None
+        for f in dict.fromkeys((form, _FILLERS.sub("", form))):
+            cid = self._exact.get(f) or self._stripped.get(strip_suffixes(f))
+            if cid:
+                return self.concepts[cid]
+        return None
+
+    def labels(self) -> dict[str, str]:
+        """Every normalised label and alias → concept id (what the matcher scans for)."""
+        return dict(self._exact)
+
+    def variants(self) -> dict[str, str]:
+        """Suffix-stripped label forms → concept id (only those no other concept claims)."""
+        return dict(self._stripped)
+
+
+def default_path() -> Path:
+    env = os.environ.get(ENV_DIR)
+    if env:
+        return Path(env) / DEFAULT_FILE
+    import kg
+
+    return Path(kg.__file__).resolve().parent.parent / "ontology" / DEFAULT_FILE
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """Load (once per path and modification time) and check the taxonomy file."""
+    p = Path(path) if path is not None else default_path()
+    try:
+        mtime = p.stat().st_mtime_ns
+    except OSError as e:
+        raise DataFileError(f"taxonomy file not found: {e}", path=str(p),
+                            hint=f"create it or point ${ENV_DIR} at the folder that holds {DEFAULT_FILE}") from e
+    return _load(str(p), mtime)
+
+
+@lru_cache(maxsize=8)
+def _load(path: str, _mtime: int) -> Taxonomy:
+    g = Graph()
+    try:
+        g.parse(path, format="turtle")
+    except Exception as e:  # rdflib raises many parser exception types; all mean "bad Turtle"
+        raise DataFileError(f"cannot parse taxonomy Turtle: {e}", path=path,
+                            hint="fix the syntax; `rapper -i turtle` or rdflib shows the line") from e
+    return build_taxonomy(g, path)
+
+
+def _local_id(node: URIRef, path: str) -> str:
+    s = str(node)
+    if not s.startswith(str(CONCEPT)):
+        raise DataFileError(f"concept {s} is outside the namespace {CONCEPT}", path=path,
+                            hint="use the ini: prefix for every taxonomy concept")
+    return s[len(str(CONCEPT)):]
+
+
+def _labels(g: Graph, node, pred, lang: str) -> list[str]:
+    out = []
+    for o in g.objects(node, pred):
+        if isinstance(o, Literal) and (o.language or "").lower().startswith(lang):
+            out.append(str(o).strip())
+    return sorted(out)
+
+
+def _one(g: Graph, node, pred, lang: str) -> str | None:
+    vals = _labels(g, node, pred, lang)
+    return vals[0] if vals else None
+
+
+def build_taxonomy(g: Graph, path: str = "<graph>") -> Taxonomy:
+    """Check the SKOS graph and index it. Every violation names the file, the concept and the problem."""
+    theme_nodes = set(g.subjects(RDF.type, EDU.Theme)) | set(g.subjects(SKOS.topConceptOf, None))
+    themes: dict[str, Theme] = {}
+    for node in sorted(theme_nodes, key=str):
+        tid = _local_id(node, path)
+        pref = _one(g, node, SKOS.prefLabel, "zh")
+        if not pref:
+            raise DataFileError(f"theme {tid} has no Chinese skos:prefLabel", path=path)
+        themes[tid] = Theme(tid, pref, _one(g, node, SKOS.prefLabel, "en"), _one(g, node, SKOS.definition, "zh"))
+
+    concept_nodes = sorted(set(g.subjects(RDF.type, SKOS.Concept)) - theme_nodes, key=str)
+    concepts: dict[str, Concept] = {}
+    for node in concept_nodes:
+        cid = _local_id(node, path)
+        zh = _labels(g, node, SKOS.prefLabel, "zh")
+        if len(zh) != 1:
+            raise DataFileError(f"concept {cid} has {len(zh)} Chinese skos:prefLabel (need exactly 1)", path=path)
+        broader = [b for b in g.objects(node, SKOS.broader)]
+        in_themes = set()
+        for b in broader:
+            if b in theme_nodes:
+                in_themes.add(_local_id(b, path))
+            elif (b, RDF.type, SKOS.Concept) not in g:
+                raise DataFileError(f"concept {cid}: skos:broader {b} does not exist", path=path,
+                                    hint="declare the theme (a skos:Concept, edu:Theme) or fix the id")
+        # a sub-concept inherits its parent's theme
+        for b in broader:
+            if b not in theme_nodes:
+                in_themes |= {_local_id(t, path) for t in g.objects(b, SKOS.broader) if t in theme_nodes}
+        if len(in_themes) != 1:
+            raise DataFileError(
+                f"concept {cid} is in {len(in_themes)} themes {sorted(in_themes)} (need exactly 1)",
+                path=path, hint="give it one skos:broader pointing at an edu:Theme")
+        alts = tuple(a for a in _labels(g, node, SKOS.altLabel, "zh") if a != zh[0])
+        concepts[cid] = Concept(cid, zh[0], _one(g, node, SKOS.prefLabel, "en"), alts,
+                                in_themes.pop(), _one(g, node, SKOS.definition, "zh"))
+
+    exact: dict[str, str] = {}
+    pref_owner: dict[str, str] = {}
+    for cid, c in concepts.items():
+        p = normalize(c.pref_label)
+        if p in pref_owner:
+            raise DataFileError(f"concept {cid}: prefLabel {c.pref_label!r} is also the prefLabel of "
+                                f"{pref_owner[p]}", path=path, hint="prefLabels must be unique")
+        pref_owner[p] = cid
+    for cid, c in concepts.items():
+        for label in c.surfaces:
+            form = normalize(label)
+            if not form:
+                raise DataFileError(f"concept {cid} has an empty label", path=path)
+            owner = exact.get(form)
+            if owner and owner != cid:
+                raise DataFileError(f"concept {cid}: label {label!r} is already claimed by {owner}",
+                                    path=path, hint="an alias may belong to one concept only")
+            exact[form] = cid
+
+    stripped: dict[str, str] = {}
+    clash: set[str] = set()
+    for form, cid in exact.items():
+        s = strip_suffixes(form)
+        if s in exact and exact[s] != cid:
+            continue  # the bare form is another concept's label: not ours to claim
+        if stripped.get(s, cid) != cid:
+            clash.add(s)
+        stripped[s] = cid
+    for s in clash:
+        del stripped[s]
+    return Taxonomy(concepts=concepts, themes=themes, path=path, _exact=exact, _stripped=stripped)

@@ -1,0 +1,241 @@
+"""kg.extract.initiatives: taxonomy matching, discovery of local programmes, status/year logic.
+
+All sentences are invented for the tests; the taxonomy is tests/fixtures/mini_taxonomy.ttl.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.errors import DataFileError
+from kg.extract.initiatives import discover, extract_initiatives, load_rules, match_taxonomy
+from kg.taxonomy import load_taxonomy
+from kg.types import CleanText, Report, Section, Sentence, Source
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mini_taxonomy.ttl"
+JUNK = "【网页广告】"  # what a cleaner would drop: original offsets are shifted by its length
+
+
+@pytest.fixture(scope="module")
+def tax():
+    return load_taxonomy(FIXTURE)
+
+
+def make_report(parts: list[tuple[str, int | None, str]], summary_year=None, plan_year=None) -> Report:
+    """One Section per (kind, year, text) paragraph; sentences split after 。；."""
+    text = "\n".join(p[2] for p in parts)
+    original = JUNK + text
+    src = Source("mem.txt", "mem.txt", "0" * 64, original, "utf-8", "txt")
+    clean = CleanText(src, text, tuple(range(len(JUNK), len(original) + 1)))
+    sections, pos = [], 0
+    for kind, year, para in parts:
+        sents, p = [], pos
+        for piece in re.split(r"(?<=[。；])", para):
+            if piece:
+                sents.append(Sentence(piece, (p, p + len(piece))))
+            p += len(piece)
+        sections.append(Section(kind, year, None, (pos, pos + len(para)), tuple(sents)))
+        pos += len(para) + 1
+    return Report(clean, 1, None, (0, len(text)), tuple(sections), summary_year, plan_year)
+
+
+def run(tax, *parts, **kw):
+    return extract_initiatives(make_report(list(parts), **kw), tax)
+
+
+def by_label(mentions):
+    return {m.label: m for m in mentions}
+
+
+# --------------------------------------------------------------------------- taxonomy matching
+
+@pytest.mark.parametrize("sentence,concept,alias", [
+    ("我县深入推进“县管校用”工作，教师流动更加顺畅。", "county-managed-school-hiring", "县管校用"),
+    ("全面落实区管校聘改革。", "county-managed-school-hiring", "区管校聘"),
+    ("今年实施国培项目三期。", "national-training-plan", "国培项目"),  # alias written 國培項目 in the file
+    ("扎实开展“国培计划”送教下乡。", "national-training-plan", None),
+    ("持续做好学生资助工作，国家助学金按时发放。", "student-aid", "国家助学金"),
+    ("落实“双减”政策要求。", "double-reduction", None),
+    ("全力打造平安和谐校园。", "safe-campus", "平安和谐校园"),
+    ("加强师德师风建设。", "ethics-year", None),
+])
+def test_taxonomy_match(tax, sentence, concept, alias):
+    ms = run(tax, ("summary", 2023, sentence))
+    hit = [m for m in ms if m.concept == concept]
+    assert len(hit) == 1
+    m = hit[0]
+    assert m.scope == "national" and m.label == tax.concepts[concept].pref_label
+    if alias:
+        assert alias in m.aliases
+
+
+def test_quotes_inside_label(tax):
+    hits = match_taxonomy("启动营养“改善”计划试点", tax)
+    assert [h.concept for h in hits] == ["nutrition-plan"]
+
+
+def test_longest_label_wins(tax):
+    hits = match_taxonomy("推进农村学生营养改善计划", tax)
+    assert [(h.concept, h.surface) for h in hits] == [("nutrition-plan", "农村学生营养改善计划")]
+
+
+def test_short_label_needs_token_boundaries(tax):
+    assert match_taxonomy("落实双减要求", tax)
+    # 双 + 减少: "双减" is not a word here
+    assert not [h for h in match_taxonomy("成本和能耗双双减少", tax) if h.concept == "double-reduction"]
+
+
+def test_one_mention_per_concept(tax):
+    ms = run(tax, ("summary", 2022, "推进县管校聘。深化区管校聘。完善县管校用配套制度。"))
+    assert [m.concept for m in ms] == ["county-managed-school-hiring"]
+    assert set(ms[0].aliases) == {"区管校聘", "县管校用"}
+
+
+def test_passing_topic_dropped(tax):
+    """A label named once inside a list of topics is not reported as an initiative."""
+    ms = run(tax, ("summary", 2022, "检查内容包括食堂卫生、用电、防溺水、交通等方面。"))
+    assert not ms
+
+
+# --------------------------------------------------------------------------- discovery
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("今年开展“七彩阅读”活动，覆盖全部小学。", "七彩阅读活动"),
+    ("深入实施青蓝携手工程。", "青蓝携手工程"),
+    ("启动“银杏计划”，培养骨干教师。", "银杏计划"),
+    ("以“三访四问”行动为抓手，走访家庭。", "三访四问行动"),
+    ("稳步推进学区走班选课改革。", "学区走班选课改革"),
+    ("开展“书香润心”读书分享会。", "书香润心"),
+])
+def test_discovery_local(tax, sentence, expected):
+    ms = run(tax, ("summary", 2022, sentence))
+    locals_ = [m for m in ms if m.scope == "local"]
+    assert [m.label for m in locals_] == [expected]
+    assert locals_[0].concept is None
+
+
+def test_enumerated_programmes(tax):
+    ms = run(tax, ("plan", 2024, "继续实施山区学校提质、“云端课堂”推广应用、平安校园等重点工程。"))
+    labels = by_label(ms)
+    assert "山区学校提质" in labels
+    assert any("云端课堂" in m.label and m.scope == "local" for m in ms)
+    assert labels["平安校园"].concept == "safe-campus"
+
+
+def test_heading_item(tax):
+    ms = run(tax, ("summary", 2022, "3.加快推进招生考试改革。全年组织考试四次。"))
+    assert [m.label for m in ms] == ["招生考试改革"]
+
+
+def test_discovered_name_known_to_taxonomy_is_national(tax):
+    ms = run(tax, ("summary", 2022, "开展“防溺水”专项行动。"))
+    assert [m.concept for m in ms] == ["drowning-prevention"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "坚持立德树人，办人民满意的教育，努力提高教育质量。",  # slogans
+    "新建“星河实验小学”一所。",  # a school name in quotes
+    "开展“溪畔小学”命名仪式。",
+    "学校荣获“全国文明校园”称号。",  # an award
+    "对问题整改情况开展“回头看”。",  # a quoted everyday word
+    "开展各类专项检查活动。",  # only generic words
+    "印发《关于规范办学行为的通知》。",  # a document title
+    "完善考核评价机制。",
+    "组织开展了5次安全演练活动。",  # a count, not a name
+])
+def test_no_false_discovery(tax, sentence):
+    assert run(tax, ("summary", 2022, sentence)) == []
+
+
+def test_discover_returns_sentence_spans():
+    s = "我们开展“七彩阅读”活动。"
+    [(start, end, name)] = discover(s)
+    assert name == "七彩阅读活动" and s[start:end] == "“七彩阅读”活动"
+
+
+# --------------------------------------------------------------------------- status, year, spans
+
+def test_status_and_year(tax):
+    ms = by_label(run(
+        tax,
+        ("summary", 2022, "全面推行县管校聘。深入实施青蓝携手工程。"),
+        ("plan", 2023, "继续推进县管校聘。启动“银杏计划”。"),
+        summary_year=2022, plan_year=2023,
+    ))
+    assert ms["县管校聘"].status == "both" and ms["县管校聘"].year == 2022
+    assert ms["青蓝携手工程"].status == "achieved" and ms["青蓝携手工程"].year == 2022
+    assert ms["银杏计划"].status == "planned" and ms["银杏计划"].year == 2023
+
+
+@pytest.mark.parametrize("sentence,status", [
+    ("明年将启动“银杏计划”。", "planned"),
+    ("已完成“银杏计划”首批评选。", "achieved"),
+])
+def test_status_from_cues_outside_sections(tax, sentence, status):
+    [m] = run(tax, ("other", None, sentence))
+    assert m.status == status and m.year is None
+
+
+def test_report_year_fallback(tax):
+    [m] = run(tax, ("other", None, "启动“银杏计划”。"), summary_year=2021)
+    assert m.year == 2021 and m.status == "achieved"
+    [m] = run(tax, ("other", None, "启动“银杏计划”。"), plan_year=2025)
+    assert m.year == 2025 and m.status == "planned"
+
+
+def test_span_quote_in_original_coordinates(tax):
+    r = make_report([("summary", 2022, "今年以来，我局深入推进“县管校用”工作，成效明显。")])
+    [m] = extract_initiatives(r, tax)
+    assert m.quote == "我局深入推进“县管校用”工作"
+    assert r.source.text[m.span[0]:m.span[1]] == m.quote_original == m.quote
+    assert m.span[0] >= len(JUNK)
+
+
+def test_sorted_by_span(tax):
+    ms = run(tax, ("summary", 2022, "启动“银杏计划”。落实双减。推进县管校聘。"))
+    assert [m.span for m in ms] == sorted(m.span for m in ms)
+    assert [m.label for m in ms] == ["银杏计划", "双减", "县管校聘"]
+
+
+def test_long_quote_is_trimmed(tax):
+    s = "在" + "各级各类学校" * 8 + "深入推进县管校聘" + "改革试点" * 8 + "。"
+    [m] = run(tax, ("summary", 2022, s))
+    assert len(m.quote) <= 40 and "县管校聘" in m.quote
+
+
+# --------------------------------------------------------------------------- rules file, properties
+
+def test_rules_load():
+    r = load_rules()
+    assert "工程" in r.programme_nouns and r.min_core >= 1
+
+
+def test_broken_rules_file(tmp_path):
+    p = tmp_path / "initiatives.toml"
+    good = (Path(__file__).parent.parent / "kg" / "data" / "initiatives.toml").read_text(encoding="utf-8")
+    p.write_text(re.sub(r"(?m)^triggers = \[[^\]]*\]", "triggers = []", good), encoding="utf-8")
+    with pytest.raises(DataFileError, match="triggers"):
+        load_rules(str(p))
+    p.write_text("[discovery\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="cannot read"):
+        load_rules(str(p))
+
+
+ALPHABET = "县管校聘双减开展实施推进工程计划活动“”「」，。的学校小学青蓝一二三xX0123 "
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=ALPHABET, min_size=0, max_size=80))
+def test_never_raises_and_spans_valid(text):
+    tax = load_taxonomy(FIXTURE)
+    r = make_report([("other", None, text)])
+    for m in extract_initiatives(r, tax):
+        s, e = m.span
+        assert len(JUNK) <= s <= e <= len(r.source.text)
+        assert r.source.text[s:e] == m.quote_original
+        assert m.label and (m.concept is None) == (m.scope == "local")
