@@ -1,0 +1,412 @@
+"""The issuing bureau of a report: name, region (province → city → county with GB/T 2260 codes), level.
+
+Order of evidence, strongest first:
+1. a bureau written with its place (柳南区教育局, X区教育和体育局) in the title or body, unless every
+   mention of it reads as a superior body (在柳州市教育局的指导下, 按x市教育局要求);
+2. a redacted place of the issuer's own level (xx区 when the text says 全区/我局) + the title's suffix;
+3. gazetteer places the report names (武义县, 走进武义, 武义三中) at the level the text implies
+   (我县/全县 → county), named ``<full name>教育局``.
+Redacted places never resolve to a region. Rule data: ``kg/data/bureau.toml``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import tomllib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import DataFileError
+from ..types import Bureau, Level, Region, Report
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "bureau.toml"
+_LEVELS = ("province", "city", "county")
+
+
+# --------------------------------------------------------------------------- rule data
+
+
+@dataclass(frozen=True)
+class Rules:
+    suffixes: tuple[str, ...]
+    default_suffix: str
+    admin_levels: dict[str, str]
+    glyphs: str
+    self_refs: dict[str, tuple[str, int]]
+    parent_before: tuple[str, ...]
+    parent_after: tuple[str, ...]
+    alias_followed: re.Pattern
+    alias_before: tuple[str, ...]
+    short_name_max: int
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    try:
+        raw = tomllib.loads(DATA.read_text(encoding="utf-8"))
+        suffixes = tuple(raw["suffixes"])
+        levels = dict(raw["admin_levels"])
+        if not suffixes or any(v not in _LEVELS for v in levels.values()):
+            raise ValueError("empty suffixes or an unknown level in admin_levels")
+        self_refs = {k: (v[0], int(v[1])) for k, v in raw["self"].items()}
+        if any(v[0] not in _LEVELS for v in self_refs.values()):
+            raise ValueError("unknown level in [self]")
+        return Rules(
+            suffixes=suffixes,
+            default_suffix=raw["default_suffix"],
+            admin_levels=levels,
+            glyphs=raw["redaction"]["glyphs"],
+            self_refs=self_refs,
+            parent_before=tuple(sorted(raw["parent"]["before"], key=len, reverse=True)),
+            parent_after=tuple(raw["parent"]["after"]),
+            alias_followed=re.compile(raw["alias"]["followed_by"]),
+            alias_before=tuple(raw["alias"]["before"]),
+            short_name_max=int(raw["alias"]["short_name_max"]),
+        )
+    except (OSError, KeyError, TypeError, ValueError, IndexError, re.error) as e:
+        raise DataFileError(f"bad bureau rules: {e!r}", path=str(DATA),
+                            hint="fix the TOML keys described in the file's comments") from e
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+@dataclass(frozen=True)
+class Place:
+    """One administrative unit: its path and codes."""
+
+    name: str  # full name
+    level: Level
+    region: Region
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    by_name: dict[str, tuple[Place, ...]]  # full names
+    by_alias: dict[str, tuple[Place, ...]]  # short aliases (武义 → 武义县)
+    max_len: int
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """jionlp's admin-division table (province → city → county, 6-digit codes), loaded once."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        import jionlp
+
+        table = jionlp.china_location_loader()
+    by_name: dict[str, list[Place]] = defaultdict(list)
+    by_alias: dict[str, list[Place]] = defaultdict(list)
+
+    def aliases(node) -> list[str]:
+        a = node.get("_alias") or []
+        return [a] if isinstance(a, str) else list(a)
+
+    def add(place: Place, node) -> None:
+        by_name[place.name].append(place)
+        for a in aliases(node):
+            if len(a) >= 2 and a != place.name:
+                by_alias[a].append(place)
+
+    for pnode in table.values():
+        preg = Region(province=pnode["_full_name"], province_code=pnode["_admin_code"])
+        add(Place(pnode["_full_name"], "province", preg), pnode)
+        for cname, cnode in pnode.items():
+            if cname.startswith("_"):
+                continue
+            creg = Region(province=preg.province, city=cnode["_full_name"],
+                          province_code=preg.province_code, city_code=cnode["_admin_code"])
+            # municipalities: jionlp repeats the province as city (北京市/北京市)
+            if cnode["_full_name"] != pnode["_full_name"]:
+                add(Place(cnode["_full_name"], "city", creg), cnode)
+            for kname, knode in cnode.items():
+                if kname.startswith("_"):
+                    continue
+                kreg = Region(province=creg.province, city=creg.city, county=knode["_full_name"],
+                              province_code=creg.province_code, city_code=creg.city_code,
+                              county_code=knode["_admin_code"])
+                add(Place(knode["_full_name"], "county", kreg), knode)
+    if not by_name:
+        raise DataFileError("jionlp's china_location table is empty", path="jionlp",
+                            hint="reinstall jionlp")
+    return Gazetteer(by_name={k: tuple(v) for k, v in by_name.items()},
+                     by_alias={k: tuple(v) for k, v in by_alias.items()},
+                     max_len=max(map(len, by_name)))
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+@dataclass(frozen=True)
+class Mention:
+    place: str  # as written (柳南区, X区)
+    suffix: str | None  # bureau suffix, None for a bare place
+    start: int  # in the scanned text
+    end: int
+    in_title: bool
+    parent: bool  # reads as a superior body
+    redacted: bool
+    places: tuple[Place, ...] = ()  # gazetteer candidates (empty when redacted)
+    alias: bool = False
+
+
+def _redacted_place_re() -> re.Pattern:
+    r = rules()
+    admin = "|".join(sorted(map(re.escape, r.admin_levels), key=len, reverse=True))
+    g = re.escape(r.glyphs)
+    return re.compile(rf"(?<![A-Za-z])[{g}]+(?:{admin})")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern]:
+    r = rules()
+    sfx = "|".join(map(re.escape, sorted(r.suffixes, key=len, reverse=True)))
+    return re.compile(sfx), _redacted_place_re()
+
+
+_GOVERNING = re.compile(r"(?:委|政府|人民政府|教育|财政|局)")
+
+
+def _is_parent(text: str, start: int, end: int) -> bool:
+    r = rules()
+    head = text[max(0, start - 4):start]
+    tail = text[end:end + 5]
+    return any(head.endswith(w) for w in r.parent_before) or any(tail.startswith(w) for w in r.parent_after)
+
+
+def _place_before(text: str, pos: int) -> tuple[str, tuple[Place, ...], bool] | None:
+    """The place written right before ``pos``: a redacted one (X区) or the longest gazetteer name."""
+    gz = gazetteer()
+    redacted = _patterns()[1]
+    for m in redacted.finditer(text, max(0, pos - 12), pos):
+        if m.end() == pos:
+            return m.group(0), (), True
+    for n in range(min(gz.max_len, pos), 1, -1):
+        cand = text[pos - n:pos]
+        if cand in gz.by_name:
+            return cand, gz.by_name[cand], False
+    return None
+
+
+def bureau_mentions(text: str, title_end: int) -> list[Mention]:
+    """Every ``<place><bureau suffix>`` in ``text`` (title first, then body)."""
+    sfx_re, _ = _patterns()
+    out = []
+    for m in sfx_re.finditer(text):
+        got = _place_before(text, m.start())
+        if not got:
+            continue
+        place, places, red = got
+        start = m.start() - len(place)
+        out.append(Mention(place, m.group(0), start, m.end(), start < title_end,
+                           _is_parent(text, start, m.end()), red, places))
+    return out
+
+
+def place_mentions(text: str, title_end: int) -> list[Mention]:
+    """Bare places: redacted (xx区), gazetteer full names (武义县), aliases in school/education contexts."""
+    r = rules()
+    gz = gazetteer()
+    out = []
+    for m in _patterns()[1].finditer(text):
+        # a bare place is a superior only as a governing body (按x市政府安排), not as a school's prefix
+        gov = bool(_GOVERNING.match(text, m.end()))
+        out.append(Mention(m.group(0), None, m.start(), m.end(), m.start() < title_end,
+                           gov and _is_parent(text, m.start(), m.end()), True))
+    # gazetteer names: scan every CJK run, longest match first at each position
+    i, n = 0, len(text)
+    while i < n:
+        hit = None
+        for L in range(min(gz.max_len, n - i), 1, -1):
+            cand = text[i:i + L]
+            in_context = bool(r.alias_followed.match(text[i + L:i + L + 4])
+                              or any(text[max(0, i - 4):i].endswith(b) for b in r.alias_before))
+            if cand in gz.by_name and (L > r.short_name_max or in_context):
+                hit = (cand, gz.by_name[cand], False)
+                break
+            if cand in gz.by_alias and in_context:
+                hit = (cand, gz.by_alias[cand], True)
+                break
+        if hit:
+            cand, places, alias = hit
+            gov = bool(_GOVERNING.match(text, i + len(cand)))
+            out.append(Mention(cand, None, i, i + len(cand), i < title_end,
+                               gov and _is_parent(text, i, i + len(cand)), False, places, alias))
+            i += len(cand)
+        else:
+            i += 1
+    return out
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def _admin_level(place: str) -> Level | None:
+    levels = rules().admin_levels
+    for suf in sorted(levels, key=len, reverse=True):
+        if place.endswith(suf):
+            return levels[suf]  # type: ignore[return-value]
+    return None
+
+
+def self_level(text: str) -> tuple[Level | None, Counter]:
+    """The level the text speaks from (我县 → county), by weighted self-references."""
+    votes: Counter = Counter()
+    for word, (level, weight) in rules().self_refs.items():
+        votes[level] += weight * text.count(word)
+    if not votes or max(votes.values()) == 0:
+        return None, votes
+    return votes.most_common(1)[0][0], votes
+
+
+def _norm_redacted(place: str) -> str:
+    g = re.escape(rules().glyphs)
+    return re.sub(rf"[{g}]+", "X", place)
+
+
+def _resolve(places: tuple[Place, ...], context: list[Mention]) -> Place | None:
+    """Pick among same-named units by the ancestors the text also names (柳南区 in 柳州市)."""
+    if not places:
+        return None
+    if len(places) == 1:
+        return places[0]
+    named = {p.name for m in context for p in m.places if not m.alias}
+
+    def support(p: Place) -> int:
+        reg = p.region
+        return (reg.city in named) * 2 + (reg.province in named)
+
+    best = max(places, key=support)
+    return best if support(best) > 0 else None
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    """``inner`` lies in (or is) ``outer``."""
+    o, i = outer.region, inner.region
+    return all(getattr(o, f) in (None, getattr(i, f)) for f in ("province_code", "city_code", "county_code"))
+
+
+def _level_of(place: Place | None, written: str) -> Level | None:
+    if place is not None:
+        return place.level
+    return _admin_level(written)
+
+
+def extract_bureau(report: Report) -> Bureau:
+    """The issuing bureau of ``report`` (see the module docstring for the order of evidence)."""
+    clean = report.clean
+    # the file name often carries the bureau (柳南区教育局2022年工作总结.docx): read it with the title
+    stem = Path(report.source.name).stem
+    title = " ".join(t for t in (report.title, stem) if t)
+    # title first (its positions are < title_end), then the body; offsets map back via `base`
+    body_start = report.span[0]
+    text = title + "\n" + report.text
+    title_end = len(title)
+
+    def orig(m: Mention) -> tuple[int, int] | None:
+        if m.start < title_end + 1:
+            return None  # the title is not necessarily inside the body's clean span
+        s = body_start + m.start - title_end - 1
+        return clean.original_span((s, s + m.end - m.start))
+
+    lvl, _votes = self_level(report.text)
+    bureaus = bureau_mentions(text, title_end)
+    places = place_mentions(text, title_end)
+    title_suffix = next((s for s in rules().suffixes if s in title), None) \
+        or next((m.group(0) for m in _patterns()[0].finditer(report.text)), None)
+
+    # a redacted place that ever reads as a superior body is the superior, wherever it is written
+    parent_keys = {(_norm_redacted(m.place) if m.redacted else m.place)
+                   for m in bureaus + places if m.parent and not m.in_title}
+    parent_levels = {_admin_level(m.place) for m in bureaus if m.parent}
+    if lvl == "city" and "city" in parent_levels:
+        lvl = "county"  # a 市 under a superior 市: a county-level city
+
+    # 1. bureaus written with their place
+    groups: dict[str, list[Mention]] = defaultdict(list)
+    for m in bureaus:
+        key = _norm_redacted(m.place) if m.redacted else m.place
+        groups[key].append(m)
+    scored = []
+    for key, ms in groups.items():
+        if not any(m.in_title for m in ms) and (key in parent_keys or all(m.parent for m in ms)):
+            continue
+        score = sum(5 if m.in_title else 1 for m in ms if not m.parent)
+        level = _admin_level(ms[0].place)
+        if lvl and level == lvl:
+            score += 2
+        scored.append((score, key, ms))
+    if scored:
+        scored.sort(key=lambda t: -t[0])
+        _, key, ms = scored[0]
+        order = {s: i for i, s in enumerate(rules().suffixes)}
+        best = min(ms, key=lambda m: (order.get(m.suffix or "", 99), not m.in_title))
+        name = best.place + (best.suffix or "")
+        evidence = next((m for m in ms if not m.in_title), best)
+        span = orig(evidence)
+        ev_text = text[evidence.start:evidence.end]
+        if best.redacted:
+            return Bureau(name=name, region=None, level=_admin_level(best.place), anonymized=True,
+                          evidence=ev_text, span=span)
+        place = _resolve(best.places, places)
+        region = place.region if place else None
+        level = _level_of(place, best.place)
+        return Bureau(name=name, region=region, level=level, anonymized=False, evidence=ev_text, span=span)
+
+    suffix = title_suffix or rules().default_suffix
+
+    # 2. a redacted place at the issuer's level
+    red = [m for m in places if m.redacted and _norm_redacted(m.place) not in parent_keys]
+    if lvl:
+        red_lvl = [m for m in red if _admin_level(m.place) == lvl and (lvl != "city" or not parent_levels)]
+    else:
+        red_lvl = red
+    if red_lvl:
+        counts = Counter(_norm_redacted(m.place) for m in red_lvl)
+        key = counts.most_common(1)[0][0]
+        m = next(m for m in red_lvl if _norm_redacted(m.place) == key)
+        return Bureau(name=m.place + suffix, region=None, level=_admin_level(m.place), anonymized=True,
+                      evidence=text[m.start:m.end], span=orig(m))
+
+    # 3. gazetteer places at the issuer's level
+    named = [m for m in places if not m.redacted and m.places]
+    score: Counter = Counter()
+    first: dict[Place, Mention] = {}
+    for m in named:
+        cands = m.places
+        if len(cands) > 1:
+            r = _resolve(cands, named)
+            if r is None:
+                continue
+            cands = (r,)
+        p = cands[0]
+        w = 1 if m.alias else 2
+        if m.parent:
+            continue
+        if lvl is None or p.level == lvl:
+            score[p] += w
+            first.setdefault(p, m)
+        # descendants support their ancestor (金湖 → 淮安市 for a city bureau)
+        if p.level == "county" and lvl == "city":
+            anc = _resolve(gazetteer().by_name.get(p.region.city or "", ()), named)
+            if anc:
+                score[anc] += w / 2
+    if score:
+        top = max(score.values())
+        best_places = [p for p, s in score.items() if s == top]
+        # places on one path (浙江省 ⊃ 武义县): the most specific one is the issuer
+        deepest = max(best_places, key=lambda p: _LEVELS.index(p.level))
+        if all(_contains(p, deepest) for p in best_places):
+            best_places = [deepest]
+        if len(best_places) == 1:
+            p = best_places[0]
+            m = first.get(p)
+            return Bureau(name=p.name + suffix, region=p.region, level=p.level, anonymized=False,
+                          evidence=text[m.start:m.end] if m else p.name, span=orig(m) if m else None)
+
+    # nothing named: still anonymized when the text hides its places (x市, xx区)
+    anonymized = any(m.redacted for m in places)
+    return Bureau(name=None, region=None, level=lvl, anonymized=anonymized)

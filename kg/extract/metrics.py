@@ -1,0 +1,481 @@
+"""Quantities and metrics: the number/unit/comparator grammar, then which quantities are metrics.
+
+:func:`parse_quantities` is the pure grammar: Arabic numbers (1,234.5), Chinese numerals (两所, 十二个,
+一百余), scales (2.92万名, 4.46亿元), ranges, 百分之X, 三分之一, X个百分点, %, and redacted numbers
+(X, xx, x.xx, ×, *) with their comparators (以上 不低于 超过 近 约 余 多 左右 ...). It drops what is
+not a count of work: dates and ages (no counter: 2022年, 5月, 3-5周岁), ordinals and rankings
+(第一, 位列第二), numbers glued into names or codes (3+4, 2.0, “三会一课”, 《十四五规划》), and
+Chinese-numeral idioms (一人担任, 四项原则).
+
+Conventions (documented because eval and the graph depend on them):
+- ``value``/``unit`` are as written: 2万余元 → value 2, unit 万元, comparator ~.
+- ``base_value``/``base_unit``: the scale multiplied out; 名/人/位 → 人; % → ratio (value / 100);
+  个百分点 → 百分点; 三分之一 → ratio 0.333333, unit 分之.
+- A range 6—8所 gives two quantities over the same span: 6 with ``>=`` and 8 with ``<=``.
+
+:func:`extract_metrics` turns the quantities of a report's sentences into :class:`kg.types.Metric`
+with an indicator, status (planned by section kind or cue words), year and a minimal quote.
+Rule data: ``kg/data/units.toml``, ``comparators.toml``, ``metric_rules.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import DataFileError
+from ..types import Comparator, Metric, Report, Sentence, Span
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+_COMPARATORS = {"=", ">=", ">", "<=", "<", "~"}
+NUMBER_GLYPHS = "xX×*＊"  # redaction glyphs that stand for a number
+
+
+# --------------------------------------------------------------------------- rule data
+
+
+def _load(name: str) -> dict:
+    path = DATA / name
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise DataFileError(f"cannot read rule file: {e}", path=str(path),
+                            hint="restore the file from the repository") from e
+
+
+@dataclass(frozen=True)
+class Units:
+    scales: dict[str, Decimal]
+    counters: dict[str, str]  # counter as written → base unit
+    weak: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def units() -> Units:
+    raw = _load("units.toml")
+    try:
+        scales = {k: Decimal(v) for k, v in raw["scales"].items()}
+        counters = {k: str(v) for k, v in raw["counters"].items()}
+        weak = frozenset(raw["weak"]["counters"])
+        if not counters or not scales or not weak <= set(counters):
+            raise ValueError("empty tables, or a weak counter missing from [counters]")
+    except (KeyError, TypeError, ValueError, InvalidOperation) as e:
+        raise DataFileError(f"bad unit table: {e!r}", path=str(DATA / "units.toml"),
+                            hint="[scales] maps a scale word to a number string; [counters] to a base unit") from e
+    return Units(scales, counters, weak)
+
+
+@dataclass(frozen=True)
+class Comparators:
+    before: dict[str, str]
+    between: dict[str, str]
+    after: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def comparators() -> Comparators:
+    raw = _load("comparators.toml")
+    try:
+        tables = [dict(raw[k]) for k in ("before", "between", "after")]
+        bad = [v for t in tables for v in t.values() if v not in _COMPARATORS]
+        if bad:
+            raise ValueError(f"unknown comparator(s) {bad}; use one of {sorted(_COMPARATORS)}")
+    except (KeyError, TypeError, ValueError) as e:
+        raise DataFileError(f"bad comparator table: {e}", path=str(DATA / "comparators.toml")) from e
+    return Comparators(*tables)
+
+
+@dataclass(frozen=True)
+class MetricRules:
+    planned_before: re.Pattern
+    planned_after: re.Pattern
+    achieved_reset: re.Pattern
+    achieved_in_plan: re.Pattern
+    quote_prefix: re.Pattern
+    nm_before: re.Pattern
+    rank_before: re.Pattern
+    rate_before: re.Pattern
+    nm_after: re.Pattern
+    abstract_nouns: re.Pattern
+    glue_before: re.Pattern
+    glue_after: re.Pattern
+    year_like: re.Pattern
+    name_brackets: tuple[tuple[str, str], ...]
+    name_max_len: int
+    strip_prefix: re.Pattern
+    strip_suffix: re.Pattern
+    cue_words: re.Pattern
+    object_end: re.Pattern
+    indicator_max_len: int
+
+
+@lru_cache(maxsize=1)
+def metric_rules() -> MetricRules:
+    raw = _load("metric_rules.toml")
+    try:
+        st, nm, ind = raw["status"], raw["not_metric"], raw["indicator"]
+        c = re.compile
+        return MetricRules(
+            planned_before=c(st["planned_before"]), planned_after=c(st["planned_after"]),
+            achieved_reset=c(st["achieved_reset"]), achieved_in_plan=c(st["achieved_in_plan"]),
+            quote_prefix=c(nm["quote_prefix"]),
+            nm_before=c(nm["before"]), rank_before=c(nm["rank_before"]), rate_before=c(nm["rate_before"]), nm_after=c(nm["after"]),
+            abstract_nouns=c(nm["abstract_nouns"]), glue_before=c(nm["glue_before"]),
+            glue_after=c(nm["glue_after"]), year_like=c(nm["year_like"]),
+            name_brackets=tuple((a, b) for a, b in nm["name_brackets"]), name_max_len=int(nm["name_max_len"]),
+            strip_prefix=c(ind["strip_prefix"]), strip_suffix=c(ind["strip_suffix"]),
+            cue_words=c(ind["cue_words"]), object_end=c(ind["object_end"]),
+            indicator_max_len=int(ind["max_len"]),
+        )
+    except (KeyError, TypeError, ValueError, re.error) as e:
+        raise DataFileError(f"bad metric rules: {e!r}", path=str(DATA / "metric_rules.toml"),
+                            hint="check the key names and regular expressions") from e
+
+
+# --------------------------------------------------------------------------- numbers
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+CHINESE = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*"
+REDACTED = rf"(?<![A-Za-z])[{re.escape(NUMBER_GLYPHS)}]+(?:\.[{re.escape(NUMBER_GLYPHS)}]+)?"
+
+
+def chinese_to_int(s: str) -> int:
+    """十二 → 12, 二十七 → 27, 一百零五 → 105, 三千 → 3000; a bare digit run (一二三) reads as digits."""
+    if not any(ch in _CN_UNITS for ch in s):
+        return int("".join(str(_CN_DIGITS[ch]) for ch in s))
+    total, digit = 0, None
+    for ch in s:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        else:
+            total += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+    return total + (digit or 0)
+
+
+def _number(text: str) -> tuple[Decimal | None, str]:
+    """(value, kind) of one number token; kind is arabic, chinese or redacted."""
+    if re.fullmatch(REDACTED, text):
+        return None, "redacted"
+    if re.fullmatch(ARABIC, text):
+        return Decimal(text.replace(",", "")), "arabic"
+    return Decimal(chinese_to_int(text)), "chinese"
+
+
+def plain(v: Decimal) -> Decimal:
+    """Drop trailing zeros without going to exponent form (29200, not 2.92E+4)."""
+    v = v.normalize()
+    return v.quantize(Decimal(1)) if v.as_tuple().exponent > 0 else v
+
+
+def _shadow(text: str) -> str:
+    """Same-length view with full-width digits, letters and signs folded (２０％ → 20%)."""
+    out = []
+    for ch in text:
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 else ch)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity as written. ``value`` None when redacted; ``unit`` = scale + counter (万元)."""
+
+    span: Span
+    value: Decimal | None
+    unit: str
+    scale: Decimal
+    comparator: Comparator
+    redacted: bool
+    raw: str
+    counter: str = ""  # unit without its scale (元 for 万元)
+    base_unit: str = ""  # 人 for 名/人/位, ratio for %, 元 for 万元 ...
+    kind: str = "arabic"  # arabic | chinese | redacted | fraction
+
+    @property
+    def base_value(self) -> Decimal | None:
+        if self.value is None:
+            return None
+        v = self.value * self.scale
+        if self.base_unit == "ratio" and self.counter == "%":
+            v = v / 100
+        return plain(v)
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    u, c = units(), comparators()
+    alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+    num = rf"(?:{ARABIC}|{CHINESE}|{REDACTED})"
+    main = re.compile(
+        rf"(?P<a>{num})(?:\s*(?P<sep>[-—–~～至到])\s*(?P<b>{num}))?"
+        rf"(?P<bt1>{alt(c.between)})?(?P<scale>{alt(u.scales)})?(?P<bt2>{alt(c.between)})?"
+        rf"(?P<counter>{alt(u.counters)})(?P<after>{alt(c.after)})?"
+    )
+    percent = re.compile(rf"百分之(?P<a>{CHINESE}|{ARABIC}|{REDACTED})(?P<after>{alt(c.after)})?")
+    fraction = re.compile(rf"(?P<den>{CHINESE})分之(?P<num>{CHINESE})")
+    return main, percent, fraction
+
+
+_NO_GAP = set("的年月日")
+
+
+def _before_comparator(text: str, start: int) -> str | None:
+    """The comparator cue written before a number: adjacent (超过800人), or for a two-character
+    cue with a verb of one or two characters between (至少开设3门)."""
+    cues = comparators().before
+    for gap in (0, 1, 2):
+        end = start - gap
+        if gap and (end < 0 or not all("\u4e00" <= ch <= "\u9fff" and ch not in _NO_GAP
+                                       for ch in text[end:start])):
+            break
+        best = None
+        for cue, comp in cues.items():
+            if (gap == 0 or len(cue) >= 2) and text.endswith(cue, 0, end) and (best is None or len(cue) > len(best[0])):
+                best = (cue, comp)
+        if best:
+            return best[1]
+    return None
+
+
+def _in_name(text: str, start: int, end: int) -> bool:
+    """Inside a short bracketed name (“三会一课”, 《三年行动计划》)."""
+    r = metric_rules()
+    for a, b in r.name_brackets:
+        o = text.rfind(a, 0, start)
+        if o < 0:
+            continue
+        close = text.find(b, o + 1) if a == b else text.find(b, o + 1)
+        if a == b:  # straight quotes: count how many before to know if we are inside
+            if text.count(a, 0, start) % 2 == 0:
+                continue
+        if close >= end and text.rfind(b, o + 1, start) < 0 and close - o - 1 <= r.name_max_len:
+            return True
+    return False
+
+
+def _not_metric(text: str, start: int, end: int, kind: str, counter: str, scale: str, value) -> bool:
+    r = metric_rules()
+    head, tail = text[max(0, start - 12):start], text[end:end + 12]
+    if (r.nm_before.search(head) or r.rank_before.search(head) or r.rate_before.search(head)
+            or r.nm_after.search(tail)):
+        return True
+    if r.glue_before.search(head) or r.glue_after.search(tail):
+        return True
+    if kind == "chinese":
+        if head[-1:] and (head[-1].isascii() and head[-1].isalnum() or head[-1] == "."):
+            return True  # 工程2.0三所: the numeral is part of a name
+        if value == 1:
+            return True  # 一人担任, 一所学校
+    if kind != "arabic" and r.abstract_nouns.search(tail):
+        return True  # 四项原则, X项具体措施: a programme's shape, not a count of work
+    if counter in units().weak and not scale and kind != "arabic":
+        return True  # 两类, 一批, xx届
+    if kind == "arabic" and value is not None and 1900 <= value <= 2100 and r.year_like.search(text[end - len(counter):]):
+        return True
+    return _in_name(text, start, end)
+
+
+def parse_quantities(text: str) -> list[Quantity]:
+    """Every quantity in ``text`` that can be a metric, in order (see the module docstring)."""
+    u = units()
+    sh = _shadow(text)
+    main, percent, fraction = _grammar()
+    out: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for m in percent.finditer(sh):
+        value, kind = _number(m.group("a"))
+        comp = comparators().after.get(m.group("after") or "") or _before_comparator(sh, m.start()) or "="
+        if _not_metric(sh, m.start(), m.end(), "arabic", "%", "", None):
+            continue
+        out.append(Quantity((m.start(), m.end()), value, "%", Decimal(1), comp, kind == "redacted",
+                            text[m.start():m.end()], "%", "ratio", kind))
+        taken.append((m.start(), m.end()))
+    for m in fraction.finditer(sh):
+        if not free(m.start(), m.end()) or _in_name(sh, m.start(), m.end()):
+            continue
+        den, num = chinese_to_int(m.group("den")), chinese_to_int(m.group("num"))
+        if den == 0:
+            continue
+        value = (Decimal(num) / Decimal(den)).quantize(Decimal("0.000001"))
+        comp = _before_comparator(sh, m.start()) or "="
+        out.append(Quantity((m.start(), m.end()), value, "分之", Decimal(1), comp, False,
+                            text[m.start():m.end()], "分之", "ratio", "fraction"))
+        taken.append((m.start(), m.end()))
+    for m in main.finditer(sh):
+        s, e = m.start(), m.end()
+        if not free(s, e):
+            continue
+        counter, scale = m.group("counter"), m.group("scale") or ""
+        a_val, a_kind = _number(m.group("a"))
+        if m.group("b") and m.group("sep") in "至到" and a_kind == "chinese":
+            continue  # 一至三年级 and the like
+        if _not_metric(sh, s, e, a_kind, counter, scale, a_val):
+            continue
+        unit = scale + counter
+        mult = u.scales.get(scale, Decimal(1))
+        between = m.group("bt1") or m.group("bt2")
+        comp = (comparators().after.get(m.group("after") or "")
+                or comparators().between.get(between or "")
+                or _before_comparator(sh, s) or "=")
+        base = u.counters[counter]
+        raw = text[s:e]
+        if m.group("b"):
+            b_val, b_kind = _number(m.group("b"))
+            out.append(Quantity((s, e), a_val, unit, mult, ">=", a_kind == "redacted", raw, counter, base, a_kind))
+            out.append(Quantity((s, e), b_val, unit, mult, "<=", b_kind == "redacted", raw, counter, base, b_kind))
+        else:
+            out.append(Quantity((s, e), a_val, unit, mult, comp, a_kind == "redacted", raw, counter, base, a_kind))
+        taken.append((s, e))
+    out.sort(key=lambda q: (q.span, q.comparator != ">="))
+    return out
+
+
+# --------------------------------------------------------------------------- metrics
+
+_CLAUSE_END = re.compile(r"[,,;;。!?!?::\n]")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+QUOTE_MAX = 28
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    s = start
+    while s > 0 and not _CLAUSE_END.match(text[s - 1]):
+        s -= 1
+    e = end
+    while e < len(text) and not _CLAUSE_END.match(text[e]):
+        e += 1
+    return s, e
+
+
+def _status(sentence: str, q: Quantity, clause: tuple[int, int], kind: str) -> str:
+    r = metric_rules()
+    before = sentence[:q.span[0]]
+    if kind == "plan":
+        # only its own clause can turn a quantity of a plan into a done one (已出台了5个文件)
+        done = None
+        for m in r.achieved_in_plan.finditer(sentence, clause[0], q.span[0]):
+            done = m
+        if done is not None and not r.planned_before.search(sentence, done.end(), q.span[0]):
+            return "achieved"
+        return "planned"
+    cue = None
+    for found in r.planned_before.finditer(before):
+        cue = found
+    if cue is not None and not r.achieved_reset.search(before, cue.end()):
+        return "planned"
+    if r.planned_after.search(sentence, q.span[1], clause[1]):
+        return "planned"
+    return "achieved"
+
+
+def _trim_quote(sentence: str, q: Quantity, clause: tuple[int, int]) -> tuple[int, int]:
+    r = metric_rules()
+    s, e = clause
+    m = r.quote_prefix.match(sentence, s, q.span[0])
+    # keep list markers and fillers out, but never the comparator written before the number
+    if m and m.end() > s:
+        s = min(m.end(), q.span[0])
+    while s < q.span[0] and sentence[s] in " \t\u3000":
+        s += 1
+    if e - s > QUOTE_MAX:
+        s = max(s, q.span[0] - QUOTE_MAX // 2)
+        e = min(e, max(q.span[1] + QUOTE_MAX // 2, s + QUOTE_MAX))
+    return s, e
+
+
+def _indicator(sentence: str, q: Quantity, clause: tuple[int, int], prev_end: int) -> str:
+    r = metric_rules()
+    left = sentence[max(clause[0], prev_end):q.span[0]]
+    left = r.cue_words.sub("", left)
+    left = r.strip_prefix.sub("", left)
+    left = r.strip_suffix.sub("", left)
+    for cue in sorted(comparators().before, key=len, reverse=True):
+        if left.endswith(cue):
+            left = left[: -len(cue)]
+            break
+    right = sentence[q.span[1]:clause[1]]
+    m = r.object_end.search(right)
+    right = right[: m.start()] if m else right
+    if right and len(right) <= 10:
+        verb = left[-4:] if left else ""
+        ind = verb + right
+    else:
+        ind = left
+    ind = re.sub(r"^[\s、,,]+|[\s、,,]+$", "", ind)[-r.indicator_max_len:]
+    return ind or q.counter
+
+
+def _split_shared(indicators: list[str], sentence: str, qs: list[Quantity], clause: tuple[int, int]) -> list[str]:
+    """小学、初中本科学历分别达到35%、78% → 小学本科学历, 初中本科学历: one list item per number."""
+    head = sentence[clause[0]:qs[0].span[0]]
+    if "分别" not in head or len(qs) < 2:
+        return indicators
+    items = re.sub(r"分别.*$", "", head)
+    items = metric_rules().strip_prefix.sub("", items).split("、")
+    if len(items) != len(qs) or not all(items):
+        return indicators
+    tail = items[-1][len(items[0]):] if len(items[-1]) > len(items[0]) else ""
+    return [it + (tail if not it.endswith(tail) else "") for it in items]
+
+
+def _sentences(report: Report):
+    clean = report.clean
+    for section in report.sections:
+        sents = section.sentences or (Sentence(clean.text[section.span[0]:section.span[1]], section.span),)
+        for sent in sents:
+            yield section, sent
+
+
+def extract_metrics(report: Report) -> list[Metric]:
+    """Every quantity of the bureau's work in ``report`` as a :class:`Metric` (initiative left None)."""
+    clean = report.clean
+    out: list[Metric] = []
+    for section, sent in _sentences(report):
+        text = sent.text
+        quantities = parse_quantities(text)
+        shared: dict[int, str] = {}  # quantity index → indicator from a 分别 list
+        by_clause: dict[tuple[int, int], list[int]] = {}
+        for i, q in enumerate(quantities):
+            by_clause.setdefault(_clause(text, q.span[0], q.span[1]), []).append(i)
+        for clause, idx in by_clause.items():
+            qs = [quantities[i] for i in idx]
+            names = _split_shared([""] * len(qs), text, qs, clause)
+            shared.update({i: n for i, n in zip(idx, names, strict=True) if n})
+        for i, q in enumerate(quantities):
+            clause = _clause(text, q.span[0], q.span[1])
+            status = _status(text, q, clause, section.kind)
+            years = [int(m.group(1)) for m in _YEAR.finditer(text, 0, q.span[0])]
+            if years:
+                year = years[-1]
+            elif section.kind == "plan" and status == "achieved":
+                year = report.summary_year  # done before the plan: not the plan section's year
+            elif section.year is not None:
+                year = section.year
+            else:
+                year = report.plan_year if status == "planned" and section.kind == "plan" else report.summary_year
+            prev = quantities[i - 1] if i else None
+            prev_end = prev.span[1] if prev and prev.span[1] <= q.span[0] and prev.span[1] >= clause[0] else 0
+            indicator = shared.get(i) or _indicator(text, q, clause, prev_end)
+            qs, qe = _trim_quote(text, q, clause)
+            cspan = (sent.span[0] + qs, sent.span[0] + qe)
+            out.append(Metric(
+                indicator=indicator, value=q.value, unit=q.unit, base_value=q.base_value,
+                base_unit=q.base_unit, comparator=q.comparator, year=year,
+                status=status,  # type: ignore[arg-type]
+                redacted=q.redacted, span=clean.original_span(cspan), quote=text[qs:qe],
+                quote_original=clean.original_text(cspan),
+            ))
+    return out

@@ -1,0 +1,118 @@
+"""Issuing bureau, region and level, on invented reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.bureau import extract_bureau, gazetteer, self_level
+from kg.types import CleanText, Report, Section, Sentence, Source
+
+
+def make_report(title, paragraphs, name="report.txt"):
+    """A Report with an identity offset map and one Section per paragraph."""
+    text = "\n".join([title or ""] + paragraphs)
+    src = Source(path=name, name=name, sha256="0" * 64, text=text, encoding="utf-8", format="txt")
+    clean = CleanText(source=src, text=text, offset_map=tuple(range(len(text) + 1)))
+    pos = len(title or "") + 1
+    body_start = pos
+    sections = []
+    for p in paragraphs:
+        sections.append(Section("summary", None, None, (pos, pos + len(p)), (Sentence(p, (pos, pos + len(p))),)))
+        pos += len(p) + 1
+    return Report(clean=clean, index=1, title=title, span=(body_start, len(text)), sections=tuple(sections))
+
+
+def region_tuple(b):
+    r = b.region
+    return (r.province, r.city, r.county) if r else None
+
+
+def test_named_in_title_with_region_and_codes():
+    b = extract_bureau(make_report("萧山区教育局2021年工作总结", ["今年我区新建学校4所。"]))
+    assert b.name == "萧山区教育局" and b.level == "county" and not b.anonymized
+    assert region_tuple(b) == ("浙江省", "杭州市", "萧山区")
+    assert b.region.county_code and len(b.region.county_code) == 6 and b.region.code == b.region.county_code
+
+
+def test_parent_bureau_is_not_the_issuer_but_disambiguates():
+    # 鼓楼区 exists in several cities; the superior bureau names the right one
+    b = extract_bureau(make_report("工作总结", ["在福州市教育局的指导下,鼓楼区教育局全面完成年度任务。",
+                                                "全区新增学位800个。"]))
+    assert b.name == "鼓楼区教育局"
+    assert region_tuple(b) == ("福建省", "福州市", "鼓楼区")
+
+
+def test_only_parent_named_gives_no_issuer():
+    b = extract_bureau(make_report("教育局工作计划", ["按照省教育厅和宁波市教育局要求,全县各校落实课后服务。"]))
+    assert b.name is None and b.region is None and b.level == "county" and not b.anonymized
+
+
+@pytest.mark.parametrize("title, body, name, level", [
+    ("2021XX县教体局工作总结", ["XX县教体局坚持立德树人,全县新建学校2所。"], "XX县教体局", "county"),
+    ("x区教育和体育局年度总结", ["全区完成招生任务。"], "x区教育和体育局", "county"),
+    ("*市教育局工作要点", ["全市教育系统"], "*市教育局", "city"),
+    ("教育局上半年工作总结", ["我局牵头制定《×区课后服务实施办法》,全区推进。"], "×区教育局", "county"),
+])
+def test_anonymized(title, body, name, level):
+    b = extract_bureau(make_report(title, body))
+    assert (b.name, b.level, b.anonymized, b.region) == (name, level, True, None)
+
+
+def test_redacted_superior_city_makes_a_county_level_city():
+    b = extract_bureau(make_report("教育局工作总结", [
+        "按x市教育局要求,我市开展教师培训。", "我市新建幼儿园2所,全市学校全部达标。"]))
+    assert b.name is None and b.anonymized and b.level == "county"
+
+
+def test_inferred_from_alias_and_self_reference():
+    b = extract_bureau(make_report("教育局工作总结", ["我县宁海一中、宁海二中高考再创佳绩,全县教育稳步发展。"]))
+    assert b.name == "宁海县教育局" and not b.anonymized
+    assert region_tuple(b) == ("浙江省", "宁波市", "宁海县") and b.level == "county"
+
+
+def test_city_bureau_and_county_level_city():
+    b = extract_bureau(make_report("鄂尔多斯市教育局工作总结", ["全市各旗区学校"]))
+    assert (b.name, b.level, region_tuple(b)) == ("鄂尔多斯市教育局", "city", ("内蒙古自治区", "鄂尔多斯市", None))
+    b = extract_bureau(make_report("都江堰市教育局工作总结", ["我市教育"]))
+    assert b.level == "county" and region_tuple(b) == ("四川省", "成都市", "都江堰市")
+
+
+def test_banner_is_a_qi():
+    b = extract_bureau(make_report("鄂托克旗教育体育局工作计划", ["全旗"]))
+    assert b.name == "鄂托克旗教育体育局" and b.level == "county"
+
+
+def test_file_name_names_the_bureau():
+    b = extract_bureau(make_report(None, ["全县新建学校3所。"], name="武义县教育局2020年工作总结.docx"))
+    assert b.name == "武义县教育局" and region_tuple(b)[2] == "武义县"
+
+
+def test_never_named_nor_implied():
+    b = extract_bureau(make_report(None, ["加强师德师风建设,开展读书活动。"]))
+    assert (b.name, b.region, b.level, b.anonymized) == (None, None, None, False)
+
+
+def test_words_that_look_like_places_are_not():
+    # 完成县域 is not 成县; a village school named like a county is not that county
+    b = extract_bureau(make_report("教育局工作总结", ["完成县域均衡验收,和平小学新建食堂。"]))
+    assert b.name is None and b.region is None
+
+
+def test_evidence_span_points_into_the_original():
+    r = make_report("年度总结", ["今年,长兴县教育局推进集团化办学。"])
+    b = extract_bureau(r)
+    assert b.name == "长兴县教育局"
+    assert r.source.text[b.span[0]:b.span[1]] == b.evidence
+
+
+def test_self_level_votes():
+    assert self_level("我县各校、全县师生")[0] == "county"
+    assert self_level("我市、全市")[0] == "city"
+    assert self_level("没有自称")[0] is None
+
+
+def test_gazetteer_loads_once_with_codes():
+    g = gazetteer()
+    assert g is gazetteer()
+    (p,) = g.by_name["萧山区"]
+    assert p.region.county_code == "330109" and p.level == "county"

@@ -1,0 +1,244 @@
+"""Quantity grammar and metric extraction, on invented sentences."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.extract.metrics import chinese_to_int, extract_metrics, parse_quantities
+from kg.types import CleanText, Report, Section, Sentence, Source
+
+D = Decimal
+
+
+def one(text):
+    qs = parse_quantities(text)
+    assert len(qs) == 1, qs
+    return qs[0]
+
+
+@pytest.mark.parametrize("text, value, unit, comparator", [
+    ("今年新建校舍7所", D(7), "所", "="),
+    ("招录新教师1,250名", D(1250), "名", "="),
+    ("发放奖学金12.5万元", D("12.5"), "万元", "="),
+    ("服务家长3.16万名", D("3.16"), "万名", "="),
+    ("总投入8.2亿元", D("8.2"), "亿元", "="),
+    ("新增三所公办园", D(3), "所", "="),
+    ("配备十二个功能室", D(12), "个", "="),
+    ("新建两所寄宿制学校", D(2), "所", "="),
+    ("培训一百余人次", D(100), "人次", "~"),
+    ("接送学生300余人", D(300), "人", "~"),
+    ("募集资金5万余元", D(5), "万元", "~"),
+    ("惠及学生200多万人", D(200), "万人", "~"),
+    ("合格率达到95%以上", D(95), "%", ">="),
+    ("覆盖率不低于90%", D(90), "%", ">="),
+    ("参与教师超过800人", D(800), "人", ">"),
+    ("逾40所学校参加", D(40), "所", ">"),
+    ("近60个社团", D(60), "个", "~"),
+    ("约1500名志愿者", D(1500), "名", "~"),
+    ("报名200人左右", D(200), "人", "~"),
+    ("班额控制在45人以内", D(45), "人", "<="),
+    ("缺口不足20间", D(20), "间", "<"),
+    ("至少开设3门课程", D(3), "门", ">="),
+    ("优秀率提高3个百分点", D(3), "个百分点", "="),
+    ("达标率百分之九十八", D(98), "%", "="),
+    ("新建操场6500平方米", D(6500), "平方米", "="),
+    ("征地45亩", D(45), "亩", "="),
+    ("购置校车12辆", D(12), "辆", "="),
+    ("新购图书3万册", D(3), "万册", "="),
+    ("发放明白纸2万份", D(2), "万份", "="),
+    ("更新课桌椅800套", D(800), "套", "="),
+    ("电脑１５０台", D(150), "台", "="),
+])
+def test_parse_value_unit_comparator(text, value, unit, comparator):
+    q = one(text)
+    assert (q.value, q.unit, q.comparator, q.redacted) == (value, unit, comparator, False)
+    assert text[q.span[0]:q.span[1]] == q.raw
+
+
+@pytest.mark.parametrize("text, unit, comparator", [
+    ("新建学校X所", "所", "="),
+    ("补充教师xx名", "名", "="),
+    ("投入xxxx万元", "万元", "="),
+    ("资助金额x.xx万元", "万元", "="),
+    ("上传课件X万余件", "万件", "~"),
+    ("巩固率达×%以上", "%", ">="),
+    ("参训＊＊人次", "人次", "="),
+    ("建成*个实验室", "个", "="),
+])
+def test_parse_redacted(text, unit, comparator):
+    q = one(text)
+    assert q.value is None and q.redacted
+    assert (q.unit, q.comparator) == (unit, comparator)
+
+
+def test_range_gives_lower_and_upper_bound():
+    lo, hi = parse_quantities("新增示范校4—6所")
+    assert (lo.value, lo.comparator, hi.value, hi.comparator) == (D(4), ">=", D(6), "<=")
+    assert lo.unit == hi.unit == "所"
+
+
+def test_fraction_and_base_values():
+    q = one("约三分之一的教师参加")
+    assert q.base_unit == "ratio" and abs(q.value - D(1) / D(3)) < D("0.00001")
+    assert one("补助38.5万元").base_value == D(385000)
+    assert one("招生1200名").base_unit == "人"
+    assert one("入学率99.5%").base_value == D("0.995")
+
+
+@pytest.mark.parametrize("text", [
+    "2021年3月完成验收",  # dates
+    "5月底前全部到位",
+    "截至12月31日",
+    "3-6周岁幼儿",  # ages qualify, they are not counts
+    "第一中学",  # ordinals and names
+    "第三十二小学",
+    "荣获第二名",
+    "全县排名保持第一",
+    "位列第三",
+    "一是加强领导",  # list markers
+    "1.完善制度",
+    "(二)强化保障",
+    "推进“一校一品”建设",  # quoted programme names
+    "落实“五育并举”要求",
+    "实施《三年行动计划》",
+    "“3+2”贯通培养",
+    "数字校园2.0版",
+    "智慧教育3.0两所试点校之一",
+    "坚持三项原则",  # Chinese numeral + abstract noun
+    "建立五项机制",
+    "校长一人担任",  # 一 idiom
+    "联系电话87654321",
+    "文件编号〔2021〕15号",
+    "2019届毕业生",
+    "每周锻炼2小时",
+    "每学年至少开展2次演练",
+])
+def test_not_a_metric(text):
+    assert parse_quantities(text) == []
+
+
+def test_chinese_numerals():
+    assert [chinese_to_int(s) for s in ["三", "十", "十二", "二十", "一百零五", "三千二百", "两"]] == \
+        [3, 10, 12, 20, 105, 3200, 2]
+
+
+def test_several_quantities_in_order():
+    qs = parse_quantities("资助学生45人2.25万元")
+    assert [(q.value, q.unit) for q in qs] == [(D(45), "人"), (D("2.25"), "万元")]
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["所", "名", "万元", "人次", "%", "个"]),
+       st.booleans())
+@settings(max_examples=150, deadline=None)
+def test_formatted_number_parses_back(n, unit, thousands):
+    written = f"{n:,}" if thousands else str(n)
+    q = one(f"今年新增{written}{unit}。")
+    assert q.value == n and q.unit == unit
+
+
+@given(st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False))
+@settings(max_examples=100, deadline=None)
+def test_decimal_parses_back(d):
+    q = one(f"投入{d}万元")
+    assert q.value == d
+
+
+@given(st.text(alphabet=st.sampled_from(list("0123456789.,xX×*万亿余多以上超过第年月所名人个%一二两三十百千之分-—")) |
+               st.characters(), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_arbitrary_text_never_raises_and_spans_are_inside(text):
+    for q in parse_quantities(text):
+        s, e = q.span
+        assert 0 <= s < e <= len(text) and text[s:e] == q.raw
+        assert q.comparator in {"=", ">=", ">", "<=", "<", "~"}
+        assert (q.value is None) == q.redacted
+
+
+# --------------------------------------------------------------------------- extract_metrics
+
+
+def make_report(paragraphs, kinds=None, years=None, summary_year=None, plan_year=None):
+    """A Report with an identity offset map, one Section per paragraph, one Sentence per 。."""
+    text = "\n".join(paragraphs)
+    src = Source(path="t.txt", name="t.txt", sha256="0" * 64, text=text, encoding="utf-8", format="txt")
+    clean = CleanText(source=src, text=text, offset_map=tuple(range(len(text) + 1)))
+    sections, pos = [], 0
+    for i, p in enumerate(paragraphs):
+        sents, start = [], 0
+        for part in p.split("。"):
+            if part:
+                end = start + len(part) + (1 if start + len(part) < len(p) else 0)
+                sents.append(Sentence(p[start:end], (pos + start, pos + end)))
+                start = end
+        kind = (kinds or ["summary"] * len(paragraphs))[i]
+        year = (years or [None] * len(paragraphs))[i]
+        sections.append(Section(kind, year, None, (pos, pos + len(p)), tuple(sents)))
+        pos += len(p) + 1
+    return Report(clean=clean, index=1, title=None, span=(0, len(text)), sections=tuple(sections),
+                  summary_year=summary_year, plan_year=plan_year)
+
+
+def test_extract_status_year_quote():
+    r = make_report(["全年新建幼儿园3所,预计新增学位900个。2020年共招聘教师120名。",
+                     "力争新增省级示范校2所。"],
+                    kinds=["summary", "plan"], years=[2021, 2022])
+    ms = extract_metrics(r)
+    got = [(m.value, m.unit, m.status, m.year) for m in ms]
+    assert got == [(D(3), "所", "achieved", 2021), (D(900), "个", "planned", 2021),
+                   (D(120), "名", "achieved", 2020), (D(2), "所", "planned", 2022)]
+    assert ms[1].quote == "预计新增学位900个"
+    text = r.clean.source.text
+    for m in ms:
+        assert text[m.span[0]:m.span[1]] == m.quote_original
+        assert m.initiative is None
+
+
+def test_extract_indicator_and_shared_list():
+    r = make_report(["资助困难学生350人,发放助学金17.5万元。"], summary_year=2022)
+    a, b = extract_metrics(r)
+    assert a.indicator == "资助困难学生" and b.indicator == "发放助学金"
+    assert a.base_unit == "人" and b.base_value == D(175000) and b.base_unit == "元"
+    assert a.year == 2022
+
+
+def test_plan_section_past_tense_stays_achieved():
+    r = make_report(["局里已出台了5个配套文件,明年新建学校4所。"], kinds=["plan"], plan_year=2024)
+    a, b = extract_metrics(r)
+    assert (a.status, b.status, b.year) == ("achieved", "planned", 2024)
+
+
+def test_redacted_metric():
+    (m,) = extract_metrics(make_report(["全区共新增学位X个。"]))
+    assert m.redacted and m.value is None and m.base_value is None and "X个" in m.quote
+
+
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
+
+
+@pytest.mark.skipif(not GOLD.exists(), reason="shared gold not present")
+def test_gold_metric_quotes_parse():
+    """Every gold metric quote holds a quantity with the gold value and comparator."""
+    from kg.evaluate import scaled_value
+    miss = []
+    for f in sorted(GOLD.glob("*.json")):
+        for rep in json.loads(f.read_text(encoding="utf-8")).get("reports", []):
+            for g in rep.get("metrics", []):
+                qs = parse_quantities(g["quote"])
+                want = scaled_value(g["value"], g["unit"])
+                ok = any((q.value is None) == (g["value"] is None)
+                         and (want is None or scaled_value(q.value, q.unit) == want) for q in qs)
+                miss += [] if ok else [g["quote"]]
+    assert not miss, miss[:10]
+
+
+def test_shared_indicator_split():
+    r = make_report(["初中、高中优秀率分别达到40%、55%。"], kinds=["plan"], plan_year=2025)
+    a, b = extract_metrics(r)
+    assert (a.indicator, a.value, b.indicator, b.value) == ("初中优秀率", D(40), "高中优秀率", D(55))
+    assert a.status == b.status == "planned" and a.year == 2025
