@@ -16,6 +16,7 @@ ID = Namespace(BASE + "id/")  # data: bureaus, regions, reports, mentions, metri
 CONCEPT = Namespace(BASE + "initiative/")  # shared SKOS concepts (ontology/initiatives.ttl)
 LOCAL = Namespace(BASE + "initiative/local/")  # per-bureau local initiative concepts
 SCHEMA = Namespace("https://schema.org/")
+SHAPE = Namespace(BASE + "shapes#")  # SHACL shapes (ontology/shapes.ttl)
 
 SCHEME = CONCEPT["scheme"]  # the skos:ConceptScheme of shared initiatives
 
@@ -43,6 +44,8 @@ SourceFile = EDU.SourceFile  # the input file a report came from
 InitiativeMention = EDU.InitiativeMention  # n-ary: bureau + concept + report + year + status
 Metric = EDU.Metric  # rdfs:subClassOf schema:QuantitativeValue
 LocalInitiative = EDU.LocalInitiative  # rdfs:subClassOf skos:Concept, scope local
+Theme = EDU.Theme  # rdfs:subClassOf skos:Concept, the skos:broader of shared initiatives
+Fact = EDU.Fact  # superclass of InitiativeMention and Metric: an extracted statement with evidence
 
 # --- properties --------------------------------------------------------------------------
 # Region
@@ -53,12 +56,15 @@ hasBureau = EDU.hasBureau  # Region -> Bureau (convenience, inverse of region)
 # Bureau
 region = EDU.region  # Bureau -> Region
 anonymized = EDU.anonymized  # xsd:boolean
+regionUnknown = EDU.regionUnknown  # xsd:boolean true: named bureau whose region was not resolved
 implements = EDU.implements  # Bureau -> skos:Concept (convenience)
 # Report
 issuedBy = EDU.issuedBy  # Report -> Bureau (subPropertyOf dcterms:creator)
 summaryYear = EDU.summaryYear  # xsd:gYear
 planYear = EDU.planYear  # xsd:gYear
 reportIndex = EDU.reportIndex  # xsd:integer, position in the source file
+sourceFile = EDU.sourceFile  # Report -> SourceFile (subPropertyOf dcterms:source)
+kind = EDU.kind  # "summary" | "plan" | "summary-plan" | "other" (from the years found)
 head = EDU.head  # first 300 characters of the cleaned body
 sha256 = EDU.sha256  # SourceFile content hash
 fileName = EDU.fileName  # SourceFile name without folders

@@ -1,0 +1,412 @@
+"""ReportFacts → rdflib Graph in the edu-kg ontology (ontology/edu.ttl), with deterministic IRIs.
+
+IRIs are built from content, never from counters or run order, so the same facts give the same
+graph in any order:
+
+- region     ``id:region/<GB/T 2260 code>`` (``region/name-<hash>`` when only names are known)
+- bureau     ``id:bureau/<region code>/<hash of name>``; an anonymized bureau, or one whose region is
+             unknown, is scoped to its report: ``id:bureau/anon-<report key>/<hash of name>``, so two
+             "X区教育局" of different reports are never merged
+- report     ``id:report/<sha256[:16] of the source>-<index>``; source ``id:source/<sha256[:16]>``
+- mention    ``id:mention/<report key>/<start>-<end>``; metric ``id:metric/<report key>/<start>-<end>``
+- concept    ``ini:<taxonomy id>``; local concept ``local:<bureau key>/<hash of label>``
+
+No spaCy/jieba here (nor any kg.extract module): the graph stage only reads records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote as urlquote
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from . import vocab as V
+from .errors import DataFileError
+from .types import Bureau, InitiativeMention, Metric, Region, ReportFacts
+
+__all__ = ["build_graph", "ConceptInfo", "short_hash", "report_iri", "bureau_iri", "region_iri",
+           "decimal_literal", "year_literal", "new_graph"]
+
+INITIATIVES_FILE = "initiatives.ttl"
+
+
+def short_hash(text: str, n: int = 10) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:n]
+
+
+def new_graph() -> Graph:
+    """An empty graph with every vocab prefix bound (and rdflib's defaults left out)."""
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in V.PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    return g
+
+
+# --- literals ------------------------------------------------------------------------------------
+
+def year_literal(year: int) -> Literal:
+    return Literal(f"{int(year):04d}", datatype=XSD.gYear)
+
+
+def decimal_literal(value: Decimal | int | float) -> Literal:
+    """Canonical xsd:decimal lexical form (XSD 1.0: no exponent, no trailing zeros, at least one
+    digit after the point): same value, same bytes, and Turtle's ``540.0`` reads back unchanged."""
+    d = Decimal(str(value)).normalize()
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("", "-0"):
+        text = "0"
+    return Literal(text + ".0" if "." not in text else text, datatype=XSD.decimal)
+
+
+def _int(n: int) -> Literal:
+    return Literal(str(int(n)), datatype=XSD.integer)
+
+
+def _str(s: str) -> Literal:
+    return Literal(s)
+
+
+def _zh(s: str) -> Literal:
+    return Literal(s, lang="zh")
+
+
+# --- IRIs ----------------------------------------------------------------------------------------
+
+def report_iri(f: ReportFacts) -> URIRef:
+    return V.ID[f"report/{f.key}"]
+
+
+def _region_levels(r: Region) -> list[tuple[str, str, str | None]]:
+    """(level, name, code) from province down, for the levels the region names."""
+    out = []
+    for level, name, code in (("province", r.province, r.province_code),
+                              ("city", r.city, r.city_code), ("county", r.county, r.county_code)):
+        if name or code:
+            out.append((level, name or "", code))
+    return out
+
+
+def _region_key(levels: list[tuple[str, str, str | None]], i: int) -> str:
+    _, _, code = levels[i]
+    if code:
+        return urlquote(code, safe="")
+    return "name-" + short_hash("/".join(n for _, n, _ in levels[: i + 1]))
+
+
+def region_iri(r: Region | None) -> URIRef | None:
+    if r is None:
+        return None
+    levels = _region_levels(r)
+    return V.ID[f"region/{_region_key(levels, len(levels) - 1)}"] if levels else None
+
+
+def _bureau_key(b: Bureau, report_key: str) -> str:
+    """``<region key>/<hash of name>``, report-scoped when anonymized, unnamed or region unknown."""
+    levels = _region_levels(b.region) if b.region else []
+    name_hash = short_hash(b.name or "")
+    if b.anonymized or not b.name or not levels:
+        return f"anon-{report_key}/{name_hash}"
+    return f"{_region_key(levels, len(levels) - 1)}/{name_hash}"
+
+
+def bureau_iri(b: Bureau, report_key: str) -> URIRef:
+    return V.ID[f"bureau/{_bureau_key(b, report_key)}"]
+
+
+# --- taxonomy ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ConceptInfo:
+    """What the graph copies of a shared concept so that it is self-describing."""
+
+    pref_label: str
+    en_label: str | None = None
+    theme: URIRef | None = None
+    theme_label: str | None = None
+    theme_en_label: str | None = None
+
+
+def _concept_iri(cid: str) -> URIRef:
+    if cid.startswith(("http://", "https://")):
+        return URIRef(cid)
+    return V.CONCEPT[urlquote(cid.removeprefix("ini:"), safe="-_.~")]
+
+
+def _label(g: Graph, node, lang: str) -> str | None:
+    for lit in sorted(g.objects(node, SKOS.prefLabel), key=str):
+        if isinstance(lit, Literal) and (lit.language or "").split("-")[0] == lang:
+            return str(lit)
+    return None
+
+
+def _lookup_from_graph(g: Graph) -> Callable[[URIRef], ConceptInfo | None]:
+    def lookup(iri: URIRef) -> ConceptInfo | None:
+        if (iri, SKOS.inScheme, V.SCHEME) not in g:
+            return None
+        theme = next(iter(sorted(g.objects(iri, SKOS.broader))), None)
+        return ConceptInfo(
+            pref_label=_label(g, iri, "zh") or str(iri).rsplit("/", 1)[-1],
+            en_label=_label(g, iri, "en"),
+            theme=theme,
+            theme_label=_label(g, theme, "zh") if theme is not None else None,
+            theme_en_label=_label(g, theme, "en") if theme is not None else None,
+        )
+    return lookup
+
+
+def _lookup_from_taxonomy(tax) -> Callable[[URIRef], ConceptInfo | None]:
+    """Duck-typed kg.taxonomy.Taxonomy: ``.concepts`` {id: Concept}, optional ``.themes``."""
+    by_iri = {_concept_iri(cid): c for cid, c in tax.concepts.items()}
+    themes = {}
+    for tid, t in (getattr(tax, "themes", None) or {}).items():
+        themes[_concept_iri(tid)] = t
+
+    def lookup(iri: URIRef) -> ConceptInfo | None:
+        c = by_iri.get(iri)
+        if c is None:
+            return None
+        theme_id = getattr(c, "theme", None)
+        theme = _concept_iri(theme_id) if theme_id else None
+        t = themes.get(theme) if theme is not None else None
+        return ConceptInfo(
+            pref_label=c.pref_label, en_label=getattr(c, "en_label", None), theme=theme,
+            theme_label=getattr(t, "pref_label", None) if t is not None else None,
+            theme_en_label=getattr(t, "en_label", None) if t is not None else None,
+        )
+    return lookup
+
+
+@lru_cache(maxsize=4)
+def _default_concepts(path: str) -> Graph | None:
+    p = Path(path)
+    if not p.is_file():
+        return None
+    try:
+        return Graph().parse(p, format="turtle")
+    except Exception as e:  # rdflib raises several parser error types
+        raise DataFileError(f"cannot parse the initiative taxonomy: {e}", path=str(p),
+                            hint="fix the Turtle syntax of ontology/initiatives.ttl") from e
+
+
+def _concept_lookup(taxonomy) -> Callable[[URIRef], ConceptInfo | None] | None:
+    """None means: no taxonomy available, trust the concept ids extraction produced."""
+    if taxonomy is None:
+        from .config import ontology_dir
+
+        taxonomy = _default_concepts(str(ontology_dir() / INITIATIVES_FILE))
+        if taxonomy is None:
+            return None
+    if isinstance(taxonomy, Graph):
+        return _lookup_from_graph(taxonomy)
+    if isinstance(taxonomy, (str, Path)):
+        g = _default_concepts(str(taxonomy))
+        if g is None:
+            raise DataFileError("taxonomy file not found", path=str(taxonomy))
+        return _lookup_from_graph(g)
+    return _lookup_from_taxonomy(taxonomy)
+
+
+# --- building ------------------------------------------------------------------------------------
+
+class _Builder:
+    def __init__(self, lookup: Callable[[URIRef], ConceptInfo | None] | None):
+        self.g = new_graph()
+        self.lookup = lookup
+        self.concepts_done: set[URIRef] = set()
+        self.regions_done: set[URIRef] = set()
+
+    def add(self, s, p, o) -> None:
+        self.g.add((s, p, o))
+
+    # regions
+    def region(self, r: Region | None) -> URIRef | None:
+        if r is None:
+            return None
+        levels = _region_levels(r)
+        parent = None
+        node = None
+        for i, (level, name, code) in enumerate(levels):
+            node = V.ID[f"region/{_region_key(levels, i)}"]
+            if node not in self.regions_done:
+                self.regions_done.add(node)
+                self.add(node, RDF.type, V.Region)
+                self.add(node, V.level, _str(level))
+                if name:
+                    self.add(node, RDFS.label, _zh(name))
+                if code:
+                    self.add(node, V.adminCode, _str(code))
+            if parent is not None:
+                self.add(node, V.partOf, parent)
+            parent = node
+        return node
+
+    def bureau(self, b: Bureau, report_key: str) -> tuple[URIRef, str]:
+        key = _bureau_key(b, report_key)
+        node = V.ID[f"bureau/{key}"]
+        self.add(node, RDF.type, V.Bureau)
+        if b.name:
+            self.add(node, RDFS.label, _zh(b.name))
+        self.add(node, V.anonymized, Literal(bool(b.anonymized)))
+        level = b.level or (b.region.level if b.region else None)
+        if level:
+            self.add(node, V.level, _str(level))
+        reg = self.region(b.region)
+        if reg is not None:
+            self.add(node, V.region, reg)
+            self.add(reg, V.hasBureau, node)
+        elif not b.anonymized:
+            self.add(node, V.regionUnknown, Literal(True))
+        return node, key
+
+    def concept(self, m: InitiativeMention, bureau_key: str) -> URIRef:
+        if m.concept is None:
+            node = V.LOCAL[f"{bureau_key}/{short_hash(m.label)}"]
+            if node not in self.concepts_done:
+                self.concepts_done.add(node)
+                self.add(node, RDF.type, SKOS.Concept)
+                self.add(node, RDF.type, V.LocalInitiative)
+                self.add(node, SKOS.prefLabel, _zh(m.label))
+                self.add(node, V.scope, _str("local"))
+            return node
+        node = _concept_iri(m.concept)
+        if node in self.concepts_done:
+            return node
+        self.concepts_done.add(node)
+        self.add(node, RDF.type, SKOS.Concept)
+        if self.lookup is None:  # no taxonomy at hand: trust extraction's id
+            self.add(node, SKOS.prefLabel, _zh(m.label))
+            self.add(node, SKOS.inScheme, V.SCHEME)
+            self.add(V.SCHEME, RDF.type, SKOS.ConceptScheme)
+            return node
+        info = self.lookup(node)
+        if info is None:  # unknown id: left out of the scheme, so SHACL reports the mention
+            self.add(node, SKOS.prefLabel, _zh(m.label))
+            return node
+        self.add(node, SKOS.inScheme, V.SCHEME)
+        self.add(V.SCHEME, RDF.type, SKOS.ConceptScheme)
+        self.add(node, SKOS.prefLabel, _zh(info.pref_label))
+        if info.en_label:
+            self.add(node, SKOS.prefLabel, Literal(info.en_label, lang="en"))
+        if info.theme is not None:
+            self.add(node, SKOS.broader, info.theme)
+            self.add(info.theme, RDF.type, V.Theme)
+            self.add(info.theme, RDF.type, SKOS.Concept)
+            if info.theme_label:
+                self.add(info.theme, SKOS.prefLabel, _zh(info.theme_label))
+            if info.theme_en_label:
+                self.add(info.theme, SKOS.prefLabel, Literal(info.theme_en_label, lang="en"))
+        return node
+
+    def evidence(self, node: URIRef, report: URIRef, span, quote: str, original: str) -> None:
+        self.add(node, PROV.wasDerivedFrom, report)
+        self.add(node, V.quote, _str(quote))
+        self.add(node, V.quoteOriginal, _str(original))
+        self.add(node, V.startOffset, _int(span[0]))
+        self.add(node, V.endOffset, _int(span[1]))
+
+    def report(self, f: ReportFacts) -> None:
+        g_report = report_iri(f)
+        src = V.ID[f"source/{f.source.sha256[:16]}"]
+        self.add(src, RDF.type, V.SourceFile)
+        self.add(src, V.fileName, _str(f.source.name))
+        self.add(src, V.sha256, _str(f.source.sha256))
+        if f.source.format:
+            self.add(src, DCTERMS["format"], _str(f.source.format))
+
+        bureau, bkey = self.bureau(f.bureau, f.key)
+        r = g_report
+        self.add(r, RDF.type, V.Report)
+        self.add(r, V.sourceFile, src)
+        self.add(r, V.issuedBy, bureau)
+        self.add(r, V.reportIndex, _int(f.index))
+        self.add(r, V.head, _str(f.head))
+        if f.title:
+            self.add(r, DCTERMS.title, _str(f.title))
+        if f.summary_year is not None:
+            self.add(r, V.summaryYear, year_literal(f.summary_year))
+        if f.plan_year is not None:
+            self.add(r, V.planYear, year_literal(f.plan_year))
+        kind = {(True, True): "summary-plan", (True, False): "summary", (False, True): "plan",
+                (False, False): "other"}[(f.summary_year is not None, f.plan_year is not None)]
+        self.add(r, V.kind, _str(kind))
+        self.add(r, V.startOffset, _int(f.span[0]))
+        self.add(r, V.endOffset, _int(f.span[1]))
+
+        by_label: dict[str, URIRef] = {}
+        used: set[URIRef] = set()
+        for m in f.mentions:
+            node = _unique(V.ID[f"mention/{f.key}/{m.span[0]}-{m.span[1]}"], m.label, used)
+            concept = self.concept(m, bkey)
+            self.add(node, RDF.type, V.InitiativeMention)
+            self.add(node, RDFS.label, _zh(m.label))
+            self.add(node, V.bureau, bureau)
+            self.add(node, V.concept, concept)
+            self.add(node, V.status, _str(m.status))
+            self.add(node, V.scope, _str("local" if m.concept is None else "national"))
+            if m.year is not None:
+                self.add(node, V.year, year_literal(m.year))
+            for a in m.aliases:
+                self.add(node, V.alias, _str(a))
+            self.evidence(node, r, m.span, m.quote, m.quote_original)
+            self.add(bureau, V.implements, concept)
+            by_label.setdefault(m.label, node)
+            for a in m.aliases:
+                by_label.setdefault(a, node)
+
+        for x in f.metrics:
+            node = _unique(V.ID[f"metric/{f.key}/{x.span[0]}-{x.span[1]}"],
+                           f"{x.indicator}|{x.value}|{x.unit}", used)
+            self.metric(node, x, bureau, r, by_label)
+
+    def metric(self, node: URIRef, x: Metric, bureau: URIRef, report: URIRef,
+               by_label: dict[str, URIRef]) -> None:
+        self.add(node, RDF.type, V.Metric)
+        self.add(node, V.indicator, _str(x.indicator))
+        if x.value is not None:
+            self.add(node, V.value, decimal_literal(x.value))
+        self.add(node, V.unit, _str(x.unit))
+        if x.base_value is not None:
+            self.add(node, V.baseValue, decimal_literal(x.base_value))
+        if x.base_unit:
+            self.add(node, V.baseUnit, _str(x.base_unit))
+        self.add(node, V.comparator, _str(x.comparator))
+        if x.year is not None:
+            self.add(node, V.year, year_literal(x.year))
+        self.add(node, V.status, _str(x.status))
+        self.add(node, V.redacted, Literal(bool(x.redacted)))
+        self.add(node, V.bureau, bureau)
+        if x.initiative and x.initiative in by_label:
+            self.add(node, V.initiative, by_label[x.initiative])
+        self.evidence(node, report, x.span, x.quote, x.quote_original)
+
+
+def _unique(node: URIRef, disambiguator: str, used: set[URIRef]) -> URIRef:
+    """Two facts on the same span of one report get distinct, still deterministic, IRIs."""
+    if node in used:
+        node = URIRef(f"{node}-{short_hash(disambiguator, 6)}")
+        while node in used:
+            node = URIRef(f"{node}x")
+    used.add(node)
+    return node
+
+
+def build_graph(facts: Iterable[ReportFacts], taxonomy=None) -> Graph:
+    """The RDF graph of every report's facts.
+
+    ``taxonomy``: a kg.taxonomy.Taxonomy, an rdflib Graph of SKOS concepts, or a path to one; by
+    default ``ontology/initiatives.ttl`` when present. Shared concepts absent from it are written
+    outside the scheme so that validation reports (and drops) the mentions that use them.
+    """
+    b = _Builder(_concept_lookup(taxonomy))
+    for f in facts:
+        b.report(f)
+    return b.g

@@ -1,0 +1,291 @@
+"""SHACL validation (ontology/shapes.ttl) → readable ValidationReport; dropping what fails.
+
+pySHACL's cost grows with the graph (PITFALLS.md: 100k triples 4.5 s, 1M 47 s), but every shape
+only looks at a fact and its direct neighbours. So big graphs are cut into per-report subgraphs
+(the report, its source, bureau, region chain, facts and their concepts), validated in chunks of a
+few thousand triples, plus one pass over the nodes no report reaches. Violations of a node shared by
+several reports (a bureau, a concept) are reported once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, SH, SKOS
+
+from . import vocab as V
+from .errors import DataFileError
+from .types import ValidationReport, Violation
+
+__all__ = ["validate", "validate_facts_graph", "drop_invalid", "format_violations", "load_shapes",
+           "report_subgraphs", "WHOLE_GRAPH_LIMIT"]
+
+SHAPES_FILE = "shapes.ttl"
+WHOLE_GRAPH_LIMIT = 20_000  # triples; above it "auto" validates per report
+CHUNK_TRIPLES = 5_000  # report subgraphs are batched into pySHACL calls of about this size
+
+FACT_TYPES = (V.Metric, V.InitiativeMention)
+# links a node cannot live without: when their target is dropped, the node goes too
+REQUIRED_LINKS = (PROV.wasDerivedFrom, V.bureau, V.concept, V.issuedBy, V.sourceFile)
+
+
+@lru_cache(maxsize=4)
+def _parse_shapes(path: str) -> Graph:
+    p = Path(path)
+    if not p.is_file():
+        raise DataFileError("SHACL shapes file not found", path=path,
+                            hint="run from a source checkout or set KG_ONTOLOGY_DIR")
+    try:
+        return Graph().parse(p, format="turtle")
+    except Exception as e:  # rdflib raises several parser error types
+        raise DataFileError(f"cannot parse SHACL shapes: {e}", path=path) from e
+
+
+def load_shapes(shapes: Graph | str | Path | None = None) -> Graph:
+    if isinstance(shapes, Graph):
+        return shapes
+    if shapes is None:
+        from .config import ontology_dir
+
+        shapes = ontology_dir() / SHAPES_FILE
+    return _parse_shapes(str(shapes))
+
+
+# --- running pySHACL ------------------------------------------------------------------------------
+
+def _shape_name(shapes: Graph, shape) -> str | None:
+    """An IRI, or for an anonymous property shape the named shape holding it."""
+    if shape is None:
+        return None
+    if isinstance(shape, BNode):
+        for parent in shapes.subjects(SH.property, shape):
+            if not isinstance(parent, BNode):
+                return _short(parent)
+        return None
+    return _short(shape)
+
+
+def _short(term) -> str:
+    s = str(term)
+    for prefix, ns in (*V.PREFIXES.items(), ("shape", str(V.SHAPE)), ("sh", str(SH))):
+        if s.startswith(str(ns)) and len(s) > len(str(ns)):
+            return f"{prefix}:{s[len(str(ns)):]}"
+    return s
+
+
+def _violations(results: Graph, data: Graph, shapes: Graph) -> list[Violation]:
+    out = []
+    # top-level results only: sh:detail holds the nested results of sh:node / sh:or, said above
+    top = [r for rep in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(rep, SH.result)]
+    for res in top:
+        focus = results.value(res, SH.focusNode)
+        path = results.value(res, SH.resultPath)
+        severity = results.value(res, SH.resultSeverity)
+        shape = results.value(res, SH.sourceShape)
+        messages = sorted(str(m) for m in results.objects(res, SH.resultMessage))
+        value = results.value(res, SH.value)
+        message = messages[0] if messages else "constraint violated"
+        if (value is not None and value != focus and not isinstance(value, BNode)
+                and str(value) not in message):
+            message += f" (value: {_short(value) if isinstance(value, URIRef) else value})"
+        quote = data.value(focus, V.quote) if focus is not None else None
+        out.append(Violation(
+            focus=str(focus),
+            path=_short(path) if isinstance(path, URIRef) else None,
+            message=message,
+            severity=_short(severity).removeprefix("sh:") if severity is not None else "Violation",
+            shape=_shape_name(shapes, shape),
+            quote=str(quote) if quote is not None else None,
+        ))
+    return out
+
+
+def _run(data: Graph, shapes: Graph) -> list[Violation]:
+    import pyshacl
+
+    conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                            abort_on_first=False, meta_shacl=False, advanced=False,
+                                            debug=False)
+    return [] if conforms else _violations(results, data, shapes)
+
+
+def _report(violations: list[Violation]) -> ValidationReport:
+    unique = sorted(set(violations), key=lambda v: (v.focus, v.path or "", v.shape or "", v.message))
+    return ValidationReport(conforms=not any(v.severity == "Violation" for v in unique),
+                            violations=tuple(unique))
+
+
+# --- per-report subgraphs -------------------------------------------------------------------------
+
+_FOLLOW = frozenset((V.sourceFile, V.issuedBy, V.region, V.partOf, V.bureau, V.concept, V.initiative,
+                     SKOS.broader, PROV.wasDerivedFrom))
+
+
+def _closure(graph: Graph, start: set, out: Graph) -> set:
+    """Copy into ``out`` the triples of ``start`` and of the nodes the shapes look at from there
+    (report, source, bureau, region chain, concept, theme); returns the nodes visited."""
+    nodes = set(start)
+    todo = list(start)
+    while todo:
+        n = todo.pop()
+        for p, o in graph.predicate_objects(n):
+            out.add((n, p, o))
+            if p in _FOLLOW and o not in nodes and not isinstance(o, Literal):
+                nodes.add(o)
+                todo.append(o)
+    return nodes
+
+
+def report_subgraphs(graph: Graph) -> Iterator[tuple[URIRef | None, Graph]]:
+    """(report IRI, subgraph) for every report, then (None, rest) for the triples no report reaches."""
+    covered: set = set()
+    for report in sorted(graph.subjects(RDF.type, V.Report)):
+        sub = Graph()
+        covered |= _closure(graph, {report, *graph.subjects(PROV.wasDerivedFrom, report)}, sub)
+        yield report, sub
+    rest = {s for s in graph.subjects(unique=True) if s not in covered}
+    if rest:
+        sub = Graph()
+        _closure(graph, rest, sub)
+        yield None, sub
+
+
+def _run_nt(data: bytes, shapes_path: str | None) -> list[Violation]:
+    """Worker side of parallel validation: the chunk travels as N-Triples."""
+    g = Graph().parse(data=data.decode("utf-8"), format="nt")
+    return _run(g, load_shapes(shapes_path))
+
+
+def _chunks(graph: Graph, chunk_triples: int) -> Iterator[Graph]:
+    chunk = Graph()
+    for _, sub in report_subgraphs(graph):
+        chunk += sub
+        if len(chunk) >= chunk_triples:
+            yield chunk
+            chunk = Graph()
+    if len(chunk):
+        yield chunk
+
+
+def validate_facts_graph(graph: Graph, shapes: Graph | str | Path | None = None,
+                         chunk_triples: int = CHUNK_TRIPLES, workers: int = 1) -> ValidationReport:
+    """Validate report by report (batched into chunks), so the cost grows linearly with the
+    number of reports; ``workers`` > 1 validates chunks in parallel processes (``shapes`` must then
+    be None or a path, which each worker loads once)."""
+    if workers > 1 and not isinstance(shapes, Graph):
+        from concurrent.futures import ProcessPoolExecutor
+
+        path = None if shapes is None else str(shapes)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_run_nt, c.serialize(format="nt", encoding="utf-8"), path)
+                       for c in _chunks(graph, chunk_triples)]
+            return _report([v for f in futures for v in f.result()])
+    sg = load_shapes(shapes)
+    return _report([v for c in _chunks(graph, chunk_triples) for v in _run(c, sg)])
+
+
+def validate(graph: Graph, shapes: Graph | str | Path | None = None,
+             mode: str = "auto", workers: int = 1) -> ValidationReport:
+    """SHACL-validate ``graph``. mode: "whole" (one pySHACL run), "per_report", or "auto"
+    (whole up to WHOLE_GRAPH_LIMIT triples). Both give the same violations."""
+    if mode not in ("auto", "whole", "per_report"):
+        raise ValueError(f"mode must be auto, whole or per_report, not {mode!r}")
+    if mode == "per_report" or (mode == "auto" and len(graph) > WHOLE_GRAPH_LIMIT):
+        return validate_facts_graph(graph, shapes, workers=workers)
+    return _report(_run(graph, load_shapes(shapes)))
+
+
+# --- dropping what fails --------------------------------------------------------------------------
+
+def _remove_node(g: Graph, node, removed: set) -> None:
+    """Remove ``node`` and every triple mentioning it; nodes that required it go too."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if n in removed:
+            continue
+        removed.add(n)
+        for p in REQUIRED_LINKS:
+            todo.extend(s for s in g.subjects(p, n) if s not in removed)
+        g.remove((n, None, None))
+        g.remove((None, None, n))
+
+
+def _prune_implements(g: Graph) -> None:
+    """``bureau edu:implements concept`` stays only while a mention still says so."""
+    for b, c in list(g.subject_objects(V.implements)):
+        if not any((m, V.bureau, b) in g for m in g.subjects(V.concept, c)):
+            g.remove((b, V.implements, c))
+
+
+def drop_invalid(graph: Graph, report: ValidationReport,
+                 inplace: bool = False) -> tuple[Graph, tuple[Violation, ...]]:
+    """Remove the facts behind each violation so the rest conforms.
+
+    A failing metric or mention goes whole (with the links to it). On another node (report, bureau,
+    region) a bad value removes that property; a missing required one removes the node and the facts
+    that depend on it. Returns the cleaned graph and the violations acted on.
+    """
+    g = graph if inplace else _copy(graph)
+    acted = []
+    removed: set = set()
+    for v in report.violations:
+        if v.severity != "Violation":
+            continue
+        focus = URIRef(v.focus) if not v.focus.startswith("_:") else None
+        if focus is None:
+            continue
+        acted.append(v)
+        if focus in removed:
+            continue
+        types = set(g.objects(focus, RDF.type))
+        path = _expand(v.path)
+        if types & set(FACT_TYPES) or path is None:
+            _remove_node(g, focus, removed)
+        elif (focus, path, None) in g:
+            g.remove((focus, path, None))
+        else:
+            _remove_node(g, focus, removed)
+    _prune_implements(g)
+    return g, tuple(acted)
+
+
+def _expand(short: str | None) -> URIRef | None:
+    if not short:
+        return None
+    prefix, sep, local = short.partition(":")
+    ns = dict(V.PREFIXES).get(prefix)
+    if sep and ns is not None and not short.startswith(("http:", "https:")):
+        return URIRef(str(ns) + local)
+    return URIRef(short)
+
+
+def _copy(graph: Graph) -> Graph:
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in graph.namespaces():
+        g.bind(prefix, ns, override=True, replace=True)
+    for t in graph:
+        g.add(t)
+    return g
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+def format_violations(report: ValidationReport, limit: int = 200) -> str:
+    """Plain text for the CLI: one block per violation, grouped by severity count."""
+    if report.conforms and not report.violations:
+        return "conforms"
+    n = len(report.violations)
+    lines = [f"{n} SHACL result{'s' if n != 1 else ''} ({'conforms' if report.conforms else 'does not conform'}):"]
+    for v in report.violations[:limit]:
+        where = _short(v.focus)
+        lines.append(f"- [{v.severity}] {where}" + (f"  {v.path}" if v.path else ""))
+        lines.append(f"    {v.message}" + (f"  ({v.shape})" if v.shape else ""))
+        if v.quote:
+            lines.append(f"    quote: {v.quote}")
+    if n > limit:
+        lines.append(f"... and {n - limit} more")
+    return "\n".join(lines)

@@ -1,0 +1,212 @@
+"""kg.graph: records → RDF with deterministic IRIs, compared with hand-written graphs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import replace
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+import rdflib.namespace as rns
+from graph_fixtures import CONCEPTS_TTL, QINGSHAN, mention, metric, sample_facts, src
+from hypothesis import given
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic, to_canonical_graph
+from rdflib.namespace import RDF, SKOS
+
+from kg import vocab as V
+from kg.graph import build_graph, decimal_literal, short_hash
+from kg.types import Bureau, ReportFacts
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Graph:
+    return Graph().parse(CONCEPTS_TTL, format="turtle")
+
+
+@pytest.fixture(scope="module")
+def graph(taxonomy) -> Graph:
+    return build_graph(sample_facts(), taxonomy=taxonomy)
+
+
+def small_report() -> ReportFacts:
+    return ReportFacts(
+        source=src("d" * 64, "small.txt"), index=1, title=None, head="正文", span=(0, 50),
+        bureau=Bureau(name="青山区教育局", region=QINGSHAN, level="county", anonymized=False),
+        summary_year=2022, plan_year=None,
+        mentions=(mention("智慧校园", "smart-campus", "achieved", 2022, (3, 7), "建成智慧校园"),),
+        metrics=(metric("新建学校", "2", "所", "=", 2022, "achieved", (10, 15), "新建学校2所",
+                        initiative="智慧校园"),),
+    )
+
+
+EXPECTED = """
+@prefix edu: <https://w3id.org/edu-kg/ontology#> .
+@prefix id: <https://w3id.org/edu-kg/id/> .
+@prefix ini: <https://w3id.org/edu-kg/initiative/> .
+@prefix schema: <https://schema.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<https://w3id.org/edu-kg/id/region/910000> a edu:Region ; edu:level "province" ; rdfs:label "东海省"@zh ;
+    edu:adminCode "910000" .
+<https://w3id.org/edu-kg/id/region/910100> a edu:Region ; edu:level "city" ; rdfs:label "临江市"@zh ;
+    edu:adminCode "910100" ; edu:partOf <https://w3id.org/edu-kg/id/region/910000> .
+<https://w3id.org/edu-kg/id/region/910102> a edu:Region ; edu:level "county" ; rdfs:label "青山区"@zh ;
+    edu:adminCode "910102" ; edu:partOf <https://w3id.org/edu-kg/id/region/910100> ;
+    edu:hasBureau <https://w3id.org/edu-kg/id/bureau/910102/BUREAU> .
+<https://w3id.org/edu-kg/id/bureau/910102/BUREAU> a edu:Bureau ; rdfs:label "青山区教育局"@zh ;
+    edu:anonymized false ; edu:level "county" ; edu:region <https://w3id.org/edu-kg/id/region/910102> ;
+    edu:implements ini:smart-campus .
+<https://w3id.org/edu-kg/id/source/dddddddddddddddd> a edu:SourceFile ; edu:fileName "small.txt" ;
+    edu:sha256 "DDDD" ; dcterms:format "txt" .
+<https://w3id.org/edu-kg/id/report/dddddddddddddddd-1> a edu:Report ;
+    edu:sourceFile <https://w3id.org/edu-kg/id/source/dddddddddddddddd> ;
+    edu:issuedBy <https://w3id.org/edu-kg/id/bureau/910102/BUREAU> ;
+    edu:reportIndex 1 ; edu:head "正文" ; edu:summaryYear "2022"^^xsd:gYear ; edu:kind "summary" ;
+    edu:startOffset 0 ; edu:endOffset 50 .
+ini:scheme a skos:ConceptScheme .
+ini:smart-campus a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "智慧校园"@zh , "Smart campus"@en ;
+    skos:broader ini:theme-services .
+ini:theme-services a edu:Theme , skos:Concept ; skos:prefLabel "学生服务"@zh , "Student services"@en .
+<https://w3id.org/edu-kg/id/mention/dddddddddddddddd-1/3-7> a edu:InitiativeMention ;
+    rdfs:label "智慧校园"@zh ; edu:bureau <https://w3id.org/edu-kg/id/bureau/910102/BUREAU> ;
+    edu:concept ini:smart-campus ; edu:status "achieved" ; edu:scope "national" ;
+    edu:year "2022"^^xsd:gYear ;
+    prov:wasDerivedFrom <https://w3id.org/edu-kg/id/report/dddddddddddddddd-1> ;
+    edu:quote "建成智慧校园" ; edu:quoteOriginal "建成智慧校园" ; edu:startOffset 3 ; edu:endOffset 7 .
+<https://w3id.org/edu-kg/id/metric/dddddddddddddddd-1/10-15> a edu:Metric ;
+    edu:indicator "新建学校" ; schema:value "2.0"^^xsd:decimal ; schema:unitText "所" ; edu:comparator "=" ;
+    edu:year "2022"^^xsd:gYear ; edu:status "achieved" ; edu:redacted false ;
+    edu:bureau <https://w3id.org/edu-kg/id/bureau/910102/BUREAU> ;
+    edu:initiative <https://w3id.org/edu-kg/id/mention/dddddddddddddddd-1/3-7> ;
+    prov:wasDerivedFrom <https://w3id.org/edu-kg/id/report/dddddddddddddddd-1> ;
+    edu:quote "新建学校2所" ; edu:quoteOriginal "新建学校2所" ; edu:startOffset 10 ; edu:endOffset 15 .
+"""
+
+
+def test_small_report_matches_the_expected_graph(taxonomy):
+    got = build_graph([small_report()], taxonomy=taxonomy)
+    text = EXPECTED.replace("BUREAU", short_hash("青山区教育局")).replace("DDDD", "d" * 64)
+    expected = Graph().parse(data=text, format="turtle")
+    if not isomorphic(to_canonical_graph(got), to_canonical_graph(expected)):
+        missing = set(expected) - set(got)
+        extra = set(got) - set(expected)
+        pytest.fail(f"missing {sorted(missing)[:5]} extra {sorted(extra)[:5]}")
+
+
+def test_iris_do_not_depend_on_order(taxonomy):
+    a = build_graph(sample_facts(), taxonomy=taxonomy)
+    b = build_graph(list(reversed(sample_facts())), taxonomy=taxonomy)
+    assert set(a) == set(b)
+
+
+def test_iri_scheme(graph):
+    assert (V.ID["report/aaaaaaaaaaaaaaaa-1"], RDF.type, V.Report) in graph
+    assert (V.ID["metric/aaaaaaaaaaaaaaaa-1/40-48"], RDF.type, V.Metric) in graph
+    assert (V.ID["mention/aaaaaaaaaaaaaaaa-1/20-26"], RDF.type, V.InitiativeMention) in graph
+    assert (V.ID["region/910102"], V.partOf, V.ID["region/910100"]) in graph
+    bureau = V.ID[f"bureau/910102/{short_hash('青山区教育局')}"]
+    assert (V.ID["region/910102"], V.hasBureau, bureau) in graph
+    assert (bureau, V.implements, V.CONCEPT["teacher-rotation"]) in graph
+    local = V.LOCAL[f"910102/{short_hash('青山区教育局')}/{short_hash('四点半课堂')}"]
+    assert (local, RDF.type, V.LocalInitiative) in graph
+    assert (local, V.scope, Literal("local")) in graph
+    assert (local, SKOS.prefLabel, Literal("四点半课堂", lang="zh")) in graph
+
+
+def test_anonymized_bureaus_are_never_merged(graph):
+    anon = {b for b in graph.subjects(V.anonymized, Literal(True))}
+    assert len(anon) == 2, "two X县教育局 in two reports stay two bureaus"
+    assert all("/anon-" in str(b) for b in anon)
+
+
+def test_same_named_bureau_in_two_reports_is_one_node(taxonomy):
+    one = small_report()
+    two = replace(one, source=src("e" * 64, "again.txt"), mentions=(), metrics=())
+    g = build_graph([one, two], taxonomy=taxonomy)
+    assert len(set(g.subjects(RDF.type, V.Bureau))) == 1
+    assert len(set(g.subjects(RDF.type, V.Report))) == 2
+
+
+def test_unknown_region_is_flagged_and_report_scoped(taxonomy):
+    f = replace(small_report(), bureau=Bureau(name="某教育局", region=None, level=None, anonymized=False))
+    g = build_graph([f], taxonomy=taxonomy)
+    (b,) = set(g.subjects(RDF.type, V.Bureau))
+    assert (b, V.regionUnknown, Literal(True)) in g and "/anon-dddddddddddddddd-1/" in str(b)
+
+
+def test_literal_datatypes(graph):
+    for p, dt in ((V.year, rns.XSD.gYear), (V.summaryYear, rns.XSD.gYear), (V.value, rns.XSD.decimal),
+                  (V.baseValue, rns.XSD.decimal), (V.startOffset, rns.XSD.integer), (V.reportIndex, rns.XSD.integer)):
+        objs = list(graph.objects(None, p))
+        assert objs and all(o.datatype == dt for o in objs), p
+    assert not list(graph.objects(V.ID["metric/aaaaaaaaaaaaaaaa-1/80-86"], V.value)), "redacted: no value"
+
+
+def test_concepts_are_self_describing(graph):
+    c = V.CONCEPT["teacher-rotation"]
+    assert (c, SKOS.inScheme, V.SCHEME) in graph
+    assert (c, SKOS.prefLabel, Literal("Teacher rotation", lang="en")) in graph
+    assert (V.CONCEPT["theme-teachers"], RDF.type, V.Theme) in graph
+
+
+def test_unknown_concept_stays_outside_the_scheme(taxonomy):
+    f = replace(small_report(), mentions=(mention("不存在", "no-such-concept", "achieved", 2022, (3, 7), "q"),))
+    g = build_graph([f], taxonomy=taxonomy)
+    assert (V.CONCEPT["no-such-concept"], SKOS.inScheme, V.SCHEME) not in g
+
+
+def test_taxonomy_object_is_accepted():
+    tax = SimpleNamespace(
+        concepts={"smart-campus": SimpleNamespace(id="smart-campus", pref_label="智慧校园", en_label="Smart campus",
+                                                  alt_labels=(), theme="theme-services", definition=None)},
+        themes={"theme-services": SimpleNamespace(pref_label="学生服务", en_label="Student services")})
+    g = build_graph([small_report()], taxonomy=tax)
+    assert (V.CONCEPT["smart-campus"], SKOS.broader, V.CONCEPT["theme-services"]) in g
+    assert (V.CONCEPT["theme-services"], SKOS.prefLabel, Literal("学生服务", lang="zh")) in g
+
+
+def test_prefixes_are_bound(graph):
+    bound = {p: str(ns) for p, ns in graph.namespaces()}
+    for prefix, ns in V.PREFIXES.items():
+        assert bound.get(prefix) == str(ns), prefix
+
+
+def test_metric_links_to_its_mention_by_label(graph):
+    m = V.ID["metric/aaaaaaaaaaaaaaaa-1/40-48"]
+    assert graph.value(m, V.initiative) == V.ID["mention/aaaaaaaaaaaaaaaa-1/30-34"]
+
+
+def test_graph_module_imports_no_nlp():
+    code = ("import sys, kg.graph; bad = [m for m in sys.modules if m.split('.')[0] in ('spacy', 'jieba', "
+            "'jionlp') or m.startswith('kg.extract')]; print(bad); sys.exit(1 if bad else 0)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+@pytest.mark.parametrize("value, lexical", [("540", "540.0"), ("1.50", "1.5"), ("1E+3", "1000.0"),
+                                            ("0.0098", "0.0098"), ("-2.0", "-2.0"), ("0", "0.0"),
+                                            ("-0.00", "0.0")])
+def test_decimal_literal_is_canonical(value, lexical):
+    assert str(decimal_literal(Decimal(value))) == lexical
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-10**9, max_value=10**9))
+def test_decimal_literal_keeps_the_value(d):
+    lit = decimal_literal(d)
+    assert Decimal(str(lit)) == d and "E" not in str(lit).upper()
+
+
+def test_duplicate_spans_get_distinct_iris(taxonomy):
+    a = metric("甲", "1", "个", "=", 2022, "achieved", (10, 15), "甲1个")
+    b = metric("乙", "2", "个", "=", 2022, "achieved", (10, 15), "乙2个")
+    g = build_graph([replace(small_report(), metrics=(a, b))], taxonomy=taxonomy)
+    assert len(set(g.subjects(RDF.type, V.Metric))) == 2
+    assert isinstance(next(iter(g.subjects(RDF.type, V.Metric))), URIRef)

@@ -1,0 +1,155 @@
+"""kg.query: every named query gives the same rows on rdflib and Oxigraph, and the known answer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from graph_fixtures import CONCEPTS_TTL, sample_facts
+from rdflib import Graph
+
+from kg.errors import GraphInputError, QueryError
+from kg.export import write_graph
+from kg.graph import build_graph
+from kg.query import format_result, list_queries, load_graph, run_query
+
+REQUIRED = {"initiatives_by_region", "shared_initiatives", "bureaus_sharing_with", "targets_for_year",
+            "planned_vs_achieved", "initiative_metrics_across_regions", "regions_by_province",
+            "redacted_share", "evidence", "themes_by_province"}
+
+PARAMS = {"bureaus_sharing_with": {"bureau_name": "青山区教育局"}, "targets_for_year": {"year": "2023"},
+          "evidence": {"text": "四点半"}}
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    return build_graph(sample_facts(), taxonomy=Graph().parse(CONCEPTS_TTL, format="turtle"))
+
+
+def rows(result) -> list[dict]:
+    return result.as_dicts()
+
+
+def test_named_queries_are_listed_with_headers():
+    qs = list_queries()
+    assert REQUIRED <= set(qs) and len(qs) >= 10
+    for info in qs.values():
+        assert info.title and info.title != info.name and info.description, info.name
+    assert [p.name for p in qs["bureaus_sharing_with"].params] == ["bureau_name"]
+    assert {p.name: p.type for p in qs["evidence"].params} == {"fact": "iri", "text": "string"}
+
+
+@pytest.mark.parametrize("name", sorted(list_queries()))
+def test_both_stores_give_the_same_rows(graph, name):
+    a = run_query(name, graph, store="rdflib", params=PARAMS.get(name))
+    b = run_query(name, graph, store="oxigraph", params=PARAMS.get(name))
+    assert a.columns == b.columns
+    assert a.rows == b.rows
+    assert a.rows, f"{name} answers something on the sample graph"
+
+
+KNOWN = {
+    "initiatives_by_region": lambda r: sorted((x["region_name"], x["label"]) for x in r) == [
+        ("白沙区", "教师交流轮岗"), ("白沙区", "智慧校园"), ("青山区", "四点半课堂"), ("青山区", "教师交流轮岗"),
+        ("青山区", "课后服务")],
+    "shared_initiatives": lambda r: [(x["label"], x["regions"], x["bureaus"]) for x in r] == [
+        ("教师交流轮岗", 2, 2), ("课后服务", 1, 2)],
+    "bureaus_sharing_with": lambda r: sorted((x["name"], x["label"]) for x in r) == [
+        ("X县教育局", "课后服务"), ("白沙区教育局", "教师交流轮岗")],
+    "targets_for_year": lambda r: sorted(x["indicator"] for x in r) == ["教育投入", "新增学位", "轮岗教师"]
+    and {x["indicator"]: x["value"] for x in r}["教育投入"] == 1.5,
+    "planned_vs_achieved": lambda r: {x["bureau_name"]: (x["metrics_achieved"], x["metrics_planned"],
+                                                         x["initiatives_achieved"], x["initiatives_planned"])
+                                      for x in r}["青山区教育局"] == (2, 1, 3, 1),
+    "initiative_metrics_across_regions": lambda r: sorted((x["region_name"], x["indicator"], x["value"]) for x in r)
+    == [("白沙区", "轮岗教师", 120), ("青山区", "课后服务覆盖率", 98)],
+    "regions_by_province": lambda r: [(x["province_name"], x["regions"], x["bureaus"], x["reports"]) for x in r]
+    == [("东海省", 3, 2, 2)],
+    "redacted_share": lambda r: [(x["metrics"], x["redacted"], x["redacted_percent"]) for x in r][0] == (1, 1, 100)
+    and {x["bureau_name"]: x["redacted_percent"] for x in r if x["bureau_name"] == "青山区教育局"} == {"青山区教育局": 33.3},
+    "evidence": lambda r: [(x["file"], x["start"], x["end"], x["quote_original"], x["type"]) for x in r]
+    == [("qingshan.txt", 60, 65, "开办四点半课堂", "initiative")],
+    "themes_by_province": lambda r: sorted((x["province_name"], x["theme_label"], x["bureaus"]) for x in r) == [
+        ("(unknown)", "学生服务", 1), ("东海省", "学生服务", 2), ("东海省", "教师队伍", 2)],
+    "local_initiatives": lambda r: [(x["label"], x["bureau_name"]) for x in r] == [("四点半课堂", "青山区教育局")],
+    "reports_overview": lambda r: [(x["file"], x["index"], x["initiatives"], x["metrics"], x["summary_year"])
+                                   for x in r][-1] == ("qingshan.txt", 1, 3, 3, 2022) and len(r) == 4,
+}
+
+
+def test_every_named_query_has_a_known_answer():
+    assert set(KNOWN) == set(list_queries())
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN))
+def test_known_answer(graph, name):
+    result = rows(run_query(name, graph, store="rdflib", params=PARAMS.get(name)))
+    assert KNOWN[name](result), result
+
+
+def test_year_parameter_filters_as_integer(graph):
+    assert rows(run_query("targets_for_year", graph, params={"year": 2022})) == []
+    assert len(rows(run_query("targets_for_year", graph, params={"year": "2023"}))) == 3
+    with pytest.raises(QueryError):
+        run_query("targets_for_year", graph, params={"year": "2023 } ?s ?p ?o {"})
+
+
+def test_string_parameter_cannot_inject(graph):
+    res = run_query("bureaus_sharing_with", graph, params={"bureau_name": '青山区教育局" } } #'})
+    assert res.rows == ()
+
+
+def test_fact_parameter_selects_one_fact(graph):
+    iri = "https://w3id.org/edu-kg/id/metric/aaaaaaaaaaaaaaaa-1/300-310"
+    for store in ("rdflib", "oxigraph"):
+        r = rows(run_query("evidence", graph, store=store, params={"fact": iri}))
+        assert [(x["fact"], x["start"]) for x in r] == [(iri, 300)]
+
+
+def test_unknown_parameter_and_query_are_query_errors(graph):
+    with pytest.raises(QueryError):
+        run_query("shared_initiatives", graph, params={"nope": "1"})
+    with pytest.raises(QueryError):
+        run_query("no_such_query", graph)
+
+
+@pytest.mark.parametrize("text", ["DELETE WHERE { ?s ?p ?o }",
+                                  "INSERT DATA { <http://a> <http://b> <http://c> }", "SELECT WHERE {"])
+def test_updates_and_garbage_are_refused(tmp_path, graph, text):
+    q = tmp_path / "q.rq"
+    q.write_text(text, encoding="utf-8")
+    n = len(graph)
+    with pytest.raises(QueryError):
+        run_query(str(q), graph)
+    assert len(graph) == n
+
+
+def test_query_file_on_a_graph_file_both_stores(tmp_path, graph):
+    path = write_graph(graph, tmp_path / "g.ttl")
+    q = tmp_path / "count.rq"
+    q.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a edu:Metric }", encoding="utf-8")
+    for store in ("rdflib", "oxigraph", "auto"):
+        assert run_query(str(q), path, store=store).rows == ((8,),)
+
+
+def test_load_graph_errors(tmp_path):
+    with pytest.raises(GraphInputError):
+        load_graph(tmp_path / "missing.ttl")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("not turtle <<<", encoding="utf-8")
+    with pytest.raises(GraphInputError):
+        load_graph(bad)
+    with pytest.raises(GraphInputError):
+        run_query("shared_initiatives", bad, store="oxigraph")
+
+
+def test_format_result(graph):
+    res = run_query("shared_initiatives", graph)
+    table = format_result(res, "table")
+    assert table.splitlines()[0].split() == list(res.columns) and "教师交流轮岗" in table
+    assert "(2 rows)" in table
+    csv_text = format_result(res, "csv")
+    assert csv_text.splitlines()[0] == ",".join(res.columns) and len(csv_text.splitlines()) == 3
+    assert json.loads(format_result(res, "json"))[0]["label"] == "教师交流轮岗"
+    with pytest.raises(QueryError):
+        format_result(res, "xml")

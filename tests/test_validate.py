@@ -1,0 +1,149 @@
+"""kg.validate: the sample graph conforms; hand-broken facts give readable violations and are dropped."""
+
+from __future__ import annotations
+
+import pytest
+import rdflib.namespace as rns
+from graph_fixtures import CONCEPTS_TTL, sample_facts
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SKOS
+
+from kg import vocab as V
+from kg.export import facts_from_graph
+from kg.graph import build_graph
+from kg.validate import drop_invalid, format_violations, report_subgraphs, validate
+
+METRIC = V.ID["metric/aaaaaaaaaaaaaaaa-1/40-48"]  # 课后服务覆盖率 98 %
+REDACTED = V.ID["metric/aaaaaaaaaaaaaaaa-1/80-86"]
+MENTION = V.ID["mention/aaaaaaaaaaaaaaaa-1/30-34"]  # 课后服务, the metric above belongs to it
+
+
+@pytest.fixture(scope="module")
+def base() -> Graph:
+    return build_graph(sample_facts(), taxonomy=Graph().parse(CONCEPTS_TTL, format="turtle"))
+
+
+@pytest.fixture
+def graph(base) -> Graph:
+    g = Graph()
+    for prefix, ns in base.namespaces():
+        g.bind(prefix, ns, override=True, replace=True)
+    g += base
+    return g
+
+
+def test_sample_graph_conforms(base):
+    report = validate(base)
+    assert report.conforms, format_violations(report)
+    assert validate(base, mode="per_report") == report
+
+
+def _set(g, s, p, o):
+    g.remove((s, p, None))
+    if o is not None:
+        g.add((s, p, o))
+
+
+BREAKS = {
+    "value on a redacted metric": (lambda g: g.add((REDACTED, V.value, Literal("3", datatype=rns.XSD.decimal))),
+                                   REDACTED, None, "redacted"),
+    "bad comparator": (lambda g: _set(g, METRIC, V.comparator, Literal("about")),
+                       METRIC, "edu:comparator", "comparator"),
+    "percentage 150": (lambda g: _set(g, METRIC, V.value, Literal("150", datatype=rns.XSD.decimal)),
+                       METRIC, None, "percentage"),
+    "year without datatype": (lambda g: _set(g, METRIC, V.year, Literal("2022")),
+                              METRIC, "edu:year", "gYear"),
+    "missing quote": (lambda g: _set(g, METRIC, V.quote, None), METRIC, "edu:quote", "quote"),
+    "value not a decimal": (lambda g: _set(g, METRIC, V.value, Literal("98")), METRIC, "schema:value",
+                            "decimal"),
+    "status both on a metric": (lambda g: _set(g, METRIC, V.status, Literal("both")), METRIC, "edu:status",
+                                "achieved or planned"),
+    "end before start": (lambda g: _set(g, METRIC, V.endOffset, Literal(1)), METRIC, "edu:startOffset",
+                         "offset"),
+    "concept outside the scheme": (
+        lambda g: g.remove((V.CONCEPT["after-school-care"], SKOS.inScheme, V.SCHEME)),
+        MENTION, "edu:concept", "scheme"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_broken_fact_gives_a_readable_violation(graph, name):
+    breaker, focus, path, word = BREAKS[name]
+    breaker(graph)
+    report = validate(graph)
+    assert not report.conforms
+    hits = [v for v in report.violations if v.focus == str(focus)]
+    assert hits, format_violations(report)
+    v = next((v for v in hits if path is None or v.path == path), None)
+    assert v is not None, [(h.path, h.message) for h in hits]
+    assert word.lower() in v.message.lower()
+    assert v.severity == "Violation" and v.shape and v.shape.startswith("shape:")
+    assert v.quote == str(graph.value(focus, V.quote) or "") or v.quote is None
+    if graph.value(focus, V.quote) is not None:
+        assert v.quote
+
+
+def test_growth_percentage_over_100_is_fine(graph):
+    _set(graph, METRIC, V.value, Literal("150", datatype=rns.XSD.decimal))
+    _set(graph, METRIC, V.indicator, Literal("课后服务人数同比增长"))
+    assert validate(graph).conforms
+
+
+def test_bureau_without_region_must_say_why(graph):
+    anon = next(graph.subjects(V.anonymized, Literal(True)))
+    _set(graph, anon, V.anonymized, Literal(False))
+    report = validate(graph)
+    assert any(v.focus == str(anon) and "region" in v.message for v in report.violations)
+
+
+def test_scope_must_agree_with_concept(graph):
+    _set(graph, MENTION, V.scope, Literal("local"))
+    report = validate(graph)
+    assert any(v.focus == str(MENTION) and "scope" in v.message for v in report.violations)
+
+
+def test_drop_invalid_removes_exactly_the_bad_metric(graph):
+    before = set(graph)
+    _set(graph, METRIC, V.comparator, Literal("about"))
+    report = validate(graph)
+    cleaned, dropped = drop_invalid(graph, report)
+    assert [v.focus for v in dropped] == [str(METRIC)]
+    assert set(cleaned) == {t for t in before if t[0] != METRIC and t[2] != METRIC}
+    assert validate(cleaned).conforms
+    assert len(graph) == len(before), "the input graph is left alone"
+    quotes = [m["quote"] for r in facts_from_graph(cleaned)["reports"] for m in r["metrics"]]
+    assert "课后服务覆盖率达98%" not in quotes and "培训教师X名" in quotes
+
+
+def test_drop_invalid_mention_unlinks_its_metrics_and_shortcut(graph):
+    graph.remove((V.CONCEPT["after-school-care"], SKOS.inScheme, V.SCHEME))
+    cleaned, dropped = drop_invalid(graph, validate(graph))
+    assert {v.focus for v in dropped} >= {str(MENTION)}
+    assert (MENTION, None, None) not in cleaned
+    assert (METRIC, RDF.type, V.Metric) in cleaned and cleaned.value(METRIC, V.initiative) is None
+    qingshan = cleaned.value(MENTION, V.bureau) or graph.value(MENTION, V.bureau)
+    assert (qingshan, V.implements, V.CONCEPT["after-school-care"]) not in cleaned
+    assert validate(cleaned).conforms
+
+
+def test_drop_invalid_report_property(graph):
+    r = V.ID["report/aaaaaaaaaaaaaaaa-1"]
+    _set(graph, r, V.planYear, Literal("20xx"))
+    cleaned, dropped = drop_invalid(graph, validate(graph))
+    assert dropped and (r, V.planYear, None) not in cleaned and (r, RDF.type, V.Report) in cleaned
+    assert validate(cleaned).conforms
+
+
+def test_format_violations_is_readable(graph):
+    _set(graph, METRIC, V.comparator, Literal("about"))
+    text = format_violations(validate(graph))
+    assert "edu:comparator" in text and "one of = >= > <= < ~" in text and "quote: 课后服务覆盖率达98%" in text
+    assert format_violations(validate(Graph())) == "conforms"
+
+
+def test_report_subgraphs_cover_every_report(base):
+    parts = list(report_subgraphs(base))
+    reports = [r for r, _ in parts if r is not None]
+    assert len(reports) == 4
+    covered = set().union(*(set(g) for _, g in parts))
+    assert covered == set(base)
