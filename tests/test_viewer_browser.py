@@ -1,0 +1,170 @@
+"""The viewer in a real browser (headless Chromium, network blocked): renders, filters, shows
+evidence on click, makes no request, and never runs a payload hidden in a report quote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from kg.viz import write_viewer
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+FIXTURE = Path(__file__).parent / "fixtures" / "viewer_graph.ttl"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+if not CHROMIUM.exists():
+    pytest.skip("Debian Chromium is not installed at /usr/bin/chromium "
+                "(apt-get install -y chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+
+
+@pytest.fixture(scope="module")
+def viewer(tmp_path_factory):
+    """(page, requests, errors) with the fixture viewer loaded and every non-file request aborted."""
+    path = write_viewer(rdflib.Graph().parse(FIXTURE, format="turtle"),
+                        tmp_path_factory.mktemp("viewer") / "viewer.html", title="fixture <b>graph</b>")
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+
+        def route(r):
+            requests.append(r.request.url)
+            if r.request.url.startswith(("file:", "data:")):
+                r.continue_()
+            else:
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("request", lambda req: requests.append(req.url))
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.goto(path.as_uri())
+        page.wait_for_function("window.__kg && window.__kg.ready", timeout=15000)
+        yield page, requests, errors
+        browser.close()
+
+
+def visible_labels(page) -> set[str]:
+    return set(page.evaluate("""() => {
+        const ids = window.__kg.visibleNodeIds();
+        const net = window.__kg.network();
+        return ids.map(id => net.body.data.nodes.get(id).label);
+    }"""))
+
+
+def click_node(page, label: str) -> None:
+    """A real mouse click on the node's drawn position."""
+    xy = page.evaluate("""(label) => {
+        const id = window.__kg.findNode(label);
+        const net = window.__kg.network();
+        const p = net.canvasToDOM(net.getPositions([id])[id]);
+        const r = document.querySelector('#network canvas').getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y];
+    }""", label)
+    page.mouse.click(*xy)
+
+
+def test_renders_all_nodes_without_errors(viewer):
+    page, _, errors = viewer
+    assert page.locator("#network canvas").count() == 1
+    assert page.evaluate("window.__kg.view()") == "bureau"
+    assert page.evaluate("window.__kg.nodeCount()") == 13  # 5 bureaus, 5 initiatives, 3 themes
+    assert len(visible_labels(page)) == 13
+    assert page.locator("#legend").inner_text().count("省") >= 3
+    assert errors == []
+
+
+def test_province_filter_and_hide_local(viewer):
+    page, _, _ = viewer
+    page.select_option("#f-province", "四川省")
+    shown = visible_labels(page)
+    assert shown == {"武侯区教育局", "绵阳市教育局", "集团化办学", "课后服务", "教师交流轮岗",
+                     "均衡发展", "减轻学业负担"}
+    page.select_option("#f-province", "")
+    page.check("#f-hide-local")
+    assert "海岛研学营" not in visible_labels(page)
+    page.uncheck("#f-hide-local")
+    page.select_option("#f-status", "planned")  # planned edges, and achieved+planned ones
+    shown = visible_labels(page)
+    assert "武侯区教育局" not in shown and {"绵阳市教育局", "青岛市教育局", "思明区教育局"} <= shown
+    page.select_option("#f-status", "")
+    assert len(visible_labels(page)) == 13
+
+
+def test_click_shows_evidence_and_payload_stays_text(viewer):
+    page, _, _ = viewer
+    click_node(page, "思明区教育局")
+    details = page.locator("#detail-body")
+    details.get_by_text("课后延时服务全覆盖", exact=False).first.wait_for(timeout=5000)
+    text = details.inner_text()
+    assert "福建省 › 厦门市 › 思明区" in text
+    assert "siming-2022.txt" in text
+    assert '<script>window.__kgPwned=1</script><img src=x onerror="window.__kgPwned=2">' in text
+    assert page.evaluate("typeof window.__kgPwned") == "undefined"
+    assert page.locator("#detail-body img, #detail-body script").count() == 0
+    # traditional-script evidence and a metric with its value and unit
+    click_node(page, "武侯区教育局")
+    page.locator("#detail-body").get_by_text("課後服務參與率達到百分之九十五", exact=False).first.wait_for(timeout=5000)
+    assert "课后服务参与率: 95 %" in page.locator("#detail-body").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viewer.png"))
+
+
+def test_theme_and_year_filters(viewer):
+    page, _, _ = viewer
+    page.select_option("#f-theme", label="均衡发展")
+    assert visible_labels(page) == {"武侯区教育局", "绵阳市教育局", "青岛市教育局", "集团化办学",
+                                    "教师交流轮岗", "均衡发展"}
+    page.select_option("#f-theme", "")
+    page.select_option("#f-year", "2024")
+    assert visible_labels(page) == {"青岛市教育局", "教师交流轮岗", "均衡发展"}
+    page.select_option("#f-year", "")
+
+
+def test_click_on_edge_shows_metrics_and_evidence(viewer):
+    page, _, _ = viewer
+    xy = page.evaluate("""() => {
+        const net = window.__kg.network();
+        const a = window.__kg.findNode("青岛市教育局"), b = window.__kg.findNode("教师交流轮岗");
+        const pos = net.getPositions([a, b]);
+        const mid = net.canvasToDOM({x: (pos[a].x + pos[b].x) / 2, y: (pos[a].y + pos[b].y) / 2});
+        const r = document.querySelector('#network canvas').getBoundingClientRect();
+        return [r.left + mid.x, r.top + mid.y];
+    }""")
+    page.mouse.click(*xy)
+    text = page.locator("#detail-body").inner_text()
+    assert "青岛市教育局 — 教师交流轮岗" in text
+    assert "交流轮岗教师: >= 300 人 (2024, planned)" in text
+    assert "交流轮岗教师不少于三百人。" in text and "qingdao-2023.docx" in text
+
+
+def test_search_either_script_and_region_view(viewer):
+    page, _, _ = viewer
+    page.fill("#search", "課後服務")  # traditional query, simplified label
+    assert "课后服务 (initiative)" in page.locator("#search-results").inner_text()
+    page.fill("#search", "")
+    page.click("#view-region")
+    assert page.evaluate("window.__kg.view()") == "region"
+    assert page.evaluate("window.__kg.nodeCount()") == 5
+    click_node(page, "思明区")
+    assert "思明区教育局" in page.locator("#detail-body").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viewer-regions.png"))
+    page.click("#view-bureau")
+    assert page.evaluate("window.__kg.nodeCount()") == 13
+
+
+def test_no_request_left_the_page_and_title_is_text(viewer):
+    page, requests, errors = viewer
+    assert requests and all(u.startswith(("file:", "data:")) for u in requests), requests
+    assert page.locator("h1#title").inner_text() == "fixture <b>graph</b>"
+    assert page.evaluate("typeof window.__kgPwned") == "undefined"
+    assert errors == []

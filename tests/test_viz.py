@@ -1,0 +1,305 @@
+"""kg.viz: network from RDF, region projection, escaping, determinism, atomic write, open."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import rdflib
+from hypothesis import given
+from hypothesis import strategies as st
+from rdflib import Literal
+
+import kg.viz as viz
+from kg import vocab as V
+from kg.errors import InputError
+
+GYEAR = rdflib.namespace.XSD.gYear
+
+FIXTURE = Path(__file__).parent / "fixtures" / "viewer_graph.ttl"
+TEMPLATE = Path(viz.__file__).parent / "templates" / "viewer.html"
+PAYLOAD = '<script>window.__kgPwned=1</script><img src=x onerror="window.__kgPwned=2">'
+
+
+def iri(name: str) -> str:
+    """Fixture names → IRIs: bureaus and regions under id:, the local initiative under local:."""
+    if name.startswith(("bureau-", "region-")):
+        return str(V.ID[name])
+    return str((V.LOCAL if name == "siming-island-study" else V.CONCEPT)[name])
+
+
+@pytest.fixture(scope="module")
+def graph() -> rdflib.Graph:
+    return rdflib.Graph().parse(FIXTURE, format="turtle")
+
+
+@pytest.fixture(scope="module")
+def net(graph) -> nx.Graph:
+    return viz.build_network(graph)
+
+
+@pytest.fixture(scope="module")
+def html_text(graph) -> str:
+    return viz.render_html(graph, title="t")
+
+
+# --------------------------------------------------------------------------- build_network
+def test_node_kinds(net):
+    kinds = [d["kind"] for _, d in net.nodes(data=True)]
+    assert (kinds.count("bureau"), kinds.count("initiative"), kinds.count("theme")) == (5, 5, 3)
+
+
+def test_bureau_attributes(net):
+    siming = net.nodes[iri("bureau-siming")]
+    assert siming["label"] == "思明区教育局"
+    assert siming["path"] == ["福建省", "厦门市", "思明区"] and siming["province"] == "福建省"
+    assert siming["n_initiatives"] == 3 and not siming["anonymized"]
+    assert [r["file"] for r in siming["reports"]] == ["siming-2022.txt"]
+    assert siming["reports"][0]["summaryYear"] == 2022 and siming["reports"][0]["planYear"] == 2023
+    anon = net.nodes[iri("bureau-anon")]
+    assert anon["anonymized"] and anon["province"] == "山东省"
+    assert [r["file"] for r in anon["reports"]] == ["anon-county.txt"]  # via dcterms:source
+    # a metric linked to no mention stays with its bureau, redacted, without a value
+    assert [(m["indicator"], m["redacted"], m["value"], m["unit"]) for m in anon["metrics"]] == [
+        ("校舍改造投资", True, "", "万元")]
+
+
+@pytest.mark.parametrize("bureau, concept, status, years", [
+    ("bureau-siming", "after-school", "both", [2022, 2023]),  # achieved 2022 + planned 2023
+    ("bureau-qingdao", "smart-campus", "both", [2023]),
+    ("bureau-mianyang", "teacher-rotation", "planned", [2022]),
+    ("bureau-wuhou", "school-groups", "achieved", [2021]),
+])
+def test_edge_status_and_years(net, bureau, concept, status, years):
+    e = net.edges[iri(bureau), iri(concept)]
+    assert (e["kind"], e["status"], e["years"]) == ("implements", status, years)
+
+
+def test_edge_metrics_and_evidence(net):
+    e = net.edges[iri("bureau-wuhou"), iri("after-school")]
+    assert [(m["indicator"], m["value"], m["unit"], m["file"]) for m in e["metrics"]] == [
+        ("课后服务参与率", "95", "%", "sichuan-compilation.txt")]
+    assert [q["quoteOriginal"] for q in e["evidence"]] == ["課後服務參與率達到百分之九十五。"]
+    assert e["evidence"][0]["file"] == "sichuan-compilation.txt"
+    payload_edge = net.edges[iri("bureau-siming"), iri("smart-campus")]
+    assert PAYLOAD in payload_edge["evidence"][0]["quoteOriginal"]
+
+
+def test_concepts_local_themes_and_reach(net):
+    after = net.nodes[iri("after-school")]
+    assert after["label"] == "课后服务"  # the @zh label wins over @en
+    assert after["n_regions"] == 3 and after["n_bureaus"] == 3 and not after["local"]
+    assert after["themes"] == [iri("theme-burden")]
+    assert {"课后延时服务", "延时服务"} <= set(after["aliases"])
+    assert net.nodes[iri("siming-island-study")]["local"]
+    assert net.edges[iri("school-groups"), iri("theme-balance")]["kind"] == "broader"
+
+
+def test_empty_graph():
+    G = viz.build_network(rdflib.Graph())
+    assert G.number_of_nodes() == 0
+    assert viz.region_projection(G).number_of_nodes() == 0
+    assert '"nodes":[]' in viz.render_html(rdflib.Graph())
+
+
+def test_mention_without_concept_is_skipped(graph):
+    g = rdflib.Graph()
+    for t in graph:
+        g.add(t)
+    g.remove((V.ID["m-anon-1"], V.concept, None))
+    G = viz.build_network(g)
+    assert not G.has_edge(iri("bureau-anon"), iri("after-school"))
+    assert G.nodes[iri("after-school")]["n_regions"] == 2
+
+
+# --------------------------------------------------------------------------- region_projection
+def test_region_projection_weights_and_communities(net):
+    P = viz.region_projection(net)
+    assert P.number_of_nodes() == 5
+    e = P.edges[iri("region-350203"), iri("region-510107")]  # 思明区 and 武侯区 share 课后服务
+    assert e["weight"] == 1 and e["shared"] == [iri("after-school")]
+    assert not P.has_edge(iri("region-350203"), iri("region-510700"))
+    # the local initiative is never "shared"
+    assert iri("siming-island-study") not in P.nodes[iri("region-350203")]["initiatives"]
+    members = sorted(k for c in P.graph["communities"] for k in c)
+    assert members == sorted(k for k in P if P.degree(k))
+    assert all(P.nodes[k]["community"] >= 0 for k in members)
+
+
+def _star_network(n_bureaus: int, shared: list[list[str]]) -> nx.Graph:
+    G = nx.Graph()
+    for c in sorted({c for cs in shared for c in cs}):
+        G.add_node(c, kind="initiative", local=False)
+    for i, cs in enumerate(shared[:n_bureaus]):
+        b = f"b{i:02d}"
+        G.add_node(b, kind="bureau", label=b, region=f"r{i:02d}", path=[f"r{i:02d}"], province="p")
+        for c in cs:
+            G.add_edge(b, c, kind="implements")
+    return G
+
+
+def test_projection_counts_shared_concepts_and_prunes():
+    G = _star_network(4, [["x", "y", "z"], ["x", "y"], ["x"], ["z"]])
+    P = viz.region_projection(G)
+    assert P.edges["r00", "r01"]["weight"] == 2 and P.edges["r00", "r03"]["weight"] == 1
+    assert not P.has_edge("r02", "r03")
+    pruned = viz.region_projection(G, max_neighbors=1)
+    # each region keeps its strongest link (ties by id); the union is what remains
+    assert sorted(pruned.edges) == [("r00", "r01"), ("r00", "r02"), ("r00", "r03")]
+
+
+def test_projection_is_deterministic():
+    G = _star_network(12, [[f"c{(i * j) % 7}" for j in range(1, 4)] for i in range(12)])
+    a, b = viz.region_projection(G), viz.region_projection(G)
+    assert list(a.edges(data=True)) == list(b.edges(data=True))
+    assert a.graph["communities"] == b.graph["communities"]
+
+
+# --------------------------------------------------------------------------- small pieces
+@pytest.mark.parametrize("lit, year", [
+    (Literal("2021", datatype=GYEAR), 2021), (Literal("2021Z", datatype=GYEAR), 2021),
+    (Literal("2021+08:00", datatype=GYEAR), 2021), (Literal("n/a"), None), (None, None),
+])
+def test_year(lit, year):
+    assert viz._year(lit) == year
+
+
+@pytest.mark.parametrize("years, label", [
+    ([], ""), ([2022], "2022"), ([2021, 2023], "2021, 2023"), ([2021, 2022], "2021, 2022"),
+    ([2020, 2021, 2022], "2020–2022"), ([2020, 2021, 2023], "2020, 2021, 2023"),
+])
+def test_years_label(years, label):
+    assert viz._years_label(years) == label
+
+
+def test_search_key_holds_both_scripts():
+    key = viz._search_key("课后服务")
+    assert "课后服务" in key and "課後服務" in key
+    assert "教育集团" in viz._search_key("教育集團")
+
+
+@pytest.mark.parametrize("text", [PAYLOAD, "a</script>b", "<!-- x", "&amp;", "line\u2028sep\u2029", "普通文本"])
+def test_embed_json_escapes(text):
+    out = viz.embed_json({"q": text})
+    assert not re.search("[<>&\u2028\u2029]", out)
+    assert json.loads(out) == {"q": text}
+
+
+@given(st.recursive(st.text() | st.integers() | st.booleans() | st.none(),
+                    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(), kids, max_size=4),
+                    max_leaves=12))
+def test_embed_json_round_trips(data):
+    out = viz.embed_json(data)
+    assert "</" not in out and "<!--" not in out
+    assert json.loads(out) == data
+
+
+# --------------------------------------------------------------------------- HTML
+def test_html_is_self_contained(html_text):
+    head = html_text.split("<body", 1)[0].lower()
+    assert "http://" not in head and "https://" not in head
+    assert not re.search(r"<(script|img|iframe)[^>]*\ssrc=", html_text, re.I)
+    assert not re.search(r"<link[^>]*href=(?![\"']data:)", html_text, re.I)
+    assert "@import" not in html_text and "@font-face" not in html_text
+    assert "vis.Network" in html_text and len(re.findall("^<script", html_text, re.M)) == 3
+    assert "sourceMappingURL" not in html_text
+
+
+def test_payload_only_escaped_in_html(html_text):
+    assert "<img src=x" not in html_text and "window.__kgPwned" in html_text
+    assert "\\u003cimg src=x onerror=" in html_text
+
+
+def test_title_is_escaped(graph):
+    text = viz.render_html(graph, title='<img src=x onerror="alert(1)">')
+    assert '<img src=x onerror="alert(1)">' not in text
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in text
+
+
+def test_csp_allows_exactly_the_inline_scripts(html_text):
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html_text).group(1)
+    assert "default-src 'none'" in csp and "unsafe-inline" not in csp.split("style-src")[0]
+    bodies = re.findall(r"^<script(?![^>]*application/json)[^>]*>(.*?)</script>", html_text, re.S | re.M)
+    assert len(bodies) == 2
+    for body in bodies:
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+
+
+def test_template_never_parses_markup():
+    text = TEMPLATE.read_text(encoding="utf-8")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in text, sink
+
+
+def test_output_is_deterministic(graph, html_text):
+    again = rdflib.Graph().parse(data=graph.serialize(format="nt"), format="nt")  # other triple order
+    assert viz.render_html(again, title="t") == html_text
+
+
+def test_viewer_data_views_and_filters(graph):
+    data = viz.viewer_data(graph)
+    assert data["initialView"] == "bureau" and not data["big"]
+    assert [p["name"] for p in data["provinces"]] == ["四川省", "山东省", "福建省"]
+    assert data["years"] == [2021, 2022, 2023, 2024]
+    assert len(data["bureau"]["nodes"]) == 13 and len(data["region"]["nodes"]) == 5
+    ids = {n["id"] for n in data["bureau"]["nodes"]}
+    assert all(e["from"] in ids and e["to"] in ids for e in data["bureau"]["edges"])
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["bureau"]["nodes"])
+
+
+def test_big_graph_opens_on_region_view(graph, monkeypatch):
+    monkeypatch.setattr(viz, "BIG_GRAPH_NODES", 5)
+    monkeypatch.setattr(viz, "SPRING_MAX_NODES", 3)  # exercise the grouped layout too
+    data = viz.viewer_data(graph)
+    assert data["big"] and data["initialView"] == "region"
+    points = {(n["x"], n["y"]) for n in data["bureau"]["nodes"]}
+    assert len(points) == 13  # no two nodes on the same spot
+
+
+def test_grouped_layout_keeps_groups_apart():
+    groups = [[f"a{i}" for i in range(30)], [f"b{i}" for i in range(5)]]
+    pos = viz._grouped_layout(groups, ["c0", "c1"], spacing=10.0)
+    assert len(pos) == 37
+    ax = [pos[f"a{i}"] for i in range(30)]
+    bx = [pos[f"b{i}"] for i in range(5)]
+    closest = min((x1 - x2) ** 2 + (y1 - y2) ** 2 for x1, y1 in ax for x2, y2 in bx) ** 0.5
+    assert closest > 10.0
+
+
+# --------------------------------------------------------------------------- write / open
+def test_write_viewer_atomic(graph, tmp_path, monkeypatch):
+    target = tmp_path / "out" / "viewer.html"
+    assert viz.write_viewer(graph, target) == target
+    first = target.read_bytes()
+    assert first.startswith(b"<!DOCTYPE html>")
+
+    def boom(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(viz.os, "replace", boom)
+    with pytest.raises(OSError):
+        viz.write_viewer(graph, target, title="other")
+    assert target.read_bytes() == first  # old file intact
+    assert sorted(p.name for p in target.parent.iterdir()) == ["viewer.html"]  # no temp left
+
+
+def test_open_viewer(tmp_path, monkeypatch):
+    opened = []
+    monkeypatch.setattr(viz.webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    with pytest.raises(InputError):
+        viz.open_viewer(tmp_path)
+    (tmp_path / "viewer.html").write_text("<!DOCTYPE html>", encoding="utf-8")
+    assert viz.open_viewer(tmp_path) == tmp_path / "viewer.html"
+    assert opened == [(tmp_path / "viewer.html").resolve().as_uri()]
+
+
+@pytest.mark.parametrize("text, shown", [("423.0", "423"), ("31.60", "31.6"), ("0.5", "0.5"),
+                                         ("300", "300"), ("1.2E3", "1.2E3"), (None, "")])
+def test_number_text(text, shown):
+    assert viz._number_text(None if text is None else Literal(text)) == shown
