@@ -7,12 +7,15 @@ Exit codes: 0 success; 1 the result is negative (graph does not conform, a file 
 from __future__ import annotations
 
 import json
+import signal
+import threading
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .errors import KgError
@@ -24,8 +27,13 @@ err = Console(stderr=True)
 
 
 def _fail(e: KgError, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {e}", markup=True, highlight=False)
+    err.print("[red]error:[/red] " + escape(str(e)), highlight=False)
     return typer.Exit(code)
+
+
+def _interrupt(signum, frame) -> None:
+    """SIGTERM unwinds like Ctrl-C, so temporary files are removed and old outputs kept."""
+    raise KeyboardInterrupt
 
 
 class GraphFormat(str, Enum):
@@ -48,6 +56,7 @@ def build(
     strict: Annotated[bool, typer.Option(help="Exit 1 when any input file failed.")] = False,
     no_viewer: Annotated[bool, typer.Option("--no-viewer", help="Skip viewer.html.")] = False,
     jobs: Annotated[int, typer.Option("-j", "--jobs", help="Worker processes (0 = all cores).")] = 0,
+    max_file_mb: Annotated[float, typer.Option(help="Skip (and report) larger input files.")] = 32,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     executor: Annotated[str, typer.Option(help="process | dask")] = "process",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (with --executor dask).")] = None,
@@ -57,18 +66,25 @@ def build(
     from .pipeline import build as run_build
 
     def show_error(r) -> None:
-        for e in r.errors:
-            err.print(f"[yellow]skipped[/yellow] {e}", highlight=False)
+        for e in r.errors:  # file names may hold [brackets]: escape them from rich markup
+            err.print("[yellow]skipped[/yellow] " + escape(e), highlight=False)
+        for w in r.warnings:
+            err.print("[cyan]note[/cyan] " + escape(w), highlight=False)
 
     if executor not in ("process", "dask"):
         raise _fail(KgError(f"--executor {executor!r}: choose process or dask"))
     config = Config(outdir=outdir, formats=tuple(f.value for f in fmt), strict=strict,
-                    viewer=not no_viewer, jobs=jobs, cache=not no_cache, executor=executor,
+                    viewer=not no_viewer, jobs=jobs, max_file_mb=max_file_mb, cache=not no_cache, executor=executor,
                     scheduler=scheduler)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         result = run_build(inputs, config, on_file=show_error)
     except KgError as e:
         raise _fail(e) from e
+    except KeyboardInterrupt:
+        err.print("interrupted: the previous outputs were left as they were", highlight=False)
+        raise typer.Exit(130) from None
     failed = [r for r in result.per_file if r.errors]
     table = Table(title="edu-kg build", show_header=True)
     for col in ("files", "failed", "reports", "initiatives", "metrics", "dropped by SHACL"):
@@ -79,10 +95,10 @@ def build(
                   str(sum(r.metrics for r in result.per_file)), str(len(result.dropped)))
     out.print(table)
     for name, path in sorted(result.outputs.items()):
-        out.print(f"  {name:<18} {path}", highlight=False)
+        out.print(f"  {name:<18} {path}", highlight=False, markup=False)
     if "viewer.html" in result.outputs:
         out.print(f"Open the viewer: {Path(result.outputs['viewer.html']).resolve().as_uri()}",
-                  highlight=False)
+                  highlight=False, markup=False)
     if strict and failed:
         raise typer.Exit(1)
 
@@ -99,9 +115,9 @@ def validate(graph: Annotated[Path, typer.Argument(help="A graph file (Turtle, N
     except KgError as e:
         raise _fail(e) from e
     if report.conforms:
-        out.print(f"{graph}: conforms", highlight=False)
+        out.print(f"{graph}: conforms", highlight=False, markup=False)
         return
-    out.print(format_violations(report), highlight=False)
+    out.print(format_violations(report), highlight=False, markup=False)
     raise typer.Exit(1)
 
 
@@ -178,7 +194,7 @@ def view(outdir: Annotated[Path, typer.Argument(help="A build output folder.")] 
         path = open_viewer(outdir)
     except KgError as e:
         raise _fail(e) from e
-    out.print(f"opened {path}", highlight=False)
+    out.print(f"opened {path}", highlight=False, markup=False)
 
 
 @app.command()
@@ -197,7 +213,7 @@ def serve(
     except (KgError, OSError) as e:
         raise _fail(e if isinstance(e, KgError) else KgError(str(e))) from e
     out.print(f"SPARQL endpoint {server.url}/sparql ({server.worker.triples} triples), viewer {server.url}/",
-              highlight=False)
+              highlight=False, markup=False)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -219,7 +235,7 @@ def push(
         status = run_push(graph, endpoint, named_graph=named_graph)
     except KgError as e:
         raise _fail(e) from e
-    out.print(f"pushed {graph} to {endpoint}: HTTP {status}", highlight=False)
+    out.print(f"pushed {graph} to {endpoint}: HTTP {status}", highlight=False, markup=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -23,6 +23,7 @@ class Config:
     viewer: bool = True
     strict: bool = False  # exit 1 when any input file failed
     progress: bool = True
+    max_file_mb: float = 32  # larger input files are reported and skipped
     jobs: int = 1  # worker processes for extraction; 0 = one per core
     cache: bool = True  # reuse per-file extraction results keyed by content + pipeline version
     cache_dir: Path | None = None  # default OUTDIR/.cache

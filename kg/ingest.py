@@ -81,10 +81,17 @@ def _is_supported_file(path: Path) -> bool:
 # --------------------------------------------------------------------------- reading
 
 
-def read_source(path: str | Path) -> Source:
+MAX_BYTES = 32 * 2**20  # a report is kilobytes; tens of megabytes is a dump to split first
+
+
+def read_source(path: str | Path, max_bytes: int = MAX_BYTES) -> Source:
     """Read one input file into a :class:`Source` (original text, decoded/extracted)."""
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit",
+                             path=str(p), hint="split it into reports, or raise the limit with --max-file-mb")
         raw = p.read_bytes()
     except IsADirectoryError as e:
         raise InputError("is a folder, not a file", path=str(p),
@@ -163,8 +170,13 @@ def decode_bytes(raw: bytes, path: str = "") -> tuple[str, str]:
         return _strict(raw, "utf-16", path), "utf-16"
     try:
         return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as e:
+        if e.reason == "unexpected end of data" and e.start >= len(raw) - 3:
+            # a download cut inside the last character: keep everything before it
+            return raw[:e.start].decode("utf-8"), "utf-8-truncated"
+    mixed = _mixed_lines(raw)
+    if mixed is not None:
+        return mixed, "mixed:utf-8+gb18030"
     guess = _utf16_guess(raw[:4096])
     if guess:
         try:
@@ -185,6 +197,33 @@ def decode_bytes(raw: bytes, path: str = "") -> tuple[str, str]:
             return str(match), match.encoding
     raise EncodingError("cannot detect the text encoding", path=path,
                         hint="save the file as UTF-8")
+
+
+def _mixed_lines(raw: bytes) -> str | None:
+    """Pages pasted together from UTF-8 and GBK sources: some non-ASCII lines are valid UTF-8,
+    others are not. GBK text is almost never valid UTF-8, so decode such files line by line."""
+    lines = raw.split(b"\n")
+    utf8_cjk = bad = 0
+    for ln in lines:
+        if ln.isascii():
+            continue
+        try:
+            ln.decode("utf-8")
+            utf8_cjk += 1
+        except UnicodeDecodeError:
+            bad += 1
+    if not (utf8_cjk and bad):
+        return None
+    out = []
+    for ln in lines:
+        try:
+            out.append(ln.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                out.append(ln.decode("gb18030"))
+            except UnicodeDecodeError:
+                return None  # neither reading: not the mixed case
+    return "\n".join(out)
 
 
 def _strict(raw: bytes, enc: str, path: str) -> str:

@@ -9,9 +9,12 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing as mp
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -36,11 +39,11 @@ class FileOutcome:
     facts: tuple[ReportFacts, ...]
 
 
-def process_file(path: str | Path) -> FileOutcome:
+def process_file(path: str | Path, max_bytes: int = ingest.MAX_BYTES) -> FileOutcome:
     """ingest → clean → segment → extract for one file. Errors become part of the result."""
     t0 = time.perf_counter()
     try:
-        source = ingest.read_source(path)
+        source = ingest.read_source(path, max_bytes=max_bytes)
         reports = segment.segment(clean_stage.clean(source))
         facts = tuple(extract_report(r) for r in reports if r.duplicate_of is None)
     except KgError as e:
@@ -49,9 +52,15 @@ def process_file(path: str | Path) -> FileOutcome:
     except Exception as e:  # a bug must not cost the user the rest of the batch: report it per file
         msg = f"[E999] {path}: internal error {type(e).__name__}: {e} (please report this file)"
         return FileOutcome(FileResult(path=str(path), errors=(msg,), seconds=time.perf_counter() - t0), ())
+    warnings = []
+    if not facts:
+        warnings.append(f"{path}: no report found (only site noise, or too short to be a report)")
+    if source.encoding in ("utf-8-truncated",) or source.encoding.startswith("mixed:"):
+        warnings.append(f"{path}: encoding repaired ({source.encoding}); check the text with `kg inspect`")
     return FileOutcome(
         FileResult(
             path=str(path),
+            warnings=tuple(warnings),
             reports=len(facts),
             metrics=sum(len(f.metrics) for f in facts),
             initiatives=sum(len(f.mentions) for f in facts),
@@ -122,17 +131,18 @@ def _cache_key(path: Path) -> str | None:
 def _run(paths: list[Path], config: Config) -> Iterator[FileOutcome]:
     if not paths:
         return iter(())
+    work = functools.partial(process_file, max_bytes=int(config.max_file_mb * 2**20))
     if config.executor == "dask":
-        return _run_dask(paths, config.scheduler)
+        return _run_dask(paths, config.scheduler, work)
     jobs = config.jobs or os.cpu_count() or 1
     if jobs <= 1 or len(paths) == 1:
-        return map(process_file, paths)
+        return map(work, paths)
     ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (progress bar, rich)
     pool = ctx.Pool(min(jobs, len(paths)), initializer=warm_up)
 
     def ordered() -> Iterator[FileOutcome]:
         try:
-            yield from pool.imap(process_file, paths, chunksize=1)
+            yield from pool.imap(work, paths, chunksize=1)
         finally:
             pool.terminate()
             pool.join()
@@ -140,7 +150,7 @@ def _run(paths: list[Path], config: Config) -> Iterator[FileOutcome]:
     return ordered()
 
 
-def _run_dask(paths: list[Path], scheduler: str | None) -> Iterator[FileOutcome]:
+def _run_dask(paths: list[Path], scheduler: str | None, work) -> Iterator[FileOutcome]:
     try:
         from distributed import Client
     except ImportError as e:
@@ -149,7 +159,7 @@ def _run_dask(paths: list[Path], scheduler: str | None) -> Iterator[FileOutcome]
     if not scheduler:
         raise KgError("--executor dask needs --scheduler ADDRESS (tcp://host:8786)")
     with Client(scheduler) as client:
-        futures = client.map(process_file, [str(p) for p in paths], pure=False)
+        futures = client.map(work, [str(p) for p in paths], pure=False)
         yield from (f.result() for f in futures)
 
 
@@ -168,6 +178,20 @@ def extract_all(inputs: Iterable[str | Path], config: Config = Config(),
             if on_file:
                 on_file(outcome.result)
     return per_file, facts
+
+
+@contextlib.contextmanager
+def _staging(out: Path) -> Iterator[Path]:
+    """A private folder inside ``out`` for the new outputs; on success each is renamed over the
+    old one (same file system: atomic per file, all within microseconds); on any failure or
+    interrupt the folder is removed and the previous outputs stay as they were."""
+    stage = Path(tempfile.mkdtemp(prefix=".partial-", dir=out))
+    try:
+        yield stage
+        for f in sorted(stage.iterdir()):
+            os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def build(inputs: Iterable[str | Path], config: Config = Config(),
@@ -196,26 +220,26 @@ def build(inputs: Iterable[str | Path], config: Config = Config(),
     t = time.perf_counter()
     out = Path(config.outdir)
     out.mkdir(parents=True, exist_ok=True)
-    outputs: dict[str, str] = {}
-    for fmt in dict.fromkeys(("turtle", *config.formats)):
-        path = out / f"graph.{GRAPH_SUFFIX[fmt]}"
-        export.write_graph(graph, path, fmt)
-        outputs[f"graph.{GRAPH_SUFFIX[fmt]}"] = str(path)
-    export.write_json(export.facts_from_graph(graph), out / "facts.json")
-    outputs["facts.json"] = str(out / "facts.json")
-    timings["export"] = time.perf_counter() - t
-    if config.viewer:
-        t = time.perf_counter()
-        outputs["viewer.html"] = str(viz.write_viewer(graph, out / "viewer.html"))
-        timings["viewer"] = time.perf_counter() - t
-
-    outputs["build-report.json"] = str(out / "build-report.json")
-    result = BuildResult(outputs=outputs, per_file=tuple(per_file),
-                         timings={k: round(v, 3) for k, v in timings.items()},
-                         validation=report, dropped=tuple(dropped),
-                         cache_hits=cache.hits if cache else 0,
-                         cache_misses=cache.misses if cache else 0)
-    export.write_json(build_report(result, graph_triples=len(graph)), out / "build-report.json")
+    names: list[str] = []
+    with _staging(out) as stage:  # all outputs appear together, or none does
+        for fmt in dict.fromkeys(("turtle", *config.formats)):
+            names.append(f"graph.{GRAPH_SUFFIX[fmt]}")
+            export.write_graph(graph, stage / names[-1], fmt)
+        export.write_json(export.facts_from_graph(graph), stage / "facts.json")
+        names.append("facts.json")
+        timings["export"] = time.perf_counter() - t
+        if config.viewer:
+            t = time.perf_counter()
+            viz.write_viewer(graph, stage / "viewer.html")
+            names.append("viewer.html")
+            timings["viewer"] = time.perf_counter() - t
+        names.append("build-report.json")
+        result = BuildResult(outputs={n: str(out / n) for n in names}, per_file=tuple(per_file),
+                             timings={k: round(v, 3) for k, v in timings.items()},
+                             validation=report, dropped=tuple(dropped),
+                             cache_hits=cache.hits if cache else 0,
+                             cache_misses=cache.misses if cache else 0)
+        export.write_json(build_report(result, graph_triples=len(graph)), stage / "build-report.json")
     return result
 
 
@@ -224,7 +248,8 @@ def build_report(result: BuildResult, graph_triples: int) -> dict:
     return {
         "files": [
             {"path": r.path, "reports": r.reports, "metrics": r.metrics,
-             "initiatives": r.initiatives, "errors": list(r.errors), "seconds": r.seconds}
+             "initiatives": r.initiatives, "errors": list(r.errors), "warnings": list(r.warnings),
+             "seconds": r.seconds}
             for r in result.per_file
         ],
         "totals": {

@@ -462,13 +462,32 @@ def _relative_plan_year(text: str, spans: list[Span], base: int, rules: SegmentR
 _SENTENCE = re.compile(r"[^。!?！？;；\n]+[。!?！？;；]*")
 
 
+MAX_SENTENCE = 400  # longer "sentences" are artifacts (lost punctuation, spam): cut them
+_CLAUSE_BREAK = re.compile(r"[,，、:：]")
+
+
+def _bounded(text: str, s: int, e: int) -> list[Span]:
+    """Cut an over-long run at its last clause mark before MAX_SENTENCE (else at the limit), so
+    per-sentence work stays linear in the file size."""
+    out: list[Span] = []
+    while e - s > MAX_SENTENCE:
+        cut = s + MAX_SENTENCE
+        marks = [m.end() for m in _CLAUSE_BREAK.finditer(text, s + MAX_SENTENCE // 2, cut)]
+        cut = marks[-1] if marks else cut
+        out.append((s, cut))
+        s = cut
+    out.append((s, e))
+    return out
+
+
 def sentences(text: str, span: Span) -> tuple[Sentence, ...]:
     """Sentences of ``text[span]`` split on 。！？； and newlines, with clean-text spans."""
     out: list[Sentence] = []
     for m in _SENTENCE.finditer(text, span[0], span[1]):
-        s, e = _trim(text, (m.start(), m.end()))
-        if e > s:
-            out.append(Sentence(text[s:e], (s, e)))
+        for piece in _bounded(text, m.start(), m.end()):
+            s, e = _trim(text, piece)
+            if e > s:
+                out.append(Sentence(text[s:e], (s, e)))
     return tuple(out)
 
 

@@ -236,6 +236,7 @@ class FileResult:
     metrics: int = 0
     initiatives: int = 0
     errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # read fine but worth a look (no report found, encoding repaired)
     seconds: float = 0.0
 
 

@@ -9,7 +9,7 @@ from .bureau import extract_bureau
 from .initiatives import extract_initiatives
 from .metrics import extract_metrics
 
-__all__ = ["extract_report", "attach_metrics"]
+__all__ = ["extract_report", "attach_metrics", "drop_repeated_metrics"]
 
 
 def source_ref(report: Report) -> SourceRef:
@@ -58,11 +58,24 @@ def attach_metrics(report: Report, mentions: list[InitiativeMention],
     return out
 
 
+def drop_repeated_metrics(metrics: list[Metric]) -> list[Metric]:
+    """The same statement written twice in one report (a repeated passage the cleaner could not
+    see, e.g. inside one endless line) is one fact: keep its first occurrence."""
+    seen: set[tuple] = set()
+    out = []
+    for m in sorted(metrics, key=lambda m: m.span):
+        key = (m.quote, m.indicator, m.value, m.unit, m.comparator, m.status, m.year)
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
 def extract_report(report: Report) -> ReportFacts:
     """Bureau, initiatives and metrics of one report, as records the graph stage can consume."""
     bureau = extract_bureau(report)
     mentions = extract_initiatives(report)
-    metrics = attach_metrics(report, mentions, extract_metrics(report))
+    metrics = attach_metrics(report, mentions, drop_repeated_metrics(extract_metrics(report)))
     span = report.clean.original_span(report.span)
     return ReportFacts(
         source=source_ref(report),
@@ -74,6 +87,6 @@ def extract_report(report: Report) -> ReportFacts:
         summary_year=report.summary_year,
         plan_year=report.plan_year,
         mentions=tuple(mentions),
-        metrics=tuple(sorted(metrics, key=lambda m: m.span)),
+        metrics=tuple(metrics),
         duplicate_of=report.duplicate_of,
     )

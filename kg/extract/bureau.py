@@ -222,12 +222,15 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
         hit = None
         for L in range(min(gz.max_len, n - i), 1, -1):
             cand = text[i:i + L]
+            named, aliased = cand in gz.by_name, cand in gz.by_alias
+            if not (named or aliased):
+                continue  # the common case: decide before looking at the context
             in_context = bool(r.alias_followed.match(text[i + L:i + L + 4])
                               or any(text[max(0, i - 4):i].endswith(b) for b in r.alias_before))
-            if cand in gz.by_name and (L > r.short_name_max or in_context):
+            if named and (L > r.short_name_max or in_context):
                 hit = (cand, gz.by_name[cand], False)
                 break
-            if cand in gz.by_alias and in_context:
+            if aliased and in_context:
                 hit = (cand, gz.by_alias[cand], True)
                 break
         if hit:

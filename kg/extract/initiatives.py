@@ -225,6 +225,9 @@ def match_taxonomy(text: str, taxonomy: Taxonomy, offset: int = 0) -> list[Hit]:
         if len(form) <= 3:
             if starts is None:
                 starts, ends = _token_bounds(plain)
+                # where a quote mark was removed the writer drew a boundary (“双减”政策)
+                cuts = {i for i in range(1, len(keep)) if keep[i] - keep[i - 1] > 1}
+                starts, ends = starts | cuts, ends | cuts
             ok_s, ok_e = s in starts, e in ends
             if not (ok_s and ok_e) if len(form) <= 2 else not (ok_s or ok_e):
                 continue
