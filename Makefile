@@ -6,7 +6,7 @@ SHARED ?= ../shared
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test eval bench lint clean
+.PHONY: run test test-deep eval bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ run: $(STAMP)
 
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest -q
+
+test-deep: $(DEV_STAMP)  # the property tests with 20,000 examples each
+	KG_PROPERTY_EXAMPLES=20000 $(BIN)/python -m pytest -q tests/test_properties.py
 
 eval: $(STAMP)
 	@if [ -d "$(SHARED)/corpus" ]; then \
