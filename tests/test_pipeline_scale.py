@@ -59,3 +59,9 @@ def test_dask_local_cluster_matches_serial(serial, tmp_path, examples_dir):
         build([examples_dir], Config(outdir=tmp_path, progress=False, viewer=False, cache=False,
                                      executor="dask", scheduler=cluster.scheduler_address))
     _same(serial, tmp_path)
+
+
+def test_file_order_does_not_matter(serial, tmp_path, examples_dir):
+    files = sorted(p for p in examples_dir.iterdir() if p.is_file())
+    build(list(reversed(files)), Config(outdir=tmp_path, progress=False, viewer=False, cache=False, jobs=1))
+    _same(serial, tmp_path)
