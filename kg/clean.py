@@ -14,12 +14,12 @@ is kept: it is a redaction glyph and must survive unchanged.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .datafiles import compile_pattern, parse_toml
 from .errors import DataFileError
 from .types import CleanText, Removal, Source
 
@@ -143,22 +143,12 @@ class NoiseRules:
 
 
 def _compile(fname: str, where: str, pattern: object) -> re.Pattern:
-    if not isinstance(pattern, str) or not pattern:
-        raise DataFileError(f"{where}: pattern must be a non-empty string", path=fname,
-                            hint="fix the rule in kg/data")
-    try:
-        return re.compile(pattern, re.I)
-    except re.error as e:
-        raise DataFileError(f"{where}: bad regular expression ({e})", path=fname,
-                            hint="fix the pattern (Python re syntax)") from e
+    return compile_pattern(fname, where, pattern, re.I)
 
 
 def load_noise_rules(text: str, fname: str = "noise.toml") -> NoiseRules:
     """Parse and check noise rules (TOML text)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise DataFileError(f"not valid TOML ({e})", path=fname, hint="fix the syntax") from e
+    data = parse_toml(text, fname)
     unknown = set(data) - {"line", "inline", "block"}
     if unknown:
         raise DataFileError(f"unknown tables {sorted(unknown)}", path=fname,

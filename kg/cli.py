@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -36,13 +36,13 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-class GraphFormat(str, Enum):
+class GraphFormat(StrEnum):
     turtle = "turtle"
     nt = "nt"
     jsonld = "jsonld"
 
 
-class ResultFormat(str, Enum):
+class ResultFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"

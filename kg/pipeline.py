@@ -163,10 +163,11 @@ def _run_dask(paths: list[Path], scheduler: str | None, work) -> Iterator[FileOu
         yield from (f.result() for f in futures)
 
 
-def extract_all(inputs: Iterable[str | Path], config: Config = Config(),
+def extract_all(inputs: Iterable[str | Path], config: Config | None = None,
                 on_file: Callable[[FileResult], None] | None = None,
                 cache: Cache | None = None) -> tuple[list[FileResult], list[ReportFacts]]:
     """Run the per-file stages over every input; returns per-file results and all report facts."""
+    config = config or Config()
     paths = ingest.discover(inputs)
     per_file: list[FileResult] = []
     facts: list[ReportFacts] = []
@@ -194,9 +195,10 @@ def _staging(out: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def build(inputs: Iterable[str | Path], config: Config = Config(),
+def build(inputs: Iterable[str | Path], config: Config | None = None,
           on_file: Callable[[FileResult], None] | None = None) -> BuildResult:
     """Build graph.ttl, facts.json, build-report.json and viewer.html from report files."""
+    config = config or Config()
     timings: dict[str, float] = {}
     t = time.perf_counter()
     cache = Cache(config.cache_dir or Path(config.outdir) / ".cache") if config.cache else None

@@ -19,12 +19,12 @@ the most frequent explicit year in the sections of that kind, then the report ti
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
+from .datafiles import compile_pattern, parse_toml
 from .errors import DataFileError
 from .types import CleanText, Report, Section, SectionKind, Sentence, Span
 
@@ -59,21 +59,13 @@ _YEAR = "(?:\\d{4}|(?:19|20)[xX×*＊]{1,2}|[xX×*＊]{2,4})年"
 
 
 def _rx(fname: str, where: str, pattern: object, cue: str = "") -> re.Pattern:
-    if not isinstance(pattern, str) or not pattern:
-        raise DataFileError(f"{where}: expected a non-empty pattern string", path=fname,
-                            hint="fix kg/data/segment.toml")
-    try:
-        return re.compile(pattern.replace("NUM", _NUM).replace("YEAR", _YEAR).replace("CUE", cue))
-    except re.error as e:
-        raise DataFileError(f"{where}: bad regular expression ({e})", path=fname,
-                            hint="fix the pattern (Python re syntax)") from e
+    if isinstance(pattern, str):
+        pattern = pattern.replace("NUM", _NUM).replace("YEAR", _YEAR).replace("CUE", cue)
+    return compile_pattern(fname, where, pattern)
 
 
 def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
-    try:
-        d = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise DataFileError(f"not valid TOML ({e})", path=fname, hint="fix the syntax") from e
+    d = parse_toml(text, fname)
     try:
         items, heads, kinds, leads = d["items"], d["headings"], d["kinds"], d["leads"]
         titles, years = d["titles"], d["years"]

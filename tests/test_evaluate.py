@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from kg.errors import GoldFormatError
 from kg.evaluate import (
     evaluate,
     evaluate_files,
@@ -17,7 +18,6 @@ from kg.evaluate import (
     norm_bureau,
     scaled_value,
 )
-from kg.errors import GoldFormatError
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from fixtures.makers import write_docx
 from typer.testing import CliRunner
 
-from fixtures.makers import write_docx
 from kg.cli import app
 
 GOOD = ("某某县教育局2022年工作总结\n一、2022年工作总结\n全县新建幼儿园3所,新增学位540个。"

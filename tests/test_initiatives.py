@@ -222,7 +222,7 @@ def test_broken_rules_file(tmp_path):
     with pytest.raises(DataFileError, match="triggers"):
         load_rules(str(p))
     p.write_text("[discovery\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match="cannot read"):
+    with pytest.raises(DataFileError, match="not valid TOML"):
         load_rules(str(p))
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import rdflib
-
 from facts_format import check_facts
+
 from kg.config import Config
 from kg.pipeline import build, process_file
 

@@ -13,12 +13,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..datafiles import read_toml
 from ..errors import DataFileError
 from ..taxonomy import Taxonomy, load_taxonomy, normalize, strip_suffixes
 from ..types import InitiativeMention, Report, Section, Span, Status
@@ -78,11 +78,7 @@ def _longest_first(words) -> tuple[str, ...]:
 def load_rules(path: str | None = None) -> Rules:
     """Read and check ``initiatives.toml`` once; a malformed file raises DataFileError."""
     p = Path(path) if path else RULES_FILE
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise DataFileError(f"cannot read initiative rules: {e}", path=str(p),
-                            hint="restore kg/data/initiatives.toml from the repository") from e
+    data = read_toml(p)
     d, s, m = data.get("discovery", {}), data.get("status", {}), data.get("matching", {})
 
     def words(section: dict, key: str) -> tuple[str, ...]:

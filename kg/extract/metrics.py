@@ -21,13 +21,13 @@ Rule data: ``kg/data/units.toml``, ``comparators.toml``, ``metric_rules.toml``.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
+from ..datafiles import read_toml
 from ..errors import DataFileError
 from ..types import Comparator, Metric, Report, Sentence, Span
 
@@ -40,12 +40,7 @@ NUMBER_GLYPHS = "xX×*＊"  # redaction glyphs that stand for a number
 
 
 def _load(name: str) -> dict:
-    path = DATA / name
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise DataFileError(f"cannot read rule file: {e}", path=str(path),
-                            hint="restore the file from the repository") from e
+    return read_toml(DATA / name)
 
 
 @dataclass(frozen=True)
