@@ -147,3 +147,22 @@ def test_report_subgraphs_cover_every_report(base):
     assert len(reports) == 4
     covered = set().union(*(set(g) for _, g in parts))
     assert covered == set(base)
+
+
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_both_shacl_engines_find_the_same_violations(graph, name):
+    from kg.validate import _run, load_shapes
+
+    BREAKS[name][0](graph)
+    found = {}
+    for engine in ("pyshacl", "turbo"):
+        vs = _run(graph, load_shapes(), engine)
+        found[engine] = sorted((v.focus, v.path or "", v.message, v.shape or "") for v in vs)
+    assert found["pyshacl"] and found["pyshacl"] == found["turbo"]
+
+
+def test_unknown_engine_is_refused(base):
+    from kg.validate import _run, load_shapes
+
+    with pytest.raises(ValueError, match="engine"):
+        _run(base, load_shapes(), "fast")
