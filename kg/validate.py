@@ -215,7 +215,10 @@ def validate(graph: Graph, shapes: Graph | str | Path | None = None,
     (whole up to WHOLE_GRAPH_LIMIT triples). Both give the same violations."""
     if mode not in ("auto", "whole", "per_report"):
         raise ValueError(f"mode must be auto, whole or per_report, not {mode!r}")
-    if mode == "per_report" or (mode == "auto" and len(graph) > WHOLE_GRAPH_LIMIT):
+    # pySHACL's cost grows faster than the graph, so big graphs go report by report; the Rust
+    # engine is linear (773k triples in 23 s here) and faster whole than in Python-cut pieces.
+    big = len(graph) > WHOLE_GRAPH_LIMIT and _engine("auto").__name__ == "pyshacl"
+    if mode == "per_report" or (mode == "auto" and big):
         return validate_facts_graph(graph, shapes, workers=workers)
     return _report(_run(graph, load_shapes(shapes)))
 

@@ -227,6 +227,16 @@ def _sort_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=lambda d: tuple(str(d.get(f, "")) for f in fields))
 
 
+def _bureau_label(r, b, reports: list[dict[str, Any]]) -> str:
+    """The bureau's name; a report that never names its issuer shows where it came from instead
+    of an IRI fragment: 未具名教育局 (file #index)."""
+    if r.objects(b, RDFS.label) or r.objects(b, SKOS.prefLabel):
+        return r.label(b, RDFS.label, SKOS.prefLabel)
+    first = min(reports, key=lambda d: (d["file"], d["index"] or 0), default=None)
+    where = f" ({first['file']} #{first['index']})" if first else ""
+    return f"未具名教育局{where}"
+
+
 def build_network(graph: rdflib.Graph) -> nx.Graph:
     """Bureau — initiative concept — theme network from the edu-kg RDF graph.
 
@@ -300,7 +310,7 @@ def build_network(graph: rdflib.Graph) -> nx.Graph:
         region = r.value(b, V.region)
         path = r.region_path(region)
         region_of[b] = str(region) if region is not None else str(b)
-        G.add_node(str(b), kind="bureau", label=r.label(b, RDFS.label, SKOS.prefLabel),
+        G.add_node(str(b), kind="bureau", label=_bureau_label(r, b, reports_of.get(b, [])),
                    region=str(region) if region is not None else "",
                    path=[step["label"] for step in path],
                    level=path[-1]["level"] if path else "",

@@ -303,3 +303,15 @@ def test_open_viewer(tmp_path, monkeypatch):
                                          ("300", "300"), ("1.2E3", "1.2E3"), (None, "")])
 def test_number_text(text, shown):
     assert viz._number_text(None if text is None else Literal(text)) == shown
+
+
+def test_unnamed_bureau_is_labelled_by_its_report_not_an_iri(graph):
+    from rdflib.namespace import RDFS
+
+    g = rdflib.Graph()
+    g += graph
+    bureau = sorted(g.subjects(rdflib.RDF.type, V.Bureau))[0]
+    g.remove((bureau, RDFS.label, None))
+    G = viz.build_network(g)
+    label = G.nodes[str(bureau)]["label"]
+    assert label.startswith("未具名教育局 (") and "#" in label
