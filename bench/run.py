@@ -69,8 +69,10 @@ def generate(n: int, dest: Path, seed: int = 20261125) -> Path:
         year = rng.randrange(2015, 2025)
         paras = rng.sample(pool, k=min(len(pool), rng.randrange(10, 18)))
         half = len(paras) * 2 // 3
-        # vary the numbers so that no two reports are the same text
-        paras = [re.sub(r"\d+", lambda m: str(int(m.group()) + rng.randrange(0, 9)), p) for p in paras]
+        # vary the counts so that no two reports are the same text (not decimals or percentages,
+        # which could leave their valid range)
+        paras = [re.sub(r"(?<![\d.])\d+(?![\d.%])", lambda m: str(int(m.group()) + rng.randrange(0, 9)), p)
+                 for p in paras]
         body = [f"{county}教育局{year}年工作总结和{year + 1}年工作计划",
                 f"一、{year}年工作总结", *paras[:half], f"二、{year + 1}年工作计划", *paras[half:]]
         (dest / f"r{i:05d}.txt").write_text("\n".join(body) + "\n", encoding="utf-8")

@@ -338,6 +338,10 @@ def run_query(name_or_file: str | Path, graph: Graph | str | Path, store: str = 
     text, info = load_query(name_or_file)
     text = apply_params(text, info, params)
     check_read_only(text)
+    if type(graph).__module__ == "pyoxigraph":  # an open Oxigraph store: query it in place
+        if store == "rdflib":
+            raise QueryError("an Oxigraph store cannot be queried with rdflib", hint="use store='oxigraph'")
+        return _run_ox(graph, text)
     if isinstance(graph, (str, Path)):
         p = Path(graph)
         if not p.is_file():

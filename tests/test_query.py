@@ -153,3 +153,18 @@ def test_format_result(graph):
     assert json.loads(format_result(res, "json"))[0]["label"] == "教师交流轮岗"
     with pytest.raises(QueryError):
         format_result(res, "xml")
+
+
+def test_run_query_on_an_open_oxigraph_store(tmp_path):
+    import pyoxigraph as ox
+
+    from kg.errors import QueryError
+    from kg.query import run_query
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x")))
+    q = tmp_path / "count.rq"
+    q.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", encoding="utf-8")
+    assert list(run_query(str(q), store).rows) == [(1,)]
+    with pytest.raises(QueryError):
+        run_query(str(q), store, store="rdflib")
