@@ -17,9 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from .datafiles import compile_pattern, parse_toml
+from .datafiles import compile_pattern, package_data, parse_toml
 from .errors import DataFileError
 from .types import CleanText, Removal, Source
 
@@ -176,13 +175,7 @@ def _rule_name(fname: str, where: str, r: object) -> str:
 
 @lru_cache(maxsize=1)
 def noise_rules() -> NoiseRules:
-    res = resources.files("kg") / "data" / "noise.toml"
-    try:
-        text = res.read_text(encoding="utf-8")
-    except OSError as e:
-        raise DataFileError(f"cannot read ({e})", path=str(res),
-                            hint="reinstall edu-kg; the package data is missing") from e
-    return load_noise_rules(text, str(res))
+    return load_noise_rules(*package_data("noise.toml"))
 
 
 @lru_cache(maxsize=1)

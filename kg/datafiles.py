@@ -20,6 +20,18 @@ def parse_toml(text: str, fname: str) -> dict:
         raise DataFileError(f"not valid TOML ({e})", path=fname, hint="fix the syntax") from e
 
 
+def package_data(name: str) -> tuple[str, str]:
+    """(text, location) of a rule file shipped in kg/data."""
+    from importlib import resources
+
+    res = resources.files("kg") / "data" / name
+    try:
+        return res.read_text(encoding="utf-8"), str(res)
+    except OSError as e:
+        raise DataFileError(f"cannot read ({e})", path=str(res),
+                            hint="reinstall edu-kg; the package data is missing") from e
+
+
 def read_toml(path: str | Path) -> dict:
     p = Path(path)
     try:

@@ -22,9 +22,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 
-from .datafiles import compile_pattern, parse_toml
+from .datafiles import compile_pattern, package_data, parse_toml
 from .errors import DataFileError
 from .types import CleanText, Report, Section, SectionKind, Sentence, Span
 
@@ -102,13 +101,7 @@ def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
 
 @lru_cache(maxsize=1)
 def segment_rules() -> SegmentRules:
-    res = resources.files("kg") / "data" / "segment.toml"
-    try:
-        text = res.read_text(encoding="utf-8")
-    except OSError as e:
-        raise DataFileError(f"cannot read ({e})", path=str(res),
-                            hint="reinstall edu-kg; the package data is missing") from e
-    return load_segment_rules(text, str(res))
+    return load_segment_rules(*package_data("segment.toml"))
 
 
 # --------------------------------------------------------------------------- lines

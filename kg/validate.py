@@ -10,7 +10,6 @@ several reports (a bureau, a concept) are reported once.
 from __future__ import annotations
 
 import os
-
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path

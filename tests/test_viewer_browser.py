@@ -7,21 +7,14 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from browser import ARTIFACTS, opened, require_browser
 
 from kg.viz import write_viewer
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 FIXTURE = Path(__file__).parent / "fixtures" / "viewer_graph.ttl"
-ARTIFACTS = Path(__file__).parent / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-if not CHROMIUM.exists():
-    pytest.skip("Debian Chromium is not installed at /usr/bin/chromium "
-                "(apt-get install -y chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
+require_browser()
 
 
 @pytest.fixture(scope="module")
@@ -29,27 +22,8 @@ def viewer(tmp_path_factory):
     """(page, requests, errors) with the fixture viewer loaded and every non-file request aborted."""
     path = write_viewer(rdflib.Graph().parse(FIXTURE, format="turtle"),
                         tmp_path_factory.mktemp("viewer") / "viewer.html", title="fixture <b>graph</b>")
-    requests: list[str] = []
-    errors: list[str] = []
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-
-        def route(r):
-            requests.append(r.request.url)
-            if r.request.url.startswith(("file:", "data:")):
-                r.continue_()
-            else:
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("request", lambda req: requests.append(req.url))
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.goto(path.as_uri())
-        page.wait_for_function("window.__kg && window.__kg.ready", timeout=15000)
-        yield page, requests, errors
-        browser.close()
+    with opened(path, timeout_ms=15000) as session:
+        yield session
 
 
 def visible_labels(page) -> set[str]:

@@ -4,19 +4,15 @@ payload, in headless Chromium with the network blocked; and a screenshot on the 
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
+from browser import ARTIFACTS, opened, require_browser
 
 from kg.config import Config
 from kg.pipeline import build
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAYLOAD_REPORT = """海曙区教育局2022年工作总结
 一、2022年工作总结
 全面推进“双减”工作<script>window.__kgPwned=1</script>,课后服务实现全覆盖<img src=x onerror="window.__kgPwned=2">,参与率达到96%。
@@ -25,41 +21,7 @@ PAYLOAD_REPORT = """海曙区教育局2022年工作总结
 计划新增学位800个,推进集团化办学。
 """
 
-if not CHROMIUM.exists():
-    pytest.skip("Debian Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)")
-
-
-def _open(path: Path):
-    """A context manager yielding (page, requests, errors) with every non-file request aborted."""
-    import contextlib
-
-    @contextlib.contextmanager
-    def opened():
-        requests: list[str] = []
-        errors: list[str] = []
-        with sync_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-
-            def route(r):
-                requests.append(r.request.url)
-                if r.request.url.startswith(("file:", "data:")):
-                    r.continue_()
-                else:
-                    r.abort()
-
-            page.route("**/*", route)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(path.as_uri())
-            page.wait_for_function("window.__kg && window.__kg.ready", timeout=30000)
-            try:
-                yield page, requests, errors
-            finally:
-                browser.close()
-
-    return opened()
+require_browser()
 
 
 def _visible(page) -> set[str]:
@@ -82,7 +44,7 @@ def built(tmp_path_factory, examples_dir):
 
 
 def test_example_viewer_in_a_browser(built):
-    with _open(built) as (page, requests, errors):
+    with opened(built) as (page, requests, errors):
         n = page.evaluate("window.__kg.nodeCount()")
         assert n >= 30 and len(_visible(page)) == n
         assert {"武义县教育局", "扬州市教育局", "海曙区教育局", "课后服务"} <= _visible(page)
@@ -106,7 +68,7 @@ def test_example_viewer_in_a_browser(built):
 def test_dev_corpus_screenshot(shared_dir, tmp_path):
     out = tmp_path / "dev"
     build([shared_dir / "corpus"], Config(outdir=out, progress=False, cache=False))
-    with _open(out / "viewer.html") as (page, requests, errors):
+    with opened(out / "viewer.html") as (page, requests, errors):
         assert page.evaluate("window.__kg.nodeCount()") > 50
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "viewer-dev-corpus.png"))
