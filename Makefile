@@ -12,12 +12,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# pip's build backend chatters on stderr: keep it in a log, show it only when the install fails
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	@echo "installing edu-kg into $(VENV) ..."
+	@$(BIN)/pip install --quiet -e . > $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+	@echo "installing edu-kg[dev] into $(VENV) ..."
+	@$(BIN)/pip install --quiet -e ".[dev]" > $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
 	touch $@ $(STAMP)
 
 run: $(STAMP)
