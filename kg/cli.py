@@ -173,6 +173,27 @@ def eval_cmd(
         out.print(format_scores(scores), highlight=False, markup=False)
 
 
+@app.command("suggest-concepts")
+def suggest_concepts(
+    outdir: Annotated[Path, typer.Argument(help="A build output folder (its facts.json).")] = Path("output"),
+    min_bureaus: Annotated[int, typer.Option(help="Suggest groups run by at least this many bureaus.")] = 2,
+) -> None:
+    """List local initiatives that several bureaus share under similar names: candidate concepts."""
+    from .suggest import suggest_concepts as run_suggest
+
+    path = outdir / "facts.json" if outdir.is_dir() else outdir
+    try:
+        facts = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise _fail(KgError(f"cannot read facts: {e}", path=str(path), hint="run `kg build` first")) from e
+    found = run_suggest(facts, min_bureaus=min_bureaus)
+    if not found:
+        out.print("no local initiative is shared by enough bureaus", highlight=False)
+    for s in found:
+        out.print(f"{s.label}  ({len(s.bureaus)} bureaus: {', '.join(s.bureaus)})", highlight=False, markup=False)
+        out.print("    " + " | ".join(s.members), highlight=False, markup=False)
+
+
 @app.command()
 def inspect(file: Annotated[Path, typer.Argument(help="One report file.")]) -> None:
     """Show what the cleaner removed and the reports and sections found, with years."""
