@@ -226,3 +226,26 @@ def test_same_report_in_every_format_and_encoding(tmp_path: Path):
     assert body.startswith("一、2021年工作总结")
     for name, got in results.items():
         assert got == reference, name
+
+
+NOISE_HEAD = ["上传者:小编 | 发布时间:2023-01-05 | 浏览:1024次"]
+NOISE_TAIL = ["展开阅读全文", "相关搜索:教育局工作总结 工作计划范文 年度总结", "版权所有 某某文库 京ICP备12345678号-1"]
+
+
+def _noisy_writers():
+    noisy = [*NOISE_HEAD, *SINGLE, *NOISE_TAIL]
+    return {
+        "noisy-utf8.txt": lambda p: write_txt(p, noisy, "utf-8"),
+        "noisy-gbk.txt": lambda p: write_txt(p, noisy, "gbk"),
+        "noisy-page.html": lambda p: write_html(p, noisy),
+        "noisy-doc.docx": lambda p: write_docx(p, noisy),
+    }
+
+
+def test_same_report_with_site_noise(tmp_path: Path):
+    write_txt(tmp_path / "clean.txt", SINGLE, "utf-8")
+    reference = _summary(tmp_path / "clean.txt")
+    for name, write in _noisy_writers().items():
+        p = tmp_path / name
+        write(p)
+        assert _summary(p) == reference, name
