@@ -28,7 +28,7 @@ _SPACE = re.compile(r"\s+")
 # Words a report glues onto a programme name without changing which programme it is. Longest first.
 STRIP_SUFFIXES = ("工作", "活动", "建设", "改革", "工程", "的")
 MIN_STRIPPED = 3  # a stripped variant shorter than this is too ambiguous to index
-# Intensifiers inside a name that do not change the programme: 校外培训机构专项整治 = …整治.
+# Intensifiers inside a name that do not change the programme: 平安校园专项创建 = 平安校园创建.
 _FILLERS = re.compile(r"专项|全面|深入|进一步")
 
 

@@ -1,10 +1,10 @@
 """The issuing bureau of a report: name, region (province → city → county with GB/T 2260 codes), level.
 
 Order of evidence, strongest first:
-1. a bureau written with its place (柳南区教育局, X区教育和体育局) in the title or body, unless every
-   mention of it reads as a superior body (在柳州市教育局的指导下, 按x市教育局要求);
+1. a bureau written with its place (城东区教育局, X区教育和体育局) in the title or body, unless every
+   mention of it reads as a superior body (在某某市教育局的指导下, 按x市教育局要求);
 2. a redacted place of the issuer's own level (xx区 when the text says 全区/我局) + the title's suffix;
-3. gazetteer places the report names (武义县, 走进武义, 武义三中) at the level the text implies
+3. gazetteer places the report names (德清县, 走进德清, 德清三中) at the level the text implies
    (我县/全县 → county), named ``<full name>教育局``.
 Redacted places never resolve to a region. Rule data: ``kg/data/bureau.toml``.
 """
@@ -87,7 +87,7 @@ class Place:
 @dataclass(frozen=True)
 class Gazetteer:
     by_name: dict[str, tuple[Place, ...]]  # full names
-    by_alias: dict[str, tuple[Place, ...]]  # short aliases (武义 → 武义县)
+    by_alias: dict[str, tuple[Place, ...]]  # short aliases (德清 → 德清县)
     max_len: int
 
 
@@ -142,7 +142,7 @@ def gazetteer() -> Gazetteer:
 
 @dataclass(frozen=True)
 class Mention:
-    place: str  # as written (柳南区, X区)
+    place: str  # as written (城东区, X区)
     suffix: str | None  # bureau suffix, None for a bare place
     start: int  # in the scanned text
     end: int
@@ -207,7 +207,7 @@ def bureau_mentions(text: str, title_end: int) -> list[Mention]:
 
 
 def place_mentions(text: str, title_end: int) -> list[Mention]:
-    """Bare places: redacted (xx区), gazetteer full names (武义县), aliases in school/education contexts."""
+    """Bare places: redacted (xx区), gazetteer full names (德清县), aliases in school/education contexts."""
     r = rules()
     gz = gazetteer()
     out = []
@@ -271,7 +271,7 @@ def _norm_redacted(place: str) -> str:
 
 
 def _resolve(places: tuple[Place, ...], context: list[Mention]) -> Place | None:
-    """Pick among same-named units by the ancestors the text also names (柳南区 in 柳州市)."""
+    """Pick among same-named units by the ancestors the text also names (鼓楼区 in 福州市)."""
     if not places:
         return None
     if len(places) == 1:
@@ -301,7 +301,7 @@ def _level_of(place: Place | None, written: str) -> Level | None:
 def extract_bureau(report: Report) -> Bureau:
     """The issuing bureau of ``report`` (see the module docstring for the order of evidence)."""
     clean = report.clean
-    # the file name often carries the bureau (柳南区教育局2022年工作总结.docx): read it with the title
+    # the file name often carries the bureau (城东区教育局2021年工作总结.docx): read it with the title
     stem = Path(report.source.name).stem
     title = " ".join(t for t in (report.title, stem) if t)
     # title first (its positions are < title_end), then the body; offsets map back via `base`
@@ -392,7 +392,7 @@ def extract_bureau(report: Report) -> Bureau:
         if lvl is None or p.level == lvl:
             score[p] += w
             first.setdefault(p, m)
-        # descendants support their ancestor (金湖 → 淮安市 for a city bureau)
+        # descendants support their ancestor (建湖 → 盐城市 for a city bureau)
         if p.level == "county" and lvl == "city":
             anc = _resolve(gazetteer().by_name.get(p.region.city or "", ()), named)
             if anc:
@@ -400,7 +400,7 @@ def extract_bureau(report: Report) -> Bureau:
     if score:
         top = max(score.values())
         best_places = [p for p, s in score.items() if s == top]
-        # places on one path (浙江省 ⊃ 武义县): the most specific one is the issuer
+        # places on one path (浙江省 ⊃ 德清县): the most specific one is the issuer
         deepest = max(best_places, key=lambda p: _LEVELS.index(p.level))
         if all(_contains(p, deepest) for p in best_places):
             best_places = [deepest]

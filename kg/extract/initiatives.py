@@ -31,7 +31,7 @@ _COUNT = re.compile(r"[\dXx×*一二三四五六七八九十百千万]+(?:个|�
 _YEAR = re.compile(r"(?:19|20)(?:\d\d|[xX×*]{2})年(?:度)?")
 _PLACE_YEAR = re.compile(r"^[\u4e00-\u9fffXx×*]{1,8}?[省市区县州旗](?=(?:19|20)\d\d年)")
 _OWN_PLACE = re.compile(r"^(?:全|我|本|各|该|x|X|×|\*)+(?:省|市|区|县|镇|乡|州|旗|校|园)(?:级)?")
-# 我市甲中学等3所学校运动场… : the programme starts after the enumeration of places
+# 甲小学等4所学校操场改造… : the programme starts after the enumeration of places
 _ENUMERATED = re.compile(r"^.*等[\dXx×*一二三四五六七八九十百千]+[所个家项处]")
 # two things joined (A和B机制) or a descriptive phrase (…的…) is not one programme name
 _JOINED = re.compile(r"[的和及与、暨或]|进行|开展|实施|推进|加强|落实|组织")
@@ -343,7 +343,7 @@ def _triggered(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
 
 
 def _heading(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
-    """1.稳步推进教育人事制度改革 → 教育人事制度改革 (heading nouns are broader: …建设)."""
+    """1.深入推进教师管理制度改革 → 教师管理制度改革 (heading nouns are broader: …建设)."""
     pats = _patterns(rules)
     body = _ENUM.sub("", clause)
     shift = len(clause) - len(body)

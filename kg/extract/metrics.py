@@ -414,7 +414,7 @@ def _indicator(sentence: str, q: Quantity, clause: tuple[int, int], prev_end: in
 
 
 def _split_shared(indicators: list[str], sentence: str, qs: list[Quantity], clause: tuple[int, int]) -> list[str]:
-    """小学、初中本科学历分别达到35%、78% → 小学本科学历, 初中本科学历: one list item per number."""
+    """幼儿园、小学教师本科率分别达到60%、85% → 幼儿园教师本科率, 小学教师本科率: one list item per number."""
     head = sentence[clause[0]:qs[0].span[0]]
     if "分别" not in head or len(qs) < 2:
         return indicators
