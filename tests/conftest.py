@@ -33,3 +33,22 @@ def example_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("example-build")
     result = build([EXAMPLES], Config(outdir=out, progress=False))
     return out, result
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    """tests/fixtures/graph_concepts.ttl as a graph (what build_graph copies labels from)."""
+    from graph_fixtures import CONCEPTS_TTL
+    from rdflib import Graph
+
+    return Graph().parse(CONCEPTS_TTL, format="turtle")
+
+
+@pytest.fixture(scope="module")
+def graph(taxonomy):
+    """The graph of graph_fixtures.sample_facts(); modules with another `graph` fixture override it."""
+    from graph_fixtures import sample_facts
+
+    from kg.graph import build_graph
+
+    return build_graph(sample_facts(), taxonomy=taxonomy)

@@ -97,3 +97,4 @@ def sample_facts() -> list[ReportFacts]:
                                      redacted=True),),
     )
     return [r1, r2, r3, r4]
+

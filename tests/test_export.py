@@ -7,23 +7,13 @@ from decimal import Decimal
 
 import pytest
 from facts_format import check_facts
-from graph_fixtures import CONCEPTS_TTL, sample_facts
+from graph_fixtures import sample_facts
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from kg import export
 from kg.export import facts_from_graph, serialize_graph, write_graph, write_json
 from kg.graph import build_graph
-
-
-@pytest.fixture(scope="module")
-def taxonomy() -> Graph:
-    return Graph().parse(CONCEPTS_TTL, format="turtle")
-
-
-@pytest.fixture(scope="module")
-def graph(taxonomy) -> Graph:
-    return build_graph(sample_facts(), taxonomy=taxonomy)
 
 
 @pytest.mark.parametrize("fmt, parse_as", [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 import rdflib.namespace as rns
-from graph_fixtures import CONCEPTS_TTL, QINGSHAN, mention, metric, sample_facts, src
+from graph_fixtures import QINGSHAN, mention, metric, sample_facts, src
 from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
@@ -20,16 +20,6 @@ from rdflib.namespace import RDF, SKOS
 from kg import vocab as V
 from kg.graph import build_graph, decimal_literal, short_hash
 from kg.types import Bureau, ReportFacts
-
-
-@pytest.fixture(scope="module")
-def taxonomy() -> Graph:
-    return Graph().parse(CONCEPTS_TTL, format="turtle")
-
-
-@pytest.fixture(scope="module")
-def graph(taxonomy) -> Graph:
-    return build_graph(sample_facts(), taxonomy=taxonomy)
 
 
 def small_report() -> ReportFacts:
