@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import replace
 
 from ..types import InitiativeMention, Metric, Report, ReportFacts, SourceRef
@@ -36,24 +37,22 @@ def attach_metrics(report: Report, mentions: list[InitiativeMention],
                     break
         return best[1] if best else None
 
+    # sentences in clean order, with their section's heading; a metric is placed by bisection
+    # (offset_map is non-decreasing), so attaching stays linear in the report's size
+    placed = [(sent.span[0], sent, sec.heading) for sec in report.sections for sent in sec.sentences]
+    starts = [p[0] for p in placed]
     out = []
     for metric in metrics:
+        at = bisect.bisect_left(clean.offset_map, metric.span[0])  # clean index of the metric
+        k = bisect.bisect_right(starts, at) - 1
         label = None
-        for section in report.sections:
-            s_orig = clean.original_span(section.span)
-            if not (s_orig[0] <= metric.span[0] < s_orig[1]):
-                continue
-            for sent in section.sentences:
-                o = clean.original_span(sent.span)
-                if o[0] <= metric.span[0] < o[1]:
-                    # position of the metric inside the sentence, in clean coordinates
-                    rel = next((i for i in range(sent.span[0], sent.span[1])
-                                if clean.offset_map[i] >= metric.span[0]), sent.span[1]) - sent.span[0]
-                    label = named_in(sent.text, rel + len(metric.quote)) or named_in(sent.text)
-                    break
-            if label is None and section.heading:
-                label = named_in(section.heading)
-            break
+        if k >= 0:
+            _, sent, heading = placed[k]
+            if at < sent.span[1]:
+                rel = at - sent.span[0]
+                label = named_in(sent.text, rel + len(metric.quote)) or named_in(sent.text)
+            if label is None and heading:
+                label = named_in(heading)
         out.append(replace(metric, initiative=label) if label else metric)
     return out
 
