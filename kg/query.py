@@ -186,20 +186,31 @@ def apply_params(text: str, info: QueryInfo, params: dict | None) -> str:
     return text
 
 
-def check_read_only(text: str) -> None:
-    """Parse as a query; SPARQL Update (or anything else) is refused with a QueryError."""
+def _parse_error(kind: str, text: str) -> Exception | None:
     from rdflib.plugins.sparql import parser
 
     try:
-        parser.parseQuery(SPARQL_PREFIXES + text)
-    except Exception as e:
-        try:
-            parser.parseUpdate(SPARQL_PREFIXES + text)
-        except Exception:
-            raise QueryError(f"SPARQL syntax error: {e}",
-                             hint="check the query against the SPARQL 1.1 grammar") from e
+        (parser.parseQuery if kind == "query" else parser.parseUpdate)(SPARQL_PREFIXES + text)
+    except Exception as e:  # pyparsing raises several types; any means "not this kind"
+        return e
+    return None
+
+
+def is_update(text: str) -> bool:
+    """True for SPARQL Update (INSERT, DELETE, DROP, LOAD ...), false for queries and for garbage."""
+    return _parse_error("query", text) is not None and _parse_error("update", text) is None
+
+
+def check_read_only(text: str) -> None:
+    """Parse as a query; SPARQL Update (or anything else) is refused with a QueryError."""
+    error = _parse_error("query", text)
+    if error is None:
+        return
+    if _parse_error("update", text) is None:
         raise QueryError("SPARQL Update is not allowed: queries are read-only",
-                         hint="use SELECT, ASK, CONSTRUCT or DESCRIBE") from None
+                         hint="use SELECT, ASK, CONSTRUCT or DESCRIBE")
+    raise QueryError(f"SPARQL syntax error: {error}",
+                     hint="check the query against the SPARQL 1.1 grammar") from error
 
 
 # --- graphs and stores ----------------------------------------------------------------------------

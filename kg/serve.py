@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .errors import GraphInputError, KgError
+from .query import is_update
 
 RDF_FORMATS = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json"}
 
@@ -138,14 +139,6 @@ class QueryWorker:
 
 # --- HTTP ---------------------------------------------------------------------------------------
 
-def _is_update(query: str) -> bool:
-    """A cheap guard: the text after prefixes starts with an update verb."""
-    import re
-
-    body = re.sub(r"(?is)^\s*((PREFIX|BASE)\s+[^\n]*\s*|#[^\n]*\n\s*)*", "", query)
-    return bool(re.match(r"(?i)(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", body))
-
-
 def make_handler(worker: QueryWorker, outdir: Path):
     class Handler(BaseHTTPRequestHandler):
         server_version = "edu-kg"
@@ -165,7 +158,7 @@ def make_handler(worker: QueryWorker, outdir: Path):
             if not query:
                 self._send(400, "text/plain; charset=utf-8", b"missing 'query' parameter")
                 return
-            if _is_update(query):
+            if is_update(query):
                 self._send(403, "text/plain; charset=utf-8", b"this endpoint is read-only: SPARQL Update is refused")
                 return
             self._send(*worker.run(query, self.headers.get("Accept", "")))

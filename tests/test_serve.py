@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import GraphInputError
-from kg.serve import Server, _is_update, push
+from kg.query import is_update
+from kg.serve import Server, push
 
 TTL = """@prefix ex: <http://example.org/> .
 ex:a ex:p "一" . ex:b ex:p "二" . ex:c ex:p "三" .
@@ -54,7 +55,7 @@ def _status(req) -> int:
     ("ASK { ?s ?p ?o }", False),
 ])
 def test_is_update(q, update):
-    assert _is_update(q) is update
+    assert is_update(q) is update
 
 
 def test_endpoint_answers_queries_and_refuses_updates(outdir):
