@@ -5,31 +5,27 @@ Library first: every CLI verb is a thin wrapper over one of these functions.
 
 from __future__ import annotations
 
+import importlib
+
 __version__ = "0.1.0"
-__all__ = ["build", "load_graph", "query", "validate", "evaluate", "inspect_file", "Config"]
+
+# Lazy: `import kg` stays cheap (no spaCy/jieba/jionlp until a stage needs them).
+# Names differ from the modules (kg.query, kg.validate, kg.evaluate): once a submodule is
+# imported, the package attribute of that name is the module, not a function.
+_API = {
+    "build": ("pipeline", "build"),
+    "Config": ("config", "Config"),
+    "load_graph": ("query", "load_graph"),
+    "run_query": ("query", "run_query"),
+    "validate_graph": ("validate", "validate"),
+    "evaluate_files": ("evaluate", "evaluate_files"),
+    "inspect_file": ("inspect", "inspect_file"),
+}
+__all__ = list(_API)
 
 
 def __getattr__(name: str):
-    # Lazy: `import kg` stays cheap (no spaCy/jieba/jionlp until a stage needs them).
-    if name == "build":
-        from .pipeline import build
-        return build
-    if name == "Config":
-        from .config import Config
-        return Config
-    if name == "load_graph":
-        from .query import load_graph
-        return load_graph
-    if name == "query":
-        from .query import run_query
-        return run_query
-    if name == "validate":
-        from .validate import validate
-        return validate
-    if name == "evaluate":
-        from .evaluate import evaluate_files
-        return evaluate_files
-    if name == "inspect_file":
-        from .inspect import inspect_file
-        return inspect_file
+    if name in _API:
+        module, attr = _API[name]
+        return getattr(importlib.import_module(f".{module}", __name__), attr)
     raise AttributeError(f"module 'kg' has no attribute {name!r}")
