@@ -8,6 +8,7 @@ per worker.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -22,6 +23,29 @@ def get_nlp():
     import spacy
 
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+
+
+_SPACE = re.compile(r"\s")
+
+
+def token_bounds(text: str) -> tuple[set[int], set[int]]:
+    """Start and end offsets of the tokens of ``text`` in the shared tokenizer's Doc.
+
+    Without whitespace those tokens are exactly jieba's words (the segmenter calls
+    ``jieba.cut(text, cut_all=False)``), so offsets are summed from the words instead of building
+    a Doc, which would cost as much again as segmenting. Text with whitespace goes through spaCy,
+    which aligns the spaces.
+    """
+    if _SPACE.search(text):
+        doc = get_nlp().make_doc(text)
+        return {t.idx for t in doc}, {t.idx + len(t.text) for t in doc}
+    starts, ends, pos = set(), set(), 0
+    for w in jieba.cut(text, cut_all=False):
+        if w:
+            starts.add(pos)
+            pos += len(w)
+            ends.add(pos)
+    return starts, ends
 
 
 _added: set[str] = set()

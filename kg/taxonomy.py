@@ -50,6 +50,29 @@ def normalize(surface: str) -> str:
     return to_simplified(text)
 
 
+def starts_pattern(words) -> re.Pattern:
+    """A regex matching (zero-width) wherever one of ``words`` may start: the first character
+    can begin a word and the next one can continue one. A prefilter, so that Python checks a
+    few positions of a text instead of trying thousands of labels at every character."""
+    first, second, single = set(), set(), set()
+    for w in words:
+        if w:
+            first.add(w[0])
+            if len(w) == 1:
+                single.add(w[0])
+            else:
+                second.add(w[1])
+    if not first:
+        return re.compile("(?!)")
+
+    def cls(chars: set[str]) -> str:
+        return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+    pair = f"(?={cls(first)}{cls(second)})" if second else None
+    one = f"(?={cls(single)})" if single else None
+    return re.compile("|".join(p for p in (pair, one) if p))
+
+
 def strip_suffixes(form: str) -> str:
     """Drop trailing filler words (…的工作, …建设) repeatedly; keeps at least MIN_STRIPPED chars."""
     changed = True

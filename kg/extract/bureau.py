@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DataFileError
+from ..taxonomy import starts_pattern
 from ..types import Bureau, Level, Region, Report
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "bureau.toml"
@@ -137,6 +138,31 @@ def gazetteer() -> Gazetteer:
                      max_len=max(map(len, by_name)))
 
 
+@dataclass(frozen=True)
+class _GazetteerIndex:
+    starts: re.Pattern  # matches where a name or alias may start
+    lens_by_start: dict[str, tuple[int, ...]]  # first two chars → lengths of names/aliases, longest first
+    name_lens_by_end: dict[str, tuple[int, ...]]  # last two chars → lengths of full names, longest first
+
+
+@lru_cache(maxsize=1)
+def _index() -> _GazetteerIndex:
+    """Where to look in a text, so a scan tries only the lengths some name there can have."""
+    gz = gazetteer()
+    by_start: dict[str, set[int]] = defaultdict(set)
+    by_end: dict[str, set[int]] = defaultdict(set)
+    for w in (*gz.by_name, *gz.by_alias):
+        if len(w) >= 2:
+            by_start[w[:2]].add(len(w))
+    for w in gz.by_name:
+        if len(w) >= 2:
+            by_end[w[-2:]].add(len(w))
+    return _GazetteerIndex(
+        starts=starts_pattern(by_start),
+        lens_by_start={k: tuple(sorted(v, reverse=True)) for k, v in by_start.items()},
+        name_lens_by_end={k: tuple(sorted(v, reverse=True)) for k, v in by_end.items()})
+
+
 # --------------------------------------------------------------------------- mentions
 
 
@@ -184,10 +210,9 @@ def _place_before(text: str, pos: int) -> tuple[str, tuple[Place, ...], bool] | 
     for m in redacted.finditer(text, max(0, pos - 12), pos):
         if m.end() == pos:
             return m.group(0), (), True
-    for n in range(min(gz.max_len, pos), 1, -1):
-        cand = text[pos - n:pos]
-        if cand in gz.by_name:
-            return cand, gz.by_name[cand], False
+    for n in _index().name_lens_by_end.get(text[pos - 2:pos], ()) if pos >= 2 else ():
+        if n <= pos and text[pos - n:pos] in gz.by_name:
+            return text[pos - n:pos], gz.by_name[text[pos - n:pos]], False
     return None
 
 
@@ -216,11 +241,18 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
         gov = bool(_GOVERNING.match(text, m.end()))
         out.append(Mention(m.group(0), None, m.start(), m.end(), m.start() < title_end,
                            gov and _is_parent(text, m.start(), m.end()), True))
-    # gazetteer names: scan every CJK run, longest match first at each position
+    # gazetteer names: longest match first at each position where a name or alias may start
+    idx = _index()
     i, n = 0, len(text)
     while i < n:
+        found = idx.starts.search(text, i)
+        if found is None:
+            break
+        i = found.start()
         hit = None
-        for L in range(min(gz.max_len, n - i), 1, -1):
+        for L in idx.lens_by_start.get(text[i:i + 2], ()):
+            if L > n - i:
+                continue
             cand = text[i:i + L]
             named, aliased = cand in gz.by_name, cand in gz.by_alias
             if not (named or aliased):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..datafiles import read_toml
 from ..errors import DataFileError
-from ..taxonomy import Taxonomy, load_taxonomy, normalize, strip_suffixes
+from ..taxonomy import Taxonomy, load_taxonomy, normalize, starts_pattern, strip_suffixes
 from ..types import InitiativeMention, Report, Section, Span, Status
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "initiatives.toml"
@@ -112,8 +112,21 @@ def load_rules(path: str | None = None) -> Rules:
     )
 
 
-@lru_cache(maxsize=4)
+_PATTERNS: dict[int, tuple[Rules, dict[str, re.Pattern]]] = {}
+
+
 def _patterns(rules: Rules) -> dict[str, re.Pattern]:
+    """The compiled patterns of ``rules``, cached by identity: hashing the whole rule set (an
+    lru_cache key) on every call cost more than the matching it serves."""
+    got = _PATTERNS.get(id(rules))
+    if got is None or got[0] is not rules:
+        if len(_PATTERNS) >= 8:
+            _PATTERNS.clear()
+        got = _PATTERNS[id(rules)] = (rules, _compile_patterns(rules))
+    return got[1]
+
+
+def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
     alt = lambda ws: "|".join(map(re.escape, ws))  # noqa: E731
     q_open, q_close = "“「‘\"『", "”」’\"』"
     # a one-character tail (…年, …节) must follow the quote directly: “X”节, not “X”情况进行
@@ -147,39 +160,55 @@ class Hit:
     label: str
 
 
+class _Forms:
+    """Surface forms in a character trie, walked only where the prefilter regex says one may start."""
+
+    def __init__(self, forms: list[tuple[str, tuple[str, str]]]):
+        self.trie: dict = {}
+        for key, value in forms:
+            node = self.trie
+            for ch in key:
+                node = node.setdefault(ch, {})
+            node.setdefault("", []).append(value)
+        self.starts = starts_pattern(key for key, _ in forms)
+
+    def find(self, text: str) -> Iterator[tuple[int, int, tuple[str, str]]]:
+        """(start, end, value) of every occurrence, overlapping ones included; values of one key
+        in the order given."""
+        trie, n = self.trie, len(text)
+        for m in self.starts.finditer(text):
+            i = m.start()
+            node = trie
+            for j in range(i, n):
+                node = node.get(text[j])
+                if node is None:
+                    break
+                for value in node.get("", ()):
+                    yield i, j + 1, value
+
+
 class _Matcher:
-    """All taxonomy surface forms, indexed by first character for a single pass over a sentence."""
+    """All taxonomy surface forms, found in a sentence in one regex pass (thousands of labels)."""
 
     def __init__(self, taxonomy: Taxonomy):
         from ..nlp import add_words
 
         forms = {**taxonomy.variants(), **taxonomy.labels()}
-        self.by_first: dict[str, list[tuple[str, str]]] = {}
-        for form, cid in forms.items():
-            self.by_first.setdefault(form[0], []).append((form, cid))
-        for lst in self.by_first.values():
-            lst.sort(key=lambda fc: -len(fc[0]))
+        self.forms = _Forms([(form, (form, cid)) for form, cid in forms.items()])
         add_words(forms, freq=None)  # jieba keeps each label whole, so boundaries can be checked
 
         # labels with digits (体育艺术2+1) also match where a report redacts them (体育艺术x+x)
-        self.masked: dict[str, list[tuple[str, str, str]]] = {}
-        for form, cid in forms.items():
-            if re.search(r"\d", form):
-                mf = re.sub(r"\d", "x", form)
-                self.masked.setdefault(mf[0], []).append((mf, form, cid))
+        masked = [(re.sub(r"\d", "x", form), (form, cid)) for form, cid in forms.items() if re.search(r"\d", form)]
+        self.masked = _Forms(masked) if masked else None
 
     def scan(self, text: str) -> Iterator[tuple[int, int, str, str]]:
         """(start, end, form, concept id) of every form occurrence in ``text`` (quote-free)."""
-        for i, ch in enumerate(text):
-            for form, cid in self.by_first.get(ch, ()):
-                if text.startswith(form, i):
-                    yield i, i + len(form), form, cid
+        for s, e, (form, cid) in self.forms.find(text):
+            yield s, e, form, cid
         if self.masked and _REDACTED.search(text):
             masked = _REDACTED.sub(lambda m: "x" * len(m.group(0)), text)
-            for i, ch in enumerate(masked):
-                for mf, form, cid in self.masked.get(ch, ()):
-                    if masked.startswith(mf, i):
-                        yield i, i + len(mf), form, cid
+            for s, e, (form, cid) in self.masked.find(masked):
+                yield s, e, form, cid
 
 
 _MATCHERS: dict[int, tuple[Taxonomy, _Matcher]] = {}
@@ -199,15 +228,10 @@ def _dequote(text: str) -> tuple[str, list[int]]:
     return "".join(text[i] for i in keep), keep
 
 
-def _token_bounds(text: str) -> tuple[set[int], set[int]]:
-    from ..nlp import get_nlp
-
-    doc = get_nlp().make_doc(text)
-    return {t.idx for t in doc}, {t.idx + len(t.text) for t in doc}
-
-
 def match_taxonomy(text: str, taxonomy: Taxonomy, offset: int = 0) -> list[Hit]:
     """Non-overlapping concept hits in ``text`` (longest first), spans shifted by ``offset``."""
+    from ..nlp import token_bounds
+
     m = _matcher(taxonomy)
     plain, keep = _dequote(text)
     cands = list(m.scan(plain))
@@ -220,7 +244,7 @@ def match_taxonomy(text: str, taxonomy: Taxonomy, offset: int = 0) -> list[Hit]:
             continue
         if len(form) <= 3:
             if starts is None:
-                starts, ends = _token_bounds(plain)
+                starts, ends = token_bounds(plain)
                 # where a quote mark was removed the writer drew a boundary (“双减”政策)
                 cuts = {i for i in range(1, len(keep)) if keep[i] - keep[i - 1] > 1}
                 starts, ends = starts | cuts, ends | cuts
