@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from . import vocab as V
 
-__all__ = ["write_graph", "serialize_graph", "facts_from_graph", "write_json", "OXIGRAPH_LIMIT"]
+__all__ = ["write_graph", "serialize_graph", "facts_from_graph", "write_json", "OXIGRAPH_LIMIT",
+           "report_fragment", "report_sort_key", "LineSpool", "FragmentSpool", "turtle_from_nt",
+           "write_facts_fragments"]
 
 FORMATS = ("turtle", "nt", "jsonld")
 OXIGRAPH_LIMIT = 50_000  # triples; above it Turtle is written by pyoxigraph (≈50× faster)
@@ -256,3 +259,141 @@ def facts_from_graph(graph: Graph) -> dict:
     for d in reports:
         del d["_index"]
     return {"reports": reports}
+
+
+# --- streamed outputs -----------------------------------------------------------------------------
+# A build never holds the whole graph: each file's triples arrive as sorted N-Triples lines, are
+# spooled into sorted runs, and merged (duplicates dropped) into one sorted N-Triples file, which
+# pyoxigraph turns into Turtle in a single streaming pass. facts.json is assembled the same way
+# from per-report fragments. Both give the bytes serialize_graph / write_json would give.
+
+RUN_LINES = 200_000  # lines held in memory before a sorted run is written
+
+
+def report_fragment(report: dict) -> str:
+    """One report of facts.json as it appears inside the document (indented two levels)."""
+    text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True, default=_json_default)
+    return "\n".join("  " + line for line in text.split("\n"))
+
+
+def report_sort_key(report: dict) -> tuple:
+    """facts.json order (see facts_from_graph): source file, report index, IRI."""
+    index = report.get("id", "").rsplit("-", 1)[-1]
+    return (report.get("source") or "", int(index) if index.isdigit() else 0, report.get("id", ""))
+
+
+class LineSpool:
+    """Collects N-Triples lines (in any order, with duplicates) into sorted run files under ``dir``;
+    :meth:`merged` yields them sorted and unique, holding one line per run in memory."""
+
+    def __init__(self, dir: str | Path):
+        self.dir = Path(dir)
+        self.runs: list[Path] = []
+        self._buf: list[str] = []
+
+    def add(self, lines: list[str]) -> None:
+        self._buf.extend(lines)
+        if len(self._buf) >= RUN_LINES:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._buf:
+            return
+        path = self.dir / f"run-{len(self.runs):05d}.nt"
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.writelines(sorted(set(self._buf)))
+        self.runs.append(path)
+        self._buf = []
+
+    def merged(self) -> Iterator[str]:
+        import heapq
+
+        if len(self.runs) == 0:  # everything fits in one buffer: no files needed
+            yield from sorted(set(self._buf))
+            return
+        self._flush()
+        files = [open(p, encoding="utf-8", newline="\n") for p in self.runs]
+        try:
+            last = None
+            for line in heapq.merge(*files):
+                if line != last:
+                    yield line
+                    last = line
+        finally:
+            for f in files:
+                f.close()
+
+
+def turtle_from_nt(nt_path: str | Path, ttl_path: str | Path, prefixes: dict[str, str] | None = None) -> Path:
+    """Turtle of a sorted N-Triples file in one streaming pyoxigraph pass (same order, subjects
+    grouped); written atomically."""
+    import pyoxigraph as ox
+
+    import shutil
+
+    ttl_path = Path(ttl_path)
+    prefixes = prefixes if prefixes is not None else {k: str(v) for k, v in V.PREFIXES.items()}
+    body = ttl_path.with_name(f".{ttl_path.name}.body")
+    try:
+        triples = ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
+        ox.serialize(triples, str(body), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        # the writer lists prefixes in its own map's order: write them sorted instead
+        head = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(prefixes.items()))
+        tmp = ttl_path.with_name(f".{ttl_path.name}.tmp")
+        with open(body, "rb") as src, open(tmp, "wb") as dst:
+            line = src.readline()
+            while line.startswith(b"@prefix "):
+                line = src.readline()
+            dst.write(head.encode("utf-8") + line)
+            shutil.copyfileobj(src, dst, 1 << 20)
+        os.replace(tmp, ttl_path)
+    finally:
+        body.unlink(missing_ok=True)
+        ttl_path.with_name(f".{ttl_path.name}.tmp").unlink(missing_ok=True)
+    return ttl_path
+
+
+def write_facts_fragments(fragments: Iterable[str], path: str | Path) -> Path:
+    """facts.json from report fragments already in order (see report_fragment)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            first = True
+            for frag in fragments:
+                f.write('{\n "reports": [\n' if first else ",\n")
+                f.write(frag)
+                first = False
+            f.write('{\n "reports": []\n}\n' if first else "\n ]\n}\n")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+class FragmentSpool:
+    """facts.json fragments spooled to a file under ``dir``; :meth:`ordered` reads them back in
+    facts.json order, one at a time."""
+
+    def __init__(self, dir: str | Path):
+        self.path = Path(dir) / ".facts-fragments"
+        self._f = open(self.path, "w+b")
+        self._index: list[tuple[tuple, int, int]] = []
+
+    def add(self, key: tuple, fragment: str) -> None:
+        data = fragment.encode("utf-8")
+        self._index.append((key, self._f.tell(), len(data)))
+        self._f.write(data)
+
+    def ordered(self) -> Iterator[str]:
+        self._f.flush()
+        for _, offset, length in sorted(self._index):
+            self._f.seek(offset)
+            yield self._f.read(length).decode("utf-8")
+        self._f.seek(0, os.SEEK_END)
+
+    def close(self) -> None:
+        self._f.close()
+        self.path.unlink(missing_ok=True)

@@ -31,8 +31,8 @@ from . import vocab as V
 from .errors import DataFileError
 from .types import Bureau, InitiativeMention, Metric, Region, ReportFacts
 
-__all__ = ["build_graph", "ConceptInfo", "short_hash", "report_iri", "bureau_iri", "region_iri",
-           "decimal_literal", "year_literal", "new_graph"]
+__all__ = ["build_graph", "report_triples", "concept_lookup", "ConceptInfo", "short_hash",
+           "report_iri", "bureau_iri", "region_iri", "decimal_literal", "year_literal", "new_graph"]
 
 INITIATIVES_FILE = "initiatives.ttl"
 
@@ -51,10 +51,15 @@ def new_graph() -> Graph:
 
 # --- literals ------------------------------------------------------------------------------------
 
+# Typed literals are cached: rdflib parses the lexical form of every new one (≈20 µs), and a
+# build writes the same years, offsets, flags and statuses over and over.
+
+@lru_cache(maxsize=4096)
 def year_literal(year: int) -> Literal:
     return Literal(f"{int(year):04d}", datatype=XSD.gYear)
 
 
+@lru_cache(maxsize=16384)
 def decimal_literal(value: Decimal | int | float) -> Literal:
     """Canonical xsd:decimal lexical form (XSD 1.0: no exponent, no trailing zeros, at least one
     digit after the point): same value, same bytes, and Turtle's ``540.0`` reads back unchanged."""
@@ -67,8 +72,22 @@ def decimal_literal(value: Decimal | int | float) -> Literal:
     return Literal(text + ".0" if "." not in text else text, datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=65536)
 def _int(n: int) -> Literal:
     return Literal(str(int(n)), datatype=XSD.integer)
+
+
+_TRUE, _FALSE = Literal(True), Literal(False)
+
+
+def _bool(b) -> Literal:
+    return _TRUE if b else _FALSE
+
+
+@lru_cache(maxsize=4096)
+def _word(s: str) -> Literal:
+    """A plain string from a small vocabulary (status, scope, level, unit...)."""
+    return Literal(s)
 
 
 def _str(s: str) -> Literal:
@@ -197,7 +216,7 @@ def _default_concepts(path: str) -> Graph | None:
                             hint="fix the Turtle syntax of ontology/initiatives.ttl") from e
 
 
-def _concept_lookup(taxonomy) -> Callable[[URIRef], ConceptInfo | None] | None:
+def concept_lookup(taxonomy=None) -> Callable[[URIRef], ConceptInfo | None] | None:
     """None means: no taxonomy available, trust the concept ids extraction produced."""
     if taxonomy is None:
         from .config import ontology_dir
@@ -206,26 +225,29 @@ def _concept_lookup(taxonomy) -> Callable[[URIRef], ConceptInfo | None] | None:
         if taxonomy is None:
             return None
     if isinstance(taxonomy, Graph):
-        return _lookup_from_graph(taxonomy)
+        return lru_cache(maxsize=None)(_lookup_from_graph(taxonomy))
     if isinstance(taxonomy, (str, Path)):
         g = _default_concepts(str(taxonomy))
         if g is None:
             raise DataFileError("taxonomy file not found", path=str(taxonomy))
-        return _lookup_from_graph(g)
+        return lru_cache(maxsize=None)(_lookup_from_graph(g))
     return _lookup_from_taxonomy(taxonomy)
 
 
 # --- building ------------------------------------------------------------------------------------
 
 class _Builder:
+    """Emits triples into a plain list (kg.triples): adding to an rdflib Graph costs more than
+    building the facts. Shared nodes (regions, concepts) are written once per builder."""
+
     def __init__(self, lookup: Callable[[URIRef], ConceptInfo | None] | None):
-        self.g = new_graph()
+        self.triples: list[tuple] = []
         self.lookup = lookup
         self.concepts_done: set[URIRef] = set()
         self.regions_done: set[URIRef] = set()
 
     def add(self, s, p, o) -> None:
-        self.g.add((s, p, o))
+        self.triples.append((s, p, o))
 
     # regions
     def region(self, r: Region | None) -> URIRef | None:
@@ -239,7 +261,7 @@ class _Builder:
             if node not in self.regions_done:
                 self.regions_done.add(node)
                 self.add(node, RDF.type, V.Region)
-                self.add(node, V.level, _str(level))
+                self.add(node, V.level, _word(level))
                 if name:
                     self.add(node, RDFS.label, _zh(name))
                 if code:
@@ -255,10 +277,10 @@ class _Builder:
         self.add(node, RDF.type, V.Bureau)
         if b.name:
             self.add(node, RDFS.label, _zh(b.name))
-        self.add(node, V.anonymized, Literal(bool(b.anonymized)))
+        self.add(node, V.anonymized, _bool(b.anonymized))
         level = b.level or (b.region.level if b.region else None)
         if level:
-            self.add(node, V.level, _str(level))
+            self.add(node, V.level, _word(level))
         reg = self.region(b.region)
         if reg is not None:
             self.add(node, V.region, reg)
@@ -275,7 +297,7 @@ class _Builder:
                 self.add(node, RDF.type, SKOS.Concept)
                 self.add(node, RDF.type, V.LocalInitiative)
                 self.add(node, SKOS.prefLabel, _zh(m.label))
-                self.add(node, V.scope, _str("local"))
+                self.add(node, V.scope, _word("local"))
             return node
         node = _concept_iri(m.concept)
         if node in self.concepts_done:
@@ -320,7 +342,7 @@ class _Builder:
         self.add(src, V.fileName, _str(f.source.name))
         self.add(src, V.sha256, _str(f.source.sha256))
         if f.source.format:
-            self.add(src, DCTERMS["format"], _str(f.source.format))
+            self.add(src, DCTERMS["format"], _word(f.source.format))
 
         bureau, bkey = self.bureau(f.bureau, f.key)
         r = g_report
@@ -337,7 +359,7 @@ class _Builder:
             self.add(r, V.planYear, year_literal(f.plan_year))
         kind = {(True, True): "summary-plan", (True, False): "summary", (False, True): "plan",
                 (False, False): "other"}[(f.summary_year is not None, f.plan_year is not None)]
-        self.add(r, V.kind, _str(kind))
+        self.add(r, V.kind, _word(kind))
         self.add(r, V.startOffset, _int(f.span[0]))
         self.add(r, V.endOffset, _int(f.span[1]))
 
@@ -350,8 +372,8 @@ class _Builder:
             self.add(node, RDFS.label, _zh(m.label))
             self.add(node, V.bureau, bureau)
             self.add(node, V.concept, concept)
-            self.add(node, V.status, _str(m.status))
-            self.add(node, V.scope, _str("local" if m.concept is None else "national"))
+            self.add(node, V.status, _word(m.status))
+            self.add(node, V.scope, _word("local" if m.concept is None else "national"))
             if m.year is not None:
                 self.add(node, V.year, year_literal(m.year))
             for a in m.aliases:
@@ -373,16 +395,16 @@ class _Builder:
         self.add(node, V.indicator, _str(x.indicator))
         if x.value is not None:
             self.add(node, V.value, decimal_literal(x.value))
-        self.add(node, V.unit, _str(x.unit))
+        self.add(node, V.unit, _word(x.unit))
         if x.base_value is not None:
             self.add(node, V.baseValue, decimal_literal(x.base_value))
         if x.base_unit:
             self.add(node, V.baseUnit, _str(x.base_unit))
-        self.add(node, V.comparator, _str(x.comparator))
+        self.add(node, V.comparator, _word(x.comparator))
         if x.year is not None:
             self.add(node, V.year, year_literal(x.year))
-        self.add(node, V.status, _str(x.status))
-        self.add(node, V.redacted, Literal(bool(x.redacted)))
+        self.add(node, V.status, _word(x.status))
+        self.add(node, V.redacted, _bool(x.redacted))
         self.add(node, V.bureau, bureau)
         if x.initiative and x.initiative in by_label:
             self.add(node, V.initiative, by_label[x.initiative])
@@ -406,7 +428,21 @@ def build_graph(facts: Iterable[ReportFacts], taxonomy=None) -> Graph:
     default ``ontology/initiatives.ttl`` when present. Shared concepts absent from it are written
     outside the scheme so that validation reports (and drops) the mentions that use them.
     """
-    b = _Builder(_concept_lookup(taxonomy))
+    b = _Builder(concept_lookup(taxonomy))
     for f in facts:
         b.report(f)
-    return b.g
+    g = new_graph()
+    for t in b.triples:
+        g.add(t)
+    return g
+
+
+def report_triples(facts: Iterable[ReportFacts], lookup=None) -> list[tuple]:
+    """The triples of some reports (typically one file's), self-contained: every shared node they
+    use (bureau, region chain, concepts, themes) is described in full, so the set can be
+    validated, turned into facts.json and merged with other files' sets on its own. Duplicates
+    between sets are expected; the merge removes them. ``lookup``: from :func:`concept_lookup`."""
+    b = _Builder(lookup)
+    for f in facts:
+        b.report(f)
+    return b.triples

@@ -2,56 +2,112 @@
 
 Shared initiatives need no work here: mentions already carry taxonomy concept ids, and two reports
 share an initiative exactly when they carry the same id (the graph turns ids into concept IRIs).
+
+Linking needs every report but only a few fields of each, so a build feeds the reports to a
+:class:`Linker` as they stream in (keeping a small summary, not the records) and applies the
+resulting :class:`LinkPlan` file by file, possibly in other processes.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from .types import Bureau, ReportFacts
+
+__all__ = ["Linker", "LinkPlan", "link"]
+
+MIN_DUPLICATE_HEAD = 50  # characters; shorter heads are too generic to call two reports the same
 
 
 def _body_key(f: ReportFacts) -> str:
     return hashlib.sha1("".join(f.head.split()).encode("utf-8")).hexdigest()
 
 
-def drop_duplicate_reports(facts: Iterable[ReportFacts]) -> list[ReportFacts]:
-    """A report whose cleaned head equals an earlier one (same page scraped twice, or the same report
-    in two files) is kept once: the first in (file, index) order."""
-    seen: set[str] = set()
-    out = []
-    for f in sorted(facts, key=lambda f: (f.source.name, f.source.sha256, f.index)):
-        key = _body_key(f)
-        if len(f.head) >= 50 and key in seen:
-            continue
-        seen.add(key)
-        out.append(f)
-    return out
+def _order(f: ReportFacts) -> tuple:
+    return (f.source.name, f.source.sha256, f.index, f.source.path)
 
 
-def unify_bureaus(facts: list[ReportFacts]) -> list[ReportFacts]:
-    """Reports naming the same (non-anonymized) bureau share the best-resolved region for it."""
-    best: dict[str, Bureau] = {}
-    for f in facts:
-        b = f.bureau
-        if not b.name or b.anonymized or b.region is None:
-            continue
-        cur = best.get(b.name)
-        depth = sum(x is not None for x in (b.region.province, b.region.city, b.region.county))
-        if cur is None or depth > sum(x is not None for x in (cur.region.province, cur.region.city,
-                                                                cur.region.county)):
-            best[b.name] = b
-    out = []
-    for f in facts:
-        b = f.bureau
-        ref = best.get(b.name) if b.name and not b.anonymized else None
-        if ref is not None and ref.region != b.region:
-            f = replace(f, bureau=replace(b, region=ref.region, level=b.level or ref.level))
-        out.append(f)
-    return out
+def _id(f: ReportFacts) -> tuple[str, int]:
+    """Report identity within a build (the report key is not: two files can hold the same bytes)."""
+    return (f.source.path, f.index)
+
+
+def _depth(b: Bureau) -> int:
+    r = b.region
+    return sum(x is not None for x in (r.province, r.city, r.county)) if r is not None else -1
+
+
+@dataclass(frozen=True)
+class LinkPlan:
+    """What linking decided: reports to leave out, and the best-resolved record of each bureau."""
+
+    duplicates: frozenset[tuple[str, int]] = frozenset()  # (source path, report index)
+    bureaus: Mapping[str, Bureau] = field(default_factory=dict)  # bureau name -> reference
+
+    def for_facts(self, facts: Iterable[ReportFacts]) -> LinkPlan:
+        """The part of the plan these reports need (small enough to send to a worker)."""
+        facts = list(facts)
+        keys = {_id(f) for f in facts}
+        names = {f.bureau.name for f in facts}
+        return LinkPlan(self.duplicates & keys,
+                        {n: b for n, b in self.bureaus.items() if n in names})
+
+    def apply(self, facts: Iterable[ReportFacts]) -> list[ReportFacts]:
+        """Reports in (file name, content hash, index) order, duplicates left out, bureaus unified."""
+        out = []
+        for f in sorted(facts, key=_order):
+            if _id(f) in self.duplicates:
+                continue
+            b = f.bureau
+            ref = self.bureaus.get(b.name) if b.name and not b.anonymized else None
+            if ref is not None and ref.region != b.region:
+                f = replace(f, bureau=replace(b, region=ref.region, level=b.level or ref.level))
+            out.append(f)
+        return out
+
+
+class Linker:
+    """Collects what linking needs from each report; :meth:`plan` decides.
+
+    - A report whose cleaned head equals an earlier one (same page scraped twice, or the same
+      report in two files) is kept once: the first in (file name, content hash, index) order.
+    - Reports naming the same (non-anonymized) bureau share the best-resolved region for it: the
+      deepest region path, the first in that order on ties.
+    """
+
+    def __init__(self) -> None:
+        self._reports: list[tuple[tuple, str, bool, tuple]] = []  # order, body key, long head, id
+        self._bureaus: dict[str, list[tuple[int, tuple, tuple, Bureau]]] = {}
+
+    def add(self, facts: Iterable[ReportFacts]) -> None:
+        for f in facts:
+            order = _order(f)
+            self._reports.append((order, _body_key(f), len(f.head) >= MIN_DUPLICATE_HEAD, _id(f)))
+            b = f.bureau
+            if b.name and not b.anonymized and b.region is not None:
+                self._bureaus.setdefault(b.name, []).append((-_depth(b), order, _id(f), b))
+
+    def plan(self) -> LinkPlan:
+        seen: set[str] = set()
+        dups: set[tuple] = set()
+        for _, body, long_head, key in sorted(self._reports):
+            if long_head and body in seen:
+                dups.add(key)
+                continue
+            seen.add(body)
+        bureaus = {}
+        for name, candidates in self._bureaus.items():
+            voters = [c for c in candidates if c[2] not in dups]  # a duplicate does not vote
+            if voters:
+                bureaus[name] = min(voters, key=lambda c: c[:2])[3]
+        return LinkPlan(frozenset(dups), bureaus)
 
 
 def link(facts: Iterable[ReportFacts]) -> list[ReportFacts]:
-    return unify_bureaus(drop_duplicate_reports(facts))
+    """Plan and apply in one go, for facts already in memory."""
+    facts = list(facts)
+    linker = Linker()
+    linker.add(facts)
+    return linker.plan().apply(facts)

@@ -1,17 +1,24 @@
 """The whole pipeline at a glance.
 
-    files ─ ingest ─ clean ─ segment ─ extract ─┐   (per file; one bad file never stops the batch)
-                                                 link ─ graph ─ validate ─ export (ttl, facts.json,
-                                                                                   build-report.json)
-                                                                         └─ viewer.html
+    pass 1, per file (parallel, cached):   ingest ─ clean ─ segment ─ extract ─┐
+                                                                              link plan (all reports)
+    pass 2, per file (parallel, cached):   link ─ graph ─ SHACL (its reports) ─ facts fragments ─┐
+    main process:          merge sorted N-Triples ─ SHACL (shared nodes) ─ graph.ttl, facts.json,
+                                                                  build-report.json, viewer.html
+
+One bad file never stops the batch. The whole graph never sits in memory: each file's triples are
+self-contained (kg.graph.report_triples), so its reports are validated in the worker that built
+them and only the shared nodes (bureaus, regions, concepts) are judged once at the end.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import multiprocessing as mp
 import os
+import pickle
 import shutil
 import sys
 import tempfile
@@ -26,9 +33,10 @@ from .cache import Cache, file_key
 from .config import Config
 from .errors import KgError
 from .extract import extract_report
-from .graph import build_graph
-from .link import link
-from .types import BuildResult, FileResult, ReportFacts, Source
+from .graph import concept_lookup, new_graph, report_triples
+from .link import Linker, LinkPlan
+from .triples import TripleIndex, nt_line, nt_lines, read_nt, to_graph
+from .types import BuildResult, FileResult, ReportFacts, Source, Violation
 
 GRAPH_SUFFIX = {"turtle": "ttl", "nt": "nt", "jsonld": "jsonld"}
 
@@ -80,7 +88,7 @@ def warm_up() -> None:
         extract_report(report)
 
 
-def _progress(total: int, enabled: bool):
+def _progress(total: int, enabled: bool, what: str = "extracting"):
     """A rich progress bar on a terminal; a no-op elsewhere."""
     if not enabled or not sys.stderr.isatty():
         return contextlib.nullcontext(lambda *a, **k: None)
@@ -89,35 +97,73 @@ def _progress(total: int, enabled: bool):
     @contextlib.contextmanager
     def bar():
         with Progress(transient=True) as p:
-            task = p.add_task("extracting", total=total)
-            yield lambda name: p.update(task, advance=1, description=f"read {name[:40]}")
+            task = p.add_task(what, total=total)
+            yield lambda name: p.update(task, advance=1, description=f"{what} {name[:40]}")
 
     return bar()
 
 
-def _outcomes(paths: Sequence[Path], config: Config, cache: Cache | None) -> Iterator[FileOutcome]:
-    """Per-file outcomes in input order: from the cache, a local process pool, or a Dask cluster."""
-    keys: dict[int, str] = {}
-    todo: list[int] = []
-    done: dict[int, FileOutcome] = {}
-    for i, p in enumerate(paths):
-        key = _cache_key(p) if cache is not None else None
-        hit = cache.get(key) if key else None
-        if key:
-            keys[i] = key
-        if hit is not None:
-            done[i] = hit
-        else:
-            todo.append(i)
-    results = _run([paths[i] for i in todo], config)  # in the order of ``todo``
-    for i in range(len(paths)):
+# --- running work: in this process, a local pool, or a Dask cluster -------------------------------
+
+class _Executor:
+    """Maps a function over items in input order. The local pool is started on first use and
+    serves both passes (files, then graphs), so each worker loads jieba, the gazetteer, the
+    taxonomy and the shapes once, on its first item."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.jobs = config.jobs or os.cpu_count() or 1
+        self._pool = None
+        self._client = None
+
+    def map(self, func: Callable, items: list) -> Iterator:
+        if not items:
+            return iter(())
+        if self.config.executor == "dask":
+            return self._dask(func, items)
+        if self.jobs <= 1 or len(items) == 1:
+            return map(func, items)
+        if self._pool is None:
+            ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (progress bar)
+            self._pool = ctx.Pool(self.jobs)
+        return self._pool.imap(func, items, chunksize=1)
+
+    def _dask(self, func: Callable, items: list) -> Iterator:
+        if self._client is None:
+            try:
+                from distributed import Client
+            except ImportError as e:
+                raise KgError("the dask executor needs the 'distributed' package",
+                              hint="pip install 'edu-kg[dask]'") from e
+            if not self.config.scheduler:
+                raise KgError("--executor dask needs --scheduler ADDRESS (tcp://host:8786)")
+            self._client = Client(self.config.scheduler)
+        futures = self._client.map(func, items, pure=False)
+        return (f.result() for f in futures)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+        if self._client is not None:
+            self._client.close()
+
+
+def _cached_map(ex: _Executor, func: Callable, items: list, keys: list[str | None],
+                cache: Cache | None, keep: Callable[[object], bool] = lambda r: True) -> Iterator:
+    """``func`` over ``items`` in order, taking what it can from ``cache`` (key None: not cached)."""
+    done = {i: hit for i, k in enumerate(keys) if cache is not None and k is not None
+            and (hit := cache.get(k)) is not None}
+    todo = [i for i in range(len(items)) if i not in done]
+    results = ex.map(func, [items[i] for i in todo])
+    for i in range(len(items)):
         if i in done:
             yield done[i]
             continue
-        outcome = next(results)
-        if cache is not None and i in keys and not outcome.result.errors:
-            cache.put(keys[i], outcome)
-        yield outcome
+        r = next(results)
+        if cache is not None and keys[i] is not None and keep(r):
+            cache.put(keys[i], r)
+        yield r
 
 
 def _cache_key(path: Path) -> str | None:
@@ -128,58 +174,95 @@ def _cache_key(path: Path) -> str | None:
         return None
 
 
-def _run(paths: list[Path], config: Config) -> Iterator[FileOutcome]:
-    if not paths:
-        return iter(())
-    work = functools.partial(process_file, max_bytes=int(config.max_file_mb * 2**20))
-    if config.executor == "dask":
-        return _run_dask(paths, config.scheduler, work)
-    jobs = config.jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(paths) == 1:
-        return map(work, paths)
-    ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (progress bar, rich)
-    pool = ctx.Pool(min(jobs, len(paths)), initializer=warm_up)
-
-    def ordered() -> Iterator[FileOutcome]:
-        try:
-            yield from pool.imap(work, paths, chunksize=1)
-        finally:
-            pool.terminate()
-            pool.join()
-
-    return ordered()
-
-
-def _run_dask(paths: list[Path], scheduler: str | None, work) -> Iterator[FileOutcome]:
-    try:
-        from distributed import Client
-    except ImportError as e:
-        raise KgError("the dask executor needs the 'distributed' package",
-                      hint="pip install 'edu-kg[dask]'") from e
-    if not scheduler:
-        raise KgError("--executor dask needs --scheduler ADDRESS (tcp://host:8786)")
-    with Client(scheduler) as client:
-        futures = client.map(work, [str(p) for p in paths], pure=False)
-        yield from (f.result() for f in futures)
-
-
 def extract_all(inputs: Iterable[str | Path], config: Config | None = None,
                 on_file: Callable[[FileResult], None] | None = None,
                 cache: Cache | None = None) -> tuple[list[FileResult], list[ReportFacts]]:
     """Run the per-file stages over every input; returns per-file results and all report facts."""
     config = config or Config()
-    paths = ingest.discover(inputs)
     per_file: list[FileResult] = []
     facts: list[ReportFacts] = []
-    with _progress(len(paths), config.progress) as tick:
-        for outcome in _outcomes(paths, config, cache):
+    ex = _Executor(config)
+    try:
+        for outcome in _extract(ingest.discover(inputs), config, ex, cache, on_file):
             per_file.append(outcome.result)
             facts.extend(outcome.facts)
+    finally:
+        ex.close()
+    return per_file, facts
+
+
+def _extract(paths: Sequence[Path], config: Config, ex: _Executor, cache: Cache | None,
+             on_file: Callable[[FileResult], None] | None) -> Iterator[FileOutcome]:
+    work = functools.partial(process_file, max_bytes=int(config.max_file_mb * 2**20))
+    keys = [_cache_key(p) if cache is not None else None for p in paths]
+    items = [str(p) for p in paths]
+    with _progress(len(paths), config.progress, "extracting") as tick:
+        for outcome in _cached_map(ex, work, items, keys, cache, keep=lambda o: not o.result.errors):
             tick(Path(outcome.result.path).name)
             if on_file:
                 on_file(outcome.result)
-    return per_file, facts
+            yield outcome
 
+
+# --- per file: linked facts → triples → SHACL → facts.json fragments ----------------------------
+
+@dataclass(frozen=True)
+class FileGraph:
+    """What one file contributes to the outputs, ready to merge."""
+
+    lines: tuple[str, ...]  # sorted unique N-Triples lines (after dropping what failed SHACL)
+    reports: tuple[tuple[tuple, str], ...]  # (facts.json sort key, fragment) per report
+    violations: tuple[Violation, ...] = ()  # what is left after dropping (warnings)
+    dropped: tuple[Violation, ...] = ()
+    seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)  # graph, validate, facts
+
+
+@functools.lru_cache(maxsize=1)
+def _lookup():
+    return concept_lookup()
+
+
+@functools.lru_cache(maxsize=1)
+def _shacl() -> validate.Shacl:
+    return validate.Shacl()
+
+
+def graph_file(blob: bytes, plan: LinkPlan, check: bool = True) -> FileGraph:
+    """One file's reports (pickled ReportFacts) → its share of graph.ttl and facts.json.
+
+    Runs in a worker: the file's triples are self-contained (kg.graph.report_triples), so SHACL
+    judges its reports here and only the shared nodes are left for the final pass."""
+    t0 = time.perf_counter()
+    facts = plan.apply(pickle.loads(blob))
+    triples = report_triples(facts, _lookup())
+    t1 = time.perf_counter()
+    violations: tuple[Violation, ...] = ()
+    dropped: tuple[Violation, ...] = ()
+    lines = [nt_line(t) for t in triples]
+    if check:
+        report = validate.validate_unit(triples, _shacl(), lines)
+        if not report.conforms:  # rare: drop what failed, then judge what is left
+            g, dropped = validate.drop_invalid(to_graph(triples), report, inplace=True)
+            triples = list(g)
+            lines = [nt_line(t) for t in triples]
+            report = validate.validate_unit(triples, _shacl(), lines)
+        violations = report.violations
+    t2 = time.perf_counter()
+    doc = export.facts_from_graph(TripleIndex(triples))
+    reports = tuple((export.report_sort_key(r), export.report_fragment(r)) for r in doc["reports"])
+    lines = tuple(sorted(set(lines)))
+    return FileGraph(lines, reports, violations, tuple(dropped),
+                     (t1 - t0, t2 - t1, time.perf_counter() - t2))
+
+
+def _graph_key(facts: tuple[ReportFacts, ...], plan: LinkPlan, check: bool) -> str:
+    """Content key of a file's graph pass. repr, not pickle: pickled bytes change with object
+    sharing (a record read back from the cache pickles differently from a fresh one)."""
+    plan_part = (sorted(plan.duplicates), sorted(plan.bureaus.items()))
+    return hashlib.sha256(repr(("graph", check, facts, plan_part)).encode("utf-8")).hexdigest()
+
+
+# --- the build ----------------------------------------------------------------------------------
 
 @contextlib.contextmanager
 def _staging(out: Path) -> Iterator[Path]:
@@ -190,59 +273,156 @@ def _staging(out: Path) -> Iterator[Path]:
     try:
         yield stage
         for f in sorted(stage.iterdir()):
-            os.replace(f, out / f.name)
+            if f.is_file():
+                os.replace(f, out / f.name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
 
+@dataclass
+class _Spooled:
+    """Per-file records kept between the passes: small, or pickled."""
+
+    blob: bytes
+    ids: frozenset
+    names: frozenset
+    key: str | None  # content key of the records, for the graph-pass cache
+
+
 def build(inputs: Iterable[str | Path], config: Config | None = None,
           on_file: Callable[[FileResult], None] | None = None) -> BuildResult:
-    """Build graph.ttl, facts.json, build-report.json and viewer.html from report files."""
+    """Build graph.ttl, facts.json, build-report.json and viewer.html from report files.
+
+    Two passes over the files (both parallel, both cached), with linking in between:
+    extract each file → plan the links (needs every report, keeps a few fields of each) →
+    per file: link, build triples, validate, facts fragments → merge sorted → shared-node SHACL →
+    Turtle. Memory holds the pickled records and one sorted run, never the whole graph."""
     config = config or Config()
     timings: dict[str, float] = {}
-    t = time.perf_counter()
     cache = Cache(config.cache_dir or Path(config.outdir) / ".cache") if config.cache else None
-    per_file, facts = extract_all(inputs, config, on_file=on_file, cache=cache)
-    timings["extract"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    graph = build_graph(link(facts))
-    timings["graph"] = time.perf_counter() - t
-
-    dropped: tuple = ()
-    report = None
-    if config.validate:
-        t = time.perf_counter()
-        report = validate.validate(graph)
-        if not report.conforms:
-            graph, dropped = validate.drop_invalid(graph, report)
-            report = validate.validate(graph)
-        timings["validate"] = time.perf_counter() - t
-
-    t = time.perf_counter()
     out = Path(config.outdir)
     out.mkdir(parents=True, exist_ok=True)
-    names: list[str] = []
-    with _staging(out) as stage:  # all outputs appear together, or none does
-        for fmt in dict.fromkeys(("turtle", *config.formats)):
-            names.append(f"graph.{GRAPH_SUFFIX[fmt]}")
-            export.write_graph(graph, stage / names[-1], fmt)
-        export.write_json(export.facts_from_graph(graph), stage / "facts.json")
-        names.append("facts.json")
-        timings["export"] = time.perf_counter() - t
-        if config.viewer:
+    ex = _Executor(config)
+    try:
+        with _staging(out) as stage:
             t = time.perf_counter()
-            viz.write_viewer(graph, stage / "viewer.html")
-            names.append("viewer.html")
-            timings["viewer"] = time.perf_counter() - t
-        names.append("build-report.json")
-        result = BuildResult(outputs={n: str(out / n) for n in names}, per_file=tuple(per_file),
-                             timings={k: round(v, 3) for k, v in timings.items()},
-                             validation=report, dropped=tuple(dropped),
-                             cache_hits=cache.hits if cache else 0,
-                             cache_misses=cache.misses if cache else 0)
-        export.write_json(build_report(result, graph_triples=len(graph)), stage / "build-report.json")
+            per_file, spooled, linker = [], [], Linker()
+            for outcome in _extract(ingest.discover(inputs), config, ex, cache, on_file):
+                per_file.append(outcome.result)
+                if outcome.facts:
+                    linker.add(outcome.facts)
+                    spooled.append(_Spooled(
+                        pickle.dumps(outcome.facts, protocol=5),
+                        frozenset((f.source.path, f.index) for f in outcome.facts),
+                        frozenset(f.bureau.name for f in outcome.facts),
+                        _graph_key(outcome.facts, LinkPlan(), config.validate) if cache else None))
+            timings["extract"] = time.perf_counter() - t
+            extract_cache = (cache.hits, cache.misses) if cache else (0, 0)
+
+            t = time.perf_counter()
+            plan = linker.plan()
+            items = [(s.blob, LinkPlan(plan.duplicates & s.ids,
+                                       {n: plan.bureaus[n] for n in s.names if n in plan.bureaus}),
+                      config.validate) for s in spooled]
+            # the key: the file's records as extracted, and the part of the plan that touches them
+            keys = [hashlib.sha256(f"{s.key}{_graph_key((), it[1], it[2])}".encode()).hexdigest()
+                    if s.key else None for s, it in zip(spooled, items)]
+            spool = export.LineSpool(stage)
+            fragments = export.FragmentSpool(stage)
+            violations: list[Violation] = []
+            dropped: list[Violation] = []
+            cpu = [0.0, 0.0, 0.0]
+            with _progress(len(items), config.progress, "graphing") as tick:
+                for fg in _cached_map(ex, _graph_item, items, keys, cache):
+                    spool.add(fg.lines)
+                    for key, frag in fg.reports:
+                        fragments.add(key, frag)
+                    violations.extend(fg.violations)
+                    dropped.extend(fg.dropped)
+                    cpu = [a + b for a, b in zip(cpu, fg.seconds)]
+                    tick("")
+            del items, spooled
+            timings["graph"] = time.perf_counter() - t
+            timings.update(graph_cpu=cpu[0], validate_cpu=cpu[1], facts_cpu=cpu[2])
+
+            t = time.perf_counter()
+            nt_path = stage / ("graph.nt" if "nt" in config.formats else ".merged.nt")
+            shared: list[str] = []
+            triples = 0
+            with open(nt_path, "w", encoding="utf-8", newline="\n") as f:
+                for line in spool.merged():
+                    f.write(line)
+                    triples += 1
+                    if not line.startswith(_REPORT_SCOPED_NT):
+                        shared.append(line)
+            timings["merge"] = time.perf_counter() - t
+
+            report = None
+            graph = None
+            if config.validate:
+                t = time.perf_counter()
+                shared_report = validate.validate_shared_lines(shared, _shacl())
+                del shared
+                if not shared_report.conforms:  # a cross-report conflict: the slow, whole-graph way
+                    graph = to_graph(read_nt(nt_path), new_graph())
+                    graph, acted = validate.drop_invalid(graph, shared_report, inplace=True)
+                    dropped.extend(acted)
+                    shared_report = validate.validate(graph)
+                    _write_nt(graph, nt_path)
+                    triples = len(graph)
+                report = validate.merge_reports(violations, shared_report)
+                timings["validate_shared"] = time.perf_counter() - t
+
+            t = time.perf_counter()
+            names: list[str] = []
+            export.turtle_from_nt(nt_path, stage / "graph.ttl")
+            names.append("graph.ttl")
+            if "nt" in config.formats:
+                names.append("graph.nt")
+            if "jsonld" in config.formats:
+                g = graph if graph is not None else to_graph(read_nt(nt_path), new_graph())
+                export.write_graph(g, stage / "graph.jsonld", "jsonld")
+                names.append("graph.jsonld")
+            if graph is not None:
+                export.write_json(export.facts_from_graph(graph), stage / "facts.json")
+            else:
+                export.write_facts_fragments(fragments.ordered(), stage / "facts.json")
+            names.append("facts.json")
+            timings["export"] = time.perf_counter() - t
+            if config.viewer:
+                t = time.perf_counter()
+                viz.write_viewer(graph if graph is not None else TripleIndex(read_nt(nt_path)),
+                                 stage / "viewer.html")
+                names.append("viewer.html")
+                timings["viewer"] = time.perf_counter() - t
+            if nt_path.name.startswith("."):
+                nt_path.unlink()
+            fragments.close()
+            for run in spool.runs:
+                run.unlink()
+            names.append("build-report.json")
+            result = BuildResult(outputs={n: str(out / n) for n in names}, per_file=tuple(per_file),
+                                 timings={k: round(v, 3) for k, v in timings.items()},
+                                 validation=report, dropped=tuple(dropped),
+                                 cache_hits=extract_cache[0], cache_misses=extract_cache[1],
+                                 graph_cache_hits=cache.hits - extract_cache[0] if cache else 0,
+                                 graph_cache_misses=cache.misses - extract_cache[1] if cache else 0)
+            export.write_json(build_report(result, graph_triples=triples), stage / "build-report.json")
+    finally:
+        ex.close()
     return result
+
+
+_REPORT_SCOPED_NT = tuple("<" + p for p in validate.REPORT_SCOPED)
+
+
+def _graph_item(item: tuple) -> FileGraph:
+    return graph_file(*item)
+
+
+def _write_nt(graph, path: Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.writelines(nt_lines(graph))
 
 
 def build_report(result: BuildResult, graph_triples: int) -> dict:
@@ -270,6 +450,7 @@ def build_report(result: BuildResult, graph_triples: int) -> dict:
             ],
         },
         "timings": result.timings,
-        "cache": {"hits": result.cache_hits, "misses": result.cache_misses},
+        "cache": {"hits": result.cache_hits, "misses": result.cache_misses,
+                  "graph_hits": result.graph_cache_hits, "graph_misses": result.graph_cache_misses},
         "outputs": {k: Path(v).name for k, v in sorted(result.outputs.items())},
     }

@@ -247,5 +247,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     validation: ValidationReport | None = None
     dropped: tuple[Violation, ...] = ()
-    cache_hits: int = 0
+    cache_hits: int = 0  # extraction pass, per file
     cache_misses: int = 0
+    graph_cache_hits: int = 0  # graph + SHACL pass, per file
+    graph_cache_misses: int = 0

@@ -19,10 +19,12 @@ from rdflib.namespace import PROV, RDF, SH, SKOS
 
 from . import vocab as V
 from .errors import DataFileError
+from .triples import TripleIndex, nt_line, nt_term, to_graph
 from .types import ValidationReport, Violation
 
 __all__ = ["validate", "validate_facts_graph", "drop_invalid", "format_violations", "load_shapes",
-           "report_subgraphs", "WHOLE_GRAPH_LIMIT"]
+           "report_subgraphs", "WHOLE_GRAPH_LIMIT", "Shacl", "is_report_scoped", "validate_unit",
+           "validate_shared", "validate_shared_lines", "shape_paths", "merge_reports"]
 
 SHAPES_FILE = "shapes.ttl"
 WHOLE_GRAPH_LIMIT = 20_000  # triples; above it "auto" validates per report
@@ -131,6 +133,137 @@ def _run(data: Graph, shapes: Graph, engine: str = "auto") -> list[Violation]:
         data, shacl_graph=shapes, inference="none", abort_on_first=False, meta_shacl=False,
         advanced=False, debug=False)
     return [] if conforms else _violations(results, data, shapes)
+
+
+class Shacl:
+    """Shapes compiled once per process, run on plain triple lists (kg.triples).
+
+    With pyshacl-turbo the triples go to the engine as N-Triples text (its ``Input``), skipping
+    rdflib entirely; with pySHACL they become a small rdflib Graph."""
+
+    def __init__(self, shapes: Graph | str | Path | None = None, engine: str = "auto"):
+        self.shapes = load_shapes(shapes)
+        self.module = _engine(engine)
+        self._compiled = None
+        self._input = None
+        if self.module.__name__ == "pyshacl_turbo":
+            try:
+                from pyshacl_turbo.rdf import Input
+            except ImportError:  # a later release moved it: go through rdflib
+                Input = None
+            if Input is not None:
+                self._compiled = self.module.compile_shapes(self.shapes)
+                self._input = Input
+
+    def run(self, triples: list, focus: list | None = None) -> list[Violation]:
+        """Violations of ``triples``; with ``focus`` only of those nodes (their neighbours'
+        triples are there to be looked at, not judged)."""
+        if not triples or (focus is not None and not focus):
+            return []
+        text = "".join(nt_line(t) for t in triples) if self.native else None
+        return self._run(text, triples, focus)
+
+    @property
+    def native(self) -> bool:
+        """True when the engine reads N-Triples text directly."""
+        return self._compiled is not None
+
+    def run_nt(self, text: str, focus: list | None = None) -> list[Violation]:
+        """:meth:`run` on N-Triples text."""
+        if not text or (focus is not None and not focus):
+            return []
+        return self._run(text, None, focus)
+
+    def _run(self, text: str | None, triples: list | None, focus: list | None) -> list[Violation]:
+        if self._compiled is not None and text is not None:
+            conforms, results, _ = self._compiled.validate(self._input(text, "nt", None, {}),
+                                                           focus_nodes=focus)
+        else:
+            # pySHACL's focus_nodes also aims nested sh:or shapes at the focus nodes (it reported
+            # non-percentages as out of range): validate everything, keep the focus nodes' results
+            data = to_graph(triples) if triples is not None else Graph().parse(data=text, format="nt")
+            conforms, results, _ = self.module.validate(
+                data, shacl_graph=self.shapes, inference="none", abort_on_first=False,
+                meta_shacl=False, advanced=False, debug=False)
+        if conforms:
+            return []
+        if triples is None:  # quotes for the messages: only report-scoped nodes have them
+            triples = []
+        found = _violations(results, TripleIndex(triples), self.shapes)
+        if focus is not None:
+            wanted = {str(f) for f in focus}
+            found = [v for v in found if v.focus in wanted]
+        return found
+
+
+# --- report-scoped and shared nodes ----------------------------------------------------------------
+# A build validates each file's triples on their own, then the shared nodes once. Report-scoped
+# nodes (reports, mentions, metrics) are judged with their file; they look at their neighbours
+# only through SUPPORT predicates (sh:class needs rdf:type; the concept check needs skos:inScheme).
+# Shared nodes (bureaus, regions, concepts, themes, sources) are judged once on the union of what
+# every file said of them, which also catches cross-report conflicts (two regions for a bureau).
+
+REPORT_SCOPED = tuple(str(V.ID[k]) for k in ("report/", "mention/", "metric/"))
+SUPPORT = frozenset((RDF.type, SKOS.inScheme))
+
+
+def is_report_scoped(node) -> bool:
+    return isinstance(node, URIRef) and str(node).startswith(REPORT_SCOPED)
+
+
+def validate_unit(triples: list, shacl: Shacl | None = None,
+                  lines: list[str] | None = None) -> ValidationReport:
+    """Validate the report-scoped nodes of a self-contained triple set (kg.graph.report_triples);
+    ``lines``: the triples' N-Triples lines, when the caller has them already."""
+    shacl = shacl or Shacl()
+    lines = lines if lines is not None else [nt_line(t) for t in triples]
+    keep = [i for i, t in enumerate(triples) if is_report_scoped(t[0]) or t[1] in SUPPORT]
+    focus = sorted({triples[i][0] for i in keep if is_report_scoped(triples[i][0])})
+    if not focus:
+        return _report([])
+    text = "".join(lines[i] for i in keep) if shacl.native else None
+    return _report(shacl._run(text, [triples[i] for i in keep], focus))
+
+
+def shape_paths(shapes: Graph) -> frozenset:
+    """Every predicate a shape looks at (in any path), plus rdf:type for targets and sh:class."""
+    preds = {RDF.type}
+    for path in shapes.objects(None, SH.path):
+        if isinstance(path, URIRef):
+            preds.add(path)
+        else:  # a sequence path: an RDF list
+            for cell in shapes.transitive_objects(path, RDF.rest):
+                preds.update(x for x in shapes.objects(cell, RDF.first) if isinstance(x, URIRef))
+    return frozenset(preds)
+
+
+def validate_shared(triples: list, shacl: Shacl | None = None) -> ValidationReport:
+    """Validate the shared nodes of the union of every file's triples (others are ignored, as are
+    predicates no shape reads: a bureau's many edu:implements links cost time and judge nothing)."""
+    shacl = shacl or Shacl()
+    paths = shape_paths(shacl.shapes)
+    data = [t for t in triples if not is_report_scoped(t[0]) and t[1] in paths]
+    focus = sorted({t[0] for t in data})
+    return _report(shacl.run(data, focus))
+
+
+def validate_shared_lines(lines: list[str], shacl: Shacl | None = None) -> ValidationReport:
+    """:func:`validate_shared` on N-Triples lines (the merged graph's shared-node lines)."""
+    shacl = shacl or Shacl()
+    paths = {nt_term(p) for p in shape_paths(shacl.shapes)}
+    keep = [ln for ln in lines if ln.split(" ", 2)[1] in paths]
+    if not keep:
+        return _report([])
+    import pyoxigraph as ox
+
+    triples = [(URIRef(t.subject.value), None, None)
+               for t in ox.parse("".join(keep), format=ox.RdfFormat.N_TRIPLES)]
+    focus = sorted({s for s, _, _ in triples})
+    return _report(shacl.run_nt("".join(keep), focus))
+
+
+def merge_reports(violations: list[Violation], *reports: ValidationReport) -> ValidationReport:
+    return _report([*violations, *(v for r in reports for v in r.violations)])
 
 
 def _report(violations: list[Violation]) -> ValidationReport:

@@ -117,3 +117,51 @@ def test_awkward_strings_round_trip(monkeypatch, taxonomy, fmt):
     data = serialize_graph(g, fmt.split("-")[0]).decode("utf-8")
     back = Graph().parse(data=data, format={"nt": "nt", "jsonld": "json-ld"}.get(fmt, "turtle"))
     assert isomorphic(back, g)
+
+
+# --- streamed outputs (what kg build writes) ------------------------------------------------------
+
+def test_line_spool_merges_runs_sorted_and_unique(monkeypatch, tmp_path, graph):
+    from kg import export
+    from kg.triples import nt_lines
+
+    monkeypatch.setattr(export, "RUN_LINES", 7)
+    lines = nt_lines(graph)
+    spool = export.LineSpool(tmp_path)
+    for i in range(0, len(lines), 5):  # overlapping batches: every line arrives twice
+        spool.add(lines[i:i + 10])
+    assert len(spool.runs) > 2
+    assert list(spool.merged()) == lines
+
+
+def test_turtle_from_sorted_nt_is_the_same_graph_with_sorted_prefixes(tmp_path, graph):
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from kg.export import turtle_from_nt
+    from kg.triples import nt_lines
+
+    nt = tmp_path / "g.nt"
+    nt.write_text("".join(nt_lines(graph)), encoding="utf-8")
+    a, b = turtle_from_nt(nt, tmp_path / "a.ttl"), turtle_from_nt(nt, tmp_path / "b.ttl")
+    assert a.read_bytes() == b.read_bytes()
+    head = [ln for ln in a.read_text(encoding="utf-8").splitlines() if ln.startswith("@prefix")]
+    assert head == sorted(head) and any(ln.startswith("@prefix edu:") for ln in head)
+    assert isomorphic(Graph().parse(a, format="turtle"), graph)
+    assert not list(tmp_path.glob(".*"))  # no temporary files left behind
+
+
+def test_facts_fragments_give_the_bytes_of_write_json(tmp_path, graph):
+    from kg.export import (FragmentSpool, report_fragment, report_sort_key, write_facts_fragments)
+
+    doc = facts_from_graph(graph)
+    spool = FragmentSpool(tmp_path)
+    for r in reversed(doc["reports"]):
+        spool.add(report_sort_key(r), report_fragment(r))
+    write_facts_fragments(spool.ordered(), tmp_path / "streamed.json")
+    spool.close()
+    write_json(doc, tmp_path / "whole.json")
+    assert (tmp_path / "streamed.json").read_bytes() == (tmp_path / "whole.json").read_bytes()
+    write_facts_fragments([], tmp_path / "empty.json")
+    write_json({"reports": []}, tmp_path / "empty-whole.json")
+    assert (tmp_path / "empty.json").read_bytes() == (tmp_path / "empty-whole.json").read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -65,3 +66,57 @@ def test_file_order_does_not_matter(serial, tmp_path, examples_dir):
     files = sorted(p for p in examples_dir.iterdir() if p.is_file())
     build(list(reversed(files)), Config(outdir=tmp_path, progress=False, viewer=False, cache=False, jobs=1))
     _same(serial, tmp_path)
+
+
+def test_streamed_graph_equals_the_in_memory_graph_of_the_same_facts(serial, examples_dir):
+    """Per-file triple sets merged on disk give exactly build_graph(link(all facts))."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from kg.graph import build_graph
+    from kg.link import link
+    from kg.pipeline import extract_all
+
+    _, facts = extract_all([examples_dir], Config(progress=False, jobs=1))
+    expected = build_graph(link(facts))
+    assert isomorphic(Graph().parse(serial / "graph.ttl", format="turtle"), expected)
+
+
+def test_graph_pass_is_cached_per_file(tmp_path, examples_dir):
+    cfg = Config(outdir=tmp_path / "out", progress=False, viewer=False, jobs=1)
+    first = build([examples_dir], cfg)
+    n = first.graph_cache_misses
+    assert n > 0 and first.graph_cache_hits == 0
+    second = build([examples_dir], cfg)
+    assert (second.graph_cache_hits, second.graph_cache_misses) == (n, 0)
+
+
+def test_cross_report_conflict_takes_the_whole_graph_path(monkeypatch, tmp_path, examples_dir):
+    """When the shared-node pass finds a conflict, the offending value leaves every output."""
+    from rdflib import Graph, URIRef
+
+    from kg import validate
+    from kg import vocab as V
+    from kg.types import ValidationReport, Violation
+
+    real = validate.validate_shared_lines
+    seen = []
+
+    def conflicting(lines, shacl=None):
+        assert real(lines, shacl).conforms
+        bureau = min(ln.split(" ")[0][1:-1] for ln in lines
+                     if "/id/bureau/" in ln.split(" ")[0] and ln.split(" ")[1].endswith("#level>"))
+        seen.append(bureau)
+        v = Violation(focus=bureau, path="edu:level", message="a bureau has at most one level",
+                      severity="Violation", shape="shape:Bureau")
+        return ValidationReport(conforms=False, violations=(v,))
+
+    monkeypatch.setattr(validate, "validate_shared_lines", conflicting)
+    result = build([examples_dir], Config(outdir=tmp_path, progress=False, viewer=False, cache=False, jobs=1))
+    assert [v.path for v in result.dropped] == ["edu:level"] and result.validation.conforms
+    report = json.loads((tmp_path / "build-report.json").read_text(encoding="utf-8"))
+    assert report["validation"]["dropped"][0]["focus"] == seen[0]
+    g = Graph().parse(tmp_path / "graph.ttl", format="turtle")
+    assert (URIRef(seen[0]), V.level, None) not in g
+    assert (URIRef(seen[0]), V.anonymized, None) in g  # only the offending value went
+    assert report["totals"]["triples"] == len(g)

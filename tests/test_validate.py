@@ -167,3 +167,56 @@ def test_unknown_engine_is_refused(base):
 
     with pytest.raises(ValueError, match="engine"):
         _run(base, load_shapes(), "fast")
+
+
+# --- the build's split validation: per file (report-scoped nodes) + shared nodes once ------------
+
+def _split(g: Graph):
+    from kg.validate import merge_reports, validate_shared, validate_unit
+
+    triples = list(g)
+    return merge_reports([], validate_unit(triples), validate_shared(triples))
+
+
+def _keys(report):
+    return sorted((v.focus, v.path or "", v.message, v.shape or "") for v in report.violations)
+
+
+TWO_REGIONS = (lambda g: g.add((next(g.subjects(RDF.type, V.Bureau)), V.region,
+                                V.ID["region/910000"])), None, "edu:region", "region")
+
+
+@pytest.mark.parametrize("name", sorted(BREAKS) + ["bureau with two regions"])
+def test_split_validation_finds_what_whole_graph_validation_finds(graph, name):
+    breaker = TWO_REGIONS if name == "bureau with two regions" else BREAKS[name]
+    breaker[0](graph)
+    whole = validate(graph, mode="whole")
+    assert not whole.conforms
+    assert _keys(_split(graph)) == _keys(whole)
+
+
+def test_split_validation_of_the_sample_graph_conforms(base):
+    assert _split(base).conforms
+
+
+def test_shared_lines_pass_equals_shared_triples_pass(graph):
+    from kg.triples import nt_line
+    from kg.validate import validate_shared, validate_shared_lines
+
+    TWO_REGIONS[0](graph)
+    triples = list(graph)
+    assert validate_shared_lines([nt_line(t) for t in triples]) == validate_shared(triples)
+    assert not validate_shared(triples).conforms
+
+
+@pytest.mark.parametrize("name", ["percentage 150", "concept outside the scheme", "missing quote"])
+def test_split_validation_on_pyshacl_matches_turbo(graph, name):
+    from kg.validate import Shacl, merge_reports, validate_shared, validate_unit
+
+    BREAKS[name][0](graph)
+    triples = list(graph)
+    found = {}
+    for engine in ("pyshacl", "turbo"):
+        shacl = Shacl(engine=engine)
+        found[engine] = _keys(merge_reports([], validate_unit(triples, shacl), validate_shared(triples, shacl)))
+    assert found["pyshacl"] and found["pyshacl"] == found["turbo"]

@@ -1,0 +1,171 @@
+"""Small in-memory triple sets: N-Triples lines and a read index with rdflib's Graph read API.
+
+A build handles one file's triples at a time (a few thousand), so an rdflib ``Graph`` (≈30 µs per
+added triple, three indexes and context bookkeeping) costs more than the work itself. Here a triple
+set is a plain list of rdflib terms; :func:`nt_line` writes it as N-Triples and :class:`TripleIndex`
+answers the ``value`` / ``objects`` / ``subjects`` / ``in`` questions that ``export.facts_from_graph``,
+``viz`` and ``validate.drop_invalid`` ask. Floor module: imports nothing of ours but ``vocab``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+__all__ = ["Triple", "nt_term", "nt_line", "nt_lines", "TripleIndex", "to_graph", "read_nt"]
+
+Triple = tuple  # (subject, predicate, object) of rdflib terms
+
+_XSD_STRING = str(XSD.string)
+_IRI_ESCAPE = {c: f"\\u{ord(c):04X}" for c in '<>"{}|^`\\ '}
+_IRI_ESCAPE.update({chr(i): f"\\u{i:04X}" for i in range(0x21)})
+_LIT_ESCAPE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+_IRI_TABLE = str.maketrans(_IRI_ESCAPE)
+_LIT_TABLE = str.maketrans(_LIT_ESCAPE)
+_iri_cache: dict[str, str] = {}
+
+
+def nt_term(t) -> str:
+    """N-Triples form of one rdflib term (IRIs cached: a build repeats a few thousand of them)."""
+    if type(t) is URIRef or isinstance(t, URIRef):
+        s = _iri_cache.get(t)
+        if s is None:
+            s = "<" + str(t).translate(_IRI_TABLE) + ">"
+            if len(_iri_cache) < 200_000:
+                _iri_cache[t] = s
+        return s
+    if isinstance(t, Literal):
+        body = '"' + str(t).translate(_LIT_TABLE) + '"'
+        if t.language:
+            return f"{body}@{t.language}"
+        if t.datatype is not None and str(t.datatype) != _XSD_STRING:
+            return body + "^^" + nt_term(t.datatype)
+        return body
+    if isinstance(t, BNode):
+        return f"_:{t}"
+    raise TypeError(f"not an RDF term: {t!r}")
+
+
+def nt_line(t: Triple) -> str:
+    return f"{nt_term(t[0])} {nt_term(t[1])} {nt_term(t[2])} .\n"
+
+
+def nt_lines(triples: Iterable[Triple]) -> list[str]:
+    """Sorted, duplicate-free N-Triples lines: the canonical text of a triple set."""
+    return sorted({nt_line(t) for t in triples})
+
+
+def to_graph(triples: Iterable[Triple], graph: Graph | None = None) -> Graph:
+    g = graph if graph is not None else Graph(bind_namespaces="none")
+    for t in triples:
+        g.add(t)
+    return g
+
+
+class TripleIndex:
+    """A read-only set of triples with the parts of rdflib's ``Graph`` read API the build uses.
+
+    ``value`` returns the smallest of several values (by N-Triples text), so answers never depend
+    on insertion order. Triples are keyed by subject and by predicate only: hashing whole triples
+    of rdflib terms costs more than the short list scans that replace it."""
+
+    def __init__(self, triples: Iterable[Triple] = ()):
+        self._sp: dict = {}
+        self._po: dict = {}
+        self._n = 0
+        for t in triples:
+            self.add(t)
+
+    def add(self, t: Triple) -> None:
+        s, p, o = t
+        objs = self._sp.setdefault(s, {}).setdefault(p, [])
+        if o in objs:
+            return
+        objs.append(o)
+        self._po.setdefault(p, {}).setdefault(o, []).append(s)
+        self._n += 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[Triple]:
+        return ((s, p, o) for s, po in self._sp.items() for p, objs in po.items() for o in objs)
+
+    def __contains__(self, t: Triple) -> bool:
+        s, p, o = t
+        if s is not None and p is not None and o is not None:
+            return o in (self._sp.get(s) or {}).get(p, ())
+        return next(self.triples(t), None) is not None
+
+    def triples(self, pattern: Triple) -> Iterator[Triple]:
+        s, p, o = pattern
+        if s is not None:
+            for pp, objs in (self._sp.get(s) or {}).items():
+                if p is None or pp == p:
+                    yield from ((s, pp, x) for x in objs if o is None or x == o)
+        elif p is not None:
+            for oo, subs in (self._po.get(p) or {}).items():
+                if o is None or oo == o:
+                    yield from ((x, p, oo) for x in subs)
+        else:
+            yield from (t for t in self if o is None or t[2] == o)
+
+    def objects(self, subject=None, predicate=None) -> Iterator:
+        if subject is None:
+            return (t[2] for t in self.triples((None, predicate, None)))
+        return iter(list((self._sp.get(subject) or {}).get(predicate, ())))
+
+    def subjects(self, predicate=None, object=None, unique: bool = False) -> Iterator:
+        if predicate is not None and object is not None:
+            return iter(list((self._po.get(predicate) or {}).get(object, ())))
+        found = (t[0] for t in self.triples((None, predicate, object)))
+        return iter(dict.fromkeys(found)) if unique else found
+
+    def subject_objects(self, predicate=None) -> Iterator[tuple]:
+        return ((s, o) for s, _, o in self.triples((None, predicate, None)))
+
+    def predicate_objects(self, subject=None) -> Iterator[tuple]:
+        return ((p, o) for _, p, o in self.triples((subject, None, None)))
+
+    def value(self, subject=None, predicate=None, object=None, default=None, any=True):
+        if subject is not None and predicate is not None:
+            vals = (self._sp.get(subject) or {}).get(predicate)
+        elif predicate is not None and object is not None:
+            vals = (self._po.get(predicate) or {}).get(object)
+        else:
+            raise ValueError("value() needs subject and predicate, or predicate and object")
+        if not vals:
+            return default
+        return vals[0] if len(vals) == 1 else min(vals, key=nt_term)
+
+
+def _from_ox(t, cache: dict):
+    import pyoxigraph as ox
+
+    r = cache.get(t)
+    if r is not None:
+        return r
+    if isinstance(t, ox.NamedNode):
+        r = URIRef(t.value)
+    elif isinstance(t, ox.BlankNode):
+        r = BNode(t.value)
+    elif t.language:
+        r = Literal(t.value, lang=t.language)
+    elif t.datatype.value == _XSD_STRING:
+        r = Literal(t.value)
+    else:
+        r = Literal(t.value, datatype=URIRef(t.datatype.value))
+    if len(cache) < 500_000:
+        cache[t] = r
+    return r
+
+
+def read_nt(path) -> Iterator[Triple]:
+    """rdflib-term triples of an N-Triples file, parsed by pyoxigraph (≈15× rdflib's parser)."""
+    import pyoxigraph as ox
+
+    cache: dict = {}
+    for t in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
+        yield (_from_ox(t.subject, cache), _from_ox(t.predicate, cache), _from_ox(t.object, cache))
