@@ -92,10 +92,10 @@ def jieba_seconds(corpus: Path) -> tuple[float, int]:
     return time.perf_counter() - t, sum(map(len, texts))
 
 
-def run_build(corpus: Path, out: Path, jobs: int) -> dict:
+def run_build(corpus: Path, out: Path, jobs: int, cache: bool = False) -> dict:
     """`kg build` in a child process: wall time and peak RSS of its whole process tree."""
     cmd = [sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "-j", str(jobs),
-           "--no-cache", "--no-viewer"]
+           "--no-viewer", *([] if cache else ["--no-cache"])]
     t = time.perf_counter()
     proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -111,7 +111,26 @@ def run_build(corpus: Path, out: Path, jobs: int) -> dict:
     report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
     return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak / 2**20), "jobs": jobs,
             "stage_seconds": report["timings"], "triples": report["totals"]["triples"],
-            "reports": report["totals"]["reports"]}
+            "reports": report["totals"]["reports"], "cache": report["cache"]}
+
+
+def incremental(corpus: Path, out: Path, jobs: int) -> dict:
+    """Full build with the cache, unchanged rebuild, then one file changed (on a copy)."""
+    import shutil
+
+    work = out.parent / f"{out.name}-corpus"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(corpus, work)
+    full = run_build(work, out, jobs, cache=True)
+    same = run_build(work, out, jobs, cache=True)
+    first = sorted(work.glob("*.txt"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n另外,新建幼儿园3所。\n", encoding="utf-8")
+    one = run_build(work, out, jobs, cache=True)
+    return {"jobs": jobs, "full_s": full["seconds"], "unchanged_s": same["seconds"],
+            "unchanged_ratio": round(same["seconds"] / full["seconds"], 3),
+            "one_changed_s": one["seconds"], "one_changed_cache": one["cache"],
+            "unchanged_cache": same["cache"]}
 
 
 def sparql(graph_path: Path, repeat: int = 5, rdflib_budget: float = 600.0) -> dict:
@@ -150,30 +169,40 @@ def sparql(graph_path: Path, repeat: int = 5, rdflib_budget: float = 600.0) -> d
 
 
 def export_times(graph_path: Path) -> dict:
+    """Turtle writing of the same graph: kg's streaming writer (sorted N-Triples → pyoxigraph, what
+    `kg build` runs), rdflib's serializer, and a plain Oxigraph store dump."""
+    import tempfile
+
     import pyoxigraph as ox
     import rdflib
 
-    from kg.export import serialize_graph
+    from kg.export import turtle_from_nt
 
-    g = rdflib.Graph().parse(graph_path, format="turtle")
-    t = time.perf_counter()
-    serialize_graph(g, "turtle")
-    ours = time.perf_counter() - t
-    t = time.perf_counter()
-    g.serialize(format="turtle")
-    plain = time.perf_counter() - t
     store = ox.Store()
     store.bulk_load(path=str(graph_path), format=ox.RdfFormat.TURTLE)
+    with tempfile.TemporaryDirectory() as tmp:
+        nt = Path(tmp) / "g.nt"
+        lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode("utf-8")
+        nt.write_text("".join(sorted(lines.splitlines(keepends=True))), encoding="utf-8")
+        t = time.perf_counter()
+        turtle_from_nt(nt, Path(tmp) / "g.ttl")
+        ours = time.perf_counter() - t
     t = time.perf_counter()
     store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
     oxi = time.perf_counter() - t
-    return {"triples": len(g), "kg_export_turtle_s": round(ours, 2), "rdflib_turtle_s": round(plain, 2),
+    g = rdflib.Graph().parse(graph_path, format="turtle")
+    t = time.perf_counter()
+    g.serialize(format="turtle")
+    plain = time.perf_counter() - t
+    return {"triples": len(g), "kg_turtle_from_nt_s": round(ours, 2), "rdflib_turtle_s": round(plain, 2),
             "oxigraph_turtle_s": round(oxi, 2)}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000", help="corpus sizes, comma-separated")
+    ap.add_argument("--sparql-size", type=int, default=1300,
+                    help="reports in the corpus whose graph (>= 1M triples) the SPARQL and export figures use")
     ap.add_argument("--out", type=Path, default=BENCH / "results.json")
     ap.add_argument("--skip-rdflib-sparql", action="store_true")
     args = ap.parse_args(argv)
@@ -189,16 +218,24 @@ def main(argv: list[str] | None = None) -> int:
         entry["ratio_build_j1_to_jieba"] = round(one["seconds"] / jb, 2)
         two = run_build(corpus, BENCH / "out" / f"{n}-j2", 2)
         entry["build_j2"] = two
+        entry["chars_per_s_j2"] = round(chars / two["seconds"])
         entry["speedup_j2"] = round(one["seconds"] / two["seconds"], 2)
-        val = one["stage_seconds"].get("validate")
-        if val is not None:
-            entry["shacl_s_per_1k_reports"] = round(val / max(one["reports"], 1) * 1000, 2)
+        st = one["stage_seconds"]
+        shacl = st.get("validate_cpu", 0) + st.get("validate_shared", 0)
+        entry["shacl_s_per_1k_reports"] = round(shacl / max(one["reports"], 1) * 1000, 2)
+        entry["export_share_j1"] = round(st.get("export", 0) / one["seconds"], 3)
+        if n == min(sizes):
+            entry["incremental"] = incremental(corpus, BENCH / "out" / f"{n}-cached", 2)
         results["sizes"][str(n)] = entry
         print(f"{n:>6} reports: j1 {one['seconds']} s, j2 {two['seconds']} s, jieba {jb:.1f} s, "
-              f"peak {two['peak_rss_mib']} MiB", file=sys.stderr)
-    biggest = BENCH / "out" / f"{max(sizes)}-j2" / "graph.ttl"
-    results["sparql"] = sparql(biggest, rdflib_budget=0 if args.skip_rdflib_sparql else 600)
-    results["export"] = export_times(biggest)
+              f"peak {max(one['peak_rss_mib'], two['peak_rss_mib'])} MiB", file=sys.stderr)
+    big = generate(args.sparql_size, BENCH / "corpus" / str(args.sparql_size))
+    build = run_build(big, BENCH / "out" / f"{args.sparql_size}-j2", 2)
+    graph = BENCH / "out" / f"{args.sparql_size}-j2" / "graph.ttl"
+    results["sparql"] = sparql(graph, rdflib_budget=0 if args.skip_rdflib_sparql else 600)
+    results["export"] = export_times(graph)
+    results["export"]["build_export_stage_s"] = build["stage_seconds"].get("export")
+    results["export"]["build_s"] = build["seconds"]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(render(results))
@@ -207,18 +244,25 @@ def main(argv: list[str] | None = None) -> int:
 
 def render(r: dict) -> str:
     lines = [f"{'reports':>8} {'chars/s j1':>11} {'build/jieba':>12} {'j2 speed-up':>12} "
-             f"{'peak MiB j2':>12} {'SHACL s/1k':>11}"]
+             f"{'peak MiB':>9} {'SHACL s/1k':>11} {'export share':>13}"]
     for n, e in r["sizes"].items():
+        peak = max(e["build_j1"]["peak_rss_mib"], e["build_j2"]["peak_rss_mib"])
         lines.append(f"{n:>8} {e['chars_per_s_j1']:>11} {e['ratio_build_j1_to_jieba']:>12} "
-                     f"{e['speedup_j2']:>12} {e['build_j2']['peak_rss_mib']:>12} "
-                     f"{e.get('shacl_s_per_1k_reports', '-'):>11}")
+                     f"{e['speedup_j2']:>12} {peak:>9} {e['shacl_s_per_1k_reports']:>11} "
+                     f"{e['export_share_j1']:>13}")
+        inc = e.get("incremental")
+        if inc:
+            lines.append(f"{'':>8} incremental (-j {inc['jobs']}): full {inc['full_s']} s, unchanged "
+                         f"{inc['unchanged_s']} s ({inc['unchanged_ratio']:.1%}), one file changed "
+                         f"{inc['one_changed_s']} s (misses {inc['one_changed_cache']})")
     s = r["sparql"]
     lines.append(f"\nSPARQL on {s['triples']} triples (oxigraph p50 s / rdflib s / speed-up):")
     for name, q in s["queries"].items():
         lines.append(f"  {name:<34} {q['oxigraph_p50_s']:>8} {q.get('rdflib_s', '-'):>9} {q.get('speedup', '-'):>7}")
     e = r["export"]
-    lines.append(f"\nTurtle export of {e['triples']} triples: kg {e['kg_export_turtle_s']} s, "
-                 f"rdflib {e['rdflib_turtle_s']} s, oxigraph {e['oxigraph_turtle_s']} s")
+    lines.append(f"\nTurtle export of {e['triples']} triples: kg writer {e['kg_turtle_from_nt_s']} s (the build's "
+                 f"export stage {e['build_export_stage_s']} s of {e['build_s']} s), rdflib {e['rdflib_turtle_s']} s, "
+                 f"oxigraph dump {e['oxigraph_turtle_s']} s")
     return "\n".join(lines)
 
 

@@ -48,19 +48,21 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.pickle"
 
-    def get(self, key: str):
+    def get(self, key: str, count: bool = True):
+        """The entry, or None; ``count``: whether it counts as a file's hit or miss."""
         p = self._path(key)
         try:
             with p.open("rb") as f:
                 value = pickle.load(f)
         except FileNotFoundError:
-            self.misses += 1
-            return None
+            value = None
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            # a damaged entry is a miss; it is overwritten by the fresh result
-            self.misses += 1
-            return None
-        self.hits += 1
+            value = None  # a damaged entry is a miss; it is overwritten by the fresh result
+        if count:
+            if value is None:
+                self.misses += 1
+            else:
+                self.hits += 1
         return value
 
     def put(self, key: str, value) -> None:

@@ -183,7 +183,7 @@ def extract_all(inputs: Iterable[str | Path], config: Config | None = None,
     facts: list[ReportFacts] = []
     ex = _Executor(config)
     try:
-        for outcome in _extract(ingest.discover(inputs), config, ex, cache, on_file):
+        for _, outcome in _extract(ingest.discover(inputs), config, ex, cache, on_file):
             per_file.append(outcome.result)
             facts.extend(outcome.facts)
     finally:
@@ -192,16 +192,18 @@ def extract_all(inputs: Iterable[str | Path], config: Config | None = None,
 
 
 def _extract(paths: Sequence[Path], config: Config, ex: _Executor, cache: Cache | None,
-             on_file: Callable[[FileResult], None] | None) -> Iterator[FileOutcome]:
+             on_file: Callable[[FileResult], None] | None) -> Iterator[tuple[str | None, FileOutcome]]:
+    """(cache key, outcome) per file in input order."""
     work = functools.partial(process_file, max_bytes=int(config.max_file_mb * 2**20))
     keys = [_cache_key(p) if cache is not None else None for p in paths]
     items = [str(p) for p in paths]
     with _progress(len(paths), config.progress, "extracting") as tick:
-        for outcome in _cached_map(ex, work, items, keys, cache, keep=lambda o: not o.result.errors):
+        outcomes = _cached_map(ex, work, items, keys, cache, keep=lambda o: not o.result.errors)
+        for key, outcome in zip(keys, outcomes):
             tick(Path(outcome.result.path).name)
             if on_file:
                 on_file(outcome.result)
-            yield outcome
+            yield (key if not outcome.result.errors else None), outcome
 
 
 # --- per file: linked facts → triples → SHACL → facts.json fragments ----------------------------
@@ -255,11 +257,13 @@ def graph_file(blob: bytes, plan: LinkPlan, check: bool = True) -> FileGraph:
                      (t1 - t0, t2 - t1, time.perf_counter() - t2))
 
 
-def _graph_key(facts: tuple[ReportFacts, ...], plan: LinkPlan, check: bool) -> str:
-    """Content key of a file's graph pass. repr, not pickle: pickled bytes change with object
-    sharing (a record read back from the cache pickles differently from a fresh one)."""
+def _graph_key(file_key: str | None, plan: LinkPlan, check: bool) -> str | None:
+    """Cache key of a file's graph pass: its extraction key (file content and path, under the
+    pipeline version) and the part of the link plan that touches it."""
+    if file_key is None:
+        return None
     plan_part = (sorted(plan.duplicates), sorted(plan.bureaus.items()))
-    return hashlib.sha256(repr(("graph", check, facts, plan_part)).encode("utf-8")).hexdigest()
+    return hashlib.sha256(repr(("graph", file_key, check, plan_part)).encode("utf-8")).hexdigest()
 
 
 # --- the build ----------------------------------------------------------------------------------
@@ -286,7 +290,19 @@ class _Spooled:
     blob: bytes
     ids: frozenset
     names: frozenset
-    key: str | None  # content key of the records, for the graph-pass cache
+    key: str | None  # extraction cache key
+
+
+@dataclass
+class _Merged:
+    """What the graph pass leaves for the final steps."""
+
+    nt_path: Path
+    fragments: export.FragmentSpool
+    shared: list[str]
+    triples: int
+    violations: list[Violation]
+    dropped: list[Violation]
 
 
 def build(inputs: Iterable[str | Path], config: Config | None = None,
@@ -296,7 +312,9 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
     Two passes over the files (both parallel, both cached), with linking in between:
     extract each file → plan the links (needs every report, keeps a few fields of each) →
     per file: link, build triples, validate, facts fragments → merge sorted → shared-node SHACL →
-    Turtle. Memory holds the pickled records and one sorted run, never the whole graph."""
+    Turtle. Memory holds the pickled records and one sorted run, never the whole graph.
+    An unchanged corpus (same graph-pass keys, outputs as the last build left them) only gets a
+    new build-report.json."""
     config = config or Config()
     timings: dict[str, float] = {}
     cache = Cache(config.cache_dir or Path(config.outdir) / ".cache") if config.cache else None
@@ -306,111 +324,166 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
     try:
         with _staging(out) as stage:
             t = time.perf_counter()
-            per_file, spooled, linker = [], [], Linker()
-            for outcome in _extract(ingest.discover(inputs), config, ex, cache, on_file):
-                per_file.append(outcome.result)
-                if outcome.facts:
-                    linker.add(outcome.facts)
-                    spooled.append(_Spooled(
-                        pickle.dumps(outcome.facts, protocol=5),
-                        frozenset((f.source.path, f.index) for f in outcome.facts),
-                        frozenset(f.bureau.name for f in outcome.facts),
-                        _graph_key(outcome.facts, LinkPlan(), config.validate) if cache else None))
+            per_file, spooled, plan = _first_pass(inputs, config, ex, cache, on_file)
             timings["extract"] = time.perf_counter() - t
-            extract_cache = (cache.hits, cache.misses) if cache else (0, 0)
-
-            t = time.perf_counter()
-            plan = linker.plan()
+            counts = (cache.hits, cache.misses) if cache else (0, 0)
             items = [(s.blob, LinkPlan(plan.duplicates & s.ids,
                                        {n: plan.bureaus[n] for n in s.names if n in plan.bureaus}),
                       config.validate) for s in spooled]
-            # the key: the file's records as extracted, and the part of the plan that touches them
-            keys = [hashlib.sha256(f"{s.key}{_graph_key((), it[1], it[2])}".encode()).hexdigest()
-                    if s.key else None for s, it in zip(spooled, items)]
-            spool = export.LineSpool(stage)
-            fragments = export.FragmentSpool(stage)
-            violations: list[Violation] = []
-            dropped: list[Violation] = []
-            cpu = [0.0, 0.0, 0.0]
-            with _progress(len(items), config.progress, "graphing") as tick:
-                for fg in _cached_map(ex, _graph_item, items, keys, cache):
-                    spool.add(fg.lines)
-                    for key, frag in fg.reports:
-                        fragments.add(key, frag)
-                    violations.extend(fg.violations)
-                    dropped.extend(fg.dropped)
-                    cpu = [a + b for a, b in zip(cpu, fg.seconds)]
-                    tick("")
-            del items, spooled
-            timings["graph"] = time.perf_counter() - t
-            timings.update(graph_cpu=cpu[0], validate_cpu=cpu[1], facts_cpu=cpu[2])
-
-            t = time.perf_counter()
-            nt_path = stage / ("graph.nt" if "nt" in config.formats else ".merged.nt")
-            shared: list[str] = []
-            triples = 0
-            with open(nt_path, "w", encoding="utf-8", newline="\n") as f:
-                for line in spool.merged():
-                    f.write(line)
-                    triples += 1
-                    if not line.startswith(_REPORT_SCOPED_NT):
-                        shared.append(line)
-            timings["merge"] = time.perf_counter() - t
-
-            report = None
-            graph = None
-            if config.validate:
-                t = time.perf_counter()
-                shared_report = validate.validate_shared_lines(shared, _shacl())
-                del shared
-                if not shared_report.conforms:  # a cross-report conflict: the slow, whole-graph way
-                    graph = to_graph(read_nt(nt_path), new_graph())
-                    graph, acted = validate.drop_invalid(graph, shared_report, inplace=True)
-                    dropped.extend(acted)
-                    shared_report = validate.validate(graph)
-                    _write_nt(graph, nt_path)
-                    triples = len(graph)
-                report = validate.merge_reports(violations, shared_report)
-                timings["validate_shared"] = time.perf_counter() - t
-
-            t = time.perf_counter()
-            names: list[str] = []
-            export.turtle_from_nt(nt_path, stage / "graph.ttl")
-            names.append("graph.ttl")
-            if "nt" in config.formats:
-                names.append("graph.nt")
-            if "jsonld" in config.formats:
-                g = graph if graph is not None else to_graph(read_nt(nt_path), new_graph())
-                export.write_graph(g, stage / "graph.jsonld", "jsonld")
-                names.append("graph.jsonld")
-            if graph is not None:
-                export.write_json(export.facts_from_graph(graph), stage / "facts.json")
+            keys = [_graph_key(s.key, it[1], it[2]) if cache else None for s, it in zip(spooled, items)]
+            del spooled
+            fingerprint = _fingerprint(keys, config)
+            reused = _reuse(out, cache, fingerprint)
+            if reused is not None:
+                names, report, dropped, triples = reused
+                timings["reused"] = 1.0
             else:
-                export.write_facts_fragments(fragments.ordered(), stage / "facts.json")
-            names.append("facts.json")
-            timings["export"] = time.perf_counter() - t
-            if config.viewer:
                 t = time.perf_counter()
-                viz.write_viewer(graph if graph is not None else TripleIndex(read_nt(nt_path)),
-                                 stage / "viewer.html")
-                names.append("viewer.html")
-                timings["viewer"] = time.perf_counter() - t
-            if nt_path.name.startswith("."):
-                nt_path.unlink()
-            fragments.close()
-            for run in spool.runs:
-                run.unlink()
+                merged = _second_pass(items, keys, config, ex, cache, stage, timings)
+                del items
+                timings["graph"] = time.perf_counter() - t
+                names, report, dropped, triples = _finish(merged, config, stage, timings)
+                if cache is not None and fingerprint is not None:
+                    cache.put(fingerprint, (report, tuple(dropped), triples,
+                                            {n: _sha256(stage / n) for n in names}))
             names.append("build-report.json")
             result = BuildResult(outputs={n: str(out / n) for n in names}, per_file=tuple(per_file),
                                  timings={k: round(v, 3) for k, v in timings.items()},
                                  validation=report, dropped=tuple(dropped),
-                                 cache_hits=extract_cache[0], cache_misses=extract_cache[1],
-                                 graph_cache_hits=cache.hits - extract_cache[0] if cache else 0,
-                                 graph_cache_misses=cache.misses - extract_cache[1] if cache else 0)
+                                 cache_hits=counts[0], cache_misses=counts[1],
+                                 graph_cache_hits=cache.hits - counts[0] if cache else 0,
+                                 graph_cache_misses=cache.misses - counts[1] if cache else 0)
             export.write_json(build_report(result, graph_triples=triples), stage / "build-report.json")
     finally:
         ex.close()
     return result
+
+
+def _first_pass(inputs, config: Config, ex: _Executor, cache: Cache | None, on_file):
+    """Extract every file; keep per file its pickled records and what linking needs."""
+    per_file: list[FileResult] = []
+    spooled: list[_Spooled] = []
+    linker = Linker()
+    for key, outcome in _extract(ingest.discover(inputs), config, ex, cache, on_file):
+        per_file.append(outcome.result)
+        if outcome.facts:
+            linker.add(outcome.facts)
+            spooled.append(_Spooled(pickle.dumps(outcome.facts, protocol=5),
+                                    frozenset((f.source.path, f.index) for f in outcome.facts),
+                                    frozenset(f.bureau.name for f in outcome.facts), key))
+    return per_file, spooled, linker.plan()
+
+
+def _second_pass(items: list, keys: list, config: Config, ex: _Executor, cache: Cache | None,
+                 stage: Path, timings: dict) -> _Merged:
+    """Graph, validate and render each file (in workers), then merge the sorted lines."""
+    spool = export.LineSpool(stage)
+    fragments = export.FragmentSpool(stage)
+    violations: list[Violation] = []
+    dropped: list[Violation] = []
+    cpu = [0.0, 0.0, 0.0]
+    with _progress(len(items), config.progress, "graphing") as tick:
+        for fg in _cached_map(ex, _graph_item, items, keys, cache):
+            spool.add(fg.lines)
+            for key, frag in fg.reports:
+                fragments.add(key, frag)
+            violations.extend(fg.violations)
+            dropped.extend(fg.dropped)
+            cpu = [a + b for a, b in zip(cpu, fg.seconds)]
+            tick("")
+    timings.update(graph_cpu=cpu[0], validate_cpu=cpu[1], facts_cpu=cpu[2])
+
+    t = time.perf_counter()
+    nt_path = stage / ("graph.nt" if "nt" in config.formats else ".merged.nt")
+    shared: list[str] = []
+    triples = 0
+    with open(nt_path, "w", encoding="utf-8", newline="\n") as f:
+        for line in spool.merged():
+            f.write(line)
+            triples += 1
+            if not line.startswith(_REPORT_SCOPED_NT):
+                shared.append(line)
+    for run in spool.runs:
+        run.unlink()
+    timings["merge"] = time.perf_counter() - t
+    return _Merged(nt_path, fragments, shared, triples, violations, dropped)
+
+
+def _finish(m: _Merged, config: Config, stage: Path, timings: dict):
+    """Shared-node SHACL, then every output file; returns (names, report, dropped, triples)."""
+    report = None
+    graph = None
+    dropped, triples = m.dropped, m.triples
+    if config.validate:
+        t = time.perf_counter()
+        shared_report = validate.validate_shared_lines(m.shared, _shacl())
+        if not shared_report.conforms:  # a cross-report conflict: the slow, whole-graph way
+            graph = to_graph(read_nt(m.nt_path), new_graph())
+            graph, acted = validate.drop_invalid(graph, shared_report, inplace=True)
+            dropped = [*dropped, *acted]
+            shared_report = validate.validate(graph)
+            _write_nt(graph, m.nt_path)
+            triples = len(graph)
+        report = validate.merge_reports(m.violations, shared_report)
+        timings["validate_shared"] = time.perf_counter() - t
+    m.shared.clear()
+
+    t = time.perf_counter()
+    names = ["graph.ttl"]
+    export.turtle_from_nt(m.nt_path, stage / "graph.ttl")
+    if "nt" in config.formats:
+        names.append("graph.nt")
+    if "jsonld" in config.formats:
+        g = graph if graph is not None else to_graph(read_nt(m.nt_path), new_graph())
+        export.write_graph(g, stage / "graph.jsonld", "jsonld")
+        names.append("graph.jsonld")
+    if graph is not None:
+        export.write_json(export.facts_from_graph(graph), stage / "facts.json")
+    else:
+        export.write_facts_fragments(m.fragments.ordered(), stage / "facts.json")
+    m.fragments.close()
+    names.append("facts.json")
+    timings["export"] = time.perf_counter() - t
+    if config.viewer:
+        t = time.perf_counter()
+        viz.write_viewer(graph if graph is not None else TripleIndex(read_nt(m.nt_path)),
+                         stage / "viewer.html")
+        names.append("viewer.html")
+        timings["viewer"] = time.perf_counter() - t
+    if m.nt_path.name.startswith("."):
+        m.nt_path.unlink()
+    return names, report, dropped, triples
+
+
+def _fingerprint(keys: list[str | None], config: Config) -> str | None:
+    """Everything the outputs depend on, when every file is cacheable."""
+    if not keys or any(k is None for k in keys):
+        return None
+    what = ("build", keys, config.validate, config.viewer, sorted(config.formats))
+    return hashlib.sha256(repr(what).encode("utf-8")).hexdigest()
+
+
+def _reuse(out: Path, cache: Cache | None, fingerprint: str | None):
+    """The previous build's (names, report, dropped, triples) when its inputs were these and its
+    outputs are still as it wrote them; None otherwise."""
+    if cache is None or fingerprint is None:
+        return None
+    prev = cache.get(fingerprint, count=False)
+    if prev is None:
+        return None
+    report, dropped, triples, digests = prev
+    for name, digest in digests.items():
+        if not (out / name).is_file() or _sha256(out / name) != digest:
+            return None
+    return list(digests), report, list(dropped), triples
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 _REPORT_SCOPED_NT = tuple("<" + p for p in validate.REPORT_SCOPED)

@@ -82,13 +82,26 @@ def test_streamed_graph_equals_the_in_memory_graph_of_the_same_facts(serial, exa
     assert isomorphic(Graph().parse(serial / "graph.ttl", format="turtle"), expected)
 
 
-def test_graph_pass_is_cached_per_file(tmp_path, examples_dir):
+def test_unchanged_corpus_reuses_outputs_and_a_changed_file_redoes_only_its_graph(serial, tmp_path, examples_dir):
+    corpus = tmp_path / "in"
+    shutil.copytree(examples_dir, corpus)
     cfg = Config(outdir=tmp_path / "out", progress=False, viewer=False, jobs=1)
-    first = build([examples_dir], cfg)
+    first = build([corpus], cfg)
     n = first.graph_cache_misses
-    assert n > 0 and first.graph_cache_hits == 0
-    second = build([examples_dir], cfg)
-    assert (second.graph_cache_hits, second.graph_cache_misses) == (n, 0)
+    assert n > 0 and first.graph_cache_hits == 0 and "reused" not in first.timings
+    second = build([corpus], cfg)
+    assert second.timings.get("reused") and (second.graph_cache_hits, second.graph_cache_misses) == (0, 0)
+    assert second.validation == first.validation
+    _same(serial, tmp_path / "out")
+    # an output edited by hand is not trusted: the build writes it again
+    (tmp_path / "out" / "facts.json").write_text("{}", encoding="utf-8")
+    third = build([corpus], cfg)
+    assert "reused" not in third.timings and (third.graph_cache_hits, third.graph_cache_misses) == (n, 0)
+    _same(serial, tmp_path / "out")
+    changed = sorted(corpus.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n另外,新建幼儿园3所。\n", encoding="utf-8")
+    fourth = build([corpus], cfg)
+    assert (fourth.graph_cache_hits, fourth.graph_cache_misses) == (n - 1, 1)
 
 
 def test_cross_report_conflict_takes_the_whole_graph_path(monkeypatch, tmp_path, examples_dir):
