@@ -18,6 +18,7 @@ the most frequent explicit year in the sections of that kind, then the report ti
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -231,8 +232,7 @@ def _shingles(text: str, n: int = 8) -> set[str]:
     return {t[i:i + n] for i in range(max(1, len(t) - n + 1))}
 
 
-def _duplicate_of(body: str, earlier: list[tuple[int, set[str]]]) -> int | None:
-    sh = _shingles(body)
+def _duplicate_of(sh: set[str], earlier: list[tuple[int, set[str]]]) -> int | None:
     for index, other in earlier:
         if sh and len(sh & other) >= 0.9 * len(sh):
             return index
@@ -508,14 +508,22 @@ def segment(clean: CleanText) -> list[Report]:
     rules = segment_rules()
     reports: list[Report] = []
     earlier: list[tuple[int, set[str]]] = []
-    for item in _split_items(clean.text, rules):
+    items = _split_items(clean.text, rules)
+    for k, item in enumerate(items):
         body = _trim(clean.text, item.body)
         body_text = clean.text[body[0]:body[1]]
-        if len(_HAN.findall(body_text)) < MIN_BODY_HAN:
+        if not _has_han(body_text, MIN_BODY_HAN):
             continue
-        if _duplicate_of(body_text, earlier) is not None:
+        # shingles only matter when another item follows (most files hold one report)
+        sh = _shingles(body_text) if earlier or k + 1 < len(items) else set()
+        if _duplicate_of(sh, earlier) is not None:
             continue
         report = _build_report(clean, replace(item, body=body), len(reports) + 1, rules)
-        earlier.append((report.index, _shingles(body_text)))
+        earlier.append((report.index, sh))
         reports.append(report)
     return reports
+
+
+def _has_han(text: str, n: int) -> bool:
+    """At least ``n`` Chinese characters (stops counting there)."""
+    return sum(1 for _ in itertools.islice(_HAN.finditer(text), n)) >= n

@@ -43,8 +43,10 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+@lru_cache(maxsize=65536)
 def normalize(surface: str) -> str:
-    """Comparison form of a label: NFKC, simplified script, quotes and spaces dropped."""
+    """Comparison form of a label: NFKC, simplified script, quotes and spaces dropped.
+    Memoised: extraction normalises the same candidate names over and over."""
     text = unicodedata.normalize("NFKC", surface or "")
     text = _QUOTES.sub("", _SPACE.sub("", text))
     return to_simplified(text)
@@ -141,6 +143,12 @@ def default_path() -> Path:
     env = os.environ.get(ENV_DIR)
     if env:
         return Path(env) / DEFAULT_FILE
+    return _checkout_path()
+
+
+@lru_cache(maxsize=1)
+def _checkout_path() -> Path:
+    """ontology/ beside the package; resolved once (extraction asks for it per report)."""
     import kg
 
     return Path(kg.__file__).resolve().parent.parent / "ontology" / DEFAULT_FILE

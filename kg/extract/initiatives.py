@@ -222,8 +222,13 @@ def _matcher(taxonomy: Taxonomy) -> _Matcher:
     return got[1]
 
 
-def _dequote(text: str) -> tuple[str, list[int]]:
+_DROPPED = re.compile(rf"[{re.escape(QUOTE_CHARS)}\s]")  # \s is str.isspace
+
+
+def _dequote(text: str) -> tuple[str, list[int] | range]:
     """Text without quote marks or spaces, and the index of each kept char in ``text``."""
+    if not _DROPPED.search(text):
+        return text, range(len(text))  # the common case: nothing to drop
     keep = [i for i, c in enumerate(text) if c not in QUOTE_CHARS and not c.isspace()]
     return "".join(text[i] for i in keep), keep
 
@@ -246,8 +251,9 @@ def match_taxonomy(text: str, taxonomy: Taxonomy, offset: int = 0) -> list[Hit]:
             if starts is None:
                 starts, ends = token_bounds(plain)
                 # where a quote mark was removed the writer drew a boundary (“双减”政策)
-                cuts = {i for i in range(1, len(keep)) if keep[i] - keep[i - 1] > 1}
-                starts, ends = starts | cuts, ends | cuts
+                if isinstance(keep, list):
+                    cuts = {i for i in range(1, len(keep)) if keep[i] - keep[i - 1] > 1}
+                    starts, ends = starts | cuts, ends | cuts
             ok_s, ok_e = s in starts, e in ends
             if not (ok_s and ok_e) if len(form) <= 2 else not (ok_s or ok_e):
                 continue
@@ -274,10 +280,13 @@ def _peel(label: str, rules: Rules) -> str:
     return label
 
 
+_ALNUM = re.compile(r"[A-Za-z0-9+]")
+
+
 def _core_len(core: str, rules: Rules) -> int:
     for w in rules.generic_words:
         core = core.replace(w, "")
-    return len(_CJK.findall(core)) + len(re.findall(r"[A-Za-z0-9+]", core))
+    return len(_CJK.findall(core)) + len(_ALNUM.findall(core))
 
 
 def is_generic(label: str, rules: Rules, noun: str = "") -> bool:
@@ -299,6 +308,10 @@ def _is_abbreviation(content: str, rules: Rules) -> bool:
     """Numeral-structured names (三X三Y, 四个一, 333) are how local programmes are branded."""
     n = sum(c in rules.numeral_chars for c in content)
     return n >= 1 and len(content) <= 10 and (n >= 2 or content[0] in rules.numeral_chars)
+
+
+_WINDOW_SPLIT = re.compile(r"[，,。；;：:！!？?、]")
+_CLAUSE = re.compile(r"[^，,；;。：:！!？?\n]+")
 
 
 def _quoted(text: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
@@ -323,7 +336,7 @@ def _quoted(text: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
             continue
         if any(after.startswith(w) for w in ("期间", "意见", "规划", "精神", "讲话")):
             continue
-        window = re.split(r"[，,。；;：:！!？?、]", text[max(0, m.start() - 10): m.start()])[-1]
+        window = _WINDOW_SPLIT.split(text[max(0, m.start() - 10): m.start()])[-1]
         trig = pats["quote_trigger"].search(window)
         named = bool(tail) or bool(pats["tail_noun_end"].search(content)) or trig is not None
         if not named or len(content) < 2:
@@ -417,10 +430,18 @@ def discover(sentence: str, rules: Rules | None = None, heading: bool = False
              ) -> list[tuple[int, int, str]]:
     """Candidate local names in one sentence: (start, end, name) in sentence coordinates."""
     rules = rules or load_rules()
-    out = list(_quoted(sentence, rules)) + list(_titles(sentence, rules))
-    for clause_m in re.finditer(r"[^，,；;。：:！!？?\n]+", sentence):
-        out += [(clause_m.start() + s, clause_m.start() + e, n)
-                for s, e, n in _enumerated(clause_m.group(0), rules)]
+    pats = _patterns(rules)
+    out = []
+    if _DROPPED.search(sentence):  # the quote pattern opens with a quote mark
+        out += _quoted(sentence, rules)
+    if "《" in sentence:
+        out += _titles(sentence, rules)
+    if "、" in sentence and "等" in sentence:  # an enumeration needs both
+        for clause_m in _CLAUSE.finditer(sentence):
+            out += [(clause_m.start() + s, clause_m.start() + e, n)
+                    for s, e, n in _enumerated(clause_m.group(0), rules)]
+    if not pats["trigger"].search(sentence):
+        return out  # both rules below start at a trigger verb, which never spans a clause mark
     pos = 0
     for i, clause in enumerate(_CLAUSE_SPLIT.split(sentence)):
         out += [(pos + s, pos + e, n) for s, e, n in _triggered(clause, rules)]
@@ -572,6 +593,8 @@ def extract_initiatives(report: Report, taxonomy: Taxonomy | None = None) -> lis
 
 def _status_at(sec: Section, text: str, s: int, e: int, rules: Rules, default: str) -> str:
     """Status of the occurrence at [s, e): the name itself (银杏计划) is not a cue word."""
+    if sec.kind in ("summary", "plan"):
+        return _occurrence_status(sec, text, rules, default)  # the section decides, not the words
     return _occurrence_status(sec, text[:s] + "＿" + text[e:], rules, default)
 
 

@@ -156,11 +156,15 @@ def chinese_to_int(s: str) -> int:
     return total + (digit or 0)
 
 
+_REDACTED_RE = re.compile(REDACTED)
+_ARABIC_RE = re.compile(ARABIC)
+
+
 def _number(text: str) -> tuple[Decimal | None, str]:
     """(value, kind) of one number token; kind is arabic, chinese or redacted."""
-    if re.fullmatch(REDACTED, text):
+    if _REDACTED_RE.fullmatch(text):
         return None, "redacted"
-    if re.fullmatch(ARABIC, text):
+    if _ARABIC_RE.fullmatch(text):
         return Decimal(text.replace(",", "")), "arabic"
     return Decimal(chinese_to_int(text)), "chinese"
 
@@ -171,13 +175,22 @@ def plain(v: Decimal) -> Decimal:
     return v.quantize(Decimal(1)) if v.as_tuple().exponent > 0 else v
 
 
+class _ShadowTable(dict):
+    """code point → its one-character NFKC form (or itself), filled on first sight, for str.translate."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        n = unicodedata.normalize("NFKC", ch)
+        self[code] = value = n if len(n) == 1 else ch
+        return value
+
+
+_SHADOW = _ShadowTable()
+
+
 def _shadow(text: str) -> str:
     """Same-length view with full-width digits, letters and signs folded (２０％ → 20%)."""
-    out = []
-    for ch in text:
-        n = unicodedata.normalize("NFKC", ch)
-        out.append(n if len(n) == 1 else ch)
-    return "".join(out)
+    return text.translate(_SHADOW)
 
 
 @dataclass(frozen=True)
@@ -223,6 +236,12 @@ def _grammar() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 _NO_GAP = set("的年月日")
 
 
+@lru_cache(maxsize=1)
+def _cue_lengths() -> tuple[int, ...]:
+    """Lengths of the before-cues, longest first (the longest cue ending at a position wins)."""
+    return tuple(sorted({len(c) for c in comparators().before if c}, reverse=True))
+
+
 def _before_comparator(text: str, start: int) -> str | None:
     """The comparator cue written before a number: adjacent (超过800人), or for a two-character
     cue with a verb of one or two characters between (至少开设3门)."""
@@ -232,12 +251,11 @@ def _before_comparator(text: str, start: int) -> str | None:
         if gap and (end < 0 or not all("\u4e00" <= ch <= "\u9fff" and ch not in _NO_GAP
                                        for ch in text[end:start])):
             break
-        best = None
-        for cue, comp in cues.items():
-            if (gap == 0 or len(cue) >= 2) and text.endswith(cue, 0, end) and (best is None or len(cue) > len(best[0])):
-                best = (cue, comp)
-        if best:
-            return best[1]
+        for n in _cue_lengths():  # at most one cue of each length can end at ``end``
+            if n <= end and (gap == 0 or n >= 2):
+                comp = cues.get(text[end - n:end])
+                if comp is not None:
+                    return comp
     return None
 
 
@@ -340,19 +358,20 @@ def parse_quantities(text: str) -> list[Quantity]:
 
 # --------------------------------------------------------------------------- metrics
 
-_CLAUSE_END = re.compile(r"[,,;;。!?!?::\n]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 QUOTE_MAX = 28
+_EDGE_PUNCT = re.compile(r"^[\s、,,]+|[\s、,,]+$")
+
+
+_CLAUSE_CHARS = ",;。!?:\n"  # what ends a clause (cleaned text has half-width , ; ! ? :)
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    s = start
-    while s > 0 and not _CLAUSE_END.match(text[s - 1]):
-        s -= 1
-    e = end
-    while e < len(text) and not _CLAUSE_END.match(text[e]):
-        e += 1
-    return s, e
+    """The clause around [start, end): from after the last clause mark before ``start`` to the
+    first one at or after ``end``."""
+    s = max(text.rfind(c, 0, start) for c in _CLAUSE_CHARS) + 1
+    ends = [i for i in (text.find(c, end) for c in _CLAUSE_CHARS) if i >= 0]
+    return s, min(ends) if ends else max(end, len(text))
 
 
 def _status(sentence: str, q: Quantity, clause: tuple[int, int], kind: str) -> str:
@@ -391,13 +410,18 @@ def _trim_quote(sentence: str, q: Quantity, clause: tuple[int, int]) -> tuple[in
     return s, e
 
 
+@lru_cache(maxsize=1)
+def _cues_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(comparators().before, key=len, reverse=True))
+
+
 def _indicator(sentence: str, q: Quantity, clause: tuple[int, int], prev_end: int) -> str:
     r = metric_rules()
     left = sentence[max(clause[0], prev_end):q.span[0]]
     left = r.cue_words.sub("", left)
     left = r.strip_prefix.sub("", left)
     left = r.strip_suffix.sub("", left)
-    for cue in sorted(comparators().before, key=len, reverse=True):
+    for cue in _cues_longest_first():
         if left.endswith(cue):
             left = left[: -len(cue)]
             break
@@ -409,7 +433,7 @@ def _indicator(sentence: str, q: Quantity, clause: tuple[int, int], prev_end: in
         ind = verb + right
     else:
         ind = left
-    ind = re.sub(r"^[\s、,,]+|[\s、,,]+$", "", ind)[-r.indicator_max_len:]
+    ind = _EDGE_PUNCT.sub("", ind)[-r.indicator_max_len:]
     return ind or q.counter
 
 
@@ -443,14 +467,15 @@ def extract_metrics(report: Report) -> list[Metric]:
         quantities = parse_quantities(text)
         shared: dict[int, str] = {}  # quantity index → indicator from a 分别 list
         by_clause: dict[tuple[int, int], list[int]] = {}
-        for i, q in enumerate(quantities):
-            by_clause.setdefault(_clause(text, q.span[0], q.span[1]), []).append(i)
+        clauses = [_clause(text, q.span[0], q.span[1]) for q in quantities]
+        for i, clause in enumerate(clauses):
+            by_clause.setdefault(clause, []).append(i)
         for clause, idx in by_clause.items():
             qs = [quantities[i] for i in idx]
             names = _split_shared([""] * len(qs), text, qs, clause)
             shared.update({i: n for i, n in zip(idx, names, strict=True) if n})
         for i, q in enumerate(quantities):
-            clause = _clause(text, q.span[0], q.span[1])
+            clause = clauses[i]
             status = _status(text, q, clause, section.kind)
             years = [int(m.group(1)) for m in _YEAR.finditer(text, 0, q.span[0])]
             if years:
