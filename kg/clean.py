@@ -137,7 +137,7 @@ class _BlockRule:
 @dataclass(frozen=True)
 class NoiseRules:
     lines: tuple[_LineRule, ...]
-    inline: tuple[tuple[str, re.Pattern], ...]
+    inline: tuple[tuple[str, re.Pattern, str], ...]  # rule, pattern, literal it requires (speed)
     blocks: tuple[_BlockRule, ...]
 
 
@@ -159,7 +159,8 @@ def load_noise_rules(text: str, fname: str = "noise.toml") -> NoiseRules:
                                int(r.get("max_len", 200)), str(r.get("requires", ""))))
     for i, r in enumerate(data.get("inline", [])):
         where = f"inline rule #{i + 1}"
-        inline.append((_rule_name(fname, where, r), _compile(fname, where, r.get("pattern"))))
+        inline.append((_rule_name(fname, where, r), _compile(fname, where, r.get("pattern")),
+                       str(r.get("requires", ""))))
     for i, r in enumerate(data.get("block", [])):
         where = f"block rule #{i + 1}"
         blocks.append(_BlockRule(_rule_name(fname, where, r), _compile(fname, where, r.get("head")),
@@ -242,8 +243,9 @@ def step_width(doc: _Doc) -> _Doc:
 
 
 def step_inline_noise(doc: _Doc) -> _Doc:
-    for rule, pat in noise_rules().inline:
-        doc = _sub(doc, pat, "", rule)
+    for rule, pat, requires in noise_rules().inline:
+        if requires in doc.text:
+            doc = _sub(doc, pat, "", rule)
     return doc
 
 
@@ -282,7 +284,9 @@ def step_noise_lines(doc: _Doc) -> _Doc:
 
 
 _DOUBLED_HAN = re.compile(f"(?:([{_HAN}])\\1){{3,}}")
-_DOUBLED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\1(?!\d)")
+# (?<!\d)((?:19|20)\d\d)\1(?!\d), written to open with a literal digit so the regex engine
+# skips ahead to a 1 or 2 instead of trying the lookbehind at every character
+_DOUBLED_YEAR = re.compile(r"((?:1(?<!\d1)9|2(?<!\d2)0)\d\d)\1(?!\d)")
 
 
 def step_doubled(doc: _Doc) -> _Doc:
@@ -338,9 +342,12 @@ def step_join_broken_lines(doc: _Doc) -> _Doc:
     return _apply(doc, edits)
 
 
+# spaces between Chinese text and Chinese text, digits or ASCII punctuation: each branch is
+# (?<=[before])[ ]+(?=[after]), written to open with the space itself (the lookbehind then checks
+# the character before it) so the regex engine jumps from space to space
 _SPACE_CJK = re.compile(
-    f"(?<=[{_HAN}{_CJK_PUNCT}])[ ]+(?=[{_HAN}{_CJK_PUNCT}\\d])|(?<=[\\d])[ ]+(?=[{_HAN}{_CJK_PUNCT}])"
-    f"|(?<=[{_HAN}{_CJK_PUNCT}])[ ]+(?=[%(),.:;])|(?<=[%(),.:;])[ ]+(?=[{_HAN}])"
+    f"[ ](?:(?<=[{_HAN}{_CJK_PUNCT}][ ])[ ]*(?=[{_HAN}{_CJK_PUNCT}\\d])|(?<=[\\d][ ])[ ]*(?=[{_HAN}{_CJK_PUNCT}])"
+    f"|(?<=[{_HAN}{_CJK_PUNCT}][ ])[ ]*(?=[%(),.:;])|(?<=[%(),.:;][ ])[ ]*(?=[{_HAN}]))"
 )
 _EDGE_SPACE = re.compile(r"^[ ]+|[ ]+$", re.M)
 _MULTI_SPACE = re.compile(r"[ ]{2,}")
@@ -350,11 +357,26 @@ _DOC_EDGES = re.compile(r"^\s+|\s+$")
 
 def step_spaces(doc: _Doc) -> _Doc:
     """Drop spaces inside Chinese text (2017 年 → 2017年), at line ends, and extra blank lines."""
-    doc = _sub(doc, _EDGE_SPACE, "")
-    doc = _sub(doc, _SPACE_CJK, "")
-    doc = _sub(doc, _MULTI_SPACE, " ")
-    doc = _sub(doc, _BLANK_RUN, "\n\n")
-    return _sub(doc, _DOC_EDGES, "")
+    if " " in doc.text:  # the first three patterns only ever match spaces
+        doc = _sub(doc, _EDGE_SPACE, "")
+        doc = _sub(doc, _SPACE_CJK, "")
+        doc = _sub(doc, _MULTI_SPACE, " ")
+    if "\n" in doc.text:
+        doc = _sub(doc, _BLANK_RUN, "\n\n")
+    return _strip_doc(doc)
+
+
+def _strip_doc(doc: _Doc) -> _Doc:
+    """What _sub(doc, _DOC_EDGES, "") does (leading and trailing whitespace dropped, same edits),
+    without scanning every whitespace run of the text for the end."""
+    text = doc.text
+    lead = len(text) - len(text.lstrip())  # str.strip and the regex's \s agree (str.isspace)
+    edits: list[Edit] = [(0, lead, "", None)] if lead else []
+    if lead < len(text):
+        tail = len(text.rstrip())
+        if tail < len(text):
+            edits.append((tail, len(text), "", None))
+    return _apply(doc, edits)
 
 
 _PUNCT_OR_SPACE = re.compile(r"[\s\W_]+")
