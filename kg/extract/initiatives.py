@@ -12,8 +12,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -142,6 +143,10 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
         "noun_end": re.compile(rf"(?:{alt(rules.programme_nouns)})"),
         "heading_noun_end": re.compile(rf"(?:{alt(rules.heading_nouns + rules.programme_nouns)})$"),
         "title": re.compile(r"《([^《》\n]{2,40})》"),
+        # any(text.startswith(w)) / any(w in text) over a word list, as one alternation each
+        "modifier_head": re.compile(alt(rules.modifier_heads)),
+        "strong_after": re.compile(alt(rules.strong_after)),
+        "strong_before": re.compile(alt(rules.strong_before)),
         "enumeration": re.compile(
             rf"(?:{alt(rules.quote_triggers)})(?:{alt(rules.adverbs)})*"
             r"((?:[^、，,。；;：:]{2,14}、)+[^、，,。；;：:]{2,14})等[\u4e00-\u9fff]{0,4}?"
@@ -235,8 +240,6 @@ def _dequote(text: str) -> tuple[str, list[int] | range]:
 
 def match_taxonomy(text: str, taxonomy: Taxonomy, offset: int = 0) -> list[Hit]:
     """Non-overlapping concept hits in ``text`` (longest first), spans shifted by ``offset``."""
-    from ..nlp import token_bounds
-
     m = _matcher(taxonomy)
     plain, keep = _dequote(text)
     cands = list(m.scan(plain))
@@ -249,6 +252,8 @@ def match_taxonomy(text: str, taxonomy: Taxonomy, offset: int = 0) -> list[Hit]:
             continue
         if len(form) <= 3:
             if starts is None:
+                from ..nlp import token_bounds  # here: most sentences never need the tokenizer
+
                 starts, ends = token_bounds(plain)
                 # where a quote mark was removed the writer drew a boundary (“双减”政策)
                 if isinstance(keep, list):
@@ -456,8 +461,19 @@ def discover(sentence: str, rules: Rules | None = None, heading: bool = False
 _MODAL_YAO = re.compile(r"(?<![主重需必只摘纲])要(?![求素点闻])")
 
 
+_CUE_RES: dict[int, tuple[tuple[str, ...], re.Pattern | None]] = {}
+
+
 def _cues(sentence: str, words: tuple[str, ...]) -> bool:
-    return any(w in sentence for w in words if w != "要") or ("要" in words and bool(_MODAL_YAO.search(sentence)))
+    """Does the sentence hold one of ``words`` (要 only as a modal verb)?"""
+    got = _CUE_RES.get(id(words))
+    if got is None or got[0] is not words:  # one alternation per word list, cached by identity
+        if len(_CUE_RES) >= 64:
+            _CUE_RES.clear()
+        plain = [w for w in words if w != "要"]
+        got = _CUE_RES[id(words)] = (words, re.compile("|".join(map(re.escape, plain))) if plain else None)
+    return (got[1] is not None and got[1].search(sentence) is not None) \
+        or ("要" in words and bool(_MODAL_YAO.search(sentence)))
 
 
 def _sentence_status(sentence: str, rules: Rules) -> str | None:
@@ -494,11 +510,21 @@ def _occurrence_status(section: Section, sentence: str, rules: Rules, default: s
     return _sentence_status(sentence, rules) or default
 
 
+_QUOTE_MARK = re.compile("[，,；;。：:！!？?\n]")
+_STRONG_MARK = re.compile("[，,；;。：:！!？?、\n]")
+
+
+def _last_mark(pattern: re.Pattern, text: str, lo: int, hi: int) -> int:
+    """Index of the last ``pattern`` character in text[lo:hi], or -1 (one C search, reversed)."""
+    m = pattern.search(text[lo:hi][::-1])
+    return hi - 1 - m.start() if m else -1
+
+
 def _clause_quote(sentence: str, s: int, e: int) -> str:
     """The clause around [s, e) of the sentence, at most MAX_QUOTE chars."""
-    left = max((sentence.rfind(c, 0, s) for c in "，,；;。：:！!？?\n"), default=-1) + 1
-    rights = [i for i in (sentence.find(c, e) for c in "，,；;。：:！!？?\n") if i >= 0]
-    right = min(rights) if rights else len(sentence)
+    left = _last_mark(_QUOTE_MARK, sentence, 0, s) + 1
+    m = _QUOTE_MARK.search(sentence, e)
+    right = m.start() if m else len(sentence)
     if right - left > MAX_QUOTE:
         pad = max(0, (MAX_QUOTE - (e - s)) // 2)
         left = max(left, s - pad)
@@ -546,7 +572,7 @@ def extract_initiatives(report: Report, taxonomy: Taxonomy | None = None) -> lis
     rules = load_rules()
     occs: list[_Occ] = []
     seen_spans: set[tuple[int, int]] = set()
-    default = report_default_status(report, rules)
+    default = functools.cache(lambda: report_default_status(report, rules))  # only outside summary/plan
     hit_occs: dict[Span, _Occ] = {}
     for sec, base, text, is_heading in _units(report):
         year = sec.year
@@ -591,11 +617,14 @@ def extract_initiatives(report: Report, taxonomy: Taxonomy | None = None) -> lis
     return _aggregate(report, _merge_locals(_drop_weak(occs, rules)))
 
 
-def _status_at(sec: Section, text: str, s: int, e: int, rules: Rules, default: str) -> str:
-    """Status of the occurrence at [s, e): the name itself (银杏计划) is not a cue word."""
-    if sec.kind in ("summary", "plan"):
-        return _occurrence_status(sec, text, rules, default)  # the section decides, not the words
-    return _occurrence_status(sec, text[:s] + "＿" + text[e:], rules, default)
+def _status_at(sec: Section, text: str, s: int, e: int, rules: Rules, default: Callable[[], str]) -> str:
+    """Status of the occurrence at [s, e): the name itself (银杏计划) is not a cue word.
+    As _occurrence_status, with the report default computed only when a sentence needs it."""
+    if sec.kind == "summary":
+        return "achieved"
+    if sec.kind == "plan":
+        return "planned"
+    return _sentence_status(text[:s] + "＿" + text[e:], rules) or default()
 
 
 def _drop_weak(occs: list[_Occ], rules: Rules) -> list[_Occ]:
@@ -613,15 +642,18 @@ def _is_strong(text: str, s: int, e: int, surface: str, rules: Rules) -> bool:
     if opened >= 0 and text.rfind("》", opened, s) < 0:
         return False  # inside a document title
     after = text[e:e + 6]
-    if any(after.startswith(w) for w in rules.modifier_heads):
+    pats = _patterns(rules)
+    if pats["modifier_head"].match(after):
         return False  # 社区教育中心: the label qualifies a place or a system
     if (s > 0 and text[s - 1] in QUOTE_CHARS) or (after[:1] and after[0] in QUOTE_CHARS):
         return True
-    if len(surface) >= rules.long_label or any(after.startswith(w) for w in rules.strong_after):
+    if len(surface) >= rules.long_label or pats["strong_after"].match(after):
         return True
-    clause_start = max((text.rfind(c, 0, s) for c in "，,；;。：:！!？?、\n"), default=-1) + 1
-    before = text[max(clause_start, s - 8): s]
-    return any(v in before for v in rules.strong_before)
+    # the clause's text before the match, at most 8 characters of it
+    lo = max(0, s - 8)
+    mark = _last_mark(_STRONG_MARK, text, lo, s)
+    before = text[mark + 1 if mark >= 0 else lo: s]
+    return pats["strong_before"].search(before) is not None
 
 
 def _quote_span(text: str, base: int, quote: str, at: int) -> Span:
