@@ -258,27 +258,30 @@ def _ox_store_from_graph(g: Graph):
 
 # --- result values --------------------------------------------------------------------------------
 
-_INT_TYPES = {str(XSD[t]) for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
-                                    "positiveInteger", "negativeInteger", "nonPositiveInteger",
-                                    "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_INT_TYPES = frozenset(str(XSD[t]) for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                               "positiveInteger", "negativeInteger", "nonPositiveInteger",
+                                               "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte"))
+# plain strings, not rdflib terms: _plain runs once per result cell, and a Namespace lookup is slow
+_XSD_STRING, _XSD_DECIMAL, _XSD_BOOLEAN, _XSD_GYEAR = (str(XSD[t]) for t in ("string", "decimal", "boolean", "gYear"))
+_XSD_FLOATS = frozenset((str(XSD.double), str(XSD.float)))
 
 
 def _plain(lexical: str, datatype: str | None, language: str | None):
     """An engine-independent Python value: int, float (non-integral decimals), bool, or str."""
-    if language or datatype is None or datatype == str(XSD.string):
+    if datatype == _XSD_STRING or language or datatype is None:
         return lexical
     try:
         if datatype in _INT_TYPES:
             return int(lexical)
-        if datatype == str(XSD.decimal):
+        if datatype == _XSD_DECIMAL:
             d = Decimal(lexical)
             return int(d) if d == d.to_integral_value() else float(d)
-        if datatype in (str(XSD.double), str(XSD.float)):
+        if datatype in _XSD_FLOATS:
             f = float(lexical)
             return int(f) if f.is_integer() else f
-        if datatype == str(XSD.boolean):
+        if datatype == _XSD_BOOLEAN:
             return lexical.strip().lower() in ("true", "1")
-        if datatype == str(XSD.gYear) and lexical[:4].isdigit() and len(lexical) == 4:
+        if datatype == _XSD_GYEAR and lexical[:4].isdigit() and len(lexical) == 4:
             return int(lexical)
     except (ValueError, ArithmeticError):
         return lexical
@@ -300,14 +303,16 @@ def _from_rdflib(t):
 def _from_ox(t):
     import pyoxigraph as ox
 
+    kind = type(t)  # exact types: this runs once per result cell
+    if kind is ox.Literal:
+        dt = t.datatype
+        return _plain(t.value, dt.value if dt is not None else None, t.language)
+    if kind is ox.NamedNode:
+        return t.value
     if t is None:
         return None
-    if isinstance(t, ox.NamedNode):
-        return t.value
-    if isinstance(t, ox.BlankNode):
+    if kind is ox.BlankNode:
         return f"_:{t.value}"
-    if isinstance(t, ox.Literal):
-        return _plain(t.value, t.datatype.value if t.datatype else None, t.language)
     return str(t)
 
 
@@ -323,11 +328,14 @@ def _run_rdflib(g: Graph, text: str) -> QueryResult:
 
 
 def _run_ox(store, text: str) -> QueryResult:
+    """Oxigraph's ``Store.query`` parses SPARQL queries only (updates are syntax errors there), so the
+    read-only check costs nothing here; rdflib's parser, which is slow, only explains a refusal."""
     import pyoxigraph as ox
 
     try:
         res = store.query(text, prefixes={k: str(v) for k, v in V.PREFIXES.items()})
     except SyntaxError as e:
+        check_read_only(text)  # an update, or a syntax error rdflib describes
         raise QueryError(f"SPARQL syntax error: {e}") from e
     if isinstance(res, ox.QueryBoolean):
         return QueryResult(("ask",), ((bool(res),),))
@@ -335,7 +343,8 @@ def _run_ox(store, text: str) -> QueryResult:
         rows = sorted((t.subject.value, t.predicate.value, _from_ox(t.object)) for t in res)
         return QueryResult(("subject", "predicate", "object"), tuple(rows))
     cols = tuple(v.value for v in res.variables)
-    return QueryResult(cols, tuple(tuple(_from_ox(sol[c]) for c in cols) for sol in res))
+    conv = _from_ox
+    return QueryResult(cols, tuple(tuple(map(conv, sol)) for sol in res))
 
 
 def run_query(name_or_file: str | Path, graph: Graph | str | Path, store: str = "auto",
@@ -348,11 +357,11 @@ def run_query(name_or_file: str | Path, graph: Graph | str | Path, store: str = 
         raise QueryError(f"unknown store {store!r}", hint="use auto, rdflib or oxigraph")
     text, info = load_query(name_or_file)
     text = apply_params(text, info, params)
-    check_read_only(text)
     if type(graph).__module__ == "pyoxigraph":  # an open Oxigraph store: query it in place
         if store == "rdflib":
             raise QueryError("an Oxigraph store cannot be queried with rdflib", hint="use store='oxigraph'")
-        return _run_ox(graph, text)
+        return _run_ox(graph, text)  # read-only by construction (see _run_ox)
+    check_read_only(text)  # before loading a graph for nothing
     if isinstance(graph, (str, Path)):
         p = Path(graph)
         if not p.is_file():

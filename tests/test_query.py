@@ -168,3 +168,28 @@ def test_run_query_on_an_open_oxigraph_store(tmp_path):
     assert list(run_query(str(q), store).rows) == [(1,)]
     with pytest.raises(QueryError):
         run_query(str(q), store, store="rdflib")
+
+
+@pytest.mark.parametrize("text", ["DELETE WHERE { ?s ?p ?o }", "INSERT DATA { <http://a> <http://b> <http://c> }",
+                                  "SELECT WHERE {"])
+def test_open_oxigraph_store_refuses_updates_and_garbage(tmp_path, text):
+    """On an open store the read-only check is Oxigraph's own query parser; updates stay refused."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x")))
+    q = tmp_path / "q.rq"
+    q.write_text(text, encoding="utf-8")
+    with pytest.raises(QueryError) as err:
+        run_query(str(q), store)
+    if not text.startswith("SELECT"):
+        assert "not allowed" in str(err.value)
+    assert len(store) == 1
+
+
+def test_result_values_are_plain_python_on_both_stores(graph):
+    """The faster Oxigraph conversion keeps the types: ints, floats, bools, strings, None."""
+    a = run_query("targets_for_year", graph, store="rdflib", params={"year": 2023})
+    b = run_query("targets_for_year", graph, store="oxigraph", params={"year": 2023})
+    assert [tuple(map(type, r)) for r in a.rows] == [tuple(map(type, r)) for r in b.rows]
+    assert {type(v) for r in b.rows for v in r} <= {int, float, bool, str, type(None)}
