@@ -9,6 +9,10 @@ Query files start with header comments::
 A parameter is a ``VALUES ?name { <default> }`` clause in the query body; ``params`` replace its
 value (strings escaped, integers checked), so a parameter can never inject SPARQL.
 
+Every query also takes ``limit`` (``kg query NAME -p limit=N``): at most N rows, 0 for all. It
+replaces the query's own trailing ``LIMIT`` (a default for queries that list every fact, such as
+``evidence``) or adds one.
+
 Both engines give the same rows for the named queries (a test checks every one); years are compared
 as integers (``xsd:integer(str(?y))``) because rdflib silently drops gYear comparisons.
 """
@@ -169,15 +173,36 @@ def _sparql_value(p: Param, value) -> str:
     return f'"{s}"'
 
 
+LIMIT_PARAM = "limit"  # taken by every query (unless it declares a parameter of that name)
+_TRAILING_LIMIT = re.compile(r"\bLIMIT\s+\d+(?=(?:\s+OFFSET\s+\d+)?\s*\Z)", re.I)
+
+
+def with_limit(text: str, value) -> str:
+    """The query with at most ``value`` rows: its own trailing LIMIT replaced, or one added; 0 = all."""
+    try:
+        n = int(str(value).strip())
+    except ValueError as e:
+        raise QueryError(f"limit must be a whole number, not {value!r}", hint="0 means no limit") from e
+    if n < 0:
+        raise QueryError(f"limit must not be negative, not {n}", hint="0 means no limit")
+    text = text.rstrip()
+    if _TRAILING_LIMIT.search(text):
+        return _TRAILING_LIMIT.sub(f"LIMIT {n}" if n else "", text).rstrip() + "\n"
+    return f"{text}\nLIMIT {n}\n" if n else text + "\n"
+
+
 def apply_params(text: str, info: QueryInfo, params: dict | None) -> str:
     if not params:
         return text
     known = {p.name: p for p in info.params}
     for name, value in params.items():
         p = known.get(name)
+        if p is None and name == LIMIT_PARAM:
+            text = with_limit(text, value)
+            continue
         if p is None:
             raise QueryError(f"query {info.name!r} has no parameter {name!r}",
-                             hint=f"its parameters: {', '.join(known) or 'none'}")
+                             hint=f"its parameters: {', '.join([*known, LIMIT_PARAM])}")
         pattern = re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{[^}]*\}")
         if not pattern.search(text):
             raise QueryError(f"query {info.name!r} declares {name!r} but has no VALUES ?{name} clause")

@@ -193,3 +193,28 @@ def test_result_values_are_plain_python_on_both_stores(graph):
     b = run_query("targets_for_year", graph, store="oxigraph", params={"year": 2023})
     assert [tuple(map(type, r)) for r in a.rows] == [tuple(map(type, r)) for r in b.rows]
     assert {type(v) for r in b.rows for v in r} <= {int, float, bool, str, type(None)}
+
+
+def test_limit_parameter_on_every_query(graph):
+    """``limit`` caps any query's rows (replacing a query's own LIMIT), 0 lifts the cap; both stores."""
+    full = run_query("reports_overview", graph, store="rdflib")
+    assert len(full.rows) == 4
+    for store in ("rdflib", "oxigraph"):
+        assert run_query("reports_overview", graph, store=store, params={"limit": 2}).rows == full.rows[:2]
+        assert run_query("reports_overview", graph, store=store, params={"limit": 0}).rows == full.rows
+    every = run_query("evidence", graph, store="rdflib", params={"limit": 0})
+    assert len(every.rows) > 1
+    assert run_query("evidence", graph, store="oxigraph").rows == every.rows  # under the default 1,000
+    assert run_query("evidence", graph, store="oxigraph", params={"limit": 1}).rows == every.rows[:1]
+    for bad in ("-1", "ten", "1 } ?s ?p ?o {"):
+        with pytest.raises(QueryError):
+            run_query("evidence", graph, params={"limit": bad})
+
+
+def test_evidence_lists_at_most_its_default_limit(tmp_path):
+    from kg.query import load_query, with_limit
+
+    text, _ = load_query("evidence")
+    assert text.rstrip().endswith("LIMIT 1000")
+    assert with_limit(text, 0).rstrip().endswith("ORDER BY ?file ?report_index ?start ?fact")
+    assert with_limit(text, 5).rstrip().endswith("LIMIT 5") and text.count("LIMIT") == 1
