@@ -75,6 +75,31 @@ def starts_pattern(words) -> re.Pattern:
     return re.compile("|".join(p for p in (pair, one) if p))
 
 
+def longest_pattern(words) -> re.Pattern:
+    """A regex matching (zero-width) at every position where one of ``words`` starts, with the
+    longest such word as group 1: ``starts_pattern`` as a cheap filter, then the words folded
+    into a character trie with greedy optional tails, which the regex engine walks in C. Every
+    other word starting at that position is a prefix of group 1."""
+    words = [w for w in words if w]
+    if not words:
+        return re.compile("(?!)")
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def rx(node: dict) -> str:
+        alts = [re.escape(ch) + rx(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(f"(?:{starts_pattern(words).pattern})(?=({rx(trie)}))")
+
+
 def strip_suffixes(form: str) -> str:
     """Drop trailing filler words (…的工作, …建设) repeatedly; keeps at least MIN_STRIPPED chars."""
     changed = True

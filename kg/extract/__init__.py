@@ -26,10 +26,15 @@ def attach_metrics(report: Report, mentions: list[InitiativeMention],
         return metrics
     clean = report.clean
     forms = [(m.label, sorted({m.label, *m.aliases}, key=len, reverse=True)) for m in mentions]
+    present: dict[str, list[tuple[str, list[str]]]] = {}
 
     def named_in(text: str, before: int | None = None) -> str | None:
+        # only the surfaces written somewhere in ``text`` can be found in any part of it
+        if text not in present:
+            present[text] = [(label, kept) for label, surfaces in forms
+                             if (kept := [sf for sf in surfaces if sf in text])]
         best: tuple[int, str] | None = None
-        for label, surfaces in forms:
+        for label, surfaces in present[text]:
             for sf in surfaces:
                 pos = text.rfind(sf, 0, before) if before is not None else text.find(sf)
                 if pos >= 0 and (best is None or pos > best[0]):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..datafiles import read_toml
 from ..errors import DataFileError
-from ..taxonomy import Taxonomy, load_taxonomy, normalize, starts_pattern, strip_suffixes
+from ..taxonomy import Taxonomy, load_taxonomy, longest_pattern, normalize, strip_suffixes
 from ..types import InitiativeMention, Report, Section, Span, Status
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "initiatives.toml"
@@ -166,30 +166,27 @@ class Hit:
 
 
 class _Forms:
-    """Surface forms in a character trie, walked only where the prefilter regex says one may start."""
+    """Surface forms found in one regex pass: at each position the regex gives the longest form
+    starting there, and the forms nested in it (its prefixes) come from a table."""
 
     def __init__(self, forms: list[tuple[str, tuple[str, str]]]):
-        self.trie: dict = {}
+        self.values: dict[str, list[tuple[str, str]]] = {}
         for key, value in forms:
-            node = self.trie
-            for ch in key:
-                node = node.setdefault(ch, {})
-            node.setdefault("", []).append(value)
-        self.starts = starts_pattern(key for key, _ in forms)
+            self.values.setdefault(key, []).append(value)
+        self.pattern = longest_pattern(self.values)
+        # every form, shortest first, that is a prefix of the key (the key included)
+        self.nested = {key: [key[:n] for n in range(1, len(key) + 1) if key[:n] in self.values]
+                       for key in self.values}
 
     def find(self, text: str) -> Iterator[tuple[int, int, tuple[str, str]]]:
         """(start, end, value) of every occurrence, overlapping ones included; values of one key
         in the order given."""
-        trie, n = self.trie, len(text)
-        for m in self.starts.finditer(text):
+        values, nested = self.values, self.nested
+        for m in self.pattern.finditer(text):
             i = m.start()
-            node = trie
-            for j in range(i, n):
-                node = node.get(text[j])
-                if node is None:
-                    break
-                for value in node.get("", ()):
-                    yield i, j + 1, value
+            for key in nested[m.group(1)]:
+                for value in values[key]:
+                    yield i, i + len(key), value
 
 
 class _Matcher:

@@ -363,15 +363,16 @@ QUOTE_MAX = 28
 _EDGE_PUNCT = re.compile(r"^[\s、,,]+|[\s、,,]+$")
 
 
-_CLAUSE_CHARS = ",;。!?:\n"  # what ends a clause (cleaned text has half-width , ; ! ? :)
+_CLAUSE_END = re.compile(r"[,;。!?:\n]")  # what ends a clause (cleaned text has half-width , ; ! ? :)
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around [start, end): from after the last clause mark before ``start`` to the
-    first one at or after ``end``."""
-    s = max(text.rfind(c, 0, start) for c in _CLAUSE_CHARS) + 1
-    ends = [i for i in (text.find(c, end) for c in _CLAUSE_CHARS) if i >= 0]
-    return s, min(ends) if ends else max(end, len(text))
+    """The clause around [start, end): from after the last clause mark before ``start`` (one
+    search in the reversed prefix) to the first one at or after ``end``."""
+    m = _CLAUSE_END.search(text[:start][::-1])
+    s = start - m.start() if m else 0
+    m = _CLAUSE_END.search(text, end)
+    return s, m.start() if m else max(end, len(text))
 
 
 def _status(sentence: str, q: Quantity, clause: tuple[int, int], kind: str) -> str:
