@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -688,8 +689,8 @@ def _aggregate(report: Report, occs: list[_Occ]) -> list[InitiativeMention]:
         if first.concept:
             label = first.label
         else:
-            names = [o.label for o in group]
-            label = min(set(names), key=lambda n: (-names.count(n), len(n), n))
+            counts = Counter(o.label for o in group)
+            label = min(counts, key=lambda n: (-counts[n], len(n), n))
         year = first.year
         if year is None:
             year = report.plan_year if status == "planned" and report.plan_year else report.summary_year

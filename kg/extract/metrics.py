@@ -239,7 +239,7 @@ _NO_GAP = set("的年月日")
 @lru_cache(maxsize=1)
 def _cue_lengths() -> tuple[int, ...]:
     """Lengths of the before-cues, longest first (the longest cue ending at a position wins)."""
-    return tuple(sorted({len(c) for c in comparators().before if c}, reverse=True))
+    return tuple(sorted({len(c) for c in comparators().before}, reverse=True))
 
 
 def _before_comparator(text: str, start: int) -> str | None:
@@ -331,22 +331,24 @@ def parse_quantities(text: str) -> list[Quantity]:
         s, e = m.start(), m.end()
         if not free(s, e):
             continue
-        counter, scale = m.group("counter"), m.group("scale") or ""
-        a_val, a_kind = _number(m.group("a"))
-        if m.group("b") and m.group("sep") in "至到" and a_kind == "chinese":
+        a, b, sep, bt1, bt2, after, counter, scale = m.group("a", "b", "sep", "bt1", "bt2", "after",
+                                                              "counter", "scale")
+        scale = scale or ""
+        a_val, a_kind = _number(a)
+        if b and sep in "至到" and a_kind == "chinese":
             continue  # 一至三年级 and the like
         if _not_metric(sh, s, e, a_kind, counter, scale, a_val):
             continue
         unit = scale + counter
         mult = u.scales.get(scale, Decimal(1))
-        between = m.group("bt1") or m.group("bt2")
-        comp = (comparators().after.get(m.group("after") or "")
+        between = bt1 or bt2
+        comp = (comparators().after.get(after or "")
                 or comparators().between.get(between or "")
                 or _before_comparator(sh, s) or "=")
         base = u.counters[counter]
         raw = text[s:e]
-        if m.group("b"):
-            b_val, b_kind = _number(m.group("b"))
+        if b:
+            b_val, b_kind = _number(b)
             out.append(Quantity((s, e), a_val, unit, mult, ">=", a_kind == "redacted", raw, counter, base, a_kind))
             out.append(Quantity((s, e), b_val, unit, mult, "<=", b_kind == "redacted", raw, counter, base, b_kind))
         else:
@@ -411,20 +413,16 @@ def _trim_quote(sentence: str, q: Quantity, clause: tuple[int, int]) -> tuple[in
     return s, e
 
 
-@lru_cache(maxsize=1)
-def _cues_longest_first() -> tuple[str, ...]:
-    return tuple(sorted(comparators().before, key=len, reverse=True))
-
-
 def _indicator(sentence: str, q: Quantity, clause: tuple[int, int], prev_end: int) -> str:
     r = metric_rules()
     left = sentence[max(clause[0], prev_end):q.span[0]]
     left = r.cue_words.sub("", left)
     left = r.strip_prefix.sub("", left)
     left = r.strip_suffix.sub("", left)
-    for cue in _cues_longest_first():
-        if left.endswith(cue):
-            left = left[: -len(cue)]
+    cues = comparators().before
+    for n in _cue_lengths():  # the longest cue the text ends with: at most one of each length
+        if n <= len(left) and left[len(left) - n:] in cues:
+            left = left[:-n]  # as left[:-len(cue)]
             break
     right = sentence[q.span[1]:clause[1]]
     m = r.object_end.search(right)
