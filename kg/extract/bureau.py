@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DataFileError
-from ..taxonomy import starts_pattern
+from ..taxonomy import longest_pattern
 from ..types import Bureau, Level, Region, Report
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "bureau.toml"
@@ -140,26 +140,23 @@ def gazetteer() -> Gazetteer:
 
 @dataclass(frozen=True)
 class _GazetteerIndex:
-    starts: re.Pattern  # matches where a name or alias may start
-    lens_by_start: dict[str, tuple[int, ...]]  # first two chars → lengths of names/aliases, longest first
+    longest: re.Pattern  # where a name or alias starts; group 1 = the longest one there
+    nested: dict[str, tuple[str, ...]]  # a name/alias → the names/aliases it starts with, longest first
     name_lens_by_end: dict[str, tuple[int, ...]]  # last two chars → lengths of full names, longest first
 
 
 @lru_cache(maxsize=1)
 def _index() -> _GazetteerIndex:
-    """Where to look in a text, so a scan tries only the lengths some name there can have."""
+    """Where to look in a text, so a scan tries only names that are written there."""
     gz = gazetteer()
-    by_start: dict[str, set[int]] = defaultdict(set)
+    words = {w for w in (*gz.by_name, *gz.by_alias) if len(w) >= 2}
     by_end: dict[str, set[int]] = defaultdict(set)
-    for w in (*gz.by_name, *gz.by_alias):
-        if len(w) >= 2:
-            by_start[w[:2]].add(len(w))
     for w in gz.by_name:
         if len(w) >= 2:
             by_end[w[-2:]].add(len(w))
     return _GazetteerIndex(
-        starts=starts_pattern(by_start),
-        lens_by_start={k: tuple(sorted(v, reverse=True)) for k, v in by_start.items()},
+        longest=longest_pattern(sorted(words)),
+        nested={w: tuple(w[:n] for n in range(len(w), 1, -1) if w[:n] in words) for w in words},
         name_lens_by_end={k: tuple(sorted(v, reverse=True)) for k, v in by_end.items()})
 
 
@@ -241,22 +238,18 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
         gov = bool(_GOVERNING.match(text, m.end()))
         out.append(Mention(m.group(0), None, m.start(), m.end(), m.start() < title_end,
                            gov and _is_parent(text, m.start(), m.end()), True))
-    # gazetteer names: longest match first at each position where a name or alias may start
+    # gazetteer names: longest match first at each position where a name or alias starts
     idx = _index()
     i, n = 0, len(text)
     while i < n:
-        found = idx.starts.search(text, i)
+        found = idx.longest.search(text, i)
         if found is None:
             break
         i = found.start()
         hit = None
-        for L in idx.lens_by_start.get(text[i:i + 2], ()):
-            if L > n - i:
-                continue
-            cand = text[i:i + L]
+        for cand in idx.nested[found.group(1)]:  # every name or alias written at i, longest first
+            L = len(cand)
             named, aliased = cand in gz.by_name, cand in gz.by_alias
-            if not (named or aliased):
-                continue  # the common case: decide before looking at the context
             in_context = bool(r.alias_followed.match(text[i + L:i + L + 4])
                               or any(text[max(0, i - 4):i].endswith(b) for b in r.alias_before))
             if named and (L > r.short_name_max or in_context):
