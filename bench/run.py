@@ -147,18 +147,24 @@ def sparql(graph_path: Path, repeat: int = 5, rdflib_budget: float = 600.0) -> d
     t = time.perf_counter()
     g = rdflib.Graph().parse(graph_path, format="turtle")
     rdf_load = time.perf_counter() - t
+    # bureaus_sharing_with needs a bureau that is in the graph: the one implementing the most
+    busiest = next(iter(store.query(
+        "PREFIX edu: <https://w3id.org/edu-kg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?name (COUNT(?i) AS ?n) WHERE { ?b edu:implements ?i ; rdfs:label ?name } "
+        "GROUP BY ?name ORDER BY DESC(?n) ?name LIMIT 1")))["name"].value
+    params = {"bureaus_sharing_with": {"bureau_name": busiest}}
     rows = {}
     spent = 0.0
     for name in sorted(list_queries()):
         times = []
         for _ in range(repeat):
             t = time.perf_counter()
-            run_query(name, store, store="oxigraph")
+            got = run_query(name, store, store="oxigraph", params=params.get(name))
             times.append(time.perf_counter() - t)
-        entry = {"oxigraph_p50_s": round(statistics.median(times), 4)}
+        entry = {"oxigraph_p50_s": round(statistics.median(times), 4), "rows": len(got.rows)}
         if spent < rdflib_budget:
             t = time.perf_counter()
-            run_query(name, g, store="rdflib")
+            run_query(name, g, store="rdflib", params=params.get(name))
             dt = time.perf_counter() - t
             spent += dt
             entry["rdflib_s"] = round(dt, 3)
@@ -256,9 +262,10 @@ def render(r: dict) -> str:
                          f"{inc['unchanged_s']} s ({inc['unchanged_ratio']:.1%}), one file changed "
                          f"{inc['one_changed_s']} s (misses {inc['one_changed_cache']})")
     s = r["sparql"]
-    lines.append(f"\nSPARQL on {s['triples']} triples (oxigraph p50 s / rdflib s / speed-up):")
+    lines.append(f"\nSPARQL on {s['triples']} triples (oxigraph p50 s / rdflib s / speed-up / rows):")
     for name, q in s["queries"].items():
-        lines.append(f"  {name:<34} {q['oxigraph_p50_s']:>8} {q.get('rdflib_s', '-'):>9} {q.get('speedup', '-'):>7}")
+        lines.append(f"  {name:<34} {q['oxigraph_p50_s']:>8} {q.get('rdflib_s', '-'):>9} {q.get('speedup', '-'):>7}"
+                     f" {q.get('rows', '-'):>7}")
     e = r["export"]
     lines.append(f"\nTurtle export of {e['triples']} triples: kg writer {e['kg_turtle_from_nt_s']} s (the build's "
                  f"export stage {e['build_export_stage_s']} s of {e['build_s']} s), rdflib {e['rdflib_turtle_s']} s, "

@@ -133,3 +133,33 @@ def test_cross_report_conflict_takes_the_whole_graph_path(monkeypatch, tmp_path,
     assert (URIRef(seen[0]), V.level, None) not in g
     assert (URIRef(seen[0]), V.anonymized, None) in g  # only the offending value went
     assert report["totals"]["triples"] == len(g)
+
+
+WARM_CHECK = """
+import functools, sys
+from kg import pipeline
+from kg.extract import bureau, initiatives, metrics
+import jieba
+
+pipeline.warm_up()
+loaders = [f for mod in (bureau, initiatives, metrics, pipeline) for f in vars(mod).values()
+           if isinstance(f, functools._lru_cache_wrapper) and (f.cache_info().maxsize or 99) <= 8]
+assert len(loaders) >= 8, loaders  # rule files, gazetteer, indexes (memo caches of strings excluded)
+before = {f.__qualname__: f.cache_info().currsize for f in loaders}
+misses = {f.__qualname__: f.cache_info().misses for f in loaders}
+pipeline.process_file(sys.argv[1])
+print(jieba.dt.initialized, sorted(k for k, v in before.items() if v == 0),
+      sorted(f.__qualname__ for f in loaders if f.cache_info().misses != misses[f.__qualname__]))
+"""
+
+
+def test_warm_up_loads_every_expensive_part_once(examples_dir):
+    """A worker's start-up (jieba, gazetteer, taxonomy, units, shapes) is done by warm_up: a real
+    report afterwards loads nothing more."""
+    import subprocess
+    import sys
+
+    report = sorted(examples_dir.glob("*.txt"))[0]
+    out = subprocess.run([sys.executable, "-c", WARM_CHECK, str(report)], capture_output=True,
+                         text=True, check=True).stdout.strip()
+    assert out == "True [] []", out
