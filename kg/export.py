@@ -7,6 +7,7 @@ extraction records: it cannot say more than the validated graph does.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -29,19 +30,35 @@ OXIGRAPH_LIMIT = 50_000  # triples; above it Turtle is written by pyoxigraph (â‰
 
 # --- atomic writes --------------------------------------------------------------------------------
 
-def _atomic_write(path: str | Path, data: bytes) -> Path:
+@contextlib.contextmanager
+def atomic_open(path: str | Path, mode: str = "w") -> Iterator:
+    """Write ``path`` through a temporary file in the same folder, moved into place on success
+    (readers never see half a file). Text modes are UTF-8 with \n line ends. The file gets the
+    permissions a plain open() would give (mkstemp's 0600 would hide outputs from a web server)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        text = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+        with os.fdopen(fd, mode, **text) as fh:
+            yield fh
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it: set it straight back
+    os.umask(mask)
+    return mask
+
+
+def _atomic_write(path: str | Path, data: bytes) -> Path:
+    with atomic_open(path, "wb") as fh:
+        fh.write(data)
+    return Path(path)
 
 
 def write_json(obj, path: str | Path) -> Path:
@@ -327,9 +344,9 @@ class LineSpool:
 def turtle_from_nt(nt_path: str | Path, ttl_path: str | Path, prefixes: dict[str, str] | None = None) -> Path:
     """Turtle of a sorted N-Triples file in one streaming pyoxigraph pass (same order, subjects
     grouped); written atomically."""
-    import pyoxigraph as ox
-
     import shutil
+
+    import pyoxigraph as ox
 
     ttl_path = Path(ttl_path)
     prefixes = prefixes if prefixes is not None else {k: str(v) for k, v in V.PREFIXES.items()}
@@ -339,37 +356,26 @@ def turtle_from_nt(nt_path: str | Path, ttl_path: str | Path, prefixes: dict[str
         ox.serialize(triples, str(body), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
         # the writer lists prefixes in its own map's order: write them sorted instead
         head = "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(prefixes.items()))
-        tmp = ttl_path.with_name(f".{ttl_path.name}.tmp")
-        with open(body, "rb") as src, open(tmp, "wb") as dst:
+        with open(body, "rb") as src, atomic_open(ttl_path, "wb") as dst:
             line = src.readline()
             while line.startswith(b"@prefix "):
                 line = src.readline()
             dst.write(head.encode("utf-8") + line)
             shutil.copyfileobj(src, dst, 1 << 20)
-        os.replace(tmp, ttl_path)
     finally:
         body.unlink(missing_ok=True)
-        ttl_path.with_name(f".{ttl_path.name}.tmp").unlink(missing_ok=True)
     return ttl_path
 
 
 def write_facts_fragments(fragments: Iterable[str], path: str | Path) -> Path:
     """facts.json from report fragments already in order (see report_fragment)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            first = True
-            for frag in fragments:
-                f.write('{\n "reports": [\n' if first else ",\n")
-                f.write(frag)
-                first = False
-            f.write('{\n "reports": []\n}\n' if first else "\n ]\n}\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_open(path) as f:
+        first = True
+        for frag in fragments:
+            f.write('{\n "reports": [\n' if first else ",\n")
+            f.write(frag)
+            first = False
+        f.write('{\n "reports": []\n}\n' if first else "\n ]\n}\n")
     return path
 
 

@@ -212,7 +212,7 @@ def _extract(paths: Sequence[Path], config: Config, ex: _Executor, cache: Cache 
     items = [str(p) for p in paths]
     with _progress(len(paths), config.progress, "extracting") as tick:
         outcomes = _cached_map(ex, work, items, keys, cache, keep=lambda o: not o.result.errors)
-        for key, outcome in zip(keys, outcomes):
+        for key, outcome in zip(keys, outcomes, strict=True):
             tick(Path(outcome.result.path).name)
             if on_file:
                 on_file(outcome.result)
@@ -343,7 +343,7 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
             items = [(s.blob, LinkPlan(plan.duplicates & s.ids,
                                        {n: plan.bureaus[n] for n in s.names if n in plan.bureaus}),
                       config.validate) for s in spooled]
-            keys = [_graph_key(s.key, it[1], it[2]) if cache else None for s, it in zip(spooled, items)]
+            keys = [_graph_key(s.key, it[1], it[2]) if cache else None for s, it in zip(spooled, items, strict=True)]
             del spooled
             fingerprint = _fingerprint(keys, config)
             reused = _reuse(out, cache, fingerprint)
@@ -402,7 +402,7 @@ def _second_pass(items: list, keys: list, config: Config, ex: _Executor, cache: 
                 fragments.add(key, frag)
             violations.extend(fg.violations)
             dropped.extend(fg.dropped)
-            cpu = [a + b for a, b in zip(cpu, fg.seconds)]
+            cpu = [a + b for a, b in zip(cpu, fg.seconds, strict=True)]
             tick("")
     timings.update(graph_cpu=cpu[0], validate_cpu=cpu[1], facts_cpu=cpu[2])
 

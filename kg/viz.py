@@ -23,9 +23,7 @@ import hashlib
 import html
 import json
 import math
-import os
 import re
-import tempfile
 import webbrowser
 from collections import defaultdict
 from importlib import resources
@@ -39,6 +37,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from . import vocab as V
 from .errors import DataFileError, InputError
+from .export import atomic_open
 
 SEED = 7
 SPRING_MAX_NODES = 300  # networkx spring layout above this gets slow (10k nodes: 211 s)
@@ -699,15 +698,8 @@ def write_viewer(graph: rdflib.Graph, path: str | Path, *, title: str = "edu-kg"
     """Write the self-contained viewer to ``path`` atomically (temp file + os.replace)."""
     path = Path(path)
     text = render_html(graph, title=title)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(path) as fh:
+        fh.write(text)
     return path
 
 

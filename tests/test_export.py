@@ -152,7 +152,7 @@ def test_turtle_from_sorted_nt_is_the_same_graph_with_sorted_prefixes(tmp_path, 
 
 
 def test_facts_fragments_give_the_bytes_of_write_json(tmp_path, graph):
-    from kg.export import (FragmentSpool, report_fragment, report_sort_key, write_facts_fragments)
+    from kg.export import FragmentSpool, report_fragment, report_sort_key, write_facts_fragments
 
     doc = facts_from_graph(graph)
     spool = FragmentSpool(tmp_path)
@@ -165,3 +165,25 @@ def test_facts_fragments_give_the_bytes_of_write_json(tmp_path, graph):
     write_facts_fragments([], tmp_path / "empty.json")
     write_json({"reports": []}, tmp_path / "empty-whole.json")
     assert (tmp_path / "empty.json").read_bytes() == (tmp_path / "empty-whole.json").read_bytes()
+
+
+@pytest.mark.parametrize("mode", ["w", "wb"])
+def test_atomic_open_gives_plain_permissions_and_leaves_nothing_on_failure(tmp_path, mode):
+    import os
+    import stat
+
+    from kg.export import atomic_open
+
+    old = os.umask(0o022)
+    try:
+        with atomic_open(tmp_path / "out.txt", mode) as f:
+            f.write("图\n" if mode == "w" else "图\n".encode())
+        assert stat.S_IMODE((tmp_path / "out.txt").stat().st_mode) == 0o644
+        assert (tmp_path / "out.txt").read_bytes() == "图\n".encode()
+        with pytest.raises(RuntimeError), atomic_open(tmp_path / "out.txt", mode) as f:
+            f.write("half" if mode == "w" else b"half")
+            raise RuntimeError("interrupted")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out.txt").read_bytes() == "图\n".encode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
