@@ -3,7 +3,8 @@
 IRIs are built from content, never from counters or run order, so the same facts give the same
 graph in any order:
 
-- region     ``id:region/<GB/T 2260 code>`` (``region/name-<hash>`` when only names are known)
+- region     ``id:region/<GB/T 2260 code>`` (``region/name-<hash>`` when only names are known or the
+             gazetteer gives the code to several places)
 - bureau     ``id:bureau/<region code>/<hash of name>``; an anonymized bureau, or one whose region is
              unknown, is scoped to its report: ``id:bureau/anon-<report key>/<hash of name>``, so two
              "X区教育局" of different reports are never merged
@@ -109,6 +110,8 @@ def _region_levels(r: Region) -> list[tuple[str, str, str | None]]:
     out = []
     for level, name, code in (("province", r.province, r.province_code),
                               ("city", r.city, r.city_code), ("county", r.county, r.county_code)):
+        if level == "city" and name and name == r.province and code in (None, r.province_code):
+            continue  # a municipality repeated as its own city (北京市/北京市): one place, one node
         if name or code:
             out.append((level, name or "", code))
     return out

@@ -200,3 +200,27 @@ def test_duplicate_spans_get_distinct_iris(taxonomy):
     g = build_graph([replace(small_report(), metrics=(a, b))], taxonomy=taxonomy)
     assert len(set(g.subjects(RDF.type, V.Metric))) == 2
     assert isinstance(next(iter(g.subjects(RDF.type, V.Metric))), URIRef)
+
+
+def test_places_sharing_a_gazetteer_code_stay_apart_and_conform(taxonomy):
+    """Hong Kong districts, two zones jionlp gives one code, and a municipality's district: every
+    region node has one name and one level, and none is part of itself."""
+    from kg.extract.bureau import gazetteer
+    from kg.validate import validate
+
+    def place(name):
+        (p,) = [p for p in gazetteer().by_name[name] if p.level == "county"]
+        return p.region
+
+    names = ["南区", "湾仔区", "平顶山高新技术产业开发区", "平顶山市城乡一体化示范区", "东城区"]
+    facts = [replace(small_report(), source=src(f"{i:x}" * 64, f"r{i}.txt"),
+                     bureau=Bureau(name=f"{n}教育局", region=place(n), level="county", anonymized=False))
+             for i, n in enumerate(names, 1)]
+    g = build_graph(facts, taxonomy=taxonomy)
+    report = validate(g)
+    assert report.conforms, [(v.focus, v.message) for v in report.violations]
+    regions = {g.value(b, V.region) for b in g.subjects(RDF.type, V.Bureau)}
+    assert len(regions) == len(names)
+    for r in g.subjects(RDF.type, V.Region):
+        assert len(set(g.objects(r, rns.RDFS.label))) == 1 and (r, V.partOf, r) not in g
+    assert g.value(V.ID["region/110101"], V.partOf) == V.ID["region/110000"]

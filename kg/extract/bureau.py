@@ -112,23 +112,33 @@ def gazetteer() -> Gazetteer:
             if len(a) >= 2 and a != place.name:
                 by_alias[a].append(place)
 
+    owners = _code_owners(table)
+
+    def code(node, level: int, path: tuple[str, ...]) -> str | None:
+        c = node["_admin_code"]
+        if level == 1 and path[0] == path[1] and owners.get(c) == (0, path[:1]):
+            return c  # a municipality as its own city: the graph sees one place
+        return c if owners.get(c) == (level, path) else None
+
     for pnode in table.values():
-        preg = Region(province=pnode["_full_name"], province_code=pnode["_admin_code"])
-        add(Place(pnode["_full_name"], "province", preg), pnode)
+        pname = pnode["_full_name"]
+        preg = Region(province=pname, province_code=code(pnode, 0, (pname,)))
+        add(Place(pname, "province", preg), pnode)
         for cname, cnode in pnode.items():
             if cname.startswith("_"):
                 continue
+            cpath = (pname, cnode["_full_name"])
             creg = Region(province=preg.province, city=cnode["_full_name"],
-                          province_code=preg.province_code, city_code=cnode["_admin_code"])
+                          province_code=preg.province_code, city_code=code(cnode, 1, cpath))
             # municipalities: jionlp repeats the province as city (北京市/北京市)
-            if cnode["_full_name"] != pnode["_full_name"]:
+            if cnode["_full_name"] != pname:
                 add(Place(cnode["_full_name"], "city", creg), cnode)
             for kname, knode in cnode.items():
                 if kname.startswith("_"):
                     continue
                 kreg = Region(province=creg.province, city=creg.city, county=knode["_full_name"],
                               province_code=creg.province_code, city_code=creg.city_code,
-                              county_code=knode["_admin_code"])
+                              county_code=code(knode, 2, (*cpath, knode["_full_name"])))
                 add(Place(knode["_full_name"], "county", kreg), knode)
     if not by_name:
         raise DataFileError("jionlp's china_location table is empty", path="jionlp",
@@ -136,6 +146,35 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(by_name={k: tuple(v) for k, v in by_name.items()},
                      by_alias={k: tuple(v) for k, v in by_alias.items()},
                      max_len=max(map(len, by_name)))
+
+
+def _code_owners(table) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """Admin code → the one place it identifies: (level 0/1/2, names from the province down).
+
+    jionlp gives some codes to several places (every Hong Kong and Macau district carries its
+    region's code; two zones of one city can share one). A code goes to its highest-level user
+    when that user is alone at that level; other users get no code, so the graph names them by
+    their path instead of merging different places into one node."""
+    uses: dict[str, set] = defaultdict(set)
+    for pnode in table.values():
+        ppath = (pnode["_full_name"],)
+        uses[pnode["_admin_code"]].add((0, ppath))
+        for cname, cnode in pnode.items():
+            if cname.startswith("_"):
+                continue
+            cpath = (*ppath, cnode["_full_name"])
+            if cpath != (*ppath, *ppath) or cnode["_admin_code"] != pnode["_admin_code"]:
+                uses[cnode["_admin_code"]].add((1, cpath))  # not a municipality repeating itself
+            for kname, knode in cnode.items():
+                if not kname.startswith("_"):
+                    uses[knode["_admin_code"]].add((2, (*cpath, knode["_full_name"])))
+    owners = {}
+    for c, users in uses.items():
+        top = min(level for level, _ in users)
+        at_top = [u for u in users if u[0] == top]
+        if len(at_top) == 1:
+            owners[c] = at_top[0]
+    return owners
 
 
 @dataclass(frozen=True)
