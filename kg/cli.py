@@ -94,6 +94,10 @@ def build(
                   str(sum(r.initiatives for r in result.per_file)),
                   str(sum(r.metrics for r in result.per_file)), str(len(result.dropped)))
     out.print(table)
+    if result.validation is not None and not result.validation.conforms:
+        n = sum(v.severity == "Violation" for v in result.validation.violations)
+        err.print(f"[yellow]warning[/yellow] the graph does not conform to the shapes: {n} violation(s) "
+                  "left in place, listed in build-report.json (validation.violations)", highlight=False)
     for name, path in sorted(result.outputs.items()):
         out.print(f"  {name:<18} {path}", highlight=False, markup=False)
     if "viewer.html" in result.outputs:

@@ -422,6 +422,12 @@ def _second_pass(items: list, keys: list, config: Config, ex: _Executor, cache: 
     return _Merged(nt_path, fragments, shared, triples, violations, dropped)
 
 
+# A conflict between files about a shared node (a place given two names) is repaired by dropping
+# the offending values from the whole graph held in rdflib (~1 GiB per 1M triples). Above this
+# size the graph is written as merged and build-report.json lists the violations instead.
+REPAIR_LIMIT = 1_000_000  # triples
+
+
 def _finish(m: _Merged, config: Config, stage: Path, timings: dict):
     """Shared-node SHACL, then every output file; returns (names, report, dropped, triples)."""
     report = None
@@ -430,7 +436,9 @@ def _finish(m: _Merged, config: Config, stage: Path, timings: dict):
     if config.validate:
         t = time.perf_counter()
         shared_report = validate.validate_shared_lines(m.shared, _shacl())
-        if not shared_report.conforms:  # a cross-report conflict: the slow, whole-graph way
+        if not shared_report.conforms and triples > REPAIR_LIMIT:
+            timings["conflicts_kept"] = float(len(shared_report.violations))
+        elif not shared_report.conforms:  # a cross-report conflict: the slow, whole-graph way
             graph = to_graph(read_nt(m.nt_path), new_graph())
             graph, acted = validate.drop_invalid(graph, shared_report, inplace=True)
             dropped = [*dropped, *acted]
@@ -530,6 +538,10 @@ def build_report(result: BuildResult, graph_triples: int) -> dict:
         },
         "validation": {
             "conforms": result.validation.conforms if result.validation else None,
+            "violations": [
+                {"focus": v.focus, "path": v.path, "message": v.message, "severity": v.severity}
+                for v in (result.validation.violations if result.validation else ())
+            ],
             "dropped": [
                 {"focus": v.focus, "path": v.path, "message": v.message, "quote": v.quote}
                 for v in result.dropped

@@ -104,16 +104,13 @@ def test_unchanged_corpus_reuses_outputs_and_a_changed_file_redoes_only_its_grap
     assert (fourth.graph_cache_hits, fourth.graph_cache_misses) == (n - 1, 1)
 
 
-def test_cross_report_conflict_takes_the_whole_graph_path(monkeypatch, tmp_path, examples_dir):
-    """When the shared-node pass finds a conflict, the offending value leaves every output."""
-    from rdflib import Graph, URIRef
-
+def _conflict(monkeypatch) -> list[str]:
+    """Make the shared-node pass report a (made-up) conflict on the first bureau; returns its IRI."""
     from kg import validate
-    from kg import vocab as V
     from kg.types import ValidationReport, Violation
 
     real = validate.validate_shared_lines
-    seen = []
+    seen: list[str] = []
 
     def conflicting(lines, shacl=None):
         assert real(lines, shacl).conforms
@@ -125,6 +122,16 @@ def test_cross_report_conflict_takes_the_whole_graph_path(monkeypatch, tmp_path,
         return ValidationReport(conforms=False, violations=(v,))
 
     monkeypatch.setattr(validate, "validate_shared_lines", conflicting)
+    return seen
+
+
+def test_cross_report_conflict_takes_the_whole_graph_path(monkeypatch, tmp_path, examples_dir):
+    """When the shared-node pass finds a conflict, the offending value leaves every output."""
+    from rdflib import Graph, URIRef
+
+    from kg import vocab as V
+
+    seen = _conflict(monkeypatch)
     result = build([examples_dir], Config(outdir=tmp_path, progress=False, viewer=False, cache=False, jobs=1))
     assert [v.path for v in result.dropped] == ["edu:level"] and result.validation.conforms
     report = json.loads((tmp_path / "build-report.json").read_text(encoding="utf-8"))
@@ -133,6 +140,28 @@ def test_cross_report_conflict_takes_the_whole_graph_path(monkeypatch, tmp_path,
     assert (URIRef(seen[0]), V.level, None) not in g
     assert (URIRef(seen[0]), V.anonymized, None) in g  # only the offending value went
     assert report["totals"]["triples"] == len(g)
+
+
+def test_conflict_in_a_graph_too_big_to_repair_is_reported_not_dropped(monkeypatch, tmp_path, serial,
+                                                                      examples_dir):
+    """Above REPAIR_LIMIT the whole graph is never loaded: outputs stay as merged, the build
+    report and the CLI say the graph does not conform."""
+    from typer.testing import CliRunner
+
+    from kg import pipeline
+    from kg.cli import app
+
+    seen = _conflict(monkeypatch)
+    monkeypatch.setattr(pipeline, "REPAIR_LIMIT", 0)
+    monkeypatch.setattr(pipeline, "to_graph", lambda *a, **k: pytest.fail("loaded the whole graph"))
+    res = CliRunner().invoke(app, ["build", str(examples_dir), "-o", str(tmp_path), "-j", "1",
+                                   "--no-viewer", "--no-cache"])
+    assert res.exit_code == 0, res.output
+    assert "does not conform" in res.output and "validation.violations" in res.output
+    _same(serial, tmp_path)
+    report = json.loads((tmp_path / "build-report.json").read_text(encoding="utf-8"))
+    assert report["validation"]["conforms"] is False and report["validation"]["dropped"] == []
+    assert [v["focus"] for v in report["validation"]["violations"]] == seen
 
 
 WARM_CHECK = """
