@@ -3,8 +3,9 @@
     pass 1, per file (parallel, cached):   ingest ─ clean ─ segment ─ extract ─┐
                                                                               link plan (all reports)
     pass 2, per file (parallel, cached):   link ─ graph ─ SHACL (its reports) ─ facts fragments ─┐
-    main process:          merge sorted N-Triples ─ SHACL (shared nodes) ─ graph.ttl, facts.json,
-                                                                  build-report.json, viewer.html
+    tail:  workers merge sorted N-Triples runs, one range each, and write its Turtle ─┐
+           main process meanwhile: SHACL (shared nodes) ────────────── graph.ttl (parts joined),
+                                                     facts.json, build-report.json, viewer.html
 
 One bad file never stops the batch. The whole graph never sits in memory: each file's triples are
 self-contained (kg.graph.report_triples), so its reports are validated in the worker that built
@@ -153,6 +154,16 @@ class _Executor:
             self._client = Client(self.config.scheduler)
         futures = self._client.map(func, items, pure=False)
         return (f.result() for f in futures)
+
+    def later(self, func: Callable, items: list) -> Callable[[], list]:
+        """Start ``func`` over ``items`` on the local pool (when there is one) and return a call
+        that waits for the results; otherwise the call runs them here, when it is made. Used for
+        work on files in the output folder, which a Dask cluster may not see."""
+        if self.config.executor != "dask" and self.jobs > 1 and len(items) > 1:
+            if self._pool is None:
+                self._pool = mp.get_context("spawn").Pool(self.jobs)
+            return self._pool.map_async(func, items, chunksize=1).get
+        return lambda: [func(i) for i in items]
 
     def close(self) -> None:
         if self._pool is not None:
@@ -310,12 +321,37 @@ class _Spooled:
 class _Merged:
     """What the graph pass leaves for the final steps."""
 
-    nt_path: Path
+    parts: Callable[[], list[_Part]]  # waits for the merged, serialized parts
+    runs: list[Path]  # the sorted runs they are merged from
     fragments: export.FragmentSpool
-    shared: list[str]
-    triples: int
+    shared: list[str]  # sorted unique lines of shared nodes
     violations: list[Violation]
     dropped: list[Violation]
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One range of the merged graph: sorted N-Triples and its Turtle body."""
+
+    nt: Path
+    ttl: Path
+    ttl_offset: int  # where the Turtle body starts
+    triples: int
+    seconds: tuple[float, float]  # merge, Turtle
+
+
+def _merge_part(job: tuple) -> _Part:
+    """Merge one range of the sorted runs into N-Triples, then write its Turtle (in a worker)."""
+    runs, low, high, nt, ttl = job
+    t0 = time.perf_counter()
+    n = 0
+    with open(nt, "w", encoding="utf-8", newline="\n") as f:
+        for line in export.merge_runs(runs, low, high):
+            f.write(line)
+            n += 1
+    t1 = time.perf_counter()
+    offset = export.serialize_turtle(nt, ttl)
+    return _Part(Path(nt), Path(ttl), offset, n, (t1 - t0, time.perf_counter() - t1))
 
 
 def build(inputs: Iterable[str | Path], config: Config | None = None,
@@ -389,15 +425,17 @@ def _first_pass(inputs, config: Config, ex: _Executor, cache: Cache | None, on_f
 
 def _second_pass(items: list, keys: list, config: Config, ex: _Executor, cache: Cache | None,
                  stage: Path, timings: dict) -> _Merged:
-    """Graph, validate and render each file (in workers), then merge the sorted lines."""
+    """Graph, validate and render each file (in workers); start merging the sorted lines."""
     spool = export.LineSpool(stage)
     fragments = export.FragmentSpool(stage)
     violations: list[Violation] = []
     dropped: list[Violation] = []
     cpu = [0.0, 0.0, 0.0]
+    shared: set[str] = set()
     with _progress(len(items), config.progress, "graphing") as tick:
         for fg in _cached_map(ex, _graph_item, items, keys, cache):
             spool.add(fg.lines)
+            shared.update(line for line in fg.lines if not line.startswith(_REPORT_SCOPED_NT))
             for key, frag in fg.reports:
                 fragments.add(key, frag)
             violations.extend(fg.violations)
@@ -405,21 +443,11 @@ def _second_pass(items: list, keys: list, config: Config, ex: _Executor, cache: 
             cpu = [a + b for a, b in zip(cpu, fg.seconds, strict=True)]
             tick("")
     timings.update(graph_cpu=cpu[0], validate_cpu=cpu[1], facts_cpu=cpu[2])
-
-    t = time.perf_counter()
-    nt_path = stage / ("graph.nt" if "nt" in config.formats else ".merged.nt")
-    shared: list[str] = []
-    triples = 0
-    with open(nt_path, "w", encoding="utf-8", newline="\n") as f:
-        for line in spool.merged():
-            f.write(line)
-            triples += 1
-            if not line.startswith(_REPORT_SCOPED_NT):
-                shared.append(line)
-    for run in spool.runs:
-        run.unlink()
-    timings["merge"] = time.perf_counter() - t
-    return _Merged(nt_path, fragments, shared, triples, violations, dropped)
+    # merging and Turtle go to the workers, one range each, while this process checks the shared
+    # nodes; the ranges are cut at subject boundaries, so the parts simply concatenate
+    jobs = [(spool.runs, low, high, stage / f".part-{i}.nt", stage / f".part-{i}.ttl")
+            for i, (low, high) in enumerate(spool.bounds(ex.jobs if config.executor != "dask" else 1))]
+    return _Merged(ex.later(_merge_part, jobs), spool.runs, fragments, sorted(shared), violations, dropped)
 
 
 # A conflict between files about a shared node (a place given two names) is repaired by dropping
@@ -429,33 +457,49 @@ REPAIR_LIMIT = 1_000_000  # triples
 
 
 def _finish(m: _Merged, config: Config, stage: Path, timings: dict):
-    """Shared-node SHACL, then every output file; returns (names, report, dropped, triples)."""
+    """Shared-node SHACL (while the workers merge), then every output file; returns
+    (names, report, dropped, triples)."""
+    t = time.perf_counter()
     report = None
     graph = None
-    dropped, triples = m.dropped, m.triples
+    dropped = m.dropped
+    shared_report = None
     if config.validate:
-        t = time.perf_counter()
         shared_report = validate.validate_shared_lines(m.shared, _shacl())
+        timings["validate_shared"] = time.perf_counter() - t
+    m.shared.clear()
+    parts = m.parts()
+    for run in m.runs:
+        run.unlink()
+    timings.update(merge=sum(p.seconds[0] for p in parts), turtle=sum(p.seconds[1] for p in parts),
+                   merge_wait=time.perf_counter() - t)
+    triples = sum(p.triples for p in parts)
+    nt_paths = [p.nt for p in parts]
+
+    t = time.perf_counter()
+    if shared_report is not None:
         if not shared_report.conforms and triples > REPAIR_LIMIT:
             timings["conflicts_kept"] = float(len(shared_report.violations))
         elif not shared_report.conforms:  # a cross-report conflict: the slow, whole-graph way
-            graph = to_graph(read_nt(m.nt_path), new_graph())
+            graph = to_graph(_read_parts(nt_paths), new_graph())
             graph, acted = validate.drop_invalid(graph, shared_report, inplace=True)
             dropped = [*dropped, *acted]
             shared_report = validate.validate(graph)
-            _write_nt(graph, m.nt_path)
+            nt_paths = [stage / ".repaired.nt"]
+            _write_nt(graph, nt_paths[0])
             triples = len(graph)
         report = validate.merge_reports(m.violations, shared_report)
-        timings["validate_shared"] = time.perf_counter() - t
-    m.shared.clear()
 
-    t = time.perf_counter()
     names = ["graph.ttl"]
-    export.turtle_from_nt(m.nt_path, stage / "graph.ttl")
+    if graph is None:
+        export.join_turtle([(p.ttl, p.ttl_offset) for p in parts], stage / "graph.ttl")
+    else:
+        export.turtle_from_nt(nt_paths[0], stage / "graph.ttl")
     if "nt" in config.formats:
+        _concat(nt_paths, stage / "graph.nt")
         names.append("graph.nt")
     if "jsonld" in config.formats:
-        g = graph if graph is not None else to_graph(read_nt(m.nt_path), new_graph())
+        g = graph if graph is not None else to_graph(_read_parts(nt_paths), new_graph())
         export.write_graph(g, stage / "graph.jsonld", "jsonld")
         names.append("graph.jsonld")
     if graph is not None:
@@ -464,16 +508,28 @@ def _finish(m: _Merged, config: Config, stage: Path, timings: dict):
         export.write_facts_fragments(m.fragments.ordered(), stage / "facts.json")
     m.fragments.close()
     names.append("facts.json")
-    timings["export"] = time.perf_counter() - t
+    timings["export"] = timings["turtle"] + time.perf_counter() - t
     if config.viewer:
         t = time.perf_counter()
-        viz.write_viewer(graph if graph is not None else TripleIndex(read_nt(m.nt_path)),
+        viz.write_viewer(graph if graph is not None else TripleIndex(_read_parts(nt_paths)),
                          stage / "viewer.html")
         names.append("viewer.html")
         timings["viewer"] = time.perf_counter() - t
-    if m.nt_path.name.startswith("."):
-        m.nt_path.unlink()
+    for p in {*nt_paths, *(p.nt for p in parts), *(p.ttl for p in parts)}:
+        p.unlink(missing_ok=True)
     return names, report, dropped, triples
+
+
+def _read_parts(paths: list[Path]) -> Iterator:
+    for p in paths:
+        yield from read_nt(p)
+
+
+def _concat(paths: list[Path], out: Path) -> None:
+    with open(out, "wb") as dst:
+        for p in paths:
+            with open(p, "rb") as src:
+                shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def _fingerprint(keys: list[str | None], config: Config) -> str | None:

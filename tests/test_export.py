@@ -134,6 +134,33 @@ def test_line_spool_merges_runs_sorted_and_unique(monkeypatch, tmp_path, graph):
     assert list(spool.merged()) == lines
 
 
+@pytest.mark.parametrize("parts", [1, 2, 3, 7])
+def test_parts_cut_at_subjects_concatenate_to_the_whole(monkeypatch, tmp_path, graph, parts):
+    """What kg build does with -j N: each range merged and serialized alone, then joined."""
+    from kg import export
+    from kg.triples import nt_lines
+
+    monkeypatch.setattr(export, "RUN_LINES", 11)
+    monkeypatch.setattr(export.LineSpool, "SAMPLE_EVERY", 2)
+    lines = nt_lines(graph)
+    spool = export.LineSpool(tmp_path)
+    for i in range(0, len(lines), 9):
+        spool.add(lines[i:i + 12])
+    bounds = spool.bounds(parts)
+    assert len(bounds) == parts and bounds[0][0] is None and bounds[-1][1] is None
+    pieces = [list(export.merge_runs(spool.runs, low, high)) for low, high in bounds]
+    assert [ln for p in pieces for ln in p] == lines and all(pieces)
+    subjects = [{ln.split(" ")[0] for ln in p} for p in pieces]
+    assert sum(map(len, subjects)) == len(set().union(*subjects))  # no subject in two parts
+    bodies = []
+    for i, piece in enumerate(pieces):
+        (tmp_path / f"{i}.nt").write_text("".join(piece), encoding="utf-8")
+        bodies.append((tmp_path / f"{i}.ttl", export.serialize_turtle(tmp_path / f"{i}.nt", tmp_path / f"{i}.ttl")))
+    (tmp_path / "all.nt").write_text("".join(lines), encoding="utf-8")
+    whole = export.turtle_from_nt(tmp_path / "all.nt", tmp_path / "whole.ttl").read_bytes()
+    assert export.join_turtle(bodies, tmp_path / "joined.ttl").read_bytes() == whole
+
+
 def test_turtle_from_sorted_nt_is_the_same_graph_with_sorted_prefixes(tmp_path, graph):
     from rdflib import Graph
     from rdflib.compare import isomorphic

@@ -30,6 +30,24 @@ def test_two_workers_match_one(serial, tmp_path, examples_dir):
     _same(serial, tmp_path)
 
 
+def test_many_runs_merged_in_parallel_parts_match_one_worker(monkeypatch, serial, tmp_path, examples_dir):
+    """Small runs and many cut candidates: the graph is merged and written in two parts by the
+    pool while the main process checks the shared nodes, and the bytes are those of -j 1."""
+    from kg import export
+
+    monkeypatch.setattr(export, "RUN_LINES", 300)
+    monkeypatch.setattr(export.LineSpool, "SAMPLE_EVERY", 5)
+    result = build([examples_dir], Config(outdir=tmp_path, progress=False, viewer=True, cache=False,
+                                          jobs=2, formats=("nt",)))
+    _same(serial, tmp_path)
+    assert result.timings["turtle"] > 0 and result.timings["merge"] > 0
+    nt = (tmp_path / "graph.nt").read_text(encoding="utf-8").splitlines(keepends=True)
+    assert nt == sorted(set(nt)) and len(nt) == json.loads(
+        (tmp_path / "build-report.json").read_text(encoding="utf-8"))["totals"]["triples"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "build-report.json", "facts.json", "graph.nt", "graph.ttl", "viewer.html"]
+
+
 def test_cache_hits_on_rebuild_and_misses_only_the_changed_file(serial, tmp_path, examples_dir):
     corpus = tmp_path / "in"
     shutil.copytree(examples_dir, corpus)
