@@ -47,7 +47,7 @@ def _counties() -> list[tuple[str, str]]:
     with contextlib.redirect_stdout(io.StringIO()):
         import jionlp as jio
     out = []
-    for prov, cities in jio.china_location_loader().items():
+    for cities in jio.china_location_loader().values():
         for city, counties in cities.items():
             if city.startswith("_"):
                 continue
