@@ -16,6 +16,7 @@ import io
 import re
 import tomllib
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -113,39 +114,44 @@ def gazetteer() -> Gazetteer:
                 by_alias[a].append(place)
 
     owners = _code_owners(table)
-
-    def code(node, level: int, path: tuple[str, ...]) -> str | None:
+    codes: dict[tuple[str, ...], str | None] = {}  # the code each place keeps, by path
+    for level, path, node in _walk(table):
         c = node["_admin_code"]
-        if level == 1 and path[0] == path[1] and owners.get(c) == (0, path[:1]):
-            return c  # a municipality as its own city: the graph sees one place
-        return c if owners.get(c) == (level, path) else None
-
-    for pnode in table.values():
-        pname = pnode["_full_name"]
-        preg = Region(province=pname, province_code=code(pnode, 0, (pname,)))
-        add(Place(pname, "province", preg), pnode)
-        for cname, cnode in pnode.items():
-            if cname.startswith("_"):
-                continue
-            cpath = (pname, cnode["_full_name"])
-            creg = Region(province=preg.province, city=cnode["_full_name"],
-                          province_code=preg.province_code, city_code=code(cnode, 1, cpath))
-            # municipalities: jionlp repeats the province as city (北京市/北京市)
-            if cnode["_full_name"] != pname:
-                add(Place(cnode["_full_name"], "city", creg), cnode)
-            for kname, knode in cnode.items():
-                if kname.startswith("_"):
-                    continue
-                kreg = Region(province=creg.province, city=creg.city, county=knode["_full_name"],
-                              province_code=creg.province_code, city_code=creg.city_code,
-                              county_code=code(knode, 2, (*cpath, knode["_full_name"])))
-                add(Place(knode["_full_name"], "county", kreg), knode)
+        keeps = owners.get(c) == (level, path) or (_municipal(level, path) and owners.get(c) == (0, path[:1]))
+        codes[path] = c if keeps else None
+        names = (*path, None, None)[:3]
+        keys = [codes[path[: i + 1]] if i <= level else None for i in range(3)]
+        region = Region(province=names[0], city=names[1], county=names[2],
+                        province_code=keys[0], city_code=keys[1], county_code=keys[2])
+        if not _municipal(level, path):  # jionlp repeats a municipality as its city (北京市/北京市)
+            add(Place(path[-1], _LEVELS[level], region), node)
     if not by_name:
         raise DataFileError("jionlp's china_location table is empty", path="jionlp",
                             hint="reinstall jionlp")
     return Gazetteer(by_name={k: tuple(v) for k, v in by_name.items()},
                      by_alias={k: tuple(v) for k, v in by_alias.items()},
                      max_len=max(map(len, by_name)))
+
+
+def _walk(table) -> Iterator[tuple[int, tuple[str, ...], dict]]:
+    """Every place of jionlp's table, parents first: (level 0/1/2, full names from the province
+    down, its node)."""
+    for pnode in table.values():
+        ppath = (pnode["_full_name"],)
+        yield 0, ppath, pnode
+        for cname, cnode in pnode.items():
+            if cname.startswith("_"):
+                continue
+            cpath = (*ppath, cnode["_full_name"])
+            yield 1, cpath, cnode
+            for kname, knode in cnode.items():
+                if not kname.startswith("_"):
+                    yield 2, (*cpath, knode["_full_name"]), knode
+
+
+def _municipal(level: int, path: tuple[str, ...]) -> bool:
+    """A municipality listed again as its own city."""
+    return level == 1 and path[0] == path[1]
 
 
 def _code_owners(table) -> dict[str, tuple[int, tuple[str, ...]]]:
@@ -156,18 +162,11 @@ def _code_owners(table) -> dict[str, tuple[int, tuple[str, ...]]]:
     when that user is alone at that level; other users get no code, so the graph names them by
     their path instead of merging different places into one node."""
     uses: dict[str, set] = defaultdict(set)
-    for pnode in table.values():
-        ppath = (pnode["_full_name"],)
-        uses[pnode["_admin_code"]].add((0, ppath))
-        for cname, cnode in pnode.items():
-            if cname.startswith("_"):
-                continue
-            cpath = (*ppath, cnode["_full_name"])
-            if cpath != (*ppath, *ppath) or cnode["_admin_code"] != pnode["_admin_code"]:
-                uses[cnode["_admin_code"]].add((1, cpath))  # not a municipality repeating itself
-            for kname, knode in cnode.items():
-                if not kname.startswith("_"):
-                    uses[knode["_admin_code"]].add((2, (*cpath, knode["_full_name"])))
+    seen: dict[tuple[str, ...], str] = {}
+    for level, path, node in _walk(table):
+        c = seen[path] = node["_admin_code"]
+        if not (_municipal(level, path) and c == seen[path[:1]]):  # the province itself again
+            uses[c].add((level, path))
     owners = {}
     for c, users in uses.items():
         top = min(level for level, _ in users)
