@@ -435,7 +435,7 @@ def _second_pass(items: list, keys: list, config: Config, ex: _Executor, cache: 
     with _progress(len(items), config.progress, "graphing") as tick:
         for fg in _cached_map(ex, _graph_item, items, keys, cache):
             spool.add(fg.lines)
-            shared.update(line for line in fg.lines if not line.startswith(_REPORT_SCOPED_NT))
+            shared.update(validate.shared_lines(fg.lines))  # fg.lines are sorted
             for key, frag in fg.reports:
                 fragments.add(key, frag)
             violations.extend(fg.violations)
@@ -561,9 +561,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-_REPORT_SCOPED_NT = tuple("<" + p for p in validate.REPORT_SCOPED)
 
 
 def _graph_item(item: tuple) -> FileGraph:

@@ -9,8 +9,9 @@ several reports (a bureau, a concept) are reported once.
 
 from __future__ import annotations
 
+import bisect
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from .types import ValidationReport, Violation
 
 __all__ = ["validate", "validate_facts_graph", "drop_invalid", "format_violations", "load_shapes",
            "report_subgraphs", "WHOLE_GRAPH_LIMIT", "Shacl", "is_report_scoped", "validate_unit",
-           "validate_shared", "validate_shared_lines", "shape_paths", "merge_reports"]
+           "validate_shared", "validate_shared_lines", "shared_lines", "shape_paths", "merge_reports"]
 
 SHAPES_FILE = "shapes.ttl"
 WHOLE_GRAPH_LIMIT = 20_000  # triples; above it "auto" validates per report
@@ -209,6 +210,24 @@ SUPPORT = frozenset((RDF.type, SKOS.inScheme))
 
 def is_report_scoped(node) -> bool:
     return isinstance(node, URIRef) and str(node).startswith(REPORT_SCOPED)
+
+
+_REPORT_SCOPED_NT = tuple("<" + p for p in REPORT_SCOPED)
+
+
+def shared_lines(lines: Sequence[str]) -> Iterator[str]:
+    """The N-Triples lines of ``lines`` (sorted) whose subject is not report-scoped.
+
+    In a sorted sequence the lines starting with one prefix form one block, found by bisection:
+    a file's shared lines are a few dozen of its ~1,000, and the build's main process asks this
+    of every file while the workers wait for it."""
+    cuts = sorted((bisect.bisect_left(lines, p), bisect.bisect_left(lines, p[:-1] + chr(ord(p[-1]) + 1)))
+                  for p in _REPORT_SCOPED_NT)
+    start = 0
+    for low, high in cuts:
+        yield from lines[start:low]
+        start = max(start, high)
+    yield from lines[start:]
 
 
 def validate_unit(triples: list, shacl: Shacl | None = None,

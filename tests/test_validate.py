@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 import rdflib.namespace as rns
 from graph_fixtures import CONCEPTS_TTL, sample_facts
-from rdflib import Graph, Literal
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from kg import vocab as V
@@ -225,3 +227,21 @@ def test_split_validation_on_pyshacl_matches_turbo(graph, name):
         shacl = Shacl(engine=engine)
         found[engine] = _keys(merge_reports([], validate_unit(triples, shacl), validate_shared(triples, shacl)))
     assert found["pyshacl"] and found["pyshacl"] == found["turbo"]
+
+
+# --- shared_lines: the build's cut of a file's sorted lines ------------------------------------------
+
+_SUBJECTS = [f"<{V.ID}{kind}/x{i}>" for kind in ("report", "mention", "metric", "bureau", "region",
+                                                  "source", "reportx", "mentio")
+             for i in range(3)] + [f"<{V.ID}>", "<https://w3id.org/edu-kg/initiative/a>", "_:b0"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_SUBJECTS), st.integers(0, 3)), max_size=60))
+def test_shared_lines_is_the_prefix_filter_on_sorted_lines(pairs):
+    from kg.validate import is_report_scoped, shared_lines
+
+    lines = sorted({f"{s} <p{i}> \"o\" .\n" for s, i in pairs})
+    expected = [ln for ln in lines
+                if not (ln.startswith("<") and is_report_scoped(URIRef(ln[1:ln.index(">")])))]
+    assert list(shared_lines(lines)) == expected
