@@ -61,3 +61,9 @@ class QueryError(KgError):
 
 class GoldFormatError(KgError):
     code = "E030"
+
+
+class WorkerError(KgError):
+    """A worker process of a parallel build died (killed by the system, most often for memory)."""
+
+    code = "E040"

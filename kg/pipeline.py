@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +34,7 @@ from . import clean as clean_stage
 from . import export, ingest, segment, validate, viz
 from .cache import Cache, file_key
 from .config import Config
-from .errors import KgError
+from .errors import KgError, WorkerError
 from .extract import extract_report
 from .graph import concept_lookup, new_graph, report_triples
 from .link import Linker, LinkPlan
@@ -122,7 +124,12 @@ def _progress(total: int, enabled: bool, what: str = "extracting"):
 class _Executor:
     """Maps a function over items in input order. The local pool is started on first use and
     serves both passes (files, then graphs), so each worker loads jieba, the gazetteer, the
-    taxonomy and the shapes once, on its first item."""
+    taxonomy and the shapes once, on its first item.
+
+    The pool is a ProcessPoolExecutor, not multiprocessing.Pool: Pool's worker-handler thread
+    also waits on the result pipe, so it spins while a result waits to be read; that took 1.5 s
+    of the main process's CPU in a 1k-report build, CPU the two workers of a 2-core machine
+    need. (The executor also fails with BrokenProcessPool if a worker is killed, where Pool hangs.)"""
 
     def __init__(self, config: Config):
         self.config = config
@@ -137,10 +144,12 @@ class _Executor:
             return self._dask(func, items)
         if self.jobs <= 1 or len(items) == 1:
             return map(func, items)
-        if self._pool is None:
-            ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (progress bar)
-            self._pool = ctx.Pool(self.jobs)
-        return self._pool.imap(func, items, chunksize=1)
+        return _checked(self._local().map(func, items))
+
+    def _local(self) -> ProcessPoolExecutor:
+        if self._pool is None:  # spawn, not fork: the parent may hold threads (progress bar)
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=mp.get_context("spawn"))
+        return self._pool
 
     def _dask(self, func: Callable, items: list) -> Iterator:
         if self._client is None:
@@ -160,17 +169,26 @@ class _Executor:
         that waits for the results; otherwise the call runs them here, when it is made. Used for
         work on files in the output folder, which a Dask cluster may not see."""
         if self.config.executor != "dask" and self.jobs > 1 and len(items) > 1:
-            if self._pool is None:
-                self._pool = mp.get_context("spawn").Pool(self.jobs)
-            return self._pool.map_async(func, items, chunksize=1).get
+            futures = [self._local().submit(func, i) for i in items]
+            return lambda: list(_checked(f.result() for f in futures))
         return lambda: [func(i) for i in items]
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+        if self._pool is not None:  # after a failure: drop the queued work, wait for the running
+            self._pool.shutdown(wait=True, cancel_futures=True)
         if self._client is not None:
             self._client.close()
+
+
+def _checked(results: Iterable) -> Iterator:
+    """Results of the local pool; a worker killed under it (by the out-of-memory killer, say)
+    becomes a WorkerError that says what to do."""
+    try:
+        yield from results
+    except BrokenProcessPool as e:
+        raise WorkerError("a worker process died during the build (killed by the system: out of memory?)",
+                          hint="run again with fewer jobs (-j 1) or more memory; the cache keeps the "
+                               "files already done") from e
 
 
 def _cached_map(ex: _Executor, func: Callable, items: list, keys: list[str | None],

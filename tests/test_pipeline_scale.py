@@ -210,3 +210,31 @@ def test_warm_up_loads_every_expensive_part_once(examples_dir):
     out = subprocess.run([sys.executable, "-c", WARM_CHECK, str(report)], capture_output=True,
                          text=True, check=True).stdout.strip()
     assert out == "True [] []", out
+
+
+def test_a_killed_worker_is_an_error_not_a_hang():
+    """multiprocessing.Pool waits forever for a task whose worker died; the build must stop with
+    an error that says what to do."""
+    import os
+    import threading
+
+    from kg.errors import WorkerError
+    from kg.pipeline import _Executor
+
+    ex = _Executor(Config(jobs=2))
+    outcome = []
+
+    def run():
+        try:
+            list(ex.map(os._exit, [3, 3, 3]))  # each task ends its worker process on the spot
+        except Exception as e:  # noqa: BLE001 - the test inspects what came out
+            outcome.append(e)
+        finally:
+            ex.close()
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(120)
+    assert not t.is_alive(), "the build hung on a dead worker"
+    assert len(outcome) == 1 and isinstance(outcome[0], WorkerError), outcome
+    assert "[E040]" in str(outcome[0]) and "-j 1" in str(outcome[0])
