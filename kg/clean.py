@@ -334,11 +334,17 @@ def step_join_broken_lines(doc: _Doc) -> _Doc:
         return doc
     width = sorted(len(ln) for ln in long_lines)[int(0.8 * (len(long_lines) - 1))]
     edits: list[Edit] = []
+    joined = 0  # length of what the lines before line i were joined into (0: line i starts a line)
     for i in range(len(lines) - 1):
         cur, nxt = lines[i], lines[i + 1]
-        if (len(cur) >= max(15, int(0.75 * width)) and cur[-1] not in _TERMINAL and nxt
+        # the line being judged is everything joined so far plus this one, so a chain of short
+        # pieces after a long line joins in one pass, as it would over repeated passes
+        if (joined + len(cur) >= max(15, int(0.75 * width)) and cur and cur[-1] not in _TERMINAL and nxt
                 and re.match(f"[{_HAN}\\d“‘《(]", nxt) and not _HEADING_START.match(nxt)):
             edits.append((spans[i][0] + len(cur), spans[i + 1][0], "", None))
+            joined += len(cur)
+        else:
+            joined = 0
     return _apply(doc, edits)
 
 

@@ -93,6 +93,21 @@ def test_hard_wrapped_lines_are_joined():
     ).replace("，", ",")
 
 
+def test_a_long_line_broken_into_many_short_pieces_joins_in_one_clean():
+    """A PDF column that broke one sentence into a long line and a run of short pieces: the
+    whole run joins in one call, so cleaning the result again changes nothing (hypothesis found
+    a run longer than the fixpoint loop's passes, which came out half joined)."""
+    wrapped = "\n".join([
+        "全县教育系统坚持立德树人根本任务，持续推进城乡",
+        "义务教育一体化发展，新建学校两所，新增学位一千",
+        "二百个，办学条件得到明显改善，教师队伍结构持续",
+        "优", "化", "提", "升", "了", "质", "量。",
+    ])
+    once = cleaned(wrapped, "pdf")
+    assert "\n" not in once and once.endswith("结构持续优化提升了质量。")
+    assert cleaned(once, "pdf") == once
+
+
 def test_unwrapped_text_keeps_its_lines():
     text = "某镇中心学校二〇二一年工作总结报告及计划\n全体教职工齐心协力完成了各项任务。"
     assert cleaned(text) == text
