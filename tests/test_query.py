@@ -106,6 +106,16 @@ def test_fact_parameter_selects_one_fact(graph):
         assert [(x["fact"], x["start"]) for x in r] == [(iri, 300)]
 
 
+def test_initiative_parameter_keeps_one_initiatives_metrics(graph):
+    every = run_query("initiative_metrics_across_regions", graph, store="rdflib")
+    initiatives = sorted({r[0] for r in every.rows})
+    assert len(initiatives) >= 2  # else the filter below could not tell one from all
+    for store in ("rdflib", "oxigraph"):
+        got = run_query("initiative_metrics_across_regions", graph, store=store,
+                        params={"initiative": initiatives[0]})
+        assert got.rows and got.rows == tuple(r for r in every.rows if r[0] == initiatives[0])
+
+
 def test_unknown_parameter_and_query_are_query_errors(graph):
     with pytest.raises(QueryError):
         run_query("shared_initiatives", graph, params={"nope": "1"})
