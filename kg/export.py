@@ -91,12 +91,8 @@ def _sorted_nt(graph: Graph) -> str:
     return "".join(sorted(nt_lines(graph)))
 
 
-def _default_prefixes() -> dict[str, str]:
-    return {k: str(v) for k, v in V.PREFIXES.items()}
-
-
 def _prefixes(graph: Graph) -> dict[str, str]:
-    out = _default_prefixes()
+    out = dict(V.PREFIX_IRIS)
     for prefix, ns in graph.namespaces():
         if prefix and prefix not in out:
             out[prefix] = str(ns)
@@ -384,7 +380,7 @@ def _in_range(lines: Iterable[str], low: str | None, high: str | None) -> Iterat
 
 
 def turtle_head(prefixes: dict[str, str] | None = None) -> str:
-    prefixes = prefixes if prefixes is not None else _default_prefixes()
+    prefixes = prefixes if prefixes is not None else V.PREFIX_IRIS
     return "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(prefixes.items()))
 
 
@@ -394,7 +390,7 @@ def serialize_turtle(nt_path: str | Path, out_path: str | Path,
     returns where its body starts, after the writer's own prefix lines."""
     import pyoxigraph as ox
 
-    prefixes = prefixes if prefixes is not None else _default_prefixes()
+    prefixes = prefixes if prefixes is not None else V.PREFIX_IRIS
     triples = ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
     ox.serialize(triples, str(out_path), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     offset = 0
@@ -411,15 +407,20 @@ def join_turtle(bodies: list[tuple[Path, int]], ttl_path: str | Path,
     """One Turtle file: the prefixes sorted (the writer lists them in its own map's order), then
     the bodies of :func:`serialize_turtle` outputs, in order; written atomically. Parts cut at
     subject boundaries give the bytes of serializing everything at once (tested)."""
-    import shutil
-
     with atomic_open(ttl_path, "wb") as dst:
         dst.write(turtle_head(prefixes).encode("utf-8"))
-        for path, offset in bodies:
-            with open(path, "rb") as src:
-                src.seek(offset)
-                shutil.copyfileobj(src, dst, 1 << 20)
+        copy_files(bodies, dst)
     return Path(ttl_path)
+
+
+def copy_files(sources: Iterable[tuple[str | Path, int]], dst) -> None:
+    """Append each (file, byte offset) source's bytes from its offset to the open binary ``dst``."""
+    import shutil
+
+    for path, offset in sources:
+        with open(path, "rb") as src:
+            src.seek(offset)
+            shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def turtle_from_nt(nt_path: str | Path, ttl_path: str | Path, prefixes: dict[str, str] | None = None) -> Path:

@@ -545,9 +545,7 @@ def _read_parts(paths: list[Path]) -> Iterator:
 
 def _concat(paths: list[Path], out: Path) -> None:
     with open(out, "wb") as dst:
-        for p in paths:
-            with open(p, "rb") as src:
-                shutil.copyfileobj(src, dst, 1 << 20)
+        export.copy_files(((p, 0) for p in paths), dst)
 
 
 def _fingerprint(keys: list[str | None], config: Config) -> str | None:

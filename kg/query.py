@@ -358,7 +358,7 @@ def _run_ox(store, text: str) -> QueryResult:
     import pyoxigraph as ox
 
     try:
-        res = store.query(text, prefixes={k: str(v) for k, v in V.PREFIXES.items()})
+        res = store.query(text, prefixes=V.PREFIX_IRIS)
     except SyntaxError as e:
         check_read_only(text)  # an update, or a syntax error rdflib describes
         raise QueryError(f"SPARQL syntax error: {e}") from e

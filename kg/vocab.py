@@ -35,6 +35,8 @@ PREFIXES = {
     "rdfs": RDFS,
     "xsd": XSD,
 }
+# the same map as plain strings, which pyoxigraph's parsers, writers and queries take
+PREFIX_IRIS: dict[str, str] = {k: str(v) for k, v in PREFIXES.items()}
 
 # --- classes -----------------------------------------------------------------------------
 Bureau = EDU.Bureau  # rdfs:subClassOf org:Organization
