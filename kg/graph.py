@@ -30,6 +30,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import vocab as V
 from .errors import DataFileError
+from .triples import TripleIndex, read_turtle
 from .types import Bureau, InitiativeMention, Metric, Region, ReportFacts
 
 __all__ = ["build_graph", "report_triples", "concept_lookup", "ConceptInfo", "short_hash",
@@ -163,14 +164,14 @@ def _concept_iri(cid: str) -> URIRef:
     return V.CONCEPT[urlquote(cid.removeprefix("ini:"), safe="-_.~")]
 
 
-def _label(g: Graph, node, lang: str) -> str | None:
+def _label(g: Graph | TripleIndex, node, lang: str) -> str | None:
     for lit in sorted(g.objects(node, SKOS.prefLabel), key=str):
         if isinstance(lit, Literal) and (lit.language or "").split("-")[0] == lang:
             return str(lit)
     return None
 
 
-def _lookup_from_graph(g: Graph) -> Callable[[URIRef], ConceptInfo | None]:
+def _lookup_from_graph(g: Graph | TripleIndex) -> Callable[[URIRef], ConceptInfo | None]:
     def lookup(iri: URIRef) -> ConceptInfo | None:
         if (iri, SKOS.inScheme, V.SCHEME) not in g:
             return None
@@ -208,13 +209,13 @@ def _lookup_from_taxonomy(tax) -> Callable[[URIRef], ConceptInfo | None]:
 
 
 @lru_cache(maxsize=4)
-def _default_concepts(path: str) -> Graph | None:
+def _default_concepts(path: str) -> TripleIndex | None:
     p = Path(path)
     if not p.is_file():
         return None
     try:
-        return Graph().parse(p, format="turtle")
-    except Exception as e:  # rdflib raises several parser error types
+        return read_turtle(p)
+    except (SyntaxError, OSError) as e:
         raise DataFileError(f"cannot parse the initiative taxonomy: {e}", path=str(p),
                             hint="fix the Turtle syntax of ontology/initiatives.ttl") from e
 
@@ -224,10 +225,9 @@ def concept_lookup(taxonomy=None) -> Callable[[URIRef], ConceptInfo | None] | No
     if taxonomy is None:
         from .config import ontology_dir
 
-        taxonomy = _default_concepts(str(ontology_dir() / INITIATIVES_FILE))
-        if taxonomy is None:
-            return None
-    if isinstance(taxonomy, Graph):
+        g = _default_concepts(str(ontology_dir() / INITIATIVES_FILE))
+        return lru_cache(maxsize=None)(_lookup_from_graph(g)) if g is not None else None
+    if isinstance(taxonomy, (Graph, TripleIndex)):
         return lru_cache(maxsize=None)(_lookup_from_graph(taxonomy))
     if isinstance(taxonomy, (str, Path)):
         g = _default_concepts(str(taxonomy))

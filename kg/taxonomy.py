@@ -18,6 +18,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from .errors import DataFileError
+from .triples import TripleIndex, read_turtle
 from .vocab import CONCEPT, EDU
 
 DEFAULT_FILE = "initiatives.ttl"
@@ -192,12 +193,13 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
 
 @lru_cache(maxsize=8)
 def _load(path: str, _mtime: int) -> Taxonomy:
-    g = Graph()
     try:
-        g.parse(path, format="turtle")
-    except Exception as e:  # rdflib raises many parser exception types; all mean "bad Turtle"
+        g = read_turtle(path)
+    except SyntaxError as e:
         raise DataFileError(f"cannot parse taxonomy Turtle: {e}", path=path,
-                            hint="fix the syntax; `rapper -i turtle` or rdflib shows the line") from e
+                            hint="fix the syntax at the line and column named") from e
+    except OSError as e:
+        raise DataFileError(f"cannot read the taxonomy: {e}", path=path) from e
     return build_taxonomy(g, path)
 
 
@@ -209,7 +211,7 @@ def _local_id(node: URIRef, path: str) -> str:
     return s[len(str(CONCEPT)):]
 
 
-def _labels(g: Graph, node, pred, lang: str) -> list[str]:
+def _labels(g: Graph | TripleIndex, node, pred, lang: str) -> list[str]:
     out = []
     for o in g.objects(node, pred):
         if isinstance(o, Literal) and (o.language or "").lower().startswith(lang):
@@ -217,12 +219,12 @@ def _labels(g: Graph, node, pred, lang: str) -> list[str]:
     return sorted(out)
 
 
-def _one(g: Graph, node, pred, lang: str) -> str | None:
+def _one(g: Graph | TripleIndex, node, pred, lang: str) -> str | None:
     vals = _labels(g, node, pred, lang)
     return vals[0] if vals else None
 
 
-def build_taxonomy(g: Graph, path: str = "<graph>") -> Taxonomy:
+def build_taxonomy(g: Graph | TripleIndex, path: str = "<graph>") -> Taxonomy:
     """Check the SKOS graph and index it. Every violation names the file, the concept and the problem."""
     theme_nodes = set(g.subjects(RDF.type, EDU.Theme)) | set(g.subjects(SKOS.topConceptOf, None))
     themes: dict[str, Theme] = {}

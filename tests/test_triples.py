@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 
-from kg.triples import TripleIndex, nt_line, nt_lines, read_nt, to_graph
+from kg.triples import TripleIndex, nt_line, nt_lines, read_nt, read_turtle, to_graph
 
 S = URIRef("https://example.org/s")
 P = URIRef("https://example.org/p")
@@ -34,6 +35,32 @@ def test_typed_literals_and_iris_with_awkward_characters(tmp_path):
     path = tmp_path / "t.nt"
     path.write_text("".join(nt_lines(triples)), encoding="utf-8")
     assert isomorphic(to_graph(read_nt(path)), to_graph(triples))
+
+
+TURTLE = """@prefix ex: <https://example.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:a a skos:Concept ; skos:prefLabel "青山计划"@zh , "Green Hill"@en ;
+    ex:count 3 ; ex:rate 1.50 ; ex:on true ; ex:year "2024"^^xsd:gYear ;
+    ex:list ( ex:b ex:c ) ; ex:node [ ex:p "x" ] .
+"""
+
+
+def test_read_turtle_gives_the_triples_rdflib_parses(tmp_path):
+    path = tmp_path / "t.ttl"
+    path.write_text(TURTLE, encoding="utf-8")
+    got = read_turtle(path)
+    assert isinstance(got, TripleIndex)
+    assert isomorphic(to_graph(got), Graph().parse(path, format="turtle"))
+    a = URIRef("https://example.org/a")
+    assert got.value(a, URIRef("https://example.org/count")) == Literal(3)
+
+
+def test_read_turtle_names_the_line_of_a_syntax_error(tmp_path):
+    path = tmp_path / "bad.ttl"
+    path.write_text(TURTLE + "ex:d ex:p\n", encoding="utf-8")
+    with pytest.raises(SyntaxError, match="8"):
+        read_turtle(path)
 
 
 def test_nt_lines_are_sorted_and_unique():
