@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import clean as clean_stage
-from . import export, ingest, segment, validate, viz
+from . import export, ingest, segment, validate
 from .cache import Cache, file_key
 from .config import Config
 from .errors import KgError, WorkerError
@@ -528,6 +528,8 @@ def _finish(m: _Merged, config: Config, stage: Path, timings: dict):
     names.append("facts.json")
     timings["export"] = timings["turtle"] + time.perf_counter() - t
     if config.viewer:
+        from . import viz  # here, not at the top: networkx costs every build worker 0.2 s to import
+
         t = time.perf_counter()
         viz.write_viewer(graph if graph is not None else TripleIndex(_read_parts(nt_paths)),
                          stage / "viewer.html")
