@@ -26,7 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -370,15 +370,7 @@ def _run_ox(store, text: str) -> QueryResult:
     cols = tuple(v.value for v in res.variables)
     # listing queries repeat the same few thousand terms (initiatives, regions, units) over tens of
     # thousands of rows: converting each distinct term once halves the time of a 34k-row result
-    seen: dict = {}
-
-    def conv(term, seen=seen, plain=_from_ox):
-        try:
-            return seen[term]
-        except KeyError:
-            value = seen[term] = plain(term)
-            return value
-
+    conv = cache(_from_ox)
     return QueryResult(cols, tuple(tuple(map(conv, sol)) for sol in res))
 
 

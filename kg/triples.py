@@ -10,6 +10,8 @@ answers the ``value`` / ``objects`` / ``subjects`` / ``in`` questions that ``exp
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -172,12 +174,19 @@ def read_nt(path) -> Iterator[Triple]:
 
 
 def read_turtle(path) -> TripleIndex:
-    """The triples of a Turtle file, parsed by pyoxigraph, in a TripleIndex. The taxonomy loads in
-    every process and worker (twice: matcher and concept lookup), and rdflib's parser and Graph
-    took 0.23 s each time for its 3.5k triples; this takes 0.03 s. Raises SyntaxError (naming the
-    line) on bad Turtle and OSError on a file that cannot be read."""
+    """The triples of a Turtle file, parsed by pyoxigraph, in a TripleIndex (read-only: it is
+    shared). The taxonomy is read in every process and worker by extraction (the matcher) and by
+    graph building (the concept lookup); rdflib's parser and Graph took 0.23 s each time for its
+    3.5k triples, this takes 0.03 s, once per file and modification time. Raises SyntaxError
+    (naming the line) on bad Turtle and OSError on a file that cannot be read."""
+    p = Path(path)
+    return _read_turtle(str(p), p.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _read_turtle(path: str, _mtime: int) -> TripleIndex:
     import pyoxigraph as ox
 
     cache: dict = {}
     return TripleIndex((_from_ox(t.subject, cache), _from_ox(t.predicate, cache), _from_ox(t.object, cache))
-                       for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+                       for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE))

@@ -237,8 +237,8 @@ def validate_unit(triples: list, shacl: Shacl | None = None,
     ``lines``: the triples' N-Triples lines, when the caller has them already."""
     shacl = shacl or Shacl()
     lines = lines if lines is not None else [nt_line(t) for t in triples]
-    # chosen by the lines' text, not the rdflib terms: hashing a URIRef builds a tuple each time,
-    # and this ran for 3.7 ms of a file's 15 ms of SHACL
+    # chosen by the lines' text, not the rdflib terms (hashing a URIRef builds a tuple each time):
+    # 0.56 ms a file instead of 0.81, beside the engine's ~12 ms
     scoped = [line.startswith(_REPORT_SCOPED_NT) for line in lines]
     keep = [i for i, line in enumerate(lines) if scoped[i] or line.split(" ", 2)[1] in _SUPPORT_NT]
     focus = sorted({str(triples[i][0]) for i in keep if scoped[i]})
