@@ -319,10 +319,68 @@ def main(argv: list[str] | None = None) -> int:
     results["export"] = export_times(graph)
     results["export"]["build_export_stage_s"] = build["stage_seconds"].get("export")
     results["export"]["build_s"] = build["seconds"]
+    results["targets"] = targets(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(render(results))
     return 0
+
+
+# the issue's acceptance figures: (what, comparison, bound)
+BUILD_RATIO_MAX = 2.0  # time(build, -j 1) / time(jieba.lcut)
+SPEEDUP_MIN = 1.7  # -j 2 over -j 1, on 2 cores
+PEAK_MIB_MAX = 1536  # at the largest corpus
+SPARQL_P50_MAX = 0.5  # seconds, on the >= 1M-triple graph
+SPARQL_SPEEDUP_MIN = 10.0  # over rdflib
+SPARQL_TRIPLES_MIN = 1_000_000
+EXPORT_SHARE_MAX = 0.5  # "the build must not spend most of its time serializing"
+UNCHANGED_MAX = 0.10  # rebuilding an unchanged corpus, as a share of the full build
+
+
+def _at_least(speedup) -> float | None:
+    """A recorded speed-up as a number: rdflib runs cut at the time limit give ">=x" (a floor)."""
+    if isinstance(speedup, (int, float)):
+        return float(speedup)
+    if isinstance(speedup, str) and speedup.startswith(">="):
+        return float(speedup[2:])
+    return None
+
+
+def targets(r: dict) -> list[dict]:
+    """Every acceptance figure of the results against its bound: name, value, bound, met."""
+    out = []
+
+    def check(name: str, value, bound: str, met: bool) -> None:
+        out.append({"name": name, "value": value, "bound": bound, "met": bool(met)})
+
+    sizes = r.get("sizes", {})
+    for n, e in sizes.items():
+        check(f"build/jieba at {n}", e["ratio_build_j1_to_jieba"], f"<= {BUILD_RATIO_MAX}",
+              e["ratio_build_j1_to_jieba"] <= BUILD_RATIO_MAX)
+        check(f"-j 2 speed-up at {n}", e["speedup_j2"], f">= {SPEEDUP_MIN}", e["speedup_j2"] >= SPEEDUP_MIN)
+        check(f"export share at {n}", e["export_share_j1"], f"< {EXPORT_SHARE_MAX}",
+              e["export_share_j1"] < EXPORT_SHARE_MAX)
+        inc = e.get("incremental")
+        if inc:
+            check(f"unchanged rebuild at {n} (share of full)", inc["unchanged_ratio"], f"< {UNCHANGED_MAX}",
+                  inc["unchanged_ratio"] < UNCHANGED_MAX)
+            misses = inc["one_changed_cache"]
+            check(f"one file changed at {n}: files re-extracted", misses["misses"], "== 1", misses["misses"] == 1)
+    if sizes:
+        n = max(sizes, key=int)
+        peak = max(sizes[n]["build_j1"]["peak_rss_mib"], sizes[n]["build_j2"]["peak_rss_mib"])
+        check(f"peak RSS at {n} (MiB)", peak, f"< {PEAK_MIB_MAX}", peak < PEAK_MIB_MAX)
+    s = r.get("sparql")
+    if s:
+        check("SPARQL graph triples", s["triples"], f">= {SPARQL_TRIPLES_MIN:,}", s["triples"] >= SPARQL_TRIPLES_MIN)
+        for name, q in s["queries"].items():
+            check(f"{name} p50 (s)", q["oxigraph_p50_s"], f"<= {SPARQL_P50_MAX}",
+                  q["oxigraph_p50_s"] <= SPARQL_P50_MAX)
+            if "speedup" in q:
+                floor = _at_least(q["speedup"])
+                check(f"{name} vs rdflib", q["speedup"], f">= {SPARQL_SPEEDUP_MIN:g}x",
+                      floor is not None and floor >= SPARQL_SPEEDUP_MIN)
+    return out
 
 
 def render(r: dict) -> str:
@@ -347,6 +405,10 @@ def render(r: dict) -> str:
     lines.append(f"\nTurtle export of {e['triples']} triples: kg writer {e['kg_turtle_from_nt_s']} s (the build's "
                  f"export stage {e['build_export_stage_s']} s of {e['build_s']} s), rdflib {e['rdflib_turtle_s']} s, "
                  f"oxigraph dump {e['oxigraph_turtle_s']} s")
+    checks = r.get("targets") or targets(r)
+    missed = [c for c in checks if not c["met"]]
+    lines.append(f"\nTargets: {len(checks) - len(missed)} of {len(checks)} met" + (", missed:" if missed else ""))
+    lines.extend(f"  {c['name']:<44} {c['value']!s:>9}  (target {c['bound']})" for c in missed)
     return "\n".join(lines)
 
 
