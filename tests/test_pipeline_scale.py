@@ -40,7 +40,7 @@ def test_many_runs_merged_in_parallel_parts_match_one_worker(monkeypatch, serial
     result = build([examples_dir], Config(outdir=tmp_path, progress=False, viewer=True, cache=False,
                                           jobs=2, formats=("nt",)))
     _same(serial, tmp_path)
-    assert result.timings["turtle"] > 0 and result.timings["merge"] > 0
+    assert result.timings["turtle"] > 0 and result.timings["merge"] > 0 and result.timings["export"] > 0
     nt = (tmp_path / "graph.nt").read_text(encoding="utf-8").splitlines(keepends=True)
     assert nt == sorted(set(nt)) and len(nt) == json.loads(
         (tmp_path / "build-report.json").read_text(encoding="utf-8"))["totals"]["triples"]
