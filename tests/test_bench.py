@@ -65,3 +65,15 @@ def test_peak_judged_at_largest_size(bench):
     r["sizes"]["200"] = {**r["sizes"]["1000"], "build_j1": {"peak_rss_mib": 5000}}
     r["sizes"]["200"].pop("incremental")
     assert _missed(bench, r) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SELECT ?a WHERE { ?a ?b ?c }\nORDER BY ?a ?b\nLIMIT 1000\n", "SELECT ?a WHERE { ?a ?b ?c }\n"),
+    ("SELECT ?a WHERE { ?a ?b ?c }\nORDER BY DESC(?n) ?a\n", "SELECT ?a WHERE { ?a ?b ?c }\n"),
+    ("SELECT ?a (COUNT(*) AS ?n) WHERE { ?a ?b ?c } GROUP BY ?a ORDER BY ?a",
+     "SELECT ?a (COUNT(*) AS ?n) WHERE { ?a ?b ?c } GROUP BY ?a\n"),
+    ("SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a LIMIT 5 } }",
+     "SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a LIMIT 5 } }\n"),
+])
+def test_unordered(bench, text, expected):
+    assert bench.unordered(text) == expected
