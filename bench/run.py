@@ -190,12 +190,8 @@ def sparql(graph_path: Path, repeat: int = 5, rdflib_timeout: float = 120.0) -> 
     names = sorted(list_queries())
     rows = {}
     for name in names:
-        times = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            got = run_query(name, store, store="oxigraph", params=params.get(name))
-            times.append(time.perf_counter() - t)
-        rows[name] = {"oxigraph_p50_s": round(statistics.median(times), 4), "rows": len(got.rows)}
+        p50, got = _p50(lambda n=name: run_query(n, store, store="oxigraph", params=params.get(n)), repeat)
+        rows[name] = {"oxigraph_p50_s": p50, "rows": len(got.rows)}
     # where a query misses the target, what the engine alone needs (solutions written as TSV in
     # Rust, no Python terms), with and without its ORDER BY and LIMIT
     for name in names:
@@ -237,15 +233,21 @@ def _engine_p50(store, name: str, params: dict | None, repeat: int) -> tuple[flo
 
     text, info = load_query(name)
     text = apply_params(text, info, params)
-    out = []
-    for q in (text, unordered(text)):
-        times = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            store.query(q, prefixes=vocab.PREFIX_IRIS).serialize(format=ox.QueryResultsFormat.TSV)
-            times.append(time.perf_counter() - t)
-        out.append(round(statistics.median(times), 4))
-    return out[0], out[1]
+    ordered, unsorted = (
+        _p50(lambda q=q: store.query(q, prefixes=vocab.PREFIX_IRIS).serialize(format=ox.QueryResultsFormat.TSV),
+             repeat)[0]
+        for q in (text, unordered(text)))
+    return ordered, unsorted
+
+
+def _p50(run, repeat: int) -> tuple[float, object]:
+    """Median seconds of ``repeat`` calls of ``run`` (rounded to 0.1 ms), and its last result."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        got = run()
+        times.append(time.perf_counter() - t)
+    return round(statistics.median(times), 4), got
 
 
 def _rdflib_child(graph_path: str, names: list[str], params: dict, conn) -> None:

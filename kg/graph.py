@@ -208,8 +208,8 @@ def _lookup_from_taxonomy(tax) -> Callable[[URIRef], ConceptInfo | None]:
     return lookup
 
 
-@lru_cache(maxsize=4)
 def _default_concepts(path: str) -> TripleIndex | None:
+    """The taxonomy file's triples (read_turtle keeps one parse per file and modification time)."""
     p = Path(path)
     if not p.is_file():
         return None
@@ -225,15 +225,15 @@ def concept_lookup(taxonomy=None) -> Callable[[URIRef], ConceptInfo | None] | No
     if taxonomy is None:
         from .config import ontology_dir
 
-        g = _default_concepts(str(ontology_dir() / INITIATIVES_FILE))
-        return lru_cache(maxsize=None)(_lookup_from_graph(g)) if g is not None else None
+        taxonomy = _default_concepts(str(ontology_dir() / INITIATIVES_FILE))
+        if taxonomy is None:
+            return None
+    elif isinstance(taxonomy, (str, Path)):
+        path, taxonomy = taxonomy, _default_concepts(str(taxonomy))
+        if taxonomy is None:
+            raise DataFileError("taxonomy file not found", path=str(path))
     if isinstance(taxonomy, (Graph, TripleIndex)):
         return lru_cache(maxsize=None)(_lookup_from_graph(taxonomy))
-    if isinstance(taxonomy, (str, Path)):
-        g = _default_concepts(str(taxonomy))
-        if g is None:
-            raise DataFileError("taxonomy file not found", path=str(taxonomy))
-        return lru_cache(maxsize=None)(_lookup_from_graph(g))
     return _lookup_from_taxonomy(taxonomy)
 
 
