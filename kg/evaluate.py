@@ -3,9 +3,11 @@
 Matching rules follow the format document:
 - reports: a gold report matches a predicted report of the same source file whose ``head`` contains the
   gold ``anchor`` (after width/space normalisation);
-- metrics: equal value after unit scaling (138.075万元 = 1380750元; 名/人/位 count as persons) or, when the
-  gold metric is redacted, by quote containment;
-- initiatives: a label or alias of one equals or mostly contains one of the other;
+- metrics: the same base unit and the same value after scaling (138.075万元 = 1380750元; 名/人/位 count as
+  persons; 12所 never matches 12人); a redacted gold metric only a redacted prediction whose quote
+  matches it fuzzily (partial ratio >= 0.8);
+- initiatives: a label or alias of one equals one of the other, or the shorter (>= 2 characters) is
+  contained in the longer and is at least half its length;
 - shared links: pairs of gold reports that carry the same national initiative, found when both matched
   predicted reports carry one concept IRI whose labels match the gold label.
 Only gold reports that have a ``metrics`` key are scored for metrics.
@@ -19,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
 from itertools import combinations
 from pathlib import Path
 
@@ -39,7 +42,8 @@ def norm(text: str | None) -> str:
 
 
 def norm_bureau(name: str | None) -> str:
-    """X区教育局 = xx区教育局: any run of redaction glyphs is one placeholder."""
+    """X区教育局 = xx区教育局: any run of redaction glyphs is one placeholder (bureaus and the
+    quotes of redacted metrics)."""
     return _REDACTION_RUN.sub("X", norm(name))
 
 
@@ -70,43 +74,52 @@ def _label_forms(item: dict) -> list[str]:
     return out
 
 
-def _longest_common_substring(a: str, b: str) -> int:
-    best = 0
-    prev = [0] * (len(b) + 1)
-    for ca in a:
-        cur = [0] * (len(b) + 1)
-        for j, cb in enumerate(b, 1):
-            if ca == cb:
-                cur[j] = prev[j - 1] + 1
-                best = max(best, cur[j])
-        prev = cur
-    return best
-
-
 def labels_match(a: str, b: str) -> bool:
-    """Equal, or one mostly contains the other: one unbroken run covers >= 80% of the shorter."""
+    """Equal, or the shorter (>= 2 characters) lies inside the longer and is at least half as long."""
     if not a or not b:
         return False
     if a == b:
         return True
-    short = min(len(a), len(b))
-    return short >= 2 and _longest_common_substring(a, b) >= 0.8 * short
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 2 and short in long_ and 2 * len(short) >= len(long_)
 
 
 def initiatives_match(pred: dict, gold: dict) -> bool:
     return any(labels_match(p, g) for p in _label_forms(pred) for g in _label_forms(gold))
 
 
+QUOTE_MATCH = 0.8  # partial ratio a redacted metric's quote needs (FACTS_FORMAT.md)
+
+
+def partial_ratio(a: str, b: str) -> float:
+    """Best similarity (difflib ratio) of the shorter string against any equally long window of
+    the longer one: 1.0 when one contains the other."""
+    short, long_ = sorted((a, b), key=len)
+    if not short:
+        return 0.0
+    if short in long_:
+        return 1.0
+    best = 0.0
+    matcher = SequenceMatcher(autojunk=False)
+    matcher.set_seq2(short)
+    for start in range(len(long_) - len(short) + 1):
+        matcher.set_seq1(long_[start:start + len(short)])
+        if matcher.quick_ratio() > best:
+            best = max(best, matcher.ratio())
+    return best
+
+
 def _quote_match(pred: dict, gold: dict) -> bool:
-    p, g = norm(pred.get("quote")), norm(gold.get("quote"))
-    return bool(p and g) and (g in p or p in g)
+    p, g = norm_bureau(pred.get("quote")), norm_bureau(gold.get("quote"))  # X = xx = ×
+    return bool(p and g) and partial_ratio(p, g) >= QUOTE_MATCH
 
 
 def metrics_match(pred: dict, gold: dict) -> bool:
+    """Same base unit and value after scaling; a redacted gold metric: a redacted one by quote."""
     if gold.get("redacted") or gold.get("value") is None:
         return bool(pred.get("redacted")) and _quote_match(pred, gold)
     gv, pv = scaled_value(gold.get("value"), gold.get("unit")), scaled_value(pred.get("value"), pred.get("unit"))
-    return gv is not None and pv is not None and gv[0] == pv[0]
+    return gv is not None and gv == pv
 
 
 def _greedy(preds: Sequence[dict], golds: Sequence[dict], match, prefer=None) -> list[tuple[int, int]]:

@@ -16,6 +16,7 @@ from kg.evaluate import (
     load_gold,
     metrics_match,
     norm_bureau,
+    partial_ratio,
     scaled_value,
 )
 
@@ -54,9 +55,12 @@ def test_norm_bureau(a, b, same):
     "a, b, ok",
     [
         ("县管校聘", "县管校聘", True),
-        ("集团化办学", "教育集团化办学", True),  # mostly contains
-        ("课后服务", "课后服务全覆盖", True),
-        ("县管校聘", "区管校聘", False),  # 3 of 4 characters is not "mostly"
+        ("集团化办学", "教育集团化办学", True),  # contained, 5 of 7 characters
+        ("课后服务", "课后服务全覆盖", True),  # contained, 4 of 7: at least half
+        ("教育", "教育扶贫精准资助", False),  # contained but under half the longer
+        ("集团化", "推进集团化办学改革", False),  # 3 of 9
+        ("县管校聘", "区管校聘", False),  # overlapping is not contained
+        ("课后服务全覆盖", "全面推进课后服务", False),  # a shared run, neither inside the other
         ("教育扶贫", "教育现代化", False),
         ("学生资助", "资助学生", False),
         ("", "双减", False),
@@ -79,6 +83,43 @@ def test_metrics_match_by_scaled_value_or_redacted_quote():
     red_gold = {"value": None, "redacted": True, "quote": "新建X所幼儿园"}
     assert metrics_match({"value": None, "redacted": True, "quote": "新建X所幼儿园,新增"}, red_gold)
     assert not metrics_match({"value": 3, "redacted": False, "quote": "新建X所幼儿园"}, red_gold)
+
+
+@pytest.mark.parametrize(
+    "pred, gold, ok",
+    [
+        ({"value": 12, "unit": "所"}, {"value": 12, "unit": "所"}, True),
+        ({"value": 12, "unit": "所"}, {"value": 12, "unit": "人"}, False),  # same number, other class
+        ({"value": 95, "unit": "人"}, {"value": 95, "unit": "%"}, False),
+        ({"value": 1.2, "unit": "万名"}, {"value": 12000, "unit": "人"}, True),  # 名 = 人 after scaling
+        ({"value": 3.5, "unit": "万平方米"}, {"value": 35000, "unit": "平方米"}, True),
+        ({"value": 300, "unit": "人次"}, {"value": 300, "unit": "人"}, False),
+        ({"value": 40, "unit": "个"}, {"value": 40, "unit": None}, False),
+    ],
+)
+def test_metrics_match_needs_the_same_base_unit(pred, gold, ok):
+    assert metrics_match(pred, gold) is ok
+
+
+@pytest.mark.parametrize(
+    "quote, ok",
+    [
+        ("新建X所幼儿园", True),
+        ("全年新建XX所幼儿园", True),  # contained, the redaction run written otherwise
+        ("新建xx座幼儿园", True),  # one of seven characters differs: ratio 0.86
+        ("全年新建xx所公办幼儿园", False),  # two inserted: best window 0.71
+        ("新建X所中学", False),
+        ("改造X所薄弱学校", False),
+    ],
+)
+def test_redacted_metrics_match_by_fuzzy_quote(quote, ok):
+    gold = {"value": None, "redacted": True, "quote": "新建xx所幼儿园"}
+    assert metrics_match({"value": None, "redacted": True, "quote": quote}, gold) is ok
+
+
+@pytest.mark.parametrize("a, b, ratio", [("abc", "xxabcxx", 1.0), ("abcd", "abxd", 0.75), ("", "abc", 0.0)])
+def test_partial_ratio(a, b, ratio):
+    assert partial_ratio(a, b) == pytest.approx(ratio)
 
 
 def _gold():
