@@ -117,10 +117,20 @@ def test_fraction_and_base_values():
     "文件编号〔2021〕15号",
     "2019届毕业生",
     "每周锻炼2小时",
-    "每学年至少开展2次演练",
+    "每学年至少开展2次演练",  # a frequency: a requirement, not a count of work
+    "每月组织1场家长讲座",
 ])
 def test_not_a_metric(text):
     assert parse_quantities(text) == []
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("小学生每生每年补助1000元", "1000", "元"),  # a rate of money is a standard the report sets
+    ("寄宿生每天另补3元", "3", "元"),
+    ("每校建成15亩实践基地", "15", "亩"),
+])
+def test_rates_of_money_and_things_are_metrics(text, value, unit):
+    assert [(q.value, q.unit) for q in parse_quantities(text)] == [(D(value), unit)]
 
 
 def test_chinese_numerals():

@@ -95,6 +95,7 @@ class MetricRules:
     nm_before: re.Pattern
     rank_before: re.Pattern
     rate_before: re.Pattern
+    rate_counters: frozenset[str]
     nm_after: re.Pattern
     abstract_nouns: re.Pattern
     glue_before: re.Pattern
@@ -119,7 +120,8 @@ def metric_rules() -> MetricRules:
             planned_before=c(st["planned_before"]), planned_after=c(st["planned_after"]),
             achieved_reset=c(st["achieved_reset"]), achieved_in_plan=c(st["achieved_in_plan"]),
             quote_prefix=c(nm["quote_prefix"]),
-            nm_before=c(nm["before"]), rank_before=c(nm["rank_before"]), rate_before=c(nm["rate_before"]), nm_after=c(nm["after"]),
+            nm_before=c(nm["before"]), rank_before=c(nm["rank_before"]), rate_before=c(nm["rate_before"]),
+            rate_counters=frozenset(nm["rate_counters"]), nm_after=c(nm["after"]),
             abstract_nouns=c(nm["abstract_nouns"]), glue_before=c(nm["glue_before"]),
             glue_after=c(nm["glue_after"]), year_like=c(nm["year_like"]),
             name_brackets=tuple((a, b) for a, b in nm["name_brackets"]), name_max_len=int(nm["name_max_len"]),
@@ -278,8 +280,8 @@ def _in_name(text: str, start: int, end: int) -> bool:
 def _not_metric(text: str, start: int, end: int, kind: str, counter: str, scale: str, value) -> bool:
     r = metric_rules()
     head, tail = text[max(0, start - 12):start], text[end:end + 12]
-    if (r.nm_before.search(head) or r.rank_before.search(head) or r.rate_before.search(head)
-            or r.nm_after.search(tail)):
+    if (r.nm_before.search(head) or r.rank_before.search(head) or r.nm_after.search(tail)
+            or counter in r.rate_counters and r.rate_before.search(head)):
         return True
     if r.glue_before.search(head) or r.glue_after.search(tail):
         return True
