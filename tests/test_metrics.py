@@ -128,8 +128,10 @@ def test_not_a_metric(text):
     ("小学生每生每年补助1000元", "1000", "元"),  # a rate of money is a standard the report sets
     ("寄宿生每天另补3元", "3", "元"),
     ("每校建成15亩实践基地", "15", "亩"),
+    ("目前21个项目全部开工", "21", "个"),  # 目前 is a time word, not the 前 of 排名前十
+    ("此前已完成8所", "8", "所"),
 ])
-def test_rates_of_money_and_things_are_metrics(text, value, unit):
+def test_rates_and_time_words_before_a_number(text, value, unit):
     assert [(q.value, q.unit) for q in parse_quantities(text)] == [(D(value), unit)]
 
 
