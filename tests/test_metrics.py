@@ -254,3 +254,16 @@ def test_shared_indicator_split():
     a, b = extract_metrics(r)
     assert (a.indicator, a.value, b.indicator, b.value) == ("初中优秀率", D(40), "高中优秀率", D(55))
     assert a.status == b.status == "planned" and a.year == 2025
+
+
+@pytest.mark.parametrize("paragraphs, kept", [
+    # a passage pasted twice is one fact
+    (["全年新建幼儿园3所。", "全年新建幼儿园3所。"], 1),
+    # two figures a minimal quote writes alike, after different words, are two facts
+    (["一本上线考生xx人,上线率xx%,本科上线考生xxx人,上线率xx%。"], 4),
+])
+def test_drop_repeated_metrics_needs_the_context_to_repeat(paragraphs, kept):
+    from kg.extract import drop_repeated_metrics
+
+    r = make_report(paragraphs)
+    assert len(drop_repeated_metrics(extract_metrics(r), r.clean.source.text)) == kept

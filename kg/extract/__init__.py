@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import replace
 
 from ..types import InitiativeMention, Metric, Report, ReportFacts, SourceRef
@@ -62,13 +63,20 @@ def attach_metrics(report: Report, mentions: list[InitiativeMention],
     return out
 
 
-def drop_repeated_metrics(metrics: list[Metric]) -> list[Metric]:
+REPEAT_CONTEXT = 12  # characters before a quote, within its sentence, that a repeat must share
+_SENTENCE_END = re.compile(r"[。!?！？;；\n]")
+
+
+def drop_repeated_metrics(metrics: list[Metric], original: str) -> list[Metric]:
     """The same statement written twice in one report (a repeated passage the cleaner could not
-    see, e.g. inside one endless line) is one fact: keep its first occurrence."""
+    see, e.g. inside one endless line) is one fact: keep its first occurrence. A repeat must
+    match in the characters before the quote too, so two figures that a minimal quote writes
+    alike (一本上线率xx%, 本科上线率xx%) stay two facts."""
     seen: set[tuple] = set()
     out = []
     for m in sorted(metrics, key=lambda m: m.span):
-        key = (m.quote, m.indicator, m.value, m.unit, m.comparator, m.status, m.year)
+        before = _SENTENCE_END.split(original[max(0, m.span[0] - REPEAT_CONTEXT):m.span[0]])[-1]
+        key = (before, m.quote, m.indicator, m.value, m.unit, m.comparator, m.status, m.year)
         if key not in seen:
             seen.add(key)
             out.append(m)
@@ -79,7 +87,7 @@ def extract_report(report: Report) -> ReportFacts:
     """Bureau, initiatives and metrics of one report, as records the graph stage can consume."""
     bureau = extract_bureau(report)
     mentions = extract_initiatives(report)
-    metrics = attach_metrics(report, mentions, drop_repeated_metrics(extract_metrics(report)))
+    metrics = attach_metrics(report, mentions, drop_repeated_metrics(extract_metrics(report), report.clean.source.text))
     span = report.clean.original_span(report.span)
     return ReportFacts(
         source=source_ref(report),
