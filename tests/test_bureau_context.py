@@ -1,0 +1,154 @@
+"""The issuing bureau against bureaus named in passing (visits, partners, superiors, forwarded
+documents, inspections, commendations), 来源 lines, level-only names, and compilations.
+
+All report text is invented."""
+
+from __future__ import annotations
+
+import pytest
+from test_bureau import make_report, region_tuple
+
+from kg.extract.bureau import bureau_mentions, extract_bureau, level_mentions, rules
+from kg.types import CleanText, Report, Section, Sentence, Source
+
+
+def outcome(b):
+    """(name, anonymized, (province, city, county), level) of a Bureau."""
+    return b.name, b.anonymized, region_tuple(b), b.level
+
+
+CHANGXING = ("浙江省", "湖州市", "长兴县")
+XIAOSHAN = ("浙江省", "杭州市", "萧山区")
+NINGHAI = ("浙江省", "宁波市", "宁海县")
+
+
+@pytest.mark.parametrize("title, body, expected", [
+    pytest.param("教育局工作总结", ["全县教育稳步发展,长兴县实验小学新建食堂。",
+                                    "组织骨干教师赴萧山区教育局考察学习。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="visit"),
+    pytest.param("教育局工作总结", ["全县校长前往浙江省杭州市余杭区教育局跟岗学习。",
+                                    "我县宁海一中、宁海二中办学水平提升。"],
+                 ("宁海县教育局", False, NINGHAI, "county"), id="visit-behind-a-place-chain"),
+    pytest.param("教育局工作总结", ["萧山区教育局一行来我县交流。", "全县长兴县实验小学通过验收。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="visiting-delegation"),
+    pytest.param("工作总结", ["全县学校与余杭区教育局签订合作办学协议。",
+                              "长兴县城区新建幼儿园2所,全县学前教育普及。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="partner-agreement"),
+    pytest.param("工作总结", ["深化与兄弟县区的合作,对口帮扶xx县教育局。", "全区新建学校3所,x区教育局牵头。"],
+                 ("x区教育局", True, None, "county"), id="partner-aid"),
+    pytest.param("工作总结", ["在宁波市教育局关心下,全县教育提质。", "宁海一中获评省级示范校。"],
+                 ("宁海县教育局", False, NINGHAI, "county"), id="superior-guidance"),
+    pytest.param("工作总结", ["转发萧山区教育局《关于做好暑期安全工作的通知》。",
+                              "全县长兴县实验小学开展安全教育。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="forwarded-document"),
+    pytest.param("工作总结", ["根据萧山区教育局《课后服务实施方案》,长兴县各校全面推行。", "全县覆盖。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="document-by-basis"),
+    pytest.param("工作总结", ["顺利迎接余杭区教育局专项检查。", "长兴县各校,全县师生。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="inspection"),
+    pytest.param("工作总结", ["学校受到萧山区教育局表彰。", "长兴县城区学校,全县师生。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="commendation"),
+    pytest.param("工作总结", ["荣获余杭区教育局授予的先进集体称号。", "长兴县城区学校,全县师生。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="award"),
+    pytest.param("工作总结", ["湖州市教育局组织全市校长培训,我县20人参加。",
+                              "全县新建学校2所,长兴县实验小学投入使用。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="named-superior-in-a-county-report"),
+    pytest.param("工作总结", ["按照市教体局部署,我县xx县第一小学开展劳动教育。", "全县各校参与。"],
+                 ("xx县教育局", True, None, "county"), id="level-only-superior-lends-no-suffix"),
+])
+def test_bureaus_named_in_passing_are_not_the_issuer(title, body, expected):
+    assert outcome(extract_bureau(make_report(title, body))) == expected
+
+
+@pytest.mark.parametrize("title, body, expected", [
+    pytest.param("年度工作总结", ["来源:萧山区教育局", "余杭区教育局牵头,余杭区教育局推进,全区落实。"],
+                 ("萧山区教育局", False, XIAOSHAN, "county"), id="source-line"),
+    pytest.param("年度工作总结", ["发布单位:长兴县教育局", "全县新建学校2所。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="publisher-line"),
+    pytest.param("萧山区教育局2022年工作总结", ["余杭区教育局" + "召开会议。" for _ in range(3)]
+                 + ["余杭区教育局组织培训,余杭区教育局推进,余杭区教育局督办。"],
+                 ("萧山区教育局", False, XIAOSHAN, "county"), id="title-wins-over-many-body-mentions"),
+    pytest.param("赴萧山区教育局考察学习的报告", ["全县长兴县实验小学等10所学校参加。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="a-visit-in-the-title-is-still-a-visit"),
+    pytest.param("工作总结", ["市教育局召开全体会议,部署xx县、xx县教师培训。", "xx市中小学全面开学。",
+                              "市教育局组织校长研修。"],
+                 ("xx市教育局", True, None, "city"), id="level-only-bureau-with-a-redacted-place"),
+])
+def test_issuer_evidence(title, body, expected):
+    assert outcome(extract_bureau(make_report(title, body))) == expected
+
+
+@pytest.mark.parametrize("word", [*rules().parent_before, *rules().peer_before])
+def test_every_before_word_marks_a_mention_as_passing(word):
+    (m,) = bureau_mentions(f"今年{word}余杭区教育局开展活动", 0)
+    assert m.passing and m.place == "余杭区"
+
+
+@pytest.mark.parametrize("word", [*rules().parent_after, *rules().peer_after])
+def test_every_after_word_marks_a_mention_as_passing(word):
+    (m,) = bureau_mentions(f"余杭区教育局{word}", 0)
+    assert m.passing
+
+
+@pytest.mark.parametrize("word", rules().pair_after.pattern.split("|"))
+def test_a_partner_needs_an_agreement_word(word):
+    (m,) = bureau_mentions(f"我区与余杭区教育局{word}", 0)
+    assert m.peer and not m.parent
+    (m,) = bureau_mentions("区政府与余杭区教育局联合发文", 0)
+    assert not m.passing
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("按照市教育局要求", [("city", True)]),
+    ("我县教育局牵头", [("county", False)]),
+    ("、省教育厅、市教委", [("province", False), ("city", False)]),
+    ("各县教育局", []),
+    ("县区教育局", []),
+    ("萧山区教育局", []),  # named with its place: not a level-only name
+])
+def test_level_only_mentions(text, expected):
+    assert [(m.level, m.parent) for m in level_mentions(text, 0)] == expected
+
+
+# --------------------------------------------------------------------------- compilations
+
+
+def make_compilation(name, items, tail=""):
+    """One CleanText holding several reports: [(title, body), ...], each report its own span."""
+    parts, spans, pos = [], [], 0
+    for title, body in items:
+        parts.append(title + "\n")
+        pos += len(title) + 1
+        spans.append((title, (pos, pos + len(body))))
+        parts.append(body + "\n")
+        pos += len(body) + 1
+    text = "".join(parts) + tail
+    src = Source(path=name, name=name, sha256="1" * 64, text=text, encoding="utf-8", format="txt")
+    clean = CleanText(source=src, text=text, offset_map=tuple(range(len(text) + 1)))
+    return [Report(clean=clean, index=i, title=t, span=s,
+                   sections=(Section("summary", None, None, s, (Sentence(text[s[0]:s[1]], s),)),))
+            for i, (t, s) in enumerate(spans, 1)]
+
+
+@pytest.mark.parametrize("name, items, expected", [
+    pytest.param("工作总结范文精选.txt",
+                 [("萧山区教育局2021年工作总结", "全区新建学校4所,萧山区教育局推进集团化办学。"),
+                  ("县教育局工作计划", "全县推进课后服务,长兴县实验小学扩建。")],
+                 [("萧山区教育局", XIAOSHAN), ("长兴县教育局", CHANGXING)], id="each-its-own"),
+    pytest.param("萧山区教育局工作总结汇编.txt",
+                 [("第一篇 工作总结", "加强师德师风建设,开展读书活动,推进课后服务。"),
+                  ("第二篇 工作计划", "全面落实立德树人根本任务,深化课堂教学改革。")],
+                 [(None, None), (None, None)], id="file-name-not-lent-to-a-compilation"),
+    pytest.param("教育工作汇编.txt",
+                 [("萧山区教育局工作总结", "萧山区教育局全年推进集团化办学。"),
+                  ("工作计划", "加强师德师风建设,开展读书活动,推进课后服务。")],
+                 [("萧山区教育局", XIAOSHAN), (None, None)], id="no-fallback-to-the-previous-report"),
+])
+def test_compilation_reports_are_read_on_their_own(name, items, expected):
+    got = [extract_bureau(r) for r in make_compilation(name, items)]
+    assert [(b.name, region_tuple(b)) for b in got] == expected
+
+
+def test_file_name_still_names_a_lone_report_followed_by_furniture():
+    (r,) = make_compilation("长兴县教育局2020年工作总结.txt", [("工作总结", "全县新建学校3所。")],
+                            tail="返回顶部")
+    assert extract_bureau(r).name == "长兴县教育局"
