@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from test_bureau import make_report, region_tuple
 
+from kg.errors import DataFileError
+from kg.extract import bureau as bureau_mod
 from kg.extract.bureau import bureau_mentions, extract_bureau, level_mentions, rules
 from kg.types import CleanText, Report, Section, Sentence, Source
 
@@ -54,6 +56,13 @@ NINGHAI = ("浙江省", "宁波市", "宁海县")
                  ("长兴县教育局", False, CHANGXING, "county"), id="named-superior-in-a-county-report"),
     pytest.param("工作总结", ["按照市教体局部署,我县xx县第一小学开展劳动教育。", "全县各校参与。"],
                  ("xx县教育局", True, None, "county"), id="level-only-superior-lends-no-suffix"),
+    pytest.param("工作总结", ["市教育局召开现场会,xx市各县区参加。", "我县承办,xx县第二中学、xx县实验小学展示。",
+                              "全县教师参与。"],
+                 ("xx县教育局", True, None, "county"), id="level-only-superior-in-a-county-report"),
+    pytest.param("工作总结", ["根据《萧山区教育局关于做好招生工作的通知》要求,长兴县各校落实。", "全县覆盖。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="document-title-in-quotes"),
+    pytest.param("工作总结", ["学习借鉴余杭区教育局的经验,长兴县各校推进课改。", "全县覆盖。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="borrowed-experience"),
 ])
 def test_bureaus_named_in_passing_are_not_the_issuer(title, body, expected):
     assert outcome(extract_bureau(make_report(title, body))) == expected
@@ -62,6 +71,8 @@ def test_bureaus_named_in_passing_are_not_the_issuer(title, body, expected):
 @pytest.mark.parametrize("title, body, expected", [
     pytest.param("年度工作总结", ["来源:萧山区教育局", "余杭区教育局牵头,余杭区教育局推进,全区落实。"],
                  ("萧山区教育局", False, XIAOSHAN, "county"), id="source-line"),
+    pytest.param("年度工作总结", ["印发《长兴县教育局关于课后服务的实施意见》,全县推行。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="own-document-in-quotes"),
     pytest.param("年度工作总结", ["发布单位:长兴县教育局", "全县新建学校2所。"],
                  ("长兴县教育局", False, CHANGXING, "county"), id="publisher-line"),
     pytest.param("萧山区教育局2022年工作总结", ["余杭区教育局" + "召开会议。" for _ in range(3)]
@@ -152,3 +163,23 @@ def test_file_name_still_names_a_lone_report_followed_by_furniture():
     (r,) = make_compilation("长兴县教育局2020年工作总结.txt", [("工作总结", "全县新建学校3所。")],
                             tail="返回顶部")
     assert extract_bureau(r).name == "长兴县教育局"
+
+
+@pytest.mark.parametrize("old, new, match", [
+    ('pair_after = [', 'pair_after = [] # ', "non-empty list"),
+    ('pair_window = 10', 'pair_window = "ten"', "invalid literal"),
+    ("pattern = '^", "pattern = '(^", "bureau rules"),
+    ("[level_only]", "[level_only_renamed]", "level_only"),
+])
+def test_bad_context_rules_fail_at_load(tmp_path, monkeypatch, old, new, match):
+    text = bureau_mod.DATA.read_text(encoding="utf-8")
+    assert old in text
+    bad = tmp_path / "bureau.toml"
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.setattr(bureau_mod, "DATA", bad)
+    bureau_mod.rules.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match=match):
+            bureau_mod.rules()
+    finally:
+        bureau_mod.rules.cache_clear()

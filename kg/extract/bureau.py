@@ -48,6 +48,7 @@ class Rules:
     self_refs: dict[str, tuple[str, int]]
     parent_before: tuple[str, ...]
     parent_after: tuple[str, ...]
+    quotes: str
     alias_followed: re.Pattern
     alias_before: tuple[str, ...]
     short_name_max: int
@@ -92,6 +93,7 @@ def rules() -> Rules:
             self_refs=self_refs,
             parent_before=tuple(sorted(raw["parent"]["before"], key=len, reverse=True)),
             parent_after=tuple(raw["parent"]["after"]),
+            quotes=str(raw["parent"]["quotes"]),
             alias_followed=re.compile(raw["alias"]["followed_by"]),
             alias_before=tuple(raw["alias"]["before"]),
             short_name_max=int(raw["alias"]["short_name_max"]),
@@ -304,6 +306,8 @@ def _context(text: str, start: int, end: int) -> tuple[bool, bool]:
     before a longer place chain (根据浙江省杭州市教育局, 赴杭州市萧山区教育局)."""
     r = rules()
     s = _skip_places(text, start)
+    if s > 0 and text[s - 1] in r.quotes:
+        s -= 1
     head = text[max(0, s - r.head_window):s]
     tail = text[end:end + 5]
     if any(head.endswith(w) for w in r.parent_before) or any(tail.startswith(w) for w in r.parent_after):
