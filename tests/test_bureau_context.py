@@ -6,6 +6,8 @@ All report text is invented."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_bureau import make_report, region_tuple
 
 from kg.errors import DataFileError
@@ -183,3 +185,40 @@ def test_bad_context_rules_fail_at_load(tmp_path, monkeypatch, old, new, match):
             bureau_mod.rules()
     finally:
         bureau_mod.rules.cache_clear()
+
+
+# --------------------------------------------------------------------------- properties
+
+_R = rules()
+_PASSING = st.one_of(
+    st.sampled_from([*_R.parent_before, *_R.peer_before]).map(lambda w: f"全县{w}{{}}开展活动。"),
+    st.sampled_from([*_R.parent_after, *_R.peer_after]).map(lambda w: f"{{}}{w}开展工作。"),
+    st.sampled_from(_R.pair_after.pattern.split("|")).map(lambda w: f"全县与{{}}{w}协议。"),
+)
+_OTHER = st.sampled_from(["萧山区教育局", "余杭区教育体育局", "德清县教育局", "xx县教育局", "X区教体局",
+                          "湖州市教育局", "浙江省教育厅", "市教育局"])
+_FEW = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_FEW
+@given(_PASSING, _OTHER, st.integers(0, 2))
+def test_a_bureau_named_in_passing_never_changes_the_issuer(sentence, other, where):
+    body = ["全县教育稳步发展,长兴县实验小学新建食堂。", "我县新增学位500个。"]
+    body.insert(where, sentence.format(other))
+    assert outcome(extract_bureau(make_report("工作总结", body))) == ("长兴县教育局", False, CHANGXING, "county")
+
+
+_chars = st.sampled_from(list("县区市省局教育体厅委我全本赴与在按照根据转发迎接受到一行签订协议《》:来源\n"
+                              "萧山长兴德清湖州xX某,。、 ") + ["萧山区", "长兴县", "湖州市", "教育局", "来源:"])
+
+
+@_FEW
+@given(st.lists(_chars, max_size=60).map("".join), st.lists(_chars, max_size=20).map("".join))
+def test_any_text_gives_a_bureau_whose_evidence_span_is_in_the_original(body, title):
+    r = make_report(title or None, [body])
+    b = extract_bureau(r)
+    assert b.level in (None, "province", "city", "county")
+    if b.span is not None:
+        assert r.source.text[b.span[0]:b.span[1]] == b.evidence
+    if b.anonymized and b.name:
+        assert b.region is None
