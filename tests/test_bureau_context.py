@@ -73,6 +73,10 @@ def test_bureaus_named_in_passing_are_not_the_issuer(title, body, expected):
 @pytest.mark.parametrize("title, body, expected", [
     pytest.param("年度工作总结", ["来源:萧山区教育局", "余杭区教育局牵头,余杭区教育局推进,全区落实。"],
                  ("萧山区教育局", False, XIAOSHAN, "county"), id="source-line"),
+    pytest.param("年度工作总结", ["全区各校校长到萧山区教育局参加培训。", "全区新建学校3所。"],
+                 ("萧山区教育局", False, XIAOSHAN, "county"), id="going-to-the-own-bureau-is-no-visit"),
+    pytest.param("年度工作总结", ["组织教师到余杭区教育局考察课后服务。", "长兴县各校推进,全县覆盖。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="going-to-another-bureau-to-inspect"),
     pytest.param("年度工作总结", ["印发《长兴县教育局关于课后服务的实施意见》,全县推行。"],
                  ("长兴县教育局", False, CHANGXING, "county"), id="own-document-in-quotes"),
     pytest.param("年度工作总结", ["发布单位:长兴县教育局", "全县新建学校2所。"],
@@ -102,11 +106,11 @@ def test_every_after_word_marks_a_mention_as_passing(word):
     assert m.passing
 
 
-@pytest.mark.parametrize("word", rules().pair_after.pattern.split("|"))
-def test_a_partner_needs_an_agreement_word(word):
-    (m,) = bureau_mentions(f"我区与余杭区教育局{word}", 0)
+@pytest.mark.parametrize("before, after", [(b, a) for p in rules().pairs for b in p.before for a in p.after])
+def test_an_ambiguous_word_needs_its_partner_word(before, after):
+    (m,) = bureau_mentions(f"我区{before}余杭区教育局开展{after}", 0)
     assert m.peer and not m.parent
-    (m,) = bureau_mentions("区政府与余杭区教育局联合发文", 0)
+    (m,) = bureau_mentions(f"区政府{before}余杭区教育局联合发文", 0)
     assert not m.passing
 
 
@@ -168,8 +172,8 @@ def test_file_name_still_names_a_lone_report_followed_by_furniture():
 
 
 @pytest.mark.parametrize("old, new, match", [
-    ('pair_after = [', 'pair_after = [] # ', "non-empty list"),
-    ('pair_window = 10', 'pair_window = "ten"', "invalid literal"),
+    ('after = ["签订"', 'after = [] # ', "non-empty list"),
+    ('window = 10', 'window = "ten"', "invalid literal"),
     ("pattern = '^", "pattern = '(^", "bureau rules"),
     ("[level_only]", "[level_only_renamed]", "level_only"),
 ])
@@ -193,7 +197,8 @@ _R = rules()
 _PASSING = st.one_of(
     st.sampled_from([*_R.parent_before, *_R.peer_before]).map(lambda w: f"全县{w}{{}}开展活动。"),
     st.sampled_from([*_R.parent_after, *_R.peer_after]).map(lambda w: f"{{}}{w}开展工作。"),
-    st.sampled_from(_R.pair_after.pattern.split("|")).map(lambda w: f"全县与{{}}{w}协议。"),
+    st.sampled_from([(b, a) for p in _R.pairs for b in p.before for a in p.after])
+    .map(lambda ba: f"全县{ba[0]}{{}}开展{ba[1]}。"),
 )
 _OTHER = st.sampled_from(["萧山区教育局", "余杭区教育体育局", "德清县教育局", "xx县教育局", "X区教体局",
                           "湖州市教育局", "浙江省教育厅", "市教育局"])

@@ -54,9 +54,7 @@ class Rules:
     short_name_max: int
     peer_before: tuple[str, ...]
     peer_after: tuple[str, ...]
-    pair_before: tuple[str, ...]
-    pair_after: re.Pattern
-    pair_window: int
+    pairs: tuple[Pair, ...]
     level_only_after: tuple[str, ...]
     source_line: re.Pattern
     tail_han_max: int
@@ -64,7 +62,25 @@ class Rules:
     @property
     def head_window(self) -> int:
         """How many characters before a mention the context words can span."""
-        return max(map(len, (*self.parent_before, *self.peer_before, *self.pair_before)))
+        return max(map(len, (*self.parent_before, *self.peer_before, *(w for p in self.pairs for w in p.before))))
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A word before a bureau that makes it a peer only with one of ``after`` following it."""
+
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    window: int
+
+    @property
+    def after_re(self) -> re.Pattern:
+        return _alternation(self.after)
+
+
+@lru_cache(maxsize=64)
+def _alternation(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(map(re.escape, words)))
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
@@ -99,9 +115,8 @@ def rules() -> Rules:
             short_name_max=int(raw["alias"]["short_name_max"]),
             peer_before=_longest_first(peer["before"]),
             peer_after=tuple(peer["after"]),
-            pair_before=_longest_first(peer["pair_before"]),
-            pair_after=re.compile("|".join(map(re.escape, _longest_first(peer["pair_after"])))),
-            pair_window=int(peer["pair_window"]),
+            pairs=tuple(Pair(_longest_first(p["before"]), _longest_first(p["after"]), int(p["window"]))
+                        for p in peer["pair"]),
             level_only_after=_longest_first(raw["level_only"]["after"]),
             source_line=re.compile(raw["source_line"]["pattern"]),
             tail_han_max=int(raw["compilation"]["tail_han_max"]),
@@ -314,8 +329,9 @@ def _context(text: str, start: int, end: int) -> tuple[bool, bool]:
         return True, False
     if any(head.endswith(w) for w in r.peer_before) or any(tail.startswith(w) for w in r.peer_after):
         return False, True
-    paired = any(head.endswith(w) for w in r.pair_before) and r.pair_after.search(text, end, end + r.pair_window)
-    return False, bool(paired)
+    paired = any(any(head.endswith(w) for w in p.before) and p.after_re.search(text, end, end + p.window)
+                 for p in r.pairs)
+    return False, paired
 
 
 def _place_context(text: str, start: int, end: int) -> tuple[bool, bool]:
@@ -364,7 +380,7 @@ def level_mentions(text: str, title_end: int) -> list[LevelMention]:
     """Bureaus named by their level alone (按照市教育局要求, 我县教育局): no place before the level."""
     r = rules()
     sfx_re, _ = _patterns()
-    after = (*r.level_only_after, *r.parent_before, *r.peer_before, *r.pair_before)
+    after = (*r.level_only_after, *r.parent_before, *r.peer_before, *(w for p in r.pairs for w in p.before))
     out = []
     for m in sfx_re.finditer(text):
         pos = m.start()
