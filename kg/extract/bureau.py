@@ -58,11 +58,7 @@ class Rules:
     level_only_after: tuple[str, ...]
     source_line: re.Pattern
     tail_han_max: int
-
-    @property
-    def head_window(self) -> int:
-        """How many characters before a mention the context words can span."""
-        return max(map(len, (*self.parent_before, *self.peer_before, *(w for p in self.pairs for w in p.before))))
+    head_window: int  # how many characters before a mention the context words can span
 
 
 @dataclass(frozen=True)
@@ -72,15 +68,6 @@ class Pair:
     before: tuple[str, ...]
     after: tuple[str, ...]
     window: int
-
-    @property
-    def after_re(self) -> re.Pattern:
-        return _alternation(self.after)
-
-
-@lru_cache(maxsize=64)
-def _alternation(words: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(map(re.escape, words)))
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
@@ -101,25 +88,29 @@ def rules() -> Rules:
         if any(v[0] not in _LEVELS for v in self_refs.values()):
             raise ValueError("unknown level in [self]")
         peer = raw["peer"]
+        pairs = tuple(Pair(_longest_first(p["before"]), _longest_first(p["after"]), int(p["window"]))
+                      for p in peer["pair"])
+        parent_before = tuple(sorted(raw["parent"]["before"], key=len, reverse=True))
+        peer_before = _longest_first(peer["before"])
         return Rules(
             suffixes=suffixes,
             default_suffix=raw["default_suffix"],
             admin_levels=levels,
             glyphs=raw["redaction"]["glyphs"],
             self_refs=self_refs,
-            parent_before=tuple(sorted(raw["parent"]["before"], key=len, reverse=True)),
+            parent_before=parent_before,
             parent_after=tuple(raw["parent"]["after"]),
             quotes=str(raw["parent"]["quotes"]),
             alias_followed=re.compile(raw["alias"]["followed_by"]),
             alias_before=tuple(raw["alias"]["before"]),
             short_name_max=int(raw["alias"]["short_name_max"]),
-            peer_before=_longest_first(peer["before"]),
+            peer_before=peer_before,
             peer_after=tuple(peer["after"]),
-            pairs=tuple(Pair(_longest_first(p["before"]), _longest_first(p["after"]), int(p["window"]))
-                        for p in peer["pair"]),
+            pairs=pairs,
             level_only_after=_longest_first(raw["level_only"]["after"]),
             source_line=re.compile(raw["source_line"]["pattern"]),
             tail_han_max=int(raw["compilation"]["tail_han_max"]),
+            head_window=max(map(len, (*parent_before, *peer_before, *(w for p in pairs for w in p.before)))),
         )
     except (OSError, KeyError, TypeError, ValueError, IndexError, re.error) as e:
         raise DataFileError(f"bad bureau rules: {e!r}", path=str(DATA),
@@ -316,21 +307,42 @@ def _skip_places(text: str, pos: int) -> int:
     return pos
 
 
+def _alternation(words: tuple[str, ...], end: str = "") -> re.Pattern:
+    return re.compile("(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")" + end)
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """The context words as regexes: one search per mention instead of a loop over the words."""
+
+    parent_head: re.Pattern  # searched on the characters before a mention (ends there)
+    parent_tail: re.Pattern  # matched right after it
+    peer_head: re.Pattern
+    peer_tail: re.Pattern
+    pairs: tuple[tuple[re.Pattern, re.Pattern, int], ...]
+
+
+@lru_cache(maxsize=1)
+def _cues() -> _Cues:
+    r = rules()
+    return _Cues(_alternation(r.parent_before, r"\Z"), _alternation(r.parent_after),
+                 _alternation(r.peer_before, r"\Z"), _alternation(r.peer_after),
+                 tuple((_alternation(p.before, r"\Z"), _alternation(p.after), p.window) for p in r.pairs))
+
+
 def _context(text: str, start: int, end: int) -> tuple[bool, bool]:
     """(superior, peer): how the words around ``text[start:end]`` read it. Context words may sit
     before a longer place chain (根据浙江省杭州市教育局, 赴杭州市萧山区教育局)."""
-    r = rules()
+    r, c = rules(), _cues()
     s = _skip_places(text, start)
     if s > 0 and text[s - 1] in r.quotes:
         s -= 1
     head = text[max(0, s - r.head_window):s]
-    tail = text[end:end + 5]
-    if any(head.endswith(w) for w in r.parent_before) or any(tail.startswith(w) for w in r.parent_after):
+    if c.parent_head.search(head) or c.parent_tail.match(text, end):
         return True, False
-    if any(head.endswith(w) for w in r.peer_before) or any(tail.startswith(w) for w in r.peer_after):
+    if c.peer_head.search(head) or c.peer_tail.match(text, end):
         return False, True
-    paired = any(any(head.endswith(w) for w in p.before) and p.after_re.search(text, end, end + p.window)
-                 for p in r.pairs)
+    paired = any(h.search(head) and a.search(text, end, end + w) for h, a, w in c.pairs)
     return False, paired
 
 
