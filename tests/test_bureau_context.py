@@ -79,6 +79,10 @@ def test_bureaus_named_in_passing_are_not_the_issuer(title, body, expected):
                  ("长兴县教育局", False, CHANGXING, "county"), id="going-to-another-bureau-to-inspect"),
     pytest.param("年度工作总结", ["印发《长兴县教育局关于课后服务的实施意见》,全县推行。"],
                  ("长兴县教育局", False, CHANGXING, "county"), id="own-document-in-quotes"),
+    pytest.param("年度工作总结", ["余杭区教育局牵头,余杭区教育局推进,全区落实课后服务。(来源:萧山区教育局)"],
+                 ("萧山区教育局", False, XIAOSHAN, "county"), id="bracketed-source-note"),
+    pytest.param("年度工作总结", ["经费来源:萧山区教育局专项拨款。", "余杭区教育局牵头,余杭区教育局推进。"],
+                 ("余杭区教育局", False, ("浙江省", "杭州市", "余杭区"), "county"), id="not-a-source-line"),
     pytest.param("年度工作总结", ["发布单位:长兴县教育局", "全县新建学校2所。"],
                  ("长兴县教育局", False, CHANGXING, "county"), id="publisher-line"),
     pytest.param("萧山区教育局2022年工作总结", ["余杭区教育局" + "召开会议。" for _ in range(3)]
@@ -174,7 +178,7 @@ def test_file_name_still_names_a_lone_report_followed_by_furniture():
 @pytest.mark.parametrize("old, new, match", [
     ('after = ["签订"', 'after = [] # ', "non-empty list"),
     ('window = 10', 'window = "ten"', "invalid literal"),
-    ("pattern = '^", "pattern = '(^", "bureau rules"),
+    ("pattern = '(?:", "pattern = '((?:", "bureau rules"),
     ("[level_only]", "[level_only_renamed]", "level_only"),
 ])
 def test_bad_context_rules_fail_at_load(tmp_path, monkeypatch, old, new, match):
