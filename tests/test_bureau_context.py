@@ -56,6 +56,8 @@ NINGHAI = ("浙江省", "宁波市", "宁海县")
     pytest.param("工作总结", ["湖州市教育局组织全市校长培训,我县20人参加。",
                               "全县新建学校2所,长兴县实验小学投入使用。"],
                  ("长兴县教育局", False, CHANGXING, "county"), id="named-superior-in-a-county-report"),
+    pytest.param("工作总结", ["xx市教育局召开全市教育大会,我县参加。", "全县xx县第一中学扩建完成。"],
+                 ("xx县教育局", True, None, "county"), id="redacted-superior-in-a-county-report"),
     pytest.param("工作总结", ["按照市教体局部署,我县xx县第一小学开展劳动教育。", "全县各校参与。"],
                  ("xx县教育局", True, None, "county"), id="level-only-superior-lends-no-suffix"),
     pytest.param("工作总结", ["市教育局召开现场会,xx市各县区参加。", "我县承办,xx县第二中学、xx县实验小学展示。",
@@ -93,6 +95,8 @@ def test_bureaus_named_in_passing_are_not_the_issuer(title, body, expected):
     pytest.param("工作总结", ["市教育局召开全体会议,部署xx县、xx县教师培训。", "xx市中小学全面开学。",
                               "市教育局组织校长研修。"],
                  ("xx市教育局", True, None, "city"), id="level-only-bureau-with-a-redacted-place"),
+    pytest.param("县教育局工作总结", ["xx市教研室组织xx市中小学教师培训,xx市骨干教师参加。", "xx县第一中学承办。"],
+                 ("xx县教育局", True, None, "county"), id="level-only-title-gives-the-level"),
 ])
 def test_issuer_evidence(title, body, expected):
     assert outcome(extract_bureau(make_report(title, body))) == expected
