@@ -1,18 +1,25 @@
 """The issuing bureau of a report: name, region (province → city → county with GB/T 2260 codes), level.
 
 Order of evidence, strongest first:
-1. a bureau written with its place (城东区教育局, X区教育和体育局) in the title or body, unless every
-   mention of it reads as a superior body (在某某市教育局的指导下, 按x市教育局要求);
+1. a bureau written with its place (城东区教育局, X区教育和体育局): the title's or a 来源:/发布单位:
+   line's wins over any number of body mentions. Bodies named in passing are skipped: a superior
+   (在某某市教育局的指导下, 转发/根据某市教育局《…》, 迎接…检查, 受到…表彰), a peer (赴某区教育局考察,
+   某县教育局一行, 与某市教育局签订…协议, 对口帮扶), and, unless in the title, a bureau above the
+   level the text speaks from (湖州市教育局 in a report that says 我县);
 2. a redacted place of the issuer's own level (xx区 when the text says 全区/我局) + the title's suffix;
+   with no 我县/全市, a bureau named by level alone (市教育局) gives the level;
 3. gazetteer places the report names (德清县, 走进德清, 德清三中) at the level the text implies
    (我县/全县 → county), named ``<full name>教育局``.
-Redacted places never resolve to a region. Rule data: ``kg/data/bureau.toml``.
+Only the report's own title and text are read (and the file name when the report is alone in its
+file), so a compilation's reports never borrow each other's bureau. Redacted places never resolve
+to a region. Rule data: ``kg/data/bureau.toml``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import re
 import tomllib
 from collections import Counter, defaultdict
@@ -41,9 +48,32 @@ class Rules:
     self_refs: dict[str, tuple[str, int]]
     parent_before: tuple[str, ...]
     parent_after: tuple[str, ...]
+    quotes: str
     alias_followed: re.Pattern
     alias_before: tuple[str, ...]
     short_name_max: int
+    peer_before: tuple[str, ...]
+    peer_after: tuple[str, ...]
+    pairs: tuple[Pair, ...]
+    level_only_after: tuple[str, ...]
+    source_line: re.Pattern
+    tail_han_max: int
+    head_window: int  # how many characters before a mention the context words can span
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A word before a bureau that makes it a peer only with one of ``after`` following it."""
+
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    window: int
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    if not words or not all(isinstance(w, str) and w for w in words):
+        raise ValueError(f"expected a non-empty list of words, got {words!r}")
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -57,17 +87,30 @@ def rules() -> Rules:
         self_refs = {k: (v[0], int(v[1])) for k, v in raw["self"].items()}
         if any(v[0] not in _LEVELS for v in self_refs.values()):
             raise ValueError("unknown level in [self]")
+        peer = raw["peer"]
+        pairs = tuple(Pair(_longest_first(p["before"]), _longest_first(p["after"]), int(p["window"]))
+                      for p in peer["pair"])
+        parent_before = tuple(sorted(raw["parent"]["before"], key=len, reverse=True))
+        peer_before = _longest_first(peer["before"])
         return Rules(
             suffixes=suffixes,
             default_suffix=raw["default_suffix"],
             admin_levels=levels,
             glyphs=raw["redaction"]["glyphs"],
             self_refs=self_refs,
-            parent_before=tuple(sorted(raw["parent"]["before"], key=len, reverse=True)),
+            parent_before=parent_before,
             parent_after=tuple(raw["parent"]["after"]),
+            quotes=str(raw["parent"]["quotes"]),
             alias_followed=re.compile(raw["alias"]["followed_by"]),
             alias_before=tuple(raw["alias"]["before"]),
             short_name_max=int(raw["alias"]["short_name_max"]),
+            peer_before=peer_before,
+            peer_after=tuple(peer["after"]),
+            pairs=pairs,
+            level_only_after=_longest_first(raw["level_only"]["after"]),
+            source_line=re.compile(raw["source_line"]["pattern"]),
+            tail_han_max=int(raw["compilation"]["tail_han_max"]),
+            head_window=max(map(len, (*parent_before, *peer_before, *(w for p in pairs for w in p.before)))),
         )
     except (OSError, KeyError, TypeError, ValueError, IndexError, re.error) as e:
         raise DataFileError(f"bad bureau rules: {e!r}", path=str(DATA),
@@ -212,6 +255,26 @@ class Mention:
     redacted: bool
     places: tuple[Place, ...] = ()  # gazetteer candidates (empty when redacted)
     alias: bool = False
+    peer: bool = False  # named in passing as a peer: visited, visiting, a partner
+    source: bool = False  # on a 来源: / 发布单位: line
+
+    @property
+    def passing(self) -> bool:
+        """Named in passing (a superior or a peer), not as the issuer."""
+        return self.parent or self.peer
+
+
+@dataclass(frozen=True)
+class LevelMention:
+    """A bureau named by its level alone (市教育局, 省教育厅, 我县教育局)."""
+
+    level: Level
+    suffix: str
+    start: int
+    end: int
+    in_title: bool
+    parent: bool
+    peer: bool
 
 
 def _redacted_place_re() -> re.Pattern:
@@ -231,11 +294,69 @@ def _patterns() -> tuple[re.Pattern, re.Pattern]:
 _GOVERNING = re.compile(r"(?:委|政府|人民政府|教育|财政|局)")
 
 
-def _is_parent(text: str, start: int, end: int) -> bool:
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def _skip_places(text: str, pos: int) -> int:
+    """Where the chain of place names ending at ``pos`` starts (浙江省|杭州市|萧山区 → 浙)."""
+    for _ in range(3):
+        got = _place_before(text, pos)
+        if not got:
+            break
+        pos -= len(got[0])
+    return pos
+
+
+def _alternation(words: tuple[str, ...], end: str = "") -> re.Pattern:
+    return re.compile("(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")" + end)
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """The context words as regexes: one search per mention instead of a loop over the words."""
+
+    parent_head: re.Pattern  # searched on the characters before a mention (ends there)
+    parent_tail: re.Pattern  # matched right after it
+    peer_head: re.Pattern
+    peer_tail: re.Pattern
+    pairs: tuple[tuple[re.Pattern, re.Pattern, int], ...]
+
+
+@lru_cache(maxsize=1)
+def _cues() -> _Cues:
     r = rules()
-    head = text[max(0, start - 4):start]
-    tail = text[end:end + 5]
-    return any(head.endswith(w) for w in r.parent_before) or any(tail.startswith(w) for w in r.parent_after)
+    return _Cues(_alternation(r.parent_before, r"\Z"), _alternation(r.parent_after),
+                 _alternation(r.peer_before, r"\Z"), _alternation(r.peer_after),
+                 tuple((_alternation(p.before, r"\Z"), _alternation(p.after), p.window) for p in r.pairs))
+
+
+def _context(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """(superior, peer): how the words around ``text[start:end]`` read it. Context words may sit
+    before a longer place chain (根据浙江省杭州市教育局, 赴杭州市萧山区教育局)."""
+    r, c = rules(), _cues()
+    s = _skip_places(text, start)
+    if s > 0 and text[s - 1] in r.quotes:
+        s -= 1
+    head = text[max(0, s - r.head_window):s]
+    if c.parent_head.search(head) or c.parent_tail.match(text, end):
+        return True, False
+    if c.peer_head.search(head) or c.peer_tail.match(text, end):
+        return False, True
+    paired = any(h.search(head) and a.search(text, end, end + w) for h, a, w in c.pairs)
+    return False, paired
+
+
+def _place_context(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """A bare place's context; a place written with a bureau suffix is read past the suffix
+    (萧山区教育局一行: 一行 follows the bureau, not the place)."""
+    sfx = _patterns()[0].match(text, end)
+    return _context(text, start, sfx.end() if sfx else end)
+
+
+def _on_source_line(text: str, start: int) -> bool:
+    """The mention is what a 来源: / 发布单位: line names."""
+    s = _skip_places(text, start)
+    return bool(rules().source_line.search(text[text.rfind("\n", 0, s) + 1:s]))  # ^ is the line start
 
 
 def _place_before(text: str, pos: int) -> tuple[str, tuple[Place, ...], bool] | None:
@@ -261,8 +382,29 @@ def bureau_mentions(text: str, title_end: int) -> list[Mention]:
             continue
         place, places, red = got
         start = m.start() - len(place)
-        out.append(Mention(place, m.group(0), start, m.end(), start < title_end,
-                           _is_parent(text, start, m.end()), red, places))
+        parent, peer = _context(text, start, m.end())
+        out.append(Mention(place, m.group(0), start, m.end(), start < title_end, parent, red, places,
+                           peer=peer, source=_on_source_line(text, start)))
+    return out
+
+
+def level_mentions(text: str, title_end: int) -> list[LevelMention]:
+    """Bureaus named by their level alone (按照市教育局要求, 我县教育局): no place before the level."""
+    r = rules()
+    sfx_re, _ = _patterns()
+    after = (*r.level_only_after, *r.parent_before, *r.peer_before, *(w for p in r.pairs for w in p.before))
+    out = []
+    for m in sfx_re.finditer(text):
+        pos = m.start()
+        level = r.admin_levels.get(text[pos - 1]) if pos >= 1 else None
+        if level is None or _place_before(text, pos):
+            continue
+        lead = text[max(0, pos - 1 - r.head_window):pos - 1]
+        if lead and _HAN.match(lead[-1]) and not any(lead.endswith(w) for w in after):
+            continue  # 各县教育局, 县区教育局, or a place the gazetteer lacks
+        parent, peer = _context(text, pos - 1, m.end())
+        out.append(LevelMention(level, m.group(0), pos - 1, m.end(), pos - 1 < title_end,  # type: ignore[arg-type]
+                                parent, peer))
     return out
 
 
@@ -274,8 +416,9 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
     for m in _patterns()[1].finditer(text):
         # a bare place is a superior only as a governing body (按x市政府安排), not as a school's prefix
         gov = bool(_GOVERNING.match(text, m.end()))
+        parent, peer = _place_context(text, m.start(), m.end())
         out.append(Mention(m.group(0), None, m.start(), m.end(), m.start() < title_end,
-                           gov and _is_parent(text, m.start(), m.end()), True))
+                           gov and parent, True, peer=peer))
     # gazetteer names: longest match first at each position where a name or alias starts
     idx = _index()
     i, n = 0, len(text)
@@ -299,8 +442,9 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
         if hit:
             cand, places, alias = hit
             gov = bool(_GOVERNING.match(text, i + len(cand)))
+            parent, peer = _place_context(text, i, i + len(cand))
             out.append(Mention(cand, None, i, i + len(cand), i < title_end,
-                               gov and _is_parent(text, i, i + len(cand)), False, places, alias))
+                               gov and parent, False, places, alias, peer=peer))
             i += len(cand)
         else:
             i += 1
@@ -361,11 +505,32 @@ def _level_of(place: Place | None, written: str) -> Level | None:
     return _admin_level(written)
 
 
+def _above(level: Level | None, than: Level) -> bool:
+    """``level`` is a higher administrative level than ``than`` (city above county)."""
+    return level is not None and _LEVELS.index(level) < _LEVELS.index(than)
+
+
+def _group_level(ms: list[Mention], context: list[Mention]) -> Level | None:
+    """The gazetteer level of a named bureau's place (都江堰市: county), when it resolves."""
+    p = _resolve(ms[0].places, context)
+    return p.level if p else None
+
+
+def _alone_in_file(report: Report) -> bool:
+    """The first report, with (next to) no Chinese text after it: not part of a compilation."""
+    if report.index != 1:
+        return False
+    limit = rules().tail_han_max
+    tail = _HAN.finditer(report.clean.text, report.span[1])
+    return sum(1 for _ in itertools.islice(tail, limit)) < limit
+
+
 def extract_bureau(report: Report) -> Bureau:
     """The issuing bureau of ``report`` (see the module docstring for the order of evidence)."""
     clean = report.clean
-    # the file name often carries the bureau (城东区教育局2021年工作总结.docx): read it with the title
-    stem = Path(report.source.name).stem
+    # the file name often carries the bureau (城东区教育局2021年工作总结.docx): read it with the title,
+    # but only for a report alone in its file (a compilation's reports each have their own)
+    stem = Path(report.source.name).stem if _alone_in_file(report) else ""
     title = " ".join(t for t in (report.title, stem) if t)
     # title first (its positions are < title_end), then the body; offsets map back via `base`
     body_start = report.span[0]
@@ -378,11 +543,23 @@ def extract_bureau(report: Report) -> Bureau:
         s = body_start + m.start - title_end - 1
         return clean.original_span((s, s + m.end - m.start))
 
-    lvl, _votes = self_level(report.text)
+    said_level, _votes = self_level(report.text)
     bureaus = bureau_mentions(text, title_end)
     places = place_mentions(text, title_end)
-    title_suffix = next((s for s in rules().suffixes if s in title), None) \
-        or next((m.group(0) for m in _patterns()[0].finditer(report.text)), None)
+    by_level = [m for m in level_mentions(text, title_end) if not (m.parent or m.peer)]
+    lvl = said_level
+    if lvl is None and by_level:
+        # no 我县/全市: a bureau named by its level alone (市教育局) tells the level
+        lvl = Counter(m.level for m in by_level).most_common(1)[0][0]
+
+    def strong(m: Mention) -> bool:
+        return (m.in_title or m.source) and not m.passing
+
+    # the suffix the issuer writes: the title's, else the first one not of a body named in passing
+    # (按省教育厅要求 in a county report says nothing about the county bureau's name)
+    own = sorted([(m.start, m.suffix) for m in bureaus if not m.passing]
+                 + [(m.start, m.suffix) for m in by_level if lvl is None or m.level == lvl])
+    title_suffix = next((s for s in rules().suffixes if s in title), None) or next((x for _, x in own), None)
 
     # a redacted place that ever reads as a superior body is the superior, wherever it is written
     parent_keys = {(_norm_redacted(m.place) if m.redacted else m.place)
@@ -398,16 +575,21 @@ def extract_bureau(report: Report) -> Bureau:
         groups[key].append(m)
     scored = []
     for key, ms in groups.items():
-        if not any(m.in_title for m in ms) and (key in parent_keys or all(m.parent for m in ms)):
+        titled = any(strong(m) for m in ms)
+        if not titled and (key in parent_keys or all(m.passing for m in ms)):
             continue
-        score = sum(5 if m.in_title else 1 for m in ms if not m.parent)
         level = _admin_level(ms[0].place)
+        if not titled and said_level and _above(_group_level(ms, places) or level, said_level):
+            continue  # 湖州市教育局 in a report that says 我县: a superior, however it is named
+        score = sum(5 if strong(m) else 1 for m in ms if not m.passing)
         if lvl and level == lvl:
             score += 2
-        scored.append((score, key, ms))
+        scored.append((titled, score, key, ms))
     if scored:
-        scored.sort(key=lambda t: -t[0])
-        _, key, ms = scored[0]
+        # the title's (or 来源 line's) bureau wins over any number of body mentions
+        scored.sort(key=lambda t: (not t[0], -t[1]))
+        _, _, key, ms = scored[0]
+        ms = [m for m in ms if not m.passing] or ms
         order = {s: i for i, s in enumerate(rules().suffixes)}
         best = min(ms, key=lambda m: (order.get(m.suffix or "", 99), not m.in_title))
         name = best.place + (best.suffix or "")
@@ -425,7 +607,7 @@ def extract_bureau(report: Report) -> Bureau:
     suffix = title_suffix or rules().default_suffix
 
     # 2. a redacted place at the issuer's level
-    red = [m for m in places if m.redacted and _norm_redacted(m.place) not in parent_keys]
+    red = [m for m in places if m.redacted and not m.peer and _norm_redacted(m.place) not in parent_keys]
     if lvl:
         red_lvl = [m for m in red if _admin_level(m.place) == lvl and (lvl != "city" or not parent_levels)]
     else:
@@ -450,7 +632,7 @@ def extract_bureau(report: Report) -> Bureau:
             cands = (r,)
         p = cands[0]
         w = 1 if m.alias else 2
-        if m.parent:
+        if m.passing:
             continue
         if lvl is None or p.level == lvl:
             score[p] += w

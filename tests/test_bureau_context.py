@@ -1,0 +1,237 @@
+"""The issuing bureau against bureaus named in passing (visits, partners, superiors, forwarded
+documents, inspections, commendations), 来源 lines, level-only names, and compilations.
+
+All report text is invented."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_bureau import make_report, region_tuple
+
+from kg.errors import DataFileError
+from kg.extract import bureau as bureau_mod
+from kg.extract.bureau import bureau_mentions, extract_bureau, level_mentions, rules
+from kg.types import CleanText, Report, Section, Sentence, Source
+
+
+def outcome(b):
+    """(name, anonymized, (province, city, county), level) of a Bureau."""
+    return b.name, b.anonymized, region_tuple(b), b.level
+
+
+CHANGXING = ("浙江省", "湖州市", "长兴县")
+XIAOSHAN = ("浙江省", "杭州市", "萧山区")
+NINGHAI = ("浙江省", "宁波市", "宁海县")
+
+
+@pytest.mark.parametrize("title, body, expected", [
+    pytest.param("教育局工作总结", ["全县教育稳步发展,长兴县实验小学新建食堂。",
+                                    "组织骨干教师赴萧山区教育局考察学习。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="visit"),
+    pytest.param("教育局工作总结", ["全县校长前往浙江省杭州市余杭区教育局跟岗学习。",
+                                    "我县宁海一中、宁海二中办学水平提升。"],
+                 ("宁海县教育局", False, NINGHAI, "county"), id="visit-behind-a-place-chain"),
+    pytest.param("教育局工作总结", ["萧山区教育局一行来我县交流。", "全县长兴县实验小学通过验收。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="visiting-delegation"),
+    pytest.param("工作总结", ["全县学校与余杭区教育局签订合作办学协议。",
+                              "长兴县城区新建幼儿园2所,全县学前教育普及。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="partner-agreement"),
+    pytest.param("工作总结", ["深化与兄弟县区的合作,对口帮扶xx县教育局。", "全区新建学校3所,x区教育局牵头。"],
+                 ("x区教育局", True, None, "county"), id="partner-aid"),
+    pytest.param("工作总结", ["在宁波市教育局关心下,全县教育提质。", "宁海一中获评省级示范校。"],
+                 ("宁海县教育局", False, NINGHAI, "county"), id="superior-guidance"),
+    pytest.param("工作总结", ["转发萧山区教育局《关于做好暑期安全工作的通知》。",
+                              "全县长兴县实验小学开展安全教育。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="forwarded-document"),
+    pytest.param("工作总结", ["根据萧山区教育局《课后服务实施方案》,长兴县各校全面推行。", "全县覆盖。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="document-by-basis"),
+    pytest.param("工作总结", ["顺利迎接余杭区教育局专项检查。", "长兴县各校,全县师生。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="inspection"),
+    pytest.param("工作总结", ["学校受到萧山区教育局表彰。", "长兴县城区学校,全县师生。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="commendation"),
+    pytest.param("工作总结", ["荣获余杭区教育局授予的先进集体称号。", "长兴县城区学校,全县师生。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="award"),
+    pytest.param("工作总结", ["湖州市教育局组织全市校长培训,我县20人参加。",
+                              "全县新建学校2所,长兴县实验小学投入使用。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="named-superior-in-a-county-report"),
+    pytest.param("工作总结", ["xx市教育局召开全市教育大会,我县参加。", "全县xx县第一中学扩建完成。"],
+                 ("xx县教育局", True, None, "county"), id="redacted-superior-in-a-county-report"),
+    pytest.param("工作总结", ["按照市教体局部署,我县xx县第一小学开展劳动教育。", "全县各校参与。"],
+                 ("xx县教育局", True, None, "county"), id="level-only-superior-lends-no-suffix"),
+    pytest.param("工作总结", ["市教育局召开现场会,xx市各县区参加。", "我县承办,xx县第二中学、xx县实验小学展示。",
+                              "全县教师参与。"],
+                 ("xx县教育局", True, None, "county"), id="level-only-superior-in-a-county-report"),
+    pytest.param("工作总结", ["根据《萧山区教育局关于做好招生工作的通知》要求,长兴县各校落实。", "全县覆盖。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="document-title-in-quotes"),
+    pytest.param("工作总结", ["学习借鉴余杭区教育局的经验,长兴县各校推进课改。", "全县覆盖。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="borrowed-experience"),
+])
+def test_bureaus_named_in_passing_are_not_the_issuer(title, body, expected):
+    assert outcome(extract_bureau(make_report(title, body))) == expected
+
+
+@pytest.mark.parametrize("title, body, expected", [
+    pytest.param("年度工作总结", ["来源:萧山区教育局", "余杭区教育局牵头,余杭区教育局推进,全区落实。"],
+                 ("萧山区教育局", False, XIAOSHAN, "county"), id="source-line"),
+    pytest.param("年度工作总结", ["全区各校校长到萧山区教育局参加培训。", "全区新建学校3所。"],
+                 ("萧山区教育局", False, XIAOSHAN, "county"), id="going-to-the-own-bureau-is-no-visit"),
+    pytest.param("年度工作总结", ["组织教师到余杭区教育局考察课后服务。", "长兴县各校推进,全县覆盖。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="going-to-another-bureau-to-inspect"),
+    pytest.param("年度工作总结", ["印发《长兴县教育局关于课后服务的实施意见》,全县推行。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="own-document-in-quotes"),
+    pytest.param("年度工作总结", ["余杭区教育局牵头,余杭区教育局推进,全区落实课后服务。(来源:萧山区教育局)"],
+                 ("萧山区教育局", False, XIAOSHAN, "county"), id="bracketed-source-note"),
+    pytest.param("年度工作总结", ["经费来源:萧山区教育局专项拨款。", "余杭区教育局牵头,余杭区教育局推进。"],
+                 ("余杭区教育局", False, ("浙江省", "杭州市", "余杭区"), "county"), id="not-a-source-line"),
+    pytest.param("年度工作总结", ["发布单位:长兴县教育局", "全县新建学校2所。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="publisher-line"),
+    pytest.param("萧山区教育局2022年工作总结", ["余杭区教育局" + "召开会议。" for _ in range(3)]
+                 + ["余杭区教育局组织培训,余杭区教育局推进,余杭区教育局督办。"],
+                 ("萧山区教育局", False, XIAOSHAN, "county"), id="title-wins-over-many-body-mentions"),
+    pytest.param("赴萧山区教育局考察学习的报告", ["全县长兴县实验小学等10所学校参加。"],
+                 ("长兴县教育局", False, CHANGXING, "county"), id="a-visit-in-the-title-is-still-a-visit"),
+    pytest.param("工作总结", ["市教育局召开全体会议,部署xx县、xx县教师培训。", "xx市中小学全面开学。",
+                              "市教育局组织校长研修。"],
+                 ("xx市教育局", True, None, "city"), id="level-only-bureau-with-a-redacted-place"),
+    pytest.param("县教育局工作总结", ["xx市教研室组织xx市中小学教师培训,xx市骨干教师参加。", "xx县第一中学承办。"],
+                 ("xx县教育局", True, None, "county"), id="level-only-title-gives-the-level"),
+])
+def test_issuer_evidence(title, body, expected):
+    assert outcome(extract_bureau(make_report(title, body))) == expected
+
+
+@pytest.mark.parametrize("word", [*rules().parent_before, *rules().peer_before])
+def test_every_before_word_marks_a_mention_as_passing(word):
+    (m,) = bureau_mentions(f"今年{word}余杭区教育局开展活动", 0)
+    assert m.passing and m.place == "余杭区"
+
+
+@pytest.mark.parametrize("word", [*rules().parent_after, *rules().peer_after])
+def test_every_after_word_marks_a_mention_as_passing(word):
+    (m,) = bureau_mentions(f"余杭区教育局{word}", 0)
+    assert m.passing
+
+
+@pytest.mark.parametrize("before, after", [(b, a) for p in rules().pairs for b in p.before for a in p.after])
+def test_an_ambiguous_word_needs_its_partner_word(before, after):
+    (m,) = bureau_mentions(f"我区{before}余杭区教育局开展{after}", 0)
+    assert m.peer and not m.parent
+    (m,) = bureau_mentions(f"区政府{before}余杭区教育局联合发文", 0)
+    assert not m.passing
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("按照市教育局要求", [("city", True)]),
+    ("我县教育局牵头", [("county", False)]),
+    ("、省教育厅、市教委", [("province", False), ("city", False)]),
+    ("各县教育局", []),
+    ("县区教育局", []),
+    ("萧山区教育局", []),  # named with its place: not a level-only name
+])
+def test_level_only_mentions(text, expected):
+    assert [(m.level, m.parent) for m in level_mentions(text, 0)] == expected
+
+
+# --------------------------------------------------------------------------- compilations
+
+
+def make_compilation(name, items, tail=""):
+    """One CleanText holding several reports: [(title, body), ...], each report its own span."""
+    parts, spans, pos = [], [], 0
+    for title, body in items:
+        parts.append(title + "\n")
+        pos += len(title) + 1
+        spans.append((title, (pos, pos + len(body))))
+        parts.append(body + "\n")
+        pos += len(body) + 1
+    text = "".join(parts) + tail
+    src = Source(path=name, name=name, sha256="1" * 64, text=text, encoding="utf-8", format="txt")
+    clean = CleanText(source=src, text=text, offset_map=tuple(range(len(text) + 1)))
+    return [Report(clean=clean, index=i, title=t, span=s,
+                   sections=(Section("summary", None, None, s, (Sentence(text[s[0]:s[1]], s),)),))
+            for i, (t, s) in enumerate(spans, 1)]
+
+
+@pytest.mark.parametrize("name, items, expected", [
+    pytest.param("工作总结范文精选.txt",
+                 [("萧山区教育局2021年工作总结", "全区新建学校4所,萧山区教育局推进集团化办学。"),
+                  ("县教育局工作计划", "全县推进课后服务,长兴县实验小学扩建。")],
+                 [("萧山区教育局", XIAOSHAN), ("长兴县教育局", CHANGXING)], id="each-its-own"),
+    pytest.param("萧山区教育局工作总结汇编.txt",
+                 [("第一篇 工作总结", "加强师德师风建设,开展读书活动,推进课后服务。"),
+                  ("第二篇 工作计划", "全面落实立德树人根本任务,深化课堂教学改革。")],
+                 [(None, None), (None, None)], id="file-name-not-lent-to-a-compilation"),
+    pytest.param("教育工作汇编.txt",
+                 [("萧山区教育局工作总结", "萧山区教育局全年推进集团化办学。"),
+                  ("工作计划", "加强师德师风建设,开展读书活动,推进课后服务。")],
+                 [("萧山区教育局", XIAOSHAN), (None, None)], id="no-fallback-to-the-previous-report"),
+])
+def test_compilation_reports_are_read_on_their_own(name, items, expected):
+    got = [extract_bureau(r) for r in make_compilation(name, items)]
+    assert [(b.name, region_tuple(b)) for b in got] == expected
+
+
+def test_file_name_still_names_a_lone_report_followed_by_furniture():
+    (r,) = make_compilation("长兴县教育局2020年工作总结.txt", [("工作总结", "全县新建学校3所。")],
+                            tail="返回顶部")
+    assert extract_bureau(r).name == "长兴县教育局"
+
+
+@pytest.mark.parametrize("old, new, match", [
+    ('after = ["签订"', 'after = [] # ', "non-empty list"),
+    ('window = 10', 'window = "ten"', "invalid literal"),
+    ("pattern = '(?:", "pattern = '((?:", "bureau rules"),
+    ("[level_only]", "[level_only_renamed]", "level_only"),
+])
+def test_bad_context_rules_fail_at_load(tmp_path, monkeypatch, old, new, match):
+    text = bureau_mod.DATA.read_text(encoding="utf-8")
+    assert old in text
+    bad = tmp_path / "bureau.toml"
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.setattr(bureau_mod, "DATA", bad)
+    bureau_mod.rules.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match=match):
+            bureau_mod.rules()
+    finally:
+        bureau_mod.rules.cache_clear()
+
+
+# --------------------------------------------------------------------------- properties
+
+_R = rules()
+_PASSING = st.one_of(
+    st.sampled_from([*_R.parent_before, *_R.peer_before]).map(lambda w: f"全县{w}{{}}开展活动。"),
+    st.sampled_from([*_R.parent_after, *_R.peer_after]).map(lambda w: f"{{}}{w}开展工作。"),
+    st.sampled_from([(b, a) for p in _R.pairs for b in p.before for a in p.after])
+    .map(lambda ba: f"全县{ba[0]}{{}}开展{ba[1]}。"),
+)
+_OTHER = st.sampled_from(["萧山区教育局", "余杭区教育体育局", "德清县教育局", "xx县教育局", "X区教体局",
+                          "湖州市教育局", "浙江省教育厅", "市教育局"])
+_FEW = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_FEW
+@given(_PASSING, _OTHER, st.integers(0, 2))
+def test_a_bureau_named_in_passing_never_changes_the_issuer(sentence, other, where):
+    body = ["全县教育稳步发展,长兴县实验小学新建食堂。", "我县新增学位500个。"]
+    body.insert(where, sentence.format(other))
+    assert outcome(extract_bureau(make_report("工作总结", body))) == ("长兴县教育局", False, CHANGXING, "county")
+
+
+_chars = st.sampled_from(list("县区市省局教育体厅委我全本赴与在按照根据转发迎接受到一行签订协议《》:来源\n"
+                              "萧山长兴德清湖州xX某,。、 ") + ["萧山区", "长兴县", "湖州市", "教育局", "来源:"])
+
+
+@_FEW
+@given(st.lists(_chars, max_size=60).map("".join), st.lists(_chars, max_size=20).map("".join))
+def test_any_text_gives_a_bureau_whose_evidence_span_is_in_the_original(body, title):
+    r = make_report(title or None, [body])
+    b = extract_bureau(r)
+    assert b.level in (None, "province", "city", "county")
+    if b.span is not None:
+        assert r.source.text[b.span[0]:b.span[1]] == b.evidence
+    if b.anonymized and b.name:
+        assert b.region is None
