@@ -294,9 +294,18 @@ def _year_token(text: str, rules: SegmentRules) -> str | None:
 
 def _raw_sections(text: str, body: Span, default_kind: str | None,
                   rules: SegmentRules) -> list[_RawSection]:
+    """Sections of one report body.
+
+    A heading's depth is the rank of its numbering style among the styles open above it (the
+    order they first appear); its parent is the nearest shallower heading still open. Body
+    paragraphs, lead paragraphs included, never close a heading: "一、2021年工作总结 / 2021年,
+    我局… / (一)… / 二、2022年工作计划" keeps 二、 at the top. Only a lead that switches kind
+    against its top-level section (下一步,我局将… after a summary) closes the open headings; the
+    style ranks stay, so a later 二、 is still top-level.
+    """
     raws: list[_RawSection] = []
     styles: list[int] = []  # style index per nesting depth
-    stack: list[int] = []  # raw index per depth
+    stack: list[int] = []  # open headings, outermost first (raw indices, depths increasing)
     context = default_kind or "other"
     first = True
     for ln in _line_list(text, *body):
@@ -308,7 +317,8 @@ def _raw_sections(text: str, body: Span, default_kind: str | None,
             else:
                 styles.append(style)
                 depth = len(styles) - 1
-            del stack[depth:]
+            while stack and raws[stack[-1]].depth >= depth:
+                stack.pop()
             parent = stack[-1] if stack else None
             head = _heading_text(ln.text, rules)
             own = _kind_of(head, rules)
@@ -326,19 +336,30 @@ def _raw_sections(text: str, body: Span, default_kind: str | None,
             first = False
             continue
         lead = next((k for k in ("plan", "summary") if rules.lead_cues[k].search(ln.text)), None)
+        outer = raws[stack[0]].kind if stack else "other"
+        if lead == "summary" and outer == "plan":
+            lead = None  # "2023年,全县…" opening a plan section is the plan's own lead
         if lead:
+            if outer not in ("other", lead):
+                stack = []  # the kind switches: the open headings end here
             context = lead
-            styles, stack = [], []
             m = re.search("[,:]", ln.text)
             raws.append(_RawSection(None, ln.start, lead, True,
                                     _year_token(ln.text[: m.start()] if m else ln.text, rules),
-                                    -1, None))
+                                    -1, stack[-1] if stack else None))
             first = False
             continue
         if first:
             raws.append(_RawSection(None, ln.start, context, False, None, -1, None))
             first = False
     return raws
+
+
+def outline(text: str) -> list[tuple[str, int]]:
+    """(heading, depth) of every numbered heading in ``text`` read as one report body: the
+    nesting the section kinds and years follow (``kg inspect`` and tests)."""
+    raws = _raw_sections(text, (0, len(text)), None, segment_rules())
+    return [(r.heading, r.depth) for r in raws if r.heading is not None]
 
 
 # --------------------------------------------------------------------------- years

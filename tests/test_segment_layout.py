@@ -1,0 +1,59 @@
+"""kg.segment on layouts real reports use: section kinds and years, report titles, compilations.
+
+All fixture text is invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.clean import clean
+from kg.segment import segment
+from kg.types import Source
+
+P1 = "全县新建校舍三所,新增学位一千个,办学条件明显改善。"
+P2 = "组织教师培训十二期,参训教师九百余人次,队伍素质稳步提升。"
+P3 = "持续推进课后服务,参与学生比例达到百分之九十以上。"
+
+
+def reports_of(text: str):
+    src = Source(path="t.txt", name="t.txt", sha256="0" * 64, text=text, encoding="utf-8",
+                 format="txt")
+    return segment(clean(src))
+
+
+def sections_of(lines: list[str]):
+    (r,) = reports_of("\n".join(lines))
+    return [(s.kind, s.year) for s in r.sections], (r.summary_year, r.plan_year)
+
+
+# --------------------------------------------------------------------------- sections and years
+
+
+@pytest.mark.parametrize(
+    ("lines", "kinds", "years"),
+    [
+        # a lead paragraph under the summary heading does not reset the outline
+        (["一、2021年工作总结", "2021年,我局" + P1, "(一)学前教育", P1, "(二)教师队伍", P2,
+          "二、2022年工作计划", "(一)新建公办幼儿园3所", P3],
+         [("summary", 2021)] * 4 + [("plan", 2022)] * 2, (2021, 2022)),
+        # the plan's own opening paragraph ("2022年,…要…") stays plan
+        (["一、2021年工作总结", "(一)学前教育", P1, "二、2022年工作计划",
+          "2022年,全县教育系统要坚持稳中求进。" + P2, "(一)扩充学位", P3],
+         [("summary", 2021)] * 2 + [("plan", 2022)] * 2, (2021, 2022)),
+        # lead paragraphs under deeper headings, then a problems section
+        (["一、2020年工作回顾", "(一)学前教育", "2020年,全县" + P1, "1.新建园所", P1,
+          "2.师资补充", P2, "(二)义务教育", P2, "二、存在的问题", P3, "三、2021年工作思路",
+          "(一)扩充学位", "1.新建园所", P3],
+         [("summary", 2020)] * 6 + [("problems", 2020)] + [("plan", 2021)] * 3, (2020, 2021)),
+        # a plan lead (明年…将) after the problems switches to plan; its (一) is not a problem
+        (["一、2019年工作总结", "(一)学前教育", P1, "二、存在的问题", P2,
+          "明年,我局将重点抓好以下工作:", "(一)扩充学位", P3, "(二)提升质量", P3],
+         [("summary", 2019)] * 2 + [("problems", 2019)] + [("plan", 2020)] * 3, (2019, 2020)),
+    ],
+    ids=["summary-lead", "plan-lead", "deep-leads", "switch-lead"],
+)
+def test_section_kinds_and_years(lines, kinds, years):
+    got_kinds, got_years = sections_of(lines)
+    assert got_kinds == kinds
+    assert got_years == years
