@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -53,6 +54,8 @@ class SegmentRules:
     relative: dict[str, int]
     redacted: re.Pattern
     relative_re: re.Pattern
+    comparison_before: re.Pattern
+    comparison_after: re.Pattern
 
 
 _YEAR = "(?:\\d{4}|(?:19|20)[xX×*＊]{1,2}|[xX×*＊]{2,4})年"
@@ -91,6 +94,8 @@ def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
             relative=relative,
             redacted=_rx(fname, "years.redacted", years["redacted"]),
             relative_re=re.compile("|".join(sorted(map(re.escape, relative), key=len, reverse=True))),
+            comparison_before=_rx(fname, "years.comparison_before", years["comparison_before"]),
+            comparison_after=_rx(fname, "years.comparison_after", years["comparison_after"]),
         )
     except KeyError as e:
         raise DataFileError(f"missing key {e}", path=fname,
@@ -166,6 +171,7 @@ def _numbered_titles(lines: list[_Line], rules: SegmentRules) -> list[int]:
 class _Item:
     title: str | None
     body: Span
+    own_title: bool = True  # False: the compilation's title, repeated with each item's number
 
 
 def _split_items(text: str, rules: SegmentRules) -> list[_Item]:
@@ -189,6 +195,8 @@ def _split_items(text: str, rules: SegmentRules) -> list[_Item]:
             body_line += 1
         body_start = lines[body_line].start if body_line < len(lines) else len(text)
         items.append(_Item(title, (min(body_start, stop), stop)))
+    if len(items) > 1 and len({re.sub(_NUM, "#", it.title or "") for it in items}) == 1:
+        items = [replace(it, own_title=False) for it in items]
     return items
 
 
@@ -277,10 +285,19 @@ def _kind_of(head: str, rules: SegmentRules) -> str | None:
     return None
 
 
+def _explicit_years(text: str, rules: SegmentRules) -> Iterator[re.Match]:
+    """Explicit years in ``text``, leaving out points of comparison (比2022年提高, 与2019年相比)."""
+    for m in _EXPLICIT_YEAR.finditer(text):
+        if (rules.comparison_before.search(text, max(0, m.start() - 4), m.start())
+                or rules.comparison_after.match(text, m.end(), m.end() + 6)):
+            continue
+        yield m
+
+
 def _year_token(text: str, rules: SegmentRules) -> str | None:
     """The first year expression in ``text``: '2022', 'REDACTED' or a relative word."""
     found: list[tuple[int, str]] = []
-    m = _EXPLICIT_YEAR.search(text)
+    m = next(_explicit_years(text, rules), None)
     if m:
         found.append((m.start(), m.group(1)))
     m = rules.redacted.search(text)
@@ -383,7 +400,7 @@ def _vote(texts: list[str], rules: SegmentRules) -> tuple[bool, int | None]:
     years: Counter[int] = Counter()
     redacted = 0
     for t in texts:
-        for m in _EXPLICIT_YEAR.finditer(t):
+        for m in _explicit_years(t, rules):
             years[int(m.group(1))] += 1
         redacted += len(rules.redacted.findall(t))
     if not years:
@@ -394,17 +411,21 @@ def _vote(texts: list[str], rules: SegmentRules) -> tuple[bool, int | None]:
     return True, year
 
 
-def _title_years(title: str | None) -> dict[str, int]:
-    """Years the title gives to each kind: 2022年工作总结及2023年工作计划."""
-    out: dict[str, int] = {}
+def _title_years(title: str | None, rules: SegmentRules) -> dict[str, str]:
+    """Year token the title gives each kind, read from the text between one kind word and the
+    previous: 2022年工作总结及2023年工作计划, 2022年工作总结及明年工作打算 (明年), 2023年上半年工作
+    总结和下半年工作计划 (下半年). A kind word with no year before it gives none (no guessing)."""
+    out: dict[str, str] = {}
     if not title:
         return out
-    for m in re.finditer(r"((?:19|20)\d{2})\s*年(?:度)?([^\d]{0,12})", title):
-        rest = m.group(2)
-        if re.search("总结|回顾|述职|汇报", rest) and "summary" not in out:
-            out["summary"] = int(m.group(1))
-        if re.search("计划|要点|打算|思路|安排", rest) and "plan" not in out:
-            out["plan"] = int(m.group(1))
+    words = sorted((m.start(), m.end(), kind) for kind in ("summary", "plan")
+                   for m in rules.title_kind[kind].finditer(title))
+    prev = 0
+    for start, end, kind in words:
+        token = _year_token(title[prev:start], rules)
+        if token and kind not in out:
+            out[kind] = token
+        prev = max(prev, end)
     return out
 
 
@@ -421,12 +442,22 @@ def _title_kind(title: str | None, rules: SegmentRules) -> str | None:
 
 
 def _report_years(text: str, raws: list[_RawSection], spans: list[Span], title: str | None,
-                  rules: SegmentRules) -> tuple[int | None, int | None]:
-    tyears = _title_years(title)
+                  own_title: bool, rules: SegmentRules) -> tuple[int | None, int | None]:
+    """Headings of a kind decide its year; then the report's own title, when it states the year
+    (it also gives the plan year of a plan cut off or never written: …及明年工作打算); then the
+    most frequent explicit year in the sections of that kind. A title shared by every item of a
+    compilation (…总结篇一, …总结篇二) names the collection: it only fills in explicit years."""
+    tokens = _title_years(title, rules)
     s_secs = [k for k, r in enumerate(raws) if r.kind in ("summary", "problems", "other")]
     p_secs = [k for k, r in enumerate(raws) if r.kind == "plan"]
 
-    def decide(idx: list[int], base: int | None) -> tuple[bool, int | None]:
+    def from_title(kind: str, base: int | None, explicit_only: bool) -> tuple[bool, int | None]:
+        token = tokens.get(kind)
+        if token is None or (explicit_only and not token.isdigit()):
+            return False, None
+        return _resolve(token, base, rules)
+
+    def decide(idx: list[int], kind: str, base: int | None) -> tuple[bool, int | None]:
         for k in idx:  # headings and leads of that kind first, outermost first
             r = raws[k]
             if r.explicit_kind and r.year_token and (r.year_token.isdigit() or r.year_token == "REDACTED"):
@@ -436,20 +467,25 @@ def _report_years(text: str, raws: list[_RawSection], spans: list[Span], title: 
                 r = raws[k]
                 if r.explicit_kind and r.year_token:
                     return _resolve(r.year_token, base, rules)
-        return _vote([text[spans[k][0]:spans[k][1]] for k in idx], rules)
+        if own_title:
+            decided, year = from_title(kind, base, explicit_only=True)
+            if decided:
+                return decided, year
+        decided, year = _vote([text[spans[k][0]:spans[k][1]] for k in idx], rules)
+        if decided:
+            return decided, year
+        return from_title(kind, base, explicit_only=not own_title)
 
     summary_year = None
     if s_secs:
-        decided, summary_year = decide(s_secs, None)
-        if not decided:
-            summary_year = tyears.get("summary")
+        _, summary_year = decide(s_secs, "summary", None)
     plan_year = None
     if p_secs:
-        decided, plan_year = decide(p_secs, summary_year)
-        if not decided:
-            plan_year = tyears.get("plan")
-            if plan_year is None and summary_year is not None:
-                plan_year = _relative_plan_year(text, [spans[k] for k in p_secs], summary_year, rules)
+        decided, plan_year = decide(p_secs, "plan", summary_year)
+        if not decided and summary_year is not None:
+            plan_year = _relative_plan_year(text, [spans[k] for k in p_secs], summary_year, rules)
+    elif own_title:  # the title declares a plan the text does not hold
+        _, plan_year = from_title("plan", summary_year, explicit_only=False)
     return summary_year, plan_year
 
 
@@ -507,7 +543,7 @@ def _build_report(clean: CleanText, item: _Item, index: int, rules: SegmentRules
     raws = _raw_sections(text, body, default_kind, rules)
     starts = [r.start for r in raws] + [body[1]]
     spans = [_trim(text, (starts[k], starts[k + 1])) for k in range(len(raws))]
-    summary_year, plan_year = _report_years(text, raws, spans, item.title, rules)
+    summary_year, plan_year = _report_years(text, raws, spans, item.title, item.own_title, rules)
 
     years: list[int | None] = []
     sections: list[Section] = []

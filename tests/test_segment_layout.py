@@ -57,3 +57,43 @@ def test_section_kinds_and_years(lines, kinds, years):
     got_kinds, got_years = sections_of(lines)
     assert got_kinds == kinds
     assert got_years == years
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "years"),
+    [
+        # the title declares a plan the text does not hold (cut off): its year still counts
+        ("某县教育局2022年工作总结及2023年工作计划", ["一、2022年工作总结", P1, P2], (2022, 2023)),
+        ("某区教育局2022年工作总结和2023年工作思路", [P1, P2], (2022, 2023)),
+        ("某县教育局2022年工作总结及明年工作打算", [P1, P2], (2022, 2023)),
+        ("某镇教育办2019年度工作总结暨2020年工作安排", [P1, P2], (2019, 2020)),
+        # a plan kind word without a year of its own gives none
+        ("某县教育局2021年工作总结和工作计划", [P1, P2], (2021, None)),
+        # quarterly and half-year reports
+        ("某县教育局2024年第三季度工作总结", [P1, P2], (2024, None)),
+        ("某县教育局2023年上半年工作总结", [P1, P2], (2023, None)),
+        ("某县教育局2023年上半年工作总结和下半年工作计划", [P1, P2], (2023, 2023)),
+        ("某县教育局上半年工作总结和下半年工作计划", ["2025年上半年,我局" + P1, P2], (2025, 2025)),
+        # 工作要点 for a year is that year's plan
+        ("某市教育局2021年工作要点", ["一、指导思想", P1, "二、主要任务", P2], (None, 2021)),
+        # a comparison year is not the report year, in the body or against the title
+        ("某县教育局2024年第三季度工作总结", [P1, "与2023年相比," + P2], (2024, None)),
+        ("某县教育局工作总结", [P1 + "入园率比2022年提高五个百分点。", "较2020年增长一倍," + P2,
+                         "同比2019年," + P3, "2023年," + P3], (2023, None)),
+        # an explicit year in the report's own title beats years met in passing in the body
+        ("某县教育局2021年工作总结", [P1, "2019年秋季开工的校舍已全部交付使用。", P2], (2021, None)),
+        # a redacted title year is never guessed from the plan's relative word
+        ("某县教育局20xx年工作总结及明年工作打算", [P1, P2], (None, None)),
+    ],
+)
+def test_title_years(title, body, years):
+    (r,) = reports_of("\n".join([title, *body]))
+    assert r.title == title
+    assert (r.summary_year, r.plan_year) == years
+
+
+def test_compilation_title_shared_by_items_gives_no_relative_plan_year():
+    """"…总结与下半年工作计划篇一/篇二" names the collection, not what each excerpt holds."""
+    text = "\n".join(["教育局工作总结与下半年工作计划篇一", "2020年,我局" + P1,
+                      "教育局工作总结与下半年工作计划篇二", "2020年,全县" + P2])
+    assert [(r.summary_year, r.plan_year) for r in reports_of(text)] == [(2020, None)] * 2
