@@ -44,6 +44,10 @@ class SegmentRules:
     item_markers: tuple[re.Pattern, ...]
     item_max_len: int
     title_cue: re.Pattern
+    doubled: re.Pattern  # a doubled marker character (篇篇), written once before matching again
+    report_title: re.Pattern
+    speech: re.Pattern
+    restart_after: int
     heading_styles: tuple[re.Pattern, ...]
     heading_max_len: int
     kind_order: tuple[str, ...]
@@ -71,7 +75,7 @@ def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
     d = parse_toml(text, fname)
     try:
         items, heads, kinds, leads = d["items"], d["headings"], d["kinds"], d["leads"]
-        titles, years = d["titles"], d["years"]
+        titles, years, starts = d["titles"], d["years"], d["starts"]
         order = tuple(kinds["order"])
         cue = kinds["cue"]
         if not set(order) <= {"summary", "plan", "problems"}:
@@ -83,6 +87,10 @@ def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
                                for i, p in enumerate(items["markers"])),
             item_max_len=int(items["max_len"]),
             title_cue=_rx(fname, "items.title_cues", items["title_cues"]),
+            doubled=_rx(fname, "items.doubled", f"({items['doubled']})\\1"),
+            report_title=_rx(fname, "starts.report_title", starts["report_title"]),
+            speech=_rx(fname, "starts.speech", starts["speech"]),
+            restart_after=int(starts["restart_after"]),
             heading_styles=tuple(_rx(fname, f"headings.styles[{i}]", p)
                                  for i, p in enumerate(heads["styles"])),
             heading_max_len=int(heads["max_len"]),
@@ -139,8 +147,24 @@ def _line_list(text: str, start: int = 0, end: int | None = None) -> list[_Line]
 # --------------------------------------------------------------------------- reports
 
 
+def _undouble(line: str, rules: SegmentRules) -> str:
+    """篇篇一一 → 篇一, 范文( (一一) ) → 范文(一): a marker as PDF bold rendering doubles it."""
+    return rules.doubled.sub(r"\1", re.sub(r"\s+", "", line))
+
+
+def _marker_line(line: str, rules: SegmentRules) -> str | None:
+    """The marker line, undoubled when that form is a marker too (篇篇一一 also matches as
+    篇+一一), else None."""
+    if len(line) > rules.item_max_len:
+        return None
+    for form in (_undouble(line, rules), line):
+        if any(p.search(form) for p in rules.item_markers):
+            return form
+    return None
+
+
 def _is_marker(line: str, rules: SegmentRules) -> bool:
-    return len(line) <= rules.item_max_len and any(p.search(line) for p in rules.item_markers)
+    return _marker_line(line, rules) is not None
 
 
 def _is_heading(line: str, rules: SegmentRules) -> bool:
@@ -182,11 +206,11 @@ def _split_items(text: str, rules: SegmentRules) -> list[_Item]:
     if not starts:
         starts = _numbered_titles(lines, rules)
     if not starts:
-        return _single(lines, text, rules)
+        return _sequence(lines, text, rules)
     items: list[_Item] = []
     for k, i in enumerate(starts):
         stop = lines[starts[k + 1]].start if k + 1 < len(starts) else len(text)
-        title = lines[i].text
+        title = _marker_line(lines[i].text, rules) or lines[i].text
         body_line = i + 1
         # a bare marker (篇一) followed by a title line: that line is the title
         if (body_line < len(lines) and lines[body_line].start < stop
@@ -207,19 +231,103 @@ def _marker_rest(line: str, rules: SegmentRules) -> str:
     return rest.strip()
 
 
-def _single(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]:
-    """One report: the title is one of the first lines; a later exact repeat of it starts a copy."""
+@dataclass
+class _Run:
+    """What the scan knows of the report being read: enough to tell a new report's start."""
+
+    first: int  # line index of its first line (title or body)
+    han: int = 0  # Chinese characters in its body so far
+    top: int = 0  # highest top-level number (一、 二、 …) so far
+    top_kind: str | None = None  # kind and explicit year of its first top-level heading
+    top_year: str | None = None
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_CN_DIGITS["〇"] = 0
+_CN_DIGITS["两"] = 2
+
+
+def _cn_int(numeral: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十三 → 23, 7 → 7; None for anything else."""
+    if numeral.isdigit():
+        return int(numeral)
+    if "十" in numeral:
+        tens, _, ones = numeral.partition("十")
+        t = _CN_DIGITS.get(tens, None) if tens else 1
+        o = _CN_DIGITS.get(ones, None) if ones else 0
+        return None if t is None or o is None else t * 10 + o
+    return _CN_DIGITS.get(numeral) if len(numeral) == 1 else None
+
+
+_TOP_NUMBER = re.compile(r"([一二三四五六七八九十]+)\s*[、.]")
+
+
+def _top_heading(line: str, rules: SegmentRules) -> tuple[int, str | None, str | None] | None:
+    """(number, kind, explicit year) of a top-level 一、-style heading line, else None."""
+    m = _TOP_NUMBER.match(line)
+    if not m or not rules.heading_styles[0].match(line):
+        return None
+    n = _cn_int(m.group(1))
+    if n is None:
+        return None
+    head = _heading_text(line, rules)
+    token = _year_token(head, rules)
+    return n, _kind_of(head, rules), token if token and token.isdigit() else None
+
+
+def _new_report(lines: list[_Line], i: int, run: _Run, first_title: str | None,
+                rules: SegmentRules) -> tuple[int | None, int] | None:
+    """(title line, first body line) when line ``i`` starts a new report, else None.
+
+    Strong evidence only: an exact repeat of the first title (a reposted copy); once the current
+    report has a body, a title line naming a place or bureau with a year; a speech opening; or
+    一、 restarting after at least 三、 with the report's first heading kind and a new year.
+    """
+    text = lines[i].text
+    if first_title is not None and text == first_title:
+        return i, i + 1
+    if run.han < MIN_BODY_HAN:
+        return None
+    if _is_title(text, rules) and rules.report_title.search(text):
+        return i, i + 1
+    title = i - 1 if i - 1 > run.first and _is_title(lines[i - 1].text, rules) else None
+    if rules.speech.match(text):
+        return title, i
+    top = _top_heading(text, rules) if run.top >= rules.restart_after else None
+    if (top and top[0] == 1 and top[1] is not None and top[1] == run.top_kind
+            and top[2] is not None and run.top_year is not None and top[2] != run.top_year):
+        return title, i
+    return None
+
+
+def _sequence(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]:
+    """Reports one after another without item markers (usually just one): each opens with its
+    title (one of the first lines for the first report), a speech opening or a restarted outline."""
     title_idx = next((i for i, ln in enumerate(lines[:3]) if _is_title(ln.text, rules)), None)
-    if title_idx is None:
-        return [_Item(None, (lines[0].start, len(text)))]
-    title = lines[title_idx].text
-    repeats = [i for i in range(title_idx + 1, len(lines)) if lines[i].text == title]
-    bounds = [title_idx, *repeats]
+    first_title = lines[title_idx].text if title_idx is not None else None
+    begin = title_idx + 1 if title_idx is not None else 0
+    bounds: list[tuple[int | None, int]] = [(title_idx, begin)]  # (title line, first body line)
+    run = _Run(begin)
+    for i in range(begin, len(lines)):
+        cut = _new_report(lines, i, run, first_title, rules)
+        if cut is not None:
+            bounds.append(cut)
+            run = _Run(cut[1] if cut[0] is None else cut[0])
+            if cut[1] > i:  # a title line: nothing of it goes into the body
+                continue
+        line = lines[i].text
+        run.han += len(_HAN.findall(line))
+        top = _top_heading(line, rules)
+        if top:
+            run.top = max(run.top, top[0])
+            if run.top_kind is None and top[0] == 1:
+                run.top_kind, run.top_year = top[1], top[2]
     items = []
-    for k, i in enumerate(bounds):
-        stop = lines[bounds[k + 1]].start if k + 1 < len(bounds) else len(text)
-        start = lines[i + 1].start if i + 1 < len(lines) else len(text)
-        items.append(_Item(title, (min(start, stop), stop)))
+    for k, (t, b) in enumerate(bounds):
+        stop = (lines[min(x for x in bounds[k + 1] if x is not None)].start
+                if k + 1 < len(bounds) else len(text))
+        start = lines[b].start if b < len(lines) else len(text)
+        items.append(_Item(lines[t].text if t is not None else None, (min(start, stop), stop)))
     return items
 
 

@@ -97,3 +97,69 @@ def test_compilation_title_shared_by_items_gives_no_relative_plan_year():
     text = "\n".join(["教育局工作总结与下半年工作计划篇一", "2020年,我局" + P1,
                       "教育局工作总结与下半年工作计划篇二", "2020年,全县" + P2])
     assert [(r.summary_year, r.plan_year) for r in reports_of(text)] == [(2020, None)] * 2
+
+
+# --------------------------------------------------------------------------- compilations
+
+J = "\n".join
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # (a) title lines only: each report opens with a title naming a place/bureau and a year
+        (J(["甲市教育局2017年工作总结", P1, P2, "乙县教育局2017年工作总结", P2, P3,
+            "丙区教育和体育局2018年工作要点", P3, P1]),
+         [("甲市教育局2017年工作总结", 2017, None), ("乙县教育局2017年工作总结", 2017, None),
+          ("丙区教育和体育局2018年工作要点", None, 2018)]),
+        # (b) speech openings, the line before one being its title
+        (J(["在全县教育工作会议上的讲话", "各位领导、同志们:", P1, P2, "谢谢大家!",
+            "在全市教育系统年度总结会上的报告", "各位代表、同志们:", "2019年," + P3, P1]),
+         [("在全县教育工作会议上的讲话", None, None), ("在全市教育系统年度总结会上的报告", 2019, None)]),
+        (J(["各位领导、同志们:", P1, P2, "尊敬的各位领导,各位来宾:", P3, P1]),
+         [(None, None, None), (None, None, None)]),
+        # (c) 一、 restarting after 三、 with a new year pair
+        (J(["一、2019年工作总结", P1, "二、存在的问题", P2, "三、2020年工作计划", P3,
+            "一、2020年工作总结", P1, "二、存在的问题", P3, "三、2021年工作计划", P2]),
+         [(None, 2019, 2020), (None, 2020, 2021)]),
+        # (d) markers doubled by PDF bold rendering
+        (J(["篇篇一一", "某镇2021年工作总结", P1, "篇篇二二", "某乡2022年工作总结", P2]),
+         [("某镇2021年工作总结", 2021, None), ("某乡2022年工作总结", 2022, None)]),
+        (J(["范文( (一一) )", "2020年," + P1, P2, "范文( (二二) )", "2021年," + P2, P3]),
+         [("范文(一)", 2020, None), ("范文(二)", 2021, None)]),
+        (J(["学校工作总结篇篇一一", P1, P2, "学校工作总结篇篇二二", P2, P3]),
+         [("学校工作总结篇一", None, None), ("学校工作总结篇二", None, None)]),
+    ],
+    ids=["titles", "speeches", "speeches-untitled", "restart", "doubled-pian", "doubled-fanwen",
+         "doubled-title-marker"],
+)
+def test_compilation_split(text, expected):
+    assert [(r.title, r.summary_year, r.plan_year) for r in reports_of(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # (e) sections restarting their numbering inside one report
+        ["某县教育局2021年工作总结和2022年工作计划", "一、2021年工作总结", "一、学前教育", P1,
+         "二、义务教育", P2, "三、教师队伍", P3, "二、2022年工作计划", "一、2022年主要目标", P1,
+         "二、重点任务", P2],
+        ["某县教育局工作报告", "一、2020年工作回顾", P1, "二、存在的问题", P2, "三、2021年工作计划",
+         "一、2021年工作目标", P3, "二、主要措施", P1],
+        # an un-numbered part title without a place name is a section, not a new report
+        ["某区教育局2021年工作总结和2022年工作计划", "2021年全区教育工作总结", P1, P2,
+         "2022年全区教育工作计划", P3, P1],
+        # (f) another report's title quoted or named in a sentence
+        ["某市教育局2021年工作总结", P1, "全年认真落实", "《某市教育局2021年工作要点》",
+         "某市教育局2022年工作要点提出的任务已提前部署。", P2, P3],
+        ["某市教育局2021年工作总结", P1, "按照某市教育局2021年工作要点,全面完成各项任务。", P2],
+        # a speech salutation inside a speech, not at a line start with a colon
+        ["在全县教育工作会议上的讲话", "各位领导、同志们:", P1, P2, "同志们,让我们携手奋进!", P3],
+    ],
+    ids=["nested-restart", "plan-restart", "part-titles", "quoted-title", "named-title",
+         "inner-salutation"],
+)
+def test_single_report_stays_one(lines):
+    reps = reports_of(J(lines))
+    assert len(reps) == 1
+    assert reps[0].title == lines[0]
