@@ -50,6 +50,7 @@ class SegmentRules:
     restart_after: int
     heading_styles: tuple[re.Pattern, ...]
     heading_max_len: int
+    part_max_len: int
     kind_order: tuple[str, ...]
     kind_cues: dict[str, re.Pattern]
     kind_max_len: int
@@ -94,6 +95,7 @@ def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
             heading_styles=tuple(_rx(fname, f"headings.styles[{i}]", p)
                                  for i, p in enumerate(heads["styles"])),
             heading_max_len=int(heads["max_len"]),
+            part_max_len=int(heads["part_max_len"]),
             kind_order=order,
             kind_cues={k: _rx(fname, f"kinds.{k}", kinds[k], cue) for k in order},
             kind_max_len=int(kinds["max_len"]),
@@ -417,6 +419,19 @@ def _year_token(text: str, rules: SegmentRules) -> str | None:
     return min(found)[1] if found else None
 
 
+_PART = -1  # style index of an un-numbered part heading (always outermost)
+_PUNCT = re.compile(r"[。,，;；:：!！?？、()（）《》“”\"]")
+
+
+def _part_kind(line: str, rules: SegmentRules) -> str | None:
+    """The kind an un-numbered part heading (2022年工作计划) names, else None. A line naming
+    both kinds (年度工作总结和计划) is a title, not a part."""
+    if len(line) > rules.part_max_len or _PUNCT.search(line) or (
+            rules.title_kind["plan"].search(line) and rules.title_kind["summary"].search(line)):
+        return None
+    return _kind_of(line, rules)
+
+
 def _raw_sections(text: str, body: Span, default_kind: str | None,
                   rules: SegmentRules) -> list[_RawSection]:
     """Sections of one report body.
@@ -458,6 +473,15 @@ def _raw_sections(text: str, body: Span, default_kind: str | None,
             raws.append(_RawSection(head, ln.start, kind, explicit, _year_token(head, rules),
                                     depth, parent))
             stack.append(len(raws) - 1)
+            first = False
+            continue
+        # a part heading opens a top-level part and numbered headings nest below it; once the
+        # outline is numbered from the top it is body text (it could not be placed safely)
+        part = _part_kind(ln.text, rules) if not styles or styles[0] == _PART else None
+        if part:
+            styles, stack, context = [_PART], [len(raws)], part
+            raws.append(_RawSection(ln.text, ln.start, part, True, _year_token(ln.text, rules),
+                                    0, None))
             first = False
             continue
         lead = next((k for k in ("plan", "summary") if rules.lead_cues[k].search(ln.text)), None)

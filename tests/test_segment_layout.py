@@ -163,3 +163,29 @@ def test_single_report_stays_one(lines):
     reps = reports_of(J(lines))
     assert len(reps) == 1
     assert reps[0].title == lines[0]
+
+
+@pytest.mark.parametrize(
+    ("lines", "kinds"),
+    [
+        # un-numbered part headings, numbered headings nested below them
+        (["某区教育局2021年工作总结和2022年工作计划", "2021年工作总结", "一、学前教育", P1,
+          "二、义务教育", P2, "2022年工作计划", "一、学前教育", P3, "二、义务教育", P1],
+         [("summary", 2021)] * 3 + [("plan", 2022)] * 3),
+        (["某区教育局2021年工作总结和2022年工作计划", "2021年全区教育工作总结", P1, P2,
+          "2022年全区教育工作计划", P3, P1],
+         [("summary", 2021), ("plan", 2022)]),
+        # a line naming both kinds is furniture, not a part
+        (["某区教育局2021年工作总结和2022年工作计划", "一、2021年工作总结", P1, "二、2022年工作计划",
+          P2, "年度工作总结和计划"],
+         [("summary", 2021), ("plan", 2022)]),
+        # below a numbered top level, a short kind line is body text: 二、 stays top-level
+        (["某县教育局工作总结和计划", "一、2021年工作总结", "(一)学前教育", "主要做法", P1,
+          "二、2022年工作计划", "(一)学前教育", P2],
+         [("summary", 2021)] * 2 + [("plan", 2022)] * 2),
+    ],
+    ids=["parts-numbered", "parts-scoped", "both-kinds-line", "kind-line-in-outline"],
+)
+def test_part_headings(lines, kinds):
+    (r,) = reports_of(J(lines))
+    assert [(s.kind, s.year) for s in r.sections] == kinds
