@@ -318,7 +318,8 @@ def _sequence(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]
             if cut[1] > i:  # a title line: nothing of it goes into the body
                 continue
         line = lines[i].text
-        run.han += len(_HAN.findall(line))
+        if run.han < MIN_BODY_HAN:  # only "has a body yet" matters
+            run.han += len(_HAN.findall(line))
         top = _top_heading(line, rules)
         if top:
             run.top = max(run.top, top[0])

@@ -144,3 +144,42 @@ def test_outline_levels_kinds_and_years_survive_lead_paragraphs(case):
     for s in r.sections:  # lead and body sections too
         assert (s.kind, s.year) in tops.items()
     assert (r.summary_year, r.plan_year) == (tops["summary"], tops.get("plan"))
+
+
+# --------------------------------------------------------------------------- compilations
+# 1-4 invented reports strung together without item markers, each opened by its own title line,
+# a speech opening or (after a report that reached 三、) a restart at 一、 with a new year pair:
+# each must come back as its own report with its years.
+
+_PLACES = ["甲县", "乙市", "丙区", "丁旗"]
+
+
+@st.composite
+def compilations(draw):
+    k = draw(st.integers(1, 4))
+    year = draw(st.integers(2010, 2025))
+    lines: list[str] = []
+    expected: list[tuple[str | None, int, int]] = []
+    for i in range(k):
+        place, y = _PLACES[i], year + i
+        opening = draw(st.sampled_from(["title", "speech", "restart"]))
+        title = None
+        if opening == "title":
+            title = f"{place}教育局{y}年工作总结"
+            lines.append(title)
+        elif opening == "speech":
+            lines.append("各位领导、同志们:")
+        for n, head in enumerate([f"{y}年工作总结", "存在的问题", f"{y + 1}年工作计划"]):
+            lines.append(f"{_CN[n]}、{head}")
+            for m in range(draw(st.integers(1, 3))):
+                lines.append(f"{place}第{_CN[m]}项工作稳步推进,{place}投入资金{y}{m}万元。")
+        expected.append((title, y, y + 1))
+    return "\n".join(lines), expected
+
+
+@settings(PROFILE, max_examples=max(50, EXAMPLES // 4))
+@given(compilations())
+def test_compilations_without_markers_split_into_their_reports(case):
+    text, expected = case
+    got = [(r.title, r.summary_year, r.plan_year) for r in segment(clean(_source(text)))]
+    assert got == expected
