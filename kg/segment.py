@@ -221,9 +221,15 @@ def _split_items(text: str, rules: SegmentRules) -> list[_Item]:
             body_line += 1
         body_start = lines[body_line].start if body_line < len(lines) else len(text)
         items.append(_Item(title, (min(body_start, stop), stop)))
-    if len(items) > 1 and len({re.sub(_NUM, "#", it.title or "") for it in items}) == 1:
+    if len(items) > 1 and len({_shared_key(it.title or "") for it in items}) == 1:
         items = [replace(it, own_title=False) for it in items]
     return items
+
+
+def _shared_key(title: str) -> tuple[str, tuple[str, ...]]:
+    """Titles with equal keys differ at most in their item number: one collection title
+    (…总结篇一, …总结篇二). Years count: 某县2021年工作总结 and 某县2022年工作总结 are two titles."""
+    return re.sub(_NUM, "#", title), tuple(_EXPLICIT_YEAR.findall(title))
 
 
 def _marker_rest(line: str, rules: SegmentRules) -> str:

@@ -189,3 +189,9 @@ def test_single_report_stays_one(lines):
 def test_part_headings(lines, kinds):
     (r,) = reports_of(J(lines))
     assert [(s.kind, s.year) for s in r.sections] == kinds
+
+
+def test_numbered_titles_that_differ_in_year_are_each_reports_own():
+    text = J(["某县教育局2021年工作总结及明年工作打算", P1, P2,
+              "某县教育局2022年工作总结及明年工作打算", P2, P3])
+    assert [(r.summary_year, r.plan_year) for r in reports_of(text)] == [(2021, 2022), (2022, 2023)]
