@@ -331,6 +331,10 @@ def _sequence(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]
             run.top = max(run.top, top[0])
             if run.top_kind is None and top[0] == 1:
                 run.top_kind, run.top_year = top[1], top[2]
+    # a "report" of nothing but title lines is a list of links to other reports: not a start
+    firsts = [min(x for x in bound if x is not None) for bound in bounds] + [len(lines)]
+    bounds = [bound for k, bound in enumerate(bounds)
+              if k == 0 or not all(_is_title(ln.text, rules) for ln in lines[bound[1]:firsts[k + 1]])]
     items = []
     for k, (t, b) in enumerate(bounds):
         stop = (lines[min(x for x in bounds[k + 1] if x is not None)].start

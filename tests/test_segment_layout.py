@@ -153,11 +153,14 @@ def test_compilation_split(text, expected):
         ["某市教育局2021年工作总结", P1, "全年认真落实", "《某市教育局2021年工作要点》",
          "某市教育局2022年工作要点提出的任务已提前部署。", P2, P3],
         ["某市教育局2021年工作总结", P1, "按照某市教育局2021年工作要点,全面完成各项任务。", P2],
+        # a tail of links to other reports' titles is no report
+        ["某市教育局2021年工作总结", P1, P2, "甲县教育局2021年工作总结", "乙县教育局2020年工作计划",
+         "丙区教育局2021年工作要点", "丁市教育局2019年工作总结"],
         # a speech salutation inside a speech, not at a line start with a colon
         ["在全县教育工作会议上的讲话", "各位领导、同志们:", P1, P2, "同志们,让我们携手奋进!", P3],
     ],
     ids=["nested-restart", "plan-restart", "part-titles", "quoted-title", "named-title",
-         "inner-salutation"],
+         "link-tail", "inner-salutation"],
 )
 def test_single_report_stays_one(lines):
     reps = reports_of(J(lines))
