@@ -1,19 +1,24 @@
 """CleanText → reports → sections → sentences, with section kinds and years.
 
-Reports: a compilation is split at its item markers (篇一, 范文(二), 第3篇, "…篇十四", or
-titles that repeat with a changing number); text before the first item is a preface and goes.
-A single report starts after its title line. A report whose body repeats an earlier one is
-dropped, so the pipeline sees each report once.
+Reports: a compilation is split at its item markers (篇一, 范文(二), 第3篇, "…篇十四", also as PDF
+bold rendering doubles them: 篇篇一一; or titles that repeat with a changing number); text before
+the first item is a preface and goes. Without markers, the first report starts after its title
+line and a new one needs strong evidence once the current one has a body: a title line naming a
+place or bureau with a year, a speech opening, or 一、 restarting after 三、 with a new year. A
+report whose body repeats an earlier one is dropped, so the pipeline sees each report once.
 
-Sections: headings are recognised by numbering style (一、 (一) 1. (1) ① 一是 第一部分);
-nesting follows the order in which styles first appear, as in a word-processor outline. A
-heading's own cue words give its kind (summary / plan / problems); without one it inherits its
-parent's kind, or the kind of the last top-level cue. Paragraphs that open with a time lead
+Sections: headings are recognised by numbering style (一、 (一) 1. (1) ① 一是 第一部分), plus
+un-numbered part headings (2022年工作计划) above them; nesting follows the order in which styles
+first appear, as in a word-processor outline, and body paragraphs between headings do not change
+it. A heading's own cue words give its kind (summary / plan / problems); without one it inherits
+its parent's kind, or the kind of the last top-level cue. Paragraphs that open with a time lead
 ("下半年, …将…") start a section too, which is how headless reports switch to their plan.
 
-Years: explicit (2022年) → that year; redacted (20xx年, xxxx年, X年) → None, never a guess;
-relative words (今年, 明年, 下半年 …) count from the year summarised. Headings decide first, then
-the most frequent explicit year in the sections of that kind, then the report title.
+Years: explicit (2022年) → that year, unless a point of comparison (比2022年, 与2019年相比);
+redacted (20xx年, xxxx年, X年) → None, never a guess; relative words (今年, 明年, 下半年 …) count
+from the year summarised. Headings decide first, then the report's own title (which also gives
+the year of a plan it declares but the text cuts off), then the most frequent explicit year in
+the sections of that kind.
 """
 
 from __future__ import annotations

@@ -158,9 +158,11 @@ def test_compilation_split(text, expected):
          "丙区教育局2021年工作要点", "丁市教育局2019年工作总结"],
         # a speech salutation inside a speech, not at a line start with a colon
         ["在全县教育工作会议上的讲话", "各位领导、同志们:", P1, P2, "同志们,让我们携手奋进!", P3],
+        ["在全县教育工作会议上的讲话", "各位领导、同志们:", P1, P2, "各位校长要做到:", P3,
+         "全体老师要做到:", P1, "同志们!", P2],
     ],
     ids=["nested-restart", "plan-restart", "part-titles", "quoted-title", "named-title",
-         "link-tail", "inner-salutation"],
+         "link-tail", "inner-salutation", "inner-addressing"],
 )
 def test_single_report_stays_one(lines):
     reps = reports_of(J(lines))
