@@ -153,6 +153,8 @@ def test_compilation_split(text, expected):
         ["某市教育局2021年工作总结", P1, "全年认真落实", "《某市教育局2021年工作要点》",
          "某市教育局2022年工作要点提出的任务已提前部署。", P2, P3],
         ["某市教育局2021年工作总结", P1, "按照某市教育局2021年工作要点,全面完成各项任务。", P2],
+        # a notice issuing another document names no new report
+        ["某县教育局2021年工作总结", P1, P2, "某县教育局关于印发2022年工作要点的通知", P3],
         # a tail of links to other reports' titles is no report
         ["某市教育局2021年工作总结", P1, P2, "甲县教育局2021年工作总结", "乙县教育局2020年工作计划",
          "丙区教育局2021年工作要点", "丁市教育局2019年工作总结"],
@@ -162,7 +164,7 @@ def test_compilation_split(text, expected):
          "全体老师要做到:", P1, "同志们!", P2],
     ],
     ids=["nested-restart", "plan-restart", "part-titles", "quoted-title", "named-title",
-         "link-tail", "inner-salutation", "inner-addressing"],
+         "notice", "link-tail", "inner-salutation", "inner-addressing"],
 )
 def test_single_report_stays_one(lines):
     reps = reports_of(J(lines))
@@ -188,8 +190,13 @@ def test_single_report_stays_one(lines):
         (["某县教育局工作总结和计划", "一、2021年工作总结", "(一)学前教育", "主要做法", P1,
           "二、2022年工作计划", "(一)学前教育", P2],
          [("summary", 2021)] * 2 + [("plan", 2022)] * 2),
+        # a bare 重点工作 line in a headless plan is body text, not a summary part
+        (["某市教育局2022年工作要点", P1, "重点工作", P2, P3], [("plan", 2022)]),
+        (["某县教育局2020年上半年工作总结", "上半年,全县" + P1, P2, "下半年工作打算", P3],
+         [("summary", 2020), ("plan", 2020)]),
     ],
-    ids=["parts-numbered", "parts-scoped", "both-kinds-line", "kind-line-in-outline"],
+    ids=["parts-numbered", "parts-scoped", "both-kinds-line", "kind-line-in-outline",
+         "weak-kind-line", "half-year-part"],
 )
 def test_part_headings(lines, kinds):
     (r,) = reports_of(J(lines))
