@@ -207,3 +207,21 @@ def test_numbered_titles_that_differ_in_year_are_each_reports_own():
     text = J(["某县教育局2021年工作总结及明年工作打算", P1, P2,
               "某县教育局2022年工作总结及明年工作打算", P2, P3])
     assert [(r.summary_year, r.plan_year) for r in reports_of(text)] == [(2021, 2022), (2022, 2023)]
+
+
+@pytest.mark.parametrize(
+    ("lines", "kinds", "years"),
+    [
+        (["2024年第三季度,我局" + P1, P2, "下一季度,我局将" + P3],
+         [("summary", 2024), ("plan", 2024)], (2024, 2024)),
+        (["一、2023年前三季度工作总结", P1, "二、第四季度工作打算", P2],
+         [("summary", 2023), ("plan", 2023)], (2023, 2023)),
+        (["一、第一季度工作情况", "2022年第一季度,全县" + P1, "二、下一季度工作安排", P2],
+         [("summary", 2022)] * 2 + [("plan", 2022)], (2022, 2022)),
+    ],
+    ids=["quarter-leads", "quarter-headings", "quarter-lead-under-heading"],
+)
+def test_quarterly_reports(lines, kinds, years):
+    got_kinds, got_years = sections_of(lines)
+    assert got_kinds == kinds
+    assert got_years == years
