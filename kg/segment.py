@@ -184,6 +184,11 @@ def _is_title(line: str, rules: SegmentRules) -> bool:
             and bool(rules.title_cue.search(line)) and not _is_heading(line, rules))
 
 
+def _is_report_title(line: str, rules: SegmentRules) -> bool:
+    """A title strong enough to start a report mid-text: it names a place or bureau and a year."""
+    return _is_title(line, rules) and bool(rules.report_title.search(line))
+
+
 def _numbered_titles(lines: list[_Line], rules: SegmentRules) -> list[int]:
     """Indices of title lines that repeat with a changing number (…总结1, …总结2)."""
     groups: dict[str, list[int]] = {}
@@ -212,6 +217,9 @@ def _split_items(text: str, rules: SegmentRules) -> list[_Item]:
     starts = [i for i, ln in enumerate(lines) if _is_marker(ln.text, rules)]
     if not starts:
         starts = _numbered_titles(lines, rules)
+        if starts:  # other reports' own titles may sit between them (乙县… among 甲市…2017/2018)
+            starts = sorted({*starts, *(i for i in range(starts[0] + 1, len(lines))
+                                        if _is_report_title(lines[i].text, rules))})
     if not starts:
         return _sequence(lines, text, rules)
     items: list[_Item] = []
@@ -301,7 +309,7 @@ def _new_report(lines: list[_Line], i: int, run: _Run, first_title: str | None,
         return i, i + 1
     if run.han < MIN_BODY_HAN:
         return None
-    if _is_title(text, rules) and rules.report_title.search(text):
+    if _is_report_title(text, rules):
         return i, i + 1
     title = i - 1 if i - 1 > run.first and _is_title(lines[i - 1].text, rules) else None
     if rules.speech.match(text):
