@@ -274,8 +274,8 @@ def _cn_int(numeral: str) -> int | None:
         return int(numeral)
     if "十" in numeral:
         tens, _, ones = numeral.partition("十")
-        t = _CN_DIGITS.get(tens, None) if tens else 1
-        o = _CN_DIGITS.get(ones, None) if ones else 0
+        t = _CN_DIGITS.get(tens) if tens else 1
+        o = _CN_DIGITS.get(ones) if ones else 0
         return None if t is None or o is None else t * 10 + o
     return _CN_DIGITS.get(numeral) if len(numeral) == 1 else None
 
@@ -419,13 +419,18 @@ def _kind_of(head: str, rules: SegmentRules) -> str | None:
     return None
 
 
-def _explicit_years(text: str, rules: SegmentRules) -> Iterator[re.Match]:
-    """Explicit years in ``text``, leaving out points of comparison (比2022年提高, 与2019年相比)."""
-    for m in _EXPLICIT_YEAR.finditer(text):
+def _uncompared(matches: Iterator[re.Match], rules: SegmentRules) -> Iterator[re.Match]:
+    """Year matches that are no point of comparison (比2022年提高, 与2019年相比, 较去年同期)."""
+    for m in matches:
+        text = m.string
         if (rules.comparison_before.search(text, max(0, m.start() - 4), m.start())
                 or rules.comparison_after.match(text, m.end(), m.end() + 6)):
             continue
         yield m
+
+
+def _explicit_years(text: str, rules: SegmentRules) -> Iterator[re.Match]:
+    return _uncompared(_EXPLICIT_YEAR.finditer(text), rules)
 
 
 def _year_token(text: str, rules: SegmentRules) -> str | None:
@@ -437,7 +442,7 @@ def _year_token(text: str, rules: SegmentRules) -> str | None:
     m = rules.redacted.search(text)
     if m:
         found.append((m.start(), "REDACTED"))
-    m = rules.relative_re.search(text)
+    m = next(_uncompared(rules.relative_re.finditer(text), rules), None)
     if m:
         found.append((m.start(), m.group(0)))
     return min(found)[1] if found else None
@@ -649,7 +654,7 @@ def _report_years(text: str, raws: list[_RawSection], spans: list[Span], title: 
 def _relative_plan_year(text: str, spans: list[Span], base: int, rules: SegmentRules) -> int | None:
     words: Counter[int] = Counter()
     for s, e in spans:
-        for m in rules.relative_re.finditer(text, s, e):
+        for m in _uncompared(rules.relative_re.finditer(text, s, e), rules):
             words[rules.relative[m.group(0)]] += 1
     if not words:
         return None

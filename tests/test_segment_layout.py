@@ -229,3 +229,17 @@ def test_quarterly_reports(lines, kinds, years):
     got_kinds, got_years = sections_of(lines)
     assert got_kinds == kinds
     assert got_years == years
+
+
+@pytest.mark.parametrize(
+    ("lines", "years"),
+    [
+        # relative comparison words do not pull the plan year back
+        (["一、2021年工作总结", P1, "二、明年工作打算", "与去年相比,新增学位翻番。较去年同期再增三成。"
+          "明年力争" + P2], (2021, 2022)),
+        (["一、2021年工作总结", P1, "二、工作打算", "比上年多建三所幼儿园。比去年多培训一千人。明年" + P2],
+         (2021, 2022)),
+    ],
+)
+def test_relative_comparisons_are_not_years(lines, years):
+    assert sections_of(lines)[1] == years
