@@ -456,6 +456,7 @@ def _part_kind(line: str, rules: SegmentRules) -> str | None:
     """The kind an un-numbered part heading (2022年工作计划, 下半年工作打算) names, else None.
     It must say 总结/计划/… ([titles]): a bare 重点工作 line is too weak to re-kind what follows;
     a line naming both kinds (年度工作总结和计划) is a title, not a part."""
+    line = line.rstrip(":")  # 2022年工作计划: is the same heading
     if len(line) > rules.part_max_len or _PUNCT.search(line):
         return None
     plan, summary = (bool(rules.title_kind[k].search(line)) for k in ("plan", "summary"))

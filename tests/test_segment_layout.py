@@ -186,6 +186,8 @@ def test_single_report_stays_one(lines):
         (["某区教育局2021年工作总结和2022年工作计划", "2021年全区教育工作总结", P1, P2,
           "2022年全区教育工作计划", P3, P1],
          [("summary", 2021), ("plan", 2022)]),
+        (["某区教育局工作总结和计划", "2021年工作总结:", P1, P2, "2022年工作计划:", P3, P1],
+         [("summary", 2021), ("plan", 2022)]),
         # a line naming both kinds is furniture, not a part
         (["某区教育局2021年工作总结和2022年工作计划", "一、2021年工作总结", P1, "二、2022年工作计划",
           P2, "年度工作总结和计划"],
@@ -199,7 +201,7 @@ def test_single_report_stays_one(lines):
         (["某县教育局2020年上半年工作总结", "上半年,全县" + P1, P2, "下半年工作打算", P3],
          [("summary", 2020), ("plan", 2020)]),
     ],
-    ids=["parts-numbered", "parts-scoped", "both-kinds-line", "kind-line-in-outline",
+    ids=["parts-numbered", "parts-scoped", "parts-colon", "both-kinds-line", "kind-line-in-outline",
          "weak-kind-line", "half-year-part"],
 )
 def test_part_headings(lines, kinds):
