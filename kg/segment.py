@@ -36,6 +36,7 @@ from .types import CleanText, Report, Section, SectionKind, Sentence, Span
 
 _NUM = "[一二三四五六七八九十百零〇两\\d]+"
 _TERMINAL = "。!?！？"
+_TERMINAL_RE = re.compile(f"[{_TERMINAL}]")
 _EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年(?!代|级)")
 _HAN = re.compile("[\u4e00-\u9fff]")
 MIN_BODY_HAN = 20  # a "report" with less Chinese text than this is furniture, not a report
@@ -344,10 +345,13 @@ def _sequence(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]
             run.top = max(run.top, top[0])
             if run.top_kind is None and top[0] == 1:
                 run.top_kind, run.top_year = top[1], top[2]
-    # a "report" of nothing but title lines is a list of links to other reports: not a start
+    # a "report" of nothing but title lines is a list of links to other reports: not a start;
+    # untitled lines without a full stop before the first title are page furniture: a preface
     firsts = [min(x for x in bound if x is not None) for bound in bounds] + [len(lines)]
     bounds = [bound for k, bound in enumerate(bounds)
-              if k == 0 or not all(_is_title(ln.text, rules) for ln in lines[bound[1]:firsts[k + 1]])]
+              if (k > 0 and not all(_is_title(ln.text, rules) for ln in lines[bound[1]:firsts[k + 1]]))
+              or (k == 0 and (bound[0] is not None or len(bounds) == 1
+                              or any(_TERMINAL_RE.search(ln.text) for ln in lines[:firsts[1]])))]
     items = []
     for k, (t, b) in enumerate(bounds):
         stop = (lines[min(x for x in bounds[k + 1] if x is not None)].start

@@ -116,6 +116,10 @@ J = "\n".join
         (J(["甲市教育局2017年工作总结", P1, "乙县教育局2017年工作总结", P2, "甲市教育局2018年工作总结", P3]),
          [("甲市教育局2017年工作总结", 2017, None), ("乙县教育局2017年工作总结", 2017, None),
           ("甲市教育局2018年工作总结", 2018, None)]),
+        # untitled page furniture before the first title is a preface, not a report
+        (J(["教育频道 学校管理", "教学研究 德育天地", "安全教育 招生考试", "教师风采 家校共育",
+            "甲市教育局2017年工作总结", P1, P2, "乙县教育局2017年工作总结", P2, P3]),
+         [("甲市教育局2017年工作总结", 2017, None), ("乙县教育局2017年工作总结", 2017, None)]),
         # (b) speech openings, the line before one being its title
         (J(["在全县教育工作会议上的讲话", "各位领导、同志们:", P1, P2, "谢谢大家!",
             "在全市教育系统年度总结会上的报告", "各位代表、同志们:", "2019年," + P3, P1]),
@@ -134,7 +138,7 @@ J = "\n".join
         (J(["学校工作总结篇篇一一", P1, P2, "学校工作总结篇篇二二", P2, P3]),
          [("学校工作总结篇一", None, None), ("学校工作总结篇二", None, None)]),
     ],
-    ids=["titles", "numbered-and-other-titles", "speeches", "speeches-untitled", "restart", "doubled-pian", "doubled-fanwen",
+    ids=["titles", "numbered-and-other-titles", "furniture-preface", "speeches", "speeches-untitled", "restart", "doubled-pian", "doubled-fanwen",
          "doubled-title-marker"],
 )
 def test_compilation_split(text, expected):
