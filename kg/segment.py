@@ -1,19 +1,24 @@
 """CleanText → reports → sections → sentences, with section kinds and years.
 
-Reports: a compilation is split at its item markers (篇一, 范文(二), 第3篇, "…篇十四", or
-titles that repeat with a changing number); text before the first item is a preface and goes.
-A single report starts after its title line. A report whose body repeats an earlier one is
-dropped, so the pipeline sees each report once.
+Reports: a compilation is split at its item markers (篇一, 范文(二), 第3篇, "…篇十四", also as PDF
+bold rendering doubles them: 篇篇一一; or titles that repeat with a changing number); text before
+the first item is a preface and goes. Without markers, the first report starts after its title
+line and a new one needs strong evidence once the current one has a body: a title line naming a
+place or bureau with a year, a speech opening, or 一、 restarting after 三、 with a new year. A
+report whose body repeats an earlier one is dropped, so the pipeline sees each report once.
 
-Sections: headings are recognised by numbering style (一、 (一) 1. (1) ① 一是 第一部分);
-nesting follows the order in which styles first appear, as in a word-processor outline. A
-heading's own cue words give its kind (summary / plan / problems); without one it inherits its
-parent's kind, or the kind of the last top-level cue. Paragraphs that open with a time lead
+Sections: headings are recognised by numbering style (一、 (一) 1. (1) ① 一是 第一部分), plus
+un-numbered part headings (2022年工作计划) above them; nesting follows the order in which styles
+first appear, as in a word-processor outline, and body paragraphs between headings do not change
+it. A heading's own cue words give its kind (summary / plan / problems); without one it inherits
+its parent's kind, or the kind of the last top-level cue. Paragraphs that open with a time lead
 ("下半年, …将…") start a section too, which is how headless reports switch to their plan.
 
-Years: explicit (2022年) → that year; redacted (20xx年, xxxx年, X年) → None, never a guess;
-relative words (今年, 明年, 下半年 …) count from the year summarised. Headings decide first, then
-the most frequent explicit year in the sections of that kind, then the report title.
+Years: explicit (2022年) → that year, unless a point of comparison (比2022年, 与2019年相比);
+redacted (20xx年, xxxx年, X年) → None, never a guess; relative words (今年, 明年, 下半年 …) count
+from the year summarised. Headings decide first, then the report's own title (which also gives
+the year of a plan it declares but the text cuts off), then the most frequent explicit year in
+the sections of that kind.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -30,6 +36,7 @@ from .types import CleanText, Report, Section, SectionKind, Sentence, Span
 
 _NUM = "[一二三四五六七八九十百零〇两\\d]+"
 _TERMINAL = "。!?！？"
+_TERMINAL_RE = re.compile(f"[{_TERMINAL}]")
 _EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年(?!代|级)")
 _HAN = re.compile("[\u4e00-\u9fff]")
 MIN_BODY_HAN = 20  # a "report" with less Chinese text than this is furniture, not a report
@@ -43,8 +50,13 @@ class SegmentRules:
     item_markers: tuple[re.Pattern, ...]
     item_max_len: int
     title_cue: re.Pattern
+    doubled: re.Pattern  # a doubled marker character (篇篇), written once before matching again
+    report_title: re.Pattern
+    speech: re.Pattern
+    restart_after: int
     heading_styles: tuple[re.Pattern, ...]
     heading_max_len: int
+    part_max_len: int
     kind_order: tuple[str, ...]
     kind_cues: dict[str, re.Pattern]
     kind_max_len: int
@@ -53,6 +65,8 @@ class SegmentRules:
     relative: dict[str, int]
     redacted: re.Pattern
     relative_re: re.Pattern
+    comparison_before: re.Pattern
+    comparison_after: re.Pattern
 
 
 _YEAR = "(?:\\d{4}|(?:19|20)[xX×*＊]{1,2}|[xX×*＊]{2,4})年"
@@ -68,7 +82,7 @@ def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
     d = parse_toml(text, fname)
     try:
         items, heads, kinds, leads = d["items"], d["headings"], d["kinds"], d["leads"]
-        titles, years = d["titles"], d["years"]
+        titles, years, starts = d["titles"], d["years"], d["starts"]
         order = tuple(kinds["order"])
         cue = kinds["cue"]
         if not set(order) <= {"summary", "plan", "problems"}:
@@ -80,9 +94,14 @@ def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
                                for i, p in enumerate(items["markers"])),
             item_max_len=int(items["max_len"]),
             title_cue=_rx(fname, "items.title_cues", items["title_cues"]),
+            doubled=_rx(fname, "items.doubled", f"({items['doubled']})\\1"),
+            report_title=_rx(fname, "starts.report_title", starts["report_title"]),
+            speech=_rx(fname, "starts.speech", starts["speech"]),
+            restart_after=int(starts["restart_after"]),
             heading_styles=tuple(_rx(fname, f"headings.styles[{i}]", p)
                                  for i, p in enumerate(heads["styles"])),
             heading_max_len=int(heads["max_len"]),
+            part_max_len=int(heads["part_max_len"]),
             kind_order=order,
             kind_cues={k: _rx(fname, f"kinds.{k}", kinds[k], cue) for k in order},
             kind_max_len=int(kinds["max_len"]),
@@ -91,6 +110,8 @@ def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
             relative=relative,
             redacted=_rx(fname, "years.redacted", years["redacted"]),
             relative_re=re.compile("|".join(sorted(map(re.escape, relative), key=len, reverse=True))),
+            comparison_before=_rx(fname, "years.comparison_before", years["comparison_before"]),
+            comparison_after=_rx(fname, "years.comparison_after", years["comparison_after"]),
         )
     except KeyError as e:
         raise DataFileError(f"missing key {e}", path=fname,
@@ -134,8 +155,24 @@ def _line_list(text: str, start: int = 0, end: int | None = None) -> list[_Line]
 # --------------------------------------------------------------------------- reports
 
 
+def _undouble(line: str, rules: SegmentRules) -> str:
+    """篇篇一一 → 篇一, 范文( (一一) ) → 范文(一): a marker as PDF bold rendering doubles it."""
+    return rules.doubled.sub(r"\1", re.sub(r"\s+", "", line))
+
+
+def _marker_line(line: str, rules: SegmentRules) -> str | None:
+    """The marker line, undoubled when that form is a marker too (篇篇一一 also matches as
+    篇+一一), else None."""
+    if len(line) > rules.item_max_len:
+        return None
+    for form in (_undouble(line, rules), line):
+        if any(p.search(form) for p in rules.item_markers):
+            return form
+    return None
+
+
 def _is_marker(line: str, rules: SegmentRules) -> bool:
-    return len(line) <= rules.item_max_len and any(p.search(line) for p in rules.item_markers)
+    return _marker_line(line, rules) is not None
 
 
 def _is_heading(line: str, rules: SegmentRules) -> bool:
@@ -146,6 +183,11 @@ def _is_title(line: str, rules: SegmentRules) -> bool:
     """A short line without sentence punctuation that names a report (…工作总结)."""
     return (len(line) <= 60 and not any(c in line[:-1] for c in _TERMINAL + ",;")
             and bool(rules.title_cue.search(line)) and not _is_heading(line, rules))
+
+
+def _is_report_title(line: str, rules: SegmentRules) -> bool:
+    """A title strong enough to start a report mid-text: it names a place or bureau and a year."""
+    return _is_title(line, rules) and bool(rules.report_title.search(line))
 
 
 def _numbered_titles(lines: list[_Line], rules: SegmentRules) -> list[int]:
@@ -166,6 +208,7 @@ def _numbered_titles(lines: list[_Line], rules: SegmentRules) -> list[int]:
 class _Item:
     title: str | None
     body: Span
+    own_title: bool = True  # False: the compilation's title, repeated with each item's number
 
 
 def _split_items(text: str, rules: SegmentRules) -> list[_Item]:
@@ -175,12 +218,15 @@ def _split_items(text: str, rules: SegmentRules) -> list[_Item]:
     starts = [i for i, ln in enumerate(lines) if _is_marker(ln.text, rules)]
     if not starts:
         starts = _numbered_titles(lines, rules)
+        if starts:  # other reports' own titles may sit between them (乙县… among 甲市…2017/2018)
+            starts = sorted({*starts, *(i for i in range(starts[0] + 1, len(lines))
+                                        if _is_report_title(lines[i].text, rules))})
     if not starts:
-        return _single(lines, text, rules)
+        return _sequence(lines, text, rules)
     items: list[_Item] = []
     for k, i in enumerate(starts):
         stop = lines[starts[k + 1]].start if k + 1 < len(starts) else len(text)
-        title = lines[i].text
+        title = _marker_line(lines[i].text, rules) or lines[i].text
         body_line = i + 1
         # a bare marker (篇一) followed by a title line: that line is the title
         if (body_line < len(lines) and lines[body_line].start < stop
@@ -189,7 +235,15 @@ def _split_items(text: str, rules: SegmentRules) -> list[_Item]:
             body_line += 1
         body_start = lines[body_line].start if body_line < len(lines) else len(text)
         items.append(_Item(title, (min(body_start, stop), stop)))
+    if len(items) > 1 and len({_shared_key(it.title or "") for it in items}) == 1:
+        items = [replace(it, own_title=False) for it in items]
     return items
+
+
+def _shared_key(title: str) -> tuple[str, tuple[str, ...]]:
+    """Titles with equal keys differ at most in their item number: one collection title
+    (…总结篇一, …总结篇二). Years count: 某县2021年工作总结 and 某县2022年工作总结 are two titles."""
+    return re.sub(_NUM, "#", title), tuple(_EXPLICIT_YEAR.findall(title))
 
 
 def _marker_rest(line: str, rules: SegmentRules) -> str:
@@ -199,19 +253,111 @@ def _marker_rest(line: str, rules: SegmentRules) -> str:
     return rest.strip()
 
 
-def _single(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]:
-    """One report: the title is one of the first lines; a later exact repeat of it starts a copy."""
+@dataclass
+class _Run:
+    """What the scan knows of the report being read: enough to tell a new report's start."""
+
+    first: int  # line index of its first line (title or body)
+    han: int = 0  # Chinese characters in its body so far
+    top: int = 0  # highest top-level number (一、 二、 …) so far
+    top_kind: str | None = None  # kind and explicit year of its first top-level heading
+    top_year: str | None = None
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_CN_DIGITS["〇"] = 0
+_CN_DIGITS["两"] = 2
+
+
+def _cn_int(numeral: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十三 → 23, 7 → 7; None for anything else."""
+    if numeral.isdigit():
+        return int(numeral)
+    if "十" in numeral:
+        tens, _, ones = numeral.partition("十")
+        t = _CN_DIGITS.get(tens) if tens else 1
+        o = _CN_DIGITS.get(ones) if ones else 0
+        return None if t is None or o is None else t * 10 + o
+    return _CN_DIGITS.get(numeral) if len(numeral) == 1 else None
+
+
+_TOP_NUMBER = re.compile(r"([一二三四五六七八九十]+)\s*[、.]")
+
+
+def _top_heading(line: str, rules: SegmentRules) -> tuple[int, str | None, str | None] | None:
+    """(number, kind, explicit year) of a top-level 一、-style heading line, else None."""
+    m = _TOP_NUMBER.match(line)
+    if not m or not rules.heading_styles[0].match(line):
+        return None
+    n = _cn_int(m.group(1))
+    if n is None:
+        return None
+    head = _heading_text(line, rules)
+    token = _year_token(head, rules)
+    return n, _kind_of(head, rules), token if token and token.isdigit() else None
+
+
+def _new_report(lines: list[_Line], i: int, run: _Run, first_title: str | None,
+                rules: SegmentRules) -> tuple[int | None, int] | None:
+    """(title line, first body line) when line ``i`` starts a new report, else None.
+
+    Strong evidence only: an exact repeat of the first title (a reposted copy); once the current
+    report has a body, a title line naming a place or bureau with a year; a speech opening; or
+    一、 restarting after at least 三、 with the report's first heading kind and a new year.
+    """
+    text = lines[i].text
+    if first_title is not None and text == first_title:
+        return i, i + 1
+    if run.han < MIN_BODY_HAN:
+        return None
+    if _is_report_title(text, rules):
+        return i, i + 1
+    title = i - 1 if i - 1 > run.first and _is_title(lines[i - 1].text, rules) else None
+    if rules.speech.match(text):
+        return title, i
+    top = _top_heading(text, rules) if run.top >= rules.restart_after else None
+    if (top and top[0] == 1 and top[1] is not None and top[1] == run.top_kind
+            and top[2] is not None and run.top_year is not None and top[2] != run.top_year):
+        return title, i
+    return None
+
+
+def _sequence(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]:
+    """Reports one after another without item markers (usually just one): each opens with its
+    title (one of the first lines for the first report), a speech opening or a restarted outline."""
     title_idx = next((i for i, ln in enumerate(lines[:3]) if _is_title(ln.text, rules)), None)
-    if title_idx is None:
-        return [_Item(None, (lines[0].start, len(text)))]
-    title = lines[title_idx].text
-    repeats = [i for i in range(title_idx + 1, len(lines)) if lines[i].text == title]
-    bounds = [title_idx, *repeats]
+    first_title = lines[title_idx].text if title_idx is not None else None
+    begin = title_idx + 1 if title_idx is not None else 0
+    bounds: list[tuple[int | None, int]] = [(title_idx, begin)]  # (title line, first body line)
+    run = _Run(begin)
+    for i in range(begin, len(lines)):
+        cut = _new_report(lines, i, run, first_title, rules)
+        if cut is not None:
+            bounds.append(cut)
+            run = _Run(cut[1] if cut[0] is None else cut[0])
+            if cut[1] > i:  # a title line: nothing of it goes into the body
+                continue
+        line = lines[i].text
+        if run.han < MIN_BODY_HAN:  # only "has a body yet" matters
+            run.han += len(_HAN.findall(line))
+        top = _top_heading(line, rules)
+        if top:
+            run.top = max(run.top, top[0])
+            if run.top_kind is None and top[0] == 1:
+                run.top_kind, run.top_year = top[1], top[2]
+    # a "report" of nothing but title lines is a list of links to other reports: not a start;
+    # untitled lines without a full stop before the first title are page furniture: a preface
+    firsts = [min(x for x in bound if x is not None) for bound in bounds] + [len(lines)]
+    bounds = [bound for k, bound in enumerate(bounds)
+              if (k > 0 and not all(_is_title(ln.text, rules) for ln in lines[bound[1]:firsts[k + 1]]))
+              or (k == 0 and (bound[0] is not None or len(bounds) == 1
+                              or any(_TERMINAL_RE.search(ln.text) for ln in lines[:firsts[1]])))]
     items = []
-    for k, i in enumerate(bounds):
-        stop = lines[bounds[k + 1]].start if k + 1 < len(bounds) else len(text)
-        start = lines[i + 1].start if i + 1 < len(lines) else len(text)
-        items.append(_Item(title, (min(start, stop), stop)))
+    for k, (t, b) in enumerate(bounds):
+        stop = (lines[min(x for x in bounds[k + 1] if x is not None)].start
+                if k + 1 < len(bounds) else len(text))
+        start = lines[b].start if b < len(lines) else len(text)
+        items.append(_Item(lines[t].text if t is not None else None, (min(start, stop), stop)))
     return items
 
 
@@ -277,26 +423,64 @@ def _kind_of(head: str, rules: SegmentRules) -> str | None:
     return None
 
 
+def _uncompared(matches: Iterator[re.Match], rules: SegmentRules) -> Iterator[re.Match]:
+    """Year matches that are no point of comparison (比2022年提高, 与2019年相比, 较去年同期)."""
+    for m in matches:
+        text = m.string
+        if (rules.comparison_before.search(text, max(0, m.start() - 4), m.start())
+                or rules.comparison_after.match(text, m.end(), m.end() + 6)):
+            continue
+        yield m
+
+
+def _explicit_years(text: str, rules: SegmentRules) -> Iterator[re.Match]:
+    return _uncompared(_EXPLICIT_YEAR.finditer(text), rules)
+
+
 def _year_token(text: str, rules: SegmentRules) -> str | None:
     """The first year expression in ``text``: '2022', 'REDACTED' or a relative word."""
     found: list[tuple[int, str]] = []
-    m = _EXPLICIT_YEAR.search(text)
+    m = next(_explicit_years(text, rules), None)
     if m:
         found.append((m.start(), m.group(1)))
     m = rules.redacted.search(text)
     if m:
         found.append((m.start(), "REDACTED"))
-    m = rules.relative_re.search(text)
+    m = next(_uncompared(rules.relative_re.finditer(text), rules), None)
     if m:
         found.append((m.start(), m.group(0)))
     return min(found)[1] if found else None
 
 
+_PART = -1  # style index of an un-numbered part heading (always outermost)
+_PUNCT = re.compile(r"[。,，;；:：!！?？、()（）《》“”\"]")
+
+
+def _part_kind(line: str, rules: SegmentRules) -> str | None:
+    """The kind an un-numbered part heading (2022年工作计划, 下半年工作打算) names, else None.
+    It must say 总结/计划/… ([titles]): a bare 重点工作 line is too weak to re-kind what follows;
+    a line naming both kinds (年度工作总结和计划) is a title, not a part."""
+    line = line.rstrip(":")  # 2022年工作计划: is the same heading
+    if len(line) > rules.part_max_len or _PUNCT.search(line):
+        return None
+    plan, summary = (bool(rules.title_kind[k].search(line)) for k in ("plan", "summary"))
+    return _kind_of(line, rules) if plan != summary else None
+
+
 def _raw_sections(text: str, body: Span, default_kind: str | None,
                   rules: SegmentRules) -> list[_RawSection]:
+    """Sections of one report body.
+
+    A heading's depth is the rank of its numbering style among the styles open above it (the
+    order they first appear); its parent is the nearest shallower heading still open. Body
+    paragraphs, lead paragraphs included, never close a heading: "一、2021年工作总结 / 2021年,
+    我局… / (一)… / 二、2022年工作计划" keeps 二、 at the top. Only a lead that switches kind
+    against its top-level section (下一步,我局将… after a summary) closes the open headings; the
+    style ranks stay, so a later 二、 is still top-level.
+    """
     raws: list[_RawSection] = []
     styles: list[int] = []  # style index per nesting depth
-    stack: list[int] = []  # raw index per depth
+    stack: list[int] = []  # open headings, outermost first (raw indices, depths increasing)
     context = default_kind or "other"
     first = True
     for ln in _line_list(text, *body):
@@ -308,7 +492,8 @@ def _raw_sections(text: str, body: Span, default_kind: str | None,
             else:
                 styles.append(style)
                 depth = len(styles) - 1
-            del stack[depth:]
+            while stack and raws[stack[-1]].depth >= depth:
+                stack.pop()
             parent = stack[-1] if stack else None
             head = _heading_text(ln.text, rules)
             own = _kind_of(head, rules)
@@ -325,20 +510,40 @@ def _raw_sections(text: str, body: Span, default_kind: str | None,
             stack.append(len(raws) - 1)
             first = False
             continue
+        # a part heading opens a top-level part and numbered headings nest below it; once the
+        # outline is numbered from the top it is body text (it could not be placed safely)
+        part = _part_kind(ln.text, rules) if not styles or styles[0] == _PART else None
+        if part:
+            styles, stack, context = [_PART], [len(raws)], part
+            raws.append(_RawSection(ln.text, ln.start, part, True, _year_token(ln.text, rules),
+                                    0, None))
+            first = False
+            continue
         lead = next((k for k in ("plan", "summary") if rules.lead_cues[k].search(ln.text)), None)
+        outer = raws[stack[0]].kind if stack else "other"
+        if lead == "summary" and outer == "plan":
+            lead = None  # "2023年,全县…" opening a plan section is the plan's own lead
         if lead:
+            if outer not in ("other", lead):
+                stack = []  # the kind switches: the open headings end here
             context = lead
-            styles, stack = [], []
             m = re.search("[,:]", ln.text)
             raws.append(_RawSection(None, ln.start, lead, True,
                                     _year_token(ln.text[: m.start()] if m else ln.text, rules),
-                                    -1, None))
+                                    -1, stack[-1] if stack else None))
             first = False
             continue
         if first:
             raws.append(_RawSection(None, ln.start, context, False, None, -1, None))
             first = False
     return raws
+
+
+def outline(text: str) -> list[tuple[str, int]]:
+    """(heading, depth) of every numbered heading in ``text`` read as one report body: the
+    nesting the section kinds and years follow (``kg inspect`` and tests)."""
+    raws = _raw_sections(text, (0, len(text)), None, segment_rules())
+    return [(r.heading, r.depth) for r in raws if r.heading is not None]
 
 
 # --------------------------------------------------------------------------- years
@@ -362,7 +567,7 @@ def _vote(texts: list[str], rules: SegmentRules) -> tuple[bool, int | None]:
     years: Counter[int] = Counter()
     redacted = 0
     for t in texts:
-        for m in _EXPLICIT_YEAR.finditer(t):
+        for m in _explicit_years(t, rules):
             years[int(m.group(1))] += 1
         redacted += len(rules.redacted.findall(t))
     if not years:
@@ -373,17 +578,21 @@ def _vote(texts: list[str], rules: SegmentRules) -> tuple[bool, int | None]:
     return True, year
 
 
-def _title_years(title: str | None) -> dict[str, int]:
-    """Years the title gives to each kind: 2022年工作总结及2023年工作计划."""
-    out: dict[str, int] = {}
+def _title_years(title: str | None, rules: SegmentRules) -> dict[str, str]:
+    """Year token the title gives each kind, read from the text between one kind word and the
+    previous: 2022年工作总结及2023年工作计划, 2022年工作总结及明年工作打算 (明年), 2023年上半年工作
+    总结和下半年工作计划 (下半年). A kind word with no year before it gives none (no guessing)."""
+    out: dict[str, str] = {}
     if not title:
         return out
-    for m in re.finditer(r"((?:19|20)\d{2})\s*年(?:度)?([^\d]{0,12})", title):
-        rest = m.group(2)
-        if re.search("总结|回顾|述职|汇报", rest) and "summary" not in out:
-            out["summary"] = int(m.group(1))
-        if re.search("计划|要点|打算|思路|安排", rest) and "plan" not in out:
-            out["plan"] = int(m.group(1))
+    words = sorted((m.start(), m.end(), kind) for kind in ("summary", "plan")
+                   for m in rules.title_kind[kind].finditer(title))
+    prev = 0
+    for start, end, kind in words:
+        token = _year_token(title[prev:start], rules)
+        if token and kind not in out:
+            out[kind] = token
+        prev = max(prev, end)
     return out
 
 
@@ -400,12 +609,22 @@ def _title_kind(title: str | None, rules: SegmentRules) -> str | None:
 
 
 def _report_years(text: str, raws: list[_RawSection], spans: list[Span], title: str | None,
-                  rules: SegmentRules) -> tuple[int | None, int | None]:
-    tyears = _title_years(title)
+                  own_title: bool, rules: SegmentRules) -> tuple[int | None, int | None]:
+    """Headings of a kind decide its year; then the report's own title, when it states the year
+    (it also gives the plan year of a plan cut off or never written: …及明年工作打算); then the
+    most frequent explicit year in the sections of that kind. A title shared by every item of a
+    compilation (…总结篇一, …总结篇二) names the collection: it only fills in explicit years."""
+    tokens = _title_years(title, rules)
     s_secs = [k for k, r in enumerate(raws) if r.kind in ("summary", "problems", "other")]
     p_secs = [k for k, r in enumerate(raws) if r.kind == "plan"]
 
-    def decide(idx: list[int], base: int | None) -> tuple[bool, int | None]:
+    def from_title(kind: str, base: int | None, explicit_only: bool) -> tuple[bool, int | None]:
+        token = tokens.get(kind)
+        if token is None or (explicit_only and not token.isdigit()):
+            return False, None
+        return _resolve(token, base, rules)
+
+    def decide(idx: list[int], kind: str, base: int | None) -> tuple[bool, int | None]:
         for k in idx:  # headings and leads of that kind first, outermost first
             r = raws[k]
             if r.explicit_kind and r.year_token and (r.year_token.isdigit() or r.year_token == "REDACTED"):
@@ -415,27 +634,32 @@ def _report_years(text: str, raws: list[_RawSection], spans: list[Span], title: 
                 r = raws[k]
                 if r.explicit_kind and r.year_token:
                     return _resolve(r.year_token, base, rules)
-        return _vote([text[spans[k][0]:spans[k][1]] for k in idx], rules)
+        if own_title:
+            decided, year = from_title(kind, base, explicit_only=True)
+            if decided:
+                return decided, year
+        decided, year = _vote([text[spans[k][0]:spans[k][1]] for k in idx], rules)
+        if decided:
+            return decided, year
+        return from_title(kind, base, explicit_only=not own_title)
 
     summary_year = None
     if s_secs:
-        decided, summary_year = decide(s_secs, None)
-        if not decided:
-            summary_year = tyears.get("summary")
+        _, summary_year = decide(s_secs, "summary", None)
     plan_year = None
     if p_secs:
-        decided, plan_year = decide(p_secs, summary_year)
-        if not decided:
-            plan_year = tyears.get("plan")
-            if plan_year is None and summary_year is not None:
-                plan_year = _relative_plan_year(text, [spans[k] for k in p_secs], summary_year, rules)
+        decided, plan_year = decide(p_secs, "plan", summary_year)
+        if not decided and summary_year is not None:
+            plan_year = _relative_plan_year(text, [spans[k] for k in p_secs], summary_year, rules)
+    elif own_title:  # the title declares a plan the text does not hold
+        _, plan_year = from_title("plan", summary_year, explicit_only=False)
     return summary_year, plan_year
 
 
 def _relative_plan_year(text: str, spans: list[Span], base: int, rules: SegmentRules) -> int | None:
     words: Counter[int] = Counter()
     for s, e in spans:
-        for m in rules.relative_re.finditer(text, s, e):
+        for m in _uncompared(rules.relative_re.finditer(text, s, e), rules):
             words[rules.relative[m.group(0)]] += 1
     if not words:
         return None
@@ -486,7 +710,7 @@ def _build_report(clean: CleanText, item: _Item, index: int, rules: SegmentRules
     raws = _raw_sections(text, body, default_kind, rules)
     starts = [r.start for r in raws] + [body[1]]
     spans = [_trim(text, (starts[k], starts[k + 1])) for k in range(len(raws))]
-    summary_year, plan_year = _report_years(text, raws, spans, item.title, rules)
+    summary_year, plan_year = _report_years(text, raws, spans, item.title, item.own_title, rules)
 
     years: list[int | None] = []
     sections: list[Section] = []

@@ -1,0 +1,251 @@
+"""kg.segment on layouts real reports use: section kinds and years, report titles, compilations.
+
+All fixture text is invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.clean import clean
+from kg.segment import segment
+from kg.types import Source
+
+P1 = "全县新建校舍三所,新增学位一千个,办学条件明显改善。"
+P2 = "组织教师培训十二期,参训教师九百余人次,队伍素质稳步提升。"
+P3 = "持续推进课后服务,参与学生比例达到百分之九十以上。"
+
+
+def reports_of(text: str):
+    src = Source(path="t.txt", name="t.txt", sha256="0" * 64, text=text, encoding="utf-8",
+                 format="txt")
+    return segment(clean(src))
+
+
+def sections_of(lines: list[str]):
+    (r,) = reports_of("\n".join(lines))
+    return [(s.kind, s.year) for s in r.sections], (r.summary_year, r.plan_year)
+
+
+# --------------------------------------------------------------------------- sections and years
+
+
+@pytest.mark.parametrize(
+    ("lines", "kinds", "years"),
+    [
+        # a lead paragraph under the summary heading does not reset the outline
+        (["一、2021年工作总结", "2021年,我局" + P1, "(一)学前教育", P1, "(二)教师队伍", P2,
+          "二、2022年工作计划", "(一)新建公办幼儿园3所", P3],
+         [("summary", 2021)] * 4 + [("plan", 2022)] * 2, (2021, 2022)),
+        # the plan's own opening paragraph ("2022年,…要…") stays plan
+        (["一、2021年工作总结", "(一)学前教育", P1, "二、2022年工作计划",
+          "2022年,全县教育系统要坚持稳中求进。" + P2, "(一)扩充学位", P3],
+         [("summary", 2021)] * 2 + [("plan", 2022)] * 2, (2021, 2022)),
+        # lead paragraphs under deeper headings, then a problems section
+        (["一、2020年工作回顾", "(一)学前教育", "2020年,全县" + P1, "1.新建园所", P1,
+          "2.师资补充", P2, "(二)义务教育", P2, "二、存在的问题", P3, "三、2021年工作思路",
+          "(一)扩充学位", "1.新建园所", P3],
+         [("summary", 2020)] * 6 + [("problems", 2020)] + [("plan", 2021)] * 3, (2020, 2021)),
+        # a plan lead (明年…将) after the problems switches to plan; its (一) is not a problem
+        (["一、2019年工作总结", "(一)学前教育", P1, "二、存在的问题", P2,
+          "明年,我局将重点抓好以下工作:", "(一)扩充学位", P3, "(二)提升质量", P3],
+         [("summary", 2019)] * 2 + [("problems", 2019)] + [("plan", 2020)] * 3, (2019, 2020)),
+    ],
+    ids=["summary-lead", "plan-lead", "deep-leads", "switch-lead"],
+)
+def test_section_kinds_and_years(lines, kinds, years):
+    got_kinds, got_years = sections_of(lines)
+    assert got_kinds == kinds
+    assert got_years == years
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "years"),
+    [
+        # the title declares a plan the text does not hold (cut off): its year still counts
+        ("某县教育局2022年工作总结及2023年工作计划", ["一、2022年工作总结", P1, P2], (2022, 2023)),
+        ("某区教育局2022年工作总结和2023年工作思路", [P1, P2], (2022, 2023)),
+        ("某县教育局2022年工作总结及明年工作打算", [P1, P2], (2022, 2023)),
+        ("某镇教育办2019年度工作总结暨2020年工作安排", [P1, P2], (2019, 2020)),
+        # a plan kind word without a year of its own gives none
+        ("某县教育局2021年工作总结和工作计划", [P1, P2], (2021, None)),
+        # quarterly and half-year reports
+        ("某县教育局2024年第三季度工作总结", [P1, P2], (2024, None)),
+        ("某县教育局2023年上半年工作总结", [P1, P2], (2023, None)),
+        ("某县教育局2023年上半年工作总结和下半年工作计划", [P1, P2], (2023, 2023)),
+        ("某县教育局上半年工作总结和下半年工作计划", ["2025年上半年,我局" + P1, P2], (2025, 2025)),
+        # 工作要点 for a year is that year's plan
+        ("某市教育局2021年工作要点", ["一、指导思想", P1, "二、主要任务", P2], (None, 2021)),
+        # a comparison year is not the report year, in the body or against the title
+        ("某县教育局2024年第三季度工作总结", [P1, "与2023年相比," + P2], (2024, None)),
+        ("某县教育局工作总结", [P1 + "入园率比2022年提高五个百分点。", "较2020年增长一倍," + P2,
+                         "同比2019年," + P3, "2023年," + P3], (2023, None)),
+        # an explicit year in the report's own title beats years met in passing in the body
+        ("某县教育局2021年工作总结", [P1, "2019年秋季开工的校舍已全部交付使用。", P2], (2021, None)),
+        # a redacted title year is never guessed from the plan's relative word
+        ("某县教育局20xx年工作总结及明年工作打算", [P1, P2], (None, None)),
+    ],
+)
+def test_title_years(title, body, years):
+    (r,) = reports_of("\n".join([title, *body]))
+    assert r.title == title
+    assert (r.summary_year, r.plan_year) == years
+
+
+def test_compilation_title_shared_by_items_gives_no_relative_plan_year():
+    """"…总结与下半年工作计划篇一/篇二" names the collection, not what each excerpt holds."""
+    text = "\n".join(["教育局工作总结与下半年工作计划篇一", "2020年,我局" + P1,
+                      "教育局工作总结与下半年工作计划篇二", "2020年,全县" + P2])
+    assert [(r.summary_year, r.plan_year) for r in reports_of(text)] == [(2020, None)] * 2
+
+
+# --------------------------------------------------------------------------- compilations
+
+J = "\n".join
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # (a) title lines only: each report opens with a title naming a place/bureau and a year
+        (J(["甲市教育局2017年工作总结", P1, P2, "乙县教育局2017年工作总结", P2, P3,
+            "丙区教育和体育局2018年工作要点", P3, P1]),
+         [("甲市教育局2017年工作总结", 2017, None), ("乙县教育局2017年工作总结", 2017, None),
+          ("丙区教育和体育局2018年工作要点", None, 2018)]),
+        # titles repeating with a changing year, another bureau's title between them
+        (J(["甲市教育局2017年工作总结", P1, "乙县教育局2017年工作总结", P2, "甲市教育局2018年工作总结", P3]),
+         [("甲市教育局2017年工作总结", 2017, None), ("乙县教育局2017年工作总结", 2017, None),
+          ("甲市教育局2018年工作总结", 2018, None)]),
+        # untitled page furniture before the first title is a preface, not a report
+        (J(["教育频道 学校管理", "教学研究 德育天地", "安全教育 招生考试", "教师风采 家校共育",
+            "甲市教育局2017年工作总结", P1, P2, "乙县教育局2017年工作总结", P2, P3]),
+         [("甲市教育局2017年工作总结", 2017, None), ("乙县教育局2017年工作总结", 2017, None)]),
+        # (b) speech openings, the line before one being its title
+        (J(["在全县教育工作会议上的讲话", "各位领导、同志们:", P1, P2, "谢谢大家!",
+            "在全市教育系统年度总结会上的报告", "各位代表、同志们:", "2019年," + P3, P1]),
+         [("在全县教育工作会议上的讲话", None, None), ("在全市教育系统年度总结会上的报告", 2019, None)]),
+        (J(["各位领导、同志们:", P1, P2, "尊敬的各位领导,各位来宾:", P3, P1]),
+         [(None, None, None), (None, None, None)]),
+        # (c) 一、 restarting after 三、 with a new year pair
+        (J(["一、2019年工作总结", P1, "二、存在的问题", P2, "三、2020年工作计划", P3,
+            "一、2020年工作总结", P1, "二、存在的问题", P3, "三、2021年工作计划", P2]),
+         [(None, 2019, 2020), (None, 2020, 2021)]),
+        # (d) markers doubled by PDF bold rendering
+        (J(["篇篇一一", "某镇2021年工作总结", P1, "篇篇二二", "某乡2022年工作总结", P2]),
+         [("某镇2021年工作总结", 2021, None), ("某乡2022年工作总结", 2022, None)]),
+        (J(["范文( (一一) )", "2020年," + P1, P2, "范文( (二二) )", "2021年," + P2, P3]),
+         [("范文(一)", 2020, None), ("范文(二)", 2021, None)]),
+        (J(["学校工作总结篇篇一一", P1, P2, "学校工作总结篇篇二二", P2, P3]),
+         [("学校工作总结篇一", None, None), ("学校工作总结篇二", None, None)]),
+    ],
+    ids=["titles", "numbered-and-other-titles", "furniture-preface", "speeches", "speeches-untitled", "restart", "doubled-pian", "doubled-fanwen",
+         "doubled-title-marker"],
+)
+def test_compilation_split(text, expected):
+    assert [(r.title, r.summary_year, r.plan_year) for r in reports_of(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # (e) sections restarting their numbering inside one report
+        ["某县教育局2021年工作总结和2022年工作计划", "一、2021年工作总结", "一、学前教育", P1,
+         "二、义务教育", P2, "三、教师队伍", P3, "二、2022年工作计划", "一、2022年主要目标", P1,
+         "二、重点任务", P2],
+        ["某县教育局工作报告", "一、2020年工作回顾", P1, "二、存在的问题", P2, "三、2021年工作计划",
+         "一、2021年工作目标", P3, "二、主要措施", P1],
+        # an un-numbered part title without a place name is a section, not a new report
+        ["某区教育局2021年工作总结和2022年工作计划", "2021年全区教育工作总结", P1, P2,
+         "2022年全区教育工作计划", P3, P1],
+        # (f) another report's title quoted or named in a sentence
+        ["某市教育局2021年工作总结", P1, "全年认真落实", "《某市教育局2021年工作要点》",
+         "某市教育局2022年工作要点提出的任务已提前部署。", P2, P3],
+        ["某市教育局2021年工作总结", P1, "按照某市教育局2021年工作要点,全面完成各项任务。", P2],
+        # a notice issuing another document names no new report
+        ["某县教育局2021年工作总结", P1, P2, "某县教育局关于印发2022年工作要点的通知", P3],
+        # a tail of links to other reports' titles is no report
+        ["某市教育局2021年工作总结", P1, P2, "甲县教育局2021年工作总结", "乙县教育局2020年工作计划",
+         "丙区教育局2021年工作要点", "丁市教育局2019年工作总结"],
+        # a speech salutation inside a speech, not at a line start with a colon
+        ["在全县教育工作会议上的讲话", "各位领导、同志们:", P1, P2, "同志们,让我们携手奋进!", P3],
+        ["在全县教育工作会议上的讲话", "各位领导、同志们:", P1, P2, "各位校长要做到:", P3,
+         "全体老师要做到:", P1, "同志们!", P2],
+    ],
+    ids=["nested-restart", "plan-restart", "part-titles", "quoted-title", "named-title",
+         "notice", "link-tail", "inner-salutation", "inner-addressing"],
+)
+def test_single_report_stays_one(lines):
+    reps = reports_of(J(lines))
+    assert len(reps) == 1
+    assert reps[0].title == lines[0]
+
+
+@pytest.mark.parametrize(
+    ("lines", "kinds"),
+    [
+        # un-numbered part headings, numbered headings nested below them
+        (["某区教育局2021年工作总结和2022年工作计划", "2021年工作总结", "一、学前教育", P1,
+          "二、义务教育", P2, "2022年工作计划", "一、学前教育", P3, "二、义务教育", P1],
+         [("summary", 2021)] * 3 + [("plan", 2022)] * 3),
+        (["某区教育局2021年工作总结和2022年工作计划", "2021年全区教育工作总结", P1, P2,
+          "2022年全区教育工作计划", P3, P1],
+         [("summary", 2021), ("plan", 2022)]),
+        (["某区教育局工作总结和计划", "2021年工作总结:", P1, P2, "2022年工作计划:", P3, P1],
+         [("summary", 2021), ("plan", 2022)]),
+        # a line naming both kinds is furniture, not a part
+        (["某区教育局2021年工作总结和2022年工作计划", "一、2021年工作总结", P1, "二、2022年工作计划",
+          P2, "年度工作总结和计划"],
+         [("summary", 2021), ("plan", 2022)]),
+        # below a numbered top level, a short kind line is body text: 二、 stays top-level
+        (["某县教育局工作总结和计划", "一、2021年工作总结", "(一)学前教育", "主要做法", P1,
+          "二、2022年工作计划", "(一)学前教育", P2],
+         [("summary", 2021)] * 2 + [("plan", 2022)] * 2),
+        # a bare 重点工作 line in a headless plan is body text, not a summary part
+        (["某市教育局2022年工作要点", P1, "重点工作", P2, P3], [("plan", 2022)]),
+        (["某县教育局2020年上半年工作总结", "上半年,全县" + P1, P2, "下半年工作打算", P3],
+         [("summary", 2020), ("plan", 2020)]),
+    ],
+    ids=["parts-numbered", "parts-scoped", "parts-colon", "both-kinds-line", "kind-line-in-outline",
+         "weak-kind-line", "half-year-part"],
+)
+def test_part_headings(lines, kinds):
+    (r,) = reports_of(J(lines))
+    assert [(s.kind, s.year) for s in r.sections] == kinds
+
+
+def test_numbered_titles_that_differ_in_year_are_each_reports_own():
+    text = J(["某县教育局2021年工作总结及明年工作打算", P1, P2,
+              "某县教育局2022年工作总结及明年工作打算", P2, P3])
+    assert [(r.summary_year, r.plan_year) for r in reports_of(text)] == [(2021, 2022), (2022, 2023)]
+
+
+@pytest.mark.parametrize(
+    ("lines", "kinds", "years"),
+    [
+        (["2024年第三季度,我局" + P1, P2, "下一季度,我局将" + P3],
+         [("summary", 2024), ("plan", 2024)], (2024, 2024)),
+        (["一、2023年前三季度工作总结", P1, "二、第四季度工作打算", P2],
+         [("summary", 2023), ("plan", 2023)], (2023, 2023)),
+        (["一、第一季度工作情况", "2022年第一季度,全县" + P1, "二、下一季度工作安排", P2],
+         [("summary", 2022)] * 2 + [("plan", 2022)], (2022, 2022)),
+    ],
+    ids=["quarter-leads", "quarter-headings", "quarter-lead-under-heading"],
+)
+def test_quarterly_reports(lines, kinds, years):
+    got_kinds, got_years = sections_of(lines)
+    assert got_kinds == kinds
+    assert got_years == years
+
+
+@pytest.mark.parametrize(
+    ("lines", "years"),
+    [
+        # relative comparison words do not pull the plan year back
+        (["一、2021年工作总结", P1, "二、明年工作打算", "与去年相比,新增学位翻番。较去年同期再增三成。"
+          "明年力争" + P2], (2021, 2022)),
+        (["一、2021年工作总结", P1, "二、工作打算", "比上年多建三所幼儿园。比去年多培训一千人。明年" + P2],
+         (2021, 2022)),
+    ],
+)
+def test_relative_comparisons_are_not_years(lines, years):
+    assert sections_of(lines)[1] == years
