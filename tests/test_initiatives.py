@@ -120,6 +120,51 @@ def test_passing_topic_dropped(tax):
     assert not ms
 
 
+# --------------------------------------------------------------------------- re-worded text
+
+@pytest.fixture(scope="module")
+def real_tax():
+    return load_taxonomy()  # ontology/initiatives.ttl
+
+
+@pytest.mark.parametrize("sentence,concept,surface", [
+    ("今年着力推进义务教育优质平衡发展，缩小校际差距。", "compulsory-quality-balanced", "义务教育优质平衡发展"),
+    ("稳步推进县管校聘变革，激活教师队伍。", "county-managed-school-hiring", "县管校聘变革"),
+    ("全力打造平安院校，守牢安全底线。", "safe-campus", "平安院校"),
+    ("组织实施中小学老师信息技术应用能力提升项目。", "ict-competency-2", "中小学老师信息技术应用能力提升项目"),
+    ("强化学员资助工作，做到应助尽助。", "student-financial-aid", "学员资助工作"),
+    ("推动义务教育优质均衡，办好每一所院校。", "compulsory-quality-balanced", "义务教育优质均衡"),
+])
+def test_reworded_concept(real_tax, sentence, concept, surface):
+    hits = [h for h in match_taxonomy(sentence, real_tax, offset=5) if h.concept == concept]
+    assert [h.surface for h in hits] == [surface]
+    # offsets and surface are the text's own wording, not the label's
+    assert sentence[hits[0].start - 5:hits[0].end - 5] == surface
+    [m] = [m for m in run(real_tax, ("summary", 2023, sentence)) if m.concept == concept]
+    assert m.label == real_tax.concepts[concept].pref_label and surface in m.aliases + (m.label,)
+
+
+@pytest.mark.parametrize("sentence", [
+    "全县学员人数提升至500人，比上年提高3个百分点。",  # synonyms in a metric phrase, no label
+    "组织学生开展平衡木比赛。",
+    "该中学员工食堂改造完成。",
+    "学校品质不断提高，老师们积极展开教研。",
+])
+def test_reworded_no_false_concept(real_tax, sentence):
+    assert match_taxonomy(sentence, real_tax) == []
+
+
+def test_swapped_word_must_be_whole(tmp_path):
+    # 城东中学员工资助: 学员 is no word here (中学 / 员工), so its key 城东中学生工资助 holds no 学生工资
+    p = tmp_path / "t.ttl"
+    p.write_text(FIXTURE.read_text(encoding="utf-8") + """
+ini:pay a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "学生工资"@zh ; skos:broader ini:theme-equity .
+""", encoding="utf-8")
+    t = load_taxonomy(p)
+    assert match_taxonomy("城东中学员工资助到位", t) == []
+    assert [h.concept for h in match_taxonomy("落实学生工资", t)] == ["pay"]
+
+
 # --------------------------------------------------------------------------- discovery
 
 @pytest.mark.parametrize("sentence,expected", [

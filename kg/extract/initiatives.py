@@ -22,7 +22,14 @@ from pathlib import Path
 
 from ..datafiles import read_toml
 from ..errors import DataFileError
-from ..taxonomy import Taxonomy, load_taxonomy, longest_pattern, normalize, strip_suffixes
+from ..taxonomy import (
+    Taxonomy,
+    load_synonyms,
+    load_taxonomy,
+    longest_pattern,
+    normalize,
+    strip_suffixes,
+)
 from ..types import InitiativeMention, Report, Section, Span, Status
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "initiatives.toml"
@@ -191,13 +198,23 @@ class _Forms:
 
 
 class _Matcher:
-    """All taxonomy surface forms, found in a sentence in one regex pass (thousands of labels)."""
+    """All taxonomy surface forms, found in a sentence in one regex pass (thousands of labels).
+
+    Forms are indexed by their synonym key (kg/data/synonyms.toml) and searched in the sentence's
+    key, so a re-worded mention (优质平衡发展) finds its label (优质均衡发展) at the same offsets."""
 
     def __init__(self, taxonomy: Taxonomy):
         from ..nlp import add_words
 
+        self.synonyms = load_synonyms()
         forms = {**taxonomy.variants(), **taxonomy.labels()}
-        self.forms = _Forms([(form, (form, cid)) for form, cid in forms.items()])
+        key = self.synonyms.key
+        owners: dict[str, set[str]] = {}
+        for form, cid in forms.items():
+            owners.setdefault(key(form), set()).add(cid)
+        # a key two concepts share matches only as written (see scan_keyed)
+        self.shared = frozenset(k for k, cids in owners.items() if len(cids) > 1)
+        self.forms = _Forms([(key(form), (form, cid)) for form, cid in forms.items()])
         add_words(forms, freq=None)  # jieba keeps each label whole, so boundaries can be checked
 
         # labels with digits (体育艺术2+1) also match where a report redacts them (体育艺术x+x)
@@ -205,13 +222,30 @@ class _Matcher:
         self.masked = _Forms(masked) if masked else None
 
     def scan(self, text: str) -> Iterator[tuple[int, int, str, str]]:
-        """(start, end, form, concept id) of every form occurrence in ``text`` (quote-free)."""
-        for s, e, (form, cid) in self.forms.find(text):
+        """(start, end, form, concept id) of every form occurrence in ``text`` (quote-free); a form
+        found through a synonym swap comes with its swaps inside the match (see ``scan_keyed``)."""
+        for s, e, form, cid, _swaps in self.scan_keyed(text):
             yield s, e, form, cid
+
+    def scan_keyed(self, text: str) -> Iterator[tuple[int, int, str, str, tuple[tuple[int, int], ...]]]:
+        """As ``scan``, plus the spans of the variant words swapped inside each match: empty when
+        the text names the form as written. A match cutting through a swapped word is no match."""
+        key, swaps = self.synonyms.substitutions(text)
+        for s, e, (form, cid) in self.forms.find(key):
+            said = text[s:e]
+            if said == form:
+                yield s, e, form, cid, ()
+                continue
+            if key[s:e] in self.shared or any(a < e and s < b and not (s <= a and b <= e) for a, b in swaps):
+                continue  # concepts told apart only by a synonym, or a swapped word cut through
+            # the words swapped on either side (text or label) where the two differ
+            spans = {(a, b) for a, b in swaps if s <= a and b <= e}
+            spans |= {(s + a, s + b) for a, b in self.synonyms.substitutions(form)[1]}
+            yield s, e, form, cid, tuple(sorted((a, b) for a, b in spans if said[a - s:b - s] != form[a - s:b - s]))
         if self.masked and _REDACTED.search(text):
             masked = _REDACTED.sub(lambda m: "x" * len(m.group(0)), text)
             for s, e, (form, cid) in self.masked.find(masked):
-                yield s, e, form, cid
+                yield s, e, form, cid, ()
 
 
 _MATCHERS: dict[int, tuple[Taxonomy, _Matcher]] = {}
@@ -237,33 +271,45 @@ def _dequote(text: str) -> tuple[str, list[int] | range]:
 
 
 def match_taxonomy(text: str, taxonomy: Taxonomy, offset: int = 0) -> list[Hit]:
-    """Non-overlapping concept hits in ``text`` (longest first), spans shifted by ``offset``."""
+    """Non-overlapping concept hits in ``text`` (longest first), spans shifted by ``offset``.
+    A hit found through a synonym swap has the text's own wording as its surface."""
     m = _matcher(taxonomy)
     plain, keep = _dequote(text)
-    cands = list(m.scan(plain))
+    cands = list(m.scan_keyed(plain))
     if not cands:
         return []
-    starts = ends = None
+    bounds: tuple[set[int], set[int]] | None = None
+
+    def token_bounds() -> tuple[set[int], set[int]]:
+        nonlocal bounds
+        if bounds is None:
+            from ..nlp import token_bounds as tb  # here: most sentences never need the tokenizer
+
+            starts, ends = tb(plain)
+            # where a quote mark was removed the writer drew a boundary (“双减”政策)
+            if isinstance(keep, list):
+                cuts = {i for i in range(1, len(keep)) if keep[i] - keep[i - 1] > 1}
+                starts, ends = starts | cuts, ends | cuts
+            bounds = (starts, ends)
+        return bounds
+
     accepted = []
-    for s, e, form, cid in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
+    for s, e, form, cid, swaps in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0], c[4])):
         if any(s < ae and as_ < e for as_, ae, *_ in accepted):
             continue
+        if swaps:
+            starts, ends = token_bounds()
+            if not all(a in starts and b in ends for a, b in swaps):
+                continue  # a swapped word must be a whole word (中学员工 holds no 学员)
         if len(form) <= 3:
-            if starts is None:
-                from ..nlp import token_bounds  # here: most sentences never need the tokenizer
-
-                starts, ends = token_bounds(plain)
-                # where a quote mark was removed the writer drew a boundary (“双减”政策)
-                if isinstance(keep, list):
-                    cuts = {i for i in range(1, len(keep)) if keep[i] - keep[i - 1] > 1}
-                    starts, ends = starts | cuts, ends | cuts
+            starts, ends = token_bounds()
             ok_s, ok_e = s in starts, e in ends
             if not (ok_s and ok_e) if len(form) <= 2 else not (ok_s or ok_e):
                 continue
-        accepted.append((s, e, form, cid))
+        accepted.append((s, e, plain[s:e] if swaps else form, cid))
     return sorted(
-        Hit(offset + keep[s], offset + keep[e - 1] + 1, form, cid, taxonomy.concepts[cid].pref_label)
-        for s, e, form, cid in accepted)
+        Hit(offset + keep[s], offset + keep[e - 1] + 1, surface, cid, taxonomy.concepts[cid].pref_label)
+        for s, e, surface, cid in accepted)
 
 
 # --------------------------------------------------------------------------- discovery
