@@ -108,6 +108,7 @@ class Synonyms:
     """Variant word → canonical word (kg/data/synonyms.toml), one regex over all variants."""
     canonical: dict[str, str]
     pattern: re.Pattern
+    institution_end: re.Pattern  # a stripped label ending so names an institution (see build_taxonomy)
 
     def key(self, text: str) -> str:
         """``text`` with each variant replaced by its canonical word; same length, same offsets."""
@@ -142,7 +143,11 @@ def parse_synonyms(data: dict, fname: str) -> Synonyms:
                                     path=fname, hint="the comparison key must keep every offset")
             canonical[v] = canon
     alt = "|".join(re.escape(v) for v in sorted(canonical, key=lambda v: (-len(v), v)))
-    return Synonyms(canonical, re.compile(alt or "(?!)"))
+    ends = data.get("stripping", {}).get("institution_endings")
+    if not isinstance(ends, list) or not ends or not all(isinstance(w, str) and w for w in ends):
+        raise DataFileError("[stripping] institution_endings must be a non-empty list of words", path=fname)
+    return Synonyms(canonical, re.compile(alt or "(?!)"),
+                    re.compile("(?:" + "|".join(map(re.escape, ends)) + ")$"))
 
 
 @lru_cache(maxsize=1)
@@ -343,8 +348,11 @@ def build_taxonomy(g: Graph | TripleIndex, path: str = "<graph>") -> Taxonomy:
 
     stripped: dict[str, str] = {}
     clash: set[str] = set()
+    institution = load_synonyms().institution_end
     for form, cid in exact.items():
         s = strip_suffixes(form)
+        if s != form and institution.search(s):
+            continue  # 特殊教育学校建设 is a programme, 特殊教育学校 an institution
         if s in exact and exact[s] != cid:
             continue  # the bare form is another concept's label: not ours to claim
         if stripped.get(s, cid) != cid:

@@ -190,6 +190,38 @@ def test_enumerated_programmes(tax):
     assert labels["平安校园"].concept == "safe-campus"
 
 
+@pytest.mark.parametrize("sentence,expected", [
+    # coordinated names after one verb: one mention each; the gloss belongs to the third
+    ("全面实施青苗结伴工程、骨干班主任梯队培养计划、“四优”(优师、优课、优校)培育行动。",
+     ["四优培育行动", "青苗结伴工程", "骨干班主任梯队培养计划"]),
+    ("启动实施城区学校扩容工程、农村学校提质计划。", ["农村学校提质计划", "城区学校扩容工程"]),  # kinds of school stay
+    ("实施青蓝工程、各项工程。", ["青蓝工程"]),  # a generic item is no name, the list stays a list
+    # the schools before a programme say where it runs
+    ("推进城南小学、江北中学智慧校园示范工程。", ["智慧校园示范工程"]),
+    ("推进城南小学、江北中学、县实验幼儿园书香校园建设工程。", ["书香校园建设工程"]),
+    ("推进城南小学、江北中学。", []),  # a school list alone is no initiative
+    ("实施校舍维修、操场改造工程。", []),  # not a list of names: 校舍维修 is no programme
+    # a name never runs across an item marker
+    ("一是加强常规管理二是实施乡村校舍提升工程。", ["乡村校舍提升工程"]),
+    ("实施阳光体育工程二是开展读书月活动。", ["阳光体育工程"]),
+    ("重点做好两件事：一是组建城乡教研共同体三是推行走班选课改革。", ["城乡教研共同体", "走班选课改革"]),
+    ("(1)落实教研制度(2)启动名师领航工程。", ["名师领航工程"]),
+    ("推进课程建设2.深化考试评价改革。", ["考试评价改革"]),
+    # a quote followed by a verb and its object names a place, not a programme
+    ("由“甲地”组建教研联盟。", []),
+])
+def test_enumerations(tax, sentence, expected):
+    ms = run(tax, ("summary", 2022, sentence))
+    assert sorted(m.label for m in ms) == sorted(expected)
+    assert all(m.scope == "local" for m in ms)
+
+
+def test_listed_spans_are_the_names():
+    s = "全面实施青苗结伴工程、骨干班主任梯队培养计划。"
+    assert sorted((s[a:b], n) for a, b, n in discover(s)) == [
+        ("青苗结伴工程", "青苗结伴工程"), ("骨干班主任梯队培养计划", "骨干班主任梯队培养计划")]
+
+
 def test_heading_item(tax):
     ms = run(tax, ("summary", 2022, "3.加快推进招生考试改革。全年组织考试四次。"))
     assert [m.label for m in ms] == ["招生考试改革"]
@@ -302,3 +334,16 @@ def test_never_raises_and_spans_valid(text):
         assert len(JUNK) <= s <= e <= len(r.source.text)
         assert r.source.text[s:e] == m.quote_original
         assert m.label and (m.concept is None) == (m.scope == "local")
+
+
+LIST_ALPHABET = "实施推进、（）()“”一是二是(1)2.工程计划行动青蓝结对骨干名师小学中学城东河西农村，。等"
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet=LIST_ALPHABET, min_size=0, max_size=60))
+def test_discovered_names_never_span_items(text):
+    rules = load_rules()
+    for s, e, name in discover(text, rules):
+        assert 0 <= s <= e <= len(text) and name
+        # a name is one item: never across a 、 outside a gloss, never across an item marker
+        assert "、" not in name and not rules.item_marker.search(name)

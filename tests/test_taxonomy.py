@@ -226,3 +226,20 @@ ini:b a skos:Concept ; skos:prefLabel "甲乙提高工程"@zh ; skos:broader ini
     t = load_taxonomy(p)
     assert t.lookup("甲乙提升工程").id == "a" and t.lookup("甲乙提高工程").id == "b"
     assert t.lookup("甲乙提升项目") is None
+
+
+def test_stripped_institution_is_not_indexed(tmp_path):
+    # 乙类学校建设 is a programme; its stripped form 乙类学校 names an institution, and is left out
+    p = write(tmp_path, """
+ini:a a skos:Concept ; skos:prefLabel "乙类学校建设"@zh ; skos:broader ini:theme-a .
+ini:b a skos:Concept ; skos:prefLabel "丙丁联动工作"@zh ; skos:broader ini:theme-b .
+""")
+    t = load_taxonomy(p)
+    assert t.lookup("乙类学校建设").id == "a" and t.lookup("乙类学校") is None
+    assert "乙类学校" not in t.variants()
+    assert t.lookup("丙丁联动").id == "b"  # other stripped forms stay
+
+
+def test_broken_stripping_table():
+    with pytest.raises(DataFileError, match="institution_endings"):
+        parse_synonyms({"synonyms": {"提高": ["提升"]}, "stripping": {"institution_endings": []}}, "synonyms.toml")

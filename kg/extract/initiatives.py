@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..datafiles import read_toml
+from ..datafiles import compile_pattern, read_toml
 from ..errors import DataFileError
 from ..taxonomy import (
     Taxonomy,
@@ -65,6 +65,9 @@ class Rules:
     slogans: frozenset[str]
     generic_quotes: frozenset[str]
     institution_suffixes: tuple[str, ...]
+    school_suffixes: tuple[str, ...]
+    school_categories: tuple[str, ...]
+    item_marker: re.Pattern
     award_before: tuple[str, ...]
     award_after: tuple[str, ...]
     title_endings: tuple[str, ...]
@@ -112,6 +115,8 @@ def load_rules(path: str | None = None) -> Rules:
         min_core=number(d, "min_core"), max_len=number(d, "max_len"),
         slogans=frozenset(words(d, "slogans")), generic_quotes=frozenset(words(d, "generic_quotes")),
         institution_suffixes=words(d, "institution_suffixes"), award_before=words(d, "award_before"),
+        school_suffixes=words(d, "school_suffixes"), school_categories=words(d, "school_categories"),
+        item_marker=compile_pattern(str(p), "discovery.item_marker", d.get("item_marker")),
         award_after=words(d, "award_after"), title_endings=words(d, "title_endings"),
         numeral_chars=numerals, future=words(s, "future"),
         future_weak=words(s, "future_weak"), past=words(s, "past"),
@@ -149,6 +154,11 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
         "quote_trigger": re.compile(rf"(?:{alt(rules.quote_triggers)})"),
         "tail_noun_end": re.compile(rf"(?:{alt(rules.quoted_tail_nouns)})$"),
         "noun_end": re.compile(rf"(?:{alt(rules.programme_nouns)})"),
+        "programme_end": re.compile(rf"(?:{alt(rules.programme_nouns)})$"),
+        # one school's name opening a candidate: 河西中学智慧校园… (shortest, so one school at a time)
+        "school_head": re.compile(rf"^[\u4e00-\u9fff\dA-Za-z]{{2,8}}?(?:{alt(rules.school_suffixes)})"),
+        "school_end": re.compile(rf"(?:{alt(rules.school_suffixes)})$"),
+        "school_category": re.compile(alt(rules.school_categories)),
         "heading_noun_end": re.compile(rf"(?:{alt(rules.heading_nouns + rules.programme_nouns)})$"),
         "title": re.compile(r"《([^《》\n]{2,40})》"),
         # any(text.startswith(w)) / any(w in text) over a word list, as one alternation each
@@ -368,6 +378,9 @@ def _quoted(text: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
     for m in pats["quoted"].finditer(text):
         content = m.group(1).strip()
         tail = m.group(2) or ""
+        verb = pats["trigger"].match(tail) if tail else None
+        if verb and verb.end() < len(tail):
+            continue  # “甲地”组建…联盟: a verb and its object follow, so the quote names a place
         if not content or _REDACTED.search(content):
             continue  # a redacted name (“X+X”) can be neither read nor linked
         before = text[max(0, m.start() - 6): m.start()]
@@ -409,10 +422,97 @@ def _object_name(obj: str, rules: Rules, nouns_at_end: bool) -> tuple[str, str] 
     return best
 
 
+def _strip_schools(name: str, rules: Rules) -> str:
+    """Drop the schools a programme name opens with (…、河西中学智慧校园示范工程 → 智慧校园示范工程):
+    one school's name, never a kind of school (农村学校提质工程), and only when a real programme
+    name is left. Used after a list of schools only: alone, 现代学校治理… is too often a kind."""
+    pats = _patterns(rules)
+    while (m := pats["school_head"].match(name)) and not pats["school_category"].search(m.group(0)):
+        rest = name[m.end():]
+        noun = pats["programme_end"].search(rest)
+        if not noun or len(rest) < 4 or is_generic(rest, rules, noun.group(0)):
+            break
+        name = rest
+    return name
+
+
+_OPENERS, _CLOSERS = "（(“‘「『", "）)”’」』"
+
+
+def _top_items(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the 、-separated items of ``text``, not counting a 、 inside brackets or
+    quotes (the gloss of “三名”(名校、名师、名校长)培育行动 is one item's)."""
+    items, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        if c in _OPENERS:
+            depth += 1
+        elif c in _CLOSERS:
+            depth = max(0, depth - 1)
+        elif c == "、" and depth == 0:
+            items.append((start, i))
+            start = i + 1
+    items.append((start, len(text)))
+    return items
+
+
+_GLOSS = re.compile(r"[（(][^（()）]{1,24}[)）]")
+_QUOTED_PART = re.compile(rf"[{re.escape(QUOTE_CHARS)}]([^{re.escape(QUOTE_CHARS)}]{{1,12}})[{re.escape(QUOTE_CHARS)}]")
+
+
+def _listed(rest: str, rules: Rules) -> list[tuple[int, int, str]] | None:
+    """Names coordinated after one verb (实施A工程、B计划、“三名”(…)培育行动): each item that ends
+    with a programme noun is its own programme, and leading school names (城东小学、河西中学智慧
+    校园示范工程) say where the programme after them runs. None when ``rest`` is no such list:
+    an item that is neither (校舍维修、操场改造工程) leaves the whole to the single-name rule."""
+    pats = _patterns(rules)
+    items = _top_items(rest)
+    if len(items) < 2:
+        return None
+    out: list[tuple[int, int, str]] = []
+    schools = 0
+    for k, (a, b) in enumerate(items):
+        item = rest[a:b]
+        dropped = {i for g in _GLOSS.finditer(item) for i in range(g.start(), g.end())}
+        keep = [i for i, c in enumerate(item) if i not in dropped and c not in QUOTE_CHARS]
+        plain = "".join(item[i] for i in keep)
+        if k == len(items) - 1:
+            plain = plain.split("等", 1)[0]  # …、C工程等重点工程: the list ends at 等
+            got = _object_name(plain, rules, nouns_at_end=True)
+        else:
+            noun_m = pats["programme_end"].search(plain)
+            got = (plain, noun_m.group(0)) if noun_m else None
+        if got is None:
+            if out or not pats["school_end"].search(plain) or pats["school_category"].search(plain):
+                return None  # schools come first, and are one school each
+            schools += 1
+            continue
+        raw, noun = got
+        name = _peel(raw, rules)
+        if schools and not out:
+            name = _strip_schools(name, rules)  # the first name after the schools
+        quoted = _QUOTED_PART.search(item)
+        abbreviation = quoted is not None and _is_abbreviation(quoted.group(1), rules)
+        if len(name) < 3 or _JOINED.search(name) or name in rules.slogans \
+                or (is_generic(name, rules, noun) and not abbreviation):
+            out.append((0, 0, ""))  # not a name, but the list stays a list
+            continue
+        start = len(raw) - len(name)
+        out.append((a + keep[start], a + keep[len(raw) - 1] + 1, name))
+    return [o for o in out if o[2]] if out else None
+
+
 def _triggered(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
     pats = _patterns(rules)
     for m in pats["trigger"].finditer(clause):
         rest = clause[m.end():]
+        cut = rules.item_marker.search(rest)
+        if cut:
+            rest = rest[: cut.start()]  # 一是…二是…: a name never runs into the next item
+        if "、" in rest:
+            listed = _listed(rest, rules)
+            if listed is not None:
+                yield from ((m.end() + s, m.end() + e, n) for s, e, n in listed)
+                continue
         if any(c in rest[:1] for c in QUOTE_CHARS):
             continue  # a quoted name: the quote rule reads it
         got = _object_name(rest, rules, nouns_at_end=True)
@@ -437,6 +537,9 @@ def _heading(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
     if not m or m.start() > 6:
         return
     obj = body[m.end():]
+    cut = rules.item_marker.search(obj)
+    if cut:
+        obj = obj[: cut.start()]
     if not pats["heading_noun_end"].search(obj) or any(c in obj for c in QUOTE_CHARS + "《》"):
         return
     name = _peel(_ENUMERATED.sub("", obj), rules)
@@ -469,7 +572,7 @@ def _enumerated(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
         pos = m.start(1)
         for item in m.group(1).split("、"):
             name = _peel(item.strip(QUOTE_CHARS), rules)
-            if 2 <= len(name) <= rules.max_len and not _JOINED.search(name) \
+            if 2 <= len(name) <= rules.max_len and not _JOINED.search(name) and not rules.item_marker.search(name) \
                     and name not in rules.slogans and not any(name.endswith(s) for s in rules.institution_suffixes):
                 yield pos, pos + len(item), name.replace("“", "").replace("”", "")
             pos += len(item) + 1
