@@ -154,6 +154,17 @@ def test_reworded_no_false_concept(real_tax, sentence):
     assert match_taxonomy(sentence, real_tax) == []
 
 
+@pytest.mark.parametrize("sentence,expected", [
+    ("全面施行青苗结伴工程、骨干班主任梯队培养计划。", ["青苗结伴工程", "骨干班主任梯队培养计划"]),  # 施行 = 实施
+    ("深入展开“七彩阅读”活动。", ["七彩阅读活动"]),  # 展开 = 开展
+    ("全面展开防溺水。", ["防溺水"]),  # a verb before a label makes it an initiative, re-worded too
+    ("启动“银杏工程”。继续施行“银杏项目”。", ["银杏工程"]),  # one local programme however worded
+    ("严格执行省定课程计划。", []),  # 执行 applies a rule: no synonym of 实施 here
+])
+def test_reworded_discovery(tax, sentence, expected):
+    assert sorted(m.label for m in run(tax, ("summary", 2022, sentence))) == expected
+
+
 def test_swapped_word_must_be_whole(tmp_path):
     # 城东中学员工资助: 学员 is no word here (中学 / 员工), so its key 城东中学生工资助 holds no 学生工资
     p = tmp_path / "t.ttl"

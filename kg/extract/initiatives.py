@@ -324,6 +324,16 @@ def match_taxonomy(text: str, taxonomy: Taxonomy, offset: int = 0) -> list[Hit]:
 
 # --------------------------------------------------------------------------- discovery
 
+def _reworded(text: str) -> str:
+    """The synonym key of ``text`` (施行 → 实施, 展开 → 开展; same length): verbs and joiners are
+    looked for in it, so re-worded copies read as the original; names are cut from the text."""
+    return load_synonyms().key(text)
+
+
+def _joined(name: str) -> bool:
+    return _JOINED.search(_reworded(name)) is not None
+
+
 def _peel(label: str, rules: Rules) -> str:
     """Drop leading adverbs, verbs, own-place words and years: 全面推进2022年… → …"""
     prev = None
@@ -332,8 +342,9 @@ def _peel(label: str, rules: Rules) -> str:
         label = _OWN_PLACE.sub("", label)
         label = _PLACE_YEAR.sub("", label)
         label = _YEAR.sub("", label, count=1) if _YEAR.match(label) else label
+        key = _reworded(label)
         for w in rules.triggers + rules.adverbs:
-            if label.startswith(w) and len(label) > len(w) + 1:
+            if key.startswith(w) and len(label) > len(w) + 1:
                 label = label[len(w):]
                 break
     return label
@@ -378,7 +389,7 @@ def _quoted(text: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
     for m in pats["quoted"].finditer(text):
         content = m.group(1).strip()
         tail = m.group(2) or ""
-        verb = pats["trigger"].match(tail) if tail else None
+        verb = pats["trigger"].match(_reworded(tail)) if tail else None
         if verb and verb.end() < len(tail):
             continue  # “甲地”组建…联盟: a verb and its object follow, so the quote names a place
         if not content or _REDACTED.search(content):
@@ -492,7 +503,7 @@ def _listed(rest: str, rules: Rules) -> list[tuple[int, int, str]] | None:
             name = _strip_schools(name, rules)  # the first name after the schools
         quoted = _QUOTED_PART.search(item)
         abbreviation = quoted is not None and _is_abbreviation(quoted.group(1), rules)
-        if len(name) < 3 or _JOINED.search(name) or name in rules.slogans \
+        if len(name) < 3 or _joined(name) or name in rules.slogans \
                 or (is_generic(name, rules, noun) and not abbreviation):
             out.append((0, 0, ""))  # not a name, but the list stays a list
             continue
@@ -503,7 +514,7 @@ def _listed(rest: str, rules: Rules) -> list[tuple[int, int, str]] | None:
 
 def _triggered(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
     pats = _patterns(rules)
-    for m in pats["trigger"].finditer(clause):
+    for m in pats["trigger"].finditer(_reworded(clause)):
         rest = clause[m.end():]
         cut = rules.item_marker.search(rest)
         if cut:
@@ -522,7 +533,7 @@ def _triggered(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
         if any(c in raw for c in QUOTE_CHARS + "《》()（）"):
             continue
         name = _peel(_ENUMERATED.sub("", raw), rules)
-        if len(name) < 3 or _JOINED.search(name) or is_generic(name, rules, noun):
+        if len(name) < 3 or _joined(name) or is_generic(name, rules, noun):
             continue
         start = m.end() + raw.rfind(name) if name in raw else m.end()
         yield start, m.end() + len(raw), name
@@ -533,7 +544,7 @@ def _heading(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
     pats = _patterns(rules)
     body = _ENUM.sub("", clause)
     shift = len(clause) - len(body)
-    m = pats["trigger"].search(body)
+    m = pats["trigger"].search(_reworded(body))
     if not m or m.start() > 6:
         return
     obj = body[m.end():]
@@ -544,7 +555,7 @@ def _heading(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
         return
     name = _peel(_ENUMERATED.sub("", obj), rules)
     noun = pats["heading_noun_end"].search(name)
-    if len(name) < 4 or _JOINED.search(name) or is_generic(name, rules, noun.group(0) if noun else ""):
+    if len(name) < 4 or _joined(name) or is_generic(name, rules, noun.group(0) if noun else ""):
         return
     yield shift + m.end() + (len(obj) - len(name)), shift + len(body), name
 
@@ -572,7 +583,7 @@ def _enumerated(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
         pos = m.start(1)
         for item in m.group(1).split("、"):
             name = _peel(item.strip(QUOTE_CHARS), rules)
-            if 2 <= len(name) <= rules.max_len and not _JOINED.search(name) and not rules.item_marker.search(name) \
+            if 2 <= len(name) <= rules.max_len and not _joined(name) and not rules.item_marker.search(name) \
                     and name not in rules.slogans and not any(name.endswith(s) for s in rules.institution_suffixes):
                 yield pos, pos + len(item), name.replace("“", "").replace("”", "")
             pos += len(item) + 1
@@ -592,7 +603,7 @@ def discover(sentence: str, rules: Rules | None = None, heading: bool = False
         for clause_m in _CLAUSE.finditer(sentence):
             out += [(clause_m.start() + s, clause_m.start() + e, n)
                     for s, e, n in _enumerated(clause_m.group(0), rules)]
-    if not pats["trigger"].search(sentence):
+    if not pats["trigger"].search(_reworded(sentence)):
         return out  # both rules below start at a trigger verb, which never spans a clause mark
     pos = 0
     for i, clause in enumerate(_CLAUSE_SPLIT.split(sentence)):
@@ -710,7 +721,8 @@ def _units(report: Report) -> Iterator[tuple[Section, int, str, bool]]:
 
 
 def _local_key(label: str) -> str:
-    return strip_suffixes(normalize(label))
+    """One key for a local name however it is worded (青蓝工程 / 青蓝项目 / 青蓝工程建设)."""
+    return strip_suffixes(_reworded(normalize(label)))
 
 
 def extract_initiatives(report: Report, taxonomy: Taxonomy | None = None) -> list[InitiativeMention]:
@@ -788,7 +800,7 @@ def _is_strong(text: str, s: int, e: int, surface: str, rules: Rules) -> bool:
     opened = text.rfind("《", 0, s)
     if opened >= 0 and text.rfind("》", opened, s) < 0:
         return False  # inside a document title
-    after = text[e:e + 6]
+    after = _reworded(text[e:e + 6])
     pats = _patterns(rules)
     if pats["modifier_head"].match(after):
         return False  # 社区教育中心: the label qualifies a place or a system
@@ -799,7 +811,7 @@ def _is_strong(text: str, s: int, e: int, surface: str, rules: Rules) -> bool:
     # the clause's text before the match, at most 8 characters of it
     lo = max(0, s - 8)
     mark = _last_mark(_STRONG_MARK, text, lo, s)
-    before = text[mark + 1 if mark >= 0 else lo: s]
+    before = _reworded(text[mark + 1 if mark >= 0 else lo: s])
     return pats["strong_before"].search(before) is not None
 
 
