@@ -112,12 +112,19 @@ class Synonyms:
 
     def key(self, text: str) -> str:
         """``text`` with each variant replaced by its canonical word; same length, same offsets."""
-        return self.pattern.sub(lambda m: self.canonical[m.group(0)], text) if self.canonical else text
+        return self.substitutions(text)[0]
 
     def substitutions(self, text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
         """The key of ``text`` and the (start, end) of every variant replaced in it."""
-        spans = tuple(m.span() for m in self.pattern.finditer(text)) if self.canonical else ()
-        return (self.key(text) if spans else text), spans
+        if not self.pattern.search(text):
+            return text, ()  # the common case, one C call
+        parts, spans, pos = [], [], 0
+        for m in self.pattern.finditer(text):
+            parts += (text[pos:m.start()], self.canonical[m.group(0)])
+            spans.append(m.span())
+            pos = m.end()
+        parts.append(text[pos:])
+        return "".join(parts), tuple(spans)
 
 
 def parse_synonyms(data: dict, fname: str) -> Synonyms:

@@ -512,9 +512,10 @@ def _listed(rest: str, rules: Rules) -> list[tuple[int, int, str]] | None:
     return [o for o in out if o[2]] if out else None
 
 
-def _triggered(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
+def _triggered(clause: str, rules: Rules, key: str | None = None) -> Iterator[tuple[int, int, str]]:
+    """trigger verb + programme name; ``key`` is the clause's synonym key, where verbs are found."""
     pats = _patterns(rules)
-    for m in pats["trigger"].finditer(_reworded(clause)):
+    for m in pats["trigger"].finditer(key if key is not None else _reworded(clause)):
         rest = clause[m.end():]
         cut = rules.item_marker.search(rest)
         if cut:
@@ -603,11 +604,12 @@ def discover(sentence: str, rules: Rules | None = None, heading: bool = False
         for clause_m in _CLAUSE.finditer(sentence):
             out += [(clause_m.start() + s, clause_m.start() + e, n)
                     for s, e, n in _enumerated(clause_m.group(0), rules)]
-    if not pats["trigger"].search(_reworded(sentence)):
+    key = _reworded(sentence)  # same offsets; a variant never spans a clause mark
+    if not pats["trigger"].search(key):
         return out  # both rules below start at a trigger verb, which never spans a clause mark
     pos = 0
     for i, clause in enumerate(_CLAUSE_SPLIT.split(sentence)):
-        out += [(pos + s, pos + e, n) for s, e, n in _triggered(clause, rules)]
+        out += [(pos + s, pos + e, n) for s, e, n in _triggered(clause, rules, key[pos:pos + len(clause)])]
         if i == 0 and (heading or _ENUM.match(clause)):
             out += [(pos + s, pos + e, n) for s, e, n in _heading(clause, rules)]
         pos += len(clause) + 1
