@@ -220,6 +220,13 @@ def test_enumerated_programmes(tax):
     ("推进课程建设2.深化考试评价改革。", ["考试评价改革"]),
     # a quote followed by a verb and its object names a place, not a programme
     ("由“甲地”组建教研联盟。", []),
+    # 和/以及/并 join two names only after a programme noun (or a school)
+    ("深入实施青苗结伴工程和骨干班主任梯队培养计划。", ["青苗结伴工程", "骨干班主任梯队培养计划"]),
+    ("实施青苗结伴工程、骨干培养计划以及“四优”(优师、优课)培育行动。", ["四优培育行动", "青苗结伴工程", "骨干培养计划"]),
+    ("实施阳光体育工程并启动书香校园计划。", ["书香校园计划", "阳光体育工程"]),
+    ("实施青苗结伴工程并纳入年度考核。", ["青苗结伴工程"]),
+    ("推进城南小学和江北中学智慧校园示范工程。", ["智慧校园示范工程"]),
+    ("推进创新教育和实践工程。", []),
 ])
 def test_enumerations(tax, sentence, expected):
     ms = run(tax, ("summary", 2022, sentence))

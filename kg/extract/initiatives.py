@@ -67,6 +67,7 @@ class Rules:
     institution_suffixes: tuple[str, ...]
     school_suffixes: tuple[str, ...]
     school_categories: tuple[str, ...]
+    coordinators: tuple[str, ...]
     item_marker: re.Pattern
     award_before: tuple[str, ...]
     award_after: tuple[str, ...]
@@ -116,6 +117,7 @@ def load_rules(path: str | None = None) -> Rules:
         slogans=frozenset(words(d, "slogans")), generic_quotes=frozenset(words(d, "generic_quotes")),
         institution_suffixes=words(d, "institution_suffixes"), award_before=words(d, "award_before"),
         school_suffixes=words(d, "school_suffixes"), school_categories=words(d, "school_categories"),
+        coordinators=words(d, "coordinators"),
         item_marker=compile_pattern(str(p), "discovery.item_marker", d.get("item_marker")),
         award_after=words(d, "award_after"), title_endings=words(d, "title_endings"),
         numeral_chars=numerals, future=words(s, "future"),
@@ -159,6 +161,8 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
         "school_head": re.compile(rf"^[\u4e00-\u9fff\dA-Za-z]{{2,8}}?(?:{alt(rules.school_suffixes)})"),
         "school_end": re.compile(rf"(?:{alt(rules.school_suffixes)})$"),
         "school_category": re.compile(alt(rules.school_categories)),
+        # a bracketed gloss or a quote is skipped whole; group 1 is a separator between list items
+        "separator": re.compile(rf"[（(][^（()）]*[)）]|[“‘「『][^”’」』]*[”’」』]|(、|{alt(rules.coordinators)})"),
         "heading_noun_end": re.compile(rf"(?:{alt(rules.heading_nouns + rules.programme_nouns)})$"),
         "title": re.compile(r"《([^《》\n]{2,40})》"),
         # any(text.startswith(w)) / any(w in text) over a word list, as one alternation each
@@ -447,21 +451,22 @@ def _strip_schools(name: str, rules: Rules) -> str:
     return name
 
 
-_OPENERS, _CLOSERS = "（(“‘「『", "）)”’」』"
-
-
-def _top_items(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the 、-separated items of ``text``, not counting a 、 inside brackets or
-    quotes (the gloss of “三名”(名校、名师、名校长)培育行动 is one item's)."""
-    items, depth, start = [], 0, 0
-    for i, c in enumerate(text):
-        if c in _OPENERS:
-            depth += 1
-        elif c in _CLOSERS:
-            depth = max(0, depth - 1)
-        elif c == "、" and depth == 0:
-            items.append((start, i))
-            start = i + 1
+def _top_items(text: str, rules: Rules) -> list[tuple[int, int]]:
+    """(start, end) of the items of a list: split at 、 outside brackets and quotes (the gloss
+    of “三名”(名校、名师、名校长)培育行动 is one item's), and at 和/及… only after a programme
+    noun or a school."""
+    pats = _patterns(rules)
+    items, start = [], 0
+    for m in pats["separator"].finditer(text):
+        sep = m.group(1)
+        if not sep:
+            continue
+        if sep != "、":
+            left = _GLOSS.sub("", text[start:m.start()]).rstrip(QUOTE_CHARS)
+            if not (pats["programme_end"].search(left) or pats["school_end"].search(left)):
+                continue  # 创新教育和实践工程: the joiner is inside one phrase
+        items.append((start, m.start()))
+        start = m.end()
     items.append((start, len(text)))
     return items
 
@@ -476,7 +481,7 @@ def _listed(rest: str, rules: Rules) -> list[tuple[int, int, str]] | None:
     校园示范工程) say where the programme after them runs. None when ``rest`` is no such list:
     an item that is neither (校舍维修、操场改造工程) leaves the whole to the single-name rule."""
     pats = _patterns(rules)
-    items = _top_items(rest)
+    items = _top_items(rest, rules)
     if len(items) < 2:
         return None
     out: list[tuple[int, int, str]] = []
@@ -493,6 +498,8 @@ def _listed(rest: str, rules: Rules) -> list[tuple[int, int, str]] | None:
             noun_m = pats["programme_end"].search(plain)
             got = (plain, noun_m.group(0)) if noun_m else None
         if got is None:
+            if out and k == len(items) - 1 and rest[a - 1] != "、":
+                break  # 实施甲工程并纳入考核: what follows the joiner is another verb phrase
             if out or not pats["school_end"].search(plain) or pats["school_category"].search(plain):
                 return None  # schools come first, and are one school each
             schools += 1
@@ -520,7 +527,7 @@ def _triggered(clause: str, rules: Rules, key: str | None = None) -> Iterator[tu
         cut = rules.item_marker.search(rest)
         if cut:
             rest = rest[: cut.start()]  # 一是…二是…: a name never runs into the next item
-        if "、" in rest:
+        if pats["separator"].search(rest):
             listed = _listed(rest, rules)
             if listed is not None:
                 yield from ((m.end() + s, m.end() + e, n) for s, e, n in listed)
