@@ -4,9 +4,13 @@
    searched in a quote-free copy of each sentence (so “县管校聘”工作 and 教师“强师”计划 match).
    Short forms (<= 3 chars) must also sit on jieba token boundaries (the taxonomy labels are in the
    jieba user dictionary, so a real mention is one token) to keep 双减 out of unrelated words.
+   Labels and sentence are compared through a synonym key (``kg/data/synonyms.toml``: 平衡 → 均衡),
+   so re-worded copies match; spans and surfaces stay the text's own.
 2. Discovery from wording and structure: quoted names (“…”活动), trigger verb + programme noun
-   (实施…工程, 深化…改革) and item headings (1.稳步推进…改革). Rule data lives in
-   ``kg/data/initiatives.toml``. A discovered name the taxonomy knows becomes national.
+   (实施…工程, 深化…改革) and item headings (1.稳步推进…改革). Names listed after one verb
+   (实施A工程、B计划) are one mention each, schools listed before a name are not part of it, and no
+   name runs across an item marker (一是…二是). Rule data lives in ``kg/data/initiatives.toml``.
+   A discovered name the taxonomy knows becomes national.
 3. One mention per concept (or per local name) per report, with status, year and evidence.
 """
 
