@@ -492,9 +492,12 @@ def _listed(rest: str, rules: Rules) -> list[tuple[int, int, str]] | None:
     schools = 0
     for k, (a, b) in enumerate(items):
         item = rest[a:b]
-        dropped = {i for g in _GLOSS.finditer(item) for i in range(g.start(), g.end())}
-        keep = [i for i, c in enumerate(item) if i not in dropped and c not in QUOTE_CHARS]
-        plain = "".join(item[i] for i in keep)
+        if _DROPPED.search(item) or _GLOSS.search(item):  # the item without quote marks and gloss
+            dropped = {i for g in _GLOSS.finditer(item) for i in range(g.start(), g.end())}
+            keep: list[int] | range = [i for i, c in enumerate(item) if i not in dropped and c not in QUOTE_CHARS]
+            plain = "".join(item[i] for i in keep)
+        else:
+            keep, plain = range(len(item)), item
         if k == len(items) - 1:
             plain = plain.split("等", 1)[0]  # …、C工程等重点工程: the list ends at 等
             got = _object_name(plain, rules, nouns_at_end=True)
