@@ -2,7 +2,8 @@
 
 rdflib only: the graph stage imports this module and must never pull in spaCy. The index maps
 *normalised* surface forms (simplified script, no quotes or spaces, NFKC) to concept ids, plus
-suffix-stripped variants (县管校聘工作 → 县管校聘) where that is unambiguous.
+suffix-stripped variants (县管校聘工作 → 县管校聘) where that is unambiguous, plus synonym keys
+(``kg/data/synonyms.toml``: 变革 → 改革, 平衡 → 均衡) so re-worded copies still find their concept.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from .datafiles import package_data, parse_toml
 from .errors import DataFileError
 from .triples import TripleIndex, read_turtle
 from .vocab import CONCEPT, EDU
@@ -101,6 +103,66 @@ def longest_pattern(words) -> re.Pattern:
     return re.compile(f"(?:{starts_pattern(words).pattern})(?=({rx(trie)}))")
 
 
+@dataclass(frozen=True)
+class Synonyms:
+    """Variant word → canonical word (kg/data/synonyms.toml), one regex over all variants."""
+    canonical: dict[str, str]
+    pattern: re.Pattern
+    institution_end: re.Pattern  # a stripped label ending so names an institution (see build_taxonomy)
+
+    def key(self, text: str) -> str:
+        """``text`` with each variant replaced by its canonical word; same length, same offsets."""
+        return self.substitutions(text)[0]
+
+    def substitutions(self, text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+        """The key of ``text`` and the (start, end) of every variant replaced in it."""
+        if not self.pattern.search(text):
+            return text, ()  # the common case, one C call
+        parts, spans, pos = [], [], 0
+        for m in self.pattern.finditer(text):
+            parts += (text[pos:m.start()], self.canonical[m.group(0)])
+            spans.append(m.span())
+            pos = m.end()
+        parts.append(text[pos:])
+        return "".join(parts), tuple(spans)
+
+
+def parse_synonyms(data: dict, fname: str) -> Synonyms:
+    """Check the ``[synonyms]`` groups (see the rules atop synonyms.toml)."""
+    groups = data.get("synonyms")
+    if not isinstance(groups, dict):
+        raise DataFileError("a [synonyms] table is required", path=fname)
+    canonical: dict[str, str] = {}
+    seen: set[str] = set()
+    for canon, variants in groups.items():
+        if not isinstance(variants, list) or not variants or not all(isinstance(v, str) for v in variants):
+            raise DataFileError(f"synonyms {canon!r}: need a non-empty list of words", path=fname)
+        for w in (canon, *variants):
+            if len(w) < 2 or w != w.strip():
+                raise DataFileError(f"synonyms {canon!r}: {w!r} must be a word of two or more characters",
+                                    path=fname, hint="single characters are too ambiguous to swap")
+            if w in seen:
+                raise DataFileError(f"synonyms {canon!r}: {w!r} is in two groups", path=fname)
+            seen.add(w)
+        for v in variants:
+            if len(v) != len(canon):
+                raise DataFileError(f"synonyms {canon!r}: {v!r} differs in length from its canonical word",
+                                    path=fname, hint="the comparison key must keep every offset")
+            canonical[v] = canon
+    alt = "|".join(re.escape(v) for v in sorted(canonical, key=lambda v: (-len(v), v)))
+    ends = data.get("stripping", {}).get("institution_endings")
+    if not isinstance(ends, list) or not ends or not all(isinstance(w, str) and w for w in ends):
+        raise DataFileError("[stripping] institution_endings must be a non-empty list of words", path=fname)
+    return Synonyms(canonical, re.compile(alt or "(?!)"),
+                    re.compile("(?:" + "|".join(map(re.escape, ends)) + ")$"))
+
+
+@lru_cache(maxsize=1)
+def load_synonyms() -> Synonyms:
+    text, where = package_data("synonyms.toml")
+    return parse_synonyms(parse_toml(text, where), where)
+
+
 def strip_suffixes(form: str) -> str:
     """Drop trailing filler words (…的工作, …建设) repeatedly; keeps at least MIN_STRIPPED chars."""
     changed = True
@@ -144,9 +206,12 @@ class Taxonomy:
     # normalised surface → concept id (exact labels), and suffix-stripped variants
     _exact: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _stripped: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # synonym keys (kg/data/synonyms.toml) of the exact and stripped forms, where unambiguous
+    _keyed: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def lookup(self, surface: str) -> Concept | None:
-        """The concept a surface form names, tolerant of script, quotes and filler suffixes."""
+        """The concept a surface form names, tolerant of script, quotes, filler suffixes and
+        synonym swaps (县管校聘变革 = 县管校聘改革)."""
         form = normalize(surface)
         if not form:
             return None
@@ -154,6 +219,13 @@ class Taxonomy:
             cid = self._exact.get(f) or self._stripped.get(strip_suffixes(f))
             if cid:
                 return self.concepts[cid]
+        if self._keyed:
+            key = load_synonyms().key
+            for f in dict.fromkeys((form, _FILLERS.sub("", form))):
+                k = key(f)
+                cid = self._keyed.get(k) or self._keyed.get(strip_suffixes(k))
+                if cid:
+                    return self.concepts[cid]
         return None
 
     def labels(self) -> dict[str, str]:
@@ -283,8 +355,11 @@ def build_taxonomy(g: Graph | TripleIndex, path: str = "<graph>") -> Taxonomy:
 
     stripped: dict[str, str] = {}
     clash: set[str] = set()
+    institution = load_synonyms().institution_end
     for form, cid in exact.items():
         s = strip_suffixes(form)
+        if s != form and institution.search(s):
+            continue  # 特殊教育学校建设 is a programme, 特殊教育学校 an institution
         if s in exact and exact[s] != cid:
             continue  # the bare form is another concept's label: not ours to claim
         if stripped.get(s, cid) != cid:
@@ -292,4 +367,20 @@ def build_taxonomy(g: Graph | TripleIndex, path: str = "<graph>") -> Taxonomy:
         stripped[s] = cid
     for s in clash:
         del stripped[s]
-    return Taxonomy(concepts=concepts, themes=themes, path=path, _exact=exact, _stripped=stripped)
+    return Taxonomy(concepts=concepts, themes=themes, path=path, _exact=exact, _stripped=stripped,
+                    _keyed=keyed_forms({**stripped, **exact}))
+
+
+def keyed_forms(forms: dict[str, str], synonyms: Synonyms | None = None) -> dict[str, str]:
+    """Synonym key → concept id of ``forms`` (form → concept id); a key two concepts share is
+    left out (their labels differ only by synonyms, so only the exact wording can tell them)."""
+    key = (synonyms or load_synonyms()).key
+    out: dict[str, str] = {}
+    clash: set[str] = set()
+    for form, cid in forms.items():
+        k = key(form)
+        if out.setdefault(k, cid) != cid:
+            clash.add(k)
+    for k in clash:
+        del out[k]
+    return out

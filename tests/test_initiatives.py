@@ -120,6 +120,62 @@ def test_passing_topic_dropped(tax):
     assert not ms
 
 
+# --------------------------------------------------------------------------- re-worded text
+
+@pytest.fixture(scope="module")
+def real_tax():
+    return load_taxonomy()  # ontology/initiatives.ttl
+
+
+@pytest.mark.parametrize("sentence,concept,surface", [
+    ("今年着力推进义务教育优质平衡发展，缩小校际差距。", "compulsory-quality-balanced", "义务教育优质平衡发展"),
+    ("稳步推进县管校聘变革，激活教师队伍。", "county-managed-school-hiring", "县管校聘变革"),
+    ("全力打造平安院校，守牢安全底线。", "safe-campus", "平安院校"),
+    ("组织实施中小学老师信息技术应用能力提升项目。", "ict-competency-2", "中小学老师信息技术应用能力提升项目"),
+    ("强化学员资助工作，做到应助尽助。", "student-financial-aid", "学员资助工作"),
+    ("推动义务教育优质均衡，办好每一所院校。", "compulsory-quality-balanced", "义务教育优质均衡"),
+])
+def test_reworded_concept(real_tax, sentence, concept, surface):
+    hits = [h for h in match_taxonomy(sentence, real_tax, offset=5) if h.concept == concept]
+    assert [h.surface for h in hits] == [surface]
+    # offsets and surface are the text's own wording, not the label's
+    assert sentence[hits[0].start - 5:hits[0].end - 5] == surface
+    [m] = [m for m in run(real_tax, ("summary", 2023, sentence)) if m.concept == concept]
+    assert m.label == real_tax.concepts[concept].pref_label and surface in m.aliases + (m.label,)
+
+
+@pytest.mark.parametrize("sentence", [
+    "全县学员人数提升至500人，比上年提高3个百分点。",  # synonyms in a metric phrase, no label
+    "组织学生开展平衡木比赛。",
+    "该中学员工食堂改造完成。",
+    "学校品质不断提高，老师们积极展开教研。",
+])
+def test_reworded_no_false_concept(real_tax, sentence):
+    assert match_taxonomy(sentence, real_tax) == []
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("全面施行青苗结伴工程、骨干班主任梯队培养计划。", ["青苗结伴工程", "骨干班主任梯队培养计划"]),  # 施行 = 实施
+    ("深入展开“七彩阅读”活动。", ["七彩阅读活动"]),  # 展开 = 开展
+    ("全面展开防溺水。", ["防溺水"]),  # a verb before a label makes it an initiative, re-worded too
+    ("启动“银杏工程”。继续施行“银杏项目”。", ["银杏工程"]),  # one local programme however worded
+    ("严格执行省定课程计划。", []),  # 执行 applies a rule: no synonym of 实施 here
+])
+def test_reworded_discovery(tax, sentence, expected):
+    assert sorted(m.label for m in run(tax, ("summary", 2022, sentence))) == expected
+
+
+def test_swapped_word_must_be_whole(tmp_path):
+    # 城东中学员工资助: 学员 is no word here (中学 / 员工), so its key 城东中学生工资助 holds no 学生工资
+    p = tmp_path / "t.ttl"
+    p.write_text(FIXTURE.read_text(encoding="utf-8") + """
+ini:pay a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "学生工资"@zh ; skos:broader ini:theme-equity .
+""", encoding="utf-8")
+    t = load_taxonomy(p)
+    assert match_taxonomy("城东中学员工资助到位", t) == []
+    assert [h.concept for h in match_taxonomy("落实学生工资", t)] == ["pay"]
+
+
 # --------------------------------------------------------------------------- discovery
 
 @pytest.mark.parametrize("sentence,expected", [
@@ -143,6 +199,45 @@ def test_enumerated_programmes(tax):
     assert "山区学校提质" in labels
     assert any("云端课堂" in m.label and m.scope == "local" for m in ms)
     assert labels["平安校园"].concept == "safe-campus"
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # coordinated names after one verb: one mention each; the gloss belongs to the third
+    ("全面实施青苗结伴工程、骨干班主任梯队培养计划、“四优”(优师、优课、优校)培育行动。",
+     ["四优培育行动", "青苗结伴工程", "骨干班主任梯队培养计划"]),
+    ("启动实施城区学校扩容工程、农村学校提质计划。", ["农村学校提质计划", "城区学校扩容工程"]),  # kinds of school stay
+    ("实施青蓝工程、各项工程。", ["青蓝工程"]),  # a generic item is no name, the list stays a list
+    # the schools before a programme say where it runs
+    ("推进城南小学、江北中学智慧校园示范工程。", ["智慧校园示范工程"]),
+    ("推进城南小学、江北中学、县实验幼儿园书香校园建设工程。", ["书香校园建设工程"]),
+    ("推进城南小学、江北中学。", []),  # a school list alone is no initiative
+    ("实施校舍维修、操场改造工程。", []),  # not a list of names: 校舍维修 is no programme
+    # a name never runs across an item marker
+    ("一是加强常规管理二是实施乡村校舍提升工程。", ["乡村校舍提升工程"]),
+    ("实施阳光体育工程二是开展读书月活动。", ["阳光体育工程"]),
+    ("重点做好两件事：一是组建城乡教研共同体三是推行走班选课改革。", ["城乡教研共同体", "走班选课改革"]),
+    ("(1)落实教研制度(2)启动名师领航工程。", ["名师领航工程"]),
+    ("推进课程建设2.深化考试评价改革。", ["考试评价改革"]),
+    # a quote followed by a verb and its object names a place, not a programme
+    ("由“甲地”组建教研联盟。", []),
+    # 和/以及/并 join two names only after a programme noun (or a school)
+    ("深入实施青苗结伴工程和骨干班主任梯队培养计划。", ["青苗结伴工程", "骨干班主任梯队培养计划"]),
+    ("实施青苗结伴工程、骨干培养计划以及“四优”(优师、优课)培育行动。", ["四优培育行动", "青苗结伴工程", "骨干培养计划"]),
+    ("实施阳光体育工程并启动书香校园计划。", ["书香校园计划", "阳光体育工程"]),
+    ("实施青苗结伴工程并纳入年度考核。", ["青苗结伴工程"]),
+    ("推进城南小学和江北中学智慧校园示范工程。", ["智慧校园示范工程"]),
+    ("推进创新教育和实践工程。", []),
+])
+def test_enumerations(tax, sentence, expected):
+    ms = run(tax, ("summary", 2022, sentence))
+    assert sorted(m.label for m in ms) == sorted(expected)
+    assert all(m.scope == "local" for m in ms)
+
+
+def test_listed_spans_are_the_names():
+    s = "全面实施青苗结伴工程、骨干班主任梯队培养计划。"
+    assert sorted((s[a:b], n) for a, b, n in discover(s)) == [
+        ("青苗结伴工程", "青苗结伴工程"), ("骨干班主任梯队培养计划", "骨干班主任梯队培养计划")]
 
 
 def test_heading_item(tax):
@@ -257,3 +352,16 @@ def test_never_raises_and_spans_valid(text):
         assert len(JUNK) <= s <= e <= len(r.source.text)
         assert r.source.text[s:e] == m.quote_original
         assert m.label and (m.concept is None) == (m.scope == "local")
+
+
+LIST_ALPHABET = "实施推进、（）()“”一是二是(1)2.工程计划行动青蓝结对骨干名师小学中学城东河西农村，。等"
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet=LIST_ALPHABET, min_size=0, max_size=60))
+def test_discovered_names_never_span_items(text):
+    rules = load_rules()
+    for s, e, name in discover(text, rules):
+        assert 0 <= s <= e <= len(text) and name
+        # a name is one item: never across a 、 outside a gloss, never across an item marker
+        assert "、" not in name and not rules.item_marker.search(name)

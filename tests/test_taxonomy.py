@@ -7,9 +7,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kg.errors import DataFileError
-from kg.taxonomy import default_path, load_taxonomy, normalize, strip_suffixes
+from kg.taxonomy import (
+    default_path,
+    load_synonyms,
+    load_taxonomy,
+    normalize,
+    parse_synonyms,
+    strip_suffixes,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini_taxonomy.ttl"
 REAL = default_path()
@@ -156,3 +165,81 @@ def test_real_taxonomy_integrity():
         assert tax.lookup(c.pref_label) is c
         for alt in c.alt_labels:
             assert tax.lookup(alt) is c, (c.id, alt)
+
+
+# --------------------------------------------------------------------------- synonym keys
+
+@pytest.mark.parametrize("surface,expected", [
+    ("县管校聘变革", "county-managed-school-hiring"),  # 变革 → 改革, then the stripped suffix
+    ("區管校聘變革", "county-managed-school-hiring"),  # traditional script and a synonym at once
+    ("国培工程", "national-training-plan"),  # label 國培項目: 项目 and 工程 share a key
+    ("师德师风修建", "ethics-year"),  # 修建 → 建设
+    ("学员资助", "student-aid"),  # 学员 → 学生
+    ("平安和谐院校", None),  # 学校 is a key, but the label says 校园
+    ("县管院聘", None),  # 院 alone is never swapped
+])
+def test_lookup_through_synonyms(tax, surface, expected):
+    got = tax.lookup(surface)
+    assert (got.id if got else None) == expected
+
+
+def test_synonym_key_keeps_offsets():
+    syn = load_synonyms()
+    text = "推动义务教育优质平衡发展，老师"
+    key, spans = syn.substitutions(text)
+    assert key == "推进义务教育优质均衡发展，教师" and len(key) == len(text)
+    assert [text[a:b] for a, b in spans] == ["推动", "平衡", "老师"]
+    assert syn.substitutions("县管校聘") == ("县管校聘", ())
+
+
+@given(st.text(alphabet="提升高推动进开展学院校教老师员生均平衡变改革项目工程县管聘，", max_size=40))
+def test_synonym_key_is_idempotent_and_same_length(text):
+    syn = load_synonyms()
+    key, spans = syn.substitutions(text)
+    assert len(key) == len(text) and syn.key(key) == key
+    # only the swapped words change, each into its canonical word
+    changed = {i for i, (a, b) in enumerate(zip(text, key, strict=True)) if a != b}
+    assert changed <= {i for a, b in spans for i in range(a, b)}
+    assert all(syn.canonical[text[a:b]] == key[a:b] for a, b in spans)
+
+
+@pytest.mark.parametrize("groups,needle", [
+    ({"提高": ["提升高"]}, "differs in length"),
+    ({"提高": ["升"]}, "two or more characters"),
+    ({"提高": ["提升"], "推进": ["提升"]}, "two groups"),
+    ({"提高": []}, "non-empty list"),
+    ({"提高": "提升"}, "non-empty list"),
+])
+def test_broken_synonyms(groups, needle):
+    with pytest.raises(DataFileError, match=needle):
+        parse_synonyms({"synonyms": groups}, "synonyms.toml")
+    with pytest.raises(DataFileError, match="synonyms"):
+        parse_synonyms({}, "synonyms.toml")
+
+
+def test_synonyms_shared_by_two_concepts_are_not_keyed(tmp_path):
+    # two concepts whose labels differ only by a synonym: only the exact wording tells them apart
+    p = write(tmp_path, """
+ini:a a skos:Concept ; skos:prefLabel "甲乙提升工程"@zh ; skos:broader ini:theme-a .
+ini:b a skos:Concept ; skos:prefLabel "甲乙提高工程"@zh ; skos:broader ini:theme-b .
+""")
+    t = load_taxonomy(p)
+    assert t.lookup("甲乙提升工程").id == "a" and t.lookup("甲乙提高工程").id == "b"
+    assert t.lookup("甲乙提升项目") is None
+
+
+def test_stripped_institution_is_not_indexed(tmp_path):
+    # 乙类学校建设 is a programme; its stripped form 乙类学校 names an institution, and is left out
+    p = write(tmp_path, """
+ini:a a skos:Concept ; skos:prefLabel "乙类学校建设"@zh ; skos:broader ini:theme-a .
+ini:b a skos:Concept ; skos:prefLabel "丙丁联动工作"@zh ; skos:broader ini:theme-b .
+""")
+    t = load_taxonomy(p)
+    assert t.lookup("乙类学校建设").id == "a" and t.lookup("乙类学校") is None
+    assert "乙类学校" not in t.variants()
+    assert t.lookup("丙丁联动").id == "b"  # other stripped forms stay
+
+
+def test_broken_stripping_table():
+    with pytest.raises(DataFileError, match="institution_endings"):
+        parse_synonyms({"synonyms": {"提高": ["提升"]}, "stripping": {"institution_endings": []}}, "synonyms.toml")

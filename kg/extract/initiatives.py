@@ -4,9 +4,13 @@
    searched in a quote-free copy of each sentence (so “县管校聘”工作 and 教师“强师”计划 match).
    Short forms (<= 3 chars) must also sit on jieba token boundaries (the taxonomy labels are in the
    jieba user dictionary, so a real mention is one token) to keep 双减 out of unrelated words.
+   Labels and sentence are compared through a synonym key (``kg/data/synonyms.toml``: 平衡 → 均衡),
+   so re-worded copies match; spans and surfaces stay the text's own.
 2. Discovery from wording and structure: quoted names (“…”活动), trigger verb + programme noun
-   (实施…工程, 深化…改革) and item headings (1.稳步推进…改革). Rule data lives in
-   ``kg/data/initiatives.toml``. A discovered name the taxonomy knows becomes national.
+   (实施…工程, 深化…改革) and item headings (1.稳步推进…改革). Names listed after one verb
+   (实施A工程、B计划) are one mention each, schools listed before a name are not part of it, and no
+   name runs across an item marker (一是…二是). Rule data lives in ``kg/data/initiatives.toml``.
+   A discovered name the taxonomy knows becomes national.
 3. One mention per concept (or per local name) per report, with status, year and evidence.
 """
 
@@ -20,9 +24,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..datafiles import read_toml
+from ..datafiles import compile_pattern, read_toml
 from ..errors import DataFileError
-from ..taxonomy import Taxonomy, load_taxonomy, longest_pattern, normalize, strip_suffixes
+from ..taxonomy import (
+    Taxonomy,
+    load_synonyms,
+    load_taxonomy,
+    longest_pattern,
+    normalize,
+    strip_suffixes,
+)
 from ..types import InitiativeMention, Report, Section, Span, Status
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "initiatives.toml"
@@ -58,6 +69,10 @@ class Rules:
     slogans: frozenset[str]
     generic_quotes: frozenset[str]
     institution_suffixes: tuple[str, ...]
+    school_suffixes: tuple[str, ...]
+    school_categories: tuple[str, ...]
+    coordinators: tuple[str, ...]
+    item_marker: re.Pattern
     award_before: tuple[str, ...]
     award_after: tuple[str, ...]
     title_endings: tuple[str, ...]
@@ -105,6 +120,9 @@ def load_rules(path: str | None = None) -> Rules:
         min_core=number(d, "min_core"), max_len=number(d, "max_len"),
         slogans=frozenset(words(d, "slogans")), generic_quotes=frozenset(words(d, "generic_quotes")),
         institution_suffixes=words(d, "institution_suffixes"), award_before=words(d, "award_before"),
+        school_suffixes=words(d, "school_suffixes"), school_categories=words(d, "school_categories"),
+        coordinators=words(d, "coordinators"),
+        item_marker=compile_pattern(str(p), "discovery.item_marker", d.get("item_marker")),
         award_after=words(d, "award_after"), title_endings=words(d, "title_endings"),
         numeral_chars=numerals, future=words(s, "future"),
         future_weak=words(s, "future_weak"), past=words(s, "past"),
@@ -142,6 +160,13 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
         "quote_trigger": re.compile(rf"(?:{alt(rules.quote_triggers)})"),
         "tail_noun_end": re.compile(rf"(?:{alt(rules.quoted_tail_nouns)})$"),
         "noun_end": re.compile(rf"(?:{alt(rules.programme_nouns)})"),
+        "programme_end": re.compile(rf"(?:{alt(rules.programme_nouns)})$"),
+        # one school's name opening a candidate: 河西中学智慧校园… (shortest, so one school at a time)
+        "school_head": re.compile(rf"^[\u4e00-\u9fff\dA-Za-z]{{2,8}}?(?:{alt(rules.school_suffixes)})"),
+        "school_end": re.compile(rf"(?:{alt(rules.school_suffixes)})$"),
+        "school_category": re.compile(alt(rules.school_categories)),
+        # a bracketed gloss or a quote is skipped whole; group 1 is a separator between list items
+        "separator": re.compile(rf"[（(][^（()）]*[)）]|[“‘「『][^”’」』]*[”’」』]|(、|{alt(rules.coordinators)})"),
         "heading_noun_end": re.compile(rf"(?:{alt(rules.heading_nouns + rules.programme_nouns)})$"),
         "title": re.compile(r"《([^《》\n]{2,40})》"),
         # any(text.startswith(w)) / any(w in text) over a word list, as one alternation each
@@ -191,13 +216,23 @@ class _Forms:
 
 
 class _Matcher:
-    """All taxonomy surface forms, found in a sentence in one regex pass (thousands of labels)."""
+    """All taxonomy surface forms, found in a sentence in one regex pass (thousands of labels).
+
+    Forms are indexed by their synonym key (kg/data/synonyms.toml) and searched in the sentence's
+    key, so a re-worded mention (优质平衡发展) finds its label (优质均衡发展) at the same offsets."""
 
     def __init__(self, taxonomy: Taxonomy):
         from ..nlp import add_words
 
+        self.synonyms = load_synonyms()
         forms = {**taxonomy.variants(), **taxonomy.labels()}
-        self.forms = _Forms([(form, (form, cid)) for form, cid in forms.items()])
+        key = self.synonyms.key
+        owners: dict[str, set[str]] = {}
+        for form, cid in forms.items():
+            owners.setdefault(key(form), set()).add(cid)
+        # a key two concepts share matches only as written (see scan_keyed)
+        self.shared = frozenset(k for k, cids in owners.items() if len(cids) > 1)
+        self.forms = _Forms([(key(form), (form, cid)) for form, cid in forms.items()])
         add_words(forms, freq=None)  # jieba keeps each label whole, so boundaries can be checked
 
         # labels with digits (体育艺术2+1) also match where a report redacts them (体育艺术x+x)
@@ -205,13 +240,30 @@ class _Matcher:
         self.masked = _Forms(masked) if masked else None
 
     def scan(self, text: str) -> Iterator[tuple[int, int, str, str]]:
-        """(start, end, form, concept id) of every form occurrence in ``text`` (quote-free)."""
-        for s, e, (form, cid) in self.forms.find(text):
+        """(start, end, form, concept id) of every form occurrence in ``text`` (quote-free); a form
+        found through a synonym swap comes with its swaps inside the match (see ``scan_keyed``)."""
+        for s, e, form, cid, _swaps in self.scan_keyed(text):
             yield s, e, form, cid
+
+    def scan_keyed(self, text: str) -> Iterator[tuple[int, int, str, str, tuple[tuple[int, int], ...]]]:
+        """As ``scan``, plus the spans of the variant words swapped inside each match: empty when
+        the text names the form as written. A match cutting through a swapped word is no match."""
+        key, swaps = self.synonyms.substitutions(text)
+        for s, e, (form, cid) in self.forms.find(key):
+            said = text[s:e]
+            if said == form:
+                yield s, e, form, cid, ()
+                continue
+            if key[s:e] in self.shared or any(a < e and s < b and not (s <= a and b <= e) for a, b in swaps):
+                continue  # concepts told apart only by a synonym, or a swapped word cut through
+            # the words swapped on either side (text or label) where the two differ
+            spans = {(a, b) for a, b in swaps if s <= a and b <= e}
+            spans |= {(s + a, s + b) for a, b in self.synonyms.substitutions(form)[1]}
+            yield s, e, form, cid, tuple(sorted((a, b) for a, b in spans if said[a - s:b - s] != form[a - s:b - s]))
         if self.masked and _REDACTED.search(text):
             masked = _REDACTED.sub(lambda m: "x" * len(m.group(0)), text)
             for s, e, (form, cid) in self.masked.find(masked):
-                yield s, e, form, cid
+                yield s, e, form, cid, ()
 
 
 _MATCHERS: dict[int, tuple[Taxonomy, _Matcher]] = {}
@@ -237,36 +289,58 @@ def _dequote(text: str) -> tuple[str, list[int] | range]:
 
 
 def match_taxonomy(text: str, taxonomy: Taxonomy, offset: int = 0) -> list[Hit]:
-    """Non-overlapping concept hits in ``text`` (longest first), spans shifted by ``offset``."""
+    """Non-overlapping concept hits in ``text`` (longest first), spans shifted by ``offset``.
+    A hit found through a synonym swap has the text's own wording as its surface."""
     m = _matcher(taxonomy)
     plain, keep = _dequote(text)
-    cands = list(m.scan(plain))
+    cands = list(m.scan_keyed(plain))
     if not cands:
         return []
-    starts = ends = None
+    bounds: tuple[set[int], set[int]] | None = None
+
+    def token_bounds() -> tuple[set[int], set[int]]:
+        nonlocal bounds
+        if bounds is None:
+            from ..nlp import token_bounds as tb  # here: most sentences never need the tokenizer
+
+            starts, ends = tb(plain)
+            # where a quote mark was removed the writer drew a boundary (“双减”政策)
+            if isinstance(keep, list):
+                cuts = {i for i in range(1, len(keep)) if keep[i] - keep[i - 1] > 1}
+                starts, ends = starts | cuts, ends | cuts
+            bounds = (starts, ends)
+        return bounds
+
     accepted = []
-    for s, e, form, cid in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
+    for s, e, form, cid, swaps in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0], c[4])):
         if any(s < ae and as_ < e for as_, ae, *_ in accepted):
             continue
+        if swaps:
+            starts, ends = token_bounds()
+            if not all(a in starts and b in ends for a, b in swaps):
+                continue  # a swapped word must be a whole word (中学员工 holds no 学员)
         if len(form) <= 3:
-            if starts is None:
-                from ..nlp import token_bounds  # here: most sentences never need the tokenizer
-
-                starts, ends = token_bounds(plain)
-                # where a quote mark was removed the writer drew a boundary (“双减”政策)
-                if isinstance(keep, list):
-                    cuts = {i for i in range(1, len(keep)) if keep[i] - keep[i - 1] > 1}
-                    starts, ends = starts | cuts, ends | cuts
+            starts, ends = token_bounds()
             ok_s, ok_e = s in starts, e in ends
             if not (ok_s and ok_e) if len(form) <= 2 else not (ok_s or ok_e):
                 continue
-        accepted.append((s, e, form, cid))
+        accepted.append((s, e, plain[s:e] if swaps else form, cid))
     return sorted(
-        Hit(offset + keep[s], offset + keep[e - 1] + 1, form, cid, taxonomy.concepts[cid].pref_label)
-        for s, e, form, cid in accepted)
+        Hit(offset + keep[s], offset + keep[e - 1] + 1, surface, cid, taxonomy.concepts[cid].pref_label)
+        for s, e, surface, cid in accepted)
 
 
 # --------------------------------------------------------------------------- discovery
+
+def _reworded(text: str) -> str:
+    """The synonym key of ``text`` (施行 → 实施, 展开 → 开展; same length): verbs and joiners are
+    looked for in it, so re-worded copies read as the original; names are cut from the text."""
+    return load_synonyms().key(text)
+
+
+def _joined(name: str) -> bool:
+    return _JOINED.search(_reworded(name)) is not None
+
 
 def _peel(label: str, rules: Rules) -> str:
     """Drop leading adverbs, verbs, own-place words and years: 全面推进2022年… → …"""
@@ -276,8 +350,9 @@ def _peel(label: str, rules: Rules) -> str:
         label = _OWN_PLACE.sub("", label)
         label = _PLACE_YEAR.sub("", label)
         label = _YEAR.sub("", label, count=1) if _YEAR.match(label) else label
+        key = _reworded(label)
         for w in rules.triggers + rules.adverbs:
-            if label.startswith(w) and len(label) > len(w) + 1:
+            if key.startswith(w) and len(label) > len(w) + 1:
                 label = label[len(w):]
                 break
     return label
@@ -322,6 +397,9 @@ def _quoted(text: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
     for m in pats["quoted"].finditer(text):
         content = m.group(1).strip()
         tail = m.group(2) or ""
+        verb = pats["trigger"].match(_reworded(tail)) if tail else None
+        if verb and verb.end() < len(tail):
+            continue  # “甲地”组建…联盟: a verb and its object follow, so the quote names a place
         if not content or _REDACTED.search(content):
             continue  # a redacted name (“X+X”) can be neither read nor linked
         before = text[max(0, m.start() - 6): m.start()]
@@ -363,10 +441,104 @@ def _object_name(obj: str, rules: Rules, nouns_at_end: bool) -> tuple[str, str] 
     return best
 
 
-def _triggered(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
+def _strip_schools(name: str, rules: Rules) -> str:
+    """Drop the schools a programme name opens with (…、河西中学智慧校园示范工程 → 智慧校园示范工程):
+    one school's name, never a kind of school (农村学校提质工程), and only when a real programme
+    name is left. Used after a list of schools only: alone, 现代学校治理… is too often a kind."""
     pats = _patterns(rules)
-    for m in pats["trigger"].finditer(clause):
+    while (m := pats["school_head"].match(name)) and not pats["school_category"].search(m.group(0)):
+        rest = name[m.end():]
+        noun = pats["programme_end"].search(rest)
+        if not noun or len(rest) < 4 or is_generic(rest, rules, noun.group(0)):
+            break
+        name = rest
+    return name
+
+
+def _top_items(text: str, rules: Rules) -> list[tuple[int, int]]:
+    """(start, end) of the items of a list: split at 、 outside brackets and quotes (the gloss
+    of “三名”(名校、名师、名校长)培育行动 is one item's), and at 和/及… only after a programme
+    noun or a school."""
+    pats = _patterns(rules)
+    items, start = [], 0
+    for m in pats["separator"].finditer(text):
+        sep = m.group(1)
+        if not sep:
+            continue
+        if sep != "、":
+            left = _GLOSS.sub("", text[start:m.start()]).rstrip(QUOTE_CHARS)
+            if not (pats["programme_end"].search(left) or pats["school_end"].search(left)):
+                continue  # 创新教育和实践工程: the joiner is inside one phrase
+        items.append((start, m.start()))
+        start = m.end()
+    items.append((start, len(text)))
+    return items
+
+
+_GLOSS = re.compile(r"[（(][^（()）]{1,24}[)）]")
+_QUOTED_PART = re.compile(rf"[{re.escape(QUOTE_CHARS)}]([^{re.escape(QUOTE_CHARS)}]{{1,12}})[{re.escape(QUOTE_CHARS)}]")
+
+
+def _listed(rest: str, rules: Rules) -> list[tuple[int, int, str]] | None:
+    """Names coordinated after one verb (实施A工程、B计划、“三名”(…)培育行动): each item that ends
+    with a programme noun is its own programme, and leading school names (城东小学、河西中学智慧
+    校园示范工程) say where the programme after them runs. None when ``rest`` is no such list:
+    an item that is neither (校舍维修、操场改造工程) leaves the whole to the single-name rule."""
+    pats = _patterns(rules)
+    items = _top_items(rest, rules)
+    if len(items) < 2:
+        return None
+    out: list[tuple[int, int, str]] = []
+    schools = 0
+    for k, (a, b) in enumerate(items):
+        item = rest[a:b]
+        if _DROPPED.search(item) or _GLOSS.search(item):  # the item without quote marks and gloss
+            dropped = {i for g in _GLOSS.finditer(item) for i in range(g.start(), g.end())}
+            keep: list[int] | range = [i for i, c in enumerate(item) if i not in dropped and c not in QUOTE_CHARS]
+            plain = "".join(item[i] for i in keep)
+        else:
+            keep, plain = range(len(item)), item
+        if k == len(items) - 1:
+            plain = plain.split("等", 1)[0]  # …、C工程等重点工程: the list ends at 等
+            got = _object_name(plain, rules, nouns_at_end=True)
+        else:
+            noun_m = pats["programme_end"].search(plain)
+            got = (plain, noun_m.group(0)) if noun_m else None
+        if got is None:
+            if out and k == len(items) - 1 and rest[a - 1] != "、":
+                break  # 实施甲工程并纳入考核: what follows the joiner is another verb phrase
+            if out or not pats["school_end"].search(plain) or pats["school_category"].search(plain):
+                return None  # schools come first, and are one school each
+            schools += 1
+            continue
+        raw, noun = got
+        name = _peel(raw, rules)
+        if schools and not out:
+            name = _strip_schools(name, rules)  # the first name after the schools
+        quoted = _QUOTED_PART.search(item)
+        abbreviation = quoted is not None and _is_abbreviation(quoted.group(1), rules)
+        if len(name) < 3 or _joined(name) or name in rules.slogans \
+                or (is_generic(name, rules, noun) and not abbreviation):
+            out.append((0, 0, ""))  # not a name, but the list stays a list
+            continue
+        start = len(raw) - len(name)
+        out.append((a + keep[start], a + keep[len(raw) - 1] + 1, name))
+    return [o for o in out if o[2]] if out else None
+
+
+def _triggered(clause: str, rules: Rules, key: str | None = None) -> Iterator[tuple[int, int, str]]:
+    """trigger verb + programme name; ``key`` is the clause's synonym key, where verbs are found."""
+    pats = _patterns(rules)
+    for m in pats["trigger"].finditer(key if key is not None else _reworded(clause)):
         rest = clause[m.end():]
+        cut = rules.item_marker.search(rest)
+        if cut:
+            rest = rest[: cut.start()]  # 一是…二是…: a name never runs into the next item
+        if pats["separator"].search(rest):
+            listed = _listed(rest, rules)
+            if listed is not None:
+                yield from ((m.end() + s, m.end() + e, n) for s, e, n in listed)
+                continue
         if any(c in rest[:1] for c in QUOTE_CHARS):
             continue  # a quoted name: the quote rule reads it
         got = _object_name(rest, rules, nouns_at_end=True)
@@ -376,7 +548,7 @@ def _triggered(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
         if any(c in raw for c in QUOTE_CHARS + "《》()（）"):
             continue
         name = _peel(_ENUMERATED.sub("", raw), rules)
-        if len(name) < 3 or _JOINED.search(name) or is_generic(name, rules, noun):
+        if len(name) < 3 or _joined(name) or is_generic(name, rules, noun):
             continue
         start = m.end() + raw.rfind(name) if name in raw else m.end()
         yield start, m.end() + len(raw), name
@@ -387,15 +559,18 @@ def _heading(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
     pats = _patterns(rules)
     body = _ENUM.sub("", clause)
     shift = len(clause) - len(body)
-    m = pats["trigger"].search(body)
+    m = pats["trigger"].search(_reworded(body))
     if not m or m.start() > 6:
         return
     obj = body[m.end():]
+    cut = rules.item_marker.search(obj)
+    if cut:
+        obj = obj[: cut.start()]
     if not pats["heading_noun_end"].search(obj) or any(c in obj for c in QUOTE_CHARS + "《》"):
         return
     name = _peel(_ENUMERATED.sub("", obj), rules)
     noun = pats["heading_noun_end"].search(name)
-    if len(name) < 4 or _JOINED.search(name) or is_generic(name, rules, noun.group(0) if noun else ""):
+    if len(name) < 4 or _joined(name) or is_generic(name, rules, noun.group(0) if noun else ""):
         return
     yield shift + m.end() + (len(obj) - len(name)), shift + len(body), name
 
@@ -423,7 +598,7 @@ def _enumerated(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
         pos = m.start(1)
         for item in m.group(1).split("、"):
             name = _peel(item.strip(QUOTE_CHARS), rules)
-            if 2 <= len(name) <= rules.max_len and not _JOINED.search(name) \
+            if 2 <= len(name) <= rules.max_len and not _joined(name) and not rules.item_marker.search(name) \
                     and name not in rules.slogans and not any(name.endswith(s) for s in rules.institution_suffixes):
                 yield pos, pos + len(item), name.replace("“", "").replace("”", "")
             pos += len(item) + 1
@@ -443,11 +618,12 @@ def discover(sentence: str, rules: Rules | None = None, heading: bool = False
         for clause_m in _CLAUSE.finditer(sentence):
             out += [(clause_m.start() + s, clause_m.start() + e, n)
                     for s, e, n in _enumerated(clause_m.group(0), rules)]
-    if not pats["trigger"].search(sentence):
+    key = _reworded(sentence)  # same offsets; a variant never spans a clause mark
+    if not pats["trigger"].search(key):
         return out  # both rules below start at a trigger verb, which never spans a clause mark
     pos = 0
     for i, clause in enumerate(_CLAUSE_SPLIT.split(sentence)):
-        out += [(pos + s, pos + e, n) for s, e, n in _triggered(clause, rules)]
+        out += [(pos + s, pos + e, n) for s, e, n in _triggered(clause, rules, key[pos:pos + len(clause)])]
         if i == 0 and (heading or _ENUM.match(clause)):
             out += [(pos + s, pos + e, n) for s, e, n in _heading(clause, rules)]
         pos += len(clause) + 1
@@ -561,7 +737,8 @@ def _units(report: Report) -> Iterator[tuple[Section, int, str, bool]]:
 
 
 def _local_key(label: str) -> str:
-    return strip_suffixes(normalize(label))
+    """One key for a local name however it is worded (青蓝工程 / 青蓝项目 / 青蓝工程建设)."""
+    return strip_suffixes(_reworded(normalize(label)))
 
 
 def extract_initiatives(report: Report, taxonomy: Taxonomy | None = None) -> list[InitiativeMention]:
@@ -639,7 +816,7 @@ def _is_strong(text: str, s: int, e: int, surface: str, rules: Rules) -> bool:
     opened = text.rfind("《", 0, s)
     if opened >= 0 and text.rfind("》", opened, s) < 0:
         return False  # inside a document title
-    after = text[e:e + 6]
+    after = _reworded(text[e:e + 6])
     pats = _patterns(rules)
     if pats["modifier_head"].match(after):
         return False  # 社区教育中心: the label qualifies a place or a system
@@ -650,7 +827,7 @@ def _is_strong(text: str, s: int, e: int, surface: str, rules: Rules) -> bool:
     # the clause's text before the match, at most 8 characters of it
     lo = max(0, s - 8)
     mark = _last_mark(_STRONG_MARK, text, lo, s)
-    before = text[mark + 1 if mark >= 0 else lo: s]
+    before = _reworded(text[mark + 1 if mark >= 0 else lo: s])
     return pats["strong_before"].search(before) is not None
 
 
