@@ -13,6 +13,7 @@ is kept: it is a redaction glyph and must survive unchanged.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -135,10 +136,21 @@ class _BlockRule:
 
 
 @dataclass(frozen=True)
+class _PageRule:
+    rule: str
+    pattern: re.Pattern  # a candidate marker; group 1 is the page number
+    min_share: float  # of the chain's members sitting where no sentence ended
+    min_gap: int  # characters between consecutive members
+    min_median_gap: int
+    no_item_start: str  # characters a list item never opens with
+
+
+@dataclass(frozen=True)
 class NoiseRules:
     lines: tuple[_LineRule, ...]
     inline: tuple[tuple[str, re.Pattern, str], ...]  # rule, pattern, literal it requires (speed)
     blocks: tuple[_BlockRule, ...]
+    page: _PageRule | None = None
 
 
 def _compile(fname: str, where: str, pattern: object) -> re.Pattern:
@@ -148,10 +160,10 @@ def _compile(fname: str, where: str, pattern: object) -> re.Pattern:
 def load_noise_rules(text: str, fname: str = "noise.toml") -> NoiseRules:
     """Parse and check noise rules (TOML text)."""
     data = parse_toml(text, fname)
-    unknown = set(data) - {"line", "inline", "block"}
+    unknown = set(data) - {"line", "inline", "block", "page_marker"}
     if unknown:
         raise DataFileError(f"unknown tables {sorted(unknown)}", path=fname,
-                            hint="use [[line]], [[inline]] or [[block]]")
+                            hint="use [[line]], [[inline]], [[block]] or [page_marker]")
     lines, inline, blocks = [], [], []
     for i, r in enumerate(data.get("line", [])):
         where = f"line rule #{i + 1}"
@@ -165,7 +177,26 @@ def load_noise_rules(text: str, fname: str = "noise.toml") -> NoiseRules:
         where = f"block rule #{i + 1}"
         blocks.append(_BlockRule(_rule_name(fname, where, r), _compile(fname, where, r.get("head")),
                                  _compile(fname, where, r.get("item")), int(r.get("max_items", 30))))
-    return NoiseRules(tuple(lines), tuple(inline), tuple(blocks))
+    page = _page_rule(fname, data["page_marker"]) if "page_marker" in data else None
+    return NoiseRules(tuple(lines), tuple(inline), tuple(blocks), page)
+
+
+def _page_rule(fname: str, r: object) -> _PageRule:
+    where = "[page_marker]"
+    name = _rule_name(fname, where, r)
+    assert isinstance(r, dict)
+    pattern = _compile(fname, where, r.get("pattern"))
+    if pattern.groups < 1:
+        raise DataFileError(f"{where}: pattern needs a group for the page number", path=fname,
+                            hint="wrap the digits in (...)")
+    try:
+        share, gap, median = float(r["min_share"]), int(r["min_gap"]), int(r["min_median_gap"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise DataFileError(f"{where}: min_share, min_gap and min_median_gap must be numbers ({e})",
+                            path=fname, hint="e.g. min_share = 0.6, min_gap = 30") from e
+    if not 0 < share <= 1:
+        raise DataFileError(f"{where}: min_share must be in (0, 1]", path=fname, hint="e.g. 0.6")
+    return _PageRule(name, pattern, share, gap, median, str(r.get("no_item_start", "")))
 
 
 def _rule_name(fname: str, where: str, r: object) -> str:
@@ -293,6 +324,109 @@ def step_doubled(doc: _Doc) -> _Doc:
     """PDF bold-by-overprint artifacts: 精精选选教教育育 → 精选教育, 20192019 → 2019."""
     doc = _sub(doc, _DOUBLED_HAN, lambda m: m.group(0)[::2], "doubled_chars")
     return _sub(doc, _DOUBLED_YEAR, r"\1", "doubled_year")
+
+
+@dataclass(frozen=True)
+class _Marker:
+    value: int
+    start: int  # first digit
+    end: int  # after the 、 and the spaces that follow it
+    gap_start: int  # after the last non-space character before the marker (0 at the text start)
+    mid: bool  # sits where no sentence ended
+    join: bool  # the text around it is one sentence: drop the break before it too
+
+
+def _page_markers(text: str, rule: _PageRule) -> list[_Marker]:
+    """Candidate markers, each judged by its surroundings (a regex and a few index lookups)."""
+    out: list[_Marker] = []
+    for m in rule.pattern.finditer(text):
+        start, end = m.start(), m.end()
+        while end < len(text) and text[end] == " ":
+            end += 1
+        gap_start = start
+        while gap_start and text[gap_start - 1].isspace():
+            gap_start -= 1
+        nxt = text[end:end + 1]
+        if gap_start == 0:  # the first marker opens the text
+            out.append(_Marker(int(m.group(1)), start, end, 0, True, False))
+            continue
+        prev = text[gap_start - 1]
+        line = text[text.rfind("\n", 0, gap_start) + 1:gap_start].strip()
+        ended = (prev in _TERMINAL or _TITLE_END.search(line) is not None
+                 or (len(line) <= 40 and _HEADING_START.match(line) is not None))
+        continues = bool(nxt) and nxt in rule.no_item_start
+        mid = continues or not ended
+        join = mid and not ended and bool(nxt) and not _HEADING_START.match(text[end:end + 24])
+        out.append(_Marker(int(m.group(1)), start, end, gap_start, mid, join))
+    return out
+
+
+def _best_chain(markers: list[_Marker], min_gap: int) -> list[_Marker]:
+    """The chain 1, 2, 3 … in text order scoring most (+1 a member mid-sentence, -1 one at a
+    sentence end, so list items join only to bridge two pages), starting mid-sentence or at the
+    text start, consecutive members at least ``min_gap`` apart. Dynamic programming over the
+    values, each a sorted prefix maximum."""
+    by_value: dict[int, list[int]] = {}
+    for i, mk in enumerate(markers):
+        by_value.setdefault(mk.value, []).append(i)
+    score: dict[int, int] = {}
+    back: dict[int, int | None] = {}
+    prev_ids: list[int] = []
+    v = 1
+    while v in by_value:
+        ids = by_value[v]
+        if v == 1:  # page 1 opens the text or breaks a sentence; a list's 1、 follows an end
+            ids = [i for i in ids if markers[i].mid]
+            for i in ids:
+                score[i], back[i] = 1, None
+        else:
+            # prefix maximum of the previous value's scores in text order
+            best_i: int | None = None
+            k = 0
+            for i in ids:  # both lists are in text order
+                while k < len(prev_ids) and markers[prev_ids[k]].start + min_gap <= markers[i].start:
+                    p = prev_ids[k]
+                    if best_i is None or score[p] > score[best_i]:
+                        best_i = p
+                    k += 1
+                if best_i is not None:
+                    score[i] = score[best_i] + (1 if markers[i].mid else -1)
+                    back[i] = best_i
+            ids = [i for i in ids if i in score]
+            if not ids:
+                break
+        prev_ids = ids
+        v += 1
+    if not score:
+        return []
+    end = max(score, key=lambda i: (score[i], markers[i].value))
+    chain: list[_Marker] = []
+    cur: int | None = end
+    while cur is not None:
+        chain.append(markers[cur])
+        cur = back[cur]
+    return chain[::-1]
+
+
+def step_page_chain(doc: _Doc) -> _Doc:
+    """Document-sharing exports: remove the run of page markers 1、 2、 3、 … (rules in noise.toml).
+
+    A real numbered list restarts in each section and its items follow a sentence end; page
+    markers count through the whole file, a page apart, mostly mid-sentence. Where a marker split
+    a sentence (or a number: 3\n\n7、26.5万元), the break before it goes too and the text joins.
+    """
+    rule = noise_rules().page
+    if rule is None or "、" not in doc.text:
+        return doc
+    chain = _best_chain(_page_markers(doc.text, rule), rule.min_gap)
+    mids = sum(mk.mid for mk in chain)
+    if len(chain) < 2 or mids < 2 or mids < rule.min_share * len(chain):
+        return doc
+    gaps = sorted(b.start - a.start for a, b in itertools.pairwise(chain))
+    if gaps[len(gaps) // 2] < rule.min_median_gap:
+        return doc
+    edits: list[Edit] = [((mk.gap_start if mk.join else mk.start), mk.end, "", rule.rule) for mk in chain]
+    return _apply(doc, edits)
 
 
 # a page number between two halves of a word: 部\n\n18、署 → 部署 (only after a long, unfinished line)
@@ -429,6 +563,7 @@ STEPS: tuple[Callable[[_Doc], _Doc], ...] = (
     step_inline_noise,
     step_noise_lines,
     step_doubled,
+    step_page_chain,
     step_page_marks,
     step_join_broken_lines,
     step_spaces,
