@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -210,6 +211,30 @@ def noise_rules() -> NoiseRules:
     return load_noise_rules(*package_data("noise.toml"))
 
 
+def load_radicals(text: str, fname: str = "radicals.toml") -> dict[str, str]:
+    """Parse and check the radical → character table (TOML text)."""
+    data = parse_toml(text, fname)
+    table = data.get("radicals")
+    if not isinstance(table, dict) or set(data) != {"radicals"}:
+        raise DataFileError("needs exactly one [radicals] table", path=fname,
+                            hint='write [radicals] then "⻓" = "长" lines')
+    for k, v in table.items():
+        if not (len(k) == 1 and "\u2e80" <= k <= "\u2eff" and isinstance(v, str) and len(v) == 1
+                and _is_han(v)):
+            raise DataFileError(f"bad entry {k!r} = {v!r}", path=fname,
+                                hint="one radical (U+2E80–U+2EFF) = one Chinese character")
+    return dict(table)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0003134f"
+
+
+@lru_cache(maxsize=1)
+def radicals() -> dict[str, str]:
+    return load_radicals(*package_data("radicals.toml"))
+
+
 @lru_cache(maxsize=1)
 def _opencc():
     import opencc
@@ -233,6 +258,31 @@ def step_controls(doc: _Doc) -> _Doc:
     doc = _sub(doc, _NEWLINES, "\n")
     doc = _sub(doc, _ZERO_WIDTH, "")
     return _sub(doc, _ODD_SPACE, " ")
+
+
+_COMPAT = re.compile("[\u2e80-\u2fdf\u3300-\u33ff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=1024)
+def _compat_char(ch: str) -> str:
+    """The character a radical or compatibility form stands for, or ``ch`` itself.
+
+    Squared forms (U+3300–U+33FF) change only when they hold Chinese (㍻ → 平成): ㎡ and ㎏ stay,
+    they are units the metric rules know as written.
+    """
+    out = radicals().get(ch) or unicodedata.normalize("NFKC", ch)
+    if "\u3300" <= ch <= "\u33ff" and not any(_is_han(c) for c in out):
+        return ch
+    return out
+
+
+def step_compat_forms(doc: _Doc) -> _Doc:
+    """PDF text layers: Kangxi and supplement radicals, compatibility ideographs → characters
+    (⼀、2020年⼯作总结 → 一、2020年工作总结), so headings, years and words are seen. Runs before
+    simplification, which does not know these code points."""
+    if not _COMPAT.search(doc.text):
+        return doc
+    return _sub(doc, _COMPAT, lambda m: _compat_char(m.group(0)))
 
 
 def step_simplify(doc: _Doc) -> _Doc:
@@ -429,8 +479,9 @@ def step_page_chain(doc: _Doc) -> _Doc:
     return _apply(doc, edits)
 
 
-# a page number between two halves of a word: 部\n\n18、署 → 部署 (only after a long, unfinished line)
-_PAGE_MARK = re.compile(f"(?<=[{_HAN}])\\n[ ]*\\n[\\n ]*(\\d{{1,4}})[、.．]?[ ]*\\n*(?=[{_HAN}])")
+# a page number between two halves of a word: 部\n\n18、署 → 部署 (only after a long, unfinished
+# line); without 、 the number must stand alone on its line, or 参训\n\n860人次 would lose its 860
+_PAGE_MARK = re.compile(f"(?<=[{_HAN}])\\n[ ]*\\n[\\n ]*(\\d{{1,4}})(?:[、.．][ ]*\\n*|[ ]*\\n[\\n ]*)(?=[{_HAN}])")
 
 
 def step_page_marks(doc: _Doc) -> _Doc:
@@ -457,6 +508,9 @@ def step_join_broken_lines(doc: _Doc) -> _Doc:
 
     Only in documents that look hard-wrapped (most long lines stop without end punctuation), and
     only between a near-full-width line ending in a character and a line that is not a heading.
+    In PDF text the wrapped line may come after blank lines or spaces (pdfminer puts each line
+    in its own box when the line spacing is wide): they go too; elsewhere a blank line or an
+    indent starts a paragraph.
     """
     spans = _lines(doc.text)
     lines = [doc.text[s:e].rstrip() for s, e in spans]
@@ -467,18 +521,51 @@ def step_join_broken_lines(doc: _Doc) -> _Doc:
     if open_ended / len(long_lines) < 0.5:
         return doc
     width = sorted(len(ln) for ln in long_lines)[int(0.8 * (len(long_lines) - 1))]
+    pdf = doc.source.format == "pdf"
     edits: list[Edit] = []
     joined = 0  # length of what the lines before line i were joined into (0: line i starts a line)
     for i in range(len(lines) - 1):
-        cur, nxt = lines[i], lines[i + 1]
+        cur = lines[i]
+        j = i + 1
+        if pdf:
+            while j < len(lines) - 1 and not lines[j].strip():
+                j += 1
+        nxt = lines[j].lstrip() if pdf else lines[j]
         # the line being judged is everything joined so far plus this one, so a chain of short
         # pieces after a long line joins in one pass, as it would over repeated passes
         if (joined + len(cur) >= max(15, int(0.75 * width)) and cur and cur[-1] not in _TERMINAL and nxt
                 and re.match(f"[{_HAN}\\d“‘《(]", nxt) and not _HEADING_START.match(nxt)):
-            edits.append((spans[i][0] + len(cur), spans[i + 1][0], "", None))
+            edits.append((spans[i][0] + len(cur), spans[j][0] + len(lines[j]) - len(nxt), "", None))
             joined += len(cur)
-        else:
+        elif cur.strip() or not pdf:
             joined = 0
+    return _apply(doc, edits)
+
+
+_TITLE_TAIL_MAX = 12  # characters on the second line of a wrapped title
+
+
+def step_join_title(doc: _Doc) -> _Doc:
+    """PDF only: a title printed large wraps early (…2021年工作总结及2022年 / 工作计划), shorter
+    than the body width that step_join_broken_lines needs: join a line that does not end a
+    sentence to a short next line that ends the way titles end."""
+    if doc.source.format != "pdf":
+        return doc
+    spans = _lines(doc.text)
+    edits: list[Edit] = []
+    prev: int | None = None  # the last non-blank line
+    for i, (s, e) in enumerate(spans):
+        line = doc.text[s:e].strip()
+        if not line:
+            continue
+        if prev is not None:
+            ps, pe = spans[prev]
+            head = doc.text[ps:pe].rstrip()
+            if (len(line) <= _TITLE_TAIL_MAX and _TITLE_END.search(line) and not _HEADING_START.match(line)
+                    and head.strip() and head[-1] not in _TERMINAL and not _TITLE_END.search(head)
+                    and not _HEADING_START.match(head)):
+                edits.append((ps + len(head), s + len(doc.text[s:e]) - len(doc.text[s:e].lstrip()), "", None))
+        prev = i
     return _apply(doc, edits)
 
 
@@ -558,6 +645,7 @@ def step_dedupe(doc: _Doc) -> _Doc:
 
 STEPS: tuple[Callable[[_Doc], _Doc], ...] = (
     step_controls,
+    step_compat_forms,
     step_simplify,
     step_width,
     step_inline_noise,
@@ -566,6 +654,7 @@ STEPS: tuple[Callable[[_Doc], _Doc], ...] = (
     step_page_chain,
     step_page_marks,
     step_join_broken_lines,
+    step_join_title,
     step_spaces,
     step_dedupe,
     step_spaces,
