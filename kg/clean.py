@@ -382,6 +382,7 @@ class _Marker:
     start: int  # first digit
     end: int  # after the 、 and the spaces that follow it
     gap_start: int  # after the last non-space character before the marker (0 at the text start)
+    resume: int  # the first non-space character after it
     mid: bool  # sits where no sentence ended
     join: bool  # the text around it is one sentence: drop the break before it too
 
@@ -393,12 +394,15 @@ def _page_markers(text: str, rule: _PageRule) -> list[_Marker]:
         start, end = m.start(), m.end()
         while end < len(text) and text[end] == " ":
             end += 1
+        after = end  # the text the marker interrupted resumes here
+        while after < len(text) and text[after].isspace():
+            after += 1
         gap_start = start
         while gap_start and text[gap_start - 1].isspace():
             gap_start -= 1
-        nxt = text[end:end + 1]
+        nxt = text[after:after + 1]
         if gap_start == 0:  # the first marker opens the text
-            out.append(_Marker(int(m.group(1)), start, end, 0, True, False))
+            out.append(_Marker(int(m.group(1)), start, end, 0, after, True, False))
             continue
         prev = text[gap_start - 1]
         line = text[text.rfind("\n", 0, gap_start) + 1:gap_start].strip()
@@ -406,8 +410,8 @@ def _page_markers(text: str, rule: _PageRule) -> list[_Marker]:
                  or (len(line) <= 40 and _HEADING_START.match(line) is not None))
         continues = bool(nxt) and nxt in rule.no_item_start
         mid = continues or not ended
-        join = mid and not ended and bool(nxt) and not _HEADING_START.match(text[end:end + 24])
-        out.append(_Marker(int(m.group(1)), start, end, gap_start, mid, join))
+        join = mid and not ended and bool(nxt) and not _HEADING_START.match(text[after:after + 24])
+        out.append(_Marker(int(m.group(1)), start, end, gap_start, after, mid, join))
     return out
 
 
@@ -475,7 +479,8 @@ def step_page_chain(doc: _Doc) -> _Doc:
     gaps = sorted(b.start - a.start for a, b in itertools.pairwise(chain))
     if gaps[len(gaps) // 2] < rule.min_median_gap:
         return doc
-    edits: list[Edit] = [((mk.gap_start if mk.join else mk.start), mk.end, "", rule.rule) for mk in chain]
+    edits: list[Edit] = [(mk.gap_start, mk.resume, "", rule.rule) if mk.join else (mk.start, mk.end, "", rule.rule)
+                         for mk in chain]
     return _apply(doc, edits)
 
 

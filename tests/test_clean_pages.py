@@ -41,6 +41,9 @@ def _maps_back(text: str) -> None:
         # before a comma, no blank line
         ("1、" + FILL + "持续推进\n2、,全面落实。" + FILL + "。",
          FILL + "持续推进,全面落实。" + FILL + "。"),
+        # alone on its line between the two halves of a sentence
+        ("1、" + FILL + "持续推进\n\n2、\n全面落实。" + FILL + "。",
+         FILL + "持续推进全面落实。" + FILL + "。"),
         # on the same line after a space
         ("1、" + FILL + "稳步 2、提升质量。" + FILL + "。",
          FILL + "稳步提升质量。" + FILL + "。"),
