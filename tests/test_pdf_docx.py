@@ -205,9 +205,8 @@ def _print_to_pdf(tmp_path: Path, style: str) -> Path:
      "font-size: 15px; width: 520px; line-height: 2.6"],  # pdfminer boxes each line: blank lines between
 )
 def test_chromium_pdf_gives_the_same_facts_as_txt(tmp_path: Path, reference: list, style: str):
+    # with Debian's CJK fonts Chromium's text layer spells 一 工 面 … as Kangxi radicals
     pdf = _print_to_pdf(tmp_path, style)
-    text = read_source(pdf).text
-    assert "\u2f00" <= max(text) or any("\u2e80" <= c <= "\u2fdf" for c in text), "expected radicals"
     assert _facts(pdf) == reference
 
 
