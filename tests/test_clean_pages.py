@@ -163,3 +163,52 @@ def test_page_marker_chain_is_removed_exactly(pages, first_on_own_line):
     assert [r.rule for r in ct.removed] == ["page_marker"] * len(pages)
     for i, ch in enumerate(ct.text):
         assert text[ct.offset_map[i]] == ch, (i, ch)
+
+
+# --------------------------------------------------------------------------- end to end
+
+_PLAIN = [
+    "青禾县教育局2021年工作总结和2022年工作计划",
+    "一、2021年工作总结",
+    "2021年，全县教育系统坚持立德树人根本任务，全面推进城乡义务教育一体化发展，全年新建改建校舍3所，"
+    "新增学位1200个，全年共投入教育经费326.5万元用于薄弱学校改造，校舍条件得到明显改善，教师队伍结构持续优化，",
+    "全面落实双减政策，课后服务实现全覆盖，课后服务参与率达到95%以上。",
+    FILL + "。",
+    "主要做法有三条：",
+    "1、加强师德师风建设。",
+    "2、落实课后服务。",
+    "3、改善办学条件。",
+    "二、2022年工作计划",
+    "2022年，力争新建幼儿园3所，计划新增学位540个，继续推进集团化办学，深入推进县管校聘管理改革，"
+    "确保义务教育巩固率保持在99%以上，进一步扩大优质教育资源覆盖面，促进全县教育均衡发展。",
+    FILL + "。",
+]
+
+
+def test_a_sharing_site_export_gives_the_same_facts_as_the_plain_report(tmp_path):
+    from kg.pipeline import process_file
+
+    plain = "\n".join(_PLAIN)
+    # the same report as a sharing site exports it: a banner, page markers mid-word, mid-number,
+    # before a comma
+    exported = ("《青禾县教育局2021年工作总结和2022年工作计划(4页珍藏版)》请在某某文库网上搜索。\n1、" + plain)
+    exported = exported.replace("326.5万元", "32\n\n2、6.5万元", 1)
+    exported = exported.replace("稳步推进", "稳步推\n3、进", 1)
+    exported = exported.replace("办学，深入", "办学\n4、，深入", 1)
+    cut = exported.rindex("教研活动") + 2
+    exported = exported[:cut] + "\n\n5、" + exported[cut:]
+    (tmp_path / "plain.txt").write_text(plain, encoding="utf-8")
+    (tmp_path / "wenku.txt").write_text(exported, encoding="utf-8")
+
+    def facts(name):
+        out = process_file(tmp_path / name)
+        return [(f.title, f.summary_year, f.plan_year, sorted(m.label for m in f.mentions),
+                 sorted((m.indicator, m.value, m.unit, m.year, m.status) for m in f.metrics)) for f in out.facts]
+
+    got, want = facts("wenku.txt"), facts("plain.txt")
+    assert got == want
+    assert any(m[1] == 326.5 and m[2] == "万元" for m in want[0][4])
+    ct = clean(src(exported))
+    assert ct.text == clean(src(plain)).text
+    assert [r.rule for r in ct.removed].count("page_marker") == 5
+    assert "1、加强师德师风建设。\n2、落实课后服务。\n3、改善办学条件。" in ct.text
