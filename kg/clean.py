@@ -252,6 +252,45 @@ _ODD_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\x0b]")
 _NEWLINES = re.compile(r"\r\n?|\x0c")
 
 
+_EDGE_LINES = 2  # lines at the top and at the foot of a page where running headers sit
+_RUNNING_MAX = 60
+_DIGITS = re.compile(r"\d+")
+
+
+def step_running_lines(doc: _Doc) -> _Doc:
+    """PDF only: lines printed at the top or foot of most pages (the page title and date a
+    browser adds, a document header) interrupt the text at every page break. Pages are the form
+    feeds pdfminer writes, so this runs before they become newlines; digits count as equal
+    (page 1/3, 2/3). Numbered headings and sentences are never running lines."""
+    text = doc.text
+    if doc.source.format != "pdf" or text.count("\x0c") < 1:
+        return doc
+    zones: dict[str, list[tuple[int, int]]] = {}
+    pages = 0
+    pos = 0
+    for part in text.split("\x0c"):
+        spans = [(pos + s, pos + e) for s, e in _lines(part) if part[s:e].strip()]
+        pos += len(part) + 1
+        if not spans:
+            continue
+        pages += 1
+        seen: set[str] = set()
+        for s, e in dict.fromkeys(spans[:_EDGE_LINES] + spans[-_EDGE_LINES:]):
+            line = text[s:e].strip()
+            key = _DIGITS.sub("#", line)
+            if (key not in seen and len(key) <= _RUNNING_MAX and key[-1] not in _TERMINAL
+                    and not _HEADING_START.match(line)):
+                seen.add(key)
+                zones.setdefault(key, []).append((s, e))
+    if pages < 2:
+        return doc
+    edits: list[Edit] = []
+    for spans in zones.values():
+        if len(spans) >= max(2, (pages + 1) // 2):
+            edits.extend((s, e + 1 if text[e:e + 1] == "\n" else e, "", "running_line") for s, e in spans)
+    return _apply(doc, edits)
+
+
 def step_controls(doc: _Doc) -> _Doc:
     """Unify newlines (CR, CRLF, form feed) and spaces; drop zero-width and control characters
     and U+FFFD (the mark of a character cut in half by the publisher)."""
@@ -260,7 +299,8 @@ def step_controls(doc: _Doc) -> _Doc:
     return _sub(doc, _ODD_SPACE, " ")
 
 
-_COMPAT = re.compile("[\u2e80-\u2fdf\u3300-\u33ff\uf900-\ufaff]")
+# radicals, squared forms, compatibility ideographs, and the Latin ligatures (ﬁ ﬂ) pdfminer emits
+_COMPAT = re.compile("[\u2e80-\u2fdf\u3300-\u33ff\uf900-\ufaff\ufb00-\ufb06]")
 
 
 @lru_cache(maxsize=1024)
@@ -567,7 +607,7 @@ def step_join_title(doc: _Doc) -> _Doc:
             ps, pe = spans[prev]
             head = doc.text[ps:pe].rstrip()
             if (len(line) <= _TITLE_TAIL_MAX and _TITLE_END.search(line) and not _HEADING_START.match(line)
-                    and head.strip() and head[-1] not in _TERMINAL and not _TITLE_END.search(head)
+                    and head.strip() and re.match(f"[{_HAN}]", head[-1]) and not _TITLE_END.search(head)
                     and not _HEADING_START.match(head)):
                 edits.append((ps + len(head), s + len(doc.text[s:e]) - len(doc.text[s:e].lstrip()), "", None))
         prev = i
@@ -649,6 +689,7 @@ def step_dedupe(doc: _Doc) -> _Doc:
 
 
 STEPS: tuple[Callable[[_Doc], _Doc], ...] = (
+    step_running_lines,
     step_controls,
     step_compat_forms,
     step_simplify,

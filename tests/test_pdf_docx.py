@@ -10,6 +10,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kg.clean import clean, load_radicals, radicals
 from kg.errors import DataFileError
@@ -130,6 +132,35 @@ def test_a_pdf_title_wrapped_early_joins(before: str, after: str):
     assert clean(src(before, "txt")).text == before
 
 
+_PAGE_TEXT = "全县教育系统坚持立德树人根本任务,持续推进城乡义务教育一体化发展,新建学校两所,新增学位"
+
+
+_BODIES = [_PAGE_TEXT + "一千个。", "各校均已按期开学,课后服务运行平稳,家长满意度稳步提升,教师培训全面展开。",
+           "全年组织骨干教师培训十五期,参训人员八百余人次,教学能力明显提高,评价改革有序推进。"]
+
+
+def test_running_headers_and_footers_of_pdf_pages_go():
+    page = "3/5/21, 9:43 AM\n青山县教育局工作总结\n{body}\nfile:///C:/reports/qs.html\n{n}/3\n"
+    text = "\x0c".join(page.format(body=b, n=n) for n, b in enumerate(_BODIES, start=1)) + "\x0c"
+    ct = clean(src(text, "pdf"))
+    assert ct.text.split() == _BODIES
+    assert [r.rule for r in ct.removed].count("running_line") == 12
+    for r in ct.removed:
+        assert text[r.span[0]:r.span[1]] == r.text
+    # one page: nothing repeats, only the line rules act
+    one = page.format(body=_BODIES[0], n=1)
+    assert clean(src(one, "pdf")).text == "青山县教育局工作总结\n" + _BODIES[0]
+
+
+def test_lines_repeated_in_a_text_file_or_inside_pages_stay():
+    page = "一、工作回顾\n{0}\n二、工作打算\n{1}\n三、保障措施\n{2}\n"
+    text = "\x0c".join([page.format(*_BODIES), page.format(*(b.replace("。", ",下半年继续。") for b in _BODIES))])
+    pdf = clean(src(text, "pdf")).text
+    assert pdf.count("二、工作打算") == 2  # not at a page edge
+    assert pdf.count("一、工作回顾") == 2  # a heading at the top of each page is no running header
+    assert clean(src(text, "txt")).text.count("一、工作回顾") == 2
+
+
 # --------------------------------------------------------------------------- same report, three forms
 
 REPORT = [
@@ -184,16 +215,17 @@ def test_docx_gives_the_same_facts_as_txt(tmp_path: Path, reference: list):
     assert _facts(path) == reference
 
 
-def _print_to_pdf(tmp_path: Path, style: str) -> Path:
+def _print_to_pdf(tmp_path: Path, style: str, header_footer: bool = False) -> Path:
     if not CHROMIUM.exists():
         pytest.skip("Debian Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)")
     body = "".join(f"<{tag}>{html.escape(text)}</{tag}>" for tag, text in REPORT)
     page = tmp_path / "report.html"
-    page.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>r</title>"
-                    f"<style>body {{ {style} }}</style></head><body>{body}</body></html>", encoding="utf-8")
+    page.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>青禾县教育局工作总结</title>"
+                    f"<style>{style}</style></head><body>{body}</body></html>", encoding="utf-8")
     pdf = tmp_path / "report.pdf"
     subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                    "--disable-background-networking", "--no-pdf-header-footer",
+                    "--disable-background-networking",
+                    *([] if header_footer else ["--no-pdf-header-footer"]),
                     f"--print-to-pdf={pdf}", page.as_uri()],
                    check=True, capture_output=True, timeout=120)
     return pdf
@@ -201,8 +233,8 @@ def _print_to_pdf(tmp_path: Path, style: str) -> Path:
 
 @pytest.mark.parametrize(
     "style",
-    ["font-size: 16px; width: 560px",  # lines wrap at the page width
-     "font-size: 15px; width: 520px; line-height: 2.6"],  # pdfminer boxes each line: blank lines between
+    ["body { font-size: 16px; width: 560px }",  # lines wrap at the page width
+     "body { font-size: 15px; width: 520px; line-height: 2.6 }"],  # pdfminer boxes each line: blank lines between
 )
 def test_chromium_pdf_gives_the_same_facts_as_txt(tmp_path: Path, reference: list, style: str):
     # with Debian's CJK fonts Chromium's text layer spells 一 工 面 … as Kangxi radicals
@@ -210,10 +242,43 @@ def test_chromium_pdf_gives_the_same_facts_as_txt(tmp_path: Path, reference: lis
     assert _facts(pdf) == reference
 
 
+def test_chromium_pdf_of_several_pages_with_header_and_footer_gives_the_same_facts(tmp_path: Path,
+                                                                                reference: list):
+    """Chromium prints the date, the page title, the file's address and 1/3 on every page; a
+    sentence runs on over each page break."""
+    pdf = _print_to_pdf(tmp_path, "body { font-size: 30px; line-height: 2 } h1 { font-size: 30px }",
+                        header_footer=True)
+    source = read_source(pdf)
+    assert source.text.count("\x0c") >= 2  # two pages or more
+    removed = {r.rule for r in clean(source).removed}
+    assert "running_line" in removed
+    assert _facts(pdf) == reference
+
+
 def test_pdfminer_warnings_stay_off_the_terminal(tmp_path: Path, capfd, caplog):
-    pdf = _print_to_pdf(tmp_path, "font-size: 16px")
+    pdf = _print_to_pdf(tmp_path, "body { font-size: 16px }")
     logging.getLogger("pdfminer").setLevel(logging.NOTSET)
     with caplog.at_level(logging.DEBUG):
         read_source(pdf)
     assert not [r for r in caplog.records if r.name.startswith("pdfminer") and r.levelno >= logging.WARNING]
     assert "FontBBox" not in capfd.readouterr().err
+
+
+# --------------------------------------------------------------------------- property
+
+_pdf_pieces = st.sampled_from([
+    "\x0c", "\n", "\n\n", " ", "⼀、", "⼯作", "⻓", "2021年", "总结", "计划", "工作计划", "ﬁle:///a.html",
+    "1/3", "3/5/21, 9:43 AM", "青山县教育局", "新增学位", "540个", "。", ",", _PAGE_TEXT, _BODIES[1],
+])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_pdf_pieces, max_size=40).map("".join))
+def test_pdf_cleaning_is_idempotent_and_maps_back(text: str):
+    ct = clean(src(text, "pdf"))
+    assert clean(src(ct.text, "pdf")).text == ct.text
+    assert len(ct.offset_map) == len(ct.text) + 1
+    assert list(ct.offset_map[:-1]) == sorted(ct.offset_map[:-1])
+    for i, ch in enumerate(ct.text):
+        o = text[ct.offset_map[i]]
+        assert o == ch or ch in _compat(o) or ch in " \n" and o.isspace() or ch == "," and o in ",，", (i, o, ch)
