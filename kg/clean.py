@@ -263,7 +263,7 @@ def step_running_lines(doc: _Doc) -> _Doc:
     feeds pdfminer writes, so this runs before they become newlines; digits count as equal
     (page 1/3, 2/3). Numbered headings and sentences are never running lines."""
     text = doc.text
-    if doc.source.format != "pdf" or text.count("\x0c") < 1:
+    if doc.source.format != "pdf" or "\x0c" not in text:
         return doc
     zones: dict[str, list[tuple[int, int]]] = {}
     pages = 0
@@ -588,6 +588,7 @@ def step_join_broken_lines(doc: _Doc) -> _Doc:
 
 
 _TITLE_TAIL_MAX = 12  # characters on the second line of a wrapped title
+_HAN_CHAR = re.compile(f"[{_HAN}]")
 
 
 def step_join_title(doc: _Doc) -> _Doc:
@@ -607,7 +608,7 @@ def step_join_title(doc: _Doc) -> _Doc:
             ps, pe = spans[prev]
             head = doc.text[ps:pe].rstrip()
             if (len(line) <= _TITLE_TAIL_MAX and _TITLE_END.search(line) and not _HEADING_START.match(line)
-                    and head.strip() and re.match(f"[{_HAN}]", head[-1]) and not _TITLE_END.search(head)
+                    and head.strip() and _HAN_CHAR.match(head[-1]) and not _TITLE_END.search(head)
                     and not _HEADING_START.match(head)):
                 edits.append((ps + len(head), s + len(doc.text[s:e]) - len(doc.text[s:e].lstrip()), "", None))
         prev = i
