@@ -109,7 +109,20 @@ def test_banner_of_a_sharing_site_goes():
     text = "《某镇学校工作总结(9页珍藏版)》请在某某文库网上搜索。\n1、" + FILL + "认真部\n\n2、署。" + FILL
     ct = clean(src(text))
     assert ct.text == FILL + "认真部署。" + FILL
-    assert {r.rule for r in ct.removed} == {"share_site_banner", "page_marker"}
+    assert {r.rule for r in ct.removed} == {"share_site_suffix", "share_site_banner", "page_marker"}
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("某镇学校工作总结(9页珍藏版)》请到某某文库搜索\n" + FILL, FILL),  # no opening 《
+        ("某镇学校2021年工作总结(12页可编辑)\n" + FILL, "某镇学校2021年工作总结\n" + FILL),
+        ("某镇学校2021年工作总结（共3页）\n" + FILL, "某镇学校2021年工作总结(共3页)\n" + FILL),
+        ("全年新建学校(3所)," + FILL, "全年新建学校(3所)," + FILL),  # not a page count
+    ],
+)
+def test_sharing_site_title_furniture(before: str, after: str):
+    assert clean(src(before)).text == after
 
 
 def test_inspect_lists_page_markers(tmp_path):
