@@ -13,7 +13,9 @@ is kept: it is a redaction glyph and must survive unchanged.
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -135,10 +137,21 @@ class _BlockRule:
 
 
 @dataclass(frozen=True)
+class _PageRule:
+    rule: str
+    pattern: re.Pattern  # a candidate marker; group 1 is the page number
+    min_share: float  # of the chain's members sitting where no sentence ended
+    min_gap: int  # characters between consecutive members
+    min_median_gap: int
+    no_item_start: str  # characters a list item never opens with
+
+
+@dataclass(frozen=True)
 class NoiseRules:
     lines: tuple[_LineRule, ...]
     inline: tuple[tuple[str, re.Pattern, str], ...]  # rule, pattern, literal it requires (speed)
     blocks: tuple[_BlockRule, ...]
+    page: _PageRule | None = None
 
 
 def _compile(fname: str, where: str, pattern: object) -> re.Pattern:
@@ -148,10 +161,10 @@ def _compile(fname: str, where: str, pattern: object) -> re.Pattern:
 def load_noise_rules(text: str, fname: str = "noise.toml") -> NoiseRules:
     """Parse and check noise rules (TOML text)."""
     data = parse_toml(text, fname)
-    unknown = set(data) - {"line", "inline", "block"}
+    unknown = set(data) - {"line", "inline", "block", "page_marker"}
     if unknown:
         raise DataFileError(f"unknown tables {sorted(unknown)}", path=fname,
-                            hint="use [[line]], [[inline]] or [[block]]")
+                            hint="use [[line]], [[inline]], [[block]] or [page_marker]")
     lines, inline, blocks = [], [], []
     for i, r in enumerate(data.get("line", [])):
         where = f"line rule #{i + 1}"
@@ -165,7 +178,26 @@ def load_noise_rules(text: str, fname: str = "noise.toml") -> NoiseRules:
         where = f"block rule #{i + 1}"
         blocks.append(_BlockRule(_rule_name(fname, where, r), _compile(fname, where, r.get("head")),
                                  _compile(fname, where, r.get("item")), int(r.get("max_items", 30))))
-    return NoiseRules(tuple(lines), tuple(inline), tuple(blocks))
+    page = _page_rule(fname, data["page_marker"]) if "page_marker" in data else None
+    return NoiseRules(tuple(lines), tuple(inline), tuple(blocks), page)
+
+
+def _page_rule(fname: str, r: object) -> _PageRule:
+    where = "[page_marker]"
+    name = _rule_name(fname, where, r)
+    assert isinstance(r, dict)
+    pattern = _compile(fname, where, r.get("pattern"))
+    if pattern.groups < 1:
+        raise DataFileError(f"{where}: pattern needs a group for the page number", path=fname,
+                            hint="wrap the digits in (...)")
+    try:
+        share, gap, median = float(r["min_share"]), int(r["min_gap"]), int(r["min_median_gap"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise DataFileError(f"{where}: min_share, min_gap and min_median_gap must be numbers ({e})",
+                            path=fname, hint="e.g. min_share = 0.6, min_gap = 30") from e
+    if not 0 < share <= 1:
+        raise DataFileError(f"{where}: min_share must be in (0, 1]", path=fname, hint="e.g. 0.6")
+    return _PageRule(name, pattern, share, gap, median, str(r.get("no_item_start", "")))
 
 
 def _rule_name(fname: str, where: str, r: object) -> str:
@@ -177,6 +209,30 @@ def _rule_name(fname: str, where: str, r: object) -> str:
 @lru_cache(maxsize=1)
 def noise_rules() -> NoiseRules:
     return load_noise_rules(*package_data("noise.toml"))
+
+
+def load_radicals(text: str, fname: str = "radicals.toml") -> dict[str, str]:
+    """Parse and check the radical → character table (TOML text)."""
+    data = parse_toml(text, fname)
+    table = data.get("radicals")
+    if not isinstance(table, dict) or set(data) != {"radicals"}:
+        raise DataFileError("needs exactly one [radicals] table", path=fname,
+                            hint='write [radicals] then "⻓" = "长" lines')
+    for k, v in table.items():
+        if not (len(k) == 1 and "\u2e80" <= k <= "\u2eff" and isinstance(v, str) and len(v) == 1
+                and _is_han(v)):
+            raise DataFileError(f"bad entry {k!r} = {v!r}", path=fname,
+                                hint="one radical (U+2E80–U+2EFF) = one Chinese character")
+    return dict(table)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0003134f"
+
+
+@lru_cache(maxsize=1)
+def radicals() -> dict[str, str]:
+    return load_radicals(*package_data("radicals.toml"))
 
 
 @lru_cache(maxsize=1)
@@ -196,12 +252,77 @@ _ODD_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\x0b]")
 _NEWLINES = re.compile(r"\r\n?|\x0c")
 
 
+_EDGE_LINES = 2  # lines at the top and at the foot of a page where running headers sit
+_RUNNING_MAX = 60
+_DIGITS = re.compile(r"\d+")
+
+
+def step_running_lines(doc: _Doc) -> _Doc:
+    """PDF only: lines printed at the top or foot of most pages (the page title and date a
+    browser adds, a document header) interrupt the text at every page break. Pages are the form
+    feeds pdfminer writes, so this runs before they become newlines; digits count as equal
+    (page 1/3, 2/3). Numbered headings and sentences are never running lines."""
+    text = doc.text
+    if doc.source.format != "pdf" or "\x0c" not in text:
+        return doc
+    zones: dict[str, list[tuple[int, int]]] = {}
+    pages = 0
+    pos = 0
+    for part in text.split("\x0c"):
+        spans = [(pos + s, pos + e) for s, e in _lines(part) if part[s:e].strip()]
+        pos += len(part) + 1
+        if not spans:
+            continue
+        pages += 1
+        seen: set[str] = set()
+        for s, e in dict.fromkeys(spans[:_EDGE_LINES] + spans[-_EDGE_LINES:]):
+            line = text[s:e].strip()
+            key = _DIGITS.sub("#", line)
+            if (key not in seen and len(key) <= _RUNNING_MAX and key[-1] not in _TERMINAL
+                    and not _HEADING_START.match(line)):
+                seen.add(key)
+                zones.setdefault(key, []).append((s, e))
+    if pages < 2:
+        return doc
+    edits: list[Edit] = []
+    for spans in zones.values():
+        if len(spans) >= max(2, (pages + 1) // 2):
+            edits.extend((s, e + 1 if text[e:e + 1] == "\n" else e, "", "running_line") for s, e in spans)
+    return _apply(doc, edits)
+
+
 def step_controls(doc: _Doc) -> _Doc:
     """Unify newlines (CR, CRLF, form feed) and spaces; drop zero-width and control characters
     and U+FFFD (the mark of a character cut in half by the publisher)."""
     doc = _sub(doc, _NEWLINES, "\n")
     doc = _sub(doc, _ZERO_WIDTH, "")
     return _sub(doc, _ODD_SPACE, " ")
+
+
+# radicals, squared forms, compatibility ideographs, and the Latin ligatures (ﬁ ﬂ) pdfminer emits
+_COMPAT = re.compile("[\u2e80-\u2fdf\u3300-\u33ff\uf900-\ufaff\ufb00-\ufb06]")
+
+
+@lru_cache(maxsize=1024)
+def _compat_char(ch: str) -> str:
+    """The character a radical or compatibility form stands for, or ``ch`` itself.
+
+    Squared forms (U+3300–U+33FF) change only when they hold Chinese (㍻ → 平成): ㎡ and ㎏ stay,
+    they are units the metric rules know as written.
+    """
+    out = radicals().get(ch) or unicodedata.normalize("NFKC", ch)
+    if "\u3300" <= ch <= "\u33ff" and not any(_is_han(c) for c in out):
+        return ch
+    return out
+
+
+def step_compat_forms(doc: _Doc) -> _Doc:
+    """PDF text layers: Kangxi and supplement radicals, compatibility ideographs → characters
+    (⼀、2020年⼯作总结 → 一、2020年工作总结), so headings, years and words are seen. Runs before
+    simplification, which does not know these code points."""
+    if not _COMPAT.search(doc.text):
+        return doc
+    return _sub(doc, _COMPAT, lambda m: _compat_char(m.group(0)))
 
 
 def step_simplify(doc: _Doc) -> _Doc:
@@ -295,8 +416,117 @@ def step_doubled(doc: _Doc) -> _Doc:
     return _sub(doc, _DOUBLED_YEAR, r"\1", "doubled_year")
 
 
-# a page number between two halves of a word: 部\n\n18、署 → 部署 (only after a long, unfinished line)
-_PAGE_MARK = re.compile(f"(?<=[{_HAN}])\\n[ ]*\\n[\\n ]*(\\d{{1,4}})[、.．]?[ ]*\\n*(?=[{_HAN}])")
+@dataclass(frozen=True)
+class _Marker:
+    value: int
+    start: int  # first digit
+    end: int  # after the 、 and the spaces that follow it
+    gap_start: int  # after the last non-space character before the marker (0 at the text start)
+    resume: int  # the first non-space character after it
+    mid: bool  # sits where no sentence ended
+    join: bool  # the text around it is one sentence: drop the break before it too
+
+
+def _page_markers(text: str, rule: _PageRule) -> list[_Marker]:
+    """Candidate markers, each judged by its surroundings (a regex and a few index lookups)."""
+    out: list[_Marker] = []
+    for m in rule.pattern.finditer(text):
+        start, end = m.start(), m.end()
+        while end < len(text) and text[end] == " ":
+            end += 1
+        after = end  # the text the marker interrupted resumes here
+        while after < len(text) and text[after].isspace():
+            after += 1
+        gap_start = start
+        while gap_start and text[gap_start - 1].isspace():
+            gap_start -= 1
+        nxt = text[after:after + 1]
+        if gap_start == 0:  # the first marker opens the text
+            out.append(_Marker(int(m.group(1)), start, end, 0, after, True, False))
+            continue
+        prev = text[gap_start - 1]
+        line = text[text.rfind("\n", 0, gap_start) + 1:gap_start].strip()
+        ended = (prev in _TERMINAL or _TITLE_END.search(line) is not None
+                 or (len(line) <= 40 and _HEADING_START.match(line) is not None))
+        continues = bool(nxt) and nxt in rule.no_item_start
+        mid = continues or not ended
+        join = mid and not ended and bool(nxt) and not _HEADING_START.match(text[after:after + 24])
+        out.append(_Marker(int(m.group(1)), start, end, gap_start, after, mid, join))
+    return out
+
+
+def _best_chain(markers: list[_Marker], min_gap: int) -> list[_Marker]:
+    """The chain 1, 2, 3 … in text order scoring most (+1 a member mid-sentence, -1 one at a
+    sentence end, so list items join only to bridge two pages), starting mid-sentence or at the
+    text start, consecutive members at least ``min_gap`` apart. Dynamic programming over the
+    values, each a sorted prefix maximum."""
+    by_value: dict[int, list[int]] = {}
+    for i, mk in enumerate(markers):
+        by_value.setdefault(mk.value, []).append(i)
+    score: dict[int, int] = {}
+    back: dict[int, int | None] = {}
+    prev_ids: list[int] = []
+    v = 1
+    while v in by_value:
+        ids = by_value[v]
+        if v == 1:  # page 1 opens the text or breaks a sentence; a list's 1、 follows an end
+            ids = [i for i in ids if markers[i].mid]
+            for i in ids:
+                score[i], back[i] = 1, None
+        else:
+            # prefix maximum of the previous value's scores in text order
+            best_i: int | None = None
+            k = 0
+            for i in ids:  # both lists are in text order
+                while k < len(prev_ids) and markers[prev_ids[k]].start + min_gap <= markers[i].start:
+                    p = prev_ids[k]
+                    if best_i is None or score[p] > score[best_i]:
+                        best_i = p
+                    k += 1
+                if best_i is not None:
+                    score[i] = score[best_i] + (1 if markers[i].mid else -1)
+                    back[i] = best_i
+            ids = [i for i in ids if i in score]
+            if not ids:
+                break
+        prev_ids = ids
+        v += 1
+    if not score:
+        return []
+    end = max(score, key=lambda i: (score[i], markers[i].value))
+    chain: list[_Marker] = []
+    cur: int | None = end
+    while cur is not None:
+        chain.append(markers[cur])
+        cur = back[cur]
+    return chain[::-1]
+
+
+def step_page_chain(doc: _Doc) -> _Doc:
+    """Document-sharing exports: remove the run of page markers 1、 2、 3、 … (rules in noise.toml).
+
+    A real numbered list restarts in each section and its items follow a sentence end; page
+    markers count through the whole file, a page apart, mostly mid-sentence. Where a marker split
+    a sentence (or a number: 3\n\n7、26.5万元), the break before it goes too and the text joins.
+    """
+    rule = noise_rules().page
+    if rule is None or "、" not in doc.text:
+        return doc
+    chain = _best_chain(_page_markers(doc.text, rule), rule.min_gap)
+    mids = sum(mk.mid for mk in chain)
+    if len(chain) < 2 or mids < 2 or mids < rule.min_share * len(chain):
+        return doc
+    gaps = sorted(b.start - a.start for a, b in itertools.pairwise(chain))
+    if gaps[len(gaps) // 2] < rule.min_median_gap:
+        return doc
+    edits: list[Edit] = [(mk.gap_start, mk.resume, "", rule.rule) if mk.join else (mk.start, mk.end, "", rule.rule)
+                         for mk in chain]
+    return _apply(doc, edits)
+
+
+# a page number between two halves of a word: 部\n\n18、署 → 部署 (only after a long, unfinished
+# line); without 、 the number must stand alone on its line, or 参训\n\n860人次 would lose its 860
+_PAGE_MARK = re.compile(f"(?<=[{_HAN}])\\n[ ]*\\n[\\n ]*(\\d{{1,4}})(?:[、.．][ ]*\\n*|[ ]*\\n[\\n ]*)(?=[{_HAN}])")
 
 
 def step_page_marks(doc: _Doc) -> _Doc:
@@ -323,6 +553,9 @@ def step_join_broken_lines(doc: _Doc) -> _Doc:
 
     Only in documents that look hard-wrapped (most long lines stop without end punctuation), and
     only between a near-full-width line ending in a character and a line that is not a heading.
+    In PDF text the wrapped line may come after blank lines or spaces (pdfminer puts each line
+    in its own box when the line spacing is wide): they go too; elsewhere a blank line or an
+    indent starts a paragraph.
     """
     spans = _lines(doc.text)
     lines = [doc.text[s:e].rstrip() for s, e in spans]
@@ -333,18 +566,52 @@ def step_join_broken_lines(doc: _Doc) -> _Doc:
     if open_ended / len(long_lines) < 0.5:
         return doc
     width = sorted(len(ln) for ln in long_lines)[int(0.8 * (len(long_lines) - 1))]
+    pdf = doc.source.format == "pdf"
     edits: list[Edit] = []
     joined = 0  # length of what the lines before line i were joined into (0: line i starts a line)
     for i in range(len(lines) - 1):
-        cur, nxt = lines[i], lines[i + 1]
+        cur = lines[i]
+        j = i + 1
+        if pdf:
+            while j < len(lines) - 1 and not lines[j].strip():
+                j += 1
+        nxt = lines[j].lstrip() if pdf else lines[j]
         # the line being judged is everything joined so far plus this one, so a chain of short
         # pieces after a long line joins in one pass, as it would over repeated passes
         if (joined + len(cur) >= max(15, int(0.75 * width)) and cur and cur[-1] not in _TERMINAL and nxt
                 and re.match(f"[{_HAN}\\d“‘《(]", nxt) and not _HEADING_START.match(nxt)):
-            edits.append((spans[i][0] + len(cur), spans[i + 1][0], "", None))
+            edits.append((spans[i][0] + len(cur), spans[j][0] + len(lines[j]) - len(nxt), "", None))
             joined += len(cur)
-        else:
+        elif cur.strip() or not pdf:
             joined = 0
+    return _apply(doc, edits)
+
+
+_TITLE_TAIL_MAX = 12  # characters on the second line of a wrapped title
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+
+
+def step_join_title(doc: _Doc) -> _Doc:
+    """PDF only: a title printed large wraps early (…2021年工作总结及2022年 / 工作计划), shorter
+    than the body width that step_join_broken_lines needs: join a line that does not end a
+    sentence to a short next line that ends the way titles end."""
+    if doc.source.format != "pdf":
+        return doc
+    spans = _lines(doc.text)
+    edits: list[Edit] = []
+    prev: int | None = None  # the last non-blank line
+    for i, (s, e) in enumerate(spans):
+        line = doc.text[s:e].strip()
+        if not line:
+            continue
+        if prev is not None:
+            ps, pe = spans[prev]
+            head = doc.text[ps:pe].rstrip()
+            if (len(line) <= _TITLE_TAIL_MAX and _TITLE_END.search(line) and not _HEADING_START.match(line)
+                    and head.strip() and _HAN_CHAR.match(head[-1]) and not _TITLE_END.search(head)
+                    and not _HEADING_START.match(head)):
+                edits.append((ps + len(head), s + len(doc.text[s:e]) - len(doc.text[s:e].lstrip()), "", None))
+        prev = i
     return _apply(doc, edits)
 
 
@@ -423,14 +690,18 @@ def step_dedupe(doc: _Doc) -> _Doc:
 
 
 STEPS: tuple[Callable[[_Doc], _Doc], ...] = (
+    step_running_lines,
     step_controls,
+    step_compat_forms,
     step_simplify,
     step_width,
     step_inline_noise,
     step_noise_lines,
     step_doubled,
+    step_page_chain,
     step_page_marks,
     step_join_broken_lines,
+    step_join_title,
     step_spaces,
     step_dedupe,
     step_spaces,

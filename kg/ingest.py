@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import re
 import zipfile
@@ -400,10 +401,15 @@ def _docx_text(raw: bytes, path: Path) -> str:
 
 
 def _pdf_text(raw: bytes, path: Path) -> str:
-    """The text layer of a PDF (pdfminer.six); pages separated by form feeds."""
+    """The text layer of a PDF (pdfminer.six); pages separated by form feeds.
+
+    pdfminer logs a warning for every font without a bounding box or page without a CropBox
+    (most PDFs printed by browsers): harmless for the text, so kept off the user's terminal.
+    """
     from pdfminer.high_level import extract_text
     from pdfminer.pdfparser import PDFSyntaxError
 
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         return extract_text(io.BytesIO(raw))
     except PDFSyntaxError as e:

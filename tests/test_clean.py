@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.clean import clean, load_noise_rules
+from kg.clean import clean, load_noise_rules, radicals
 from kg.errors import DataFileError
 from kg.types import Source
 
@@ -153,12 +153,15 @@ def test_bad_rule_file_raises():
 
 
 def _same(orig: str, clean_ch: str) -> bool:
-    """clean_ch is orig, or its simplified / half-width / space-normalised form."""
+    """clean_ch is orig, or its simplified / half-width / compatibility / space-normalised form."""
     if orig == clean_ch:
         return True
-    forms = {_T2S.convert(orig), unicodedata.normalize("NFKC", orig)}
+    nfkc = unicodedata.normalize("NFKC", orig)
+    forms = {_T2S.convert(orig), nfkc, radicals().get(orig, orig)}
     forms |= {_T2S.convert(f) for f in list(forms)}
     if clean_ch in forms:
+        return True
+    if len(nfkc) > 1 and clean_ch in nfkc + _T2S.convert(nfkc):  # a squared form: ㍻ → 平成
         return True
     return clean_ch in (" ", "\n") and orig.isspace()
 
@@ -167,6 +170,7 @@ _pieces = st.sampled_from([
     "学校", "學校", "，", "。", "\n", "\n\n", " ", "　", "2021", "年", "xx", "X", "×", "＊",
     "一、", "(二)", "1.", "来源:某网", "推荐访问:", "展开阅读全文", "精精选选范范文文",
     "20192019", BODY, "下面是小编为大家整理的,供大家参考。", "content_2();", "\r\n", "\ufffd",
+    "⼀、", "⼯作", "⻓", "㍻", "㎡", "\uf9b0",  # PDF radicals and compatibility forms
 ])
 _texts = st.one_of(st.text(max_size=80), st.lists(_pieces, max_size=25).map("".join))
 

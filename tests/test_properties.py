@@ -30,7 +30,9 @@ texts = st.one_of(
     st.text(alphabet=_report_chars, max_size=400),
     st.lists(st.sampled_from(["一、2022年工作总结\n", "二、2023年工作计划\n", "篇一\n", "篇二\n",
                               "(一)推进双减。", "新增学位540个,", "投入X万元。", "20xx年", "下半年,",
-                              "展开阅读全文\n", "教育局工作总结\n", "\n\n18、"]),
+                              "展开阅读全文\n", "教育局工作总结\n", "\n\n18、",
+                              # page markers of sharing-site exports, and list items
+                              "1、", "\n2、", "\n\n3、", " 4、", "推进工作" * 40]),
              max_size=30).map("".join),
 )
 
