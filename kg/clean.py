@@ -450,7 +450,9 @@ def _page_markers(text: str, rule: _PageRule) -> list[_Marker]:
                  or (len(line) <= 40 and _HEADING_START.match(line) is not None))
         continues = bool(nxt) and nxt in rule.no_item_start
         mid = continues or not ended
-        join = mid and not ended and bool(nxt) and not _HEADING_START.match(text[after:after + 24])
+        # page 1 opens the body (after the export's title line at most): never joined to it
+        join = (mid and not ended and bool(nxt) and m.group(1) != "1"
+                and not _HEADING_START.match(text[after:after + 24]))
         out.append(_Marker(int(m.group(1)), start, end, gap_start, after, mid, join))
     return out
 

@@ -112,6 +112,17 @@ def test_banner_of_a_sharing_site_goes():
     assert {r.rule for r in ct.removed} == {"share_site_suffix", "share_site_banner", "page_marker"}
 
 
+def test_banner_with_a_lead_in_goes_and_page_one_stays_on_its_own_line():
+    # the export's file name, a banner naming the title twice, then page 1 right after the title
+    text = ("某镇中心学校2020年工作总结.docx\n《某镇中心学校2020年工作总结.docx》由会员分享,可在线阅读,"
+            "更多相关《某镇中心学校2020年工作总结.docx(8页珍藏版)》请在某某文档网上搜索。\n1、"
+            + FILL + "认真部\n2、署。" + FILL)
+    ct = clean(src(text))
+    assert ct.text == "某镇中心学校2020年工作总结.docx\n" + FILL + "认真部署。" + FILL
+    assert [r.rule for r in ct.removed if r.rule == "page_marker"] == ["page_marker"] * 2
+    _maps_back(text)
+
+
 @pytest.mark.parametrize(
     ("before", "after"),
     [
