@@ -303,15 +303,16 @@ def _new_report(lines: list[_Line], i: int, run: _Run, first_title: str | None,
 
     Strong evidence only: an exact repeat of the first title (a reposted copy); once the current
     report has a body, a title line naming a place or bureau with a year; a speech opening; or
-    一、 restarting after at least 三、 with the report's first heading kind and a new year.
+    一、 restarting after at least 三、 with the report's first heading kind and a new year. A
+    title line after which the outline carries on is a page header, not a start.
     """
     text = lines[i].text
     if first_title is not None and text == first_title:
-        return i, i + 1
+        return None if _continues_outline(lines, i, run, rules) else (i, i + 1)
     if run.han < MIN_BODY_HAN:
         return None
     if _is_report_title(text, rules):
-        return i, i + 1
+        return None if _continues_outline(lines, i, run, rules) else (i, i + 1)
     title = i - 1 if i - 1 > run.first and _is_title(lines[i - 1].text, rules) else None
     if rules.speech.match(text):
         return title, i
@@ -320,6 +321,17 @@ def _new_report(lines: list[_Line], i: int, run: _Run, first_title: str | None,
             and top[2] is not None and run.top_year is not None and top[2] != run.top_year):
         return title, i
     return None
+
+
+def _continues_outline(lines: list[_Line], i: int, run: _Run, rules: SegmentRules) -> bool:
+    """The title repeated mid-text is a page header when the text after it carries on the
+    outline: a sub-heading ((一) under an open 一、) or the next top-level number (二、). A
+    reposted copy starts over, with its lead paragraph or 一、."""
+    nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+    top = _top_heading(nxt, rules)
+    if top is not None:
+        return run.top > 0 and top[0] > 1
+    return run.top > 0 and any(p.match(nxt) for p in rules.heading_styles[1:])
 
 
 def _sequence(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]:

@@ -170,9 +170,14 @@ def test_compilation_split(text, expected):
         ["在全县教育工作会议上的讲话", "各位领导、同志们:", P1, P2, "同志们,让我们携手奋进!", P3],
         ["在全县教育工作会议上的讲话", "各位领导、同志们:", P1, P2, "各位校长要做到:", P3,
          "全体老师要做到:", P1, "同志们!", P2],
+        # a site repeating the title as a page header while the outline carries on
+        ["某区教育局2021年工作总结", P1, "一、党建引领", "某区教育局2021年工作总结", "(一)" + P2,
+         "(二)" + P3],
+        ["某区教育局2021年工作总结", "一、党建引领", P1, "某区教育局2021年工作总结", "二、" + P2, P3],
     ],
     ids=["nested-restart", "plan-restart", "part-titles", "quoted-title", "named-title",
-         "notice", "link-tail", "inner-salutation", "inner-addressing"],
+         "notice", "link-tail", "inner-salutation", "inner-addressing", "header-sub-heading",
+         "header-next-number"],
 )
 def test_single_report_stays_one(lines):
     reps = reports_of(J(lines))
