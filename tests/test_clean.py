@@ -54,6 +54,12 @@ def cleaned(text: str, fmt: str = "txt") -> str:
         ("×\n×\n" + BODY, BODY),
         (BODY + "\n- 3 -\n" + BODY.replace("两", "三"), BODY + "\n" + BODY.replace("两", "三")),
         (BODY + "\n第 2 页 共 9 页", BODY),
+        # a scraper's pinyin rendering of the page; English and redactions stay
+        ("qinghexianjiaoyujuzhengwuwang fabushijian:2022-01-05\n" + BODY, BODY),
+        ("(yi)jiaqiangdangdejianshe,tuijinjiaoyugaige\n" + BODY, BODY),
+        (BODY + "\nThe county opened two new kindergartens this year.",
+         BODY + "\nThe county opened two new kindergartens this year."),
+        (BODY + "\nxxxx xx xxx", BODY + "\nxxxx xx xxx"),
         # PDF artifacts
         ("全县教育系统紧紧围绕年初确定的工作目标认真部\n\n18、署各项任务。",
          "全县教育系统紧紧围绕年初确定的工作目标认真部署各项任务。"),
