@@ -292,6 +292,7 @@ def _patterns() -> tuple[re.Pattern, re.Pattern]:
 
 
 _GOVERNING = re.compile(r"(?:委|政府|人民政府|教育|财政|局)")
+_GOVERNMENT = re.compile(r"(?:委|政府|人民政府)")  # a place's own party committee or government
 
 
 _HAN = re.compile("[\u4e00-\u9fff]")
@@ -561,9 +562,12 @@ def extract_bureau(report: Report) -> Bureau:
                  + [(m.start, m.suffix) for m in by_level if lvl is None or m.level == lvl])
     title_suffix = next((s for s in rules().suffixes if s in title), None) or next((x for _, x in own), None)
 
-    # a redacted place that ever reads as a superior body is the superior, wherever it is written
+    # a redacted place that ever reads as a superior body is the superior, wherever it is written;
+    # but the party committee and government of a place (在xx县委、县政府的领导下) lead the bureau
+    # of that same place, so such a mention makes no place a superior
     parent_keys = {(_norm_redacted(m.place) if m.redacted else m.place)
-                   for m in bureaus + places if m.parent and not m.in_title}
+                   for m in bureaus + places
+                   if m.parent and not m.in_title and not (m.suffix is None and _GOVERNMENT.match(text, m.end))}
     parent_levels = {_admin_level(m.place) for m in bureaus if m.parent}
     if lvl == "city" and "city" in parent_levels:
         lvl = "county"  # a 市 under a superior 市: a county-level city
