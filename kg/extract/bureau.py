@@ -548,6 +548,11 @@ def extract_bureau(report: Report) -> Bureau:
     bureaus = bureau_mentions(text, title_end)
     places = place_mentions(text, title_end)
     by_level = [m for m in level_mentions(text, title_end) if not (m.parent or m.peer)]
+    titled_levels = {m.level for m in by_level if m.in_title}
+    if len(titled_levels) == 1:
+        # the title names the issuer by its level (市教育局…工作总结): that is the level it
+        # speaks from, whatever a few 全县/县区 in the body vote
+        said_level = next(iter(titled_levels))
     lvl = said_level
     if lvl is None and by_level:
         # no 我县/全市: a bureau named by its level alone (市教育局) tells the level
