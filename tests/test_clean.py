@@ -60,6 +60,9 @@ def cleaned(text: str, fmt: str = "txt") -> str:
         (BODY + "\nThe county opened two new kindergartens this year.",
          BODY + "\nThe county opened two new kindergartens this year."),
         (BODY + "\nxxxx xx xxx", BODY + "\nxxxx xx xxx"),
+        # pronunciations glued after characters; bracketed redactions and labels stay
+        ("推進(jìn)學校規(guī)范辦學,培養(yǎng)骨干教師(x)名。", "推进学校规范办学,培养骨干教师(x)名。"),
+        ("方案(A)和方案(b)均已实施。", "方案(A)和方案(b)均已实施。"),
         # PDF artifacts
         ("全县教育系统紧紧围绕年初确定的工作目标认真部\n\n18、署各项任务。",
          "全县教育系统紧紧围绕年初确定的工作目标认真部署各项任务。"),
