@@ -115,16 +115,26 @@ class Synonyms:
         return self.substitutions(text)[0]
 
     def substitutions(self, text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-        """The key of ``text`` and the (start, end) of every variant replaced in it."""
+        """The key of ``text`` and the (start, end) of every variant replaced in it.
+
+        A swap that writes a new variant across its edge (展开开 → 开展开) is undone, so a key is
+        its own key: text and taxonomy labels keyed once compare as keyed twice would.
+        """
         if not self.pattern.search(text):
             return text, ()  # the common case, one C call
-        parts, spans, pos = [], [], 0
-        for m in self.pattern.finditer(text):
-            parts += (text[pos:m.start()], self.canonical[m.group(0)])
-            spans.append(m.span())
-            pos = m.end()
-        parts.append(text[pos:])
-        return "".join(parts), tuple(spans)
+        spans = [m.span() for m in self.pattern.finditer(text)]
+        while True:
+            parts, pos = [], 0
+            for a, b in spans:
+                parts += (text[pos:a], self.canonical[text[a:b]])
+                pos = b
+            parts.append(text[pos:])
+            key = "".join(parts)
+            new = [m.span() for m in self.pattern.finditer(key)]
+            undo = {sp for sp in spans if any(sp[0] < e and s < sp[1] for s, e in new)}
+            if not undo:  # every variant in a key overlaps a swap (finditer takes each leftmost)
+                return key, tuple(spans)
+            spans = [sp for sp in spans if sp not in undo]
 
 
 def parse_synonyms(data: dict, fname: str) -> Synonyms:

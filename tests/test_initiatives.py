@@ -185,6 +185,10 @@ ini:pay a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "学生工资
     ("以“三访四问”行动为抓手，走访家庭。", "三访四问行动"),
     ("稳步推进学区走班选课改革。", "学区走班选课改革"),
     ("开展“书香润心”读书分享会。", "书香润心"),
+    ("全面实行课堂观察积分评价制度改革。", "课堂观察积分评价制度改革"),  # 实行 is a trigger
+    ("推行教学质量评价制度改革。", "教学质量评价制度改革"),  # common words, but a long name
+    ("推进东湖片区学校托管项目。", "东湖片区学校托管项目"),  # 项目 where the clause ends
+    ("稳步推进五星级食堂创建。", "五星级食堂创建"),
 ])
 def test_discovery_local(tax, sentence, expected):
     ms = run(tax, ("summary", 2022, sentence))
@@ -260,6 +264,9 @@ def test_discovered_name_known_to_taxonomy_is_national(tax):
     "印发《关于规范办学行为的通知》。",  # a document title
     "完善考核评价机制。",
     "组织开展了5次安全演练活动。",  # a count, not a name
+    "推进各项管理制度改革。",  # a quantified run of common words is work in general
+    "推进教育教学研究改革。",  # common words, and short
+    "实施项目建设资金管理,推进项目实施。",  # 项目 not where the verb's clause ends
 ])
 def test_no_false_discovery(tax, sentence):
     assert run(tax, ("summary", 2022, sentence)) == []

@@ -63,8 +63,11 @@ class Rules:
     programme_nouns: tuple[str, ...]
     quoted_tail_nouns: tuple[str, ...]
     heading_nouns: tuple[str, ...]
+    clause_end_nouns: tuple[str, ...]
     generic_words: tuple[str, ...]
+    quantifiers: tuple[str, ...]
     min_core: int
+    long_core: int
     max_len: int
     slogans: frozenset[str]
     generic_quotes: frozenset[str]
@@ -116,8 +119,9 @@ def load_rules(path: str | None = None) -> Rules:
     return Rules(
         triggers=words(d, "triggers"), quote_triggers=words(d, "quote_triggers"), adverbs=words(d, "adverbs"),
         programme_nouns=words(d, "programme_nouns"), quoted_tail_nouns=words(d, "quoted_tail_nouns"),
-        heading_nouns=words(d, "heading_nouns"), generic_words=words(d, "generic_words"),
-        min_core=number(d, "min_core"), max_len=number(d, "max_len"),
+        heading_nouns=words(d, "heading_nouns"), clause_end_nouns=words(d, "clause_end_nouns"),
+        generic_words=words(d, "generic_words"), quantifiers=words(d, "quantifiers"),
+        min_core=number(d, "min_core"), long_core=number(d, "long_core"), max_len=number(d, "max_len"),
         slogans=frozenset(words(d, "slogans")), generic_quotes=frozenset(words(d, "generic_quotes")),
         institution_suffixes=words(d, "institution_suffixes"), award_before=words(d, "award_before"),
         school_suffixes=words(d, "school_suffixes"), school_categories=words(d, "school_categories"),
@@ -168,6 +172,7 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
         # a bracketed gloss or a quote is skipped whole; group 1 is a separator between list items
         "separator": re.compile(rf"[（(][^（()）]*[)）]|[“‘「『][^”’」』]*[”’」』]|(、|{alt(rules.coordinators)})"),
         "heading_noun_end": re.compile(rf"(?:{alt(rules.heading_nouns + rules.programme_nouns)})$"),
+        "clause_noun_end": re.compile(rf"(?:{alt(rules.clause_end_nouns)})$"),
         "title": re.compile(r"《([^《》\n]{2,40})》"),
         # any(text.startswith(w)) / any(w in text) over a word list, as one alternation each
         "modifier_head": re.compile(alt(rules.modifier_heads)),
@@ -379,7 +384,11 @@ def is_generic(label: str, rules: Rules, noun: str = "") -> bool:
     stripped = strip_suffixes(core)
     if stripped in rules.slogans:
         return True
-    return _core_len(core, rules) < rules.min_core
+    if _core_len(core, rules) >= rules.min_core:
+        return False
+    # a long name made of common words (教学质量评价制度改革) is still one reform; a quantified
+    # one (各项管理制度改革) is the report's own work in general
+    return len(core) < rules.long_core or core.startswith(rules.quantifiers)
 
 
 def _is_abbreviation(content: str, rules: Rules) -> bool:
@@ -543,7 +552,11 @@ def _triggered(clause: str, rules: Rules, key: str | None = None) -> Iterator[tu
             continue  # a quoted name: the quote rule reads it
         got = _object_name(rest, rules, nouns_at_end=True)
         if not got:
-            continue
+            # 实施校舍改造项目: a broader noun makes a name only right where the verb's clause ends
+            end = pats["clause_noun_end"].search(rest.rstrip())
+            if not end:
+                continue
+            got = (rest.rstrip(), end.group(0))
         raw, noun = got
         if any(c in raw for c in QUOTE_CHARS + "《》()（）"):
             continue
