@@ -630,11 +630,21 @@ _BLANK_RUN = re.compile(r"\n[ ]*\n(?:[ ]*\n)+")
 _DOC_EDGES = re.compile(r"^\s+|\s+$")
 
 
+# spaces around a redaction token written inside Chinese text (在校学生 x 人, 投入 xx 万元): a
+# run of x/X/×/* that is a word of its own, next to a Chinese character or %
+_REDACTION_TOKEN = "[xX×*＊]{1,4}(?:\\.[xX×*＊]{1,3})?"
+_SPACE_BEFORE_REDACTION = re.compile(f"(?<=[{_HAN}])[ ]+(?={_REDACTION_TOKEN}(?![A-Za-z]))")
+_SPACE_AFTER_REDACTION = re.compile(f"(?<![A-Za-z])({_REDACTION_TOKEN})[ ]+(?=[{_HAN}%])")
+
+
 def step_spaces(doc: _Doc) -> _Doc:
-    """Drop spaces inside Chinese text (2017 年 → 2017年), at line ends, and extra blank lines."""
-    if " " in doc.text:  # the first three patterns only ever match spaces
+    """Drop spaces inside Chinese text (2017 年 → 2017年, 学生 x 人 → 学生x人), at line ends, and
+    extra blank lines."""
+    if " " in doc.text:  # the first four patterns only ever match spaces
         doc = _sub(doc, _EDGE_SPACE, "")
         doc = _sub(doc, _SPACE_CJK, "")
+        doc = _sub(doc, _SPACE_BEFORE_REDACTION, "")
+        doc = _sub(doc, _SPACE_AFTER_REDACTION, r"\1")
         doc = _sub(doc, _MULTI_SPACE, " ")
     if "\n" in doc.text:
         doc = _sub(doc, _BLANK_RUN, "\n\n")

@@ -60,6 +60,13 @@ def cleaned(text: str, fmt: str = "txt") -> str:
         (BODY + "\nThe county opened two new kindergartens this year.",
          BODY + "\nThe county opened two new kindergartens this year."),
         (BODY + "\nxxxx xx xxx", BODY + "\nxxxx xx xxx"),
+        # a document page's furniture: uploader line, buttons, thumbnails, captions
+        ("上传人:某某 文档编号:123456 上传时间:2020-01-02 格式:DOCX 页数:8\n" + BODY, BODY),
+        ("下载 相关 举报\n资源描述\n" + BODY, BODY),
+        ("某镇学校工作总结.docx_第2页\n" + BODY, BODY),
+        # a redaction written as a word of its own between Chinese characters
+        ("全县在校学生 x 人,投入 x.xx 万元,达到 xx %。", "全县在校学生x人,投入x.xx万元,达到xx%。"),
+        ("新建 X 所学校,The x axis 图。", "新建X所学校,The x axis 图。"),
         # pronunciations glued after characters; bracketed redactions and labels stay
         ("推進(jìn)學校規(guī)范辦學,培養(yǎng)骨干教師(x)名。", "推进学校规范办学,培养骨干教师(x)名。"),
         ("方案(A)和方案(b)均已实施。", "方案(A)和方案(b)均已实施。"),
