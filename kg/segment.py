@@ -325,13 +325,14 @@ def _new_report(lines: list[_Line], i: int, run: _Run, first_title: str | None,
 
 def _continues_outline(lines: list[_Line], i: int, run: _Run, rules: SegmentRules) -> bool:
     """The title repeated mid-text is a page header when the text after it carries on the
-    outline: a sub-heading ((一) under an open 一、) or the next top-level number (二、). A
-    reposted copy starts over, with its lead paragraph or 一、."""
+    outline: a sub-heading ((一), 1.), the next top-level number (二、), or a first 一、 after a
+    lead alone. A reposted copy starts over as the first one did: its lead paragraph, or 一、
+    again when the first already had one."""
     nxt = lines[i + 1].text if i + 1 < len(lines) else ""
     top = _top_heading(nxt, rules)
     if top is not None:
-        return run.top > 0 and top[0] > 1
-    return run.top > 0 and any(p.match(nxt) for p in rules.heading_styles[1:])
+        return top[0] > 1 or run.top == 0
+    return any(p.match(nxt) for p in rules.heading_styles[1:])
 
 
 def _sequence(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]:

@@ -174,10 +174,12 @@ def test_compilation_split(text, expected):
         ["某区教育局2021年工作总结", P1, "一、党建引领", "某区教育局2021年工作总结", "(一)" + P2,
          "(二)" + P3],
         ["某区教育局2021年工作总结", "一、党建引领", P1, "某区教育局2021年工作总结", "二、" + P2, P3],
+        ["教育局工作总结", P1, "教育局工作总结", "(一)惠民实事", P2, "(二)队伍建设", P3],
+        ["教育局工作总结", P1, "教育局工作总结", "一、惠民实事", P2, "二、队伍建设", P3],
     ],
     ids=["nested-restart", "plan-restart", "part-titles", "quoted-title", "named-title",
          "notice", "link-tail", "inner-salutation", "inner-addressing", "header-sub-heading",
-         "header-next-number"],
+         "header-next-number", "header-after-lead", "header-first-top-after-lead"],
 )
 def test_single_report_stays_one(lines):
     reps = reports_of(J(lines))
