@@ -69,7 +69,7 @@ class SegmentRules:
     comparison_after: re.Pattern
 
 
-_YEAR = "(?:\\d{4}|(?:19|20)[xX×*＊]{1,2}|[xX×*＊]{2,4})年"
+_YEAR = "(?:\\d{4}|(?:19|20)[xX×*＊_]{1,2}|[xX×*＊_]{2,4})年"
 
 
 def _rx(fname: str, where: str, pattern: object, cue: str = "") -> re.Pattern:
@@ -628,6 +628,12 @@ def _report_years(text: str, raws: list[_RawSection], spans: list[Span], title: 
     most frequent explicit year in the sections of that kind. A title shared by every item of a
     compilation (…总结篇一, …总结篇二) names the collection: it only fills in explicit years."""
     tokens = _title_years(title, rules)
+    if any(t.isdigit() for t in tokens.values()):
+        body = "".join(text[s:e] for s, e in spans)
+        if rules.redacted.search(body) and not any(t + "年" in body for t in tokens.values() if t.isdigit()):
+            # the body hides its year (20xx年, 20__年) and never writes the title's: a year the
+            # publishing site put on a template's title, not the report's
+            tokens = {k: t for k, t in tokens.items() if not t.isdigit()}
     s_secs = [k for k, r in enumerate(raws) if r.kind in ("summary", "problems", "other")]
     p_secs = [k for k, r in enumerate(raws) if r.kind == "plan"]
 

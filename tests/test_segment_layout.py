@@ -256,3 +256,20 @@ def test_quarterly_reports(lines, kinds, years):
 )
 def test_relative_comparisons_are_not_years(lines, years):
     assert sections_of(lines)[1] == years
+
+
+@pytest.mark.parametrize(
+    ("lines", "years"),
+    [
+        # a template whose body hides its year: the title's year is the publishing site's
+        (["2023年上半年教育局工作总结及下半年工作计划", "20__年,区教育局稳步推进各项工作。" + P1, P2], (None, None)),
+        (["2022县教育局工作总结和2022年工作计划", "xxxx年,全县教育稳步发展。" + P1, P2], (None, None)),
+        # the body writes the title's year too: the title stands, whatever else is hidden
+        (["某县教育局2021年工作总结", "2021年,全县教育稳步发展,xx年来首次" + P1, P2], (2021, None)),
+        (["某县教育局2021年工作总结", P1, P2], (2021, None)),
+    ],
+    ids=["blank-year", "redacted-year", "title-year-in-body", "no-year-in-body"],
+)
+def test_site_year_on_a_template_title(lines, years):
+    (r,) = reports_of("\n".join(lines))
+    assert (r.summary_year, r.plan_year) == years
