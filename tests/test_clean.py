@@ -60,6 +60,8 @@ def cleaned(text: str, fmt: str = "txt") -> str:
         (BODY + "\nThe county opened two new kindergartens this year.",
          BODY + "\nThe county opened two new kindergartens this year."),
         (BODY + "\nxxxx xx xxx", BODY + "\nxxxx xx xxx"),
+        ("范文 > 工作计划 > 教育局工作计划\n" + BODY, BODY),  # a breadcrumb
+        (BODY + "\n比较:2021年>2020年。", BODY + "\n比较:2021年>2020年。"),  # one > is no breadcrumb
         # a document page's furniture: uploader line, buttons, thumbnails, captions
         ("上传人:某某 文档编号:123456 上传时间:2020-01-02 格式:DOCX 页数:8\n" + BODY, BODY),
         ("下载 相关 举报\n资源描述\n" + BODY, BODY),
