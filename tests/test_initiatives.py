@@ -144,6 +144,16 @@ def test_reworded_concept(real_tax, sentence, concept, surface):
     assert m.label == real_tax.concepts[concept].pref_label and surface in m.aliases + (m.label,)
 
 
+@pytest.mark.parametrize("sentence,concept", [
+    ("全县实现公办中小学校党组织书记、校长一人担任。", "secretary-principal-one-person"),
+    ("严格执行普职分流政策,普职比例接近1:1。", "vocational-general-balance"),
+    ("在党员干部中深入开展创先争优活动。", "strive-for-excellence"),
+    ("进行了新一轮的校网布局调整。", "school-layout-adjustment"),
+])
+def test_national_wordings_map_to_concepts(real_tax, sentence, concept):
+    assert concept in {m.concept for m in run(real_tax, ("summary", 2023, sentence))}
+
+
 @pytest.mark.parametrize("sentence", [
     "全县学员人数提升至500人，比上年提高3个百分点。",  # synonyms in a metric phrase, no label
     "组织学生开展平衡木比赛。",
@@ -189,6 +199,9 @@ ini:pay a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "学生工资
     ("推行教学质量评价制度改革。", "教学质量评价制度改革"),  # common words, but a long name
     ("推进东湖片区学校托管项目。", "东湖片区学校托管项目"),  # 项目 where the clause ends
     ("稳步推进五星级食堂创建。", "五星级食堂创建"),
+    ("以“三联三促”为抓手,推动作风转变。", "三联三促"),  # 以“…”为抓手 frames a name
+    ("全力迎接“双达标”验收。", "双达标验收"),
+    ("全面落实人才强县战略。", "人才强县战略"),
 ])
 def test_discovery_local(tax, sentence, expected):
     ms = run(tax, ("summary", 2022, sentence))
@@ -266,6 +279,8 @@ def test_discovered_name_known_to_taxonomy_is_national(tax):
     "组织开展了5次安全演练活动。",  # a count, not a name
     "推进各项管理制度改革。",  # a quantified run of common words is work in general
     "推进教育教学研究改革。",  # common words, and short
+    "以“立德树人”为根本任务。",  # a slogan, and 为根本 frames no programme
+    "以“xx”为契机。",  # a redacted name
     "实施项目建设资金管理,推进项目实施。",  # 项目 not where the verb's clause ends
 ])
 def test_no_false_discovery(tax, sentence):

@@ -78,6 +78,7 @@ class Rules:
     item_marker: re.Pattern
     award_before: tuple[str, ...]
     award_after: tuple[str, ...]
+    frame_after: tuple[str, ...]
     title_endings: tuple[str, ...]
     numeral_chars: str
     future: tuple[str, ...]
@@ -127,7 +128,8 @@ def load_rules(path: str | None = None) -> Rules:
         school_suffixes=words(d, "school_suffixes"), school_categories=words(d, "school_categories"),
         coordinators=words(d, "coordinators"),
         item_marker=compile_pattern(str(p), "discovery.item_marker", d.get("item_marker")),
-        award_after=words(d, "award_after"), title_endings=words(d, "title_endings"),
+        award_after=words(d, "award_after"), frame_after=words(d, "frame_after"),
+        title_endings=words(d, "title_endings"),
         numeral_chars=numerals, future=words(s, "future"),
         future_weak=words(s, "future_weak"), past=words(s, "past"),
         strong_before=words(m, "strong_before"), strong_after=words(m, "strong_after"),
@@ -428,7 +430,9 @@ def _quoted(text: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
             continue
         window = _WINDOW_SPLIT.split(text[max(0, m.start() - 10): m.start()])[-1]
         trig = pats["quote_trigger"].search(window)
-        named = bool(tail) or bool(pats["tail_noun_end"].search(content)) or trig is not None
+        # 以“双创”为契机: the report names the quote as what its work turns on
+        framed = window.endswith("以") and any(after.startswith(w) for w in rules.frame_after)
+        named = bool(tail) or bool(pats["tail_noun_end"].search(content)) or trig is not None or framed
         if not named or len(content) < 2:
             continue
         label = label.replace("、", "")
