@@ -44,7 +44,9 @@ def test_parent_bureau_is_not_the_issuer_but_disambiguates():
 
 def test_only_parent_named_gives_no_issuer():
     b = extract_bureau(make_report("教育局工作计划", ["按照省教育厅和宁波市教育局要求,全县各校落实课后服务。"]))
-    assert b.name is None and b.region is None and b.level == "county" and not b.anonymized
+    assert b.name is None and b.level == "county" and not b.anonymized
+    # the superior it names still places the unnamed county: in 宁波市, its county unknown
+    assert region_tuple(b) == ("浙江省", "宁波市", None)
 
 
 @pytest.mark.parametrize("title, body, name, level", [

@@ -500,6 +500,32 @@ def _contains(outer: Place, inner: Place) -> bool:
     return all(getattr(o, f) in (None, getattr(i, f)) for f in ("province_code", "city_code", "county_code"))
 
 
+def _context_region(places: list[Mention], level: Level | None) -> Region | None:
+    """Where an unnamed or anonymized issuer sits, from the places above its level that the
+    text names (a 全市 report naming 广东省, a district report naming 娄底市): the province
+    most named, and its city most named. Peers (visits, partners) do not count; a tie between
+    two provinces or two cities leaves that level unknown, never a guess."""
+    if level is None or level == "province":
+        return None
+    named = [m for m in places if not m.redacted and m.places and not m.peer]
+    above: list[Place] = []
+    for m in named:
+        p = _resolve(m.places, named)
+        if p is not None and _above(p.level, level):
+            above.append(p)
+    provinces = Counter(p.region.province for p in above).most_common(2)
+    if not provinces or len(provinces) == 2 and provinces[0][1] == provinces[1][1]:
+        return None
+    province = provinces[0][0]
+    in_province = [p for p in above if p.region.province == province]
+    code = in_province[0].region.province_code
+    cities = Counter((p.region.city, p.region.city_code) for p in in_province if p.level == "city").most_common(2)
+    if cities and not (len(cities) == 2 and cities[0][1] == cities[1][1]):
+        (city, city_code), _ = cities[0]
+        return Region(province=province, city=city, province_code=code, city_code=city_code)
+    return Region(province=province, province_code=code)
+
+
 def _level_of(place: Place | None, written: str) -> Level | None:
     if place is not None:
         return place.level
@@ -606,8 +632,8 @@ def extract_bureau(report: Report) -> Bureau:
         span = orig(evidence)
         ev_text = text[evidence.start:evidence.end]
         if best.redacted:
-            return Bureau(name=name, region=None, level=_admin_level(best.place), anonymized=True,
-                          evidence=ev_text, span=span)
+            return Bureau(name=name, region=_context_region(places, _admin_level(best.place)),
+                          level=_admin_level(best.place), anonymized=True, evidence=ev_text, span=span)
         place = _resolve(best.places, places)
         region = place.region if place else None
         level = _level_of(place, best.place)
@@ -625,8 +651,8 @@ def extract_bureau(report: Report) -> Bureau:
         counts = Counter(_norm_redacted(m.place) for m in red_lvl)
         key = counts.most_common(1)[0][0]
         m = next(m for m in red_lvl if _norm_redacted(m.place) == key)
-        return Bureau(name=m.place + suffix, region=None, level=_admin_level(m.place), anonymized=True,
-                      evidence=text[m.start:m.end], span=orig(m))
+        return Bureau(name=m.place + suffix, region=_context_region(places, _admin_level(m.place)),
+                      level=_admin_level(m.place), anonymized=True, evidence=text[m.start:m.end], span=orig(m))
 
     # 3. gazetteer places at the issuer's level
     named = [m for m in places if not m.redacted and m.places]
@@ -666,4 +692,4 @@ def extract_bureau(report: Report) -> Bureau:
 
     # nothing named: still anonymized when the text hides its places (x市, xx区)
     anonymized = any(m.redacted for m in places)
-    return Bureau(name=None, region=None, level=lvl, anonymized=anonymized)
+    return Bureau(name=None, region=_context_region(places, lvl), level=lvl, anonymized=anonymized)
