@@ -39,6 +39,7 @@ _TERMINAL = "。!?！？"
 _TERMINAL_RE = re.compile(f"[{_TERMINAL}]")
 _EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年(?!代|级)")
 _HAN = re.compile("[\u4e00-\u9fff]")
+LEAD_CHARS = 30  # where a report opens with its own year: xxxx年,我局… | 一、20xx年工作总结
 MIN_BODY_HAN = 20  # a "report" with less Chinese text than this is furniture, not a report
 
 
@@ -52,6 +53,7 @@ class SegmentRules:
     title_cue: re.Pattern
     doubled: re.Pattern  # a doubled marker character (篇篇), written once before matching again
     report_title: re.Pattern
+    glued_title: re.Pattern
     speech: re.Pattern
     restart_after: int
     heading_styles: tuple[re.Pattern, ...]
@@ -96,6 +98,7 @@ def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
             title_cue=_rx(fname, "items.title_cues", items["title_cues"]),
             doubled=_rx(fname, "items.doubled", f"({items['doubled']})\\1"),
             report_title=_rx(fname, "starts.report_title", starts["report_title"]),
+            glued_title=_rx(fname, "starts.glued_title", starts["glued_title"]),
             speech=_rx(fname, "starts.speech", starts["speech"]),
             restart_after=int(starts["restart_after"]),
             heading_styles=tuple(_rx(fname, f"headings.styles[{i}]", p)
@@ -630,9 +633,10 @@ def _report_years(text: str, raws: list[_RawSection], spans: list[Span], title: 
     tokens = _title_years(title, rules)
     if any(t.isdigit() for t in tokens.values()):
         body = "".join(text[s:e] for s, e in spans)
-        if rules.redacted.search(body) and not any(t + "年" in body for t in tokens.values() if t.isdigit()):
-            # the body hides its year (20xx年, 20__年) and never writes the title's: a year the
-            # publishing site put on a template's title, not the report's
+        if (rules.redacted.search(body[:LEAD_CHARS])
+                and not any(t + "年" in body for t in tokens.values() if t.isdigit())):
+            # the body opens by hiding its year (20xx年, 20__年) and never writes the title's: a
+            # year the publishing site put on a template's title, not the report's
             tokens = {k: t for k, t in tokens.items() if not t.isdigit()}
     s_secs = [k for k, r in enumerate(raws) if r.kind in ("summary", "problems", "other")]
     p_secs = [k for k, r in enumerate(raws) if r.kind == "plan"]
@@ -746,6 +750,20 @@ def _build_report(clean: CleanText, item: _Item, index: int, rules: SegmentRules
                   summary_year=summary_year, plan_year=plan_year)
 
 
+def _peel_glued_title(text: str, item: _Item, rules: SegmentRules) -> _Item:
+    """A title run into the first line of the body (文库 exports) leaves the body and, when the
+    item has none, becomes its title; written twice in a row it counts once."""
+    s, e = item.body
+    m = rules.glued_title.match(text[s:min(e, s + 200)])  # ^ anchors at a slice's start only
+    if not m:
+        return item
+    title = m.group(1)
+    half = len(title) // 2
+    if len(title) % 2 == 0 and title[:half] == title[half:]:
+        title = title[:half]
+    return replace(item, title=item.title or title, body=(s + m.end(1), e))
+
+
 def segment(clean: CleanText) -> list[Report]:
     """Reports in ``clean`` (1-based ``index``), each once, with sections and years."""
     rules = segment_rules()
@@ -761,7 +779,8 @@ def segment(clean: CleanText) -> list[Report]:
         sh = _shingles(body_text) if earlier or k + 1 < len(items) else set()
         if _duplicate_of(sh, earlier) is not None:
             continue
-        report = _build_report(clean, replace(item, body=body), len(reports) + 1, rules)
+        item = _peel_glued_title(clean.text, replace(item, body=body), rules)
+        report = _build_report(clean, item, len(reports) + 1, rules)
         earlier.append((report.index, sh))
         reports.append(report)
     return reports

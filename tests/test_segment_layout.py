@@ -273,3 +273,30 @@ def test_relative_comparisons_are_not_years(lines, years):
 def test_site_year_on_a_template_title(lines, years):
     (r,) = reports_of("\n".join(lines))
     assert (r.summary_year, r.plan_year) == years
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "years", "head"),
+    [
+        # a 文库 export runs the title into the body's first line
+        ("某市教育局2022年工作总结和2023年工作计划2022年,我局" + P1 + P2,
+         "某市教育局2022年工作总结和2023年工作计划", (2022, 2023), "2022年,我局"),
+        # written twice, with a site's tag, before a lead phrase
+        ("区教育局2021年上半年工作总结及下半年工作计划范文区教育局2021年上半年工作总结及下半年工作计划范文"
+         "今年以来,全区" + P1 + P2,
+         "区教育局2021年上半年工作总结及下半年工作计划范文", (2021, 2021), "今年以来,全区"),
+        # a redacted award year later in the body does not void the title's year
+        ("县教育局2020年工作总结一、" + P1 + "先后被评为xxxx年度先进单位。" + P2,
+         "县教育局2020年工作总结", (2020, None), "一、"),
+    ],
+    ids=["title-then-year", "title-twice-then-lead", "late-redacted-year"],
+)
+def test_glued_title_leaves_the_body(text, title, years, head):
+    (r,) = reports_of(text)
+    assert r.title == title and (r.summary_year, r.plan_year) == years
+    assert r.text.startswith(head)
+
+
+def test_a_sentence_opening_with_a_report_word_is_no_glued_title():
+    (r,) = reports_of("全县教育工作总结会议于3月召开,2021年新建学校三所。" + P1)
+    assert r.title is None and r.text.startswith("全县教育工作总结会议")
