@@ -202,6 +202,7 @@ ini:pay a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "学生工资
     ("以“三联三促”为抓手,推动作风转变。", "三联三促"),  # 以“…”为抓手 frames a name
     ("全力迎接“双达标”验收。", "双达标验收"),
     ("全面落实人才强县战略。", "人才强县战略"),
+    ("坚持科教兴区、质量立校。", "科教兴区"),  # a strategy's formula is a name wherever written
 ])
 def test_discovery_local(tax, sentence, expected):
     ms = run(tax, ("summary", 2022, sentence))
@@ -243,6 +244,10 @@ def test_enumerated_programmes(tax):
     ("实施阳光体育工程并启动书香校园计划。", ["书香校园计划", "阳光体育工程"]),
     ("实施青苗结伴工程并纳入年度考核。", ["青苗结伴工程"]),
     ("推进城南小学和江北中学智慧校园示范工程。", ["智慧校园示范工程"]),
+    # names sharing the last one's tail
+    ("实施甲山教学名师、乙水教学名师培养计划。", ["乙水教学名师培养计划", "甲山教学名师培养计划"]),
+    ("启动城区学校、乡镇学校提质工程。", ["乡镇学校提质工程", "城区学校提质工程"]),
+    ("推进校舍维修、操场改造工程。", []),  # the first item shares nothing with the last name
     ("推进创新教育和实践工程。", []),
 ])
 def test_enumerations(tax, sentence, expected):
@@ -281,6 +286,7 @@ def test_discovered_name_known_to_taxonomy_is_national(tax):
     "推进教育教学研究改革。",  # common words, and short
     "以“立德树人”为根本任务。",  # a slogan, and 为根本 frames no programme
     "以“xx”为契机。",  # a redacted name
+    "努力建设教育强县。",  # a goal, not a strategy
     "实施项目建设资金管理,推进项目实施。",  # 项目 not where the verb's clause ends
 ])
 def test_no_false_discovery(tax, sentence):

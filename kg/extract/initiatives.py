@@ -76,6 +76,7 @@ class Rules:
     school_categories: tuple[str, ...]
     coordinators: tuple[str, ...]
     item_marker: re.Pattern
+    strategy: re.Pattern
     award_before: tuple[str, ...]
     award_after: tuple[str, ...]
     frame_after: tuple[str, ...]
@@ -128,6 +129,7 @@ def load_rules(path: str | None = None) -> Rules:
         school_suffixes=words(d, "school_suffixes"), school_categories=words(d, "school_categories"),
         coordinators=words(d, "coordinators"),
         item_marker=compile_pattern(str(p), "discovery.item_marker", d.get("item_marker")),
+        strategy=compile_pattern(str(p), "discovery.strategy", d.get("strategy")),
         award_after=words(d, "award_after"), frame_after=words(d, "frame_after"),
         title_endings=words(d, "title_endings"),
         numeral_chars=numerals, future=words(s, "future"),
@@ -539,6 +541,39 @@ def _listed(rest: str, rules: Rules) -> list[tuple[int, int, str]] | None:
     return [o for o in out if o[2]] if out else None
 
 
+def _distributed(rest: str, rules: Rules) -> list[tuple[int, int, str]] | None:
+    """Names sharing the last one's tail (实施甲地教学名师、乙地教学名师培养计划): an item without a
+    programme noun whose ending recurs in the last name takes the last name's tail after it.
+    None unless every item does (校舍维修、操场改造工程 shares nothing: no list of names)."""
+    pats = _patterns(rules)
+    items = _top_items(rest, rules)
+    if len(items) < 2 or any(c in rest for c in QUOTE_CHARS + "《》()（）"):
+        return None
+    last_raw = rest[items[-1][0]:items[-1][1]]
+    got = _object_name(last_raw, rules, nouns_at_end=True)
+    if got is None:
+        return None
+    last, noun = got
+    out: list[tuple[int, int, str]] = []
+    for a, b in items[:-1]:
+        item = rest[a:b]
+        if pats["programme_end"].search(item) or len(item) < 3:
+            return None
+        # the longest ending of the item (>= 2 characters) found in the last name before its noun
+        shared = next((k for k in range(len(item), 1, -1)
+                       if item[-k:] in last[: len(last) - len(noun)]), 0)
+        if not shared:
+            return None
+        tail = last[last.index(item[-shared:]) + shared:]
+        name = _peel(item, rules) + tail
+        if len(tail) < len(noun) or is_generic(name, rules, noun):
+            return None
+        out.append((a, b, name))
+    name = _peel(last, rules)
+    start = items[-1][0] + len(last) - len(name)
+    return out + [(start, items[-1][0] + len(last), name)]
+
+
 def _triggered(clause: str, rules: Rules, key: str | None = None) -> Iterator[tuple[int, int, str]]:
     """trigger verb + programme name; ``key`` is the clause's synonym key, where verbs are found."""
     pats = _patterns(rules)
@@ -548,7 +583,7 @@ def _triggered(clause: str, rules: Rules, key: str | None = None) -> Iterator[tu
         if cut:
             rest = rest[: cut.start()]  # 一是…二是…: a name never runs into the next item
         if pats["separator"].search(rest):
-            listed = _listed(rest, rules)
+            listed = _distributed(rest, rules) or _listed(rest, rules)
             if listed is not None:
                 yield from ((m.end() + s, m.end() + e, n) for s, e, n in listed)
                 continue
@@ -635,6 +670,7 @@ def discover(sentence: str, rules: Rules | None = None, heading: bool = False
         for clause_m in _CLAUSE.finditer(sentence):
             out += [(clause_m.start() + s, clause_m.start() + e, n)
                     for s, e, n in _enumerated(clause_m.group(0), rules)]
+    out += [(m.start(), m.end(), m.group(0)) for m in rules.strategy.finditer(sentence)]
     key = _reworded(sentence)  # same offsets; a variant never spans a clause mark
     if not pats["trigger"].search(key):
         return out  # both rules below start at a trigger verb, which never spans a clause mark
