@@ -149,6 +149,10 @@ def test_reworded_concept(real_tax, sentence, concept, surface):
     ("严格执行普职分流政策,普职比例接近1:1。", "vocational-general-balance"),
     ("在党员干部中深入开展创先争优活动。", "strive-for-excellence"),
     ("进行了新一轮的校网布局调整。", "school-layout-adjustment"),
+    ("大力推进免费教科书循环使用。", "free-textbook-recycling"),
+    ("全市“公参民”学校完成规范治理。", "public-private-school-regulation"),
+    ("以深入开展学习实践科学发展观活动为主线。", "scientific-outlook-study"),
+    ("全面落实义务教育营养餐。", "nutrition-improvement"),
 ])
 def test_national_wordings_map_to_concepts(real_tax, sentence, concept):
     assert concept in {m.concept for m in run(real_tax, ("summary", 2023, sentence))}
@@ -287,6 +291,7 @@ def test_discovered_name_known_to_taxonomy_is_national(tax):
     "以“立德树人”为根本任务。",  # a slogan, and 为根本 frames no programme
     "以“xx”为契机。",  # a redacted name
     "努力建设教育强县。",  # a goal, not a strategy
+    "全力打造精品工程和优质工程。",  # quality words, not names
     "实施项目建设资金管理,推进项目实施。",  # 项目 not where the verb's clause ends
 ])
 def test_no_false_discovery(tax, sentence):
