@@ -249,3 +249,19 @@ def test_any_text_gives_a_bureau_whose_evidence_span_is_in_the_original(body, ti
         assert r.source.text[b.span[0]:b.span[1]] == b.evidence
     if b.anonymized and b.name:
         assert b.region is None
+
+
+@pytest.mark.parametrize("source_line, expected", [
+    ("來源: 長興縣教育局 發布時間: 2021-03-01", ("长兴县教育局", False, CHANGXING, "county")),  # any script
+    ("发布单位:长兴县教育局", ("长兴县教育局", False, CHANGXING, "county")),
+    ("来源:某某范文网", (None, False, None, "county")),  # a website names no publisher
+])
+def test_a_source_line_the_cleaner_dropped_names_the_issuer(source_line, expected):
+    from kg.clean import clean
+    from kg.segment import segment
+
+    text = f"教育工作总结\n{source_line}\n一年来,全县教育稳步发展,全县新建学校3所,新增学位900个,队伍素质稳步提升。"
+    ct = clean(Source(path="t.txt", name="t.txt", sha256="0" * 64, text=text, encoding="utf-8", format="txt"))
+    assert source_line.split(":")[0] not in ct.text  # the line itself is furniture
+    (report,) = segment(ct)
+    assert outcome(extract_bureau(report)) == expected

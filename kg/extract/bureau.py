@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DataFileError
-from ..taxonomy import longest_pattern
+from ..taxonomy import longest_pattern, to_simplified
 from ..types import Bureau, Level, Region, Report
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "bureau.toml"
@@ -552,13 +552,25 @@ def _alone_in_file(report: Report) -> bool:
     return sum(1 for _ in itertools.islice(tail, limit)) < limit
 
 
+_SOURCE_LINE_START = re.compile(r"^\s*[\[【(（]?\s*(?:信息|文章)?(?:来源|发布单位|发布机构|发文单位|发文机关)\s*[:：]")
+
+
+def _source_lines(report: Report) -> list[str]:
+    """The publisher lines the cleaner removed from the report's file, simplified."""
+    return [to_simplified(r.text.strip()) for r in report.clean.removed
+            if r.rule == "site_meta" and _SOURCE_LINE_START.match(to_simplified(r.text.strip()))]
+
+
 def extract_bureau(report: Report) -> Bureau:
     """The issuing bureau of ``report`` (see the module docstring for the order of evidence)."""
     clean = report.clean
     # the file name often carries the bureau (城东区教育局2021年工作总结.docx): read it with the title,
     # but only for a report alone in its file (a compilation's reports each have their own)
-    stem = Path(report.source.name).stem if _alone_in_file(report) else ""
+    alone = _alone_in_file(report)
+    stem = Path(report.source.name).stem if alone else ""
     title = " ".join(t for t in (report.title, stem) if t)
+    if alone:  # the page's 来源:/发布单位: lines, which the cleaner drops as furniture, name the publisher
+        title = "\n".join([title, *_source_lines(report)])
     # title first (its positions are < title_end), then the body; offsets map back via `base`
     body_start = report.span[0]
     text = title + "\n" + report.text
