@@ -66,6 +66,7 @@ def cleaned(text: str, fmt: str = "txt") -> str:
         ("上传人:某某 文档编号:123456 上传时间:2020-01-02 格式:DOCX 页数:8\n" + BODY, BODY),
         ("下载 相关 举报\n资源描述\n" + BODY, BODY),
         ("您好,欢迎访问某某文档网\n" + BODY, BODY),
+        ("导语:某校工作总结一文来源于网友上传,不代表本站观点,欢迎参考。\n" + BODY, BODY),
         ("某镇学校工作总结.docx_第2页\n" + BODY, BODY),
         # a redaction written as a word of its own between Chinese characters
         ("全县在校学生 x 人,投入 x.xx 万元,达到 xx %。", "全县在校学生x人,投入x.xx万元,达到xx%。"),
