@@ -67,6 +67,9 @@ def cleaned(text: str, fmt: str = "txt") -> str:
         ("下载 相关 举报\n资源描述\n" + BODY, BODY),
         ("您好,欢迎访问某某文档网\n" + BODY, BODY),
         ("导语:某校工作总结一文来源于网友上传,不代表本站观点,欢迎参考。\n" + BODY, BODY),
+        ("不经意间工作已经结束了,以下是小编收集整理的工作总结范文,仅供参考。\n" + BODY, BODY),
+        ("前言:本站为你精心整理了工作总结范文,我们的客服老师可以帮助你。\n" + BODY, BODY),
+        ("申明敬告:本站不保证该用户上传的文档完整性。\n" + BODY, BODY),
         ("某镇学校工作总结.docx_第2页\n" + BODY, BODY),
         # a redaction written as a word of its own between Chinese characters
         ("全县在校学生 x 人,投入 x.xx 万元,达到 xx %。", "全县在校学生x人,投入x.xx万元,达到xx%。"),
