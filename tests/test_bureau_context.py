@@ -67,6 +67,8 @@ NINGHAI = ("浙江省", "宁波市", "宁海县")
                  ("xx市教育局", True, ("浙江省", None, None), "city"), id="anonymized-city-in-a-named-province"),
     pytest.param("教育局工作总结", ["全区新建学校3所,在湖州市委的领导下稳步发展。", "湖州市教育局表彰全区教师。"],
                  (None, False, ("浙江省", "湖州市", None), "county"), id="unnamed-district-in-a-named-city"),
+    pytest.param("教育局工作总结", ["全区3所老城区学校提升改造完毕,优化老城区学校办学环境。", "全区新建学校2所。"],
+                 (None, False, None, "county"), id="a-place-name-that-is-an-ordinary-word"),
     pytest.param("教育局工作总结", ["全区校长赴杭州市萧山区考察学习。", "全区新建学校3所。"],
                  (None, False, None, "county"), id="a-visited-place-gives-no-region"),
     pytest.param("市教育局上半年工作总结", ["全县各校和县区学校新建食堂,全市新增学位900个。",

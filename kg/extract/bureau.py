@@ -52,6 +52,7 @@ class Rules:
     alias_followed: re.Pattern
     alias_before: tuple[str, ...]
     short_name_max: int
+    common_words: frozenset[str]
     peer_before: tuple[str, ...]
     peer_after: tuple[str, ...]
     pairs: tuple[Pair, ...]
@@ -104,6 +105,7 @@ def rules() -> Rules:
             alias_followed=re.compile(raw["alias"]["followed_by"]),
             alias_before=tuple(raw["alias"]["before"]),
             short_name_max=int(raw["alias"]["short_name_max"]),
+            common_words=frozenset(raw["alias"]["common_words"]),
             peer_before=peer_before,
             peer_after=tuple(peer["after"]),
             pairs=pairs,
@@ -434,7 +436,7 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
             named, aliased = cand in gz.by_name, cand in gz.by_alias
             in_context = bool(r.alias_followed.match(text[i + L:i + L + 4])
                               or any(text[max(0, i - 4):i].endswith(b) for b in r.alias_before))
-            if named and (L > r.short_name_max or in_context):
+            if named and (L > r.short_name_max and cand not in r.common_words or in_context):
                 hit = (cand, gz.by_name[cand], False)
                 break
             if aliased and in_context:
