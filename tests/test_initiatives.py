@@ -153,6 +153,11 @@ def test_reworded_concept(real_tax, sentence, concept, surface):
     ("全市“公参民”学校完成规范治理。", "public-private-school-regulation"),
     ("以深入开展学习实践科学发展观活动为主线。", "scientific-outlook-study"),
     ("全面落实义务教育营养餐。", "nutrition-improvement"),
+    ("有效解决城区学校大班额问题。", "large-class-reduction"),  # 解决 a named problem is the initiative
+    ("统筹推进项目建设、布局调整工作。", "school-layout-adjustment"),
+    ("未成年人思想道德建设再创佳绩。", "minors-moral-development"),
+    ("坚持开展学雷锋主题实践活动。", "learn-from-lei-feng"),
+    ("全面开展课后延时效劳。", "after-school-services"),  # 效劳: a spun 服务
 ])
 def test_national_wordings_map_to_concepts(real_tax, sentence, concept):
     assert concept in {m.concept for m in run(real_tax, ("summary", 2023, sentence))}
