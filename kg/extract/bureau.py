@@ -58,6 +58,7 @@ class Rules:
     pairs: tuple[Pair, ...]
     level_only_after: tuple[str, ...]
     source_line: re.Pattern
+    source_line_start: re.Pattern
     tail_han_max: int
     head_window: int  # how many characters before a mention the context words can span
 
@@ -111,6 +112,7 @@ def rules() -> Rules:
             pairs=pairs,
             level_only_after=_longest_first(raw["level_only"]["after"]),
             source_line=re.compile(raw["source_line"]["pattern"]),
+            source_line_start=re.compile(raw["source_line"]["line_start"]),
             tail_han_max=int(raw["compilation"]["tail_han_max"]),
             head_window=max(map(len, (*parent_before, *peer_before, *(w for p in pairs for w in p.before)))),
         )
@@ -554,13 +556,10 @@ def _alone_in_file(report: Report) -> bool:
     return sum(1 for _ in itertools.islice(tail, limit)) < limit
 
 
-_SOURCE_LINE_START = re.compile(r"^\s*[\[【(（]?\s*(?:信息|文章)?(?:来源|发布单位|发布机构|发文单位|发文机关)\s*[:：]")
-
-
 def _source_lines(report: Report) -> list[str]:
     """The publisher lines the cleaner removed from the report's file, simplified."""
     return [to_simplified(r.text.strip()) for r in report.clean.removed
-            if r.rule == "site_meta" and _SOURCE_LINE_START.match(to_simplified(r.text.strip()))]
+            if r.rule == "site_meta" and rules().source_line_start.match(to_simplified(r.text.strip()))]
 
 
 def extract_bureau(report: Report) -> Bureau:
