@@ -6,20 +6,7 @@ All fixture text is invented.
 from __future__ import annotations
 
 import pytest
-
-from kg.clean import clean
-from kg.segment import segment
-from kg.types import Source
-
-P1 = "全县新建校舍三所,新增学位一千个,办学条件明显改善。"
-P2 = "组织教师培训十二期,参训教师九百余人次,队伍素质稳步提升。"
-P3 = "持续推进课后服务,参与学生比例达到百分之九十以上。"
-
-
-def reports_of(text: str):
-    src = Source(path="t.txt", name="t.txt", sha256="0" * 64, text=text, encoding="utf-8",
-                 format="txt")
-    return segment(clean(src))
+from test_segment import P1, P2, P3, reports_of
 
 
 def sections_of(lines: list[str]):
