@@ -37,7 +37,8 @@ from .types import CleanText, Report, Section, SectionKind, Sentence, Span
 _NUM = "[一二三四五六七八九十百零〇两\\d]+"
 _TERMINAL = "。!?！？"
 _TERMINAL_RE = re.compile(f"[{_TERMINAL}]")
-_EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年(?!代|级)")
+# 2022年, and a school year written by its year: 2022学年(度)
+_EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*学?年(?!代|级)")
 _HAN = re.compile("[\u4e00-\u9fff]")
 LEAD_CHARS = 30  # where a report opens with its own year: xxxx年,我局… | 一、20xx年工作总结
 MIN_BODY_HAN = 20  # a "report" with less Chinese text than this is furniture, not a report
@@ -71,7 +72,7 @@ class SegmentRules:
     comparison_after: re.Pattern
 
 
-_YEAR = "(?:\\d{4}|(?:19|20)[xX×*＊_]{1,2}|[xX×*＊_]{2,4})年"
+_YEAR = "(?:\\d{4}学?|(?:19|20)[xX×*＊_]{1,2}|[xX×*＊_]{2,4})年"
 
 
 def _rx(fname: str, where: str, pattern: object, cue: str = "") -> re.Pattern:
