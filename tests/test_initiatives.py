@@ -212,6 +212,8 @@ ini:pay a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "学生工资
     ("全力迎接“双达标”验收。", "双达标验收"),
     ("全面落实人才强县战略。", "人才强县战略"),
     ("坚持科教兴区、质量立校。", "科教兴区"),  # a strategy's formula is a name wherever written
+    ("一是乡村教师周转房建设改革。", "乡村教师周转房建设改革"),  # an item that is only a name
+    ("成立了民办培训机构专项整治领导小组。", "民办培训机构专项整治"),  # named by its leading group
 ])
 def test_discovery_local(tax, sentence, expected):
     ms = run(tax, ("summary", 2022, sentence))
@@ -297,6 +299,9 @@ def test_discovered_name_known_to_taxonomy_is_national(tax):
     "以“xx”为契机。",  # a redacted name
     "努力建设教育强县。",  # a goal, not a strategy
     "全力打造精品工程和优质工程。",  # quality words, not names
+    "一是加强学校管理,落实安全责任。",  # an item that is a sentence, not a name
+    "成立学校安全工作领导小组。",  # a group for routine work names no campaign
+    "坚决增强四个意识。",  # a political slogan
     "实施项目建设资金管理,推进项目实施。",  # 项目 not where the verb's clause ends
 ])
 def test_no_false_discovery(tax, sentence):

@@ -77,6 +77,7 @@ class Rules:
     coordinators: tuple[str, ...]
     item_marker: re.Pattern
     strategy: re.Pattern
+    led_by_group: re.Pattern
     award_before: tuple[str, ...]
     award_after: tuple[str, ...]
     frame_after: tuple[str, ...]
@@ -130,6 +131,7 @@ def load_rules(path: str | None = None) -> Rules:
         coordinators=words(d, "coordinators"),
         item_marker=compile_pattern(str(p), "discovery.item_marker", d.get("item_marker")),
         strategy=compile_pattern(str(p), "discovery.strategy", d.get("strategy")),
+        led_by_group=compile_pattern(str(p), "discovery.led_by_group", d.get("led_by_group")),
         award_after=words(d, "award_after"), frame_after=words(d, "frame_after"),
         title_endings=words(d, "title_endings"),
         numeral_chars=numerals, future=words(s, "future"),
@@ -656,12 +658,36 @@ def _enumerated(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
             pos += len(item) + 1
 
 
+_ITEM_NAME_MAX = 14  # an item that is only a name is short: 一是中小学人事制度改革。
+
+
+def _item_name(sentence: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
+    """An enumerated item that is only a programme's name: 一是中小学人事制度改革。"""
+    body = _ENUM.sub("", sentence).rstrip("。.;;!! \n")
+    noun = _patterns(rules)["programme_end"].search(body)
+    if not noun or len(body) > _ITEM_NAME_MAX or _CLAUSE_SPLIT.search(body):
+        return
+    name = _peel(body, rules)
+    if len(name) >= 4 and not _joined(name) and not is_generic(name, rules, noun.group(0)):
+        start = sentence.index(body) + len(body) - len(name)
+        yield start, start + len(name), name
+
+
+def _led(sentence: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
+    """成立民办园规范整治领导小组: a campaign is named by the group set up to lead it."""
+    for m in rules.led_by_group.finditer(sentence):
+        name = _peel(m.group(1), rules)
+        noun = _patterns(rules)["heading_noun_end"].search(name)
+        if len(name) >= 4 and noun and not _joined(name) and not is_generic(name, rules, noun.group(0)):
+            yield m.start(1) + len(m.group(1)) - len(name), m.end(1), name
+
+
 def discover(sentence: str, rules: Rules | None = None, heading: bool = False
              ) -> list[tuple[int, int, str]]:
     """Candidate local names in one sentence: (start, end, name) in sentence coordinates."""
     rules = rules or load_rules()
     pats = _patterns(rules)
-    out = []
+    out = list(_led(sentence, rules)) if "成立" in sentence else []
     if _DROPPED.search(sentence):  # the quote pattern opens with a quote mark
         out += _quoted(sentence, rules)
     if "《" in sentence:
@@ -671,6 +697,8 @@ def discover(sentence: str, rules: Rules | None = None, heading: bool = False
             out += [(clause_m.start() + s, clause_m.start() + e, n)
                     for s, e, n in _enumerated(clause_m.group(0), rules)]
     out += [(m.start(), m.end(), m.group(0)) for m in rules.strategy.finditer(sentence)]
+    if _ENUM.match(sentence):
+        out += _item_name(sentence, rules)
     key = _reworded(sentence)  # same offsets; a variant never spans a clause mark
     if not pats["trigger"].search(key):
         return out  # both rules below start at a trigger verb, which never spans a clause mark
