@@ -659,11 +659,12 @@ def _enumerated(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
 
 
 _ITEM_NAME_MAX = 14  # an item that is only a name is short: 一是中小学人事制度改革。
+_ITEM_END = re.compile(r"[。.;；!！\s]+$")
 
 
 def _item_name(sentence: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
     """An enumerated item that is only a programme's name: 一是中小学人事制度改革。"""
-    body = _ENUM.sub("", sentence).rstrip("。.;;!! \n")
+    body = _ITEM_END.sub("", _ENUM.sub("", sentence))
     noun = _patterns(rules)["programme_end"].search(body)
     if not noun or len(body) > _ITEM_NAME_MAX or _CLAUSE_SPLIT.search(body):
         return
