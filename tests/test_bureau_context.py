@@ -69,6 +69,8 @@ NINGHAI = ("浙江省", "宁波市", "宁海县")
                  (None, False, ("浙江省", "湖州市", None), "county"), id="unnamed-district-in-a-named-city"),
     pytest.param("教育局工作总结", ["全区3所老城区学校提升改造完毕,优化老城区学校办学环境。", "全区新建学校2所。"],
                  (None, False, None, "county"), id="a-place-name-that-is-an-ordinary-word"),
+    pytest.param("教育局工作总结", ["全区红旗一小完成提升改造,朝阳二中新建操场。", "全区新建学校2所。"],
+                 (None, False, None, "county"), id="school-names-that-are-place-aliases"),
     pytest.param("教育局工作总结", ["全区校长赴杭州市萧山区考察学习。", "全区新建学校3所。"],
                  (None, False, None, "county"), id="a-visited-place-gives-no-region"),
     pytest.param("市教育局上半年工作总结", ["全县各校和县区学校新建食堂,全市新增学位900个。",

@@ -441,7 +441,7 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
             if named and (L > r.short_name_max and cand not in r.common_words or in_context):
                 hit = (cand, gz.by_name[cand], False)
                 break
-            if aliased and in_context:
+            if aliased and in_context and cand not in r.common_words:
                 hit = (cand, gz.by_alias[cand], True)
                 break
         if hit:
