@@ -41,6 +41,7 @@ _TERMINAL_RE = re.compile(f"[{_TERMINAL}]")
 _EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*学?年(?!代|级)")
 _HAN = re.compile("[\u4e00-\u9fff]")
 LEAD_CHARS = 30  # where a report opens with its own year: xxxx年,我局… | 一、20xx年工作总结
+TEASER_SHARE = 0.6  # of a short item's shingles found in a later item twice its size: its teaser
 MIN_BODY_HAN = 20  # a "report" with less Chinese text than this is furniture, not a report
 
 
@@ -770,17 +771,20 @@ def segment(clean: CleanText) -> list[Report]:
     rules = segment_rules()
     reports: list[Report] = []
     earlier: list[tuple[int, set[str]]] = []
-    items = _split_items(clean.text, rules)
+    items = [_peel_glued_title(clean.text, replace(item, body=_trim(clean.text, item.body)), rules)
+             for item in _split_items(clean.text, rules)]
+    # shingles only matter when another item is there (most files hold one report)
+    shingles = [_shingles(clean.text[slice(*it.body)]) for it in items] if len(items) > 1 else [set()]
     for k, item in enumerate(items):
-        body = _trim(clean.text, item.body)
-        body_text = clean.text[body[0]:body[1]]
+        body_text = clean.text[item.body[0]:item.body[1]]
         if not _has_han(body_text, MIN_BODY_HAN):
             continue
-        # shingles only matter when another item follows (most files hold one report)
-        sh = _shingles(body_text) if earlier or k + 1 < len(items) else set()
+        sh = shingles[k]
         if _duplicate_of(sh, earlier) is not None:
             continue
-        item = _peel_glued_title(clean.text, replace(item, body=body), rules)
+        if any(len(shingles[j]) >= 2 * len(sh) and len(sh & shingles[j]) >= TEASER_SHARE * len(sh)
+               for j in range(k + 1, len(items))):
+            continue  # a site's teaser of a report printed in full after it (文章导读)
         report = _build_report(clean, item, len(reports) + 1, rules)
         earlier.append((report.index, sh))
         reports.append(report)

@@ -70,6 +70,9 @@ def cleaned(text: str, fmt: str = "txt") -> str:
         ("不经意间工作已经结束了,以下是小编收集整理的工作总结范文,仅供参考。\n" + BODY, BODY),
         ("前言:本站为你精心整理了工作总结范文,我们的客服老师可以帮助你。\n" + BODY, BODY),
         ("申明敬告:本站不保证该用户上传的文档完整性。\n" + BODY, BODY),
+        ("某某范文宝典:www.example.com\n" + BODY, BODY),
+        ("某某范文宝典:www.example.comX县" + BODY, "X县" + BODY),  # glued to the text that follows
+        ("2022-10-23 21:22:57 128\n文章导读\n" + BODY, BODY),
         ("某镇学校工作总结.docx_第2页\n" + BODY, BODY),
         # a redaction written as a word of its own between Chinese characters
         ("全县在校学生 x 人,投入 x.xx 万元,达到 xx %。", "全县在校学生x人,投入x.xx万元,达到xx%。"),

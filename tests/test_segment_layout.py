@@ -293,3 +293,12 @@ def test_glued_title_leaves_the_body(text, title, years, head):
 def test_a_sentence_opening_with_a_report_word_is_no_glued_title():
     (r,) = reports_of("全县教育工作总结会议于3月召开,2021年新建学校三所。" + P1)
     assert r.title is None and r.text.startswith("全县教育工作总结会议")
+
+
+def test_a_sites_teaser_before_the_full_report_is_no_report():
+    # the page's heading, a teaser (title and the opening words), then the report in full
+    teaser = "某县教育局2021年工作总结2021年,全县" + P1[:12] + "。"
+    text = "\n".join(["20211218:某县教育局2021年工作总结", teaser, "某县教育局2021年工作总结",
+                      "2021年,全县" + P1, "一、主要成效", P2, P3, P1 + P2])
+    (r,) = reports_of(text)
+    assert r.title == "某县教育局2021年工作总结" and P3 in r.text
