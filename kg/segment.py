@@ -375,8 +375,24 @@ def _sequence(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]
         stop = (lines[min(x for x in bounds[k + 1] if x is not None)].start
                 if k + 1 < len(bounds) else len(text))
         start = lines[b].start if b < len(lines) else len(text)
-        items.append(_Item(lines[t].text if t is not None else None, (min(start, stop), stop)))
+        items.append(_Item(_full_title(lines, t), (min(start, stop), stop)))
     return items
+
+
+_SUBTITLE = re.compile(r"^[—-]{1,2}")
+
+
+def _full_title(lines: list[_Line], t: int | None) -> str | None:
+    """A subtitle (——在全市教育工作会议上的报告) goes with the headline above it, which names
+    what the report is about (全面提升某地教育的整体水平)."""
+    if t is None:
+        return None
+    title = lines[t].text
+    if t > 0 and _SUBTITLE.match(title):
+        head = lines[t - 1].text
+        if len(head) <= 40 and not _TERMINAL_RE.search(head):
+            return head + title
+    return title
 
 
 def _trim(text: str, span: Span) -> Span:

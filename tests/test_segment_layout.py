@@ -302,3 +302,9 @@ def test_a_sites_teaser_before_the_full_report_is_no_report():
                       "2021年,全县" + P1, "一、主要成效", P2, P3, P1 + P2])
     (r,) = reports_of(text)
     assert r.title == "某县教育局2021年工作总结" and P3 in r.text
+
+
+def test_a_subtitle_goes_with_the_headline_above_it():
+    text = "\n".join(["深化改革全面提升某地教育水平", "——在2014年全市教育工作会议上的报告", "同志们:", P1, P2])
+    (r,) = reports_of(text)
+    assert r.title == "深化改革全面提升某地教育水平——在2014年全市教育工作会议上的报告"
