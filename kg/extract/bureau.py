@@ -138,6 +138,7 @@ class Gazetteer:
     by_name: dict[str, tuple[Place, ...]]  # full names
     by_alias: dict[str, tuple[Place, ...]]  # short aliases (德清 → 德清县)
     max_len: int
+    short_forms: frozenset[str] = frozenset()  # names in by_name that shorten an official one
 
 
 @lru_cache(maxsize=1)
@@ -149,6 +150,7 @@ def gazetteer() -> Gazetteer:
         table = jionlp.china_location_loader()
     by_name: dict[str, list[Place]] = defaultdict(list)
     by_alias: dict[str, list[Place]] = defaultdict(list)
+    short_names: dict[str, list[Place]] = defaultdict(list)
 
     def aliases(node) -> list[str]:
         a = node.get("_alias") or []
@@ -159,6 +161,13 @@ def gazetteer() -> Gazetteer:
         for a in aliases(node):
             if len(a) >= 2 and a != place.name:
                 by_alias[a].append(place)
+        # an autonomous unit is written by its short name and kind: 张家川县 for 张家川回族自治县,
+        # 恩施州 for 恩施土家族苗族自治州
+        for kind in ("自治县", "自治州", "自治旗"):
+            if place.name.endswith(kind):
+                for a in aliases(node):
+                    if len(a) >= 2 and not a.endswith(kind[-1]):
+                        short_names[a + kind[-1]].append(place)
 
     owners = _code_owners(table)
     codes: dict[tuple[str, ...], str | None] = {}  # the code each place keeps, by path
@@ -172,12 +181,15 @@ def gazetteer() -> Gazetteer:
                         province_code=keys[0], city_code=keys[1], county_code=keys[2])
         if not _municipal(level, path):  # jionlp repeats a municipality as its city (北京市/北京市)
             add(Place(path[-1], _LEVELS[level], region), node)
+    short_forms = frozenset(name for name in short_names if name not in by_name)
+    for name in short_forms:  # a real place of that name wins (no 自治 unit shadows it)
+        by_name[name] = short_names[name]
     if not by_name:
         raise DataFileError("jionlp's china_location table is empty", path="jionlp",
                             hint="reinstall jionlp")
     return Gazetteer(by_name={k: tuple(v) for k, v in by_name.items()},
                      by_alias={k: tuple(v) for k, v in by_alias.items()},
-                     max_len=max(map(len, by_name)))
+                     max_len=max(map(len, by_name)), short_forms=short_forms)
 
 
 def _walk(table) -> Iterator[tuple[int, tuple[str, ...], dict]]:
@@ -650,6 +662,8 @@ def extract_bureau(report: Report) -> Bureau:
         place = _resolve(best.places, places)
         region = place.region if place else None
         level = _level_of(place, best.place)
+        if place is not None and best.place in gazetteer().short_forms:
+            name = place.name + (best.suffix or "")  # 张家川县教体局: named by the official name
         return Bureau(name=name, region=region, level=level, anonymized=False, evidence=ev_text, span=span)
 
     suffix = title_suffix or rules().default_suffix
