@@ -76,6 +76,7 @@ def cleaned(text: str, fmt: str = "txt") -> str:
         ("首页\n/\n/\n• 分类:通知公告\n• 作者:\n【概要描述】\n" + BODY, BODY),
         ("2014-03-14   来源:记者站     浏览数:\n" + BODY, BODY),
         ("某镇学校工作总结.docx_第2页\n" + BODY, BODY),
+        ("某镇学校工作总结二篇_第2页\n返回 下载 相关 举报\n" + BODY, BODY),
         # a redaction written as a word of its own between Chinese characters
         ("全县在校学生 x 人,投入 x.xx 万元,达到 xx %。", "全县在校学生x人,投入x.xx万元,达到xx%。"),
         ("新建 X 所学校,The x axis 图。", "新建X所学校,The x axis 图。"),

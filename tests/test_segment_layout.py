@@ -281,8 +281,11 @@ def test_site_year_on_a_template_title(lines, years):
         # a redacted award year later in the body does not void the title's year
         ("县教育局2020年工作总结一、" + P1 + "先后被评为xxxx年度先进单位。" + P2,
          "县教育局2020年工作总结", (2020, None), "一、"),
+        # a compilation's title run into its first item's marker: the heading after it stays
+        ("教育局工作总结二篇教育局工作总结二篇【篇一】一、2020年工作总结(一)" + P1 + P2,
+         "教育局工作总结二篇", (2020, None), "【篇一】一、2020年工作总结"),
     ],
-    ids=["title-then-year", "title-twice-then-lead", "late-redacted-year"],
+    ids=["title-then-year", "title-twice-then-lead", "late-redacted-year", "title-before-pian-marker"],
 )
 def test_glued_title_leaves_the_body(text, title, years, head):
     (r,) = reports_of(text)
