@@ -72,6 +72,8 @@ NINGHAI = ("浙江省", "宁波市", "宁海县")
     pytest.param("张家川县教体局2018年工作总结", ["全县完成招生任务。"],
                  ("张家川回族自治县教体局", False, ("甘肃省", "天水市", "张家川回族自治县"), "county"),
                  id="an-autonomous-county-by-its-short-name"),
+    pytest.param("教育局工作总结", ["全面提升教育发展水平和教育教学质量。", "全县新建学校2所。"],
+                 (None, False, None, "county"), id="a-place-alias-inside-a-word"),  # 水平和教育: no 平和县
     pytest.param("教育局工作总结", ["全区红旗一小完成提升改造,朝阳二中新建操场。", "全区新建学校2所。"],
                  (None, False, None, "county"), id="school-names-that-are-place-aliases"),
     pytest.param("教育局工作总结", ["全区校长赴杭州市萧山区考察学习。", "全区新建学校3所。"],

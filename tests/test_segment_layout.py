@@ -254,13 +254,17 @@ def test_relative_comparisons_are_not_years(lines, years):
         # the body writes the title's year too: the title stands, whatever else is hidden
         (["某县教育局2021年工作总结", "2021年,全县教育稳步发展,xx年来首次" + P1, P2], (2021, None)),
         (["某县教育局2021年工作总结", P1, P2], (2021, None)),
+        # a lead that states what the year's work must do opens a plan
+        (["2015年,全区教育工作的总体要求是:深化改革,提高质量。", "一、坚持特色发展,推进课程改革", P1],
+         (None, 2015)),
         # a school year written by its year
         (["县教育局教育工作总结", P1, "2022学年全县教师学历达标率达到96%。" + P2], (2022, None)),
         # 完成情况 names the summary, so a lead before the headings is no plan
         (["县教育局2017年目标完成情况及2018年工作计划", "一年来,全县" + P1, "一、2017年目标完成情况", P2],
          (2017, 2018)),
     ],
-    ids=["blank-year", "redacted-year", "title-year-in-body", "no-year-in-body", "school-year",
+    ids=["blank-year", "redacted-year", "title-year-in-body", "no-year-in-body", "requirements-lead",
+         "school-year",
          "completion-and-plan"],
 )
 def test_site_year_on_a_template_title(lines, years):
