@@ -200,6 +200,10 @@ def _region(g: Graph, bureau) -> dict:
         if level in out and out[level] is None:
             out[level] = _zh_label(g, node)
         node = g.value(node, V.partOf)
+    if out["province"] and out["province"].endswith("市") and out["city"] is None:
+        # a municipality (北京市, the only province-level names ending in 市) is its own city,
+        # as the national division tables write it: 北京市 / 北京市 / 东城区
+        out["city"] = out["province"]
     return out
 
 

@@ -215,3 +215,17 @@ def test_atomic_open_gives_plain_permissions_and_leaves_nothing_on_failure(tmp_p
         os.umask(old)
     assert (tmp_path / "out.txt").read_bytes() == "图\n".encode()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_a_municipality_is_its_own_city_in_facts(tmp_path):
+    """北京市 / 北京市 / 东城区, as the national division tables write a municipality's district."""
+    from kg.config import Config
+    from kg.pipeline import build
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.txt").write_text(
+        "东城区教育委员会2015年工作总结\n2015年,全区新建学校3所,新增学位900个,组织骨干教师培训2000人次,办学条件明显改善。\n",
+        encoding="utf-8")
+    build([tmp_path / "in"], Config(outdir=tmp_path / "out", progress=False, viewer=False))
+    (report,) = json.loads((tmp_path / "out" / "facts.json").read_text(encoding="utf-8"))["reports"]
+    assert report["region"] == {"province": "北京市", "city": "北京市", "county": "东城区"}
