@@ -346,6 +346,8 @@ def _sequence(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]
     title_idx = next((i for i, ln in enumerate(lines[:3]) if _is_title(ln.text, rules)), None)
     first_title = lines[title_idx].text if title_idx is not None else None
     begin = title_idx + 1 if title_idx is not None else 0
+    if title_idx is not None and _title_goes_on(lines, title_idx, rules):
+        begin += 1  # the title's second line (…2013年工作总结 / 和2014年工作计划) is no body
     bounds: list[tuple[int | None, int]] = [(title_idx, begin)]  # (title line, first body line)
     run = _Run(begin)
     for i in range(begin, len(lines)):
@@ -375,19 +377,31 @@ def _sequence(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]
         stop = (lines[min(x for x in bounds[k + 1] if x is not None)].start
                 if k + 1 < len(bounds) else len(text))
         start = lines[b].start if b < len(lines) else len(text)
-        items.append(_Item(_full_title(lines, t), (min(start, stop), stop)))
+        items.append(_Item(_full_title(lines, t, rules), (min(start, stop), stop)))
     return items
 
 
 _SUBTITLE = re.compile(r"^[—-]{1,2}")
 
 
-def _full_title(lines: list[_Line], t: int | None) -> str | None:
+_TITLE_JOINER = re.compile(r"^(?:和|及|与|暨|以及|并)")
+
+
+def _title_goes_on(lines: list[_Line], t: int, rules: SegmentRules) -> bool:
+    """A title wrapped onto the next line, which opens with a joiner and names a report too
+    (某市教育局2013年工作总结 / 和2014年工作计划)."""
+    return (t + 1 < len(lines) and bool(_TITLE_JOINER.match(lines[t + 1].text))
+            and _is_title(lines[t + 1].text, rules))
+
+
+def _full_title(lines: list[_Line], t: int | None, rules: SegmentRules) -> str | None:
     """A subtitle (——在全市教育工作会议上的报告) goes with the headline above it, which names
-    what the report is about (全面提升某地教育的整体水平)."""
+    what the report is about (全面提升某地教育的整体水平); a wrapped title with its second line."""
     if t is None:
         return None
     title = lines[t].text
+    if _title_goes_on(lines, t, rules):
+        title += lines[t + 1].text
     if t > 0 and _SUBTITLE.match(title):
         head = lines[t - 1].text
         if len(head) <= 40 and not _TERMINAL_RE.search(head):

@@ -315,3 +315,10 @@ def test_a_subtitle_goes_with_the_headline_above_it():
     text = "\n".join(["凝心聚力推动某地教育再上台阶", "——在2017年全市教育工作会议上的讲话", "同志们:", P1, P2])
     (r,) = reports_of(text)
     assert r.title == "凝心聚力推动某地教育再上台阶——在2017年全市教育工作会议上的讲话"
+
+
+def test_a_title_wrapped_onto_a_second_line():
+    text = "\n".join(["某市教育局2013年工作总结", "和2014年工作计划", "一、2013年工作总结", P1, "二、2014年工作计划", P2])
+    (r,) = reports_of(text)
+    assert r.title == "某市教育局2013年工作总结和2014年工作计划" and (r.summary_year, r.plan_year) == (2013, 2014)
+    assert r.text.startswith("一、2013年工作总结")
