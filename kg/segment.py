@@ -40,6 +40,7 @@ _TERMINAL_RE = re.compile(f"[{_TERMINAL}]")
 # 2022年, and a school year written by its year: 2022学年(度)
 _EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*学?年(?!代|级)")
 _HAN = re.compile("[\u4e00-\u9fff]")
+LEAD_AGENDA = 200  # where a speech states its agenda (这次会议的主要任务是…)
 LEAD_CHARS = 30  # where a report opens with its own year: xxxx年,我局… | 一、20xx年工作总结
 TEASER_SHARE = 0.6  # of a short item's shingles found in a later item twice its size: its teaser
 MIN_BODY_HAN = 20  # a "report" with less Chinese text than this is furniture, not a report
@@ -71,6 +72,7 @@ class SegmentRules:
     relative_re: re.Pattern
     comparison_before: re.Pattern
     comparison_after: re.Pattern
+    agenda_plan: re.Pattern
 
 
 _YEAR = "(?:\\d{4}学?|(?:19|20)[xX×*＊_]{1,2}|[xX×*＊_]{2,4})年"
@@ -117,6 +119,7 @@ def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
             relative_re=re.compile("|".join(sorted(map(re.escape, relative), key=len, reverse=True))),
             comparison_before=_rx(fname, "years.comparison_before", years["comparison_before"]),
             comparison_after=_rx(fname, "years.comparison_after", years["comparison_after"]),
+            agenda_plan=_rx(fname, "years.agenda_plan", years["agenda_plan"]),
         )
     except KeyError as e:
         raise DataFileError(f"missing key {e}", path=fname,
@@ -708,6 +711,11 @@ def _report_years(text: str, raws: list[_RawSection], spans: list[Span], title: 
             plan_year = _relative_plan_year(text, [spans[k] for k in p_secs], summary_year, rules)
     elif own_title:  # the title declares a plan the text does not hold
         _, plan_year = from_title("plan", summary_year, explicit_only=False)
+    if plan_year is None and summary_year is not None:
+        # a speech says what its meeting is for: 总结2013年工作,安排部署2014年工作
+        m = rules.agenda_plan.search(text, spans[0][0], spans[0][0] + LEAD_AGENDA) if spans else None
+        if m and int(m.group(1)) > summary_year:
+            plan_year = int(m.group(1))
     return summary_year, plan_year
 
 

@@ -322,3 +322,11 @@ def test_a_title_wrapped_onto_a_second_line():
     (r,) = reports_of(text)
     assert r.title == "某市教育局2013年工作总结和2014年工作计划" and (r.summary_year, r.plan_year) == (2013, 2014)
     assert r.text.startswith("一、2013年工作总结")
+
+
+def test_a_speech_plans_the_year_its_agenda_arranges():
+    text = "\n".join(["在2019年全县教育工作会议上的讲话", "同志们:",
+                      "这次会议的主要任务是,总结2018年工作,安排部署2019年工作。" + P1,
+                      "一、2018年教育工作回顾", P2])
+    (r,) = reports_of(text)
+    assert (r.summary_year, r.plan_year) == (2018, 2019)
