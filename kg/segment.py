@@ -316,6 +316,8 @@ def _new_report(lines: list[_Line], i: int, run: _Run, first_title: str | None,
     """
     text = lines[i].text
     if first_title is not None and text == first_title:
+        if run.han < MIN_BODY_HAN:
+            return None  # the title written again before any body: a page's furniture, no copy
         return None if _continues_outline(lines, i, run, rules) else (i, i + 1)
     if run.han < MIN_BODY_HAN:
         return None
@@ -361,8 +363,8 @@ def _sequence(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]
             if cut[1] > i:  # a title line: nothing of it goes into the body
                 continue
         line = lines[i].text
-        if run.han < MIN_BODY_HAN:  # only "has a body yet" matters
-            run.han += len(_HAN.findall(line))
+        if run.han < MIN_BODY_HAN and not _is_title(line, rules):  # only "has a body yet" matters,
+            run.han += len(_HAN.findall(line))  # and title lines written again are no body
         top = _top_heading(line, rules)
         if top:
             run.top = max(run.top, top[0])
@@ -388,6 +390,7 @@ _SUBTITLE = re.compile(r"^[—-]{1,2}")
 
 
 _TITLE_JOINER = re.compile(r"^(?:和|及|与|暨|以及|并)")
+_FILE_EXTENSION = re.compile(r"\.(?:docx?|pdf|wps|txt|pptx?)$", re.I)  # 某某总结.docx, a file's name
 
 
 def _title_goes_on(lines: list[_Line], t: int, rules: SegmentRules) -> bool:
@@ -402,7 +405,7 @@ def _full_title(lines: list[_Line], t: int | None, rules: SegmentRules) -> str |
     what the report is about (全面提升某地教育的整体水平); a wrapped title with its second line."""
     if t is None:
         return None
-    title = lines[t].text
+    title = _FILE_EXTENSION.sub("", lines[t].text)
     if _title_goes_on(lines, t, rules):
         title += lines[t + 1].text
     if t > 0 and _SUBTITLE.match(title):

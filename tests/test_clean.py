@@ -75,6 +75,7 @@ def cleaned(text: str, fmt: str = "txt") -> str:
         ("2020-02-02 08:08:08 56\n文章导读\n" + BODY, BODY),
         ("首页\n/\n/\n• 分类:通知公告\n• 作者:\n【概要描述】\n" + BODY, BODY),
         ("2019-05-20  来源:通讯员  浏览数:\n" + BODY, BODY),
+        ("- 文档编号:123\n- 格式:DOCX\n- 页数:8\n- 大小:20KB\n" + BODY, BODY),
         ("某镇学校工作总结.docx_第2页\n" + BODY, BODY),
         ("某镇学校工作总结二篇_第2页\n返回 下载 相关 举报\n" + BODY, BODY),
         # a redaction written as a word of its own between Chinese characters

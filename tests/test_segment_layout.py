@@ -330,3 +330,10 @@ def test_a_speech_plans_the_year_its_agenda_arranges():
                       "一、2018年教育工作回顾", P2])
     (r,) = reports_of(text)
     assert (r.summary_year, r.plan_year) == (2018, 2019)
+
+
+def test_a_title_repeated_before_any_body_is_furniture_not_a_second_report():
+    text = "\n".join(["某局半年工作总结.docx", "某局半年工作总结.docx", "某局半年工作总结", "某局半年工作总结",
+                      "同志们:", "这次会议的主要任务是总结上半年工作。" + P1, P2])
+    (r,) = reports_of(text)
+    assert r.title == "某局半年工作总结"  # the file's extension is no part of the title
