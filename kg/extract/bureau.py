@@ -570,8 +570,8 @@ def _alone_in_file(report: Report) -> bool:
 
 def _source_lines(report: Report) -> list[str]:
     """The publisher lines the cleaner removed from the report's file, simplified."""
-    return [to_simplified(r.text.strip()) for r in report.clean.removed
-            if r.rule == "site_meta" and rules().source_line_start.match(to_simplified(r.text.strip()))]
+    lines = (to_simplified(r.text.strip()) for r in report.clean.removed if r.rule == "site_meta")
+    return [line for line in lines if rules().source_line_start.match(line)]
 
 
 def extract_bureau(report: Report) -> Bureau:
