@@ -158,6 +158,15 @@ def test_reworded_concept(real_tax, sentence, concept, surface):
     ("扎实推进未成年人思想道德建设。", "minors-moral-development"),
     ("组织学雷锋主题实践活动。", "learn-from-lei-feng"),
     ("落实课后延时效劳。", "after-school-services"),  # 效劳: a spun 服务
+    ("城区学校大班额有效化解。", "large-class-reduction"),  # the problem's name, then its solving
+    ("新招聘特岗和三支一扶教师42名。", "three-supports-one-assistance"),
+    ("完成居住区配套幼儿园整治。", "residential-compound-kindergartens"),
+    ("始终坚持教育优先发展战略。", "education-priority-strategy"),
+    ("开展暑期托管服务，覆盖全部小学。", "summer-childcare"),
+    ("政府购买学位1200个。", "government-purchased-school-places"),
+    ("教育灾后重建任务全面完成。", "post-disaster-school-reconstruction"),
+    ("建成易地扶贫搬迁配套学校3所。", "relocation-site-schools"),
+    ("做好控辍保学、学生资助等工作。", "student-financial-aid"),  # a list closed by 等工作
 ])
 def test_national_wordings_map_to_concepts(real_tax, sentence, concept):
     assert concept in {m.concept for m in run(real_tax, ("summary", 2023, sentence))}
@@ -214,6 +223,13 @@ ini:pay a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "学生工资
     ("坚持科教兴区、质量立校。", "科教兴区"),  # a strategy's formula is a name wherever written
     ("一是乡村教师周转房建设改革。", "乡村教师周转房建设改革"),  # an item that is only a name
     ("成立了教辅材料专项整治领导小组。", "教辅材料专项整治"),  # named by its leading group
+    # a zone the bureau was approved for, bid for or became (the level granting it is not the name)
+    ("我区获批省级劳动教育创新发展实验区。", "劳动教育创新发展实验区"),
+    ("成功申报全国数字教育先行区。", "数字教育先行区"),
+    ("年内成为首批湖东省阅读推广示范县。", "阅读推广示范县"),
+    # a programme document the bureau wrote or applies: its title, without issuer, period or 关于…的
+    ("编制了《南屏县学前教育三年行动计划(2021-2023年)》。", "学前教育三年行动计划"),
+    ("出台《关于推进乡村学校振兴行动的实施方案》。", "乡村学校振兴行动"),
 ])
 def test_discovery_local(tax, sentence, expected):
     ms = run(tax, ("summary", 2022, sentence))
@@ -303,6 +319,8 @@ def test_discovered_name_known_to_taxonomy_is_national(tax):
     "成立学校安全工作领导小组。",  # a group for routine work names no campaign
     "坚决增强四个意识。",  # a political slogan
     "实施项目建设资金管理,推进项目实施。",  # 项目 not where the verb's clause ends
+    "获批省级示范区。",  # a designation with nothing but its level is no name
+    "转发《关于做好暑期安全工作的通知》。",  # a notice about routine work
 ])
 def test_no_false_discovery(tax, sentence):
     assert run(tax, ("summary", 2022, sentence)) == []

@@ -44,6 +44,8 @@ _COUNT = re.compile(r"[\dXx×*一二三四五六七八九十百千万]+(?:个|�
 _YEAR = re.compile(r"(?:19|20)(?:\d\d|[xX×*]{2})年(?:度)?")
 _PLACE_YEAR = re.compile(r"^[\u4e00-\u9fffXx×*]{1,8}?[省市区县州旗](?=(?:19|20)\d\d年)")
 _OWN_PLACE = re.compile(r"^(?:全|我|本|各|该|x|X|×|\*)+(?:省|市|区|县|镇|乡|州|旗|校|园)(?:级)?")
+# the level or region a designation is granted at: 省级, 国家, 全省, 广东省 (not part of its name)
+_LEVEL = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}省|国家级?|全国|全省|全市|省级?|市级?|自治区级?)(?:以上)?")
 # 甲小学等4所学校操场改造… : the programme starts after the enumeration of places
 _ENUMERATED = re.compile(r"^.*等[\dXx×*一二三四五六七八九十百千]+[所个家项处]")
 # two things joined (A和B机制) or a descriptive phrase (…的…) is not one programme name
@@ -78,6 +80,7 @@ class Rules:
     item_marker: re.Pattern
     strategy: re.Pattern
     led_by_group: re.Pattern
+    designation: re.Pattern
     award_before: tuple[str, ...]
     award_after: tuple[str, ...]
     frame_after: tuple[str, ...]
@@ -132,6 +135,7 @@ def load_rules(path: str | None = None) -> Rules:
         item_marker=compile_pattern(str(p), "discovery.item_marker", d.get("item_marker")),
         strategy=compile_pattern(str(p), "discovery.strategy", d.get("strategy")),
         led_by_group=compile_pattern(str(p), "discovery.led_by_group", d.get("led_by_group")),
+        designation=compile_pattern(str(p), "discovery.designation", d.get("designation")),
         award_after=words(d, "award_after"), frame_after=words(d, "frame_after"),
         title_endings=words(d, "title_endings"),
         numeral_chars=numerals, future=words(s, "future"),
@@ -182,8 +186,11 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
         "title": re.compile(r"《([^《》\n]{2,40})》"),
         # any(text.startswith(w)) / any(w in text) over a word list, as one alternation each
         "modifier_head": re.compile(alt(rules.modifier_heads)),
-        "strong_after": re.compile(alt(rules.strong_after)),
+        # 大班额有效化解: an adverb of two or more characters may sit between label and word
+        "strong_after": re.compile(rf"(?:{alt([w for w in rules.adverbs if len(w) > 1])})?"
+                                   rf"(?:{alt(rules.strong_after)})"),
         "strong_before": re.compile(alt(rules.strong_before)),
+        "list_after": re.compile(rf"等[\u4e00-\u9fff]{{0,3}}?(?:{alt(rules.strong_after)})"),
         "enumeration": re.compile(
             rf"(?:{alt(rules.quote_triggers)})(?:{alt(rules.adverbs)})*"
             r"((?:[^、，,。；;：:]{2,14}、)+[^、，,。；;：:]{2,14})等[\u4e00-\u9fff]{0,4}?"
@@ -629,20 +636,28 @@ def _heading(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
     yield shift + m.end() + (len(obj) - len(name)), shift + len(body), name
 
 
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]")  # (2014-2016), (试行)
+_ABOUT = re.compile(r"^关于(?:进一步|全面|深入|加快)?(?:推进|实施|开展|加强|推动|做好|建立|完善)?|的$")
+_TITLE_PLACE = re.compile(r"^[\u4e00-\u9fffXx×*]{1,6}?(?:省|自治区|市|区|县|旗)(?![级域])(?:第[一二三四五六七八九十\d]{1,2}[期轮批])?")
+
+
 def _titles(text: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
     """《…师德建设年活动方案》 names the programme before 方案; other titles are documents."""
     pats = _patterns(rules)
     for m in pats["title"].finditer(text):
-        t = m.group(1)
+        t = _BRACKETED.sub("", m.group(1))
         for end in rules.title_endings:
             if t.endswith(end):
-                t = t[: -len(end)]
+                t = _ABOUT.sub("", t[: -len(end)])  # 《关于推进X行动的实施方案》 → X行动
                 break
         else:
-            continue
+            if t.startswith("关于"):
+                continue  # 《关于…计划的通知》-like: a document about the programme
+            # 《某区学前教育三年行动计划》: the title is the programme, after the issuer's place
+            t = _TITLE_PLACE.sub("", t)
         t = _peel(t, rules)
-        noun = pats["noun_end"].search(t[-4:])
-        if noun and t.endswith(noun.group(0)) and not is_generic(t, rules, noun.group(0)):
+        noun = pats["programme_end"].search(_reworded(t))  # 规划 reads as 计划
+        if noun and not is_generic(t, rules, noun.group(0)):
             yield m.start(), m.end(), t
 
 
@@ -683,12 +698,22 @@ def _led(sentence: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
             yield m.start(1) + len(m.group(1)) - len(name), m.end(1), name
 
 
+def _designated(sentence: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
+    """获批省职业教育创新发展实验区: a zone the bureau was approved for or bids for is a programme."""
+    for m in rules.designation.finditer(sentence):
+        name = _peel(_LEVEL.sub("", m.group(1)), rules)
+        noun = _patterns(rules)["noun_end"].search(name[-4:])
+        if len(name) >= 5 and noun and not _joined(name) and not is_generic(name, rules, noun.group(0)):
+            yield m.end(1) - len(name), m.end(1), name
+
+
 def discover(sentence: str, rules: Rules | None = None, heading: bool = False
              ) -> list[tuple[int, int, str]]:
     """Candidate local names in one sentence: (start, end, name) in sentence coordinates."""
     rules = rules or load_rules()
     pats = _patterns(rules)
     out = list(_led(sentence, rules)) if "成立" in sentence else []
+    out += _designated(sentence, rules)
     if _DROPPED.search(sentence):  # the quote pattern opens with a quote mark
         out += _quoted(sentence, rules)
     if "《" in sentence:
@@ -910,7 +935,9 @@ def _is_strong(text: str, s: int, e: int, surface: str, rules: Rules) -> bool:
     lo = max(0, s - 8)
     mark = _last_mark(_STRONG_MARK, text, lo, s)
     before = _reworded(text[mark + 1 if mark >= 0 else lo: s])
-    return pats["strong_before"].search(before) is not None
+    if pats["strong_before"].search(before):
+        return True
+    return pats["list_after"].match(after) is not None  # 甲、乙等工作: the list names programmes
 
 
 def _quote_span(text: str, base: int, quote: str, at: int) -> Span:
