@@ -54,6 +54,7 @@ def test_section_kinds_and_years(lines, kinds, years):
         ("某区教育局2022年工作总结和2023年工作思路", [P1, P2], (2022, 2023)),
         ("某县教育局2022年工作总结及明年工作打算", [P1, P2], (2022, 2023)),
         ("某镇教育办2019年度工作总结暨2020年工作安排", [P1, P2], (2019, 2020)),
+        ("某区教育局基建科2010年工作小结和2011年工作计划", [P1, P2], (2010, 2011)),  # 小结 is a summary
         # a plan kind word without a year of its own gives none
         ("某县教育局2021年工作总结和工作计划", [P1, P2], (2021, None)),
         # quarterly and half-year reports
