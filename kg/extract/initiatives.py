@@ -642,7 +642,8 @@ _TITLE_PLACE = re.compile(r"^[\u4e00-\u9fffXx×*]{1,6}?(?:省|自治区|市|区|
 
 
 def _titles(text: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
-    """《…师德建设年活动方案》 names the programme before 方案; other titles are documents."""
+    """《…师德建设年活动方案》 names the programme before 方案, 《某县X行动计划》 is the programme
+    itself (after its issuer's place); other titles are documents."""
     pats = _patterns(rules)
     for m in pats["title"].finditer(text):
         t = _BRACKETED.sub("", m.group(1))
