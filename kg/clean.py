@@ -568,6 +568,8 @@ def step_join_broken_lines(doc: _Doc) -> _Doc:
     if open_ended / len(long_lines) < 0.5:
         return doc
     width = sorted(len(ln) for ln in long_lines)[int(0.8 * (len(long_lines) - 1))]
+    if sum(len(ln) > 1.5 * width for ln in long_lines) > 0.1 * len(long_lines):
+        return doc  # paragraphs far longer than the "width": lines end where paragraphs do
     pdf = doc.source.format == "pdf"
     edits: list[Edit] = []
     joined = 0  # length of what the lines before line i were joined into (0: line i starts a line)

@@ -73,6 +73,8 @@ class SegmentRules:
     comparison_before: re.Pattern
     comparison_after: re.Pattern
     agenda_plan: re.Pattern
+    cover_notice: re.Pattern
+    cover_reach: int
 
 
 _YEAR = "(?:\\d{4}学?|(?:19|20)[xX×*＊_]{1,2}|[xX×*＊_]{2,4})年"
@@ -104,6 +106,8 @@ def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
             report_title=_rx(fname, "starts.report_title", starts["report_title"]),
             glued_title=_rx(fname, "starts.glued_title", starts["glued_title"]),
             speech=_rx(fname, "starts.speech", starts["speech"]),
+            cover_notice=_rx(fname, "starts.cover_notice", starts["cover_notice"]),
+            cover_reach=int(starts["cover_reach"]),
             restart_after=int(starts["restart_after"]),
             heading_styles=tuple(_rx(fname, f"headings.styles[{i}]", p)
                                  for i, p in enumerate(heads["styles"])),
@@ -345,10 +349,27 @@ def _continues_outline(lines: list[_Line], i: int, run: _Run, rules: SegmentRule
     return any(p.match(nxt) for p in rules.heading_styles[1:])
 
 
+_SPACE = re.compile(r"\s+")
+
+
+def _cover_title(lines: list[_Line], text: str, rules: SegmentRules) -> int | None:
+    """The line where a report posted inside the notice issuing it starts: its own title, written
+    after the notice (现将《X》印发给你们 … 附件 … X)."""
+    m = rules.cover_notice.search(text, 0, rules.cover_reach)
+    if m is None:
+        return None
+    name = _SPACE.sub("", m.group(1))
+    return next((i for i, ln in enumerate(lines) if ln.start >= m.end()
+                 and _SUBTITLE.sub("", _SPACE.sub("", ln.text)) == name), None)
+
+
 def _sequence(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]:
     """Reports one after another without item markers (usually just one): each opens with its
-    title (one of the first lines for the first report), a speech opening or a restarted outline."""
-    title_idx = next((i for i, ln in enumerate(lines[:3]) if _is_title(ln.text, rules)), None)
+    title (one of the first lines for the first report, or the one after a notice issuing it),
+    a speech opening or a restarted outline."""
+    title_idx = _cover_title(lines, text, rules)
+    if title_idx is None:
+        title_idx = next((i for i, ln in enumerate(lines[:3]) if _is_title(ln.text, rules)), None)
     first_title = lines[title_idx].text if title_idx is not None else None
     begin = title_idx + 1 if title_idx is not None else 0
     if title_idx is not None and _title_goes_on(lines, title_idx, rules):

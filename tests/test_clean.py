@@ -138,6 +138,21 @@ def test_a_long_line_broken_into_many_short_pieces_joins_in_one_clean():
     assert cleaned(once, "pdf") == once
 
 
+def test_notice_lines_before_a_long_paragraph_are_not_joined():
+    """Open-ended short lines (a notice's title, 附件, the report's title) above paragraphs far
+    longer than any of them are a layout, not a hard wrap."""
+    para = "全省教育工作的总体要求是坚持立德树人根本任务，推进城乡义务教育一体化发展" * 8
+    text = "\n".join([
+        "关于印发某省教育厅2030年工作要点的通知",
+        "各市教育局，各高等学校，厅机关各处室和直属单位与有关单位：",
+        "现将某省教育厅2030年工作要点印发给你们，请结合实际认真落实。附件某省教育厅2030年3月1日",
+        "附件",
+        "某省教育厅2030年工作要点",
+        para,
+    ])
+    assert cleaned(text).split("\n")[3:5] == ["附件", "某省教育厅2030年工作要点"]
+
+
 def test_unwrapped_text_keeps_its_lines():
     text = "某镇中心学校二〇二一年工作总结报告及计划\n全体教职工齐心协力完成了各项任务。"
     assert cleaned(text) == text

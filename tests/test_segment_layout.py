@@ -80,6 +80,30 @@ def test_title_years(title, body, years):
     assert (r.summary_year, r.plan_year) == years
 
 
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # a site's notice issuing the report, its signature, 附件, then the report's own title
+        (["关于印发《某县教育局2030年工作要点》的通知", "各中小学、幼儿园,局属各单位:",
+          "现将《某县教育局2030年工作要点》印发给你们,请认真贯彻落实。", "某县教育局", "2030年1月8日",
+          "附件", "某县教育局2030年工作要点", "2030年全县教育工作的总体要求是:" + P1,
+          "一、深化教育改革", P2], "某县教育局2030年工作要点"),
+        # the issued name broken across lines, and the report under a headline with a subtitle
+        (["某县教育局关于印发2029年工作总结暨2030年工作思路的通知",
+          "现将《某县教育局2029年工作总结\n暨2030年工作思路》印发给你们。",
+          "提质增效 奋力谱写教育新篇章", "——某县教育局2029年工作总结暨2030年工作思路",
+          "2029年,全县教育系统" + P1 * 6, "一、2030年工作思路", P2 * 6],
+         "提质增效奋力谱写教育新篇章——某县教育局2029年工作总结暨2030年工作思路"),
+    ],
+)
+def test_report_inside_the_notice_issuing_it(lines, title):
+    """The notice is furniture: one report, titled as itself, with its years and no notice text."""
+    (r,) = reports_of("\n".join(lines))
+    assert r.title == title
+    assert r.plan_year == 2030
+    assert "印发给你们" not in r.clean.text[r.span[0]:r.span[1]]
+
+
 def test_compilation_title_shared_by_items_gives_no_relative_plan_year():
     """"…总结与下半年工作计划篇一/篇二" names the collection, not what each excerpt holds."""
     text = "\n".join(["教育局工作总结与下半年工作计划篇一", "2020年,我局" + P1,
