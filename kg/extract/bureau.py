@@ -531,7 +531,7 @@ def _context_region(places: list[Mention], level: Level | None) -> Region | None
             above.append(p)
     provinces = Counter(p.region.province for p in above).most_common(2)
     if not provinces or len(provinces) == 2 and provinces[0][1] == provinces[1][1]:
-        return None
+        return _parent_of_named(named, level)
     province = provinces[0][0]
     in_province = [p for p in above if p.region.province == province]
     code = in_province[0].region.province_code
@@ -540,6 +540,23 @@ def _context_region(places: list[Mention], level: Level | None) -> Region | None
         (city, city_code), _ = cities[0]
         return Region(province=province, city=city, province_code=code, city_code=city_code)
     return Region(province=province, province_code=code)
+
+
+MIN_CHILDREN = 2  # distinct named places below a city issuer that make their city its city
+
+
+def _parent_of_named(named: list[Mention], level: Level) -> Region | None:
+    """A city report that names no place above it but several of its own counties (舒城县,
+    金寨县, 霍邱县): the city they all belong to. Only when at least MIN_CHILDREN distinct
+    counties are named and every one of them lies in that city."""
+    if level != "city":
+        return None
+    below = {p for m in named if (p := _resolve(m.places, named)) is not None and p.level == "county"}
+    cities = {(p.region.province, p.region.province_code, p.region.city, p.region.city_code) for p in below}
+    if len(below) < MIN_CHILDREN or len(cities) != 1:
+        return None
+    ((province, pcode, city, ccode),) = cities
+    return Region(province=province, city=city, province_code=pcode, city_code=ccode) if city else None
 
 
 def _level_of(place: Place | None, written: str) -> Level | None:
