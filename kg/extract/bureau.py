@@ -48,6 +48,7 @@ class Rules:
     self_refs: dict[str, tuple[str, int]]
     parent_before: tuple[str, ...]
     parent_after: tuple[str, ...]
+    subdivisions: re.Pattern
     quotes: str
     alias_followed: re.Pattern
     alias_before: tuple[str, ...]
@@ -102,6 +103,7 @@ def rules() -> Rules:
             self_refs=self_refs,
             parent_before=parent_before,
             parent_after=tuple(raw["parent"]["after"]),
+            subdivisions=re.compile("|".join(map(re.escape, raw["parent"]["subdivisions"]))),
             quotes=str(raw["parent"]["quotes"]),
             alias_followed=re.compile(raw["alias"]["followed_by"]),
             alias_before=tuple(raw["alias"]["before"]),
@@ -460,8 +462,9 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
             cand, places, alias = hit
             gov = bool(_GOVERNING.match(text, i + len(cand)))
             parent, peer = _place_context(text, i, i + len(cand))
+            above = bool(r.subdivisions.match(text, i + len(cand)))  # 潍坊市各县市区: the issuer's city
             out.append(Mention(cand, None, i, i + len(cand), i < title_end,
-                               gov and parent, False, places, alias, peer=peer))
+                               gov and parent or above, False, places, alias, peer=peer))
             i += len(cand)
         else:
             i += 1
@@ -641,7 +644,10 @@ def extract_bureau(report: Report) -> Bureau:
     parent_keys = {(_norm_redacted(m.place) if m.redacted else m.place)
                    for m in bureaus + places
                    if m.parent and not m.in_title and not (m.suffix is None and _GOVERNMENT.match(text, m.end))}
-    parent_levels = {_admin_level(m.place) for m in bureaus if m.parent}
+    # a superior place counts too (潍坊市各县市区 in a 全市 report of a county-level city), but not
+    # a place's committee or government, which may lead the issuer's own city (在某市委领导下)
+    parent_levels = {_admin_level(m.place) for m in bureaus if m.parent} | {
+        _admin_level(m.place) for m in places if m.parent and not _GOVERNMENT.match(text, m.end)}
     if lvl == "city" and "city" in parent_levels:
         lvl = "county"  # a 市 under a superior 市: a county-level city
 
