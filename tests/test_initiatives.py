@@ -167,6 +167,13 @@ def test_reworded_concept(real_tax, sentence, concept, surface):
     ("教育灾后重建任务全面完成。", "post-disaster-school-reconstruction"),
     ("建成易地扶贫搬迁配套学校3所。", "relocation-site-schools"),
     ("做好控辍保学、学生资助等工作。", "student-financial-aid"),  # a list closed by 等工作
+    ("全面推行校务公开，接受师生监督。", "school-affairs-openness"),
+    ("进一步健全教代会制度，保障教职工民主管理。", "staff-congress"),
+    ("教育系统关工委工作扎实开展。", "care-for-next-generation"),
+    ("政府履职评价再获全市第一。", "county-government-education-duty"),
+    ("为特殊教育学校争取中央免费教科书。", "two-exemptions-one-subsidy"),
+    ("推动教育服务乡村振兴，培养本土人才。", "education-rural-revitalisation"),
+    ("以促进教育均衡发展为目标，缩小城乡差距。", "compulsory-basic-balanced"),
 ])
 def test_national_wordings_map_to_concepts(real_tax, sentence, concept):
     assert concept in {m.concept for m in run(real_tax, ("summary", 2023, sentence))}
