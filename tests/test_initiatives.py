@@ -264,6 +264,9 @@ def test_enumerated_programmes(tax):
     ("推进城南小学、江北中学、县实验幼儿园书香校园建设工程。", ["书香校园建设工程"]),
     ("推进城南小学、江北中学。", []),  # a school list alone is no initiative
     ("实施校舍维修、操场改造工程。", []),  # not a list of names: 校舍维修 is no programme
+    # an item that is no name between two names: the names stay, the item goes
+    ("大力实施名师引航行动、骨干教师岗位培训、青年教师成长工程。", ["名师引航行动", "青年教师成长工程"]),
+    ("实施青蓝工程、校舍维修、操场改造。", []),  # one name among works is no list of names
     # a name never runs across an item marker
     ("一是加强常规管理二是实施乡村校舍提升工程。", ["乡村校舍提升工程"]),
     ("实施阳光体育工程二是开展读书月活动。", ["阳光体育工程"]),

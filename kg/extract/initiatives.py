@@ -531,6 +531,9 @@ def _listed(rest: str, rules: Rules) -> list[tuple[int, int, str]] | None:
         if got is None:
             if out and k == len(items) - 1 and rest[a - 1] != "、":
                 break  # 实施甲工程并纳入考核: what follows the joiner is another verb phrase
+            if out and any(o[2] for o in out) and k < len(items) - 1:
+                out.append((0, 0, None))  # 实施甲行动、乙培训、丙工程: an unnamed item between names
+                continue
             if out or not pats["school_end"].search(plain) or pats["school_category"].search(plain):
                 return None  # schools come first, and are one school each
             schools += 1
@@ -547,6 +550,8 @@ def _listed(rest: str, rules: Rules) -> list[tuple[int, int, str]] | None:
             continue
         start = len(raw) - len(name)
         out.append((a + keep[start], a + keep[len(raw) - 1] + 1, name))
+    if any(o[2] is None for o in out) and sum(bool(o[2]) for o in out) < 2:
+        return None  # one name among works (校舍维修、操场改造工程): no list of names
     return [o for o in out if o[2]] if out else None
 
 
