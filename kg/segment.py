@@ -40,7 +40,7 @@ _TERMINAL_RE = re.compile(f"[{_TERMINAL}]")
 # 2022年, and a school year written by its year: 2022学年(度)
 _EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*学?年(?!代|级)")
 _HAN = re.compile("[\u4e00-\u9fff]")
-LEAD_AGENDA = 200  # where a speech states its agenda (这次会议的主要任务是…)
+LEAD_AGENDA = 300  # where a speech states its agenda (这次会议的主要任务是…)
 LEAD_CHARS = 30  # where a report opens with its own year: xxxx年,我局… | 一、20xx年工作总结
 TEASER_SHARE = 0.6  # of a short item's shingles found in a later item twice its size: its teaser
 MIN_BODY_HAN = 20  # a "report" with less Chinese text than this is furniture, not a report
@@ -543,7 +543,7 @@ def _part_kind(line: str, rules: SegmentRules) -> str | None:
 
 
 def _raw_sections(text: str, body: Span, default_kind: str | None,
-                  rules: SegmentRules) -> list[_RawSection]:
+                  rules: SegmentRules, plan_token: str | None = None) -> list[_RawSection]:
     """Sections of one report body.
 
     A heading's depth is the rank of its numbering style among the styles open above it (the
@@ -598,6 +598,9 @@ def _raw_sections(text: str, body: Span, default_kind: str | None,
         outer = raws[stack[0]].kind if stack else "other"
         if lead == "summary" and outer == "plan":
             lead = None  # "2023年,全县…" opening a plan section is the plan's own lead
+        elif (lead == "summary" and not raws and default_kind == "plan" and plan_token is not None
+              and _year_token(ln.text[: ln.text.find(",") + 1 or None], rules) == plan_token):
+            lead = None  # 某局2018年工作要点 opening "2018年,是…之年": the plan's own lead
         if lead:
             if outer not in ("other", lead):
                 stack = []  # the kind switches: the open headings end here
@@ -794,7 +797,7 @@ def _build_report(clean: CleanText, item: _Item, index: int, rules: SegmentRules
     text = clean.text
     body = _trim(text, item.body)
     default_kind = _title_kind(item.title, rules)
-    raws = _raw_sections(text, body, default_kind, rules)
+    raws = _raw_sections(text, body, default_kind, rules, _title_years(item.title, rules).get("plan"))
     starts = [r.start for r in raws] + [body[1]]
     spans = [_trim(text, (starts[k], starts[k + 1])) for k in range(len(raws))]
     summary_year, plan_year = _report_years(text, raws, spans, item.title, item.own_title, rules)

@@ -349,12 +349,31 @@ def test_a_title_wrapped_onto_a_second_line():
     assert r.text.startswith("一、2013年工作总结")
 
 
-def test_a_speech_plans_the_year_its_agenda_arranges():
-    text = "\n".join(["在2019年全县教育工作会议上的讲话", "同志们:",
-                      "这次会议的主要任务是,总结2018年工作,安排部署2019年工作。" + P1,
+@pytest.mark.parametrize("opening", [
+    "这次会议的主要任务是,总结2018年工作,安排部署2019年工作。",
+    # thanks first, and the agenda worded as the year's reform tasks
+    "过去的一年,全县教育系统攻坚克难,取得了新的成绩。在此,我代表局领导班子向在座的各位,并通过你们"
+    "向全县广大教职工表示衷心的感谢和崇高的敬意!今天召开全县教育工作会议,会议的主要任务是,回顾总结"
+    "2018年教育工作,研究部署2019年教育改革发展任务。",
+])
+def test_a_speech_plans_the_year_its_agenda_arranges(opening):
+    text = "\n".join(["在2019年全县教育工作会议上的讲话", "同志们:", opening + P1,
                       "一、2018年教育工作回顾", P2])
     (r,) = reports_of(text)
     assert (r.summary_year, r.plan_year) == (2018, 2019)
+
+
+@pytest.mark.parametrize(("title", "lead", "kinds", "years"), [
+    # a plan opening by characterising its own year is the plan's lead, not a summary
+    ("某市教育局2030年工作要点", "2030年,是实施规划承上启下的关键一年。全市教育工作的总体思路是:" + P1,
+     ["plan", "plan"], (None, 2030)),
+    # a plan titled for next year that opens on this year's work: that part is a summary
+    ("某市教育局2030年工作计划", "2029年,全市教育系统" + P1, ["summary", "summary"], (2029, 2030)),
+])
+def test_a_plan_titled_report_opening_with_a_year(title, lead, kinds, years):
+    (r,) = reports_of("\n".join([title, lead, "一、深化教育改革", P2]))
+    assert [s.kind for s in r.sections] == kinds
+    assert (r.summary_year, r.plan_year) == years
 
 
 def test_a_title_repeated_before_any_body_is_furniture_not_a_second_report():
