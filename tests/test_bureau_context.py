@@ -287,3 +287,31 @@ def test_a_source_line_the_cleaner_dropped_names_the_issuer(source_line, expecte
     assert source_line.split(":")[0] not in ct.text  # the line itself is furniture
     (report,) = segment(ct)
     assert outcome(extract_bureau(report)) == expected
+
+
+@pytest.mark.parametrize("signature, expected", [
+    ("浙江省湖州市长兴县教育局", ("长兴县教育局", False, CHANGXING, "county")),
+    ("长兴县教育局   ", ("长兴县教育局", False, CHANGXING, "county")),
+    ("经研究,现由长兴县教育局牵头", (None, False, None, "county")),  # a sentence is no signature
+])
+def test_the_signature_of_the_notice_issuing_a_report_names_the_issuer(signature, expected):
+    from kg.clean import clean
+    from kg.segment import segment
+
+    text = "\n".join(["关于印发《2030年区教育局工作要点》的通知", "区教育系统各单位:",
+                      "现将《2030年区教育局工作要点》印发给你们,请认真贯彻执行。", signature, "2030年3月1日",
+                      "2030年区教育局工作要点", "2030年,全区教育系统" + "坚持立德树人,推进学校建设,新增学位九百个。" * 5])
+    ct = clean(Source(path="t.txt", name="t.txt", sha256="0" * 64, text=text, encoding="utf-8", format="txt"))
+    (report,) = segment(ct)
+    assert report.title == "2030年区教育局工作要点"
+    assert outcome(extract_bureau(report)) == expected
+
+
+@pytest.mark.parametrize("title, body, expected", [
+    ("2030年工作要点", ["全省教育系统坚持立德树人,浙江省新建学校30所。", "我省学前教育普及。"],
+     ("浙江省教育厅", False, ("浙江省", None, None), "province")),  # a province's bureau is its 教育厅
+    ("2030年工作要点", ["全县教育系统坚持立德树人,长兴县新建学校3所。"],
+     ("长兴县教育局", False, CHANGXING, "county")),
+])
+def test_a_bureau_inferred_from_its_place_is_named_for_its_level(title, body, expected):
+    assert outcome(extract_bureau(make_report(title, body))) == expected

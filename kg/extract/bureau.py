@@ -43,6 +43,7 @@ _LEVELS = ("province", "city", "county")
 class Rules:
     suffixes: tuple[str, ...]
     default_suffix: str
+    default_suffix_by_level: dict[str, str]
     admin_levels: dict[str, str]
     glyphs: str
     self_refs: dict[str, tuple[str, int]]
@@ -90,6 +91,8 @@ def rules() -> Rules:
         self_refs = {k: (v[0], int(v[1])) for k, v in raw["self"].items()}
         if any(v[0] not in _LEVELS for v in self_refs.values()):
             raise ValueError("unknown level in [self]")
+        if any(k not in _LEVELS for k in raw["default_suffix_by_level"]):
+            raise ValueError("unknown level in [default_suffix_by_level]")
         peer = raw["peer"]
         pairs = tuple(Pair(_longest_first(p["before"]), _longest_first(p["after"]), int(p["window"]))
                       for p in peer["pair"])
@@ -98,6 +101,7 @@ def rules() -> Rules:
         return Rules(
             suffixes=suffixes,
             default_suffix=raw["default_suffix"],
+            default_suffix_by_level=dict(raw["default_suffix_by_level"]),
             admin_levels=levels,
             glyphs=raw["redaction"]["glyphs"],
             self_refs=self_refs,
@@ -579,6 +583,10 @@ def _group_level(ms: list[Mention], context: list[Mention]) -> Level | None:
     return p.level if p else None
 
 
+_SPACES = re.compile(r"\s+")
+SIGNATURE_MAX = 20  # characters of a line that only signs a bureau's name
+
+
 def _alone_in_file(report: Report) -> bool:
     """The first report, with (next to) no Chinese text after it: not part of a compilation."""
     if report.index != 1:
@@ -594,6 +602,18 @@ def _source_lines(report: Report) -> list[str]:
     return [line for line in lines if rules().source_line_start.match(line)]
 
 
+def _signature_lines(report: Report) -> list[str]:
+    """Lines before the report's body that are nothing but a bureau's name: the signature of a
+    notice that issued the report (现将《…工作要点》印发给你们 / 上海市某区教育局 / 日期)."""
+    out = []
+    for line in report.clean.text[:report.span[0]].splitlines():
+        name = _SPACES.sub("", line)
+        ms = bureau_mentions(name, 0) if len(name) <= SIGNATURE_MAX else []
+        if len(ms) == 1 and ms[0].end == len(name) and _skip_places(name, ms[0].start) == 0:
+            out.append(name)
+    return out
+
+
 def extract_bureau(report: Report) -> Bureau:
     """The issuing bureau of ``report`` (see the module docstring for the order of evidence)."""
     clean = report.clean
@@ -602,8 +622,9 @@ def extract_bureau(report: Report) -> Bureau:
     alone = _alone_in_file(report)
     stem = Path(report.source.name).stem if alone else ""
     title = " ".join(t for t in (report.title, stem) if t)
-    if alone:  # the page's 来源:/发布单位: lines, which the cleaner drops as furniture, name the publisher
-        title = "\n".join([title, *_source_lines(report)])
+    if alone:  # the page's 来源:/发布单位: lines, which the cleaner drops as furniture, name the publisher,
+        # and so does the signature of a notice the report was issued with
+        title = "\n".join([title, *_source_lines(report), *_signature_lines(report)])
     # title first (its positions are < title_end), then the body; offsets map back via `base`
     body_start = report.span[0]
     text = title + "\n" + report.text
@@ -689,7 +710,9 @@ def extract_bureau(report: Report) -> Bureau:
             name = place.name + (best.suffix or "")  # 张家川县教体局: named by the official name
         return Bureau(name=name, region=region, level=level, anonymized=False, evidence=ev_text, span=span)
 
-    suffix = title_suffix or rules().default_suffix
+    def suffix_for(level: Level | None) -> str:
+        r = rules()
+        return title_suffix or r.default_suffix_by_level.get(level or "", r.default_suffix)
 
     # 2. a redacted place at the issuer's level
     red = [m for m in places if m.redacted and not m.peer and _norm_redacted(m.place) not in parent_keys]
@@ -701,8 +724,9 @@ def extract_bureau(report: Report) -> Bureau:
         counts = Counter(_norm_redacted(m.place) for m in red_lvl)
         key = counts.most_common(1)[0][0]
         m = next(m for m in red_lvl if _norm_redacted(m.place) == key)
-        return Bureau(name=m.place + suffix, region=_context_region(places, _admin_level(m.place)),
-                      level=_admin_level(m.place), anonymized=True, evidence=text[m.start:m.end], span=orig(m))
+        level = _admin_level(m.place)
+        return Bureau(name=m.place + suffix_for(level), region=_context_region(places, level),
+                      level=level, anonymized=True, evidence=text[m.start:m.end], span=orig(m))
 
     # 3. gazetteer places at the issuer's level
     named = [m for m in places if not m.redacted and m.places]
@@ -737,7 +761,7 @@ def extract_bureau(report: Report) -> Bureau:
         if len(best_places) == 1:
             p = best_places[0]
             m = first.get(p)
-            return Bureau(name=p.name + suffix, region=p.region, level=p.level, anonymized=False,
+            return Bureau(name=p.name + suffix_for(p.level), region=p.region, level=p.level, anonymized=False,
                           evidence=text[m.start:m.end] if m else p.name, span=orig(m) if m else None)
 
     # nothing named: still anonymized when the text hides its places (x市, xx区)
