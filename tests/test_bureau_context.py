@@ -312,6 +312,14 @@ def test_the_signature_of_the_notice_issuing_a_report_names_the_issuer(signature
      ("浙江省教育厅", False, ("浙江省", None, None), "province")),  # a province's bureau is its 教育厅
     ("2030年工作要点", ["全县教育系统坚持立德树人,长兴县新建学校3所。"],
      ("长兴县教育局", False, CHANGXING, "county")),
+    # a district of a municipality, where 全市 is the municipality: the level its own body is
+    # written with (区教委) names the issuer, with that suffix
+    ("2030年工作总结", ["在南川区委、区政府的领导下,区教委深入贯彻落实教育方针,全市排名第一。",
+                        "全市教育系统新建学校3所,南川区新增学位900个。"],
+     ("南川区教委", False, ("重庆市", "重庆市", "南川区"), "county")),
+    # a municipality's own report says 全市; its bureau is its 教育委员会
+    ("2030年工作要点", ["全市教育系统坚持立德树人,重庆市新建学校30所。", "重庆市学前教育普及。"],
+     ("重庆市教育委员会", False, ("重庆市", None, None), "province")),
 ])
 def test_a_bureau_inferred_from_its_place_is_named_for_its_level(title, body, expected):
     assert outcome(extract_bureau(make_report(title, body))) == expected

@@ -44,6 +44,7 @@ class Rules:
     suffixes: tuple[str, ...]
     default_suffix: str
     default_suffix_by_level: dict[str, str]
+    default_suffix_by_place: dict[str, str]
     admin_levels: dict[str, str]
     glyphs: str
     self_refs: dict[str, tuple[str, int]]
@@ -102,6 +103,7 @@ def rules() -> Rules:
             suffixes=suffixes,
             default_suffix=raw["default_suffix"],
             default_suffix_by_level=dict(raw["default_suffix_by_level"]),
+            default_suffix_by_place=dict(raw["default_suffix_by_place"]),
             admin_levels=levels,
             glyphs=raw["redaction"]["glyphs"],
             self_refs=self_refs,
@@ -145,6 +147,7 @@ class Gazetteer:
     by_alias: dict[str, tuple[Place, ...]]  # short aliases (德清 → 德清县)
     max_len: int
     short_forms: frozenset[str] = frozenset()  # names in by_name that shorten an official one
+    municipalities: frozenset[str] = frozenset()  # provinces that are also their own city (重庆市)
 
 
 @lru_cache(maxsize=1)
@@ -195,7 +198,9 @@ def gazetteer() -> Gazetteer:
                             hint="reinstall jionlp")
     return Gazetteer(by_name={k: tuple(v) for k, v in by_name.items()},
                      by_alias={k: tuple(v) for k, v in by_alias.items()},
-                     max_len=max(map(len, by_name)), short_forms=short_forms)
+                     max_len=max(map(len, by_name)), short_forms=short_forms,
+                     municipalities=frozenset(path[0] for level, path, _ in _walk(table)
+                                              if _municipal(level, path)))
 
 
 def _walk(table) -> Iterator[tuple[int, tuple[str, ...], dict]]:
@@ -614,6 +619,43 @@ def _signature_lines(report: Report) -> list[str]:
     return out
 
 
+def _place_at_level(named: list[Mention], lvl: Level | None) -> tuple[Place, Mention | None] | None:
+    """The named place that is the issuer at level ``lvl`` (any level when None): the most named,
+    not in passing; counties support their city (建湖 → 盐城市 for a city bureau)."""
+    score: Counter = Counter()
+    first: dict[Place, Mention] = {}
+    for m in named:
+        cands = m.places
+        if len(cands) > 1:
+            r = _resolve(cands, named)
+            if r is None:
+                continue
+            cands = (r,)
+        p = cands[0]
+        w = 1 if m.alias else 2
+        if m.passing:
+            continue
+        # a municipality's own report says 全市 (重庆市 is a province that is its own city)
+        if lvl is None or p.level == lvl or (lvl == "city" and p.name in gazetteer().municipalities):
+            score[p] += w
+            first.setdefault(p, m)
+        if p.level == "county" and lvl == "city":
+            anc = _resolve(gazetteer().by_name.get(p.region.city or "", ()), named)
+            if anc and anc.level == "city":  # a municipality (重庆市) is no district's city bureau
+                score[anc] += w / 2
+    if not score:
+        return None
+    top = max(score.values())
+    best_places = [p for p, s in score.items() if s == top]
+    # places on one path (浙江省 ⊃ 德清县): the most specific one is the issuer
+    deepest = max(best_places, key=lambda p: _LEVELS.index(p.level))
+    if all(_contains(p, deepest) for p in best_places):
+        best_places = [deepest]
+    if len(best_places) != 1:
+        return None
+    return best_places[0], first.get(best_places[0])
+
+
 def extract_bureau(report: Report) -> Bureau:
     """The issuing bureau of ``report`` (see the module docstring for the order of evidence)."""
     clean = report.clean
@@ -652,12 +694,6 @@ def extract_bureau(report: Report) -> Bureau:
 
     def strong(m: Mention) -> bool:
         return (m.in_title or m.source) and not m.passing
-
-    # the suffix the issuer writes: the title's, else the first one not of a body named in passing
-    # (按省教育厅要求 in a county report says nothing about the county bureau's name)
-    own = sorted([(m.start, m.suffix) for m in bureaus if not m.passing]
-                 + [(m.start, m.suffix) for m in by_level if lvl is None or m.level == lvl])
-    title_suffix = next((s for s in rules().suffixes if s in title), None) or next((x for _, x in own), None)
 
     # a redacted place that ever reads as a superior body is the superior, wherever it is written;
     # but the party committee and government of a place (在xx县委、县政府的领导下) lead the bureau
@@ -710,9 +746,16 @@ def extract_bureau(report: Report) -> Bureau:
             name = place.name + (best.suffix or "")  # 张家川县教体局: named by the official name
         return Bureau(name=name, region=region, level=level, anonymized=False, evidence=ev_text, span=span)
 
-    def suffix_for(level: Level | None) -> str:
+    def suffix_for(place: str, level: Level | None) -> str:
+        """The suffix the issuer writes: the title's, else the first one at its level not of a
+        body named in passing (按省教育厅要求 in a county report says nothing about the county
+        bureau's name), else the one its place or level is usually named with (海南省教育厅)."""
         r = rules()
-        return title_suffix or r.default_suffix_by_level.get(level or "", r.default_suffix)
+        own = sorted([(m.start, m.suffix) for m in bureaus if not m.passing]
+                     + [(m.start, m.suffix) for m in by_level if level is None or m.level == level])
+        return (next((s for s in r.suffixes if s in title), None) or next((x for _, x in own), None)
+                or r.default_suffix_by_place.get(place)
+                or r.default_suffix_by_level.get(level or "", r.default_suffix))
 
     # 2. a redacted place at the issuer's level
     red = [m for m in places if m.redacted and not m.peer and _norm_redacted(m.place) not in parent_keys]
@@ -725,43 +768,19 @@ def extract_bureau(report: Report) -> Bureau:
         key = counts.most_common(1)[0][0]
         m = next(m for m in red_lvl if _norm_redacted(m.place) == key)
         level = _admin_level(m.place)
-        return Bureau(name=m.place + suffix_for(level), region=_context_region(places, level),
+        return Bureau(name=m.place + suffix_for(m.place, level), region=_context_region(places, level),
                       level=level, anonymized=True, evidence=text[m.start:m.end], span=orig(m))
 
-    # 3. gazetteer places at the issuer's level
+    # 3. gazetteer places at the issuer's level; when none is named at the level its 全市/我县
+    # words give, the level its own body is written with (区教委 in a district of a municipality,
+    # where 全市 is the municipality)
     named = [m for m in places if not m.redacted and m.places]
-    score: Counter = Counter()
-    first: dict[Place, Mention] = {}
-    for m in named:
-        cands = m.places
-        if len(cands) > 1:
-            r = _resolve(cands, named)
-            if r is None:
-                continue
-            cands = (r,)
-        p = cands[0]
-        w = 1 if m.alias else 2
-        if m.passing:
-            continue
-        if lvl is None or p.level == lvl:
-            score[p] += w
-            first.setdefault(p, m)
-        # descendants support their ancestor (建湖 → 盐城市 for a city bureau)
-        if p.level == "county" and lvl == "city":
-            anc = _resolve(gazetteer().by_name.get(p.region.city or "", ()), named)
-            if anc:
-                score[anc] += w / 2
-    if score:
-        top = max(score.values())
-        best_places = [p for p, s in score.items() if s == top]
-        # places on one path (浙江省 ⊃ 德清县): the most specific one is the issuer
-        deepest = max(best_places, key=lambda p: _LEVELS.index(p.level))
-        if all(_contains(p, deepest) for p in best_places):
-            best_places = [deepest]
-        if len(best_places) == 1:
-            p = best_places[0]
-            m = first.get(p)
-            return Bureau(name=p.name + suffix_for(p.level), region=p.region, level=p.level, anonymized=False,
+    levels = [lvl] + [lv for lv, _ in Counter(m.level for m in by_level).most_common(1) if lv != lvl]
+    for level in levels:
+        got = _place_at_level(named, level)
+        if got is not None:
+            p, m = got
+            return Bureau(name=p.name + suffix_for(p.name, p.level), region=p.region, level=p.level, anonymized=False,
                           evidence=text[m.start:m.end] if m else p.name, span=orig(m) if m else None)
 
     # nothing named: still anonymized when the text hides its places (x市, xx区)
