@@ -23,7 +23,7 @@ import itertools
 import re
 import tomllib
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,6 +51,7 @@ class Rules:
     parent_before: tuple[str, ...]
     parent_after: tuple[str, ...]
     subdivisions: re.Pattern
+    grant_before: re.Pattern
     quotes: str
     alias_followed: re.Pattern
     alias_before: tuple[str, ...]
@@ -110,6 +111,7 @@ def rules() -> Rules:
             parent_before=parent_before,
             parent_after=tuple(raw["parent"]["after"]),
             subdivisions=re.compile("|".join(map(re.escape, raw["parent"]["subdivisions"]))),
+            grant_before=re.compile(f'(?:{"|".join(map(re.escape, raw["parent"]["grant_before"]))})(?:了)?$'),
             quotes=str(raw["parent"]["quotes"]),
             alias_followed=re.compile(raw["alias"]["followed_by"]),
             alias_before=tuple(raw["alias"]["before"]),
@@ -471,7 +473,9 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
             cand, places, alias = hit
             gov = bool(_GOVERNING.match(text, i + len(cand)))
             parent, peer = _place_context(text, i, i + len(cand))
-            above = bool(r.subdivisions.match(text, i + len(cand)))  # 潍坊市各县市区: the issuer's city
+            # 潍坊市各县市区: the issuer's city; 争创镇江市现代化学校: the level granting a title
+            above = bool(r.subdivisions.match(text, i + len(cand))
+                         or r.grant_before.search(text, max(0, i - 4), i))
             out.append(Mention(cand, None, i, i + len(cand), i < title_end,
                                gov and parent or above, False, places, alias, peer=peer))
             i += len(cand)
@@ -619,9 +623,11 @@ def _signature_lines(report: Report) -> list[str]:
     return out
 
 
-def _place_at_level(named: list[Mention], lvl: Level | None) -> tuple[Place, Mention | None] | None:
+def _place_at_level(named: list[Mention], lvl: Level | None,
+                    superiors: Collection[str] = ()) -> tuple[Place, Mention | None] | None:
     """The named place that is the issuer at level ``lvl`` (any level when None): the most named,
-    not in passing; counties support their city (建湖 → 盐城市 for a city bureau)."""
+    never in passing and never one of ``superiors`` (a place that once reads as a superior is one
+    wherever it is written); counties support their city (建湖 → 盐城市 for a city bureau)."""
     score: Counter = Counter()
     first: dict[Place, Mention] = {}
     for m in named:
@@ -633,7 +639,7 @@ def _place_at_level(named: list[Mention], lvl: Level | None) -> tuple[Place, Men
             cands = (r,)
         p = cands[0]
         w = 1 if m.alias else 2
-        if m.passing:
+        if m.passing or m.place in superiors:
             continue
         # a municipality's own report says 全市 (重庆市 is a province that is its own city)
         if lvl is None or p.level == lvl or (lvl == "city" and p.name in gazetteer().municipalities):
@@ -777,7 +783,7 @@ def extract_bureau(report: Report) -> Bureau:
     named = [m for m in places if not m.redacted and m.places]
     levels = [lvl] + [lv for lv, _ in Counter(m.level for m in by_level).most_common(1) if lv != lvl]
     for level in levels:
-        got = _place_at_level(named, level)
+        got = _place_at_level(named, level, parent_keys)
         if got is not None:
             p, m = got
             return Bureau(name=p.name + suffix_for(p.name, p.level), region=p.region, level=p.level, anonymized=False,
