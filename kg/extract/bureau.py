@@ -766,7 +766,7 @@ def extract_bureau(report: Report) -> Bureau:
     # 2. a redacted place at the issuer's level
     red = [m for m in places if m.redacted and not m.peer and _norm_redacted(m.place) not in parent_keys]
     if lvl:
-        red_lvl = [m for m in red if _admin_level(m.place) == lvl and (lvl != "city" or not parent_levels)]
+        red_lvl = [m for m in red if _admin_level(m.place) == lvl and (lvl != "city" or "city" not in parent_levels)]
     else:
         red_lvl = red
     if red_lvl:
