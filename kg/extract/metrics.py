@@ -139,7 +139,8 @@ def metric_rules() -> MetricRules:
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# thousands grouped by commas (1,122) or, as print typesetting does, by a space (1 122)
+ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
 CHINESE = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*"
 REDACTED = rf"(?<![A-Za-z])[{re.escape(NUMBER_GLYPHS)}]+(?:\.[{re.escape(NUMBER_GLYPHS)}]+)?"
 
@@ -167,7 +168,7 @@ def _number(text: str) -> tuple[Decimal | None, str]:
     if _REDACTED_RE.fullmatch(text):
         return None, "redacted"
     if _ARABIC_RE.fullmatch(text):
-        return Decimal(text.replace(",", "")), "arabic"
+        return Decimal(text.replace(",", "").replace(" ", "")), "arabic"
     return Decimal(chinese_to_int(text)), "chinese"
 
 
