@@ -937,6 +937,8 @@ def _is_strong(text: str, s: int, e: int, surface: str, rules: Rules) -> bool:
         return True
     if len(surface) >= rules.long_label or pats["strong_after"].match(after):
         return True
+    if pats["programme_end"].search(surface):
+        return True  # the label names itself a programme (营养改善计划, 薄弱学校改造工程)
     # the clause's text before the match, at most 8 characters of it
     lo = max(0, s - 8)
     mark = _last_mark(_STRONG_MARK, text, lo, s)
