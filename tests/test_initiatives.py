@@ -167,7 +167,7 @@ def test_reworded_concept(real_tax, sentence, concept, surface):
     ("教育灾后重建任务全面完成。", "post-disaster-school-reconstruction"),
     ("建成易地扶贫搬迁配套学校3所。", "relocation-site-schools"),
     ("做好控辍保学、学生资助等工作。", "student-financial-aid"),  # a list closed by 等工作
-    ("惠及营养改善计划受益学生3000人。", "nutrition-improvement"),  # a label that names itself a programme
+    ("今年共有12名教师参加国培计划培训。", "national-training-plan"),  # a label that names itself a programme
     ("全面推行校务公开，接受师生监督。", "school-affairs-openness"),
     ("进一步健全教代会制度，保障教职工民主管理。", "staff-congress"),
     ("教育系统关工委工作扎实开展。", "care-for-next-generation"),
