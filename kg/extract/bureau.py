@@ -47,6 +47,7 @@ class Rules:
     default_suffix_by_place: dict[str, str]
     admin_levels: dict[str, str]
     glyphs: str
+    hidden_school: re.Pattern
     self_refs: dict[str, tuple[str, int]]
     parent_before: tuple[str, ...]
     parent_after: tuple[str, ...]
@@ -107,6 +108,7 @@ def rules() -> Rules:
             default_suffix_by_place=dict(raw["default_suffix_by_place"]),
             admin_levels=levels,
             glyphs=raw["redaction"]["glyphs"],
+            hidden_school=re.compile(raw["redaction"]["hidden_school"]),
             self_refs=self_refs,
             parent_before=parent_before,
             parent_after=tuple(raw["parent"]["after"]),
@@ -623,6 +625,15 @@ def _signature_lines(report: Report) -> list[str]:
     return out
 
 
+def _hidden_place(body: str) -> re.Match | None:
+    """The first run of redaction glyphs written as a school's place (*四中, xx实验小学)."""
+    r = rules()
+    for m in re.finditer(rf"(?<![A-Za-z])[{re.escape(r.glyphs)}]+", body):
+        if r.hidden_school.match(body, m.end()):
+            return m
+    return None
+
+
 def _place_at_level(named: list[Mention], lvl: Level | None,
                     superiors: Collection[str] = ()) -> tuple[Place, Mention | None] | None:
     """The named place that is the issuer at level ``lvl`` (any level when None): the most named,
@@ -679,10 +690,11 @@ def extract_bureau(report: Report) -> Bureau:
     title_end = len(title)
 
     def orig(m: Mention) -> tuple[int, int] | None:
-        if m.start < title_end + 1:
-            return None  # the title is not necessarily inside the body's clean span
-        s = body_start + m.start - title_end - 1
-        return clean.original_span((s, s + m.end - m.start))
+        return orig_at(m.start - title_end - 1, m.end - title_end - 1) if m.start >= title_end + 1 else None
+
+    def orig_at(start: int, end: int) -> tuple[int, int]:
+        """Original span of body[start:end] (the title is not necessarily inside the body)."""
+        return clean.original_span((body_start + start, body_start + end))
 
     said_level, _votes = self_level(report.text)
     bureaus = bureau_mentions(text, title_end)
@@ -704,9 +716,13 @@ def extract_bureau(report: Report) -> Bureau:
     # a redacted place that ever reads as a superior body is the superior, wherever it is written;
     # but the party committee and government of a place (在xx县委、县政府的领导下) lead the bureau
     # of that same place, so such a mention makes no place a superior
+    # nor is a redacted place at the issuer's own level opening a document's title a superior
+    # (落实《XX县…实施方案》 in a 全县 report: its own document, the place hidden)
     parent_keys = {(_norm_redacted(m.place) if m.redacted else m.place)
                    for m in bureaus + places
-                   if m.parent and not m.in_title and not (m.suffix is None and _GOVERNMENT.match(text, m.end))}
+                   if m.parent and not m.in_title and not (m.suffix is None and _GOVERNMENT.match(text, m.end))
+                   and not (m.redacted and said_level and _admin_level(m.place) == said_level
+                            and text[m.start - 1:m.start] == "《")}
     # a superior place counts too (潍坊市各县市区 in a 全市 report of a county-level city), but not
     # a place's committee or government, which may lead the issuer's own city (在某市委领导下)
     parent_levels = {_admin_level(m.place) for m in bureaus if m.parent} | {
@@ -776,6 +792,17 @@ def extract_bureau(report: Report) -> Bureau:
         level = _admin_level(m.place)
         return Bureau(name=m.place + suffix_for(m.place, level), region=_context_region(places, level),
                       level=level, anonymized=True, evidence=text[m.start:m.end], span=orig(m))
+
+    # 2b. a place hidden even in its schools' names (新建*四中) under a title that names the issuer
+    # by its level alone (县教育局…总结): the anonymized bureau of that level
+    titled = [m for m in by_level if m.in_title]  # by_level holds no superior or peer
+    if titled and not any(m.places for m in places if not m.passing):
+        hidden = _hidden_place(report.text)
+        if hidden is not None:
+            m = titled[0]
+            name = hidden.group(0) + text[m.start] + m.suffix
+            return Bureau(name=name, region=_context_region(places, m.level), level=m.level, anonymized=True,
+                          evidence=hidden.group(0), span=orig_at(hidden.start(), hidden.end()))
 
     # 3. gazetteer places at the issuer's level; when none is named at the level its 全市/我县
     # words give, the level its own body is written with (区教委 in a district of a municipality,
