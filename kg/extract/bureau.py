@@ -24,7 +24,7 @@ import re
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,6 +48,7 @@ class Rules:
     admin_levels: dict[str, str]
     glyphs: str
     hidden_school: re.Pattern
+    renamed_counties: tuple[tuple[str, str], ...]
     self_refs: dict[str, tuple[str, int]]
     parent_before: tuple[str, ...]
     parent_after: tuple[str, ...]
@@ -109,6 +110,7 @@ def rules() -> Rules:
             admin_levels=levels,
             glyphs=raw["redaction"]["glyphs"],
             hidden_school=re.compile(raw["redaction"]["hidden_school"]),
+            renamed_counties=tuple((str(a), str(b)) for a, b in raw["renamed_counties"]),
             self_refs=self_refs,
             parent_before=parent_before,
             parent_after=tuple(raw["parent"]["after"]),
@@ -152,6 +154,7 @@ class Gazetteer:
     max_len: int
     short_forms: frozenset[str] = frozenset()  # names in by_name that shorten an official one
     municipalities: frozenset[str] = frozenset()  # provinces that are also their own city (重庆市)
+    renamed: frozenset[str] = frozenset()  # new names made from renamed_counties (无为市)
 
 
 @lru_cache(maxsize=1)
@@ -194,6 +197,18 @@ def gazetteer() -> Gazetteer:
                         province_code=keys[0], city_code=keys[1], county_code=keys[2])
         if not _municipal(level, path):  # jionlp repeats a municipality as its city (北京市/北京市)
             add(Place(path[-1], _LEVELS[level], region), node)
+    # a county made a county-level city or a district after the table was drawn (无为县 → 无为市):
+    # its new name, where no other place has it, is the same unit under that name (without the
+    # table's code, which names the old one: one code, one region node)
+    renamed: set[str] = set()
+    for name, found in list(by_name.items()):
+        for old_kind, new_kind in rules().renamed_counties:
+            new = name[: -len(old_kind)] + new_kind
+            if name.endswith(old_kind) and len(new) >= 3 and new not in by_name:
+                by_name[new] = [replace(p, name=new, region=replace(p.region, county=new, county_code=None))
+                                for p in found if p.level == "county"]
+                renamed.add(new)
+    by_name = defaultdict(list, {k: v for k, v in by_name.items() if v})
     short_forms = frozenset(name for name in short_names if name not in by_name)
     for name in short_forms:  # a real place of that name wins (no 自治 unit shadows it)
         by_name[name] = short_names[name]
@@ -204,7 +219,8 @@ def gazetteer() -> Gazetteer:
                      by_alias={k: tuple(v) for k, v in by_alias.items()},
                      max_len=max(map(len, by_name)), short_forms=short_forms,
                      municipalities=frozenset(path[0] for level, path, _ in _walk(table)
-                                              if _municipal(level, path)))
+                                              if _municipal(level, path)),
+                     renamed=frozenset(renamed))
 
 
 def _walk(table) -> Iterator[tuple[int, tuple[str, ...], dict]]:
@@ -465,7 +481,9 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
             named, aliased = cand in gz.by_name, cand in gz.by_alias
             in_context = bool(r.alias_followed.match(text[i + L:i + L + 4])
                               or any(text[max(0, i - 4):i].endswith(b) for b in r.alias_before))
-            if named and (L > r.short_name_max and cand not in r.common_words or in_context):
+            # a made-up new name (会同市 in 会同市人事局) counts only in context, as an alias does
+            plain = cand not in r.common_words and cand not in gz.renamed
+            if named and (L > r.short_name_max and plain or in_context):
                 hit = (cand, gz.by_name[cand], False)
                 break
             if aliased and in_context and cand not in r.common_words:
