@@ -761,6 +761,8 @@ def extract_bureau(report: Report) -> Bureau:
         level = _admin_level(ms[0].place)
         if not titled and said_level and _above(_group_level(ms, places) or level, said_level):
             continue  # 湖州市教育局 in a report that says 我县: a superior, however it is named
+        if titled_levels and all(_above(_group_level(ms, places) or level, t) for t in titled_levels):
+            continue  # 区教育体育局…总结 (a site's label: 洛阳市教育局): the title's own level is lower
         score = sum(5 if strong(m) else 1 for m in ms if not m.passing)
         if lvl and level == lvl:
             score += 2
