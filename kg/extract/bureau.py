@@ -425,11 +425,16 @@ def bureau_mentions(text: str, title_end: int) -> list[Mention]:
     sfx_re, _ = _patterns()
     out = []
     for m in sfx_re.finditer(text):
-        got = _place_before(text, m.start())
+        got, gap = _place_before(text, m.start()), 0
+        if not got and m.start() >= 2 and text[m.start() - 1] == text[m.start() - 2] in "区县市旗":
+            # 长寿区区教育委员会: the 区 written twice (not 其中城区 / 区教育局…, two pieces run together)
+            twice = _place_before(text, m.start() - 1)
+            if twice and twice[0] not in rules().common_words:
+                got, gap = twice, 1
         if not got:
             continue
         place, places, red = got
-        start = m.start() - len(place)
+        start = m.start() - gap - len(place)
         parent, peer = _context(text, start, m.end())
         out.append(Mention(place, m.group(0), start, m.end(), start < title_end, parent, red, places,
                            peer=peer, source=_on_source_line(text, start)))
