@@ -316,6 +316,8 @@ def test_a_source_line_the_cleaner_dropped_names_the_issuer(source_line, expecte
 
 @pytest.mark.parametrize("signature, expected", [
     ("浙江省湖州市长兴县教育局", ("长兴县教育局", False, CHANGXING, "county")),
+    ("黑龙江省大兴安岭地区行政公署教育局",  # an office between the place and the suffix is part of the name
+     ("大兴安岭地区行政公署教育局", False, ("黑龙江省", "大兴安岭地区", None), "city")),
     ("长兴县教育局   ", ("长兴县教育局", False, CHANGXING, "county")),
     ("经研究,现由长兴县教育局牵头", (None, False, None, "county")),  # a sentence is no signature
 ])

@@ -49,6 +49,7 @@ class Rules:
     glyphs: str
     hidden_school: re.Pattern
     renamed_counties: tuple[tuple[str, str], ...]
+    office_infixes: tuple[str, ...]
     self_refs: dict[str, tuple[str, int]]
     parent_before: tuple[str, ...]
     parent_after: tuple[str, ...]
@@ -111,6 +112,7 @@ def rules() -> Rules:
             glyphs=raw["redaction"]["glyphs"],
             hidden_school=re.compile(raw["redaction"]["hidden_school"]),
             renamed_counties=tuple((str(a), str(b)) for a, b in raw["renamed_counties"]),
+            office_infixes=_longest_first(raw["office_infixes"]),
             self_refs=self_refs,
             parent_before=parent_before,
             parent_after=tuple(raw["parent"]["after"]),
@@ -431,12 +433,17 @@ def bureau_mentions(text: str, title_end: int) -> list[Mention]:
             twice = _place_before(text, m.start() - 1)
             if twice and twice[0] not in rules().common_words:
                 got, gap = twice, 1
+        suffix = m.group(0)
+        if not got:  # 大兴安岭地区行政公署教育局: an office between the place and the suffix
+            office = next((w for w in rules().office_infixes if text.endswith(w, 0, m.start())), None)
+            if office:
+                got, gap, suffix = _place_before(text, m.start() - len(office)), len(office), office + suffix
         if not got:
             continue
         place, places, red = got
         start = m.start() - gap - len(place)
         parent, peer = _context(text, start, m.end())
-        out.append(Mention(place, m.group(0), start, m.end(), start < title_end, parent, red, places,
+        out.append(Mention(place, suffix, start, m.end(), start < title_end, parent, red, places,
                            peer=peer, source=_on_source_line(text, start)))
     return out
 
