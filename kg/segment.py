@@ -741,8 +741,11 @@ def _report_years(text: str, raws: list[_RawSection], spans: list[Span], title: 
     if plan_year is None and summary_year is not None:
         # a speech says what its meeting is for: 总结2013年工作,安排部署2014年工作
         m = rules.agenda_plan.search(text, spans[0][0], spans[0][0] + LEAD_AGENDA) if spans else None
-        if m and int(m.group(1)) > summary_year:
-            plan_year = int(m.group(1))
+        token = m.group(1) if m else None
+        if token and token[0].isdigit() and int(token[:4]) > summary_year:
+            plan_year = int(token[:4])
+        elif token and token in rules.relative:
+            plan_year = summary_year + rules.relative[token]  # 下半年 plans the summary's own year
     return summary_year, plan_year
 
 

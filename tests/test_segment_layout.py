@@ -351,6 +351,7 @@ def test_a_title_wrapped_onto_a_second_line():
 
 @pytest.mark.parametrize("opening", [
     "这次会议的主要任务是,总结2018年工作,安排部署2019年工作。",
+    "会上回顾总结了2018年全县教育工作,安排部署了2019年教育工作。",  # a news report of the meeting
     # thanks first, and the agenda worded as the year's reform tasks
     "过去的一年,全县教育系统攻坚克难,取得了新的成绩。在此,我代表局领导班子向在座的各位,并通过你们"
     "向全县广大教职工表示衷心的感谢和崇高的敬意!今天召开全县教育工作会议,会议的主要任务是,回顾总结"
@@ -361,6 +362,13 @@ def test_a_speech_plans_the_year_its_agenda_arranges(opening):
                       "一、2018年教育工作回顾", P2])
     (r,) = reports_of(text)
     assert (r.summary_year, r.plan_year) == (2018, 2019)
+
+
+def test_a_half_year_summary_that_sets_out_to_plan_the_second_half():
+    text = "\n".join(["区教委全面总结2030年上半年教育工作,谋划实施好下半年重点工作。具体情况如下:",
+                      "一、2030年上半年工作总结", P1, P2])
+    (r,) = reports_of(text)
+    assert (r.summary_year, r.plan_year) == (2030, 2030)
 
 
 @pytest.mark.parametrize(("title", "lead", "kinds", "years"), [
