@@ -50,6 +50,7 @@ class Rules:
     hidden_school: re.Pattern
     renamed_counties: tuple[tuple[str, str], ...]
     office_infixes: tuple[str, ...]
+    province_cues: dict[str, re.Pattern]
     self_refs: dict[str, tuple[str, int]]
     parent_before: tuple[str, ...]
     parent_after: tuple[str, ...]
@@ -113,6 +114,8 @@ def rules() -> Rules:
             hidden_school=re.compile(raw["redaction"]["hidden_school"]),
             renamed_counties=tuple((str(a), str(b)) for a, b in raw["renamed_counties"]),
             office_infixes=_longest_first(raw["office_infixes"]),
+            province_cues={prov: re.compile("|".join(map(re.escape, cues)))
+                           for prov, cues in raw["province_cues"].items() if cues},
             self_refs=self_refs,
             parent_before=parent_before,
             parent_after=tuple(raw["parent"]["after"]),
@@ -564,13 +567,28 @@ def _contains(outer: Place, inner: Place) -> bool:
     return all(getattr(o, f) in (None, getattr(i, f)) for f in ("province_code", "city_code", "county_code"))
 
 
-def _context_region(places: list[Mention], level: Level | None) -> Region | None:
+def _context_region(places: list[Mention], level: Level | None, text: str = "") -> Region | None:
     """Where an unnamed or anonymized issuer sits, from the places above its level that the
     text names (a 全市 report naming 广东省, a district report naming 娄底市): the province
-    most named, and its city most named. Peers (visits, partners) do not count; a tie between
+    most named, and its city most named; else its own counties' city; else the province the
+    text's words give away (来川视察, 南粤). Peers (visits, partners) do not count; a tie between
     two provinces or two cities leaves that level unknown, never a guess."""
     if level is None or level == "province":
         return None
+    return _named_region(places, level) or _cued_province(text)
+
+
+def _cued_province(text: str) -> Region | None:
+    """The one province whose nickname words (bureau.toml [province_cues]) the text uses."""
+    hits = {prov for prov, cue in rules().province_cues.items() if cue.search(text)}
+    if len(hits) != 1:
+        return None
+    (province,) = hits
+    place = next((p for p in gazetteer().by_name.get(province, ()) if p.level == "province"), None)
+    return place.region if place else None
+
+
+def _named_region(places: list[Mention], level: Level) -> Region | None:
     named = [m for m in places if not m.redacted and m.places and not m.peer]
     above: list[Place] = []
     for m in named:
@@ -791,7 +809,7 @@ def extract_bureau(report: Report) -> Bureau:
         span = orig(evidence)
         ev_text = text[evidence.start:evidence.end]
         if best.redacted:
-            return Bureau(name=name, region=_context_region(places, _admin_level(best.place)),
+            return Bureau(name=name, region=_context_region(places, _admin_level(best.place), text),
                           level=_admin_level(best.place), anonymized=True, evidence=ev_text, span=span)
         place = _resolve(best.places, places)
         region = place.region if place else None
@@ -822,7 +840,7 @@ def extract_bureau(report: Report) -> Bureau:
         key = counts.most_common(1)[0][0]
         m = next(m for m in red_lvl if _norm_redacted(m.place) == key)
         level = _admin_level(m.place)
-        return Bureau(name=m.place + suffix_for(m.place, level), region=_context_region(places, level),
+        return Bureau(name=m.place + suffix_for(m.place, level), region=_context_region(places, level, text),
                       level=level, anonymized=True, evidence=text[m.start:m.end], span=orig(m))
 
     # 2b. a place hidden even in its schools' names (新建*四中) under a title that names the issuer
@@ -833,7 +851,7 @@ def extract_bureau(report: Report) -> Bureau:
         if hidden is not None:
             m = titled[0]
             name = hidden.group(0) + text[m.start] + m.suffix
-            return Bureau(name=name, region=_context_region(places, m.level), level=m.level, anonymized=True,
+            return Bureau(name=name, region=_context_region(places, m.level, text), level=m.level, anonymized=True,
                           evidence=hidden.group(0), span=orig_at(hidden.start(), hidden.end()))
 
     # 3. gazetteer places at the issuer's level; when none is named at the level its 全市/我县
@@ -850,4 +868,4 @@ def extract_bureau(report: Report) -> Bureau:
 
     # nothing named: still anonymized when the text hides its places (x市, xx区)
     anonymized = any(m.redacted for m in places)
-    return Bureau(name=None, region=_context_region(places, lvl), level=lvl, anonymized=anonymized)
+    return Bureau(name=None, region=_context_region(places, lvl, text), level=lvl, anonymized=anonymized)
