@@ -47,6 +47,7 @@ class Rules:
     default_suffix_by_place: dict[str, str]
     admin_levels: dict[str, str]
     glyphs: str
+    hidden_own: re.Pattern
     hidden_school: re.Pattern
     renamed_counties: tuple[tuple[str, str], ...]
     office_infixes: tuple[str, ...]
@@ -111,6 +112,7 @@ def rules() -> Rules:
             default_suffix_by_place=dict(raw["default_suffix_by_place"]),
             admin_levels=levels,
             glyphs=raw["redaction"]["glyphs"],
+            hidden_own=re.compile(raw["redaction"]["hidden_own"]),
             hidden_school=re.compile(raw["redaction"]["hidden_school"]),
             renamed_counties=tuple((str(a), str(b)) for a, b in raw["renamed_counties"]),
             office_infixes=_longest_first(raw["office_infixes"]),
@@ -673,13 +675,29 @@ def _signature_lines(report: Report) -> list[str]:
     return out
 
 
-def _hidden_place(body: str) -> re.Match | None:
-    """The first run of redaction glyphs written as a school's place (*四中, xx实验小学)."""
+def _hidden_place(body: str, schools: bool) -> re.Match | None:
+    """The first run of redaction glyphs written as the issuer's place without its kind: before
+    教育 (xxx教育), after a word that opens a place (美丽xx), or, when ``schools``, before a
+    school's number (*四中)."""
     r = rules()
     for m in re.finditer(rf"(?<![A-Za-z])[{re.escape(r.glyphs)}]+", body):
-        if r.hidden_school.match(body, m.end()):
+        if (r.hidden_own.match(body, m.end()) or any(body.endswith(w, 0, m.start()) for w in r.alias_before)
+                or schools and r.hidden_school.match(body, m.end())):
             return m
     return None
+
+
+def _self_kind(text: str) -> tuple[str, Level] | None:
+    """The kind of place (县, 区, 市) the text refers to itself by most (我区, 全区 → 区)."""
+    r = rules()
+    votes: Counter = Counter()
+    for word, (_level, weight) in r.self_refs.items():
+        if word[-1] in r.admin_levels:
+            votes[word[-1]] += weight * text.count(word)
+    if not votes or max(votes.values()) == 0:
+        return None
+    kind = votes.most_common(1)[0][0]
+    return kind, r.admin_levels[kind]  # type: ignore[return-value]
 
 
 def _place_at_level(named: list[Mention], lvl: Level | None,
@@ -843,15 +861,17 @@ def extract_bureau(report: Report) -> Bureau:
         return Bureau(name=m.place + suffix_for(m.place, level), region=_context_region(places, level, text),
                       level=level, anonymized=True, evidence=text[m.start:m.end], span=orig(m))
 
-    # 2b. a place hidden even in its schools' names (新建*四中) under a title that names the issuer
-    # by its level alone (县教育局…总结): the anonymized bureau of that level
-    titled = [m for m in by_level if m.in_title]  # by_level holds no superior or peer
-    if titled and not any(m.places for m in places if not m.passing):
-        hidden = _hidden_place(report.text)
-        if hidden is not None:
-            m = titled[0]
-            name = hidden.group(0) + text[m.start] + m.suffix
-            return Bureau(name=name, region=_context_region(places, m.level, text), level=m.level, anonymized=True,
+    # 2b. a place hidden by glyphs alone (新建*四中, xxx教育) when no place is named: the anonymized
+    # bureau of the kind the issuer is named with by its level (区教育局…) or refers to itself by
+    if not any(m.places for m in places if not m.passing):
+        titled = [m for m in by_level if m.in_title]  # by_level holds no superior or peer
+        hidden = _hidden_place(report.text, schools=bool(titled))
+        named_by = titled or by_level
+        kind = (text[named_by[0].start], named_by[0].level) if named_by else _self_kind(report.text)
+        if hidden is not None and kind is not None:
+            char, level = kind
+            name = hidden.group(0) + char + suffix_for(hidden.group(0) + char, level)
+            return Bureau(name=name, region=_context_region(places, level, text), level=level, anonymized=True,
                           evidence=hidden.group(0), span=orig_at(hidden.start(), hidden.end()))
 
     # 3. gazetteer places at the issuer's level; when none is named at the level its 全市/我县
