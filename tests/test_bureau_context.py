@@ -310,6 +310,20 @@ def test_any_text_gives_a_bureau_whose_evidence_span_is_in_the_original(body, ti
         assert b.region is None or levels.index(b.region.level) < levels.index(b.level)
 
 
+@pytest.mark.parametrize("tagline, expected", [
+    ("长兴县人民政府门户网站 www.example.gov.cn", ("长兴县教育局", False, CHANGXING, "county")),
+    ("教育资讯门户网站 www.example.com", (None, False, None, "county")),  # no government's portal
+])
+def test_a_government_portal_tagline_places_the_issuer(tagline, expected):
+    from kg.clean import clean
+    from kg.segment import segment
+
+    text = f"2030年度教育工作总结\n{tagline}\n今年以来,全县教育稳步发展,全县新建学校3所,新增学位900个,队伍素质稳步提升。"
+    ct = clean(Source(path="t.txt", name="t.txt", sha256="0" * 64, text=text, encoding="utf-8", format="txt"))
+    (report,) = segment(ct)
+    assert outcome(extract_bureau(report)) == expected
+
+
 @pytest.mark.parametrize("source_line, expected", [
     ("來源: 長興縣教育局 發布時間: 2021-03-01", ("长兴县教育局", False, CHANGXING, "county")),  # any script
     ("发布单位:长兴县教育局", ("长兴县教育局", False, CHANGXING, "county")),

@@ -68,6 +68,7 @@ class Rules:
     level_only_after: tuple[str, ...]
     source_line: re.Pattern
     source_line_start: re.Pattern
+    portal: re.Pattern
     tail_han_max: int
     head_window: int  # how many characters before a mention the context words can span
 
@@ -134,6 +135,7 @@ def rules() -> Rules:
             level_only_after=_longest_first(raw["level_only"]["after"]),
             source_line=re.compile(raw["source_line"]["pattern"]),
             source_line_start=re.compile(raw["source_line"]["line_start"]),
+            portal=re.compile(raw["source_line"]["portal"]),
             tail_han_max=int(raw["compilation"]["tail_han_max"]),
             head_window=max(map(len, (*parent_before, *peer_before, *(w for p in pairs for w in p.before)))),
         )
@@ -658,9 +660,17 @@ def _alone_in_file(report: Report) -> bool:
 
 
 def _source_lines(report: Report) -> list[str]:
-    """The publisher lines the cleaner removed from the report's file, simplified."""
-    lines = (to_simplified(r.text.strip()) for r in report.clean.removed if r.rule == "site_meta")
-    return [line for line in lines if rules().source_line_start.match(line)]
+    """The publisher lines the cleaner removed from the report's file, simplified: 来源/发布单位
+    lines, and a local government portal's tagline (某县人民政府门户网站)."""
+    r = rules()
+    out = []
+    for removal in report.clean.removed:
+        line = to_simplified(removal.text.strip())
+        if removal.rule == "site_meta" and r.source_line_start.match(line):
+            out.append(line)
+        elif removal.rule == "site_tagline" and (m := r.portal.match(line)):
+            out.append(m.group(0))
+    return out
 
 
 def _signature_lines(report: Report) -> list[str]:
