@@ -67,3 +67,15 @@ class WorkerError(KgError):
     """A worker process of a parallel build died (killed by the system, most often for memory)."""
 
     code = "E040"
+
+
+class ServeError(KgError):
+    """The SPARQL endpoint cannot start or answer (port taken, graph unreadable, bad request)."""
+
+    code = "E050"
+
+
+class InternalError(KgError):
+    """A bug met while processing one file: reported for that file, the batch goes on."""
+
+    code = "E999"

@@ -34,7 +34,7 @@ from . import clean as clean_stage
 from . import export, ingest, segment, validate
 from .cache import Cache, file_key
 from .config import Config
-from .errors import KgError, WorkerError
+from .errors import InternalError, KgError, WorkerError
 from .extract import extract_report
 from .graph import concept_lookup, new_graph, report_triples
 from .link import Linker, LinkPlan
@@ -61,8 +61,8 @@ def process_file(path: str | Path, max_bytes: int = ingest.MAX_BYTES) -> FileOut
         return FileOutcome(FileResult(path=str(path), errors=(str(e),),
                                       seconds=time.perf_counter() - t0), ())
     except Exception as e:  # a bug must not cost the user the rest of the batch: report it per file
-        msg = f"[E999] {path}: internal error {type(e).__name__}: {e} (please report this file)"
-        return FileOutcome(FileResult(path=str(path), errors=(msg,), seconds=time.perf_counter() - t0), ())
+        err = InternalError(f"internal error {type(e).__name__}: {e}", path=str(path), hint="please report this file")
+        return FileOutcome(FileResult(path=str(path), errors=(str(err),), seconds=time.perf_counter() - t0), ())
     warnings = []
     if not facts:
         warnings.append(f"{path}: no report found (only site noise, or too short to be a report)")

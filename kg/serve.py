@@ -17,14 +17,10 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .errors import GraphInputError, KgError
+from .errors import GraphInputError, ServeError
 from .query import is_update
 
 RDF_FORMATS = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json"}
-
-
-class ServeError(KgError):
-    code = "E040"
 
 
 # --- the query worker --------------------------------------------------------------------------
