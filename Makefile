@@ -6,7 +6,7 @@ SHARED ?= ../shared
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-deep eval bench lint clean
+.PHONY: run test test-all test-deep eval bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,10 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/kg build examples/reports -o output
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP)  # the fast suite: everything but the tests marked slow (notebooks, PDFs, parallel builds)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-all: $(DEV_STAMP)  # every test: what CI runs
 	$(BIN)/python -m pytest -q
 
 test-deep: $(DEV_STAMP)  # the property tests with 20,000 examples each

@@ -137,6 +137,7 @@ def test_strict_exits_1(tmp_path):
     assert (tmp_path / "o" / "graph.ttl").is_file()  # the good file was still built
 
 
+@pytest.mark.slow
 def test_interrupted_build_keeps_previous_outputs_and_a_consistent_cache(tmp_path, examples_dir):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each runs a whole notebook in a kernel
+
 nbformat = pytest.importorskip("nbformat", reason="nbformat is in the dev extra")
 nbclient = pytest.importorskip("nbclient", reason="nbclient is in the dev extra")
 pytest.importorskip("ipykernel", reason="ipykernel is in the dev extra")

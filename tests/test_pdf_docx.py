@@ -231,6 +231,7 @@ def _print_to_pdf(tmp_path: Path, style: str, header_footer: bool = False) -> Pa
     return pdf
 
 
+@pytest.mark.slow  # each prints a PDF with headless Chromium
 @pytest.mark.parametrize(
     "style",
     ["body { font-size: 16px; width: 560px }",  # lines wrap at the page width
@@ -242,6 +243,7 @@ def test_chromium_pdf_gives_the_same_facts_as_txt(tmp_path: Path, reference: lis
     assert _facts(pdf) == reference
 
 
+@pytest.mark.slow
 def test_chromium_pdf_of_several_pages_with_header_and_footer_gives_the_same_facts(tmp_path: Path,
                                                                                 reference: list):
     """Chromium prints the date, the page title, the file's address and 1/3 on every page; a

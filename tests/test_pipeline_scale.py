@@ -25,11 +25,13 @@ def _same(a, b):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_two_workers_match_one(serial, tmp_path, examples_dir):
     build([examples_dir], Config(outdir=tmp_path, progress=False, viewer=False, cache=False, jobs=2))
     _same(serial, tmp_path)
 
 
+@pytest.mark.slow
 def test_many_runs_merged_in_parallel_parts_match_one_worker(monkeypatch, serial, tmp_path, examples_dir):
     """Small runs and many cut candidates: the graph is merged and written in two parts by the
     pool while the main process checks the shared nodes, and the bytes are those of -j 1."""
@@ -71,6 +73,7 @@ def test_no_cache_neither_reads_nor_writes(tmp_path, examples_dir):
     assert not (tmp_path / ".cache").exists()
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_matches_serial(serial, tmp_path, examples_dir):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -200,6 +203,7 @@ print(jieba.dt.initialized, sorted(k for k, v in before.items() if v == 0),
 """
 
 
+@pytest.mark.slow
 def test_warm_up_loads_every_expensive_part_once(examples_dir):
     """A worker's start-up (jieba, gazetteer, taxonomy, units, shapes) is done by warm_up: a real
     report afterwards loads nothing more."""

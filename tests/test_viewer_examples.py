@@ -11,7 +11,7 @@ from browser import ARTIFACTS, opened, require_browser
 from kg.config import Config
 from kg.pipeline import build
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAYLOAD_REPORT = """海曙区教育局2022年工作总结
 一、2022年工作总结
