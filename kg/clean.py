@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .chars import converter
 from .datafiles import compile_pattern, package_data, parse_toml
 from .errors import DataFileError
 from .types import CleanText, Removal, Source
@@ -235,11 +236,6 @@ def radicals() -> dict[str, str]:
     return load_radicals(*package_data("radicals.toml"))
 
 
-@lru_cache(maxsize=1)
-def _opencc():
-    import opencc
-
-    return opencc.OpenCC("t2s")
 
 
 # --------------------------------------------------------------------------- steps
@@ -332,7 +328,7 @@ def step_simplify(doc: _Doc) -> _Doc:
     that line is converted character by character instead (losing only the rare
     multi-character phrase conversions, never the alignment).
     """
-    cc = _opencc()
+    cc = converter("t2s")
     text = doc.text
     if text.isascii():
         return doc

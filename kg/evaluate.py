@@ -25,11 +25,12 @@ from difflib import SequenceMatcher
 from itertools import combinations
 from pathlib import Path
 
+from .chars import QUOTE_CHARS
 from .errors import GoldFormatError
 
 _REDACTION_RUN = re.compile(r"[xX×*＊]+")
 _SPACE = re.compile(r"\s+")
-_QUOTES = re.compile(r"[“”\"'‘’「」『』《》]")
+_QUOTES = re.compile(f"[{re.escape(QUOTE_CHARS)}《》]")  # quote marks and title brackets
 _SCALE = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000), "百": Decimal(100)}
 _PERSONS = {"名", "人", "位"}
 

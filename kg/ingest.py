@@ -14,9 +14,9 @@ import os
 import re
 import zipfile
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 
+from .chars import converter
 from .errors import EncodingError, FormatError, InputError
 from .types import Source
 
@@ -276,7 +276,7 @@ def _best_chinese(raw: bytes) -> tuple[str, str] | None:
 
 def _common_score(text: str) -> float:
     sample = text[:20000]
-    hans = [c for c in _t2s().convert(sample) if ord(c) > 0x2E80]
+    hans = [c for c in converter("t2s").convert(sample) if ord(c) > 0x2E80]
     if not hans:
         return 0.0
     common = 0
@@ -290,11 +290,6 @@ def _common_score(text: str) -> float:
     return common / len(hans)
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
 
 
 # --------------------------------------------------------------------------- html

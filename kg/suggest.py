@@ -13,7 +13,9 @@ from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-_QUOTES = re.compile(r"[“”\"'‘’「」『』《》\s]")
+from .chars import QUOTE_CHARS
+
+_QUOTES = re.compile(rf"[{re.escape(QUOTE_CHARS)}《》\s]")  # quote marks, title brackets, spaces
 _SUFFIX = re.compile(r"(建设|创建|工程|行动|计划|活动|项目|工作|改革|机制|制度|体系|示范区|品牌)+$")
 # words too common in programme names to link two of them on their own
 _GENERIC = frozenset("教育 学校 教师 学生 校园 建设 工作 提升 推进 实施 开展 活动 工程 行动 计划 项目 "

@@ -18,6 +18,7 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from .chars import QUOTE_CHARS, to_simplified
 from .datafiles import package_data, parse_toml
 from .errors import DataFileError
 from .triples import TripleIndex, read_turtle
@@ -26,24 +27,13 @@ from .vocab import CONCEPT, EDU
 DEFAULT_FILE = "initiatives.ttl"
 ENV_DIR = "KG_ONTOLOGY_DIR"
 
-_QUOTES = re.compile(r"[“”\"'‘’「」『』〝〞＂]")
+_QUOTES = re.compile(f"[{re.escape(QUOTE_CHARS)}]")
 _SPACE = re.compile(r"\s+")
 # Words a report glues onto a programme name without changing which programme it is. Longest first.
 STRIP_SUFFIXES = ("工作", "活动", "建设", "改革", "工程", "的")
 MIN_STRIPPED = 3  # a stripped variant shorter than this is too ambiguous to index
 # Intensifiers inside a name that do not change the programme: 平安校园专项创建 = 平安校园创建.
 _FILLERS = re.compile(r"专项|全面|深入|进一步")
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    return _t2s().convert(text)
 
 
 @lru_cache(maxsize=65536)

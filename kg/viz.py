@@ -36,6 +36,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from . import vocab as V
+from .chars import converter
 from .errors import DataFileError, InputError
 from .export import atomic_open
 
@@ -505,11 +506,6 @@ def _region_layout(P: nx.Graph) -> dict[str, tuple[float, float]]:
 
 
 # --------------------------------------------------------------------------- viewer data
-@functools.lru_cache(maxsize=2)
-def _converter(config: str):
-    import opencc
-
-    return opencc.OpenCC(config)
 
 
 def _search_key(*texts: str) -> str:
@@ -517,7 +513,7 @@ def _search_key(*texts: str) -> str:
     forms: set[str] = set()
     for text in texts:
         if text:
-            forms.update((text, _converter("t2s").convert(text), _converter("s2t").convert(text)))
+            forms.update((text, converter("t2s").convert(text), converter("s2t").convert(text)))
     return "\n".join(sorted(forms)).lower()
 
 

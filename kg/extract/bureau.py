@@ -28,8 +28,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from ..chars import to_simplified
 from ..errors import DataFileError
-from ..taxonomy import longest_pattern, to_simplified
+from ..taxonomy import longest_pattern
 from ..types import Bureau, Level, Region, Report
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "bureau.toml"

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..chars import QUOTE_CHARS
 from ..datafiles import compile_pattern, read_toml
 from ..errors import DataFileError
 from ..taxonomy import (
@@ -37,7 +38,6 @@ from ..taxonomy import (
 from ..types import InitiativeMention, Report, Section, Span, Status
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "initiatives.toml"
-QUOTE_CHARS = "“”‘’\"'「」『』〝〞＂"
 _CLAUSE_SPLIT = re.compile(r"[，,；;。：:！!？?\n]")
 _ENUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[一二三四五六七八九十]是)")
 _COUNT = re.compile(r"[\dXx×*一二三四五六七八九十百千万]+(?:个|所|项|名|次|人|万|元|家|批|期|场|支|门|节|类|条|件|篇|届)")
