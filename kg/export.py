@@ -20,6 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from . import vocab as V
+from .triples import nt_lines
 
 __all__ = ["write_graph", "serialize_graph", "facts_from_graph", "write_json", "OXIGRAPH_LIMIT",
            "report_fragment", "report_sort_key", "LineSpool", "FragmentSpool", "turtle_from_nt",
@@ -80,15 +81,8 @@ def _json_default(o):
 
 # --- graph serialization --------------------------------------------------------------------------
 
-def nt_lines(graph: Graph) -> list[str]:
-    """One N-Triples line per triple (rdflib's escaping: n3() would write multi-line strings)."""
-    from rdflib.plugins.serializers.nt import _nt_row
-
-    return [_nt_row(t) for t in graph]
-
-
 def _sorted_nt(graph: Graph) -> str:
-    return "".join(sorted(nt_lines(graph)))
+    return "".join(nt_lines(graph))  # sorted and unique: the one canonical N-Triples text
 
 
 def _prefixes(graph: Graph) -> dict[str, str]:

@@ -34,6 +34,7 @@ from rdflib.namespace import XSD
 
 from . import vocab as V
 from .errors import GraphInputError, QueryError
+from .triples import nt_lines
 
 __all__ = ["QueryInfo", "QueryResult", "list_queries", "run_query", "format_result", "load_graph",
            "load_query", "OXIGRAPH_LIMIT"]
@@ -272,8 +273,6 @@ def _ox_store_from_file(p: Path):
 def _ox_store_from_graph(g: Graph):
     """Through N-Triples text: one bulk parse is much faster than building terms one by one."""
     import pyoxigraph as ox
-
-    from .export import nt_lines
 
     data = "".join(nt_lines(g)).encode("utf-8")
     store = ox.Store()
