@@ -73,7 +73,7 @@ def build(
 
     if executor not in ("process", "dask"):
         raise _fail(KgError(f"--executor {executor!r}: choose process or dask"))
-    config = Config(outdir=outdir, formats=tuple(f.value for f in fmt), strict=strict,
+    config = Config(outdir=outdir, formats=tuple(f.value for f in fmt),
                     viewer=not no_viewer, jobs=jobs, max_file_mb=max_file_mb, cache=not no_cache, executor=executor,
                     scheduler=scheduler)
     if threading.current_thread() is threading.main_thread():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -21,7 +21,6 @@ class Config:
     formats: tuple[str, ...] = ("turtle",)  # extra graph formats: nt, jsonld
     validate: bool = True
     viewer: bool = True
-    strict: bool = False  # exit 1 when any input file failed
     progress: bool = True
     max_file_mb: float = 32  # larger input files are reported and skipped
     jobs: int = 1  # worker processes for extraction; 0 = one per core
@@ -29,4 +28,3 @@ class Config:
     cache_dir: Path | None = None  # default OUTDIR/.cache
     executor: str = "process"  # "process" (local pool) or "dask" (a distributed cluster)
     scheduler: str | None = None  # dask scheduler address with executor="dask"
-    extra: dict = field(default_factory=dict)

@@ -789,14 +789,6 @@ def report_default_status(report: Report, rules: Rules | None = None) -> str:
     return "planned" if fut > past else "achieved"
 
 
-def _occurrence_status(section: Section, sentence: str, rules: Rules, default: str) -> str:
-    if section.kind == "summary":
-        return "achieved"
-    if section.kind == "plan":
-        return "planned"
-    return _sentence_status(sentence, rules) or default
-
-
 _QUOTE_MARK = re.compile("[，,；;。：:！!？?\n]")
 _STRONG_MARK = re.compile("[，,；;。：:！!？?、\n]")
 
@@ -907,7 +899,8 @@ def extract_initiatives(report: Report, taxonomy: Taxonomy | None = None) -> lis
 
 def _status_at(sec: Section, text: str, s: int, e: int, rules: Rules, default: Callable[[], str]) -> str:
     """Status of the occurrence at [s, e): the name itself (银杏计划) is not a cue word.
-    As _occurrence_status, with the report default computed only when a sentence needs it."""
+    A summary section's is achieved, a plan's planned; elsewhere the sentence's cue words decide,
+    then the report default, computed only when a sentence needs it."""
     if sec.kind == "summary":
         return "achieved"
     if sec.kind == "plan":
