@@ -23,7 +23,7 @@ class Config:
     viewer: bool = True
     progress: bool = True
     max_file_mb: float = 32  # larger input files are reported and skipped
-    jobs: int = 1  # worker processes for extraction; 0 = one per core
+    jobs: int = 0  # worker processes for extraction; 0 = one per core (the CLI's default too)
     cache: bool = True  # reuse per-file extraction results keyed by content + pipeline version
     cache_dir: Path | None = None  # default OUTDIR/.cache
     executor: str = "process"  # "process" (local pool) or "dask" (a distributed cluster)
