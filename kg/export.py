@@ -7,11 +7,9 @@ extraction records: it cannot say more than the validated graph does.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from . import vocab as V
+from .atomic import atomic_open
 from .triples import nt_lines
 
 __all__ = ["write_graph", "serialize_graph", "facts_from_graph", "write_json", "OXIGRAPH_LIMIT",
@@ -28,33 +27,6 @@ __all__ = ["write_graph", "serialize_graph", "facts_from_graph", "write_json", "
 
 FORMATS = ("turtle", "nt", "jsonld")
 OXIGRAPH_LIMIT = 50_000  # triples; above it Turtle is written by pyoxigraph (≈50× faster)
-
-
-# --- atomic writes --------------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def atomic_open(path: str | Path, mode: str = "w") -> Iterator:
-    """Write ``path`` through a temporary file in the same folder, moved into place on success
-    (readers never see half a file). Text modes are UTF-8 with \n line ends. The file gets the
-    permissions a plain open() would give (mkstemp's 0600 would hide outputs from a web server)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        text = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
-        with os.fdopen(fd, mode, **text) as fh:
-            yield fh
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)  # the only way to read it: set it straight back
-    os.umask(mask)
-    return mask
 
 
 def _atomic_write(path: str | Path, data: bytes) -> Path:

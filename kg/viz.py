@@ -36,9 +36,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from . import vocab as V
+from .atomic import atomic_open
 from .chars import converter
 from .errors import DataFileError, InputError
-from .export import atomic_open
 
 SEED = 7
 SPRING_MAX_NODES = 300  # networkx spring layout above this gets slow (10k nodes: 211 s)

@@ -200,7 +200,7 @@ def test_atomic_open_gives_plain_permissions_and_leaves_nothing_on_failure(tmp_p
     import os
     import stat
 
-    from kg.export import atomic_open
+    from kg.atomic import atomic_open
 
     old = os.umask(0o022)
     try:

@@ -282,7 +282,7 @@ def test_write_viewer_atomic(graph, tmp_path, monkeypatch):
     def boom(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr("os.replace", boom)  # kg.export.atomic_open moves the temp file into place
+    monkeypatch.setattr("os.replace", boom)  # kg.atomic.atomic_open moves the temp file into place
     with pytest.raises(OSError):
         viz.write_viewer(graph, target, title="other")
     assert target.read_bytes() == first  # old file intact
