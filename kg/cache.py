@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .atomic import atomic_open
-from .config import PACKAGE_DIR, ontology_dir
+from .config import PACKAGE_DIR
+from .taxonomy import default_path as taxonomy_path
 
 
 @lru_cache(maxsize=1)
@@ -22,7 +23,7 @@ def pipeline_version() -> str:
     h = hashlib.sha256()
     files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in
                    {".py", ".toml", ".json", ".tsv", ".txt", ".ttl"} and "__pycache__" not in p.parts)
-    tax = ontology_dir() / "initiatives.ttl"
+    tax = taxonomy_path()
     for p in [*files, *([tax] if tax.is_file() else [])]:
         h.update(p.name.encode())
         h.update(p.read_bytes())

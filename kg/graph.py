@@ -36,7 +36,6 @@ from .types import Bureau, InitiativeMention, Metric, Region, ReportFacts
 __all__ = ["build_graph", "report_triples", "concept_lookup", "ConceptInfo", "short_hash",
            "report_iri", "bureau_iri", "region_iri", "decimal_literal", "year_literal", "new_graph"]
 
-INITIATIVES_FILE = "initiatives.ttl"
 
 
 def short_hash(text: str, n: int = 10) -> str:
@@ -223,9 +222,9 @@ def _default_concepts(path: str) -> TripleIndex | None:
 def concept_lookup(taxonomy=None) -> Callable[[URIRef], ConceptInfo | None] | None:
     """None means: no taxonomy available, trust the concept ids extraction produced."""
     if taxonomy is None:
-        from .config import ontology_dir
+        from .taxonomy import default_path
 
-        taxonomy = _default_concepts(str(ontology_dir() / INITIATIVES_FILE))
+        taxonomy = _default_concepts(str(default_path()))
         if taxonomy is None:
             return None
     elif isinstance(taxonomy, (str, Path)):

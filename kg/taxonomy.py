@@ -8,7 +8,6 @@ suffix-stripped variants (县管校聘工作 → 县管校聘) where that is una
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,13 +18,13 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from .chars import QUOTE_CHARS, to_simplified
+from .config import ontology_dir
 from .datafiles import package_data, parse_toml
 from .errors import DataFileError
 from .triples import TripleIndex, read_turtle
 from .vocab import CONCEPT, EDU
 
 DEFAULT_FILE = "initiatives.ttl"
-ENV_DIR = "KG_ONTOLOGY_DIR"
 
 _QUOTES = re.compile(f"[{re.escape(QUOTE_CHARS)}]")
 _SPACE = re.compile(r"\s+")
@@ -238,18 +237,7 @@ class Taxonomy:
 
 
 def default_path() -> Path:
-    env = os.environ.get(ENV_DIR)
-    if env:
-        return Path(env) / DEFAULT_FILE
-    return _checkout_path()
-
-
-@lru_cache(maxsize=1)
-def _checkout_path() -> Path:
-    """ontology/ beside the package; resolved once (extraction asks for it per report)."""
-    import kg
-
-    return Path(kg.__file__).resolve().parent.parent / "ontology" / DEFAULT_FILE
+    return ontology_dir() / DEFAULT_FILE
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
@@ -259,7 +247,7 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         mtime = p.stat().st_mtime_ns
     except OSError as e:
         raise DataFileError(f"taxonomy file not found: {e}", path=str(p),
-                            hint=f"create it or point ${ENV_DIR} at the folder that holds {DEFAULT_FILE}") from e
+                            hint=f"create it or point $KG_ONTOLOGY_DIR at the folder that holds {DEFAULT_FILE}") from e
     return _load(str(p), mtime)
 
 
