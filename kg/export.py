@@ -19,14 +19,13 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from . import vocab as V
 from .atomic import atomic_open
-from .triples import nt_lines
+from .triples import OXIGRAPH_LIMIT, nt_lines  # above the limit Turtle goes through pyoxigraph
 
 __all__ = ["write_graph", "serialize_graph", "facts_from_graph", "write_json", "OXIGRAPH_LIMIT",
            "report_fragment", "report_sort_key", "LineSpool", "FragmentSpool", "turtle_from_nt",
            "write_facts_fragments"]
 
 FORMATS = ("turtle", "nt", "jsonld")
-OXIGRAPH_LIMIT = 50_000  # triples; above it Turtle is written by pyoxigraph (≈50× faster)
 
 
 def _atomic_write(path: str | Path, data: bytes) -> Path:

@@ -34,12 +34,11 @@ from rdflib.namespace import XSD
 
 from . import vocab as V
 from .errors import GraphInputError, QueryError
-from .triples import nt_lines
+from .triples import OXIGRAPH_LIMIT, nt_lines  # above it (or ~5 MB of file) "auto" uses pyoxigraph
 
 __all__ = ["QueryInfo", "QueryResult", "list_queries", "run_query", "format_result", "load_graph",
            "load_query", "OXIGRAPH_LIMIT"]
 
-OXIGRAPH_LIMIT = 50_000  # triples (or ~5 MB of file) above which "auto" uses pyoxigraph
 OXIGRAPH_FILE_BYTES = 5_000_000
 SUFFIX_FORMAT = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".jsonld": "json-ld",
                  ".json": "json-ld", ".rdf": "xml", ".xml": "xml", ".owl": "xml", ".n3": "n3"}

@@ -16,7 +16,10 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-__all__ = ["Triple", "nt_term", "nt_line", "nt_lines", "TripleIndex", "to_graph", "read_nt", "read_turtle"]
+__all__ = ["OXIGRAPH_LIMIT", "Triple", "nt_term", "nt_line", "nt_lines", "TripleIndex", "to_graph",
+           "read_nt", "read_turtle"]
+
+OXIGRAPH_LIMIT = 50_000  # triples in a graph above which pyoxigraph (load, query, Turtle) beats rdflib
 
 Triple = tuple  # (subject, predicate, object) of rdflib terms
 
