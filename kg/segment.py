@@ -599,7 +599,7 @@ def _raw_sections(text: str, body: Span, default_kind: str | None,
         if lead == "summary" and outer == "plan":
             lead = None  # "2023年,全县…" opening a plan section is the plan's own lead
         elif (lead == "summary" and not raws and default_kind == "plan" and plan_token is not None
-              and _year_token(ln.text[: ln.text.find(",") + 1 or None], rules) == plan_token):
+              and _year_token(ln.text.split(",", 1)[0], rules) == plan_token):
             lead = None  # 某局2018年工作要点 opening "2018年,是…之年": the plan's own lead
         if lead:
             if outer not in ("other", lead):

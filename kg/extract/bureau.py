@@ -334,11 +334,19 @@ class LevelMention:
     peer: bool
 
 
+def _glyph_run() -> str:
+    """A run of redaction glyphs (not inside a Latin word): the pattern every hidden place opens with."""
+    return rf"(?<![A-Za-z])[{re.escape(rules().glyphs)}]+"
+
+
 def _redacted_place_re() -> re.Pattern:
-    r = rules()
-    admin = "|".join(sorted(map(re.escape, r.admin_levels), key=len, reverse=True))
-    g = re.escape(r.glyphs)
-    return re.compile(rf"(?<![A-Za-z])[{g}]+(?:{admin})")
+    admin = "|".join(sorted(map(re.escape, rules().admin_levels), key=len, reverse=True))
+    return re.compile(rf"{_glyph_run()}(?:{admin})")
+
+
+@lru_cache(maxsize=1)
+def _glyph_run_re() -> re.Pattern:
+    return re.compile(_glyph_run())
 
 
 @lru_cache(maxsize=1)
@@ -436,7 +444,7 @@ def bureau_mentions(text: str, title_end: int) -> list[Mention]:
     out = []
     for m in sfx_re.finditer(text):
         got, gap = _place_before(text, m.start()), 0
-        if not got and m.start() >= 2 and text[m.start() - 1] == text[m.start() - 2] in "区县市旗":
+        if not got and m.start() >= 2 and text[m.start() - 1] == text[m.start() - 2] in rules().admin_levels:
             # 长寿区区教育委员会: the 区 written twice (not 其中城区 / 区教育局…, two pieces run together)
             twice = _place_before(text, m.start() - 1)
             if twice and twice[0] not in rules().common_words:
@@ -691,7 +699,7 @@ def _hidden_place(body: str, schools: bool) -> re.Match | None:
     教育 (xxx教育), after a word that opens a place (美丽xx), or, when ``schools``, before a
     school's number (*四中)."""
     r = rules()
-    for m in re.finditer(rf"(?<![A-Za-z])[{re.escape(r.glyphs)}]+", body):
+    for m in _glyph_run_re().finditer(body):
         if (r.hidden_own.match(body, m.end()) or any(body.endswith(w, 0, m.start()) for w in r.alias_before)
                 or schools and r.hidden_school.match(body, m.end())):
             return m
