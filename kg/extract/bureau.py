@@ -345,15 +345,11 @@ def _redacted_place_re() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _glyph_run_re() -> re.Pattern:
-    return re.compile(_glyph_run())
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern]:
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """(bureau suffixes, a redacted place with its kind, a bare glyph run), compiled once."""
     r = rules()
     sfx = "|".join(map(re.escape, sorted(r.suffixes, key=len, reverse=True)))
-    return re.compile(sfx), _redacted_place_re()
+    return re.compile(sfx), _redacted_place_re(), re.compile(_glyph_run())
 
 
 _GOVERNING = re.compile(r"(?:委|政府|人民政府|教育|财政|局)")
@@ -440,7 +436,7 @@ def _place_before(text: str, pos: int) -> tuple[str, tuple[Place, ...], bool] | 
 
 def bureau_mentions(text: str, title_end: int) -> list[Mention]:
     """Every ``<place><bureau suffix>`` in ``text`` (title first, then body)."""
-    sfx_re, _ = _patterns()
+    sfx_re = _patterns()[0]
     out = []
     for m in sfx_re.finditer(text):
         got, gap = _place_before(text, m.start()), 0
@@ -467,7 +463,7 @@ def bureau_mentions(text: str, title_end: int) -> list[Mention]:
 def level_mentions(text: str, title_end: int) -> list[LevelMention]:
     """Bureaus named by their level alone (按照市教育局要求, 我县教育局): no place before the level."""
     r = rules()
-    sfx_re, _ = _patterns()
+    sfx_re = _patterns()[0]
     after = (*r.level_only_after, *r.parent_before, *r.peer_before, *(w for p in r.pairs for w in p.before))
     out = []
     for m in sfx_re.finditer(text):
@@ -699,7 +695,7 @@ def _hidden_place(body: str, schools: bool) -> re.Match | None:
     教育 (xxx教育), after a word that opens a place (美丽xx), or, when ``schools``, before a
     school's number (*四中)."""
     r = rules()
-    for m in _glyph_run_re().finditer(body):
+    for m in _patterns()[2].finditer(body):
         if (r.hidden_own.match(body, m.end()) or any(body.endswith(w, 0, m.start()) for w in r.alias_before)
                 or schools and r.hidden_school.match(body, m.end())):
             return m
