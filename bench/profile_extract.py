@@ -1,6 +1,6 @@
 """Throughput of the per-file stages (ingest → clean → segment → extract) in one process.
 
-Warms up first, then times ``kg.pipeline.process_file`` over every input file and prints chars/s.
+Warms up first, then times ``kg.pipeline.build.process_file`` over every input file and prints chars/s.
 ``--dump`` pickles ``[o.facts for o in outcomes]`` and ``--compare`` checks them against an earlier
 dump for exact equality, so an optimisation can be shown to change no output.
 
@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg import ingest, pipeline  # noqa: E402
+from kg.pipeline import build as pipeline  # noqa: E402
+from kg.text import ingest  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

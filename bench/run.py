@@ -45,7 +45,7 @@ UNCHANGED_MAX = 0.10  # rebuilding an unchanged corpus, as a share of the full b
 
 def _paragraph_pool() -> list[str]:
     """Paragraphs of the example reports, cleaned and simplified by the project's own reader."""
-    from kg import clean, ingest
+    from kg.text import clean, ingest
 
     pool = []
     for p in ingest.discover([EXAMPLES]):
@@ -175,7 +175,7 @@ def sparql(graph_path: Path, repeat: int = 5, rdflib_timeout: float = 120.0) -> 
     query that hits it is recorded as ">limit", its speed-up as at least limit / p50)."""
     import pyoxigraph as ox
 
-    from kg.query import list_queries, run_query
+    from kg.tools.query import list_queries, run_query
 
     store = ox.Store()
     t = time.perf_counter()
@@ -220,7 +220,7 @@ _ORDER_BY_TAIL = re.compile(r"\bORDER\s+BY\b[^{}]*\Z", re.I)
 
 def unordered(text: str) -> str:
     """A SELECT query without the ORDER BY (and LIMIT/OFFSET) after its last closing brace."""
-    from kg.query import with_limit
+    from kg.tools.query import with_limit
 
     return _ORDER_BY_TAIL.sub("", with_limit(text, 0)).rstrip() + "\n"
 
@@ -228,8 +228,8 @@ def unordered(text: str) -> str:
 def _engine_p50(store, name: str, params: dict | None, repeat: int) -> tuple[float, float]:
     import pyoxigraph as ox
 
-    from kg import vocab
-    from kg.query import apply_params, load_query
+    from kg.terms import vocab
+    from kg.tools.query import apply_params, load_query
 
     text, info = load_query(name)
     text = apply_params(text, info, params)
@@ -253,7 +253,7 @@ def _p50(run, repeat: int) -> tuple[float, object]:
 def _rdflib_child(graph_path: str, names: list[str], params: dict, conn) -> None:
     import rdflib
 
-    from kg.query import run_query
+    from kg.tools.query import run_query
 
     t = time.perf_counter()
     g = rdflib.Graph().parse(graph_path, format="turtle")
@@ -301,7 +301,7 @@ def export_times(graph_path: Path) -> dict:
     import pyoxigraph as ox
     import rdflib
 
-    from kg.export import turtle_from_nt
+    from kg.outputs.export import turtle_from_nt
 
     store = ox.Store()
     store.bulk_load(path=str(graph_path), format=ox.RdfFormat.TURTLE)

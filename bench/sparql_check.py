@@ -5,7 +5,7 @@
     .venv/bin/python bench/sparql_check.py GRAPH --rdflib-timeout 60 --json out.json
 
 The graph is bulk-loaded into pyoxigraph (Store.bulk_load) and parsed by rdflib once. Every query
-runs through ``kg.query.run_query`` (so the timings include loading the query text and the read-only
+runs through ``kg.tools.query.run_query`` (so the timings include loading the query text and the read-only
 check) ``--runs`` times on Oxigraph; the median is reported. rdflib runs each query once in a forked
 child process, which shares the parsed graph copy-on-write and is killed after ``--rdflib-timeout``
 seconds, so one slow query cannot eat the whole budget. Where rdflib finishes, its rows are compared
@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.query import list_queries, run_query  # noqa: E402
+from kg.tools.query import list_queries, run_query  # noqa: E402
 
 TARGET_P50 = 0.5  # seconds
 TARGET_SPEEDUP = 10.0

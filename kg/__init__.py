@@ -10,16 +10,16 @@ import importlib
 __version__ = "0.1.0"
 
 # Lazy: `import kg` stays cheap (no spaCy/jieba/jionlp until a stage needs them).
-# Names differ from the modules (kg.query, kg.validate, kg.evaluate): once a submodule is
-# imported, the package attribute of that name is the module, not a function.
+# Names differ from the subpackages and modules (kg.pipeline.build, kg.rdf.validate …): once a
+# submodule is imported, the package attribute of that name is the module, not a function.
 _API = {
-    "build": ("pipeline", "build"),
-    "Config": ("config", "Config"),
-    "load_graph": ("query", "load_graph"),
-    "run_query": ("query", "run_query"),
-    "validate_graph": ("validate", "validate"),
-    "evaluate_files": ("evaluate", "evaluate_files"),
-    "inspect_file": ("inspect", "inspect_file"),
+    "build": ("pipeline.build", "build"),
+    "Config": ("core.config", "Config"),
+    "load_graph": ("tools.query", "load_graph"),
+    "run_query": ("tools.query", "run_query"),
+    "validate_graph": ("rdf.validate", "validate"),
+    "evaluate_files": ("tools.evaluate", "evaluate_files"),
+    "inspect_file": ("tools.inspect", "inspect_file"),
 }
 __all__ = list(_API)
 

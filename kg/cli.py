@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .errors import KgError
+from kg.core.errors import KgError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="edu-kg: education-bureau work reports -> validated RDF knowledge graph.")
@@ -62,8 +62,8 @@ def build(
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (with --executor dask).")] = None,
 ) -> None:
     """Build graph.ttl, facts.json, viewer.html and build-report.json from report files."""
-    from .config import Config
-    from .pipeline import build as run_build
+    from kg.core.config import Config
+    from kg.pipeline.build import build as run_build
 
     def show_error(r) -> None:
         for e in r.errors:  # file names may hold [brackets]: escape them from rich markup
@@ -110,9 +110,9 @@ def build(
 @app.command()
 def validate(graph: Annotated[Path, typer.Argument(help="A graph file (Turtle, N-Triples, JSON-LD).")]) -> None:
     """SHACL-validate a graph against ontology/shapes.ttl (exit 0 conforms, 1 not, 2 bad input)."""
-    from .query import load_graph
-    from .validate import format_violations
-    from .validate import validate as run_validate
+    from kg.rdf.validate import format_violations
+    from kg.rdf.validate import validate as run_validate
+    from kg.tools.query import load_graph
 
     try:
         report = run_validate(load_graph(graph))
@@ -134,7 +134,7 @@ def query(
     store: Annotated[str, typer.Option(help="auto | rdflib | oxigraph")] = "auto",
 ) -> None:
     """Run a named SPARQL query from ontology/queries/ or a query file (read-only)."""
-    from .query import format_result, run_query
+    from kg.tools.query import format_result, run_query
 
     params = {}
     for p in param:
@@ -152,7 +152,7 @@ def query(
 @app.command("queries")
 def list_named_queries() -> None:
     """List the named queries with their descriptions."""
-    from .query import list_queries
+    from kg.tools.query import list_queries
 
     for name, info in sorted(list_queries().items()):
         out.print(f"[bold]{name}[/bold]  {info.title}", highlight=False)
@@ -165,7 +165,7 @@ def eval_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
 ) -> None:
     """Per-field precision / recall / F1 of a facts export against gold annotations."""
-    from .evaluate import evaluate_files, format_scores
+    from kg.tools.evaluate import evaluate_files, format_scores
 
     try:
         scores = evaluate_files(facts, gold)
@@ -183,7 +183,7 @@ def suggest_concepts(
     min_bureaus: Annotated[int, typer.Option(help="Suggest groups run by at least this many bureaus.")] = 2,
 ) -> None:
     """List local initiatives that several bureaus share under similar names: candidate concepts."""
-    from .suggest import suggest_concepts as run_suggest
+    from kg.tools.suggest import suggest_concepts as run_suggest
 
     path = outdir / "facts.json" if outdir.is_dir() else outdir
     try:
@@ -201,7 +201,7 @@ def suggest_concepts(
 @app.command()
 def inspect(file: Annotated[Path, typer.Argument(help="One report file.")]) -> None:
     """Show what the cleaner removed and the reports and sections found, with years."""
-    from .inspect import format_inspection, inspect_file
+    from kg.tools.inspect import format_inspection, inspect_file
 
     try:
         ins = inspect_file(file)
@@ -213,7 +213,7 @@ def inspect(file: Annotated[Path, typer.Argument(help="One report file.")]) -> N
 @app.command()
 def view(outdir: Annotated[Path, typer.Argument(help="A build output folder.")] = Path("output")) -> None:
     """Open OUTDIR/viewer.html in the browser."""
-    from .viz import open_viewer
+    from kg.outputs.viz import open_viewer
 
     try:
         path = open_viewer(outdir)
@@ -231,7 +231,7 @@ def serve(
     limit: Annotated[int, typer.Option(help="Most rows a query returns.")] = 10_000,
 ) -> None:
     """Serve a read-only SPARQL endpoint at /sparql and the viewer at / on localhost."""
-    from .serve import Server
+    from kg.tools.serve import Server
 
     try:
         server = Server(outdir, host=host, port=port, timeout=timeout, limit=limit)
@@ -254,7 +254,7 @@ def push(
     named_graph: Annotated[str | None, typer.Option("--graph-iri", help="Target named graph (default graph if absent).")] = None,
 ) -> None:
     """Load a graph into a SPARQL 1.1 Graph Store Protocol endpoint (replaces the target graph)."""
-    from .serve import push as run_push
+    from kg.tools.serve import push as run_push
 
     try:
         status = run_push(graph, endpoint, named_graph=named_graph)

@@ -35,8 +35,8 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory):
     """`kg build examples/reports` once per session: (outdir, BuildResult)."""
-    from kg.config import Config
-    from kg.pipeline import build
+    from kg.core.config import Config
+    from kg.pipeline.build import build
 
     out = tmp_path_factory.mktemp("example-build")
     result = build([EXAMPLES], Config(outdir=out, progress=False))
@@ -57,6 +57,6 @@ def graph(taxonomy):
     """The graph of graph_fixtures.sample_facts(); modules with another `graph` fixture override it."""
     from graph_fixtures import sample_facts
 
-    from kg.graph import build_graph
+    from kg.rdf.graph import build_graph
 
     return build_graph(sample_facts(), taxonomy=taxonomy)

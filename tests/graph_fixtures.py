@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from kg.types import Bureau, InitiativeMention, Metric, Region, ReportFacts, SourceRef
+from kg.core.records import Bureau, InitiativeMention, Metric, Region, ReportFacts, SourceRef
 
 CONCEPTS_TTL = Path(__file__).parent / "fixtures" / "graph_concepts.ttl"
 

@@ -6,7 +6,7 @@ import json
 
 import kg
 import kg.cli  # noqa: F401  (imports the stage modules, as a real session would)
-import kg.pipeline  # noqa: F401
+import kg.pipeline.build  # noqa: F401
 
 REPORT = ("某县教育局2030年工作总结\n"
           "2030年,全县教育系统深入推进县管校聘改革,新建公办幼儿园3所,新增学位900个。\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kg.core.records import CleanText, Report, Section, Sentence, Source
 from kg.extract.bureau import extract_bureau, gazetteer, self_level
-from kg.types import CleanText, Report, Section, Sentence, Source
 
 
 def make_report(title, paragraphs, name="report.txt"):

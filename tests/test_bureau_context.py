@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bureau import make_report, region_tuple
 
-from kg.errors import DataFileError
+from kg.core.errors import DataFileError
+from kg.core.records import CleanText, Report, Section, Sentence, Source
 from kg.extract import bureau as bureau_mod
 from kg.extract.bureau import bureau_mentions, extract_bureau, level_mentions, rules
-from kg.types import CleanText, Report, Section, Sentence, Source
 
 
 def outcome(b):
@@ -315,8 +315,8 @@ def test_any_text_gives_a_bureau_whose_evidence_span_is_in_the_original(body, ti
     ("教育资讯门户网站 www.example.com", (None, False, None, "county")),  # no government's portal
 ])
 def test_a_government_portal_tagline_places_the_issuer(tagline, expected):
-    from kg.clean import clean
-    from kg.segment import segment
+    from kg.text.clean import clean
+    from kg.text.segment import segment
 
     text = f"2030年度教育工作总结\n{tagline}\n今年以来,全县教育稳步发展,全县新建学校3所,新增学位900个,队伍素质稳步提升。"
     ct = clean(Source(path="t.txt", name="t.txt", sha256="0" * 64, text=text, encoding="utf-8", format="txt"))
@@ -330,8 +330,8 @@ def test_a_government_portal_tagline_places_the_issuer(tagline, expected):
     ("来源:某某范文网", (None, False, None, "county")),  # a website names no publisher
 ])
 def test_a_source_line_the_cleaner_dropped_names_the_issuer(source_line, expected):
-    from kg.clean import clean
-    from kg.segment import segment
+    from kg.text.clean import clean
+    from kg.text.segment import segment
 
     text = f"教育工作总结\n{source_line}\n一年来,全县教育稳步发展,全县新建学校3所,新增学位900个,队伍素质稳步提升。"
     ct = clean(Source(path="t.txt", name="t.txt", sha256="0" * 64, text=text, encoding="utf-8", format="txt"))
@@ -348,8 +348,8 @@ def test_a_source_line_the_cleaner_dropped_names_the_issuer(source_line, expecte
     ("经研究,现由长兴县教育局牵头", (None, False, None, "county")),  # a sentence is no signature
 ])
 def test_the_signature_of_the_notice_issuing_a_report_names_the_issuer(signature, expected):
-    from kg.clean import clean
-    from kg.segment import segment
+    from kg.text.clean import clean
+    from kg.text.segment import segment
 
     text = "\n".join(["关于印发《2030年区教育局工作要点》的通知", "区教育系统各单位:",
                       "现将《2030年区教育局工作要点》印发给你们,请认真贯彻执行。", signature, "2030年3月1日",

@@ -1,4 +1,4 @@
-"""kg.clean: one parametrized case per rule, offset maps, idempotence (hypothesis)."""
+"""kg.text.clean: one parametrized case per rule, offset maps, idempotence (hypothesis)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.clean import clean, load_noise_rules, radicals
-from kg.errors import DataFileError
-from kg.types import Source
+from kg.core.errors import DataFileError
+from kg.core.records import Source
+from kg.text.clean import clean, load_noise_rules, radicals
 
 BODY = "本年度全县新建幼儿园两所,改善了办学条件。"  # a long, ordinary body line
 LONG = BODY + "各校均已按期开学,运行平稳。"

@@ -1,4 +1,4 @@
-"""kg.clean, page markers of document-sharing (文库) exports: the run 1、 2、 3、 … that counts pages
+"""kg.text.clean, page markers of document-sharing (文库) exports: the run 1、 2、 3、 … that counts pages
 through a file goes, real numbered lists stay, and every kept character maps back."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.clean import clean, load_noise_rules
-from kg.errors import DataFileError
-from kg.inspect import format_inspection, inspect_file
-from kg.types import Source
+from kg.core.errors import DataFileError
+from kg.core.records import Source
+from kg.text.clean import clean, load_noise_rules
+from kg.tools.inspect import format_inspection, inspect_file
 
 # invented filler: a page of text is a few hundred characters, far longer than a list item
 _PAGE = ("全镇各级学校围绕提升育人质量的目标稳步推进课程改革和教研活动"
@@ -210,7 +210,7 @@ _PLAIN = [
 
 
 def test_a_sharing_site_export_gives_the_same_facts_as_the_plain_report(tmp_path):
-    from kg.pipeline import process_file
+    from kg.pipeline.build import process_file
 
     plain = "\n".join(_PLAIN)
     # the same report as a sharing site exports it: a banner, page markers mid-word, mid-number,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from kg.config import Config
-from kg.evaluate import evaluate_files
-from kg.pipeline import build
-from kg.query import list_queries, load_graph, run_query
-from kg.validate import validate
+from kg.core.config import Config
+from kg.pipeline.build import build
+from kg.rdf.validate import validate
+from kg.tools.evaluate import evaluate_files
+from kg.tools.query import list_queries, load_graph, run_query
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""kg.errors: one code per error class, and the per-file catch-all for bugs."""
+"""kg.core.errors: one code per error class, and the per-file catch-all for bugs."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-import kg.errors as errors
-from kg import pipeline
-from kg.errors import InternalError, KgError
+import kg.core.errors as errors
+from kg.core.errors import InternalError, KgError
+from kg.pipeline import build as pipeline
 
 
 def _error_classes() -> list[type[KgError]]:
@@ -35,7 +35,7 @@ def test_no_error_class_is_defined_outside_kg_errors():
         module = importlib.import_module(mod.name)
         for obj in vars(module).values():
             if (isinstance(obj, type) and issubclass(obj, KgError) and obj.__module__ == mod.name
-                    and mod.name != "kg.errors"):
+                    and mod.name != "kg.core.errors"):
                 outside.append(f"{mod.name}.{obj.__name__}")
     assert outside == []
 

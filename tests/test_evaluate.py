@@ -1,4 +1,4 @@
-"""kg.evaluate: matching rules of FACTS_FORMAT.md on hand-made facts and gold."""
+"""kg.tools.evaluate: matching rules of FACTS_FORMAT.md on hand-made facts and gold."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from kg.errors import GoldFormatError
-from kg.evaluate import (
+from kg.core.errors import GoldFormatError
+from kg.tools.evaluate import (
     evaluate,
     evaluate_files,
     format_scores,

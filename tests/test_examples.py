@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.evaluate import evaluate
+from kg.tools.evaluate import evaluate
 
 README = Path(__file__).resolve().parent.parent / "examples" / "README.md"
 _NULL = {"null": None, "": None}

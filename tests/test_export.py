@@ -1,4 +1,4 @@
-"""kg.export: stable bytes, atomic writes, facts.json read back from the graph."""
+"""kg.outputs.export: stable bytes, atomic writes, facts.json read back from the graph."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from graph_fixtures import sample_facts
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg import export
-from kg.export import facts_from_graph, serialize_graph, write_graph, write_json
-from kg.graph import build_graph
+from kg.outputs import export
+from kg.outputs.export import facts_from_graph, serialize_graph, write_graph, write_json
+from kg.rdf.graph import build_graph
 
 
 @pytest.mark.parametrize("fmt, parse_as", [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
@@ -99,7 +99,7 @@ def test_values_are_json_numbers(graph):
 def test_facts_never_say_more_than_the_graph(graph):
     g = Graph()
     g += graph
-    from kg.vocab import ID
+    from kg.terms.vocab import ID
 
     g.remove((ID["metric/aaaaaaaaaaaaaaaa-1/300-310"], None, None))
     quotes = {m["quote"] for r in facts_from_graph(g)["reports"] for m in r["metrics"]}
@@ -122,8 +122,8 @@ def test_awkward_strings_round_trip(monkeypatch, taxonomy, fmt):
 # --- streamed outputs (what kg build writes) ------------------------------------------------------
 
 def test_line_spool_merges_runs_sorted_and_unique(monkeypatch, tmp_path, graph):
-    from kg import export
-    from kg.triples import nt_lines
+    from kg.outputs import export
+    from kg.terms.triples import nt_lines
 
     monkeypatch.setattr(export, "RUN_LINES", 7)
     lines = nt_lines(graph)
@@ -138,8 +138,8 @@ def test_line_spool_merges_runs_sorted_and_unique(monkeypatch, tmp_path, graph):
 @pytest.mark.parametrize("parts", [1, 2, 3, 7])
 def test_parts_cut_at_subjects_concatenate_to_the_whole(monkeypatch, tmp_path, graph, parts):
     """What kg build does with -j N: each range merged and serialized alone, then joined."""
-    from kg import export
-    from kg.triples import nt_lines
+    from kg.outputs import export
+    from kg.terms.triples import nt_lines
 
     monkeypatch.setattr(export, "RUN_LINES", 11)
     monkeypatch.setattr(export.LineSpool, "SAMPLE_EVERY", 2)
@@ -166,8 +166,8 @@ def test_turtle_from_sorted_nt_is_the_same_graph_with_sorted_prefixes(tmp_path, 
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from kg.export import turtle_from_nt
-    from kg.triples import nt_lines
+    from kg.outputs.export import turtle_from_nt
+    from kg.terms.triples import nt_lines
 
     nt = tmp_path / "g.nt"
     nt.write_text("".join(nt_lines(graph)), encoding="utf-8")
@@ -180,7 +180,12 @@ def test_turtle_from_sorted_nt_is_the_same_graph_with_sorted_prefixes(tmp_path, 
 
 
 def test_facts_fragments_give_the_bytes_of_write_json(tmp_path, graph):
-    from kg.export import FragmentSpool, report_fragment, report_sort_key, write_facts_fragments
+    from kg.outputs.export import (
+        FragmentSpool,
+        report_fragment,
+        report_sort_key,
+        write_facts_fragments,
+    )
 
     doc = facts_from_graph(graph)
     spool = FragmentSpool(tmp_path)
@@ -200,7 +205,7 @@ def test_atomic_open_gives_plain_permissions_and_leaves_nothing_on_failure(tmp_p
     import os
     import stat
 
-    from kg.atomic import atomic_open
+    from kg.core.atomic import atomic_open
 
     old = os.umask(0o022)
     try:
@@ -219,8 +224,8 @@ def test_atomic_open_gives_plain_permissions_and_leaves_nothing_on_failure(tmp_p
 
 def test_a_municipality_is_its_own_city_in_facts(tmp_path):
     """北京市 / 北京市 / 东城区, as the national division tables write a municipality's district."""
-    from kg.config import Config
-    from kg.pipeline import build
+    from kg.core.config import Config
+    from kg.pipeline.build import build
 
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "r.txt").write_text(

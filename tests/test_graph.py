@@ -1,4 +1,4 @@
-"""kg.graph: records → RDF with deterministic IRIs, compared with hand-written graphs."""
+"""kg.rdf.graph: records → RDF with deterministic IRIs, compared with hand-written graphs."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_canonical_graph
 from rdflib.namespace import RDF, SKOS
 
-from kg import vocab as V
-from kg.graph import build_graph, decimal_literal
-from kg.types import Bureau, ReportFacts
+from kg.core.records import Bureau, ReportFacts
+from kg.rdf.graph import build_graph, decimal_literal
+from kg.terms import vocab as V
 
 
 def small_report() -> ReportFacts:
@@ -178,7 +178,7 @@ def test_metric_links_to_its_mention_by_label(graph):
 
 
 def test_graph_module_imports_no_nlp():
-    code = ("import sys, kg.graph; bad = [m for m in sys.modules if m.split('.')[0] in ('spacy', 'jieba', "
+    code = ("import sys, kg.rdf.graph; bad = [m for m in sys.modules if m.split('.')[0] in ('spacy', 'jieba', "
             "'jionlp') or m.startswith('kg.extract')]; print(bad); sys.exit(1 if bad else 0)")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
@@ -209,7 +209,7 @@ def test_places_sharing_a_gazetteer_code_stay_apart_and_conform(taxonomy):
     """Hong Kong districts, two zones jionlp gives one code, and a municipality's district: every
     region node has one name and one level, and none is part of itself."""
     from kg.extract.bureau import gazetteer
-    from kg.validate import validate
+    from kg.rdf.validate import validate
 
     def place(name):
         (p,) = [p for p in gazetteer().by_name[name] if p.level == "county"]

@@ -163,7 +163,7 @@ def test_interrupted_build_keeps_previous_outputs_and_a_consistent_cache(tmp_pat
     for name, data in previous.items():
         assert (out / name).read_bytes() == data, name
     assert not list(out.glob(".partial-*"))
-    assert not list(cache.rglob("*.tmp"))  # kg.atomic.atomic_open's temporary files
+    assert not list(cache.rglob("*.tmp"))  # kg.core.atomic.atomic_open's temporary files
     entries = list(cache.rglob("*.pickle"))
     assert 5 <= len(entries) < 160
     # the cache is consistent: the next build reuses every finished entry and completes

@@ -1,4 +1,4 @@
-"""kg.ingest: discovery, format sniffing, encodings, text extraction, errors."""
+"""kg.text.ingest: discovery, format sniffing, encodings, text extraction, errors."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from fixtures.makers import write_docx, write_html, write_pdf, write_txt
 from fixtures.reports import SINGLE
 
-from kg.clean import clean
-from kg.errors import EncodingError, FormatError, InputError
-from kg.ingest import decode_bytes, discover, html_text, read_source
-from kg.segment import segment
+from kg.core.errors import EncodingError, FormatError, InputError
+from kg.text.clean import clean
+from kg.text.ingest import decode_bytes, discover, html_text, read_source
+from kg.text.segment import segment
 
 TEXT = "\n".join(SINGLE)
 

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.errors import DataFileError
+from kg.core.errors import DataFileError
+from kg.core.records import CleanText, Report, Section, Sentence, Source
 from kg.extract.initiatives import discover, extract_initiatives, load_rules, match_taxonomy
-from kg.taxonomy import load_taxonomy
-from kg.types import CleanText, Report, Section, Sentence, Source
+from kg.terms.taxonomy import load_taxonomy
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini_taxonomy.ttl"
 JUNK = "【网页广告】"  # what a cleaner would drop: original offsets are shifted by its length
@@ -94,7 +94,7 @@ def test_short_label_needs_token_boundaries(tax):
                                   "体育艺术2+1项目与STEM课程", "全县 中小学 课后服务", "", "。。"])
 def test_token_bounds_are_the_spacy_docs(text):
     # the matcher reads jieba's words directly; they must be the tokens of the shared spaCy Doc
-    from kg.nlp import get_nlp, token_bounds
+    from kg.extract.nlp import get_nlp, token_bounds
 
     doc = get_nlp().make_doc(text)
     assert token_bounds(text) == ({t.idx for t in doc}, {t.idx + len(t.text) for t in doc})

@@ -1,4 +1,4 @@
-"""kg.inspect: one file → Inspection record and its terminal rendering."""
+"""kg.tools.inspect: one file → Inspection record and its terminal rendering."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from fixtures.makers import write_txt
 from fixtures.reports import SINGLE
 
-from kg.errors import InputError
-from kg.inspect import Inspection, format_inspection, inspect_file
+from kg.core.errors import InputError
+from kg.tools.inspect import Inspection, format_inspection, inspect_file
 
 
 @pytest.fixture

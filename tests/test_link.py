@@ -1,4 +1,4 @@
-"""kg.link: the streaming Linker decides what the old all-in-memory passes decided."""
+"""kg.pipeline.link: the streaming Linker decides what the old all-in-memory passes decided."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 from graph_fixtures import QINGSHAN, sample_facts
 
-from kg.link import Linker, LinkPlan, link
-from kg.types import Region
+from kg.core.records import Region
+from kg.pipeline.link import Linker, LinkPlan, link
 
 LONG_HEAD = "一、主要工作。" + "全年推进教师交流轮岗,课后服务实现全覆盖。" * 4  # >= 50 characters
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kg.core.records import CleanText, Report, Section, Sentence, Source
 from kg.extract.metrics import chinese_to_int, extract_metrics, parse_quantities
-from kg.types import CleanText, Report, Section, Sentence, Source
 
 D = Decimal
 
@@ -238,7 +238,7 @@ GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
 @pytest.mark.skipif(not GOLD.exists(), reason="shared gold not present")
 def test_gold_metric_quotes_parse():
     """Every gold metric quote holds a quantity with the gold value and comparator."""
-    from kg.evaluate import scaled_value
+    from kg.tools.evaluate import scaled_value
     miss = []
     for f in sorted(GOLD.glob("*.json")):
         for rep in json.loads(f.read_text(encoding="utf-8")).get("reports", []):

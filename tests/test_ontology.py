@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.plugins.sparql import prepareQuery
 
-from kg import vocab as V
+from kg.terms import vocab as V
 
 ONTO = Path(__file__).resolve().parent.parent / "ontology"
 DECLARED_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
@@ -36,13 +36,22 @@ def test_every_vocab_term_is_declared(onto):
     assert terms - declared(onto) == set()
 
 
-@pytest.mark.parametrize("path", sorted([ONTO / "shapes.ttl", *(ONTO / "queries").glob("*.rq"),
-                                         Path(V.__file__).parent / "graph.py"]), ids=lambda p: p.name)
-def test_every_edu_term_used_is_declared(onto, path):
+KG_DIR = Path(V.__file__).resolve().parents[1]
+
+
+def edu_terms(path: Path) -> set:
+    """The edu: terms a file names, as edu:X in text or V.X in code."""
     text = path.read_text(encoding="utf-8")
     used = {V.EDU[t] for t in re.findall(r"\bedu:([A-Za-z]\w*)", text)}
-    used |= {V.EDU[t] for t in re.findall(r"\bV\.([A-Za-z]\w*)", text)
-             if isinstance(getattr(V, t, None), URIRef) and str(getattr(V, t)).startswith(str(V.EDU))}
+    return used | {V.EDU[t] for t in re.findall(r"\bV\.([A-Za-z]\w*)", text)
+                   if isinstance(getattr(V, t, None), URIRef) and str(getattr(V, t)).startswith(str(V.EDU))}
+
+
+@pytest.mark.parametrize("path", sorted([ONTO / "shapes.ttl", *(ONTO / "queries").glob("*.rq"),
+                                         *(p for p in KG_DIR.rglob("*.py") if edu_terms(p))]),
+                         ids=lambda p: p.name)
+def test_every_edu_term_used_is_declared(onto, path):
+    used = edu_terms(path)
     assert used, f"{path.name} uses EDU terms"
     assert used - declared(onto) == set()
 

@@ -36,8 +36,8 @@ def test_example_outputs_are_the_pinned_bytes(example_build):
 
 @pytest.mark.slow
 def test_dev_corpus_outputs_are_the_pinned_bytes(shared_dir, tmp_path):
-    from kg.config import Config
-    from kg.pipeline import build
+    from kg.core.config import Config
+    from kg.pipeline.build import build
 
     build([shared_dir / "corpus"], Config(outdir=tmp_path, progress=False))
     assert _hashes(tmp_path) == PINNED["shared"], "outputs of ../shared/corpus changed (see module doc)"

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.clean import clean, load_radicals, radicals
-from kg.errors import DataFileError
-from kg.ingest import read_source
-from kg.pipeline import process_file
-from kg.segment import segment
-from kg.types import Source
+from kg.core.errors import DataFileError
+from kg.core.records import Source
+from kg.pipeline.build import process_file
+from kg.text.clean import clean, load_radicals, radicals
+from kg.text.ingest import read_source
+from kg.text.segment import segment
 
 CHROMIUM = Path("/usr/bin/chromium")
 

@@ -1,4 +1,4 @@
-"""kg.pipeline end to end on the example reports: outputs exist, parse, and say what the text says."""
+"""kg.pipeline.build end to end on the example reports: outputs exist, parse, and say what the text says."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import json
 import rdflib
 from facts_format import check_facts
 
-from kg.config import Config
-from kg.pipeline import build, process_file
+from kg.core.config import Config
+from kg.pipeline.build import build, process_file
 
 
 def test_build_writes_every_output(example_build):

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from kg.config import Config
-from kg.pipeline import build
+from kg.core.config import Config
+from kg.pipeline.build import build
 
 OUTPUTS = ("graph.ttl", "facts.json")
 
@@ -35,7 +35,7 @@ def test_two_workers_match_one(serial, tmp_path, examples_dir):
 def test_many_runs_merged_in_parallel_parts_match_one_worker(monkeypatch, serial, tmp_path, examples_dir):
     """Small runs and many cut candidates: the graph is merged and written in two parts by the
     pool while the main process checks the shared nodes, and the bytes are those of -j 1."""
-    from kg import export
+    from kg.outputs import export
 
     monkeypatch.setattr(export, "RUN_LINES", 300)
     monkeypatch.setattr(export.LineSpool, "SAMPLE_EVERY", 5)
@@ -94,9 +94,9 @@ def test_streamed_graph_equals_the_in_memory_graph_of_the_same_facts(serial, exa
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from kg.graph import build_graph
-    from kg.link import link
-    from kg.pipeline import extract_all
+    from kg.pipeline.build import extract_all
+    from kg.pipeline.link import link
+    from kg.rdf.graph import build_graph
 
     _, facts = extract_all([examples_dir], Config(progress=False, jobs=1))
     expected = build_graph(link(facts))
@@ -127,8 +127,8 @@ def test_unchanged_corpus_reuses_outputs_and_a_changed_file_redoes_only_its_grap
 
 def _conflict(monkeypatch) -> list[str]:
     """Make the shared-node pass report a (made-up) conflict on the first bureau; returns its IRI."""
-    from kg import validate
-    from kg.types import ValidationReport, Violation
+    from kg.core.records import ValidationReport, Violation
+    from kg.rdf import validate
 
     real = validate.validate_shared_lines
     seen: list[str] = []
@@ -150,7 +150,7 @@ def test_cross_report_conflict_takes_the_whole_graph_path(monkeypatch, tmp_path,
     """When the shared-node pass finds a conflict, the offending value leaves every output."""
     from rdflib import Graph, URIRef
 
-    from kg import vocab as V
+    from kg.terms import vocab as V
 
     seen = _conflict(monkeypatch)
     result = build([examples_dir], Config(outdir=tmp_path, progress=False, viewer=False, cache=False, jobs=1))
@@ -169,8 +169,8 @@ def test_conflict_in_a_graph_too_big_to_repair_is_reported_not_dropped(monkeypat
     report and the CLI say the graph does not conform."""
     from typer.testing import CliRunner
 
-    from kg import pipeline
     from kg.cli import app
+    from kg.pipeline import build as pipeline
 
     seen = _conflict(monkeypatch)
     monkeypatch.setattr(pipeline, "REPAIR_LIMIT", 0)
@@ -187,7 +187,7 @@ def test_conflict_in_a_graph_too_big_to_repair_is_reported_not_dropped(monkeypat
 
 WARM_CHECK = """
 import functools, sys
-from kg import pipeline
+from kg.pipeline import build as pipeline
 from kg.extract import bureau, initiatives, metrics
 import jieba
 
@@ -222,8 +222,8 @@ def test_a_killed_worker_is_an_error_not_a_hang():
     import os
     import threading
 
-    from kg.errors import WorkerError
-    from kg.pipeline import _Executor
+    from kg.core.errors import WorkerError
+    from kg.pipeline.build import _Executor
 
     ex = _Executor(Config(jobs=2))
     outcome = []

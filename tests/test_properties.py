@@ -11,10 +11,10 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.clean import clean
+from kg.core.records import Source
 from kg.extract.metrics import parse_quantities
-from kg.segment import outline, segment
-from kg.types import Source
+from kg.text.clean import clean
+from kg.text.segment import outline, segment
 
 EXAMPLES = int(os.environ.get("KG_PROPERTY_EXAMPLES", "2000"))
 PROFILE = settings(max_examples=EXAMPLES, deadline=None,

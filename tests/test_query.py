@@ -1,4 +1,4 @@
-"""kg.query: every named query gives the same rows on rdflib and Oxigraph, and the known answer."""
+"""kg.tools.query: every named query gives the same rows on rdflib and Oxigraph, and the known answer."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from graph_fixtures import CONCEPTS_TTL, sample_facts
 from rdflib import Graph
 
-from kg.errors import GraphInputError, QueryError
-from kg.export import write_graph
-from kg.graph import build_graph
-from kg.query import format_result, list_queries, load_graph, run_query
+from kg.core.errors import GraphInputError, QueryError
+from kg.outputs.export import write_graph
+from kg.rdf.graph import build_graph
+from kg.tools.query import format_result, list_queries, load_graph, run_query
 
 REQUIRED = {"initiatives_by_region", "shared_initiatives", "bureaus_sharing_with", "targets_for_year",
             "planned_vs_achieved", "initiative_metrics_across_regions", "regions_by_province",
@@ -168,8 +168,8 @@ def test_format_result(graph):
 def test_run_query_on_an_open_oxigraph_store(tmp_path):
     import pyoxigraph as ox
 
-    from kg.errors import QueryError
-    from kg.query import run_query
+    from kg.core.errors import QueryError
+    from kg.tools.query import run_query
 
     store = ox.Store()
     store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x")))
@@ -222,7 +222,7 @@ def test_limit_parameter_on_every_query(graph):
 
 
 def test_evidence_lists_at_most_its_default_limit(tmp_path):
-    from kg.query import load_query, with_limit
+    from kg.tools.query import load_query, with_limit
 
     text, _ = load_query("evidence")
     assert text.rstrip().endswith("LIMIT 1000")

@@ -1,4 +1,4 @@
-"""kg.segment: compilations → reports, sections with kinds and years, sentences."""
+"""kg.text.segment: compilations → reports, sections with kinds and years, sentences."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.clean import clean
-from kg.errors import DataFileError
-from kg.segment import load_segment_rules, segment, sentences
-from kg.types import Source
+from kg.core.errors import DataFileError
+from kg.core.records import Source
+from kg.text.clean import clean
+from kg.text.segment import load_segment_rules, segment, sentences
 
 P1 = "全县新建校舍三所,新增学位一千个,办学条件明显改善。"
 P2 = "组织教师培训十二期,参训教师九百余人次,队伍素质稳步提升。"
@@ -214,7 +214,7 @@ def test_segment_never_raises_and_spans_are_valid(text: str):
 
 def test_dev_corpus_reports_and_years(shared_dir):
     """Every gold report is found by its anchor, no extra reports, years as annotated."""
-    from kg.ingest import read_source
+    from kg.text.ingest import read_source
 
     norm = lambda t: re.sub(r"\s+", "", unicodedata.normalize("NFKC", t or ""))  # noqa: E731
     for path in sorted((shared_dir / "corpus").glob("*.txt")):

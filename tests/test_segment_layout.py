@@ -1,4 +1,4 @@
-"""kg.segment on layouts real reports use: section kinds and years, report titles, compilations.
+"""kg.text.segment on layouts real reports use: section kinds and years, report titles, compilations.
 
 All fixture text is invented.
 """

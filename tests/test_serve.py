@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import GraphInputError
-from kg.query import is_update
-from kg.serve import Server, push
+from kg.core.errors import GraphInputError
+from kg.tools.query import is_update
+from kg.tools.serve import Server, push
 
 TTL = """@prefix ex: <http://example.org/> .
 ex:a ex:p "一" . ex:b ex:p "二" . ex:c ex:p "三" .

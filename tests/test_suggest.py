@@ -1,4 +1,4 @@
-"""kg.suggest: local initiatives shared across bureaus under similar names."""
+"""kg.tools.suggest: local initiatives shared across bureaus under similar names."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.suggest import core, suggest_concepts
+from kg.tools.suggest import core, suggest_concepts
 
 
 def _facts(*reports):

@@ -1,4 +1,4 @@
-"""kg.taxonomy: loading, integrity checks, normalised look-up."""
+"""kg.terms.taxonomy: loading, integrity checks, normalised look-up."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.errors import DataFileError
-from kg.taxonomy import (
+from kg.core.errors import DataFileError
+from kg.terms.taxonomy import (
     default_path,
     load_synonyms,
     load_taxonomy,
@@ -151,7 +151,7 @@ ini:a1 a skos:Concept ; skos:prefLabel "甲举措子项"@zh ; skos:broader ini:a
 
 
 def test_no_spacy_import():
-    code = "import sys, kg.taxonomy as t; t.normalize('县管校聘'); print('spacy' in sys.modules)"
+    code = "import sys, kg.terms.taxonomy as t; t.normalize('县管校聘'); print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

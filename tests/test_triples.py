@@ -1,4 +1,4 @@
-"""kg.triples: N-Triples lines parse back to the same terms; the index answers like rdflib."""
+"""kg.terms.triples: N-Triples lines parse back to the same terms; the index answers like rdflib."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 
-from kg.triples import TripleIndex, nt_line, nt_lines, read_nt, read_turtle, to_graph
+from kg.terms.triples import TripleIndex, nt_line, nt_lines, read_nt, read_turtle, to_graph
 
 S = URIRef("https://example.org/s")
 P = URIRef("https://example.org/p")

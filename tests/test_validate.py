@@ -1,4 +1,4 @@
-"""kg.validate: the sample graph conforms; hand-broken facts give readable violations and are dropped."""
+"""kg.rdf.validate: the sample graph conforms; hand-broken facts give readable violations and are dropped."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from kg import vocab as V
-from kg.export import facts_from_graph
-from kg.graph import build_graph
-from kg.validate import drop_invalid, format_violations, report_subgraphs, validate
+from kg.outputs.export import facts_from_graph
+from kg.rdf.graph import build_graph
+from kg.rdf.validate import drop_invalid, format_violations, report_subgraphs, validate
+from kg.terms import vocab as V
 
 METRIC = V.ID["metric/aaaaaaaaaaaaaaaa-1/40-48"]  # 课后服务覆盖率 98 %
 REDACTED = V.ID["metric/aaaaaaaaaaaaaaaa-1/80-86"]
@@ -154,7 +154,7 @@ def test_report_subgraphs_cover_every_report(base):
 
 @pytest.mark.parametrize("name", sorted(BREAKS))
 def test_both_shacl_engines_find_the_same_violations(graph, name):
-    from kg.validate import _run, load_shapes
+    from kg.rdf.validate import _run, load_shapes
 
     BREAKS[name][0](graph)
     found = {}
@@ -165,7 +165,7 @@ def test_both_shacl_engines_find_the_same_violations(graph, name):
 
 
 def test_unknown_engine_is_refused(base):
-    from kg.validate import _run, load_shapes
+    from kg.rdf.validate import _run, load_shapes
 
     with pytest.raises(ValueError, match="engine"):
         _run(base, load_shapes(), "fast")
@@ -174,7 +174,7 @@ def test_unknown_engine_is_refused(base):
 # --- the build's split validation: per file (report-scoped nodes) + shared nodes once ------------
 
 def _split(g: Graph):
-    from kg.validate import merge_reports, validate_shared, validate_unit
+    from kg.rdf.validate import merge_reports, validate_shared, validate_unit
 
     triples = list(g)
     return merge_reports([], validate_unit(triples), validate_shared(triples))
@@ -207,8 +207,8 @@ def test_split_validation_of_the_sample_graph_conforms(base):
 
 
 def test_shared_lines_pass_equals_shared_triples_pass(graph):
-    from kg.triples import nt_line
-    from kg.validate import validate_shared, validate_shared_lines
+    from kg.rdf.validate import validate_shared, validate_shared_lines
+    from kg.terms.triples import nt_line
 
     TWO_REGIONS[0](graph)
     triples = list(graph)
@@ -218,7 +218,7 @@ def test_shared_lines_pass_equals_shared_triples_pass(graph):
 
 @pytest.mark.parametrize("name", ["percentage 150", "concept outside the scheme", "missing quote"])
 def test_split_validation_on_pyshacl_matches_turbo(graph, name):
-    from kg.validate import Shacl, merge_reports, validate_shared, validate_unit
+    from kg.rdf.validate import Shacl, merge_reports, validate_shared, validate_unit
 
     BREAKS[name][0](graph)
     triples = list(graph)
@@ -239,7 +239,7 @@ _SUBJECTS = [f"<{V.ID}{kind}/x{i}>" for kind in ("report", "mention", "metric", 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(_SUBJECTS), st.integers(0, 3)), max_size=60))
 def test_shared_lines_is_the_prefix_filter_on_sorted_lines(pairs):
-    from kg.validate import is_report_scoped, shared_lines
+    from kg.rdf.validate import is_report_scoped, shared_lines
 
     lines = sorted({f"{s} <p{i}> \"o\" .\n" for s, i in pairs})
     expected = [ln for ln in lines

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 from browser import ARTIFACTS, opened, require_browser
 
-from kg.viz import write_viewer
+from kg.outputs.viz import write_viewer
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ import shutil
 import pytest
 from browser import ARTIFACTS, opened, require_browser
 
-from kg.config import Config
-from kg.pipeline import build
+from kg.core.config import Config
+from kg.pipeline.build import build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

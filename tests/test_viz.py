@@ -1,4 +1,4 @@
-"""kg.viz: network from RDF, region projection, escaping, determinism, atomic write, open."""
+"""kg.outputs.viz: network from RDF, region projection, escaping, determinism, atomic write, open."""
 
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Literal
 
-import kg.viz as viz
-from kg import vocab as V
-from kg.errors import InputError
+import kg.outputs.viz as viz
+from kg.core.errors import InputError
+from kg.terms import vocab as V
 
 GYEAR = rdflib.namespace.XSD.gYear
 
 FIXTURE = Path(__file__).parent / "fixtures" / "viewer_graph.ttl"
-TEMPLATE = Path(viz.__file__).parent / "templates" / "viewer.html"
+TEMPLATE = Path(viz.__file__).parents[1] / "templates" / "viewer.html"
 PAYLOAD = '<script>window.__kgPwned=1</script><img src=x onerror="window.__kgPwned=2">'
 
 
@@ -282,7 +282,7 @@ def test_write_viewer_atomic(graph, tmp_path, monkeypatch):
     def boom(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr("os.replace", boom)  # kg.atomic.atomic_open moves the temp file into place
+    monkeypatch.setattr("os.replace", boom)  # kg.core.atomic.atomic_open moves the temp file into place
     with pytest.raises(OSError):
         viz.write_viewer(graph, target, title="other")
     assert target.read_bytes() == first  # old file intact

@@ -6,10 +6,10 @@ import bisect
 import re
 from dataclasses import replace
 
-from ..types import InitiativeMention, Metric, Report, ReportFacts, SourceRef
-from .bureau import extract_bureau
-from .initiatives import extract_initiatives
-from .metrics import extract_metrics
+from kg.core.records import InitiativeMention, Metric, Report, ReportFacts, SourceRef
+from kg.extract.bureau import extract_bureau
+from kg.extract.initiatives import extract_initiatives
+from kg.extract.metrics import extract_metrics
 
 __all__ = ["extract_report", "attach_metrics", "drop_repeated_metrics"]
 

@@ -28,10 +28,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from ..chars import to_simplified
-from ..errors import DataFileError
-from ..taxonomy import longest_pattern
-from ..types import Bureau, Level, Region, Report
+from kg.core.chars import to_simplified
+from kg.core.errors import DataFileError
+from kg.core.records import Bureau, Level, Region, Report
+from kg.terms.taxonomy import longest_pattern
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "bureau.toml"
 _LEVELS = ("province", "city", "county")

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..chars import QUOTE_CHARS
-from ..datafiles import compile_pattern, read_toml
-from ..errors import DataFileError
-from ..taxonomy import (
+from kg.core.chars import QUOTE_CHARS
+from kg.core.datafiles import compile_pattern, read_toml
+from kg.core.errors import DataFileError
+from kg.core.records import InitiativeMention, Report, Section, Span, Status
+from kg.terms.taxonomy import (
     Taxonomy,
     load_synonyms,
     load_taxonomy,
@@ -35,7 +36,6 @@ from ..taxonomy import (
     normalize,
     strip_suffixes,
 )
-from ..types import InitiativeMention, Report, Section, Span, Status
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "initiatives.toml"
 _CLAUSE_SPLIT = re.compile(r"[，,；;。：:！!？?\n]")
@@ -240,7 +240,7 @@ class _Matcher:
     key, so a re-worded mention (优质平衡发展) finds its label (优质均衡发展) at the same offsets."""
 
     def __init__(self, taxonomy: Taxonomy):
-        from ..nlp import add_words
+        from kg.extract.nlp import add_words
 
         self.synonyms = load_synonyms()
         forms = {**taxonomy.variants(), **taxonomy.labels()}
@@ -319,7 +319,9 @@ def match_taxonomy(text: str, taxonomy: Taxonomy, offset: int = 0) -> list[Hit]:
     def token_bounds() -> tuple[set[int], set[int]]:
         nonlocal bounds
         if bounds is None:
-            from ..nlp import token_bounds as tb  # here: most sentences never need the tokenizer
+            from kg.extract.nlp import (
+                token_bounds as tb,  # here: most sentences never need the tokenizer
+            )
 
             starts, ends = tb(plain)
             # where a quote mark was removed the writer drew a boundary (“双减”政策)

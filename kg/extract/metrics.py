@@ -13,7 +13,7 @@ Conventions (documented because eval and the graph depend on them):
   个百分点 → 百分点; 三分之一 → ratio 0.333333, unit 分之.
 - A range 6—8所 gives two quantities over the same span: 6 with ``>=`` and 8 with ``<=``.
 
-:func:`extract_metrics` turns the quantities of a report's sentences into :class:`kg.types.Metric`
+:func:`extract_metrics` turns the quantities of a report's sentences into :class:`kg.core.records.Metric`
 with an indicator, status (planned by section kind or cue words), year and a minimal quote.
 Rule data: ``kg/data/units.toml``, ``comparators.toml``, ``metric_rules.toml``.
 """
@@ -27,9 +27,9 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
-from ..datafiles import read_toml
-from ..errors import DataFileError
-from ..types import Comparator, Metric, Report, Sentence, Span
+from kg.core.datafiles import read_toml
+from kg.core.errors import DataFileError
+from kg.core.records import Comparator, Metric, Report, Sentence, Span
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 _COMPARATORS = {"=", ">=", ">", "<=", "<", "~"}

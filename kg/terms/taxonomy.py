@@ -17,12 +17,12 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from .chars import QUOTE_CHARS, to_simplified
-from .config import ontology_dir
-from .datafiles import package_data, parse_toml
-from .errors import DataFileError
-from .triples import TripleIndex, read_turtle
-from .vocab import CONCEPT, EDU
+from kg.core.chars import QUOTE_CHARS, to_simplified
+from kg.core.config import ontology_dir
+from kg.core.datafiles import package_data, parse_toml
+from kg.core.errors import DataFileError
+from kg.terms.triples import TripleIndex, read_turtle
+from kg.terms.vocab import CONCEPT, EDU
 
 DEFAULT_FILE = "initiatives.ttl"
 

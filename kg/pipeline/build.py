@@ -8,7 +8,7 @@
                                                      facts.json, build-report.json, viewer.html
 
 One bad file never stops the batch. The whole graph never sits in memory: each file's triples are
-self-contained (kg.graph.report_triples), so its reports are validated in the worker that built
+self-contained (kg.rdf.graph.report_triples), so its reports are validated in the worker that built
 them and only the shared nodes (bureaus, regions, concepts) are judged once at the end.
 """
 
@@ -30,16 +30,18 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import clean as clean_stage
-from . import export, ingest, segment, validate
-from .cache import Cache, file_key
-from .config import Config
-from .errors import InternalError, KgError, WorkerError
-from .extract import extract_report
-from .graph import concept_lookup, new_graph, report_triples
-from .link import Linker, LinkPlan
-from .triples import TripleIndex, nt_line, nt_lines, read_nt, to_graph
-from .types import BuildResult, FileResult, ReportFacts, Source, Violation
+from kg.core.config import Config
+from kg.core.errors import InternalError, KgError, WorkerError
+from kg.core.records import BuildResult, FileResult, ReportFacts, Source, Violation
+from kg.extract import extract_report
+from kg.outputs import export
+from kg.pipeline.cache import Cache, file_key
+from kg.pipeline.link import Linker, LinkPlan
+from kg.rdf import validate
+from kg.rdf.graph import concept_lookup, new_graph, report_triples
+from kg.terms.triples import TripleIndex, nt_line, nt_lines, read_nt, to_graph
+from kg.text import clean as clean_stage
+from kg.text import ingest, segment
 
 GRAPH_SUFFIX = {"turtle": "ttl", "nt": "nt", "jsonld": "jsonld"}
 
@@ -274,7 +276,7 @@ def _shacl() -> validate.Shacl:
 def graph_file(blob: bytes, plan: LinkPlan, check: bool = True) -> FileGraph:
     """One file's reports (pickled ReportFacts) → its share of graph.ttl and facts.json.
 
-    Runs in a worker: the file's triples are self-contained (kg.graph.report_triples), so SHACL
+    Runs in a worker: the file's triples are self-contained (kg.rdf.graph.report_triples), so SHACL
     judges its reports here and only the shared nodes are left for the final pass."""
     t0 = time.perf_counter()
     facts = plan.apply(pickle.loads(blob))
@@ -529,7 +531,9 @@ def _finish(m: _Merged, config: Config, stage: Path, timings: dict):
     # the parts' Turtle is written at once, one part per worker: the longest is the wall time
     timings["export"] = max((p.seconds[1] for p in parts), default=0.0) + time.perf_counter() - t
     if config.viewer:
-        from . import viz  # here, not at the top: networkx costs every build worker 0.2 s to import
+        from kg.outputs import (
+            viz,  # here, not at the top: networkx costs every build worker 0.2 s to import
+        )
 
         t = time.perf_counter()
         viz.write_viewer(graph if graph is not None else TripleIndex(_read_parts(nt_paths)),

@@ -17,9 +17,12 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
-from . import vocab as V
-from .atomic import atomic_open
-from .triples import OXIGRAPH_LIMIT, nt_lines  # above the limit Turtle goes through pyoxigraph
+from kg.core.atomic import atomic_open
+from kg.terms import vocab as V
+from kg.terms.triples import (  # above the limit Turtle goes through pyoxigraph
+    OXIGRAPH_LIMIT,
+    nt_lines,
+)
 
 __all__ = ["write_graph", "serialize_graph", "facts_from_graph", "write_json", "OXIGRAPH_LIMIT",
            "report_fragment", "report_sort_key", "LineSpool", "FragmentSpool", "turtle_from_nt",

@@ -30,9 +30,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .datafiles import compile_pattern, package_data, parse_toml
-from .errors import DataFileError
-from .types import CleanText, Report, Section, SectionKind, Sentence, Span
+from kg.core.datafiles import compile_pattern, package_data, parse_toml
+from kg.core.errors import DataFileError
+from kg.core.records import CleanText, Report, Section, SectionKind, Sentence, Span
 
 _NUM = "[一二三四五六七八九十百零〇两\\d]+"
 _TERMINAL = "。!?！？"

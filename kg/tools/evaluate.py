@@ -25,8 +25,8 @@ from difflib import SequenceMatcher
 from itertools import combinations
 from pathlib import Path
 
-from .chars import QUOTE_CHARS
-from .errors import GoldFormatError
+from kg.core.chars import QUOTE_CHARS
+from kg.core.errors import GoldFormatError
 
 _REDACTION_RUN = re.compile(r"[xX×*＊]+")
 _SPACE = re.compile(r"\s+")

@@ -13,9 +13,9 @@ import pickle
 from functools import lru_cache
 from pathlib import Path
 
-from .atomic import atomic_open
-from .config import PACKAGE_DIR
-from .taxonomy import default_path as taxonomy_path
+from kg.core.atomic import atomic_open
+from kg.core.config import PACKAGE_DIR
+from kg.terms.taxonomy import default_path as taxonomy_path
 
 
 @lru_cache(maxsize=1)

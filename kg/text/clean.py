@@ -1,4 +1,4 @@
-"""Source → :class:`kg.types.CleanText`: small pure steps, each keeping a map back to the original.
+"""Source → :class:`kg.core.records.CleanText`: small pure steps, each keeping a map back to the original.
 
 Every step takes a :class:`_Doc` (text, offset map, removals) and returns a new one; edits are
 (start, end, replacement) triples applied by :func:`_apply`, which keeps ``offset_map[i]`` = the
@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .chars import converter
-from .datafiles import compile_pattern, package_data, parse_toml
-from .errors import DataFileError
-from .types import CleanText, Removal, Source
+from kg.core.chars import converter
+from kg.core.datafiles import compile_pattern, package_data, parse_toml
+from kg.core.errors import DataFileError
+from kg.core.records import CleanText, Removal, Source
 
 MAX_PASSES = 4
 

@@ -28,10 +28,10 @@ from urllib.parse import quote as urlquote
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from . import vocab as V
-from .errors import DataFileError
-from .triples import TripleIndex, read_turtle
-from .types import Bureau, InitiativeMention, Metric, Region, ReportFacts
+from kg.core.errors import DataFileError
+from kg.core.records import Bureau, InitiativeMention, Metric, Region, ReportFacts
+from kg.terms import vocab as V
+from kg.terms.triples import TripleIndex, read_turtle
 
 __all__ = ["build_graph", "report_triples", "concept_lookup", "ConceptInfo", "short_hash",
            "report_iri", "bureau_iri", "region_iri", "decimal_literal", "year_literal", "new_graph"]
@@ -186,7 +186,7 @@ def _lookup_from_graph(g: Graph | TripleIndex) -> Callable[[URIRef], ConceptInfo
 
 
 def _lookup_from_taxonomy(tax) -> Callable[[URIRef], ConceptInfo | None]:
-    """Duck-typed kg.taxonomy.Taxonomy: ``.concepts`` {id: Concept}, optional ``.themes``."""
+    """Duck-typed kg.terms.taxonomy.Taxonomy: ``.concepts`` {id: Concept}, optional ``.themes``."""
     by_iri = {_concept_iri(cid): c for cid, c in tax.concepts.items()}
     themes = {}
     for tid, t in (getattr(tax, "themes", None) or {}).items():
@@ -222,7 +222,7 @@ def _default_concepts(path: str) -> TripleIndex | None:
 def concept_lookup(taxonomy=None) -> Callable[[URIRef], ConceptInfo | None] | None:
     """None means: no taxonomy available, trust the concept ids extraction produced."""
     if taxonomy is None:
-        from .taxonomy import default_path
+        from kg.terms.taxonomy import default_path
 
         taxonomy = _default_concepts(str(default_path()))
         if taxonomy is None:
@@ -239,7 +239,7 @@ def concept_lookup(taxonomy=None) -> Callable[[URIRef], ConceptInfo | None] | No
 # --- building ------------------------------------------------------------------------------------
 
 class _Builder:
-    """Emits triples into a plain list (kg.triples): adding to an rdflib Graph costs more than
+    """Emits triples into a plain list (kg.terms.triples): adding to an rdflib Graph costs more than
     building the facts. Shared nodes (regions, concepts) are written once per builder."""
 
     def __init__(self, lookup: Callable[[URIRef], ConceptInfo | None] | None):
@@ -426,7 +426,7 @@ def _unique(node: URIRef, disambiguator: str, used: set[URIRef]) -> URIRef:
 def build_graph(facts: Iterable[ReportFacts], taxonomy=None) -> Graph:
     """The RDF graph of every report's facts.
 
-    ``taxonomy``: a kg.taxonomy.Taxonomy, an rdflib Graph of SKOS concepts, or a path to one; by
+    ``taxonomy``: a kg.terms.taxonomy.Taxonomy, an rdflib Graph of SKOS concepts, or a path to one; by
     default ``ontology/initiatives.ttl`` when present. Shared concepts absent from it are written
     outside the scheme so that validation reports (and drops) the mentions that use them.
     """

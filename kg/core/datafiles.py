@@ -10,7 +10,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from .errors import DataFileError
+from kg.core.errors import DataFileError
 
 
 def parse_toml(text: str, fname: str) -> dict:

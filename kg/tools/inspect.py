@@ -6,10 +6,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .clean import clean
-from .ingest import read_source
-from .segment import segment
-from .types import Removal, Span
+from kg.core.records import Removal, Span
+from kg.text.clean import clean
+from kg.text.ingest import read_source
+from kg.text.segment import segment
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SH, SKOS
 
-from . import vocab as V
-from .errors import DataFileError
-from .triples import TripleIndex, nt_line, nt_term, to_graph
-from .types import ValidationReport, Violation
+from kg.core.errors import DataFileError
+from kg.core.records import ValidationReport, Violation
+from kg.terms import vocab as V
+from kg.terms.triples import TripleIndex, nt_line, nt_term, to_graph
 
 __all__ = ["validate", "validate_facts_graph", "drop_invalid", "format_violations", "load_shapes",
            "report_subgraphs", "WHOLE_GRAPH_LIMIT", "Shacl", "is_report_scoped", "validate_unit",
@@ -52,7 +52,7 @@ def load_shapes(shapes: Graph | str | Path | None = None) -> Graph:
     if isinstance(shapes, Graph):
         return shapes
     if shapes is None:
-        from .config import ontology_dir
+        from kg.core.config import ontology_dir
 
         shapes = ontology_dir() / SHAPES_FILE
     return _parse_shapes(str(shapes))
@@ -137,7 +137,7 @@ def _run(data: Graph, shapes: Graph, engine: str = "auto") -> list[Violation]:
 
 
 class Shacl:
-    """Shapes compiled once per process, run on plain triple lists (kg.triples).
+    """Shapes compiled once per process, run on plain triple lists (kg.terms.triples).
 
     With pyshacl-turbo the triples go to the engine as N-Triples text (its ``Input``), skipping
     rdflib entirely; with pySHACL they become a small rdflib Graph."""
@@ -233,7 +233,7 @@ def shared_lines(lines: Sequence[str]) -> Iterator[str]:
 
 def validate_unit(triples: list, shacl: Shacl | None = None,
                   lines: list[str] | None = None) -> ValidationReport:
-    """Validate the report-scoped nodes of a self-contained triple set (kg.graph.report_triples);
+    """Validate the report-scoped nodes of a self-contained triple set (kg.rdf.graph.report_triples);
     ``lines``: the triples' N-Triples lines, when the caller has them already."""
     shacl = shacl or Shacl()
     lines = lines if lines is not None else [nt_line(t) for t in triples]

@@ -1,6 +1,6 @@
 """Graph → interactive network viewer: one self-contained HTML file that works offline.
 
-Two views of the RDF graph built by ``kg.graph``:
+Two views of the RDF graph built by ``kg.rdf.graph``:
 
 * the bureau network (``build_network``): bureau — initiative concept — theme, one edge per
   bureau and concept carrying the status, years, metrics and evidence of every mention;
@@ -35,10 +35,10 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
-from . import vocab as V
-from .atomic import atomic_open
-from .chars import converter
-from .errors import DataFileError, InputError
+from kg.core.atomic import atomic_open
+from kg.core.chars import converter
+from kg.core.errors import DataFileError, InputError
+from kg.terms import vocab as V
 
 SEED = 7
 SPRING_MAX_NODES = 300  # networkx spring layout above this gets slow (10k nodes: 211 s)

@@ -17,8 +17,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .errors import GraphInputError, ServeError
-from .query import is_update
+from kg.core.errors import GraphInputError, ServeError
+from kg.tools.query import is_update
 
 RDF_FORMATS = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json"}
 

@@ -32,9 +32,12 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from . import vocab as V
-from .errors import GraphInputError, QueryError
-from .triples import OXIGRAPH_LIMIT, nt_lines  # above it (or ~5 MB of file) "auto" uses pyoxigraph
+from kg.core.errors import GraphInputError, QueryError
+from kg.terms import vocab as V
+from kg.terms.triples import (  # above it (or ~5 MB of file) "auto" uses pyoxigraph
+    OXIGRAPH_LIMIT,
+    nt_lines,
+)
 
 __all__ = ["QueryInfo", "QueryResult", "list_queries", "run_query", "format_result", "load_graph",
            "load_query", "OXIGRAPH_LIMIT"]
@@ -114,7 +117,7 @@ def _param(spec: str) -> Param:
 
 
 def _queries_dir() -> Path:
-    from .config import ontology_dir
+    from kg.core.config import ontology_dir
 
     return ontology_dir() / "queries"
 

@@ -1,4 +1,4 @@
-"""Bytes → :class:`kg.types.Source`: find input files, sniff their format, decode, extract text.
+"""Bytes → :class:`kg.core.records.Source`: find input files, sniff their format, decode, extract text.
 
 Format is decided by content (magic bytes, markup), the extension only breaks ties (``.md``).
 Encodings: BOMs first, then strict UTF-8, BOM-less UTF-16, then GB18030 vs Big5 by which
@@ -16,9 +16,9 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .chars import converter
-from .errors import EncodingError, FormatError, InputError
-from .types import Source
+from kg.core.chars import converter
+from kg.core.errors import EncodingError, FormatError, InputError
+from kg.core.records import Source
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"})
 

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .chars import QUOTE_CHARS
+from kg.core.chars import QUOTE_CHARS
 
 _QUOTES = re.compile(rf"[{re.escape(QUOTE_CHARS)}《》\s]")  # quote marks, title brackets, spaces
 _SUFFIX = re.compile(r"(建设|创建|工程|行动|计划|活动|项目|工作|改革|机制|制度|体系|示范区|品牌)+$")
@@ -37,7 +37,7 @@ def core(label: str) -> str:
 def _key_words(text: str) -> set[str]:
     import jieba
 
-    from .nlp import add_words  # noqa: F401  (kg.nlp quiets jieba's start-up log)
+    from kg.extract.nlp import add_words  # noqa: F401  (kg.extract.nlp quiets jieba's start-up log)
 
     return {w for w in jieba.lcut(text) if len(w) >= 2 and w not in _GENERIC}
 

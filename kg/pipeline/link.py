@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from .types import Bureau, ReportFacts
+from kg.core.records import Bureau, ReportFacts
 
 __all__ = ["Linker", "LinkPlan", "link"]
 

@@ -1,0 +1,2 @@
+"""Layer 7, the tools that read a build's outputs: query, serve, inspect, suggest, evaluate.
+"""
