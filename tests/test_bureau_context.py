@@ -5,11 +5,14 @@ All report text is invented."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_bureau import make_report, region_tuple
 
+from kg.core.datafiles import rule_file
 from kg.core.errors import DataFileError
 from kg.core.records import CleanText, Report, Section, Sentence, Source
 from kg.extract import bureau as bureau_mod
@@ -256,18 +259,14 @@ def test_file_name_still_names_a_lone_report_followed_by_furniture():
     ("pattern = '(?:", "pattern = '((?:", "bureau rules"),
     ("[level_only]", "[level_only_renamed]", "level_only"),
 ])
-def test_bad_context_rules_fail_at_load(tmp_path, monkeypatch, old, new, match):
-    text = bureau_mod.DATA.read_text(encoding="utf-8")
+def test_bad_context_rules_fail_at_load(tmp_path, old, new, match):
+    text = Path(rule_file("bureau.toml")[1]).read_text(encoding="utf-8")
     assert old in text
     bad = tmp_path / "bureau.toml"
     bad.write_text(text.replace(old, new, 1), encoding="utf-8")
-    monkeypatch.setattr(bureau_mod, "DATA", bad)
-    bureau_mod.rules.cache_clear()
-    try:
-        with pytest.raises(DataFileError, match=match):
-            bureau_mod.rules()
-    finally:
-        bureau_mod.rules.cache_clear()
+    with pytest.raises(DataFileError, match=match) as e:
+        bureau_mod.rules(str(bad))
+    assert str(bad) in str(e.value)
 
 
 # --------------------------------------------------------------------------- properties

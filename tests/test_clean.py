@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.core.datafiles import parse_toml
 from kg.core.errors import DataFileError
 from kg.core.records import Source
 from kg.text.clean import clean, load_noise_rules, radicals
@@ -187,11 +188,11 @@ def test_offset_map_points_back():
 
 def test_bad_rule_file_raises():
     with pytest.raises(DataFileError, match="bad regular expression"):
-        load_noise_rules('[[line]]\nrule = "x"\npattern = "("\n')
+        load_noise_rules(parse_toml('[[line]]\nrule = "x"\npattern = "("\n', "noise.toml"))
     with pytest.raises(DataFileError, match="rule"):
-        load_noise_rules('[[inline]]\npattern = "a"\n')
+        load_noise_rules(parse_toml('[[inline]]\npattern = "a"\n', "noise.toml"))
     with pytest.raises(DataFileError, match="unknown tables"):
-        load_noise_rules('[[lines]]\nrule = "x"\npattern = "a"\n')
+        load_noise_rules(parse_toml('[[lines]]\nrule = "x"\npattern = "a"\n', "noise.toml"))
 
 
 # --------------------------------------------------------------------------- properties

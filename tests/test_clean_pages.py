@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.core.datafiles import parse_toml
 from kg.core.errors import DataFileError
 from kg.core.records import Source
 from kg.text.clean import clean, load_noise_rules
@@ -157,7 +158,7 @@ def test_inspect_lists_page_markers(tmp_path):
 )
 def test_bad_page_marker_table_raises(table: str, match: str):
     with pytest.raises(DataFileError, match=match):
-        load_noise_rules(table)
+        load_noise_rules(parse_toml(table, "noise.toml"))
 
 
 # --------------------------------------------------------------------------- property

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.core.datafiles import parse_toml
 from kg.core.errors import DataFileError
 from kg.core.records import Source
 from kg.pipeline.build import process_file
@@ -78,7 +79,7 @@ def test_radical_headings_are_headings_and_map_back():
 )
 def test_bad_radical_table_raises(table: str, match: str):
     with pytest.raises(DataFileError, match=match):
-        load_radicals(table)
+        load_radicals(parse_toml(table, "radicals.toml"))
 
 
 def test_shipped_radical_table_maps_supplement_radicals_to_characters():

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kg.core.datafiles import parse_toml
 from kg.core.errors import DataFileError
 from kg.core.records import Source
 from kg.text.clean import clean
@@ -190,9 +191,9 @@ def test_section_spans_cover_the_body_in_order():
 
 def test_bad_segment_rules_raise():
     with pytest.raises(DataFileError, match="missing key"):
-        load_segment_rules("[items]\nmax_len = 3\n")
+        load_segment_rules(parse_toml("[items]\nmax_len = 3\n", "segment.toml"))
     with pytest.raises(DataFileError, match="not valid TOML"):
-        load_segment_rules("[items")
+        load_segment_rules(parse_toml("[items", "segment.toml"))
 
 
 @settings(max_examples=80, deadline=None)

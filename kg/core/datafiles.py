@@ -1,7 +1,9 @@
-"""Reading the rule files in kg/data: TOML and regular expressions, checked at load.
+"""The one rules loader: the TOML files in kg/data and their regular expressions, checked at load.
 
-Floor module (imports only errors): every stage reads its rules through these two functions, so a
-broken rule file fails the same way everywhere, naming the file and what to fix.
+Every stage reads its rule file through :func:`rule_file` and compiles its patterns with
+:func:`compile_pattern`, then checks the file's own schema in its loader (cached, and called by
+``kg.pipeline.build.warm_up``), so a broken rule file fails the same way everywhere, on first use,
+naming the file and what to fix.
 """
 
 from __future__ import annotations
@@ -20,26 +22,19 @@ def parse_toml(text: str, fname: str) -> dict:
         raise DataFileError(f"not valid TOML ({e})", path=fname, hint="fix the syntax") from e
 
 
-def package_data(name: str) -> tuple[str, str]:
-    """(text, location) of a rule file shipped in kg/data."""
+def rule_file(name: str, path: str | Path | None = None) -> tuple[dict, str]:
+    """(parsed TOML, location) of the rule file ``kg/data/<name>``, or of ``path`` when given (a
+    user's own copy, or a test's)."""
     from importlib import resources
 
-    res = resources.files("kg") / "data" / name
+    res = Path(path) if path else resources.files("kg") / "data" / name
     try:
-        return res.read_text(encoding="utf-8"), str(res)
+        text = res.read_text(encoding="utf-8")
     except OSError as e:
-        raise DataFileError(f"cannot read ({e})", path=str(res),
-                            hint="reinstall edu-kg; the package data is missing") from e
-
-
-def read_toml(path: str | Path) -> dict:
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as e:
-        raise DataFileError(f"cannot read rule file: {e}", path=str(p),
-                            hint="restore the file from the repository") from e
-    return parse_toml(text, str(p))
+        raise DataFileError(f"cannot read rule file ({e})", path=str(res),
+                            hint="pass an existing file" if path else
+                            "reinstall edu-kg; the package data is missing") from e
+    return parse_toml(text, str(res)), str(res)
 
 
 def compile_pattern(fname: str, where: str, pattern: object, flags: int = 0) -> re.Pattern:

@@ -21,7 +21,6 @@ import contextlib
 import io
 import itertools
 import re
-import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
@@ -29,11 +28,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.core.chars import to_simplified
+from kg.core.datafiles import rule_file
 from kg.core.errors import DataFileError
 from kg.core.records import Bureau, Level, Region, Report
 from kg.terms.taxonomy import longest_pattern
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "bureau.toml"
 _LEVELS = ("province", "city", "county")
 
 
@@ -89,10 +88,11 @@ def _longest_first(words: list[str]) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
-@lru_cache(maxsize=1)
-def rules() -> Rules:
+@lru_cache(maxsize=2)
+def rules(path: str | None = None) -> Rules:
+    """Read and check ``bureau.toml`` (or the file at ``path``) once."""
+    raw, where = rule_file("bureau.toml", path)
     try:
-        raw = tomllib.loads(DATA.read_text(encoding="utf-8"))
         suffixes = tuple(raw["suffixes"])
         levels = dict(raw["admin_levels"])
         if not suffixes or any(v not in _LEVELS for v in levels.values()):
@@ -140,8 +140,8 @@ def rules() -> Rules:
             tail_han_max=int(raw["compilation"]["tail_han_max"]),
             head_window=max(map(len, (*parent_before, *peer_before, *(w for p in pairs for w in p.before)))),
         )
-    except (OSError, KeyError, TypeError, ValueError, IndexError, re.error) as e:
-        raise DataFileError(f"bad bureau rules: {e!r}", path=str(DATA),
+    except (KeyError, TypeError, ValueError, IndexError, re.error) as e:
+        raise DataFileError(f"bad bureau rules: {e!r}", path=where,
                             hint="fix the TOML keys described in the file's comments") from e
 
 

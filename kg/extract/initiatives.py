@@ -22,10 +22,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from kg.core.chars import QUOTE_CHARS
-from kg.core.datafiles import compile_pattern, read_toml
+from kg.core.datafiles import compile_pattern, rule_file
 from kg.core.errors import DataFileError
 from kg.core.records import InitiativeMention, Report, Section, Span, Status
 from kg.terms.taxonomy import (
@@ -37,7 +36,6 @@ from kg.terms.taxonomy import (
     strip_suffixes,
 )
 
-RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "initiatives.toml"
 _CLAUSE_SPLIT = re.compile(r"[，,；;。：:！!？?\n]")
 _ENUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[一二三四五六七八九十]是)")
 _COUNT = re.compile(r"[\dXx×*一二三四五六七八九十百千万]+(?:个|所|项|名|次|人|万|元|家|批|期|场|支|门|节|类|条|件|篇|届)")
@@ -103,8 +101,7 @@ def _longest_first(words) -> tuple[str, ...]:
 @lru_cache(maxsize=4)
 def load_rules(path: str | None = None) -> Rules:
     """Read and check ``initiatives.toml`` once; a malformed file raises DataFileError."""
-    p = Path(path) if path else RULES_FILE
-    data = read_toml(p)
+    data, p = rule_file("initiatives.toml", path)
     d, s, m = data.get("discovery", {}), data.get("status", {}), data.get("matching", {})
 
     def words(section: dict, key: str) -> tuple[str, ...]:

@@ -25,22 +25,16 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from pathlib import Path
 
-from kg.core.datafiles import read_toml
+from kg.core.datafiles import rule_file
 from kg.core.errors import DataFileError
 from kg.core.records import Comparator, Metric, Report, Sentence, Span
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 _COMPARATORS = {"=", ">=", ">", "<=", "<", "~"}
 NUMBER_GLYPHS = "xX×*＊"  # redaction glyphs that stand for a number
 
 
 # --------------------------------------------------------------------------- rule data
-
-
-def _load(name: str) -> dict:
-    return read_toml(DATA / name)
 
 
 @dataclass(frozen=True)
@@ -52,7 +46,7 @@ class Units:
 
 @lru_cache(maxsize=1)
 def units() -> Units:
-    raw = _load("units.toml")
+    raw, where = rule_file("units.toml")
     try:
         scales = {k: Decimal(v) for k, v in raw["scales"].items()}
         counters = {k: str(v) for k, v in raw["counters"].items()}
@@ -60,7 +54,7 @@ def units() -> Units:
         if not counters or not scales or not weak <= set(counters):
             raise ValueError("empty tables, or a weak counter missing from [counters]")
     except (KeyError, TypeError, ValueError, InvalidOperation) as e:
-        raise DataFileError(f"bad unit table: {e!r}", path=str(DATA / "units.toml"),
+        raise DataFileError(f"bad unit table: {e!r}", path=where,
                             hint="[scales] maps a scale word to a number string; [counters] to a base unit") from e
     return Units(scales, counters, weak)
 
@@ -74,14 +68,14 @@ class Comparators:
 
 @lru_cache(maxsize=1)
 def comparators() -> Comparators:
-    raw = _load("comparators.toml")
+    raw, where = rule_file("comparators.toml")
     try:
         tables = [dict(raw[k]) for k in ("before", "between", "after")]
         bad = [v for t in tables for v in t.values() if v not in _COMPARATORS]
         if bad:
             raise ValueError(f"unknown comparator(s) {bad}; use one of {sorted(_COMPARATORS)}")
     except (KeyError, TypeError, ValueError) as e:
-        raise DataFileError(f"bad comparator table: {e}", path=str(DATA / "comparators.toml")) from e
+        raise DataFileError(f"bad comparator table: {e}", path=where) from e
     return Comparators(*tables)
 
 
@@ -112,7 +106,7 @@ class MetricRules:
 
 @lru_cache(maxsize=1)
 def metric_rules() -> MetricRules:
-    raw = _load("metric_rules.toml")
+    raw, where = rule_file("metric_rules.toml")
     try:
         st, nm, ind = raw["status"], raw["not_metric"], raw["indicator"]
         c = re.compile
@@ -130,7 +124,7 @@ def metric_rules() -> MetricRules:
             indicator_max_len=int(ind["max_len"]),
         )
     except (KeyError, TypeError, ValueError, re.error) as e:
-        raise DataFileError(f"bad metric rules: {e!r}", path=str(DATA / "metric_rules.toml"),
+        raise DataFileError(f"bad metric rules: {e!r}", path=where,
                             hint="check the key names and regular expressions") from e
 
 

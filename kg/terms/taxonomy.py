@@ -19,7 +19,7 @@ from rdflib.namespace import SKOS
 
 from kg.core.chars import QUOTE_CHARS, to_simplified
 from kg.core.config import ontology_dir
-from kg.core.datafiles import package_data, parse_toml
+from kg.core.datafiles import rule_file
 from kg.core.errors import DataFileError
 from kg.terms.triples import TripleIndex, read_turtle
 from kg.terms.vocab import CONCEPT, EDU
@@ -158,8 +158,7 @@ def parse_synonyms(data: dict, fname: str) -> Synonyms:
 
 @lru_cache(maxsize=1)
 def load_synonyms() -> Synonyms:
-    text, where = package_data("synonyms.toml")
-    return parse_synonyms(parse_toml(text, where), where)
+    return parse_synonyms(*rule_file("synonyms.toml"))
 
 
 def strip_suffixes(form: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.core.chars import converter
-from kg.core.datafiles import compile_pattern, package_data, parse_toml
+from kg.core.datafiles import compile_pattern, rule_file
 from kg.core.errors import DataFileError
 from kg.core.records import CleanText, Removal, Source
 
@@ -159,9 +159,8 @@ def _compile(fname: str, where: str, pattern: object) -> re.Pattern:
     return compile_pattern(fname, where, pattern, re.I)
 
 
-def load_noise_rules(text: str, fname: str = "noise.toml") -> NoiseRules:
-    """Parse and check noise rules (TOML text)."""
-    data = parse_toml(text, fname)
+def load_noise_rules(data: dict, fname: str = "noise.toml") -> NoiseRules:
+    """Check noise rules (a parsed noise.toml)."""
     unknown = set(data) - {"line", "inline", "block", "page_marker"}
     if unknown:
         raise DataFileError(f"unknown tables {sorted(unknown)}", path=fname,
@@ -209,12 +208,11 @@ def _rule_name(fname: str, where: str, r: object) -> str:
 
 @lru_cache(maxsize=1)
 def noise_rules() -> NoiseRules:
-    return load_noise_rules(*package_data("noise.toml"))
+    return load_noise_rules(*rule_file("noise.toml"))
 
 
-def load_radicals(text: str, fname: str = "radicals.toml") -> dict[str, str]:
-    """Parse and check the radical → character table (TOML text)."""
-    data = parse_toml(text, fname)
+def load_radicals(data: dict, fname: str = "radicals.toml") -> dict[str, str]:
+    """Check the radical → character table (a parsed radicals.toml)."""
     table = data.get("radicals")
     if not isinstance(table, dict) or set(data) != {"radicals"}:
         raise DataFileError("needs exactly one [radicals] table", path=fname,
@@ -233,7 +231,7 @@ def _is_han(ch: str) -> bool:
 
 @lru_cache(maxsize=1)
 def radicals() -> dict[str, str]:
-    return load_radicals(*package_data("radicals.toml"))
+    return load_radicals(*rule_file("radicals.toml"))
 
 
 

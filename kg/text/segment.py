@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from kg.core.datafiles import compile_pattern, package_data, parse_toml
+from kg.core.datafiles import compile_pattern, rule_file
 from kg.core.errors import DataFileError
 from kg.core.records import CleanText, Report, Section, SectionKind, Sentence, Span
 
@@ -86,8 +86,8 @@ def _rx(fname: str, where: str, pattern: object, cue: str = "") -> re.Pattern:
     return compile_pattern(fname, where, pattern)
 
 
-def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
-    d = parse_toml(text, fname)
+def load_segment_rules(d: dict, fname: str = "segment.toml") -> SegmentRules:
+    """Check the segmentation cues (a parsed segment.toml)."""
     try:
         items, heads, kinds, leads = d["items"], d["headings"], d["kinds"], d["leads"]
         titles, years, starts = d["titles"], d["years"], d["starts"]
@@ -135,7 +135,7 @@ def load_segment_rules(text: str, fname: str = "segment.toml") -> SegmentRules:
 
 @lru_cache(maxsize=1)
 def segment_rules() -> SegmentRules:
-    return load_segment_rules(*package_data("segment.toml"))
+    return load_segment_rules(*rule_file("segment.toml"))
 
 
 # --------------------------------------------------------------------------- lines
