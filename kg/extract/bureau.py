@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from kg.core.chars import to_simplified
+from kg.core.chars import HAN_CHAR, SPACE_RUN, to_simplified
 from kg.core.datafiles import rule_file
 from kg.core.errors import DataFileError
 from kg.core.records import Bureau, Level, Region, Report
@@ -356,7 +356,6 @@ _GOVERNING = re.compile(r"(?:委|政府|人民政府|教育|财政|局)")
 _GOVERNMENT = re.compile(r"(?:委|政府|人民政府)")  # a place's own party committee or government
 
 
-_HAN = re.compile("[\u4e00-\u9fff]")
 
 
 def _skip_places(text: str, pos: int) -> int:
@@ -472,7 +471,7 @@ def level_mentions(text: str, title_end: int) -> list[LevelMention]:
         if level is None or _place_before(text, pos):
             continue
         lead = text[max(0, pos - 1 - r.head_window):pos - 1]
-        if lead and _HAN.match(lead[-1]) and not any(lead.endswith(w) for w in after):
+        if lead and HAN_CHAR.match(lead[-1]) and not any(lead.endswith(w) for w in after):
             continue  # 各县教育局, 县区教育局, or a place the gazetteer lacks
         parent, peer = _context(text, pos - 1, m.end())
         out.append(LevelMention(level, m.group(0), pos - 1, m.end(), pos - 1 < title_end,  # type: ignore[arg-type]
@@ -651,7 +650,6 @@ def _group_level(ms: list[Mention], context: list[Mention]) -> Level | None:
     return p.level if p else None
 
 
-_SPACES = re.compile(r"\s+")
 SIGNATURE_MAX = 20  # characters of a line that only signs a bureau's name
 
 
@@ -660,7 +658,7 @@ def _alone_in_file(report: Report) -> bool:
     if report.index != 1:
         return False
     limit = rules().tail_han_max
-    tail = _HAN.finditer(report.clean.text, report.span[1])
+    tail = HAN_CHAR.finditer(report.clean.text, report.span[1])
     return sum(1 for _ in itertools.islice(tail, limit)) < limit
 
 
@@ -683,7 +681,7 @@ def _signature_lines(report: Report) -> list[str]:
     notice that issued the report (现将《…工作要点》印发给你们 / 上海市某区教育局 / 日期)."""
     out = []
     for line in report.clean.text[:report.span[0]].splitlines():
-        name = _SPACES.sub("", line)
+        name = SPACE_RUN.sub("", line)
         ms = bureau_mentions(name, 0) if len(name) <= SIGNATURE_MAX else []
         if len(ms) == 1 and ms[0].end == len(name) and _skip_places(name, ms[0].start) == 0:
             out.append(name)

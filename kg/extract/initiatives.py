@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.core.chars import QUOTE_CHARS
+from kg.core.chars import HAN_CHAR, QUOTE_CHARS
 from kg.core.datafiles import compile_pattern, rule_file
 from kg.core.errors import DataFileError
 from kg.core.records import InitiativeMention, Report, Section, Span, Status
@@ -49,7 +49,6 @@ _ENUMERATED = re.compile(r"^.*等[\dXx×*一二三四五六七八九十百千]+[
 # two things joined (A和B机制) or a descriptive phrase (…的…) is not one programme name
 _JOINED = re.compile(r"[的和及与、暨或]|进行|开展|实施|推进|加强|落实|组织")
 _REDACTED = re.compile(r"[xX×*＊]")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_QUOTE = 40
 
 
@@ -381,7 +380,7 @@ _ALNUM = re.compile(r"[A-Za-z0-9+]")
 def _core_len(core: str, rules: Rules) -> int:
     for w in rules.generic_words:
         core = core.replace(w, "")
-    return len(_CJK.findall(core)) + len(_ALNUM.findall(core))
+    return len(HAN_CHAR.findall(core)) + len(_ALNUM.findall(core))
 
 
 def is_generic(label: str, rules: Rules, noun: str = "") -> bool:

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from kg.core.chars import REDACTION_GLYPHS
 from kg.core.datafiles import rule_file
 from kg.core.errors import DataFileError
 from kg.core.records import Comparator, Metric, Report, Sentence, Span
 
 _COMPARATORS = {"=", ">=", ">", "<=", "<", "~"}
-NUMBER_GLYPHS = "xX×*＊"  # redaction glyphs that stand for a number
 
 
 # --------------------------------------------------------------------------- rule data
@@ -136,7 +136,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 # thousands grouped by commas (1,122) or, as print typesetting does, by a space (1 122)
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
 CHINESE = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*"
-REDACTED = rf"(?<![A-Za-z])[{re.escape(NUMBER_GLYPHS)}]+(?:\.[{re.escape(NUMBER_GLYPHS)}]+)?"
+REDACTED = rf"(?<![A-Za-z])[{re.escape(REDACTION_GLYPHS)}]+(?:\.[{re.escape(REDACTION_GLYPHS)}]+)?"
 
 
 def chinese_to_int(s: str) -> int:

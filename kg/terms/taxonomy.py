@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from kg.core.chars import QUOTE_CHARS, to_simplified
+from kg.core.chars import QUOTE_CHARS, SPACE_RUN, to_simplified
 from kg.core.config import ontology_dir
 from kg.core.datafiles import rule_file
 from kg.core.errors import DataFileError
@@ -27,7 +27,6 @@ from kg.terms.vocab import CONCEPT, EDU
 DEFAULT_FILE = "initiatives.ttl"
 
 _QUOTES = re.compile(f"[{re.escape(QUOTE_CHARS)}]")
-_SPACE = re.compile(r"\s+")
 # Words a report glues onto a programme name without changing which programme it is. Longest first.
 STRIP_SUFFIXES = ("工作", "活动", "建设", "改革", "工程", "的")
 MIN_STRIPPED = 3  # a stripped variant shorter than this is too ambiguous to index
@@ -40,7 +39,7 @@ def normalize(surface: str) -> str:
     """Comparison form of a label: NFKC, simplified script, quotes and spaces dropped.
     Memoised: extraction normalises the same candidate names over and over."""
     text = unicodedata.normalize("NFKC", surface or "")
-    text = _QUOTES.sub("", _SPACE.sub("", text))
+    text = _QUOTES.sub("", SPACE_RUN.sub("", text))
     return to_simplified(text)
 
 

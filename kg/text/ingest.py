@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from kg.core.chars import converter
+from kg.core.chars import HAN_CHAR, converter
 from kg.core.errors import EncodingError, FormatError, InputError
 from kg.core.records import Source
 
@@ -164,7 +164,6 @@ def _utf16_guess(sample: bytes) -> str | None:
 
 # --------------------------------------------------------------------------- encodings
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def decode_bytes(raw: bytes, path: str = "") -> tuple[str, str]:
@@ -269,7 +268,7 @@ def _best_chinese(raw: bytes) -> tuple[str, str] | None:
     if not readings:
         return None
     score, text, label = max(readings, key=lambda r: r[0])
-    if score < 0.3 and not (len(readings) == 1 and _CJK.search(text)):
+    if score < 0.3 and not (len(readings) == 1 and HAN_CHAR.search(text)):
         return None
     return text, label
 

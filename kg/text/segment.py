@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from kg.core.chars import HAN_CHAR, SPACE_RUN
 from kg.core.datafiles import compile_pattern, rule_file
 from kg.core.errors import DataFileError
 from kg.core.records import CleanText, Report, Section, SectionKind, Sentence, Span
@@ -39,7 +40,6 @@ _TERMINAL = "。!?！？"
 _TERMINAL_RE = re.compile(f"[{_TERMINAL}]")
 # 2022年, and a school year written by its year: 2022学年(度)
 _EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*学?年(?!代|级)")
-_HAN = re.compile("[\u4e00-\u9fff]")
 LEAD_AGENDA = 300  # where a speech states its agenda (这次会议的主要任务是…)
 LEAD_CHARS = 30  # where a report opens with its own year: xxxx年,我局… | 一、20xx年工作总结
 TEASER_SHARE = 0.6  # of a short item's shingles found in a later item twice its size: its teaser
@@ -349,7 +349,6 @@ def _continues_outline(lines: list[_Line], i: int, run: _Run, rules: SegmentRule
     return any(p.match(nxt) for p in rules.heading_styles[1:])
 
 
-_SPACE = re.compile(r"\s+")
 
 
 def _cover_title(lines: list[_Line], text: str, rules: SegmentRules) -> int | None:
@@ -358,9 +357,9 @@ def _cover_title(lines: list[_Line], text: str, rules: SegmentRules) -> int | No
     m = rules.cover_notice.search(text, 0, rules.cover_reach)
     if m is None:
         return None
-    name = _SPACE.sub("", m.group(1))
+    name = SPACE_RUN.sub("", m.group(1))
     return next((i for i, ln in enumerate(lines) if ln.start >= m.end()
-                 and _SUBTITLE.sub("", _SPACE.sub("", ln.text)) == name), None)
+                 and _SUBTITLE.sub("", SPACE_RUN.sub("", ln.text)) == name), None)
 
 
 def _sequence(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]:
@@ -385,7 +384,7 @@ def _sequence(lines: list[_Line], text: str, rules: SegmentRules) -> list[_Item]
                 continue
         line = lines[i].text
         if run.han < MIN_BODY_HAN and not _is_title(line, rules):  # only "has a body yet" matters,
-            run.han += len(_HAN.findall(line))  # and title lines written again are no body
+            run.han += len(HAN_CHAR.findall(line))  # and title lines written again are no body
         top = _top_heading(line, rules)
         if top:
             run.top = max(run.top, top[0])
@@ -861,4 +860,4 @@ def segment(clean: CleanText) -> list[Report]:
 
 def _has_han(text: str, n: int) -> bool:
     """At least ``n`` Chinese characters (stops counting there)."""
-    return sum(1 for _ in itertools.islice(_HAN.finditer(text), n)) >= n
+    return sum(1 for _ in itertools.islice(HAN_CHAR.finditer(text), n)) >= n

@@ -25,11 +25,10 @@ from difflib import SequenceMatcher
 from itertools import combinations
 from pathlib import Path
 
-from kg.core.chars import QUOTE_CHARS
+from kg.core.chars import QUOTE_CHARS, REDACTION_GLYPHS, SPACE_RUN
 from kg.core.errors import GoldFormatError
 
-_REDACTION_RUN = re.compile(r"[xX×*＊]+")
-_SPACE = re.compile(r"\s+")
+_REDACTION_RUN = re.compile(f"[{REDACTION_GLYPHS}]+")
 _QUOTES = re.compile(f"[{re.escape(QUOTE_CHARS)}《》]")  # quote marks and title brackets
 _SCALE = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000), "百": Decimal(100)}
 _PERSONS = {"名", "人", "位"}
@@ -39,7 +38,7 @@ def norm(text: str | None) -> str:
     """Width-fold, drop spaces: the comparison form of every string in scoring."""
     if not text:
         return ""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    return SPACE_RUN.sub("", unicodedata.normalize("NFKC", text))
 
 
 def norm_bureau(name: str | None) -> str:
