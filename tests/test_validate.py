@@ -12,8 +12,18 @@ from rdflib.namespace import RDF, SKOS
 
 from kg.outputs.export import facts_from_graph
 from kg.rdf.graph import build_graph
-from kg.rdf.validate import drop_invalid, format_violations, report_subgraphs, validate
+from kg.rdf.validate import (
+    Shacl,
+    drop_invalid,
+    format_violations,
+    merge_reports,
+    shared_lines,
+    validate,
+    validate_shared_lines,
+    validate_unit,
+)
 from kg.terms import vocab as V
+from kg.terms.triples import nt_line
 
 METRIC = V.ID["metric/aaaaaaaaaaaaaaaa-1/40-48"]  # 课后服务覆盖率 98 %
 REDACTED = V.ID["metric/aaaaaaaaaaaaaaaa-1/80-86"]
@@ -37,7 +47,7 @@ def graph(base) -> Graph:
 def test_sample_graph_conforms(base):
     report = validate(base)
     assert report.conforms, format_violations(report)
-    assert validate(base, mode="per_report") == report
+    assert _split(base) == report
 
 
 def _set(g, s, p, o):
@@ -144,40 +154,26 @@ def test_format_violations_is_readable(graph):
     assert format_violations(validate(Graph())) == "conforms"
 
 
-def test_report_subgraphs_cover_every_report(base):
-    parts = list(report_subgraphs(base))
-    reports = [r for r, _ in parts if r is not None]
-    assert len(reports) == 4
-    covered = set().union(*(set(g) for _, g in parts))
-    assert covered == set(base)
-
-
 @pytest.mark.parametrize("name", sorted(BREAKS))
 def test_both_shacl_engines_find_the_same_violations(graph, name):
-    from kg.rdf.validate import _run, load_shapes
-
     BREAKS[name][0](graph)
-    found = {}
-    for engine in ("pyshacl", "turbo"):
-        vs = _run(graph, load_shapes(), engine)
-        found[engine] = sorted((v.focus, v.path or "", v.message, v.shape or "") for v in vs)
+    found = {engine: _keys(validate(graph, engine=engine)) for engine in ("pyshacl", "turbo")}
     assert found["pyshacl"] and found["pyshacl"] == found["turbo"]
 
 
 def test_unknown_engine_is_refused(base):
-    from kg.rdf.validate import _run, load_shapes
-
     with pytest.raises(ValueError, match="engine"):
-        _run(base, load_shapes(), "fast")
+        validate(base, engine="fast")
 
 
 # --- the build's split validation: per file (report-scoped nodes) + shared nodes once ------------
 
-def _split(g: Graph):
-    from kg.rdf.validate import merge_reports, validate_shared, validate_unit
-
+def _split(g: Graph, shacl: Shacl | None = None):
+    """What a build does: each file's report-scoped nodes (here one file), then the shared nodes
+    from the sorted lines' shared part."""
     triples = list(g)
-    return merge_reports([], validate_unit(triples), validate_shared(triples))
+    shared = list(shared_lines(sorted(nt_line(t) for t in triples)))
+    return merge_reports([], validate_unit(triples, shacl), validate_shared_lines(shared, shacl))
 
 
 def _keys(report):
@@ -197,7 +193,7 @@ TWO_REGIONS = (_second_region, None, "edu:region", "region")
 def test_split_validation_finds_what_whole_graph_validation_finds(graph, name):
     breaker = TWO_REGIONS if name == "bureau with two regions" else BREAKS[name]
     breaker[0](graph)
-    whole = validate(graph, mode="whole")
+    whole = validate(graph)
     assert not whole.conforms
     assert _keys(_split(graph)) == _keys(whole)
 
@@ -206,26 +202,16 @@ def test_split_validation_of_the_sample_graph_conforms(base):
     assert _split(base).conforms
 
 
-def test_shared_lines_pass_equals_shared_triples_pass(graph):
-    from kg.rdf.validate import validate_shared, validate_shared_lines
-    from kg.terms.triples import nt_line
-
+def test_shared_pass_alone_finds_a_cross_file_conflict(graph):
     TWO_REGIONS[0](graph)
-    triples = list(graph)
-    assert validate_shared_lines([nt_line(t) for t in triples]) == validate_shared(triples)
-    assert not validate_shared(triples).conforms
+    found = validate_shared_lines(list(shared_lines(sorted(nt_line(t) for t in graph))))
+    assert not found.conforms and any(v.path == "edu:region" for v in found.violations)
 
 
 @pytest.mark.parametrize("name", ["percentage 150", "concept outside the scheme", "missing quote"])
 def test_split_validation_on_pyshacl_matches_turbo(graph, name):
-    from kg.rdf.validate import Shacl, merge_reports, validate_shared, validate_unit
-
     BREAKS[name][0](graph)
-    triples = list(graph)
-    found = {}
-    for engine in ("pyshacl", "turbo"):
-        shacl = Shacl(engine=engine)
-        found[engine] = _keys(merge_reports([], validate_unit(triples, shacl), validate_shared(triples, shacl)))
+    found = {engine: _keys(_split(graph, Shacl(engine=engine))) for engine in ("pyshacl", "turbo")}
     assert found["pyshacl"] and found["pyshacl"] == found["turbo"]
 
 
@@ -239,7 +225,7 @@ _SUBJECTS = [f"<{V.ID}{kind}/x{i}>" for kind in ("report", "mention", "metric", 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(_SUBJECTS), st.integers(0, 3)), max_size=60))
 def test_shared_lines_is_the_prefix_filter_on_sorted_lines(pairs):
-    from kg.rdf.validate import is_report_scoped, shared_lines
+    from kg.rdf.validate import is_report_scoped
 
     lines = sorted({f"{s} <p{i}> \"o\" .\n" for s, i in pairs})
     expected = [ln for ln in lines

@@ -1,10 +1,11 @@
 """SHACL validation (ontology/shapes.ttl) → readable ValidationReport; dropping what fails.
 
-pySHACL's cost grows with the graph (PITFALLS.md: 100k triples 4.5 s, 1M 47 s), but every shape
-only looks at a fact and its direct neighbours. So big graphs are cut into per-report subgraphs
-(the report, its source, bureau, region chain, facts and their concepts), validated in chunks of a
-few thousand triples, plus one pass over the nodes no report reaches. Violations of a node shared by
-several reports (a bureau, a concept) are reported once.
+A build validates each file's triples on their own (the report-scoped nodes: :func:`validate_unit`,
+in the worker that built them), then the shared nodes once on what every file said of them
+(:func:`shared_lines`, :func:`validate_shared_lines`): every shape only looks at a node and its
+direct neighbours, so this finds what validating the whole graph finds (tested on every
+hand-broken case), at a cost linear in the number of files. :func:`validate` runs the whole graph
+at once, for ``kg validate`` and the build's repair after a cross-file conflict.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import PROV, RDF, SH, SKOS
 
 from kg.core.errors import DataFileError
@@ -23,13 +24,10 @@ from kg.core.records import ValidationReport, Violation
 from kg.terms import vocab as V
 from kg.terms.triples import TripleIndex, nt_line, nt_term, to_graph
 
-__all__ = ["validate", "validate_facts_graph", "drop_invalid", "format_violations", "load_shapes",
-           "report_subgraphs", "WHOLE_GRAPH_LIMIT", "Shacl", "is_report_scoped", "validate_unit",
-           "validate_shared", "validate_shared_lines", "shared_lines", "shape_paths", "merge_reports"]
+__all__ = ["validate", "drop_invalid", "format_violations", "load_shapes", "Shacl", "is_report_scoped",
+           "validate_unit", "validate_shared_lines", "shared_lines", "shape_paths", "merge_reports"]
 
 SHAPES_FILE = "shapes.ttl"
-WHOLE_GRAPH_LIMIT = 20_000  # triples; above it "auto" validates per report
-CHUNK_TRIPLES = 5_000  # report subgraphs are batched into pySHACL calls of about this size
 
 FACT_TYPES = (V.Metric, V.InitiativeMention)
 # links a node cannot live without: when their target is dropped, the node goes too
@@ -127,13 +125,6 @@ def _engine(name: str):
     import pyshacl
 
     return pyshacl
-
-
-def _run(data: Graph, shapes: Graph, engine: str = "auto") -> list[Violation]:
-    conforms, results, _ = _engine(engine).validate(
-        data, shacl_graph=shapes, inference="none", abort_on_first=False, meta_shacl=False,
-        advanced=False, debug=False)
-    return [] if conforms else _violations(results, data, shapes)
 
 
 class Shacl:
@@ -260,18 +251,10 @@ def shape_paths(shapes: Graph) -> frozenset:
     return frozenset(preds)
 
 
-def validate_shared(triples: list, shacl: Shacl | None = None) -> ValidationReport:
-    """Validate the shared nodes of the union of every file's triples (others are ignored, as are
-    predicates no shape reads: a bureau's many edu:implements links cost time and judge nothing)."""
-    shacl = shacl or Shacl()
-    paths = shape_paths(shacl.shapes)
-    data = [t for t in triples if not is_report_scoped(t[0]) and t[1] in paths]
-    focus = sorted({t[0] for t in data})
-    return _report(shacl.run(data, focus))
-
-
 def validate_shared_lines(lines: list[str], shacl: Shacl | None = None) -> ValidationReport:
-    """:func:`validate_shared` on N-Triples lines (the merged graph's shared-node lines)."""
+    """Validate the shared nodes, given as the N-Triples lines every file said of them
+    (:func:`shared_lines`), once. Predicates no shape reads are left out: a bureau's many
+    edu:implements links cost time and judge nothing."""
     shacl = shacl or Shacl()
     paths = {nt_term(p) for p in shape_paths(shacl.shapes)}
     keep = [ln for ln in lines if ln.split(" ", 2)[1] in paths]
@@ -279,9 +262,8 @@ def validate_shared_lines(lines: list[str], shacl: Shacl | None = None) -> Valid
         return _report([])
     import pyoxigraph as ox
 
-    triples = [(URIRef(t.subject.value), None, None)
-               for t in ox.parse("".join(keep), format=ox.RdfFormat.N_TRIPLES)]
-    focus = sorted({s for s, _, _ in triples})
+    focus = sorted({URIRef(t.subject.value)
+                    for t in ox.parse("".join(keep), format=ox.RdfFormat.N_TRIPLES)})
     return _report(shacl.run_nt("".join(keep), focus))
 
 
@@ -295,87 +277,12 @@ def _report(violations: list[Violation]) -> ValidationReport:
                             violations=tuple(unique))
 
 
-# --- per-report subgraphs -------------------------------------------------------------------------
-
-_FOLLOW = frozenset((V.sourceFile, V.issuedBy, V.region, V.partOf, V.bureau, V.concept, V.initiative,
-                     SKOS.broader, PROV.wasDerivedFrom))
-
-
-def _closure(graph: Graph, start: set, out: Graph) -> set:
-    """Copy into ``out`` the triples of ``start`` and of the nodes the shapes look at from there
-    (report, source, bureau, region chain, concept, theme); returns the nodes visited."""
-    nodes = set(start)
-    todo = list(start)
-    while todo:
-        n = todo.pop()
-        for p, o in graph.predicate_objects(n):
-            out.add((n, p, o))
-            if p in _FOLLOW and o not in nodes and not isinstance(o, Literal):
-                nodes.add(o)
-                todo.append(o)
-    return nodes
-
-
-def report_subgraphs(graph: Graph) -> Iterator[tuple[URIRef | None, Graph]]:
-    """(report IRI, subgraph) for every report, then (None, rest) for the triples no report reaches."""
-    covered: set = set()
-    for report in sorted(graph.subjects(RDF.type, V.Report)):
-        sub = Graph()
-        covered |= _closure(graph, {report, *graph.subjects(PROV.wasDerivedFrom, report)}, sub)
-        yield report, sub
-    rest = {s for s in graph.subjects(unique=True) if s not in covered}
-    if rest:
-        sub = Graph()
-        _closure(graph, rest, sub)
-        yield None, sub
-
-
-def _run_nt(data: bytes, shapes_path: str | None) -> list[Violation]:
-    """Worker side of parallel validation: the chunk travels as N-Triples."""
-    g = Graph().parse(data=data.decode("utf-8"), format="nt")
-    return _run(g, load_shapes(shapes_path))
-
-
-def _chunks(graph: Graph, chunk_triples: int) -> Iterator[Graph]:
-    chunk = Graph()
-    for _, sub in report_subgraphs(graph):
-        chunk += sub
-        if len(chunk) >= chunk_triples:
-            yield chunk
-            chunk = Graph()
-    if len(chunk):
-        yield chunk
-
-
-def validate_facts_graph(graph: Graph, shapes: Graph | str | Path | None = None,
-                         chunk_triples: int = CHUNK_TRIPLES, workers: int = 1) -> ValidationReport:
-    """Validate report by report (batched into chunks), so the cost grows linearly with the
-    number of reports; ``workers`` > 1 validates chunks in parallel processes (``shapes`` must then
-    be None or a path, which each worker loads once)."""
-    if workers > 1 and not isinstance(shapes, Graph):
-        from concurrent.futures import ProcessPoolExecutor
-
-        path = None if shapes is None else str(shapes)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_run_nt, c.serialize(format="nt", encoding="utf-8"), path)
-                       for c in _chunks(graph, chunk_triples)]
-            return _report([v for f in futures for v in f.result()])
-    sg = load_shapes(shapes)
-    return _report([v for c in _chunks(graph, chunk_triples) for v in _run(c, sg)])
-
-
 def validate(graph: Graph, shapes: Graph | str | Path | None = None,
-             mode: str = "auto", workers: int = 1) -> ValidationReport:
-    """SHACL-validate ``graph``. mode: "whole" (one pySHACL run), "per_report", or "auto"
-    (whole up to WHOLE_GRAPH_LIMIT triples). Both give the same violations."""
-    if mode not in ("auto", "whole", "per_report"):
-        raise ValueError(f"mode must be auto, whole or per_report, not {mode!r}")
-    # pySHACL's cost grows faster than the graph, so big graphs go report by report; the Rust
-    # engine is linear (773k triples in 23 s here) and faster whole than in Python-cut pieces.
-    big = len(graph) > WHOLE_GRAPH_LIMIT and _engine("auto").__name__ == "pyshacl"
-    if mode == "per_report" or (mode == "auto" and big):
-        return validate_facts_graph(graph, shapes, workers=workers)
-    return _report(_run(graph, load_shapes(shapes)))
+             engine: str = "auto") -> ValidationReport:
+    """SHACL-validate a whole graph in one engine run: ``kg validate``, and the build's repair
+    after dropping what a cross-file conflict broke (a build otherwise validates per file and
+    then the shared nodes: :func:`validate_unit`, :func:`validate_shared_lines`)."""
+    return _report(Shacl(shapes, engine).run(list(graph)))
 
 
 # --- dropping what fails --------------------------------------------------------------------------
