@@ -45,11 +45,10 @@ def example_build(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def taxonomy():
-    """tests/fixtures/graph_concepts.ttl as a graph (what build_graph copies labels from)."""
-    from graph_fixtures import CONCEPTS_TTL
-    from rdflib import Graph
+    """tests/fixtures/graph_concepts.ttl as a Taxonomy (what build_graph copies labels from)."""
+    from graph_fixtures import concepts
 
-    return Graph().parse(CONCEPTS_TTL, format="turtle")
+    return concepts()
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from kg.core.records import Bureau, InitiativeMention, Metric, Region, ReportFacts, SourceRef
+from kg.terms.taxonomy import Taxonomy, load_taxonomy
 
 CONCEPTS_TTL = Path(__file__).parent / "fixtures" / "graph_concepts.ttl"
+
+
+def concepts() -> Taxonomy:
+    """tests/fixtures/graph_concepts.ttl, the taxonomy the graph tests build with."""
+    return load_taxonomy(CONCEPTS_TTL)
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from dataclasses import replace
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 import rdflib.namespace as rns
@@ -20,6 +19,7 @@ from rdflib.namespace import RDF, SKOS
 from kg.core.records import Bureau, ReportFacts
 from kg.rdf.graph import build_graph, decimal_literal
 from kg.terms import vocab as V
+from kg.terms.taxonomy import Concept, Taxonomy, Theme, load_taxonomy
 
 
 def small_report() -> ReportFacts:
@@ -156,14 +156,38 @@ def test_unknown_concept_stays_outside_the_scheme(taxonomy):
     assert (V.CONCEPT["no-such-concept"], SKOS.inScheme, V.SCHEME) not in g
 
 
-def test_taxonomy_object_is_accepted():
-    tax = SimpleNamespace(
-        concepts={"smart-campus": SimpleNamespace(id="smart-campus", pref_label="智慧校园", en_label="Smart campus",
-                                                  alt_labels=(), theme="theme-services", definition=None)},
-        themes={"theme-services": SimpleNamespace(pref_label="学生服务", en_label="Student services")})
+def test_hand_made_taxonomy_is_copied():
+    tax = Taxonomy(concepts={"smart-campus": Concept("smart-campus", "智慧校园", "Smart campus", (), "theme-services")},
+                   themes={"theme-services": Theme("theme-services", "学生服务", "Student services")})
     g = build_graph([small_report()], taxonomy=tax)
     assert (V.CONCEPT["smart-campus"], SKOS.broader, V.CONCEPT["theme-services"]) in g
     assert (V.CONCEPT["theme-services"], SKOS.prefLabel, Literal("学生服务", lang="zh")) in g
+
+
+SUB_CONCEPT = """@prefix ini: <https://w3id.org/edu-kg/initiative/> .
+@prefix edu: <https://w3id.org/edu-kg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+ini:theme-services a edu:Theme , skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "学生服务"@zh .
+ini:campus a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "校园"@zh , "Campus"@en ;
+    skos:broader ini:theme-services .
+ini:smart-campus a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "智慧校园"@zh ;
+    skos:broader ini:campus .
+ini:unlisted a skos:Concept ; skos:prefLabel "不在体系"@zh ; skos:broader ini:theme-services .
+"""
+
+
+def test_sub_concept_points_at_its_parent_and_unlisted_concept_stays_outside(tmp_path):
+    """The concept's own skos:broader is copied (a parent concept, typed as its theme node), and
+    a concept the file leaves out of the scheme is written outside it."""
+    p = tmp_path / "sub.ttl"
+    p.write_text(SUB_CONCEPT, encoding="utf-8")
+    unlisted = mention("不在体系", "unlisted", "achieved", 2022, (20, 24), "不在体系")
+    f = replace(small_report(), mentions=(*small_report().mentions, unlisted))
+    g = build_graph([f], taxonomy=load_taxonomy(p))
+    smart, campus = V.CONCEPT["smart-campus"], V.CONCEPT["campus"]
+    assert (smart, SKOS.broader, campus) in g and (campus, RDF.type, V.Theme) in g
+    assert (campus, SKOS.prefLabel, Literal("Campus", lang="en")) in g
+    assert (V.CONCEPT["unlisted"], SKOS.inScheme, V.SCHEME) not in g
 
 
 def test_prefixes_are_bound(graph):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from graph_fixtures import CONCEPTS_TTL, sample_facts
+from graph_fixtures import concepts, sample_facts
 from rdflib import Graph
 
 from kg.core.errors import GraphInputError, QueryError
@@ -23,7 +23,7 @@ PARAMS = {"bureaus_sharing_with": {"bureau_name": "青山区教育局"}, "target
 
 @pytest.fixture(scope="module")
 def graph() -> Graph:
-    return build_graph(sample_facts(), taxonomy=Graph().parse(CONCEPTS_TTL, format="turtle"))
+    return build_graph(sample_facts(), taxonomy=concepts())
 
 
 def rows(result) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import rdflib.namespace as rns
-from graph_fixtures import CONCEPTS_TTL, sample_facts
+from graph_fixtures import concepts, sample_facts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
@@ -32,7 +32,7 @@ MENTION = V.ID["mention/aaaaaaaaaaaaaaaa-1/30-34"]  # 课后服务, the metric a
 
 @pytest.fixture(scope="module")
 def base() -> Graph:
-    return build_graph(sample_facts(), taxonomy=Graph().parse(CONCEPTS_TTL, format="turtle"))
+    return build_graph(sample_facts(), taxonomy=concepts())
 
 
 @pytest.fixture

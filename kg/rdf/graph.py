@@ -18,24 +18,21 @@ No spaCy/jieba here (nor any kg.extract module): the graph stage only reads reco
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import quote as urlquote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.core.errors import DataFileError
 from kg.core.records import Bureau, InitiativeMention, Metric, Region, ReportFacts
 from kg.terms import vocab as V
-from kg.terms.triples import TripleIndex, read_turtle
+from kg.terms.taxonomy import Taxonomy, default_path, load_taxonomy
 
 __all__ = ["build_graph", "report_triples", "concept_lookup", "ConceptInfo", "short_hash",
            "report_iri", "bureau_iri", "region_iri", "decimal_literal", "year_literal", "new_graph"]
-
 
 
 def short_hash(text: str, n: int = 10) -> str:
@@ -152,7 +149,7 @@ class ConceptInfo:
 
     pref_label: str
     en_label: str | None = None
-    theme: URIRef | None = None
+    theme: URIRef | None = None  # the concept's skos:broader, written as an edu:Theme
     theme_label: str | None = None
     theme_en_label: str | None = None
 
@@ -163,77 +160,26 @@ def _concept_iri(cid: str) -> URIRef:
     return V.CONCEPT[urlquote(cid.removeprefix("ini:"), safe="-_.~")]
 
 
-def _label(g: Graph | TripleIndex, node, lang: str) -> str | None:
-    for lit in sorted(g.objects(node, SKOS.prefLabel), key=str):
-        if isinstance(lit, Literal) and (lit.language or "").split("-")[0] == lang:
-            return str(lit)
-    return None
-
-
-def _lookup_from_graph(g: Graph | TripleIndex) -> Callable[[URIRef], ConceptInfo | None]:
-    def lookup(iri: URIRef) -> ConceptInfo | None:
-        if (iri, SKOS.inScheme, V.SCHEME) not in g:
-            return None
-        theme = next(iter(sorted(g.objects(iri, SKOS.broader))), None)
-        return ConceptInfo(
-            pref_label=_label(g, iri, "zh") or str(iri).rsplit("/", 1)[-1],
-            en_label=_label(g, iri, "en"),
-            theme=theme,
-            theme_label=_label(g, theme, "zh") if theme is not None else None,
-            theme_en_label=_label(g, theme, "en") if theme is not None else None,
-        )
-    return lookup
-
-
-def _lookup_from_taxonomy(tax) -> Callable[[URIRef], ConceptInfo | None]:
-    """Duck-typed kg.terms.taxonomy.Taxonomy: ``.concepts`` {id: Concept}, optional ``.themes``."""
-    by_iri = {_concept_iri(cid): c for cid, c in tax.concepts.items()}
-    themes = {}
-    for tid, t in (getattr(tax, "themes", None) or {}).items():
-        themes[_concept_iri(tid)] = t
-
-    def lookup(iri: URIRef) -> ConceptInfo | None:
-        c = by_iri.get(iri)
-        if c is None:
-            return None
-        theme_id = getattr(c, "theme", None)
-        theme = _concept_iri(theme_id) if theme_id else None
-        t = themes.get(theme) if theme is not None else None
-        return ConceptInfo(
-            pref_label=c.pref_label, en_label=getattr(c, "en_label", None), theme=theme,
-            theme_label=getattr(t, "pref_label", None) if t is not None else None,
-            theme_en_label=getattr(t, "en_label", None) if t is not None else None,
-        )
-    return lookup
-
-
-def _default_concepts(path: str) -> TripleIndex | None:
-    """The taxonomy file's triples (read_turtle keeps one parse per file and modification time)."""
-    p = Path(path)
-    if not p.is_file():
-        return None
-    try:
-        return read_turtle(p)
-    except (SyntaxError, OSError) as e:
-        raise DataFileError(f"cannot parse the initiative taxonomy: {e}", path=str(p),
-                            hint="fix the Turtle syntax of ontology/initiatives.ttl") from e
-
-
-def concept_lookup(taxonomy=None) -> Callable[[URIRef], ConceptInfo | None] | None:
-    """None means: no taxonomy available, trust the concept ids extraction produced."""
+def concept_lookup(taxonomy: Taxonomy | None = None) -> dict[URIRef, ConceptInfo] | None:
+    """Concept IRI → what the graph copies of it, for the concepts ``taxonomy`` puts in the scheme
+    (by default the taxonomy at ontology/initiatives.ttl). None when there is no default taxonomy
+    file: then the graph trusts the concept ids extraction produced."""
     if taxonomy is None:
-        from kg.terms.taxonomy import default_path
-
-        taxonomy = _default_concepts(str(default_path()))
-        if taxonomy is None:
+        path = default_path()
+        if not path.is_file():
             return None
-    elif isinstance(taxonomy, (str, Path)):
-        path, taxonomy = taxonomy, _default_concepts(str(taxonomy))
-        if taxonomy is None:
-            raise DataFileError("taxonomy file not found", path=str(path))
-    if isinstance(taxonomy, (Graph, TripleIndex)):
-        return lru_cache(maxsize=None)(_lookup_from_graph(taxonomy))
-    return _lookup_from_taxonomy(taxonomy)
+        taxonomy = load_taxonomy(path)
+    out: dict[URIRef, ConceptInfo] = {}
+    for cid, c in taxonomy.concepts.items():
+        if not c.in_scheme:
+            continue
+        up = c.broader or c.theme
+        parent = taxonomy.themes.get(up) or taxonomy.concepts.get(up)
+        out[_concept_iri(cid)] = ConceptInfo(
+            pref_label=c.pref_label, en_label=c.en_label, theme=_concept_iri(up),
+            theme_label=parent.pref_label if parent else None,
+            theme_en_label=parent.en_label if parent else None)
+    return out
 
 
 # --- building ------------------------------------------------------------------------------------
@@ -242,9 +188,9 @@ class _Builder:
     """Emits triples into a plain list (kg.terms.triples): adding to an rdflib Graph costs more than
     building the facts. Shared nodes (regions, concepts) are written once per builder."""
 
-    def __init__(self, lookup: Callable[[URIRef], ConceptInfo | None] | None):
+    def __init__(self, concepts: dict[URIRef, ConceptInfo] | None):
         self.triples: list[tuple] = []
-        self.lookup = lookup
+        self.concepts = concepts
         self.concepts_done: set[URIRef] = set()
         self.regions_done: set[URIRef] = set()
 
@@ -306,12 +252,12 @@ class _Builder:
             return node
         self.concepts_done.add(node)
         self.add(node, RDF.type, SKOS.Concept)
-        if self.lookup is None:  # no taxonomy at hand: trust extraction's id
+        if self.concepts is None:  # no taxonomy at hand: trust extraction's id
             self.add(node, SKOS.prefLabel, _zh(m.label))
             self.add(node, SKOS.inScheme, V.SCHEME)
             self.add(V.SCHEME, RDF.type, SKOS.ConceptScheme)
             return node
-        info = self.lookup(node)
+        info = self.concepts.get(node)
         if info is None:  # unknown id: left out of the scheme, so SHACL reports the mention
             self.add(node, SKOS.prefLabel, _zh(m.label))
             return node
@@ -423,12 +369,12 @@ def _unique(node: URIRef, disambiguator: str, used: set[URIRef]) -> URIRef:
     return node
 
 
-def build_graph(facts: Iterable[ReportFacts], taxonomy=None) -> Graph:
+def build_graph(facts: Iterable[ReportFacts], taxonomy: Taxonomy | None = None) -> Graph:
     """The RDF graph of every report's facts.
 
-    ``taxonomy``: a kg.terms.taxonomy.Taxonomy, an rdflib Graph of SKOS concepts, or a path to one; by
-    default ``ontology/initiatives.ttl`` when present. Shared concepts absent from it are written
-    outside the scheme so that validation reports (and drops) the mentions that use them.
+    ``taxonomy``: by default the one at ``ontology/initiatives.ttl`` when present (see
+    :func:`concept_lookup`). Shared concepts absent from it are written outside the scheme so that
+    validation reports (and drops) the mentions that use them.
     """
     b = _Builder(concept_lookup(taxonomy))
     for f in facts:
@@ -439,12 +385,14 @@ def build_graph(facts: Iterable[ReportFacts], taxonomy=None) -> Graph:
     return g
 
 
-def report_triples(facts: Iterable[ReportFacts], lookup=None) -> list[tuple]:
+def report_triples(facts: Iterable[ReportFacts],
+                   concepts: dict[URIRef, ConceptInfo] | None = None) -> list[tuple]:
     """The triples of some reports (typically one file's), self-contained: every shared node they
     use (bureau, region chain, concepts, themes) is described in full, so the set can be
     validated, turned into facts.json and merged with other files' sets on its own. Duplicates
-    between sets are expected; the merge removes them. ``lookup``: from :func:`concept_lookup`."""
-    b = _Builder(lookup)
+    between sets are expected; the merge removes them. ``concepts``: from :func:`concept_lookup`
+    (computed once per process, not per file); None trusts extraction's concept ids."""
+    b = _Builder(concepts)
     for f in facts:
         b.report(f)
     return b.triples

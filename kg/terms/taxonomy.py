@@ -22,7 +22,7 @@ from kg.core.config import ontology_dir
 from kg.core.datafiles import rule_file
 from kg.core.errors import DataFileError
 from kg.terms.triples import TripleIndex, read_turtle
-from kg.terms.vocab import CONCEPT, EDU
+from kg.terms.vocab import CONCEPT, EDU, SCHEME
 
 DEFAULT_FILE = "initiatives.ttl"
 
@@ -189,6 +189,11 @@ class Concept:
     alt_labels: tuple[str, ...]
     theme: str
     definition: str | None = None
+    # What the graph copies of the concept (kg.rdf.graph): its first direct skos:broader (the
+    # theme, or a parent concept that leads to it; None: the theme), and whether the file puts it
+    # in the scheme (a concept outside it stays outside, so validation reports its mentions).
+    broader: str | None = None
+    in_scheme: bool = True
 
     @property
     def surfaces(self) -> tuple[str, ...]:
@@ -318,7 +323,9 @@ def build_taxonomy(g: Graph | TripleIndex, path: str = "<graph>") -> Taxonomy:
                 path=path, hint="give it one skos:broader pointing at an edu:Theme")
         alts = tuple(a for a in _labels(g, node, SKOS.altLabel, "zh") if a != zh[0])
         concepts[cid] = Concept(cid, zh[0], _one(g, node, SKOS.prefLabel, "en"), alts,
-                                in_themes.pop(), _one(g, node, SKOS.definition, "zh"))
+                                in_themes.pop(), _one(g, node, SKOS.definition, "zh"),
+                                broader=_local_id(min(broader, key=str), path),
+                                in_scheme=(node, SKOS.inScheme, SCHEME) in g)
 
     exact: dict[str, str] = {}
     pref_owner: dict[str, str] = {}
