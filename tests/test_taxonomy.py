@@ -243,3 +243,12 @@ ini:b a skos:Concept ; skos:prefLabel "丙丁联动工作"@zh ; skos:broader ini
 def test_broken_stripping_table():
     with pytest.raises(DataFileError, match="institution_endings"):
         parse_synonyms({"synonyms": {"提高": ["提升"]}, "stripping": {"institution_endings": []}}, "synonyms.toml")
+
+
+@pytest.mark.parametrize("change, needle", [({"suffixes": []}, "suffixes"), ({"fillers": ["专项", 3]}, "fillers"),
+                                            ({"min_stripped": 0}, "min_stripped"),
+                                            ({"min_stripped": "3"}, "min_stripped")])
+def test_broken_stripping_words(change, needle):
+    stripping = {"institution_endings": ["学校"], "suffixes": ["工作"], "fillers": ["专项"], "min_stripped": 3}
+    with pytest.raises(DataFileError, match=needle):
+        parse_synonyms({"synonyms": {"提高": ["提升"]}, "stripping": {**stripping, **change}}, "synonyms.toml")

@@ -27,11 +27,6 @@ from kg.terms.vocab import CONCEPT, EDU, SCHEME
 DEFAULT_FILE = "initiatives.ttl"
 
 _QUOTES = re.compile(f"[{re.escape(QUOTE_CHARS)}]")
-# Words a report glues onto a programme name without changing which programme it is. Longest first.
-STRIP_SUFFIXES = ("工作", "活动", "建设", "改革", "工程", "的")
-MIN_STRIPPED = 3  # a stripped variant shorter than this is too ambiguous to index
-# Intensifiers inside a name that do not change the programme: 平安校园专项创建 = 平安校园创建.
-_FILLERS = re.compile(r"专项|全面|深入|进一步")
 
 
 @lru_cache(maxsize=65536)
@@ -93,10 +88,14 @@ def longest_pattern(words) -> re.Pattern:
 
 @dataclass(frozen=True)
 class Synonyms:
-    """Variant word → canonical word (kg/data/synonyms.toml), one regex over all variants."""
+    """The rules of kg/data/synonyms.toml: variant word → canonical word with one regex over all
+    variants, and what stripping a name may drop."""
     canonical: dict[str, str]
     pattern: re.Pattern
     institution_end: re.Pattern  # a stripped label ending so names an institution (see build_taxonomy)
+    suffixes: tuple[str, ...]  # filler words dropped from a name's end, tried in this order
+    min_stripped: int  # a stripped form shorter than this is too ambiguous to index
+    fillers: re.Pattern  # intensifiers inside a name (专项, 全面 …), dropped when comparing
 
     def key(self, text: str) -> str:
         """``text`` with each variant replaced by its canonical word; same length, same offsets."""
@@ -148,11 +147,22 @@ def parse_synonyms(data: dict, fname: str) -> Synonyms:
                                     path=fname, hint="the comparison key must keep every offset")
             canonical[v] = canon
     alt = "|".join(re.escape(v) for v in sorted(canonical, key=lambda v: (-len(v), v)))
-    ends = data.get("stripping", {}).get("institution_endings")
-    if not isinstance(ends, list) or not ends or not all(isinstance(w, str) and w for w in ends):
-        raise DataFileError("[stripping] institution_endings must be a non-empty list of words", path=fname)
+    stripping = data.get("stripping", {})
+    ends, suffixes, fillers = (_words(stripping, key, fname)
+                               for key in ("institution_endings", "suffixes", "fillers"))
+    least = stripping.get("min_stripped")
+    if type(least) is not int or least < 1:
+        raise DataFileError("[stripping] min_stripped must be a positive whole number", path=fname)
     return Synonyms(canonical, re.compile(alt or "(?!)"),
-                    re.compile("(?:" + "|".join(map(re.escape, ends)) + ")$"))
+                    re.compile("(?:" + "|".join(map(re.escape, ends)) + ")$"),
+                    tuple(suffixes), least, re.compile("|".join(map(re.escape, fillers))))
+
+
+def _words(table: dict, key: str, fname: str) -> list[str]:
+    words = table.get(key)
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
+        raise DataFileError(f"[stripping] {key} must be a non-empty list of words", path=fname)
+    return words
 
 
 @lru_cache(maxsize=1)
@@ -161,12 +171,14 @@ def load_synonyms() -> Synonyms:
 
 
 def strip_suffixes(form: str) -> str:
-    """Drop trailing filler words (…的工作, …建设) repeatedly; keeps at least MIN_STRIPPED chars."""
+    """Drop trailing filler words (…的工作, …建设) repeatedly; keeps at least ``min_stripped``
+    characters (both from synonyms.toml [stripping])."""
+    rules = load_synonyms()
     changed = True
     while changed:
         changed = False
-        for suf in STRIP_SUFFIXES:
-            if form.endswith(suf) and len(form) - len(suf) >= MIN_STRIPPED:
+        for suf in rules.suffixes:
+            if form.endswith(suf) and len(form) - len(suf) >= rules.min_stripped:
                 form = form[: -len(suf)]
                 changed = True
                 break
@@ -217,14 +229,15 @@ class Taxonomy:
         form = normalize(surface)
         if not form:
             return None
-        for f in dict.fromkeys((form, _FILLERS.sub("", form))):
+        rules = load_synonyms()
+        forms = dict.fromkeys((form, rules.fillers.sub("", form)))
+        for f in forms:
             cid = self._exact.get(f) or self._stripped.get(strip_suffixes(f))
             if cid:
                 return self.concepts[cid]
         if self._keyed:
-            key = load_synonyms().key
-            for f in dict.fromkeys((form, _FILLERS.sub("", form))):
-                k = key(f)
+            for f in forms:
+                k = rules.key(f)
                 cid = self._keyed.get(k) or self._keyed.get(strip_suffixes(k))
                 if cid:
                     return self.concepts[cid]
