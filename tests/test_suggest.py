@@ -8,7 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.tools.suggest import core, suggest_concepts
+from kg.core.datafiles import rule_file
+from kg.core.errors import DataFileError
+from kg.tools.suggest import core, parse_rules, suggest_concepts
 
 
 def _facts(*reports):
@@ -51,3 +53,14 @@ def test_cli(tmp_path):
     res = CliRunner().invoke(app, ["suggest-concepts", str(tmp_path)])
     assert res.exit_code == 0 and "2 bureaus" in res.output and "红烛先锋" in res.output
     assert CliRunner().invoke(app, ["suggest-concepts", str(tmp_path / "none")]).exit_code == 2
+
+
+@pytest.mark.parametrize("table, key, value", [("core", "suffixes", []), ("similar", "generic", ["教育", ""]),
+                                               ("similar", "min_ratio", 1.5), ("similar", "long_word", 0),
+                                               ("similar", "shared_words", "2")])
+def test_broken_rules_name_the_key(table, key, value):
+    data, where = rule_file("suggest.toml")
+    broken = {**data, table: {**data[table], key: value}}
+    with pytest.raises(DataFileError, match=key) as e:
+        parse_rules(broken, where)
+    assert "suggest.toml" in str(e.value)

@@ -2,7 +2,8 @@
 candidates for a new shared concept in ontology/initiatives.ttl (a curator decides).
 
 Two local labels are grouped when their cores (the label without quotes and programme suffixes
-such as 工程/行动/活动) are similar as strings, or share a distinctive key word. Only groups that
+such as 工程/行动/活动) are similar as strings, or share a distinctive key word (the words and
+thresholds: kg/data/suggest.toml). Only groups that
 span at least ``min_bureaus`` different bureaus are suggested.
 """
 
@@ -12,15 +13,50 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from kg.core.chars import QUOTE_CHARS
+from kg.core.datafiles import rule_file
+from kg.core.errors import DataFileError
 
 _QUOTES = re.compile(rf"[{re.escape(QUOTE_CHARS)}《》\s]")  # quote marks, title brackets, spaces
-_SUFFIX = re.compile(r"(建设|创建|工程|行动|计划|活动|项目|工作|改革|机制|制度|体系|示范区|品牌)+$")
-# words too common in programme names to link two of them on their own
-_GENERIC = frozenset("教育 学校 教师 学生 校园 建设 工作 提升 推进 实施 开展 活动 工程 行动 计划 项目 "
-                     "管理 发展 质量 能力 服务 示范 优质 特色 全面 深化 加强 创新 中小学 幼儿园 "
-                     "整治 治理 专项 试点 培养 评估 机制 改革 安全 现代 名师 校长 民办 农村 城乡".split())
+
+
+@dataclass(frozen=True)
+class SuggestRules:
+    """kg/data/suggest.toml: what a label's core drops, and when two cores are similar."""
+
+    suffix: re.Pattern  # a run of programme words at the end of a label
+    generic: frozenset[str]  # words too common to link two labels on their own
+    min_ratio: float
+    long_word: int
+    shared_words: int
+
+
+def parse_rules(data: dict, fname: str) -> SuggestRules:
+    def words(table: str, key: str) -> list[str]:
+        ws = data.get(table, {}).get(key)
+        if not isinstance(ws, list) or not ws or not all(isinstance(w, str) and w for w in ws):
+            raise DataFileError(f"[{table}] {key} must be a non-empty list of words", path=fname)
+        return ws
+
+    def count(key: str) -> int:
+        n = data.get("similar", {}).get(key)
+        if type(n) is not int or n < 1:
+            raise DataFileError(f"[similar] {key} must be a positive whole number", path=fname)
+        return n
+
+    ratio = data.get("similar", {}).get("min_ratio")
+    if type(ratio) not in (int, float) or not 0 < ratio <= 1:
+        raise DataFileError("[similar] min_ratio must be a number above 0 and at most 1", path=fname)
+    suffix = re.compile("(" + "|".join(map(re.escape, words("core", "suffixes"))) + ")+$")
+    return SuggestRules(suffix, frozenset(words("similar", "generic")), ratio,
+                        count("long_word"), count("shared_words"))
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> SuggestRules:
+    return parse_rules(*rule_file("suggest.toml"))
 
 
 @dataclass(frozen=True)
@@ -31,7 +67,8 @@ class Suggestion:
 
 
 def core(label: str) -> str:
-    return _SUFFIX.sub("", _QUOTES.sub("", label)) or _QUOTES.sub("", label)
+    bare = _QUOTES.sub("", label)
+    return load_rules().suffix.sub("", bare) or bare
 
 
 def _key_words(text: str) -> set[str]:
@@ -39,14 +76,16 @@ def _key_words(text: str) -> set[str]:
 
     from kg.extract.nlp import add_words  # noqa: F401  (kg.extract.nlp quiets jieba's start-up log)
 
-    return {w for w in jieba.lcut(text) if len(w) >= 2 and w not in _GENERIC}
+    generic = load_rules().generic
+    return {w for w in jieba.lcut(text) if len(w) >= 2 and w not in generic}
 
 
 def _similar(a: str, b: str, ka: set[str], kb: set[str]) -> bool:
-    """Close as strings, or sharing one distinctive word of 3+ characters or two shorter ones."""
+    """Close as strings, or sharing one long distinctive word or a few shorter ones."""
+    rules = load_rules()
     shared = ka & kb
-    return (SequenceMatcher(None, a, b).ratio() >= 0.75
-            or any(len(w) >= 3 for w in shared) or len(shared) >= 2)
+    return (SequenceMatcher(None, a, b).ratio() >= rules.min_ratio
+            or any(len(w) >= rules.long_word for w in shared) or len(shared) >= rules.shared_words)
 
 
 def suggest_concepts(facts: dict, min_bureaus: int = 2) -> list[Suggestion]:
