@@ -14,7 +14,10 @@ from hypothesis import strategies as st
 
 from kg.core.errors import DataFileError
 from kg.core.records import CleanText, Report, Section, Sentence, Source
-from kg.extract.initiatives import discover, extract_initiatives, load_rules, match_taxonomy
+from kg.extract.discovery import discover
+from kg.extract.initiative_rules import load_rules
+from kg.extract.initiatives import extract_initiatives
+from kg.extract.taxonomy_match import match_taxonomy
 from kg.terms.taxonomy import load_taxonomy
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini_taxonomy.ttl"
@@ -102,7 +105,7 @@ def test_token_bounds_are_the_spacy_docs(text):
 
 def test_nested_and_overlapping_labels_are_all_candidates(tax):
     # the prefilter + trie scan must see 营养改善计划 inside 农村学生营养改善计划 and 双减 twice
-    from kg.extract.initiatives import _matcher
+    from kg.extract.taxonomy_match import _matcher
 
     found = {(s, e, form) for s, e, form, _ in _matcher(tax).scan("农村学生营养改善计划和双减双减")}
     assert {(0, 10, "农村学生营养改善计划"), (4, 10, "营养改善计划"), (11, 13, "双减"), (13, 15, "双减")} <= found
