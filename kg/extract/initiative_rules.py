@@ -166,6 +166,10 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
     yao_after = "".join(w[1] for w in rules.not_modal_yao if w[0] == "要")
     modal_yao = (f"(?<![{re.escape(yao_before)}])" if yao_before else "") + "要" + \
         (f"(?![{re.escape(yao_after)}])" if yao_after else "")
+
+    def cues(words: Words) -> re.Pattern:  # any of the words, 要 only as a modal verb
+        return re.compile("|".join([re.escape(w) for w in words if w != "要"] + [modal_yao] * ("要" in words)))
+
     return {
         "quoted": re.compile(
             rf"[{q_open}]([^{q_open}{q_close}\n，,。；;！？!?]{{1,24}})[{q_close}]"
@@ -216,4 +220,8 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
             rf"(?!{alt(rules.title_place_not_before)})"
             rf"(?:第[一二三四五六七八九十\d]{{1,2}}(?:{alt(rules.title_rounds)}))?"),
         "modal_yao": re.compile(modal_yao),
+        # a sentence's status cues (kg.extract.initiatives)
+        "cues_past": cues(rules.past),
+        "cues_future": cues(rules.future),
+        "cues_future_weak": cues(rules.future_weak),
     }

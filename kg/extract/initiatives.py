@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from kg.core.chars import QUOTE_CHARS
 from kg.core.records import InitiativeMention, Report, Section, Span, Status
 from kg.extract.discovery import core_len, discover, reworded
-from kg.extract.initiative_rules import CLAUSE_MARK, Rules, load_rules, patterns
+from kg.extract.initiative_rules import CLAUSE_MARK, CLAUSE_MARKS, Rules, load_rules, patterns
 from kg.extract.taxonomy_match import match_taxonomy
 from kg.terms.taxonomy import Taxonomy, load_taxonomy, normalize, strip_suffixes
 
@@ -29,24 +29,14 @@ MAX_QUOTE = 40
 
 # --------------------------------------------------------------------------- status, year, quote
 
-_CUE_RES: dict[int, tuple[tuple[str, ...], re.Pattern | None]] = {}
-
-
-def _cues(sentence: str, words: tuple[str, ...], rules: Rules) -> bool:
-    """Does the sentence hold one of ``words`` (要 only as a modal verb)?"""
-    got = _CUE_RES.get(id(words))
-    if got is None or got[0] is not words:  # one alternation per word list, cached by identity
-        if len(_CUE_RES) >= 64:
-            _CUE_RES.clear()
-        plain = [w for w in words if w != "要"]
-        got = _CUE_RES[id(words)] = (words, re.compile("|".join(map(re.escape, plain))) if plain else None)
-    return (got[1] is not None and got[1].search(sentence) is not None) \
-        or ("要" in words and bool(patterns(rules)["modal_yao"].search(sentence)))
+def _cues(sentence: str, kind: str, rules: Rules) -> bool:
+    """Does the sentence hold one of the ``kind`` cue words (past, future, future_weak)?"""
+    return patterns(rules)["cues_" + kind].search(sentence) is not None
 
 
 def _sentence_status(sentence: str, rules: Rules) -> str | None:
     """achieved / planned from the sentence's own cue words, None when it has none."""
-    past, fut = _cues(sentence, rules.past, rules), _cues(sentence, rules.future, rules)
+    past, fut = _cues(sentence, "past", rules), _cues(sentence, "future", rules)
     if fut and not past:
         return "planned"
     if past and not fut:
@@ -63,14 +53,14 @@ def report_default_status(report: Report, rules: Rules | None = None) -> str:
         return "planned"
     past = fut = 0
     for _sec, _base, text, _h in _units(report):
-        p = _cues(text, rules.past, rules)
-        f = _cues(text, rules.future, rules) or _cues(text, rules.future_weak, rules)
+        p = _cues(text, "past", rules)
+        f = _cues(text, "future", rules) or _cues(text, "future_weak", rules)
         past += p and not f
         fut += f and not p
     return "planned" if fut > past else "achieved"
 
 
-_STRONG_MARK = re.compile("[，,；;。：:！!？?、\n]")
+_STRONG_MARK = re.compile(f"[{CLAUSE_MARKS}、]")  # a clause mark or a list comma
 
 
 def _last_mark(pattern: re.Pattern, text: str, lo: int, hi: int) -> int:
