@@ -1,4 +1,5 @@
-"""kg.extract.initiatives: taxonomy matching, discovery of local programmes, status/year logic.
+"""kg.extract.initiatives: mentions of a report, end to end (taxonomy matching, discovery of local
+programmes, status/year logic). Units: test_taxonomy_match.py, test_discovery.py, test_initiative_rules.py.
 
 All sentences are invented for the tests; the taxonomy is tests/fixtures/mini_taxonomy.ttl.
 """
@@ -12,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.core.errors import DataFileError
 from kg.core.records import CleanText, Report, Section, Sentence, Source
-from kg.extract.initiatives import discover, extract_initiatives, load_rules, match_taxonomy
+from kg.extract.initiatives import extract_initiatives
+from kg.extract.taxonomy_match import match_taxonomy
 from kg.terms.taxonomy import load_taxonomy
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini_taxonomy.ttl"
@@ -72,40 +73,6 @@ def test_taxonomy_match(tax, sentence, concept, alias):
     assert m.scope == "national" and m.label == tax.concepts[concept].pref_label
     if alias:
         assert alias in m.aliases
-
-
-def test_quotes_inside_label(tax):
-    hits = match_taxonomy("启动营养“改善”计划试点", tax)
-    assert [h.concept for h in hits] == ["nutrition-plan"]
-
-
-def test_longest_label_wins(tax):
-    hits = match_taxonomy("推进农村学生营养改善计划", tax)
-    assert [(h.concept, h.surface) for h in hits] == [("nutrition-plan", "农村学生营养改善计划")]
-
-
-def test_short_label_needs_token_boundaries(tax):
-    assert match_taxonomy("落实双减要求", tax)
-    # 双 + 减少: "双减" is not a word here
-    assert not [h for h in match_taxonomy("成本和能耗双双减少", tax) if h.concept == "double-reduction"]
-
-
-@pytest.mark.parametrize("text", ["落实双减要求", "成本和能耗双双减少", "推进“县管校聘”工作,新增学位100个。",
-                                  "体育艺术2+1项目与STEM课程", "全县 中小学 课后服务", "", "。。"])
-def test_token_bounds_are_the_spacy_docs(text):
-    # the matcher reads jieba's words directly; they must be the tokens of the shared spaCy Doc
-    from kg.extract.nlp import get_nlp, token_bounds
-
-    doc = get_nlp().make_doc(text)
-    assert token_bounds(text) == ({t.idx for t in doc}, {t.idx + len(t.text) for t in doc})
-
-
-def test_nested_and_overlapping_labels_are_all_candidates(tax):
-    # the prefilter + trie scan must see 营养改善计划 inside 农村学生营养改善计划 and 双减 twice
-    from kg.extract.initiatives import _matcher
-
-    found = {(s, e, form) for s, e, form, _ in _matcher(tax).scan("农村学生营养改善计划和双减双减")}
-    assert {(0, 10, "农村学生营养改善计划"), (4, 10, "营养改善计划"), (11, 13, "双减"), (13, 15, "双减")} <= found
 
 
 def test_one_mention_per_concept(tax):
@@ -294,12 +261,6 @@ def test_enumerations(tax, sentence, expected):
     assert all(m.scope == "local" for m in ms)
 
 
-def test_listed_spans_are_the_names():
-    s = "全面实施青苗结伴工程、骨干班主任梯队培养计划。"
-    assert sorted((s[a:b], n) for a, b, n in discover(s)) == [
-        ("青苗结伴工程", "青苗结伴工程"), ("骨干班主任梯队培养计划", "骨干班主任梯队培养计划")]
-
-
 def test_heading_item(tax):
     ms = run(tax, ("summary", 2022, "3.加快推进招生考试改革。全年组织考试四次。"))
     assert [m.label for m in ms] == ["招生考试改革"]
@@ -335,12 +296,6 @@ def test_discovered_name_known_to_taxonomy_is_national(tax):
 ])
 def test_no_false_discovery(tax, sentence):
     assert run(tax, ("summary", 2022, sentence)) == []
-
-
-def test_discover_returns_sentence_spans():
-    s = "我们开展“七彩阅读”活动。"
-    [(start, end, name)] = discover(s)
-    assert name == "七彩阅读活动" and s[start:end] == "“七彩阅读”活动"
 
 
 # --------------------------------------------------------------------------- status, year, spans
@@ -393,23 +348,7 @@ def test_long_quote_is_trimmed(tax):
     assert len(m.quote) <= 40 and "县管校聘" in m.quote
 
 
-# --------------------------------------------------------------------------- rules file, properties
-
-def test_rules_load():
-    r = load_rules()
-    assert "工程" in r.programme_nouns and r.min_core >= 1
-
-
-def test_broken_rules_file(tmp_path):
-    p = tmp_path / "initiatives.toml"
-    good = (Path(__file__).parent.parent / "kg" / "data" / "initiatives.toml").read_text(encoding="utf-8")
-    p.write_text(re.sub(r"(?m)^triggers = \[[^\]]*\]", "triggers = []", good), encoding="utf-8")
-    with pytest.raises(DataFileError, match="triggers"):
-        load_rules(str(p))
-    p.write_text("[discovery\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match="not valid TOML"):
-        load_rules(str(p))
-
+# --------------------------------------------------------------------------- properties
 
 ALPHABET = "县管校聘双减开展实施推进工程计划活动“”「」，。的学校小学青蓝一二三xX0123 "
 
@@ -424,16 +363,3 @@ def test_never_raises_and_spans_valid(text):
         assert len(JUNK) <= s <= e <= len(r.source.text)
         assert r.source.text[s:e] == m.quote_original
         assert m.label and (m.concept is None) == (m.scope == "local")
-
-
-LIST_ALPHABET = "实施推进、（）()“”一是二是(1)2.工程计划行动青蓝结对骨干名师小学中学城东河西农村，。等"
-
-
-@settings(max_examples=80, deadline=None)
-@given(st.text(alphabet=LIST_ALPHABET, min_size=0, max_size=60))
-def test_discovered_names_never_span_items(text):
-    rules = load_rules()
-    for s, e, name in discover(text, rules):
-        assert 0 <= s <= e <= len(text) and name
-        # a name is one item: never across a 、 outside a gloss, never across an item marker
-        assert "、" not in name and not rules.item_marker.search(name)

@@ -47,3 +47,13 @@ def compile_pattern(fname: str, where: str, pattern: object, flags: int = 0) -> 
     except re.error as e:
         raise DataFileError(f"{where}: bad regular expression ({e})", path=fname,
                             hint="fix the pattern (Python re syntax)") from e
+
+
+def word_list(data: dict, key: str, fname: str) -> tuple[str, ...]:
+    """``data[key]`` as a tuple of words (stripped, in file order); anything else than a non-empty
+    list of non-empty strings raises DataFileError naming the file and the key."""
+    v = data.get(key)
+    if not isinstance(v, list) or not v or not all(isinstance(w, str) and w.strip() for w in v):
+        raise DataFileError(f"'{key}' must be a non-empty list of non-empty strings", path=fname,
+                            hint=f"fix '{key}' in {Path(fname).name}")
+    return tuple(w.strip() for w in v)

@@ -1,0 +1,227 @@
+"""The rules of initiative extraction: ``kg/data/initiatives.toml`` read and checked once
+(:func:`load_rules`), the patterns built from its word lists (:func:`patterns`), and the few text
+shapes the initiative modules share (clause marks, brackets, redaction glyphs), which are
+punctuation and not wording, so they stay here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from typing import get_type_hints
+
+from kg.core.chars import QUOTE_CHARS, REDACTION_GLYPHS
+from kg.core.datafiles import compile_pattern, rule_file, word_list
+from kg.core.errors import DataFileError
+
+CLAUSE_MARKS = "，,；;。：:！!？?\n"
+CLAUSE_MARK = re.compile(f"[{CLAUSE_MARKS}]")
+REDACTED = re.compile(f"[{re.escape(REDACTION_GLYPHS)}]")
+QUOTE_OR_SPACE = re.compile(rf"[{re.escape(QUOTE_CHARS)}\s]")  # \s is str.isspace
+BRACKETED = re.compile(r"[（(][^（()）]*[)）]")  # a gloss or a note: (2014-2016), (试行)
+
+Words = tuple[str, ...]  # sorted longest first: an alternation built from it prefers the longest
+_SECTIONS = ("discovery", "status", "matching")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """One field a key of ``initiatives.toml`` (whichever its section); the file says what each is."""
+
+    # [discovery] what opens a candidate name, and what is peeled off its front
+    triggers: Words
+    ceremony_nouns: Words
+    quote_triggers: Words
+    adverbs: Words
+    own_place_determiners: Words
+    own_place_units: Words
+    # what a name ends with
+    programme_nouns: Words  # the file's programme_nouns and zone_nouns
+    zone_nouns: Words
+    quoted_tail_nouns: Words
+    heading_nouns: Words
+    clause_end_nouns: Words
+    # what is no name
+    generic_words: Words
+    joined_words: Words
+    count_measures: Words
+    enumerated_measures: Words
+    enumeration_nouns: Words
+    min_core: int
+    long_core: int
+    quantifiers: Words
+    max_len: int
+    slogans: frozenset[str]
+    generic_quotes: frozenset[str]
+    quoted_tail_stops: Words
+    institution_suffixes: Words
+    school_suffixes: Words
+    school_categories: Words
+    coordinators: Words
+    item_marker: re.Pattern
+    award_before: Words
+    award_after: Words
+    document_after: Words
+    frame_after: Words
+    title_endings: Words
+    about_adverbs: Words
+    about_verbs: Words
+    title_place_suffixes: Words
+    title_place_not_before: Words
+    title_rounds: Words
+    strategy: re.Pattern
+    led_by_group: re.Pattern
+    designation_verbs: Words
+    designation_levels: Words
+    designation_nouns: Words
+    grant_levels: Words
+    numeral_chars: str
+    # [status]
+    future: Words
+    future_weak: Words
+    not_modal_yao: Words
+    past: Words
+    # [matching]
+    strong_before: Words
+    strong_after: Words
+    modifier_heads: Words
+    long_label: int
+    min_weak_occurrences: int
+
+
+def _longest_first(words) -> Words:
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: str | None = None) -> Rules:
+    """Read and check ``initiatives.toml`` once; a malformed file raises DataFileError."""
+    data, where = rule_file("initiatives.toml", path)
+    table: dict[str, object] = {}
+    section_of: dict[str, str] = {}
+    for section in _SECTIONS:
+        part = data.get(section, {})
+        if not isinstance(part, dict):
+            raise DataFileError(f"[{section}] must be a table", path=where)
+        table.update(part)
+        section_of.update(dict.fromkeys(part, section))
+
+    def number(key: str) -> int:
+        v = table.get(key)
+        if not isinstance(v, int) or v <= 0:
+            raise DataFileError(f"'{key}' must be a positive integer", path=where)
+        return v
+
+    def text(key: str) -> str:
+        v = table.get(key)
+        if not isinstance(v, str) or not v:
+            raise DataFileError(f"'{key}' must be a non-empty string", path=where)
+        return v
+
+    def words(key: str) -> Words:
+        return _longest_first(word_list(table, key, where))
+
+    def pattern(key: str) -> re.Pattern:
+        return compile_pattern(where, f"{section_of.get(key, 'discovery')}.{key}", table.get(key))
+
+    readers = {Words: words, frozenset[str]: lambda k: frozenset(words(k)), int: number, str: text,
+               re.Pattern: pattern}
+    hints = get_type_hints(Rules)
+    got = {f.name: readers[hints[f.name]](f.name) for f in fields(Rules)}
+    got["programme_nouns"] = _longest_first(got["programme_nouns"] + got["zone_nouns"])
+    if any(len(w) != 2 or (w[0] == "要") == (w[1] == "要") for w in got["not_modal_yao"]):
+        raise DataFileError("'not_modal_yao' words are two characters, 要 first or last", path=where)
+    return Rules(**got)
+
+
+# --------------------------------------------------------------------------- compiled patterns
+
+_PATTERNS: dict[int, tuple[Rules, dict[str, re.Pattern]]] = {}
+
+
+def patterns(rules: Rules) -> dict[str, re.Pattern]:
+    """The compiled patterns of ``rules``, cached by identity: hashing the whole rule set (an
+    lru_cache key) on every call cost more than the matching it serves."""
+    got = _PATTERNS.get(id(rules))
+    if got is None or got[0] is not rules:
+        if len(_PATTERNS) >= 8:
+            _PATTERNS.clear()
+        got = _PATTERNS[id(rules)] = (rules, _compile_patterns(rules))
+    return got[1]
+
+
+def _alt(words) -> str:
+    return "|".join(map(re.escape, words))
+
+
+def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
+    alt = _alt
+    q_open, q_close = "“「‘\"『", "”」’\"』"
+    # a one-character tail (…年, …节) must follow the quote directly: “X”节, not “X”情况进行
+    multi = [w for w in rules.quoted_tail_nouns if len(w) > 1]
+    single = [w for w in rules.quoted_tail_nouns if len(w) == 1]
+    # 要 as a modal verb: not the 要 of 主要 or 要求 (single characters, so the lookbehind is fixed)
+    yao_before = "".join(w[0] for w in rules.not_modal_yao if w[1] == "要")
+    yao_after = "".join(w[1] for w in rules.not_modal_yao if w[0] == "要")
+    modal_yao = (f"(?<![{re.escape(yao_before)}])" if yao_before else "") + "要" + \
+        (f"(?![{re.escape(yao_after)}])" if yao_after else "")
+
+    def cues(words: Words) -> re.Pattern:  # any of the words, 要 only as a modal verb
+        return re.compile("|".join([re.escape(w) for w in words if w != "要"] + [modal_yao] * ("要" in words)))
+
+    return {
+        "quoted": re.compile(
+            rf"[{q_open}]([^{q_open}{q_close}\n，,。；;！？!?]{{1,24}})[{q_close}]"
+            rf"((?:(?!{alt(rules.quoted_tail_stops)})[\u4e00-\u9fff]){{0,6}}?(?:{alt(multi)})|(?:{alt(single)}))?"),
+        "trigger": re.compile(rf"(?:{alt(rules.triggers)})(?!{alt(rules.ceremony_nouns)})"),
+        "quote_trigger": re.compile(rf"(?:{alt(rules.quote_triggers)})"),
+        "tail_noun_end": re.compile(rf"(?:{alt(rules.quoted_tail_nouns)})$"),
+        "noun_end": re.compile(rf"(?:{alt(rules.programme_nouns)})"),
+        "programme_end": re.compile(rf"(?:{alt(rules.programme_nouns)})$"),
+        # one school's name opening a candidate: 河西中学智慧校园… (shortest, so one school at a time)
+        "school_head": re.compile(rf"^[\u4e00-\u9fff\dA-Za-z]{{2,8}}?(?:{alt(rules.school_suffixes)})"),
+        "school_end": re.compile(rf"(?:{alt(rules.school_suffixes)})$"),
+        "school_category": re.compile(alt(rules.school_categories)),
+        # a bracketed gloss or a quote is skipped whole; group 1 is a separator between list items
+        "separator": re.compile(rf"{BRACKETED.pattern}|[“‘「『][^”’」』]*[”’」』]|(、|{alt(rules.coordinators)})"),
+        "heading_noun_end": re.compile(rf"(?:{alt(rules.heading_nouns + rules.programme_nouns)})$"),
+        "clause_noun_end": re.compile(rf"(?:{alt(rules.clause_end_nouns)})$"),
+        "title": re.compile(r"《([^《》\n]{2,40})》"),
+        # any(text.startswith(w)) / any(w in text) over a word list, as one alternation each
+        "modifier_head": re.compile(alt(rules.modifier_heads)),
+        # 大班额有效化解: an adverb of two or more characters may sit between label and word
+        "strong_after": re.compile(rf"(?:{alt([w for w in rules.adverbs if len(w) > 1])})?"
+                                   rf"(?:{alt(rules.strong_after)})"),
+        "strong_before": re.compile(alt(rules.strong_before)),
+        "list_after": re.compile(rf"等[\u4e00-\u9fff]{{0,3}}?(?:{alt(rules.strong_after)})"),
+        "enumeration": re.compile(
+            rf"(?:{alt(rules.quote_triggers)})(?:{alt(rules.adverbs)})*"
+            r"((?:[^、，,。；;：:]{2,14}、)+[^、，,。；;：:]{2,14})等[\u4e00-\u9fff]{0,4}?"
+            rf"(?:{alt(rules.enumeration_nouns)})"),
+        # two things joined (A和B机制) or a descriptive phrase (…的…) is not one programme name
+        "joined": re.compile(alt(rules.joined_words)),
+        "count": re.compile(rf"[\dXx×*一二三四五六七八九十百千万]+(?:{alt(rules.count_measures)})"),
+        "own_place": re.compile(
+            rf"^(?:{alt(rules.own_place_determiners)}|[xX×*])+(?:{alt(rules.own_place_units)})(?:级)?"),
+        # 甲小学等4所学校操场改造… : the programme starts after the enumeration of places
+        "enumerated": re.compile(rf"^.*等[\dXx×*一二三四五六七八九十百千]+(?:{alt(rules.enumerated_measures)})"),
+        # group 1 is the designation: 获批省职业教育创新发展实验区
+        "designation": re.compile(
+            rf"(?:{alt(rules.designation_verbs)})(?:了)?(?:首批|第[一二三四五六七八九十]批)?"
+            rf"((?:{alt(rules.designation_levels)})?级?(?:以上)?[^,.;:。,;:、“”《》()（）]{{2,20}}?"
+            rf"(?:{alt(_longest_first(rules.zone_nouns + rules.designation_nouns))}))"),
+        # the level or region a designation is granted at (any province's name: 广东省)
+        "grant_level": re.compile(rf"^(?:[\u4e00-\u9fff]{{2,3}}省|{alt(rules.grant_levels)})(?:以上)?"),
+        "about": re.compile(
+            rf"^关于(?:{alt(rules.about_adverbs)})?(?:{alt(rules.about_verbs)})?|的$"),
+        "title_place": re.compile(
+            rf"^[\u4e00-\u9fffXx×*]{{1,6}}?(?:{alt(rules.title_place_suffixes)})"
+            rf"(?!{alt(rules.title_place_not_before)})"
+            rf"(?:第[一二三四五六七八九十\d]{{1,2}}(?:{alt(rules.title_rounds)}))?"),
+        "modal_yao": re.compile(modal_yao),
+        # a sentence's status cues (kg.extract.initiatives)
+        "cues_past": cues(rules.past),
+        "cues_future": cues(rules.future),
+        "cues_future_weak": cues(rules.future_weak),
+    }
