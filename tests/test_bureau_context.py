@@ -259,6 +259,9 @@ def test_file_name_still_names_a_lone_report_followed_by_furniture():
     ('window = 10', 'window = "ten"', "invalid literal"),
     ("pattern = '(?:", "pattern = '((?:", "bureau rules"),
     ("[level_only]", "[level_only_renamed]", "level_only"),
+    ('governing = ["委"', 'governing = [] # ', "parent.governing: must be a non-empty list"),
+    ("min_children = 2", "min_children = 0", "positive whole number"),
+    ("county_to_city = 2", "county_to_city = \"two\"", "invalid literal"),
 ])
 def test_bad_context_rules_fail_at_load(tmp_path, old, new, match):
     text = Path(rule_file("bureau.toml")[1]).read_text(encoding="utf-8")

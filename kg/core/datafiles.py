@@ -1,7 +1,7 @@
 """The one rules loader: the TOML files in kg/data and their regular expressions, checked at load.
 
-Every stage reads its rule file through :func:`rule_file` and compiles its patterns with
-:func:`compile_pattern`, then checks the file's own schema in its loader (cached, and called by
+Every stage reads its rule file through :func:`rule_file`, compiles its patterns with
+:func:`compile_pattern` and checks its word lists with :func:`word_list`, then checks the file's own schema in its loader (cached, and called by
 ``kg.pipeline.build.warm_up``), so a broken rule file fails the same way everywhere, on first use,
 naming the file and what to fix.
 """
@@ -47,3 +47,12 @@ def compile_pattern(fname: str, where: str, pattern: object, flags: int = 0) -> 
     except re.error as e:
         raise DataFileError(f"{where}: bad regular expression ({e})", path=fname,
                             hint="fix the pattern (Python re syntax)") from e
+
+
+def word_list(fname: str, where: str, words: object) -> tuple[str, ...]:
+    """Check one rule's word list: a non-empty list of non-empty strings, returned in the file's
+    order (each loader sorts it as its matching needs); ``where`` names the rule inside the file."""
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+        raise DataFileError(f"{where}: must be a non-empty list of non-empty strings", path=fname,
+                            hint=f"fix the list in {Path(fname).name}")
+    return tuple(words)

@@ -26,7 +26,6 @@ from pathlib import Path
 from kg.core.chars import HAN_CHAR, SPACE_RUN, to_simplified
 from kg.core.records import Bureau, Level, Region, Report
 from kg.extract.bureau_mentions import (
-    GOVERNMENT,
     Mention,
     bureau_mentions,
     level_mentions,
@@ -124,18 +123,15 @@ def _named_region(places: list[Mention], level: Level) -> Region | None:
     return Region(province=province, province_code=code)
 
 
-MIN_CHILDREN = 2  # distinct named places below a city issuer that make their city its city
-
-
 def _parent_of_named(named: list[Mention], level: Level) -> Region | None:
     """A city report that names no place above it but several of its own counties (舒城县,
-    金寨县, 霍邱县): the city they all belong to. Only when at least MIN_CHILDREN distinct
+    金寨县, 霍邱县): the city they all belong to. Only when at least ``min_children`` distinct
     counties are named and every one of them lies in that city."""
     if level != "city":
         return None
     below = {p for m in named if (p := _resolve(m.places, named)) is not None and p.level == "county"}
     cities = {(p.region.province, p.region.province_code, p.region.city, p.region.city_code) for p in below}
-    if len(below) < MIN_CHILDREN or len(cities) != 1:
+    if len(below) < rules().min_children or len(cities) != 1:
         return None
     ((province, pcode, city, ccode),) = cities
     return Region(province=province, city=city, province_code=pcode, city_code=ccode) if city else None
@@ -156,9 +152,6 @@ def _group_level(ms: list[Mention], context: list[Mention]) -> Level | None:
     """The gazetteer level of a named bureau's place (都江堰市: county), when it resolves."""
     p = _resolve(ms[0].places, context)
     return p.level if p else None
-
-
-SIGNATURE_MAX = 20  # characters of a line that only signs a bureau's name
 
 
 def _alone_in_file(report: Report) -> bool:
@@ -190,7 +183,7 @@ def _signature_lines(report: Report) -> list[str]:
     out = []
     for line in report.clean.text[:report.span[0]].splitlines():
         name = SPACE_RUN.sub("", line)
-        ms = bureau_mentions(name, 0) if len(name) <= SIGNATURE_MAX else []
+        ms = bureau_mentions(name, 0) if len(name) <= rules().signature_max else []
         if len(ms) == 1 and ms[0].end == len(name) and skip_places(name, ms[0].start) == 0:
             out.append(name)
     return out
@@ -226,6 +219,7 @@ def _place_at_level(named: list[Mention], lvl: Level | None,
     """The named place that is the issuer at level ``lvl`` (any level when None): the most named,
     never in passing and never one of ``superiors`` (a place that once reads as a superior is one
     wherever it is written); counties support their city (建湖 → 盐城市 for a city bureau)."""
+    weights = rules().weights
     score: Counter = Counter()
     first: dict[Place, Mention] = {}
     for m in named:
@@ -236,7 +230,7 @@ def _place_at_level(named: list[Mention], lvl: Level | None,
                 continue
             cands = (r,)
         p = cands[0]
-        w = 1 if m.alias else 2
+        w = weights.alias if m.alias else weights.full_name
         if m.passing or m.place in superiors:
             continue
         # a municipality's own report says 全市 (重庆市 is a province that is its own city)
@@ -246,7 +240,7 @@ def _place_at_level(named: list[Mention], lvl: Level | None,
         if p.level == "county" and lvl == "city":
             anc = _resolve(gazetteer().by_name.get(p.region.city or "", ()), named)
             if anc and anc.level == "city":  # a municipality (重庆市) is no district's city bureau
-                score[anc] += w / 2
+                score[anc] += w / weights.county_to_city
     if not score:
         return None
     top = max(score.values())
@@ -263,6 +257,7 @@ def _place_at_level(named: list[Mention], lvl: Level | None,
 def extract_bureau(report: Report) -> Bureau:
     """The issuing bureau of ``report`` (see the module docstring for the order of evidence)."""
     clean = report.clean
+    r = rules()
     # the file name often carries the bureau (城东区教育局2021年工作总结.docx): read it with the title,
     # but only for a report alone in its file (a compilation's reports each have their own)
     alone = _alone_in_file(report)
@@ -307,13 +302,13 @@ def extract_bureau(report: Report) -> Bureau:
     # (落实《XX县…实施方案》 in a 全县 report: its own document, the place hidden)
     parent_keys = {(_norm_redacted(m.place) if m.redacted else m.place)
                    for m in bureaus + places
-                   if m.parent and not m.in_title and not (m.suffix is None and GOVERNMENT.match(text, m.end))
+                   if m.parent and not m.in_title and not (m.suffix is None and r.government.match(text, m.end))
                    and not (m.redacted and said_level and _admin_level(m.place) == said_level
                             and text[m.start - 1:m.start] == "《")}
     # a superior place counts too (潍坊市各县市区 in a 全市 report of a county-level city), but not
     # a place's committee or government, which may lead the issuer's own city (在某市委领导下)
     parent_levels = {_admin_level(m.place) for m in bureaus if m.parent} | {
-        _admin_level(m.place) for m in places if m.parent and not GOVERNMENT.match(text, m.end)}
+        _admin_level(m.place) for m in places if m.parent and not r.government.match(text, m.end)}
     if lvl == "city" and "city" in parent_levels:
         lvl = "county"  # a 市 under a superior 市: a county-level city
 
@@ -332,16 +327,16 @@ def extract_bureau(report: Report) -> Bureau:
             continue  # 湖州市教育局 in a report that says 我县: a superior, however it is named
         if titled_levels and all(_above(_group_level(ms, places) or level, t) for t in titled_levels):
             continue  # 区教育体育局…总结 (a site's label: 洛阳市教育局): the title's own level is lower
-        score = sum(5 if strong(m) else 1 for m in ms if not m.passing)
+        score = sum(r.weights.strong if strong(m) else r.weights.body for m in ms if not m.passing)
         if lvl and level == lvl:
-            score += 2
+            score += r.weights.own_level
         scored.append((titled, score, key, ms))
     if scored:
         # the title's (or 来源 line's) bureau wins over any number of body mentions
         scored.sort(key=lambda t: (not t[0], -t[1]))
         _, _, key, ms = scored[0]
         ms = [m for m in ms if not m.passing] or ms
-        order = {s: i for i, s in enumerate(rules().suffixes)}
+        order = {s: i for i, s in enumerate(r.suffixes)}
         best = min(ms, key=lambda m: (order.get(m.suffix or "", 99), not m.in_title))
         name = best.place + (best.suffix or "")
         evidence = next((m for m in ms if not m.in_title), best)
@@ -361,7 +356,6 @@ def extract_bureau(report: Report) -> Bureau:
         """The suffix the issuer writes: the title's, else the first one at its level not of a
         body named in passing (按省教育厅要求 in a county report says nothing about the county
         bureau's name), else the one its place or level is usually named with (海南省教育厅)."""
-        r = rules()
         own = sorted([(m.start, m.suffix) for m in bureaus if not m.passing]
                      + [(m.start, m.suffix) for m in by_level if level is None or m.level == level])
         return (next((s for s in r.suffixes if s in title), None) or next((x for _, x in own), None)

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from kg.core.chars import HAN_CHAR
 from kg.core.records import Level
-from kg.extract.bureau_rules import rules
+from kg.extract.bureau_rules import LEVELS, rules
 from kg.extract.places import Place, gazetteer, gazetteer_index
 
 
@@ -70,13 +70,9 @@ def patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return re.compile(sfx), _redacted_place_re(), re.compile(_glyph_run())
 
 
-_GOVERNING = re.compile(r"(?:委|政府|人民政府|教育|财政|局)")
-GOVERNMENT = re.compile(r"(?:委|政府|人民政府)")  # a place's own party committee or government
-
-
 def skip_places(text: str, pos: int) -> int:
     """Where the chain of place names ending at ``pos`` starts (浙江省|杭州市|萧山区 → 浙)."""
-    for _ in range(3):
+    for _ in LEVELS:  # province, city, county at the most
         got = _place_before(text, pos)
         if not got:
             break
@@ -140,7 +136,7 @@ def _place_before(text: str, pos: int) -> tuple[str, tuple[Place, ...], bool] | 
     """The place written right before ``pos``: a redacted one (X区) or the longest gazetteer name."""
     gz = gazetteer()
     redacted = patterns()[1]
-    for m in redacted.finditer(text, max(0, pos - 12), pos):
+    for m in redacted.finditer(text, max(0, pos - rules().redacted_max), pos):
         if m.end() == pos:
             return m.group(0), (), True
     for n in gazetteer_index().name_lens_by_end.get(text[pos - 2:pos], ()) if pos >= 2 else ():
@@ -202,7 +198,7 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
     out = []
     for m in patterns()[1].finditer(text):
         # a bare place is a superior only as a governing body (按x市政府安排), not as a school's prefix
-        gov = bool(_GOVERNING.match(text, m.end()))
+        gov = bool(r.governing.match(text, m.end()))
         parent, peer = _place_context(text, m.start(), m.end())
         out.append(Mention(m.group(0), None, m.start(), m.end(), m.start() < title_end,
                            gov and parent, True, peer=peer))
@@ -218,8 +214,8 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
         for cand in idx.nested[found.group(1)]:  # every name or alias written at i, longest first
             L = len(cand)
             named, aliased = cand in gz.by_name, cand in gz.by_alias
-            in_context = bool(r.alias_followed.match(text[i + L:i + L + 4])
-                              or any(text[max(0, i - 4):i].endswith(b) for b in r.alias_before))
+            in_context = bool(r.alias_followed.match(text[i + L:i + L + r.alias_window])
+                              or any(text[max(0, i - r.alias_window):i].endswith(b) for b in r.alias_before))
             # a made-up new name (会同市 in 会同市人事局) counts only in context, as an alias does
             plain = cand not in r.common_words and cand not in gz.renamed
             if named and (L > r.short_name_max and plain or in_context):
@@ -230,11 +226,11 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
                 break
         if hit:
             cand, places, alias = hit
-            gov = bool(_GOVERNING.match(text, i + len(cand)))
+            gov = bool(r.governing.match(text, i + len(cand)))
             parent, peer = _place_context(text, i, i + len(cand))
             # 潍坊市各县市区: the issuer's city; 争创镇江市现代化学校: the level granting a title
             above = bool(r.subdivisions.match(text, i + len(cand))
-                         or r.grant_before.search(text, max(0, i - 4), i))
+                         or r.grant_before.search(text, max(0, i - r.grant_window), i))
             out.append(Mention(cand, None, i, i + len(cand), i < title_end,
                                gov and parent or above, False, places, alias, peer=peer))
             i += len(cand)

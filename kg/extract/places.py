@@ -45,6 +45,7 @@ def gazetteer() -> Gazetteer:
         import jionlp
 
         table = jionlp.china_location_loader()
+    r = rules()
     by_name: dict[str, list[Place]] = defaultdict(list)
     by_alias: dict[str, list[Place]] = defaultdict(list)
     short_names: dict[str, list[Place]] = defaultdict(list)
@@ -56,14 +57,14 @@ def gazetteer() -> Gazetteer:
     def add(place: Place, node) -> None:
         by_name[place.name].append(place)
         for a in aliases(node):
-            if len(a) >= 2 and a != place.name:
+            if len(a) >= r.alias_min_len and a != place.name:
                 by_alias[a].append(place)
         # an autonomous unit is written by its short name and kind: 张家川县 for 张家川回族自治县,
         # 恩施州 for 恩施土家族苗族自治州
-        for kind in ("自治县", "自治州", "自治旗"):
+        for kind in r.autonomous_kinds:
             if place.name.endswith(kind):
                 for a in aliases(node):
-                    if len(a) >= 2 and not a.endswith(kind[-1]):
+                    if len(a) >= r.alias_min_len and not a.endswith(kind[-1]):
                         short_names[a + kind[-1]].append(place)
 
     owners = _code_owners(table)
@@ -83,9 +84,9 @@ def gazetteer() -> Gazetteer:
     # table's code, which names the old one: one code, one region node)
     renamed: set[str] = set()
     for name, found in list(by_name.items()):
-        for old_kind, new_kind in rules().renamed_counties:
+        for old_kind, new_kind in r.renamed_counties:
             new = name[: -len(old_kind)] + new_kind
-            if name.endswith(old_kind) and len(new) >= 3 and new not in by_name:
+            if name.endswith(old_kind) and len(new) >= r.renamed_min_len and new not in by_name:
                 by_name[new] = [replace(p, name=new, region=replace(p.region, county=new, county_code=None))
                                 for p in found if p.level == "county"]
                 renamed.add(new)
