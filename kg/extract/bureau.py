@@ -194,7 +194,7 @@ def _hidden_place(body: str, schools: bool) -> re.Match | None:
     教育 (xxx教育), after a word that opens a place (美丽xx), or, when ``schools``, before a
     school's number (*四中)."""
     r = rules()
-    for m in patterns()[2].finditer(body):
+    for m in patterns().glyph_run.finditer(body):
         if (r.hidden_own.match(body, m.end()) or any(body.endswith(w, 0, m.start()) for w in r.alias_before)
                 or schools and r.hidden_school.match(body, m.end())):
             return m

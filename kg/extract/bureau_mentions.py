@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from kg.core.chars import HAN_CHAR
 from kg.core.records import Level
@@ -62,12 +63,18 @@ def _redacted_place_re() -> re.Pattern:
     return re.compile(rf"{_glyph_run()}(?:{admin})")
 
 
+class Patterns(NamedTuple):
+    suffix: re.Pattern  # a bureau suffix, longest first
+    redacted_place: re.Pattern  # a redacted place with its kind (xx区)
+    glyph_run: re.Pattern  # a bare run of redaction glyphs
+
+
 @lru_cache(maxsize=1)
-def patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    """(bureau suffixes, a redacted place with its kind, a bare glyph run), compiled once."""
+def patterns() -> Patterns:
+    """The bureau's scanning patterns, compiled once."""
     r = rules()
     sfx = "|".join(map(re.escape, sorted(r.suffixes, key=len, reverse=True)))
-    return re.compile(sfx), _redacted_place_re(), re.compile(_glyph_run())
+    return Patterns(re.compile(sfx), _redacted_place_re(), re.compile(_glyph_run()))
 
 
 def skip_places(text: str, pos: int) -> int:
@@ -122,7 +129,7 @@ def _context(text: str, start: int, end: int) -> tuple[bool, bool]:
 def _place_context(text: str, start: int, end: int) -> tuple[bool, bool]:
     """A bare place's context; a place written with a bureau suffix is read past the suffix
     (萧山区教育局一行: 一行 follows the bureau, not the place)."""
-    sfx = patterns()[0].match(text, end)
+    sfx = patterns().suffix.match(text, end)
     return _context(text, start, sfx.end() if sfx else end)
 
 
@@ -135,7 +142,7 @@ def _on_source_line(text: str, start: int) -> bool:
 def _place_before(text: str, pos: int) -> tuple[str, tuple[Place, ...], bool] | None:
     """The place written right before ``pos``: a redacted one (X区) or the longest gazetteer name."""
     gz = gazetteer()
-    redacted = patterns()[1]
+    redacted = patterns().redacted_place
     for m in redacted.finditer(text, max(0, pos - rules().redacted_max), pos):
         if m.end() == pos:
             return m.group(0), (), True
@@ -147,7 +154,7 @@ def _place_before(text: str, pos: int) -> tuple[str, tuple[Place, ...], bool] | 
 
 def bureau_mentions(text: str, title_end: int) -> list[Mention]:
     """Every ``<place><bureau suffix>`` in ``text`` (title first, then body)."""
-    sfx_re = patterns()[0]
+    sfx_re = patterns().suffix
     out = []
     for m in sfx_re.finditer(text):
         got, gap = _place_before(text, m.start()), 0
@@ -174,7 +181,7 @@ def bureau_mentions(text: str, title_end: int) -> list[Mention]:
 def level_mentions(text: str, title_end: int) -> list[LevelMention]:
     """Bureaus named by their level alone (按照市教育局要求, 我县教育局): no place before the level."""
     r = rules()
-    sfx_re = patterns()[0]
+    sfx_re = patterns().suffix
     after = (*r.level_only_after, *r.parent_before, *r.peer_before, *(w for p in r.pairs for w in p.before))
     out = []
     for m in sfx_re.finditer(text):
@@ -196,7 +203,7 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
     r = rules()
     gz = gazetteer()
     out = []
-    for m in patterns()[1].finditer(text):
+    for m in patterns().redacted_place.finditer(text):
         # a bare place is a superior only as a governing body (按x市政府安排), not as a school's prefix
         gov = bool(r.governing.match(text, m.end()))
         parent, peer = _place_context(text, m.start(), m.end())

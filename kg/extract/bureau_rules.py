@@ -40,6 +40,8 @@ class Pair:
 
 @dataclass(frozen=True)
 class Rules:
+    """``bureau.toml``, checked: word lists sorted as the matching needs, patterns compiled."""
+
     suffixes: tuple[str, ...]
     default_suffix: str
     default_suffix_by_level: dict[str, str]

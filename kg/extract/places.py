@@ -159,6 +159,7 @@ class GazetteerIndex:
 def gazetteer_index() -> GazetteerIndex:
     """Where to look in a text, so a scan tries only names that are written there."""
     gz = gazetteer()
+    # two characters at least: names are found by their last two (a one-character name is no place)
     words = {w for w in (*gz.by_name, *gz.by_alias) if len(w) >= 2}
     by_end: dict[str, set[int]] = defaultdict(set)
     for w in gz.by_name:
