@@ -15,8 +15,9 @@ from test_bureau import make_report, region_tuple
 from kg.core.datafiles import rule_file
 from kg.core.errors import DataFileError
 from kg.core.records import CleanText, Report, Section, Sentence, Source
-from kg.extract import bureau as bureau_mod
-from kg.extract.bureau import bureau_mentions, extract_bureau, level_mentions, rules
+from kg.extract.bureau import extract_bureau
+from kg.extract.bureau_mentions import bureau_mentions, level_mentions
+from kg.extract.bureau_rules import rules
 
 
 def outcome(b):
@@ -258,6 +259,9 @@ def test_file_name_still_names_a_lone_report_followed_by_furniture():
     ('window = 10', 'window = "ten"', "invalid literal"),
     ("pattern = '(?:", "pattern = '((?:", "bureau rules"),
     ("[level_only]", "[level_only_renamed]", "level_only"),
+    ('governing = ["委"', 'governing = [] # ', "parent.governing: must be a non-empty list"),
+    ("min_children = 2", "min_children = 0", "positive whole number"),
+    ("county_to_city = 2", "county_to_city = \"two\"", "invalid literal"),
 ])
 def test_bad_context_rules_fail_at_load(tmp_path, old, new, match):
     text = Path(rule_file("bureau.toml")[1]).read_text(encoding="utf-8")
@@ -265,7 +269,7 @@ def test_bad_context_rules_fail_at_load(tmp_path, old, new, match):
     bad = tmp_path / "bureau.toml"
     bad.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(DataFileError, match=match) as e:
-        bureau_mod.rules(str(bad))
+        rules(str(bad))
     assert str(bad) in str(e.value)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.core.datafiles import compile_pattern, rule_file
+from kg.core.datafiles import compile_pattern, rule_file, word_list
 from kg.core.errors import DataFileError
 
 KG = Path(kg.__file__).resolve().parent
@@ -49,3 +49,14 @@ def test_compile_pattern_names_the_rule(pattern, match):
     with pytest.raises(DataFileError, match=match) as e:
         compile_pattern("x.toml", "section.key", pattern)
     assert "section.key" in str(e.value)
+
+
+@pytest.mark.parametrize("words", [[], ["a", ""], ["a", " "], ["a", 3], "ab", None])
+def test_word_list_names_the_rule(words):
+    with pytest.raises(DataFileError, match="non-empty list") as e:
+        word_list("x.toml", "section.key", words)
+    assert "section.key" in str(e.value) and "x.toml" in str(e.value)
+
+
+def test_word_list_keeps_the_file_order():
+    assert word_list("x.toml", "k", ["b", "aa", "b"]) == ("b", "aa", "b")

@@ -232,7 +232,7 @@ def test_duplicate_spans_get_distinct_iris(taxonomy):
 def test_places_sharing_a_gazetteer_code_stay_apart_and_conform(taxonomy):
     """Hong Kong districts, two zones jionlp gives one code, and a municipality's district: every
     region node has one name and one level, and none is part of itself."""
-    from kg.extract.bureau import gazetteer
+    from kg.extract.places import gazetteer
     from kg.rdf.validate import validate
 
     def place(name):

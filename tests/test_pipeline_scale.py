@@ -188,11 +188,11 @@ def test_conflict_in_a_graph_too_big_to_repair_is_reported_not_dropped(monkeypat
 WARM_CHECK = """
 import functools, sys
 from kg.pipeline import build as pipeline
-from kg.extract import bureau, initiatives, metrics
+from kg.extract import bureau, bureau_mentions, bureau_rules, initiatives, metrics, places
 import jieba
 
 pipeline.warm_up()
-loaders = [f for mod in (bureau, initiatives, metrics, pipeline) for f in vars(mod).values()
+loaders = [f for mod in (bureau, bureau_mentions, bureau_rules, places, initiatives, metrics, pipeline) for f in vars(mod).values()
            if isinstance(f, functools._lru_cache_wrapper) and (f.cache_info().maxsize or 99) <= 8]
 assert len(loaders) >= 8, loaders  # rule files, gazetteer, indexes (memo caches of strings excluded)
 before = {f.__qualname__: f.cache_info().currsize for f in loaders}

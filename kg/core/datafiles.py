@@ -1,7 +1,7 @@
 """The one rules loader: the TOML files in kg/data and their regular expressions, checked at load.
 
-Every stage reads its rule file through :func:`rule_file` and compiles its patterns with
-:func:`compile_pattern`, then checks the file's own schema in its loader (cached, and called by
+Every stage reads its rule file through :func:`rule_file`, compiles its patterns with
+:func:`compile_pattern` and checks its word lists with :func:`word_list`, then checks the file's own schema in its loader (cached, and called by
 ``kg.pipeline.build.warm_up``), so a broken rule file fails the same way everywhere, on first use,
 naming the file and what to fix.
 """
@@ -49,11 +49,11 @@ def compile_pattern(fname: str, where: str, pattern: object, flags: int = 0) -> 
                             hint="fix the pattern (Python re syntax)") from e
 
 
-def word_list(data: dict, key: str, fname: str) -> tuple[str, ...]:
-    """``data[key]`` as a tuple of words (stripped, in file order); anything else than a non-empty
-    list of non-empty strings raises DataFileError naming the file and the key."""
-    v = data.get(key)
-    if not isinstance(v, list) or not v or not all(isinstance(w, str) and w.strip() for w in v):
-        raise DataFileError(f"'{key}' must be a non-empty list of non-empty strings", path=fname,
-                            hint=f"fix '{key}' in {Path(fname).name}")
-    return tuple(w.strip() for w in v)
+def word_list(fname: str, where: str, words: object) -> tuple[str, ...]:
+    """Check one rule's word list: a non-empty list of non-empty strings, returned stripped in the
+    file's order (each loader sorts it as its matching needs); ``where`` names the rule inside the
+    file."""
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+        raise DataFileError(f"{where}: must be a non-empty list of non-empty strings", path=fname,
+                            hint=f"fix the list in {Path(fname).name}")
+    return tuple(w.strip() for w in words)

@@ -120,7 +120,7 @@ def load_rules(path: str | None = None) -> Rules:
         return v
 
     def words(key: str) -> Words:
-        return _longest_first(word_list(table, key, where))
+        return _longest_first(word_list(where, f"{section_of.get(key, 'discovery')}.{key}", table.get(key)))
 
     def pattern(key: str) -> re.Pattern:
         return compile_pattern(where, f"{section_of.get(key, 'discovery')}.{key}", table.get(key))

@@ -23,110 +23,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from kg.core.chars import REDACTION_GLYPHS
-from kg.core.datafiles import rule_file
-from kg.core.errors import DataFileError
 from kg.core.records import Comparator, Metric, Report, Sentence, Span
-
-_COMPARATORS = {"=", ">=", ">", "<=", "<", "~"}
-
-
-# --------------------------------------------------------------------------- rule data
-
-
-@dataclass(frozen=True)
-class Units:
-    scales: dict[str, Decimal]
-    counters: dict[str, str]  # counter as written → base unit
-    weak: frozenset[str]
-
-
-@lru_cache(maxsize=1)
-def units() -> Units:
-    raw, where = rule_file("units.toml")
-    try:
-        scales = {k: Decimal(v) for k, v in raw["scales"].items()}
-        counters = {k: str(v) for k, v in raw["counters"].items()}
-        weak = frozenset(raw["weak"]["counters"])
-        if not counters or not scales or not weak <= set(counters):
-            raise ValueError("empty tables, or a weak counter missing from [counters]")
-    except (KeyError, TypeError, ValueError, InvalidOperation) as e:
-        raise DataFileError(f"bad unit table: {e!r}", path=where,
-                            hint="[scales] maps a scale word to a number string; [counters] to a base unit") from e
-    return Units(scales, counters, weak)
-
-
-@dataclass(frozen=True)
-class Comparators:
-    before: dict[str, str]
-    between: dict[str, str]
-    after: dict[str, str]
-
-
-@lru_cache(maxsize=1)
-def comparators() -> Comparators:
-    raw, where = rule_file("comparators.toml")
-    try:
-        tables = [dict(raw[k]) for k in ("before", "between", "after")]
-        bad = [v for t in tables for v in t.values() if v not in _COMPARATORS]
-        if bad:
-            raise ValueError(f"unknown comparator(s) {bad}; use one of {sorted(_COMPARATORS)}")
-    except (KeyError, TypeError, ValueError) as e:
-        raise DataFileError(f"bad comparator table: {e}", path=where) from e
-    return Comparators(*tables)
-
-
-@dataclass(frozen=True)
-class MetricRules:
-    planned_before: re.Pattern
-    planned_after: re.Pattern
-    achieved_reset: re.Pattern
-    achieved_in_plan: re.Pattern
-    quote_prefix: re.Pattern
-    nm_before: re.Pattern
-    rank_before: re.Pattern
-    rate_before: re.Pattern
-    rate_counters: frozenset[str]
-    nm_after: re.Pattern
-    abstract_nouns: re.Pattern
-    glue_before: re.Pattern
-    glue_after: re.Pattern
-    year_like: re.Pattern
-    name_brackets: tuple[tuple[str, str], ...]
-    name_max_len: int
-    strip_prefix: re.Pattern
-    strip_suffix: re.Pattern
-    cue_words: re.Pattern
-    object_end: re.Pattern
-    indicator_max_len: int
-
-
-@lru_cache(maxsize=1)
-def metric_rules() -> MetricRules:
-    raw, where = rule_file("metric_rules.toml")
-    try:
-        st, nm, ind = raw["status"], raw["not_metric"], raw["indicator"]
-        c = re.compile
-        return MetricRules(
-            planned_before=c(st["planned_before"]), planned_after=c(st["planned_after"]),
-            achieved_reset=c(st["achieved_reset"]), achieved_in_plan=c(st["achieved_in_plan"]),
-            quote_prefix=c(nm["quote_prefix"]),
-            nm_before=c(nm["before"]), rank_before=c(nm["rank_before"]), rate_before=c(nm["rate_before"]),
-            rate_counters=frozenset(nm["rate_counters"]), nm_after=c(nm["after"]),
-            abstract_nouns=c(nm["abstract_nouns"]), glue_before=c(nm["glue_before"]),
-            glue_after=c(nm["glue_after"]), year_like=c(nm["year_like"]),
-            name_brackets=tuple((a, b) for a, b in nm["name_brackets"]), name_max_len=int(nm["name_max_len"]),
-            strip_prefix=c(ind["strip_prefix"]), strip_suffix=c(ind["strip_suffix"]),
-            cue_words=c(ind["cue_words"]), object_end=c(ind["object_end"]),
-            indicator_max_len=int(ind["max_len"]),
-        )
-    except (KeyError, TypeError, ValueError, re.error) as e:
-        raise DataFileError(f"bad metric rules: {e!r}", path=where,
-                            hint="check the key names and regular expressions") from e
-
+from kg.extract.metric_rules import comparators, metric_rules, units
 
 # --------------------------------------------------------------------------- numbers
 
@@ -230,9 +132,6 @@ def _grammar() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return main, percent, fraction
 
 
-_NO_GAP = set("的年月日")
-
-
 @lru_cache(maxsize=1)
 def _cue_lengths() -> tuple[int, ...]:
     """Lengths of the before-cues, longest first (the longest cue ending at a position wins)."""
@@ -242,14 +141,15 @@ def _cue_lengths() -> tuple[int, ...]:
 def _before_comparator(text: str, start: int) -> str | None:
     """The comparator cue written before a number: adjacent (超过800人), or for a two-character
     cue with a verb of one or two characters between (至少开设3门)."""
-    cues = comparators().before
-    for gap in (0, 1, 2):
+    c = comparators()
+    cues = c.before
+    for gap in range(c.gap_max + 1):
         end = start - gap
-        if gap and (end < 0 or not all("\u4e00" <= ch <= "\u9fff" and ch not in _NO_GAP
+        if gap and (end < 0 or not all("\u4e00" <= ch <= "\u9fff" and ch not in c.gap_stops
                                        for ch in text[end:start])):
             break
         for n in _cue_lengths():  # at most one cue of each length can end at ``end``
-            if n <= end and (gap == 0 or n >= 2):
+            if n <= end and (gap == 0 or n >= c.gap_min_cue):
                 comp = cues.get(text[end - n:end])
                 if comp is not None:
                     return comp
@@ -274,7 +174,7 @@ def _in_name(text: str, start: int, end: int) -> bool:
 
 def _not_metric(text: str, start: int, end: int, kind: str, counter: str, scale: str, value) -> bool:
     r = metric_rules()
-    head, tail = text[max(0, start - 12):start], text[end:end + 12]
+    head, tail = text[max(0, start - r.window):start], text[end:end + r.window]
     if (r.nm_before.search(head) or r.rank_before.search(head) or r.nm_after.search(tail)
             or counter in r.rate_counters and r.rate_before.search(head)):
         return True
@@ -289,7 +189,9 @@ def _not_metric(text: str, start: int, end: int, kind: str, counter: str, scale:
         return True  # 四项原则, X项具体措施: a programme's shape, not a count of work
     if counter in units().weak and not scale and kind != "arabic":
         return True  # 两类, 一批, xx届
-    if kind == "arabic" and value is not None and 1900 <= value <= 2100 and r.year_like.search(text[end - len(counter):]):
+    first_year, last_year = r.year_range
+    if (kind == "arabic" and value is not None and first_year <= value <= last_year
+            and r.year_like.search(text[end - len(counter):])):
         return True
     return _in_name(text, start, end)
 
@@ -358,7 +260,6 @@ def parse_quantities(text: str) -> list[Quantity]:
 # --------------------------------------------------------------------------- metrics
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
-QUOTE_MAX = 28
 _EDGE_PUNCT = re.compile(r"^[\s、,,]+|[\s、,,]+$")
 
 
@@ -404,9 +305,9 @@ def _trim_quote(sentence: str, q: Quantity, clause: tuple[int, int]) -> tuple[in
         s = min(m.end(), q.span[0])
     while s < q.span[0] and sentence[s] in " \t\u3000":
         s += 1
-    if e - s > QUOTE_MAX:
-        s = max(s, q.span[0] - QUOTE_MAX // 2)
-        e = min(e, max(q.span[1] + QUOTE_MAX // 2, s + QUOTE_MAX))
+    if e - s > r.quote_max:
+        s = max(s, q.span[0] - r.quote_max // 2)
+        e = min(e, max(q.span[1] + r.quote_max // 2, s + r.quote_max))
     return s, e
 
 
@@ -424,8 +325,8 @@ def _indicator(sentence: str, q: Quantity, clause: tuple[int, int], prev_end: in
     right = sentence[q.span[1]:clause[1]]
     m = r.object_end.search(right)
     right = right[: m.start()] if m else right
-    if right and len(right) <= 10:
-        verb = left[-4:] if left else ""
+    if right and len(right) <= r.object_max_len:
+        verb = left[-r.verb_len:] if left else ""
         ind = verb + right
     else:
         ind = left
@@ -435,11 +336,12 @@ def _indicator(sentence: str, q: Quantity, clause: tuple[int, int], prev_end: in
 
 def _split_shared(indicators: list[str], sentence: str, qs: list[Quantity], clause: tuple[int, int]) -> list[str]:
     """幼儿园、小学教师本科率分别达到60%、85% → 幼儿园教师本科率, 小学教师本科率: one list item per number."""
+    r = metric_rules()
     head = sentence[clause[0]:qs[0].span[0]]
-    if "分别" not in head or len(qs) < 2:
+    if r.respectively not in head or len(qs) < 2:
         return indicators
-    items = re.sub(r"分别.*$", "", head)
-    items = metric_rules().strip_prefix.sub("", items).split("、")
+    items = r.after_respectively.sub("", head)
+    items = r.strip_prefix.sub("", items).split(r.list_separator)
     if len(items) != len(qs) or not all(items):
         return indicators
     tail = items[-1][len(items[0]):] if len(items[-1]) > len(items[0]) else ""

@@ -1,0 +1,176 @@
+"""The issuing-bureau rules: ``kg/data/bureau.toml`` read, checked and compiled once.
+
+The other bureau modules (:mod:`kg.extract.places`, :mod:`kg.extract.bureau_mentions`,
+:mod:`kg.extract.bureau`) read every word list, pattern and threshold from :func:`rules`, so a
+broken file fails on first use, naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.core.datafiles import rule_file, word_list
+from kg.core.errors import DataFileError
+
+LEVELS = ("province", "city", "county")  # highest first
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How mentions score as the issuer (bureau.toml [weights])."""
+
+    strong: int  # a bureau on the title or a 来源 line
+    body: int  # a bureau elsewhere
+    own_level: int  # a bureau at the level the text speaks from (once)
+    full_name: int  # a place named in full
+    alias: int  # a place named by an alias
+    county_to_city: int  # a county gives its city its score divided by this
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A word before a bureau that makes it a peer only with one of ``after`` following it."""
+
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    window: int
+
+
+@dataclass(frozen=True)
+class Rules:
+    """``bureau.toml``, checked: word lists sorted as the matching needs, patterns compiled."""
+
+    suffixes: tuple[str, ...]
+    default_suffix: str
+    default_suffix_by_level: dict[str, str]
+    default_suffix_by_place: dict[str, str]
+    admin_levels: dict[str, str]
+    glyphs: str
+    hidden_own: re.Pattern
+    hidden_school: re.Pattern
+    redacted_max: int  # characters of a redacted place written before a bureau
+    renamed_counties: tuple[tuple[str, str], ...]
+    office_infixes: tuple[str, ...]
+    province_cues: dict[str, re.Pattern]
+    self_refs: dict[str, tuple[str, int]]
+    parent_before: tuple[str, ...]
+    parent_after: tuple[str, ...]
+    subdivisions: re.Pattern
+    grant_before: re.Pattern
+    grant_window: int
+    governing: re.Pattern  # after a bare place: it is a governing body (x市政府)
+    government: re.Pattern  # after a place: its own party committee or government (县委)
+    quotes: str
+    alias_followed: re.Pattern
+    alias_before: tuple[str, ...]
+    alias_window: int
+    short_name_max: int
+    common_words: frozenset[str]
+    peer_before: tuple[str, ...]
+    peer_after: tuple[str, ...]
+    pairs: tuple[Pair, ...]
+    level_only_after: tuple[str, ...]
+    source_line: re.Pattern
+    source_line_start: re.Pattern
+    portal: re.Pattern
+    tail_han_max: int
+    signature_max: int
+    min_children: int
+    weights: Weights
+    autonomous_kinds: tuple[str, ...]
+    alias_min_len: int
+    renamed_min_len: int
+    head_window: int  # how many characters before a mention the context words can span
+
+
+def _positive(value: object) -> int:
+    n = int(value)  # type: ignore[call-overload]
+    if n <= 0:
+        raise ValueError(f"expected a positive whole number, got {value!r}")
+    return n
+
+
+def _any_of(words: tuple[str, ...]) -> re.Pattern:
+    """One alternation of ``words`` in the file's order (for a yes/no match)."""
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")")
+
+
+@lru_cache(maxsize=2)
+def rules(path: str | None = None) -> Rules:
+    """Read and check ``bureau.toml`` (or the file at ``path``) once."""
+    raw, where = rule_file("bureau.toml", path)
+
+    def words(section: dict, key: str, name: str) -> tuple[str, ...]:
+        return word_list(where, name, section[key])
+
+    def longest_first(section: dict, key: str, name: str) -> tuple[str, ...]:
+        return tuple(sorted(words(section, key, name), key=len, reverse=True))
+
+    try:
+        suffixes = words(raw, "suffixes", "suffixes")
+        levels = dict(raw["admin_levels"])
+        if any(v not in LEVELS for v in levels.values()):
+            raise ValueError("unknown level in admin_levels")
+        self_refs = {k: (v[0], int(v[1])) for k, v in raw["self"].items()}
+        if any(v[0] not in LEVELS for v in self_refs.values()):
+            raise ValueError("unknown level in [self]")
+        if any(k not in LEVELS for k in raw["default_suffix_by_level"]):
+            raise ValueError("unknown level in [default_suffix_by_level]")
+        parent, peer, alias, red, gz = raw["parent"], raw["peer"], raw["alias"], raw["redaction"], raw["gazetteer"]
+        pairs = tuple(Pair(longest_first(p, "before", "peer.pair.before"), longest_first(p, "after", "peer.pair.after"),
+                           int(p["window"]))
+                      for p in peer["pair"])
+        parent_before = longest_first(parent, "before", "parent.before")
+        peer_before = longest_first(peer, "before", "peer.before")
+        grant = "|".join(map(re.escape, words(parent, "grant_before", "parent.grant_before")))
+        wt = raw["weights"]
+        return Rules(
+            suffixes=suffixes,
+            default_suffix=raw["default_suffix"],
+            default_suffix_by_level=dict(raw["default_suffix_by_level"]),
+            default_suffix_by_place=dict(raw["default_suffix_by_place"]),
+            admin_levels=levels,
+            glyphs=red["glyphs"],
+            hidden_own=re.compile(red["hidden_own"]),
+            hidden_school=re.compile(red["hidden_school"]),
+            redacted_max=_positive(red["place_max_len"]),
+            renamed_counties=tuple((str(a), str(b)) for a, b in raw["renamed_counties"]),
+            office_infixes=longest_first(raw, "office_infixes", "office_infixes"),
+            province_cues={prov: re.compile("|".join(map(re.escape, cues)))
+                           for prov, cues in raw["province_cues"].items() if cues},
+            self_refs=self_refs,
+            parent_before=parent_before,
+            parent_after=words(parent, "after", "parent.after"),
+            subdivisions=re.compile("|".join(map(re.escape, words(parent, "subdivisions", "parent.subdivisions")))),
+            grant_before=re.compile(f"(?:{grant})(?:了)?$"),
+            grant_window=_positive(parent["grant_window"]),
+            governing=_any_of(words(parent, "governing", "parent.governing")),
+            government=_any_of(words(parent, "government", "parent.government")),
+            quotes=str(parent["quotes"]),
+            alias_followed=re.compile(alias["followed_by"]),
+            alias_before=words(alias, "before", "alias.before"),
+            alias_window=_positive(alias["window"]),
+            short_name_max=int(alias["short_name_max"]),
+            common_words=frozenset(words(alias, "common_words", "alias.common_words")),
+            peer_before=peer_before,
+            peer_after=words(peer, "after", "peer.after"),
+            pairs=pairs,
+            level_only_after=longest_first(raw["level_only"], "after", "level_only.after"),
+            source_line=re.compile(raw["source_line"]["pattern"]),
+            source_line_start=re.compile(raw["source_line"]["line_start"]),
+            portal=re.compile(raw["source_line"]["portal"]),
+            tail_han_max=int(raw["compilation"]["tail_han_max"]),
+            signature_max=_positive(raw["signature"]["max_len"]),
+            min_children=_positive(raw["region"]["min_children"]),
+            weights=Weights(*(_positive(wt[k]) for k in ("strong", "body", "own_level", "full_name", "alias",
+                                                        "county_to_city"))),
+            autonomous_kinds=words(gz, "autonomous_kinds", "gazetteer.autonomous_kinds"),
+            alias_min_len=_positive(gz["alias_min_len"]),
+            renamed_min_len=_positive(gz["renamed_min_len"]),
+            head_window=max(map(len, (*parent_before, *peer_before, *(w for p in pairs for w in p.before)))),
+        )
+    except (KeyError, TypeError, ValueError, IndexError, re.error) as e:
+        raise DataFileError(f"bad bureau rules: {e!r}", path=where,
+                            hint="fix the TOML keys described in the file's comments") from e

@@ -1,0 +1,171 @@
+"""The place gazetteer: jionlp's admin-division table (province → city → county, GB/T 2260 codes),
+with the names a report writes that the table lacks (renamed counties, autonomous units by their
+short name), and an index that finds where a name or alias is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from kg.core.errors import DataFileError
+from kg.core.records import Level, Region
+from kg.extract.bureau_rules import LEVELS, rules
+from kg.terms.taxonomy import longest_pattern
+
+
+@dataclass(frozen=True)
+class Place:
+    """One administrative unit: its path and codes."""
+
+    name: str  # full name
+    level: Level
+    region: Region
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    by_name: dict[str, tuple[Place, ...]]  # full names
+    by_alias: dict[str, tuple[Place, ...]]  # short aliases (德清 → 德清县)
+    max_len: int
+    short_forms: frozenset[str] = frozenset()  # names in by_name that shorten an official one
+    municipalities: frozenset[str] = frozenset()  # provinces that are also their own city (重庆市)
+    renamed: frozenset[str] = frozenset()  # new names made from renamed_counties (无为市)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """jionlp's admin-division table (province → city → county, 6-digit codes), loaded once."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        import jionlp
+
+        table = jionlp.china_location_loader()
+    r = rules()
+    by_name: dict[str, list[Place]] = defaultdict(list)
+    by_alias: dict[str, list[Place]] = defaultdict(list)
+    short_names: dict[str, list[Place]] = defaultdict(list)
+
+    def aliases(node) -> list[str]:
+        a = node.get("_alias") or []
+        return [a] if isinstance(a, str) else list(a)
+
+    def add(place: Place, node) -> None:
+        by_name[place.name].append(place)
+        for a in aliases(node):
+            if len(a) >= r.alias_min_len and a != place.name:
+                by_alias[a].append(place)
+        # an autonomous unit is written by its short name and kind: 张家川县 for 张家川回族自治县,
+        # 恩施州 for 恩施土家族苗族自治州
+        for kind in r.autonomous_kinds:
+            if place.name.endswith(kind):
+                for a in aliases(node):
+                    if len(a) >= r.alias_min_len and not a.endswith(kind[-1]):
+                        short_names[a + kind[-1]].append(place)
+
+    owners = _code_owners(table)
+    codes: dict[tuple[str, ...], str | None] = {}  # the code each place keeps, by path
+    for level, path, node in _walk(table):
+        c = node["_admin_code"]
+        keeps = owners.get(c) == (level, path) or (_municipal(level, path) and owners.get(c) == (0, path[:1]))
+        codes[path] = c if keeps else None
+        names = (*path, None, None)[:3]
+        keys = [codes[path[: i + 1]] if i <= level else None for i in range(3)]
+        region = Region(province=names[0], city=names[1], county=names[2],
+                        province_code=keys[0], city_code=keys[1], county_code=keys[2])
+        if not _municipal(level, path):  # jionlp repeats a municipality as its city (北京市/北京市)
+            add(Place(path[-1], LEVELS[level], region), node)
+    # a county made a county-level city or a district after the table was drawn (无为县 → 无为市):
+    # its new name, where no other place has it, is the same unit under that name (without the
+    # table's code, which names the old one: one code, one region node)
+    renamed: set[str] = set()
+    for name, found in list(by_name.items()):
+        for old_kind, new_kind in r.renamed_counties:
+            new = name[: -len(old_kind)] + new_kind
+            if name.endswith(old_kind) and len(new) >= r.renamed_min_len and new not in by_name:
+                by_name[new] = [replace(p, name=new, region=replace(p.region, county=new, county_code=None))
+                                for p in found if p.level == "county"]
+                renamed.add(new)
+    by_name = defaultdict(list, {k: v for k, v in by_name.items() if v})
+    short_forms = frozenset(name for name in short_names if name not in by_name)
+    for name in short_forms:  # a real place of that name wins (no 自治 unit shadows it)
+        by_name[name] = short_names[name]
+    if not by_name:
+        raise DataFileError("jionlp's china_location table is empty", path="jionlp",
+                            hint="reinstall jionlp")
+    return Gazetteer(by_name={k: tuple(v) for k, v in by_name.items()},
+                     by_alias={k: tuple(v) for k, v in by_alias.items()},
+                     max_len=max(map(len, by_name)), short_forms=short_forms,
+                     municipalities=frozenset(path[0] for level, path, _ in _walk(table)
+                                              if _municipal(level, path)),
+                     renamed=frozenset(renamed))
+
+
+def _walk(table) -> Iterator[tuple[int, tuple[str, ...], dict]]:
+    """Every place of jionlp's table, parents first: (level 0/1/2, full names from the province
+    down, its node)."""
+    for pnode in table.values():
+        ppath = (pnode["_full_name"],)
+        yield 0, ppath, pnode
+        for cname, cnode in pnode.items():
+            if cname.startswith("_"):
+                continue
+            cpath = (*ppath, cnode["_full_name"])
+            yield 1, cpath, cnode
+            for kname, knode in cnode.items():
+                if not kname.startswith("_"):
+                    yield 2, (*cpath, knode["_full_name"]), knode
+
+
+def _municipal(level: int, path: tuple[str, ...]) -> bool:
+    """A municipality listed again as its own city."""
+    return level == 1 and path[0] == path[1]
+
+
+def _code_owners(table) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """Admin code → the one place it identifies: (level 0/1/2, names from the province down).
+
+    jionlp gives some codes to several places (every Hong Kong and Macau district carries its
+    region's code; two zones of one city can share one). A code goes to its highest-level user
+    when that user is alone at that level; other users get no code, so the graph names them by
+    their path instead of merging different places into one node."""
+    uses: dict[str, set] = defaultdict(set)
+    seen: dict[tuple[str, ...], str] = {}
+    for level, path, node in _walk(table):
+        c = seen[path] = node["_admin_code"]
+        if not (_municipal(level, path) and c == seen[path[:1]]):  # the province itself again
+            uses[c].add((level, path))
+    owners = {}
+    for c, users in uses.items():
+        top = min(level for level, _ in users)
+        at_top = [u for u in users if u[0] == top]
+        if len(at_top) == 1:
+            owners[c] = at_top[0]
+    return owners
+
+
+@dataclass(frozen=True)
+class GazetteerIndex:
+    longest: re.Pattern  # where a name or alias starts; group 1 = the longest one there
+    nested: dict[str, tuple[str, ...]]  # a name/alias → the names/aliases it starts with, longest first
+    name_lens_by_end: dict[str, tuple[int, ...]]  # last two chars → lengths of full names, longest first
+
+
+@lru_cache(maxsize=1)
+def gazetteer_index() -> GazetteerIndex:
+    """Where to look in a text, so a scan tries only names that are written there."""
+    gz = gazetteer()
+    # two characters at least: names are found by their last two (a one-character name is no place)
+    words = {w for w in (*gz.by_name, *gz.by_alias) if len(w) >= 2}
+    by_end: dict[str, set[int]] = defaultdict(set)
+    for w in gz.by_name:
+        if len(w) >= 2:
+            by_end[w[-2:]].add(len(w))
+    return GazetteerIndex(
+        longest=longest_pattern(sorted(words)),
+        nested={w: tuple(w[:n] for n in range(len(w), 1, -1) if w[:n] in words) for w in words},
+        name_lens_by_end={k: tuple(sorted(v, reverse=True)) for k, v in by_end.items()})
