@@ -46,8 +46,6 @@ def trim(text: str, span: Span) -> Span:
     return (s, e)
 
 
-# --------------------------------------------------------------------------- sentences
-
 _SENTENCE = re.compile(r"[^。!?！？;；\n]+[。!?！？;；]*")
 
 
