@@ -266,16 +266,13 @@ def _sequence(lines: list[Line], text: str, rules: SegmentRules) -> list[Item]:
 
 
 _SUBTITLE = re.compile(r"^[—-]{1,2}")
-
-
-_TITLE_JOINER = re.compile(r"^(?:和|及|与|暨|以及|并)")
 _FILE_EXTENSION = re.compile(r"\.(?:docx?|pdf|wps|txt|pptx?)$", re.I)  # 某某总结.docx, a file's name
 
 
 def _title_goes_on(lines: list[Line], t: int, rules: SegmentRules) -> bool:
     """A title wrapped onto the next line, which opens with a joiner and names a report too
     (某市教育局2013年工作总结 / 和2014年工作计划)."""
-    return (t + 1 < len(lines) and bool(_TITLE_JOINER.match(lines[t + 1].text))
+    return (t + 1 < len(lines) and bool(rules.title_joiner.match(lines[t + 1].text))
             and _is_title(lines[t + 1].text, rules))
 
 

@@ -42,6 +42,7 @@ class SegmentRules:
     lead_cues: dict[str, re.Pattern]
     title_kind: dict[str, re.Pattern]
     title_line_end: re.Pattern  # cleaning: how a title line ends
+    title_joiner: re.Pattern  # opens a wrapped title's second line
     relative: dict[str, int]
     redacted: re.Pattern
     relative_re: re.Pattern
@@ -104,6 +105,7 @@ def load_segment_rules(d: dict, fname: str = "segment.toml") -> SegmentRules:
             lead_cues={k: _rx(fname, f"leads.{k}", leads[k]) for k in ("plan", "summary")},
             title_kind={k: _rx(fname, f"titles.{k}", titles[k]) for k in ("plan", "summary")},
             title_line_end=_rx(fname, "titles.line_end", titles["line_end"]),
+            title_joiner=_rx(fname, "titles.joiner", titles["joiner"]),
             relative=relative,
             redacted=_rx(fname, "years.redacted", years["redacted"]),
             relative_re=re.compile("|".join(sorted(map(re.escape, relative), key=len, reverse=True))),
