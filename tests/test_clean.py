@@ -193,6 +193,8 @@ def test_bad_rule_file_raises():
         load_noise_rules(parse_toml('[[inline]]\npattern = "a"\n', "noise.toml"))
     with pytest.raises(DataFileError, match="unknown tables"):
         load_noise_rules(parse_toml('[[lines]]\nrule = "x"\npattern = "a"\n', "noise.toml"))
+    with pytest.raises(DataFileError, match="repeated_paragraph"):
+        load_noise_rules(parse_toml('[repeated_paragraph]\nmin_len = "long"\n', "noise.toml"))
 
 
 # --------------------------------------------------------------------------- properties

@@ -196,6 +196,23 @@ def test_bad_segment_rules_raise():
         load_segment_rules(parse_toml("[items", "segment.toml"))
 
 
+def test_segment_thresholds_are_checked_data():
+    """The tuning numbers are read from segment.toml and checked: a share outside (0, 1] or a
+    missing threshold names the key."""
+    from kg.core.datafiles import rule_file
+
+    data, fname = rule_file("segment.toml")
+    rules = load_segment_rules(data, fname)
+    assert (rules.min_body_han, rules.teaser_share, rules.repeat_share) == (20, 0.6, 0.9)
+    assert (rules.agenda_reach, rules.lead_chars, rules.cover_reach) == (300, 30, 2000)
+    bad = {**data, "items": {**data["items"], "teaser_share": 1.5}}
+    with pytest.raises(DataFileError, match="teaser_share"):
+        load_segment_rules(bad, fname)
+    missing = {**data, "years": {k: v for k, v in data["years"].items() if k != "lead_chars"}}
+    with pytest.raises(DataFileError, match="lead_chars"):
+        load_segment_rules(missing, fname)
+
+
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.sampled_from([
     "篇一", "篇二", "一、2021年工作总结", "二、下半年工作计划", "(一)", "1.", "一是", P1, P2, P3,

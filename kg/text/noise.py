@@ -1,0 +1,194 @@
+"""Noise rules (kg/data/noise.toml) and the steps that drop what they match: site furniture
+lines and lists, inline stamps, and paragraphs repeated whole. The page-marker rule is read here
+and applied by :mod:`kg.text.pages`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.core.datafiles import compile_pattern, rule_file
+from kg.core.errors import DataFileError
+from kg.text.cleandoc import Doc, drop_lines, line_spans, sub
+
+
+@dataclass(frozen=True)
+class _LineRule:
+    rule: str
+    pattern: re.Pattern
+    max_len: int
+    requires: str = ""  # a literal the line must contain before the pattern is tried (speed)
+
+
+@dataclass(frozen=True)
+class _BlockRule:
+    rule: str
+    head: re.Pattern
+    item: re.Pattern
+    max_items: int
+
+
+@dataclass(frozen=True)
+class PageRule:
+    rule: str
+    pattern: re.Pattern  # a candidate marker; group 1 is the page number
+    min_share: float  # of the chain's members sitting where no sentence ended
+    min_gap: int  # characters between consecutive members
+    min_median_gap: int
+    no_item_start: str  # characters a list item never opens with
+
+
+@dataclass(frozen=True)
+class NoiseRules:
+    lines: tuple[_LineRule, ...]
+    inline: tuple[tuple[str, re.Pattern, str], ...]  # rule, pattern, literal it requires (speed)
+    blocks: tuple[_BlockRule, ...]
+    page: PageRule | None = None
+    repeat_min_len: int = 0  # a repeated run goes when a line of it is this long (letters, digits)
+
+
+def _compile(fname: str, where: str, pattern: object) -> re.Pattern:
+    return compile_pattern(fname, where, pattern, re.I)
+
+
+def load_noise_rules(data: dict, fname: str = "noise.toml") -> NoiseRules:
+    """Check noise rules (a parsed noise.toml)."""
+    unknown = set(data) - {"line", "inline", "block", "page_marker", "repeated_paragraph"}
+    if unknown:
+        raise DataFileError(f"unknown tables {sorted(unknown)}", path=fname,
+                            hint="use [[line]], [[inline]], [[block]], [page_marker] "
+                                 "or [repeated_paragraph]")
+    lines, inline, blocks = [], [], []
+    for i, r in enumerate(data.get("line", [])):
+        where = f"line rule #{i + 1}"
+        lines.append(_LineRule(_rule_name(fname, where, r), _compile(fname, where, r.get("pattern")),
+                               int(r.get("max_len", 200)), str(r.get("requires", ""))))
+    for i, r in enumerate(data.get("inline", [])):
+        where = f"inline rule #{i + 1}"
+        inline.append((_rule_name(fname, where, r), _compile(fname, where, r.get("pattern")),
+                       str(r.get("requires", ""))))
+    for i, r in enumerate(data.get("block", [])):
+        where = f"block rule #{i + 1}"
+        blocks.append(_BlockRule(_rule_name(fname, where, r), _compile(fname, where, r.get("head")),
+                                 _compile(fname, where, r.get("item")), int(r.get("max_items", 30))))
+    page = _page_rule(fname, data["page_marker"]) if "page_marker" in data else None
+    return NoiseRules(tuple(lines), tuple(inline), tuple(blocks), page, _repeat_min_len(fname, data))
+
+
+def _page_rule(fname: str, r: object) -> PageRule:
+    where = "[page_marker]"
+    name = _rule_name(fname, where, r)
+    assert isinstance(r, dict)
+    pattern = _compile(fname, where, r.get("pattern"))
+    if pattern.groups < 1:
+        raise DataFileError(f"{where}: pattern needs a group for the page number", path=fname,
+                            hint="wrap the digits in (...)")
+    try:
+        share, gap, median = float(r["min_share"]), int(r["min_gap"]), int(r["min_median_gap"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise DataFileError(f"{where}: min_share, min_gap and min_median_gap must be numbers ({e})",
+                            path=fname, hint="e.g. min_share = 0.6, min_gap = 30") from e
+    if not 0 < share <= 1:
+        raise DataFileError(f"{where}: min_share must be in (0, 1]", path=fname, hint="e.g. 0.6")
+    return PageRule(name, pattern, share, gap, median, str(r.get("no_item_start", "")))
+
+
+def _repeat_min_len(fname: str, data: dict) -> int:
+    r = data.get("repeated_paragraph")
+    value = r.get("min_len") if isinstance(r, dict) else None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise DataFileError("[repeated_paragraph] needs min_len, a whole number of characters",
+                            path=fname, hint="e.g. [repeated_paragraph] min_len = 30")
+    return value
+
+
+def _rule_name(fname: str, where: str, r: object) -> str:
+    if not isinstance(r, dict) or not isinstance(r.get("rule"), str) or not r["rule"]:
+        raise DataFileError(f"{where}: needs a 'rule' name", path=fname, hint="add rule = \"...\"")
+    return r["rule"]
+
+
+@lru_cache(maxsize=1)
+def noise_rules() -> NoiseRules:
+    return load_noise_rules(*rule_file("noise.toml"))
+
+
+def step_inline_noise(doc: Doc) -> Doc:
+    """Drop the spans [[inline]] rules match (read-more links, a site's stamp)."""
+    for rule, pat, requires in noise_rules().inline:
+        if requires in doc.text:
+            doc = sub(doc, pat, "", rule)
+    return doc
+
+
+def step_noise_lines(doc: Doc) -> Doc:
+    """Drop site furniture lines (metadata, footers, keyword lines, spam) and related lists."""
+    rules = noise_rules()
+    spans = line_spans(doc.text)
+    drop: dict[int, str] = {}
+    for i, (s, e) in enumerate(spans):
+        line = doc.text[s:e].strip()
+        if not line:
+            continue
+        for r in rules.lines:
+            if len(line) <= r.max_len and r.requires in line and r.pattern.search(line):
+                drop[i] = r.rule
+                break
+    for b in rules.blocks:
+        i = 0
+        while i < len(spans):
+            s, e = spans[i]
+            if i not in drop and b.head.search(doc.text[s:e].strip()):
+                drop[i] = b.rule
+                j, n = i + 1, 0
+                while j < len(spans) and n < b.max_items:
+                    item = doc.text[spans[j][0]:spans[j][1]].strip()
+                    if item and not b.item.search(item):
+                        break
+                    if item:
+                        drop[j] = b.rule
+                        n += 1
+                    j += 1
+                i = j
+            else:
+                i += 1
+    return drop_lines(doc, drop)
+
+
+_PUNCT_OR_SPACE = re.compile(r"[\s\W_]+")
+
+
+def step_dedupe(doc: Doc) -> Doc:
+    """Keep repeated paragraphs once.
+
+    A run of consecutive lines that all appeared before is dropped when it holds at least one
+    long line (of [repeated_paragraph] min_len characters, 30): a reposted copy of a report or a
+    paragraph pasted twice. Short repeats alone (headings such as 一、指导思想 in every report of a
+    compilation) stay.
+    """
+    long_line = noise_rules().repeat_min_len
+    spans = line_spans(doc.text)
+    seen: set[str] = set()
+    keys: list[str] = []
+    dup: list[bool] = []
+    for s, e in spans:
+        key = _PUNCT_OR_SPACE.sub("", doc.text[s:e])
+        keys.append(key)
+        dup.append(bool(key) and key in seen)
+        if key:
+            seen.add(key)
+    drop: dict[int, str] = {}
+    i = 0
+    while i < len(spans):
+        if not dup[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(spans) and (dup[j] or not keys[j]):
+            j += 1
+        run = range(i, j)
+        if any(len(keys[k]) >= long_line for k in run):
+            drop.update({k: "repeated_paragraph" for k in run if keys[k]})
+        i = j
+    return drop_lines(doc, drop)

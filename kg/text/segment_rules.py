@@ -1,0 +1,128 @@
+"""The segmentation cues and thresholds (kg/data/segment.toml), checked once and cached.
+
+Patterns may use NUM (a Chinese or Arabic numeral), YEAR (a year written out or redacted) and, in
+[kinds], CUE; they are expanded here before compiling. The heading and title cues that cleaning
+uses to tell a heading or title line from a broken one live here too, next to the ones segmenting
+uses, so each kind of cue has one home.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.core.datafiles import compile_pattern, rule_file
+from kg.core.errors import DataFileError
+
+NUM = "[一二三四五六七八九十百零〇两\\d]+"
+_YEAR = "(?:\\d{4}学?|(?:19|20)[xX×*＊_]{1,2}|[xX×*＊_]{2,4})年"
+
+
+@dataclass(frozen=True)
+class SegmentRules:
+    item_markers: tuple[re.Pattern, ...]
+    item_max_len: int
+    title_cue: re.Pattern
+    doubled: re.Pattern  # a doubled marker character (篇篇), written once before matching again
+    teaser_share: float  # of a short item's shingles in a later item twice its size: a teaser
+    repeat_share: float  # of an item's shingles in an earlier report: a copy of it
+    report_title: re.Pattern
+    glued_title: re.Pattern
+    speech: re.Pattern
+    restart_after: int
+    min_body_han: int  # Chinese characters a report's body needs
+    heading_styles: tuple[re.Pattern, ...]
+    heading_max_len: int
+    part_max_len: int
+    line_start: re.Pattern  # cleaning: a line that opens a heading or a compilation's item
+    kind_order: tuple[str, ...]
+    kind_cues: dict[str, re.Pattern]
+    kind_max_len: int
+    lead_cues: dict[str, re.Pattern]
+    title_kind: dict[str, re.Pattern]
+    title_line_end: re.Pattern  # cleaning: how a title line ends
+    title_joiner: re.Pattern  # opens a wrapped title's second line
+    relative: dict[str, int]
+    redacted: re.Pattern
+    relative_re: re.Pattern
+    comparison_before: re.Pattern
+    comparison_after: re.Pattern
+    agenda_plan: re.Pattern
+    agenda_reach: int  # characters from a report's start where it states its agenda
+    lead_chars: int  # characters from a report's start where it opens with its own year
+    cover_notice: re.Pattern
+    cover_reach: int
+
+
+def _rx(fname: str, where: str, pattern: object, cue: str = "") -> re.Pattern:
+    if isinstance(pattern, str):
+        pattern = pattern.replace("NUM", NUM).replace("YEAR", _YEAR).replace("CUE", cue)
+    return compile_pattern(fname, where, pattern)
+
+
+def _share(fname: str, where: str, value: object) -> float:
+    share = float(value)  # type: ignore[arg-type]
+    if not 0 < share <= 1:
+        raise DataFileError(f"{where} must be in (0, 1]", path=fname, hint="e.g. 0.6")
+    return share
+
+
+def load_segment_rules(d: dict, fname: str = "segment.toml") -> SegmentRules:
+    """Check the segmentation cues (a parsed segment.toml)."""
+    try:
+        items, heads, kinds, leads = d["items"], d["headings"], d["kinds"], d["leads"]
+        titles, years, starts = d["titles"], d["years"], d["starts"]
+        order = tuple(kinds["order"])
+        cue = kinds["cue"]
+        if not set(order) <= {"summary", "plan", "problems"}:
+            raise DataFileError(f"kinds.order has unknown kinds {order}", path=fname,
+                                hint="use summary, plan, problems")
+        relative = {str(k): int(v) for k, v in years["relative"].items()}
+        return SegmentRules(
+            item_markers=tuple(_rx(fname, f"items.markers[{i}]", p)
+                               for i, p in enumerate(items["markers"])),
+            item_max_len=int(items["max_len"]),
+            title_cue=_rx(fname, "items.title_cues", items["title_cues"]),
+            doubled=_rx(fname, "items.doubled", f"({items['doubled']})\\1"),
+            teaser_share=_share(fname, "items.teaser_share", items["teaser_share"]),
+            repeat_share=_share(fname, "items.repeat_share", items["repeat_share"]),
+            report_title=_rx(fname, "starts.report_title", starts["report_title"]),
+            glued_title=_rx(fname, "starts.glued_title", starts["glued_title"]),
+            speech=_rx(fname, "starts.speech", starts["speech"]),
+            cover_notice=_rx(fname, "starts.cover_notice", starts["cover_notice"]),
+            cover_reach=int(starts["cover_reach"]),
+            restart_after=int(starts["restart_after"]),
+            min_body_han=int(starts["min_body_han"]),
+            heading_styles=tuple(_rx(fname, f"headings.styles[{i}]", p)
+                                 for i, p in enumerate(heads["styles"])),
+            heading_max_len=int(heads["max_len"]),
+            part_max_len=int(heads["part_max_len"]),
+            line_start=_rx(fname, "headings.line_start", heads["line_start"]),
+            kind_order=order,
+            kind_cues={k: _rx(fname, f"kinds.{k}", kinds[k], cue) for k in order},
+            kind_max_len=int(kinds["max_len"]),
+            lead_cues={k: _rx(fname, f"leads.{k}", leads[k]) for k in ("plan", "summary")},
+            title_kind={k: _rx(fname, f"titles.{k}", titles[k]) for k in ("plan", "summary")},
+            title_line_end=_rx(fname, "titles.line_end", titles["line_end"]),
+            title_joiner=_rx(fname, "titles.joiner", titles["joiner"]),
+            relative=relative,
+            redacted=_rx(fname, "years.redacted", years["redacted"]),
+            relative_re=re.compile("|".join(sorted(map(re.escape, relative), key=len, reverse=True))),
+            comparison_before=_rx(fname, "years.comparison_before", years["comparison_before"]),
+            comparison_after=_rx(fname, "years.comparison_after", years["comparison_after"]),
+            agenda_plan=_rx(fname, "years.agenda_plan", years["agenda_plan"]),
+            agenda_reach=int(years["agenda_reach"]),
+            lead_chars=int(years["lead_chars"]),
+        )
+    except KeyError as e:
+        raise DataFileError(f"missing key {e}", path=fname,
+                            hint="compare with the shipped kg/data/segment.toml") from e
+    except (TypeError, ValueError, AttributeError) as e:
+        raise DataFileError(f"malformed value ({e})", path=fname,
+                            hint="compare with the shipped kg/data/segment.toml") from e
+
+
+@lru_cache(maxsize=1)
+def segment_rules() -> SegmentRules:
+    return load_segment_rules(*rule_file("segment.toml"))

@@ -1,0 +1,185 @@
+"""Years of a report and its sections.
+
+Explicit (2022年) → that year, unless a point of comparison (比2022年, 与2019年相比); redacted
+(20xx年, xxxx年, X年) → None, never a guess; relative words (今年, 明年, 下半年 …) count from the
+year summarised. Headings decide first, then the report's own title (which also gives the year of
+a plan it declares but the text cuts off), then the most frequent explicit year in the sections of
+that kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from kg.core.records import Span
+from kg.text.segment_rules import SegmentRules
+
+if TYPE_CHECKING:
+    from kg.text.sections import RawSection
+
+# 2022年, and a school year written by its year: 2022学年(度)
+EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*学?年(?!代|级)")
+
+
+def _uncompared(matches: Iterator[re.Match], rules: SegmentRules) -> Iterator[re.Match]:
+    """Year matches that are no point of comparison (比2022年提高, 与2019年相比, 较去年同期)."""
+    for m in matches:
+        text = m.string
+        if (rules.comparison_before.search(text, max(0, m.start() - 4), m.start())
+                or rules.comparison_after.match(text, m.end(), m.end() + 6)):
+            continue
+        yield m
+
+
+def _explicit_years(text: str, rules: SegmentRules) -> Iterator[re.Match]:
+    return _uncompared(EXPLICIT_YEAR.finditer(text), rules)
+
+
+def year_token(text: str, rules: SegmentRules) -> str | None:
+    """The first year expression in ``text``: '2022', 'REDACTED' or a relative word."""
+    found: list[tuple[int, str]] = []
+    m = next(_explicit_years(text, rules), None)
+    if m:
+        found.append((m.start(), m.group(1)))
+    m = rules.redacted.search(text)
+    if m:
+        found.append((m.start(), "REDACTED"))
+    m = next(_uncompared(rules.relative_re.finditer(text), rules), None)
+    if m:
+        found.append((m.start(), m.group(0)))
+    return min(found)[1] if found else None
+
+
+def resolve(token: str | None, base: int | None, rules: SegmentRules) -> tuple[bool, int | None]:
+    """(decided, year) for a year token; relative words need the base year."""
+    if token is None:
+        return False, None
+    if token == "REDACTED":
+        return True, None
+    if token.isdigit():
+        return True, int(token)
+    if base is None:
+        return True, None
+    return True, base + rules.relative.get(token, 0)
+
+
+def _vote(texts: list[str], rules: SegmentRules) -> tuple[bool, int | None]:
+    """Most frequent explicit year in ``texts``; redactions outvoting it give None."""
+    years: Counter[int] = Counter()
+    redacted = 0
+    for t in texts:
+        for m in _explicit_years(t, rules):
+            years[int(m.group(1))] += 1
+        redacted += len(rules.redacted.findall(t))
+    if not years:
+        return (True, None) if redacted else (False, None)
+    year, n = max(years.items(), key=lambda kv: (kv[1], -kv[0]))
+    if redacted > n:
+        return True, None
+    return True, year
+
+
+def title_years(title: str | None, rules: SegmentRules) -> dict[str, str]:
+    """Year token the title gives each kind, read from the text between one kind word and the
+    previous: 2022年工作总结及2023年工作计划, 2022年工作总结及明年工作打算 (明年), 2023年上半年工作
+    总结和下半年工作计划 (下半年). A kind word with no year before it gives none (no guessing)."""
+    out: dict[str, str] = {}
+    if not title:
+        return out
+    words = sorted((m.start(), m.end(), kind) for kind in ("summary", "plan")
+                   for m in rules.title_kind[kind].finditer(title))
+    prev = 0
+    for start, end, kind in words:
+        token = year_token(title[prev:start], rules)
+        if token and kind not in out:
+            out[kind] = token
+        prev = max(prev, end)
+    return out
+
+
+def title_kind(title: str | None, rules: SegmentRules) -> str | None:
+    if not title:
+        return None
+    plan = bool(rules.title_kind["plan"].search(title))
+    summary = bool(rules.title_kind["summary"].search(title))
+    if plan and not summary:
+        return "plan"
+    if summary and not plan:
+        return "summary"
+    return None
+
+
+def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: dict[str, str],
+                 own_title: bool, rules: SegmentRules) -> tuple[int | None, int | None]:
+    """Headings of a kind decide its year; then the report's own title, when it states the year
+    (it also gives the plan year of a plan cut off or never written: …及明年工作打算); then the
+    most frequent explicit year in the sections of that kind. A title shared by every item of a
+    compilation (…总结篇一, …总结篇二) names the collection: it only fills in explicit years.
+    ``tokens`` are the title's years (:func:`title_years`)."""
+    if any(t.isdigit() for t in tokens.values()):
+        body = "".join(text[s:e] for s, e in spans)
+        if (rules.redacted.search(body[:rules.lead_chars])
+                and not any(t + "年" in body for t in tokens.values() if t.isdigit())):
+            # the body opens by hiding its year (20xx年, 20__年) and never writes the title's: a
+            # year the publishing site put on a template's title, not the report's
+            tokens = {k: t for k, t in tokens.items() if not t.isdigit()}
+    s_secs = [k for k, r in enumerate(raws) if r.kind in ("summary", "problems", "other")]
+    p_secs = [k for k, r in enumerate(raws) if r.kind == "plan"]
+
+    def from_title(kind: str, base: int | None, explicit_only: bool) -> tuple[bool, int | None]:
+        token = tokens.get(kind)
+        if token is None or (explicit_only and not token.isdigit()):
+            return False, None
+        return resolve(token, base, rules)
+
+    def decide(idx: list[int], kind: str, base: int | None) -> tuple[bool, int | None]:
+        for k in idx:  # headings and leads of that kind first, outermost first
+            r = raws[k]
+            if r.explicit_kind and r.year_token and (r.year_token.isdigit() or r.year_token == "REDACTED"):
+                return resolve(r.year_token, base, rules)
+        if base is not None:  # relative words (下半年, 明年) count from the summary year
+            for k in idx:
+                r = raws[k]
+                if r.explicit_kind and r.year_token:
+                    return resolve(r.year_token, base, rules)
+        if own_title:
+            decided, year = from_title(kind, base, explicit_only=True)
+            if decided:
+                return decided, year
+        decided, year = _vote([text[spans[k][0]:spans[k][1]] for k in idx], rules)
+        if decided:
+            return decided, year
+        return from_title(kind, base, explicit_only=not own_title)
+
+    summary_year = None
+    if s_secs:
+        _, summary_year = decide(s_secs, "summary", None)
+    plan_year = None
+    if p_secs:
+        decided, plan_year = decide(p_secs, "plan", summary_year)
+        if not decided and summary_year is not None:
+            plan_year = _relative_plan_year(text, [spans[k] for k in p_secs], summary_year, rules)
+    elif own_title:  # the title declares a plan the text does not hold
+        _, plan_year = from_title("plan", summary_year, explicit_only=False)
+    if plan_year is None and summary_year is not None:
+        # a speech says what its meeting is for: 总结2013年工作,安排部署2014年工作
+        m = rules.agenda_plan.search(text, spans[0][0], spans[0][0] + rules.agenda_reach) if spans else None
+        token = m.group(1) if m else None
+        if token and token[0].isdigit() and int(token[:4]) > summary_year:
+            plan_year = int(token[:4])
+        elif token and token in rules.relative:
+            plan_year = summary_year + rules.relative[token]  # 下半年 plans the summary's own year
+    return summary_year, plan_year
+
+
+def _relative_plan_year(text: str, spans: list[Span], base: int, rules: SegmentRules) -> int | None:
+    words: Counter[int] = Counter()
+    for s, e in spans:
+        for m in _uncompared(rules.relative_re.finditer(text, s, e), rules):
+            words[rules.relative[m.group(0)]] += 1
+    if not words:
+        return None
+    return base + max(words.items(), key=lambda kv: (kv[1], -abs(kv[0])))[0]
