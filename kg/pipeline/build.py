@@ -96,15 +96,7 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
             merged = _merge_and_check_shared(graphs, pending, config, stage, timings)
             outputs = _write(merged, graphs.fragments, config, stage, timings)
             remember_outputs(cache, build_key, outputs, list(outputs.names), stage)
-        graph_counts = CacheCounts.of(cache) - extraction_counts
-        result = BuildResult(
-            outputs={n: str(out / n) for n in (*outputs.names, "build-report.json")},
-            per_file=per_file, timings={k: round(v, 3) for k, v in timings.items()},
-            validation=outputs.validation, dropped=outputs.dropped, triples=outputs.triples,
-            outputs_reused=reused, conflicts_kept=outputs.conflicts_kept,
-            cache_hits=extraction_counts.hits, cache_misses=extraction_counts.misses,
-            graph_cache_hits=graph_counts.hits, graph_cache_misses=graph_counts.misses)
-        export.write_json(assembly.build_report(result), stage / "build-report.json")
+        result = _report(out, stage, per_file, outputs, reused, timings, extraction_counts, cache)
     return result
 
 
@@ -272,6 +264,23 @@ def _write(merged: MergedGraph, fragments: export.FragmentSpool, config: Config,
             names.append(assembly.write_viewer(merged, stage))
     merged.remove_files()
     return Outputs(tuple(names), merged.validation, merged.dropped, merged.triples, merged.conflicts_kept)
+
+
+# --- report: build-report.json ------------------------------------------------------------------
+
+def _report(out: Path, stage: Path, per_file: tuple[FileResult, ...], outputs: Outputs, reused: bool,
+            timings: dict[str, float], extraction: CacheCounts, cache: Cache | None) -> BuildResult:
+    """The build's result, written as build-report.json."""
+    graph = CacheCounts.of(cache) - extraction  # the cache counted the extraction pass first
+    result = BuildResult(
+        outputs={n: str(out / n) for n in (*outputs.names, "build-report.json")},
+        per_file=per_file, timings={k: round(v, 3) for k, v in timings.items()},
+        validation=outputs.validation, dropped=outputs.dropped, triples=outputs.triples,
+        outputs_reused=reused, conflicts_kept=outputs.conflicts_kept,
+        cache_hits=extraction.hits, cache_misses=extraction.misses,
+        graph_cache_hits=graph.hits, graph_cache_misses=graph.misses)
+    export.write_json(assembly.build_report(result), stage / "build-report.json")
+    return result
 
 
 # --- around the stages ----------------------------------------------------------------------------
