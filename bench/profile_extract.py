@@ -1,6 +1,6 @@
 """Throughput of the per-file stages (ingest → clean → segment → extract) in one process.
 
-Warms up first, then times ``kg.pipeline.build.process_file`` over every input file and prints chars/s.
+Warms up first, then times ``kg.pipeline.stages.process_file`` over every input file and prints chars/s.
 ``--dump`` pickles ``[o.facts for o in outcomes]`` and ``--compare`` checks them against an earlier
 dump for exact equality, so an optimisation can be shown to change no output.
 
@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.pipeline import build as pipeline  # noqa: E402
+from kg.pipeline import stages  # noqa: E402
+from kg.pipeline.build import warm_up  # noqa: E402
 from kg.text import ingest  # noqa: E402
 
 
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
     paths = ingest.discover(args.inputs)
     chars = sum(len(ingest.read_source(p).text) for p in paths)
-    pipeline.warm_up()  # jieba, gazetteer, taxonomy: loaded before the timed loop
+    warm_up()  # jieba, gazetteer, taxonomy: loaded before the timed loop
 
     best = cpu = float("inf")
     outcomes: list = []
@@ -46,9 +47,9 @@ def main(argv: list[str] | None = None) -> int:
             import pstats
 
             prof = cProfile.Profile()
-            outcomes = prof.runcall(lambda: [pipeline.process_file(p) for p in paths])
+            outcomes = prof.runcall(lambda: [stages.process_file(p) for p in paths])
         else:
-            outcomes = [pipeline.process_file(p) for p in paths]
+            outcomes = [stages.process_file(p) for p in paths]
         best = min(best, time.perf_counter() - t)
         cpu = min(cpu, time.process_time() - c)  # steadier than wall time on a shared machine
     print(f"{len(paths)} files, {chars} chars, {best:.2f} s, {chars / best:,.0f} chars/s "

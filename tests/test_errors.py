@@ -8,7 +8,7 @@ import pytest
 
 import kg.core.errors as errors
 from kg.core.errors import InternalError, KgError
-from kg.pipeline import build as pipeline
+from kg.pipeline import stages as pipeline
 
 
 def _error_classes() -> list[type[KgError]]:

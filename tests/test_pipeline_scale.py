@@ -109,15 +109,15 @@ def test_unchanged_corpus_reuses_outputs_and_a_changed_file_redoes_only_its_grap
     cfg = Config(outdir=tmp_path / "out", progress=False, viewer=False, jobs=1)
     first = build([corpus], cfg)
     n = first.graph_cache_misses
-    assert n > 0 and first.graph_cache_hits == 0 and "reused" not in first.timings
+    assert n > 0 and first.graph_cache_hits == 0 and not first.outputs_reused
     second = build([corpus], cfg)
-    assert second.timings.get("reused") and (second.graph_cache_hits, second.graph_cache_misses) == (0, 0)
+    assert second.outputs_reused and (second.graph_cache_hits, second.graph_cache_misses) == (0, 0)
     assert second.validation == first.validation
     _same(serial, tmp_path / "out")
     # an output edited by hand is not trusted: the build writes it again
     (tmp_path / "out" / "facts.json").write_text("{}", encoding="utf-8")
     third = build([corpus], cfg)
-    assert "reused" not in third.timings and (third.graph_cache_hits, third.graph_cache_misses) == (n, 0)
+    assert not third.outputs_reused and (third.graph_cache_hits, third.graph_cache_misses) == (n, 0)
     _same(serial, tmp_path / "out")
     changed = sorted(corpus.glob("*.txt"))[0]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n另外,新建幼儿园3所。\n", encoding="utf-8")
@@ -170,11 +170,13 @@ def test_conflict_in_a_graph_too_big_to_repair_is_reported_not_dropped(monkeypat
     from typer.testing import CliRunner
 
     from kg.cli import app
+    from kg.pipeline import assembly
     from kg.pipeline import build as pipeline
 
     seen = _conflict(monkeypatch)
     monkeypatch.setattr(pipeline, "REPAIR_LIMIT", 0)
-    monkeypatch.setattr(pipeline, "to_graph", lambda *a, **k: pytest.fail("loaded the whole graph"))
+    for module in (pipeline, assembly):
+        monkeypatch.setattr(module, "to_graph", lambda *a, **k: pytest.fail("loaded the whole graph"))
     res = CliRunner().invoke(app, ["build", str(examples_dir), "-o", str(tmp_path), "-j", "1",
                                    "--no-viewer", "--no-cache"])
     assert res.exit_code == 0, res.output
@@ -183,17 +185,24 @@ def test_conflict_in_a_graph_too_big_to_repair_is_reported_not_dropped(monkeypat
     report = json.loads((tmp_path / "build-report.json").read_text(encoding="utf-8"))
     assert report["validation"]["conforms"] is False and report["validation"]["dropped"] == []
     assert [v["focus"] for v in report["validation"]["violations"]] == seen
+    assert report["validation"]["conflicts_kept"] == 1
 
 
 WARM_CHECK = """
 import functools, sys
+import importlib, pkgutil
+import kg
 from kg.pipeline import build as pipeline
-from kg.extract import bureau, bureau_mentions, bureau_rules, initiatives, metrics, places
 import jieba
 
+# every module a build worker runs: the layers up to the pipeline (not outputs/ and tools/)
+worker = ("core", "terms", "text", "extract", "rdf", "pipeline")
+mods = [importlib.import_module(m.name) for m in pkgutil.walk_packages(kg.__path__, "kg.")
+        if m.name.split(".")[1] in worker]
 pipeline.warm_up()
-loaders = [f for mod in (bureau, bureau_mentions, bureau_rules, places, initiatives, metrics, pipeline) for f in vars(mod).values()
-           if isinstance(f, functools._lru_cache_wrapper) and (f.cache_info().maxsize or 99) <= 8]
+loaders = [f for mod in mods for f in vars(mod).values()
+           if isinstance(f, functools._lru_cache_wrapper) and (f.cache_info().maxsize or 99) <= 8
+           and f.__qualname__ != "pipeline_version"]  # the main process's cache key, not a worker's
 assert len(loaders) >= 8, loaders  # rule files, gazetteer, indexes (memo caches of strings excluded)
 before = {f.__qualname__: f.cache_info().currsize for f in loaders}
 misses = {f.__qualname__: f.cache_info().misses for f in loaders}
@@ -223,9 +232,9 @@ def test_a_killed_worker_is_an_error_not_a_hang():
     import threading
 
     from kg.core.errors import WorkerError
-    from kg.pipeline.build import _Executor
+    from kg.pipeline.executors import executor_for
 
-    ex = _Executor(Config(jobs=2))
+    ex = executor_for(Config(jobs=2))
     outcome = []
 
     def run():

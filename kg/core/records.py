@@ -242,11 +242,16 @@ class FileResult:
 
 @dataclass(frozen=True)
 class BuildResult:
-    outputs: dict[str, str]
+    """What a build did: its outputs, per input file what was found, and how the graph fared."""
+
+    outputs: dict[str, str]  # file name -> path
     per_file: tuple[FileResult, ...]
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, nothing else
     validation: ValidationReport | None = None
     dropped: tuple[Violation, ...] = ()
+    triples: int = 0  # in graph.ttl
+    outputs_reused: bool = False  # nothing changed: the previous build's outputs were kept as they were
+    conflicts_kept: int = 0  # cross-file conflicts left in a graph too big to repair (REPAIR_LIMIT)
     cache_hits: int = 0  # extraction pass, per file
     cache_misses: int = 0
     graph_cache_hits: int = 0  # graph + SHACL pass, per file

@@ -1,3 +1,5 @@
-"""Layer 6, the build: named stages over frozen records, the incremental cache, the cross-report
-bureau linker. ``kg.pipeline.build.build`` is the entry point.
+"""Layer 6, the build. ``kg.pipeline.build.build`` is the entry point and reads as the sequence of
+its stages; ``stages`` holds the per-file stages over frozen records, ``link`` the cross-report
+linker, ``executors`` where work runs (this process, a local pool, Dask), ``cache`` the incremental
+reuse, ``assembly`` the output files.
 """

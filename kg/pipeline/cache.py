@@ -1,21 +1,30 @@
-"""Per-file extraction cache keyed by file content and pipeline version.
+"""Incremental builds: the cache and every decision to reuse what it holds.
 
-An entry is the pickled per-file outcome (records only: no spaCy objects). The pipeline version is a
-hash of the package's code and rule data and of the taxonomy, so any change to how files are read
-invalidates every entry. Entries are written to a temporary file and renamed, so a killed build
-leaves either the old entry, the new one, or none: never half of one.
+Three kinds of entry, all pickled records (no spaCy objects): a file's extraction outcome (keyed
+by :func:`file_key`), a file's graph-pass result (:func:`graph_key`: the extraction key and the
+part of the link plan that touches the file), and a whole build's outputs (:func:`fingerprint`
+of every graph key and the output settings; see :func:`reusable_outputs`). Every key lives under
+the pipeline version, a hash of the package's code and rule data and of the taxonomy, so any
+change to how files are read invalidates every entry. Entries are written to a temporary file and
+renamed, so a killed build leaves either the old entry, the new one, or none: never half of one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from kg.core.atomic import atomic_open
-from kg.core.config import PACKAGE_DIR
+from kg.core.config import PACKAGE_DIR, Config
+from kg.pipeline.link import LinkPlan
 from kg.terms.taxonomy import default_path as taxonomy_path
+
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=1)
@@ -33,11 +42,33 @@ def pipeline_version() -> str:
 def file_key(path: str | Path) -> str:
     """Content hash of the file plus its path (facts and build-report.json carry the path)."""
     p = Path(path)
-    h = hashlib.sha256(str(p.resolve()).encode("utf-8") + b"\0")
-    with p.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return _hash_file(hashlib.sha256(str(p.resolve()).encode("utf-8") + b"\0"), p)
+
+
+def readable_file_key(path: str | Path) -> str | None:
+    """:func:`file_key`, or None for a file that cannot be read here (not cached: the extraction
+    pass then reports it properly)."""
+    try:
+        return file_key(path)
+    except OSError:
+        return None
+
+
+def graph_key(extraction_key: str | None, plan: LinkPlan, check: bool) -> str | None:
+    """Key of a file's graph pass: its extraction key (file content and path) and the part of the
+    link plan that touches it; None when the file is not cached."""
+    if extraction_key is None:
+        return None
+    plan_part = (sorted(plan.duplicates), sorted(plan.bureaus.items()))
+    return hashlib.sha256(repr(("graph", extraction_key, check, plan_part)).encode("utf-8")).hexdigest()
+
+
+def fingerprint(graph_keys: list[str | None], config: Config) -> str | None:
+    """Everything a build's outputs depend on, when every file is cached; None otherwise."""
+    if not graph_keys or any(k is None for k in graph_keys):
+        return None
+    what = ("build", graph_keys, config.validate, config.viewer, sorted(config.formats))
+    return hashlib.sha256(repr(what).encode("utf-8")).hexdigest()
 
 
 class Cache:
@@ -68,3 +99,75 @@ class Cache:
     def put(self, key: str, value) -> None:
         with atomic_open(self._path(key), "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@dataclass(frozen=True)
+class CacheCounts:
+    """Hits and misses of a cache's per-file entries (zero without a cache)."""
+
+    hits: int = 0
+    misses: int = 0
+
+    @classmethod
+    def of(cls, cache: Cache | None) -> CacheCounts:
+        return cls(cache.hits, cache.misses) if cache is not None else cls()
+
+    def __sub__(self, other: CacheCounts) -> CacheCounts:
+        return CacheCounts(self.hits - other.hits, self.misses - other.misses)
+
+
+def cached_map(run: Callable[[list], Iterator], items: list, keys: list[str | None], cache: Cache | None,
+               keep: Callable[[object], bool] = lambda r: True) -> Iterator:
+    """``run`` (a map over a list, e.g. an executor's) over ``items``, results in input order,
+    taking what it can from ``cache`` (key None: not cached) and storing what ``keep`` accepts."""
+    done = {i: hit for i, k in enumerate(keys) if cache is not None and k is not None
+            and (hit := cache.get(k)) is not None}
+    results = run([items[i] for i in range(len(items)) if i not in done])
+    for i in range(len(items)):
+        if i in done:
+            yield done[i]
+            continue
+        r = next(results)
+        if cache is not None and keys[i] is not None and keep(r):
+            cache.put(keys[i], r)
+        yield r
+
+
+@dataclass(frozen=True)
+class _Snapshot(Generic[T]):
+    """A build's outputs (as the build describes them) and the SHA-256 of each file it wrote."""
+
+    outputs: T
+    digests: Mapping[str, str]  # file name in the output folder -> SHA-256
+
+
+def reusable_outputs(cache: Cache | None, key: str | None, folder: Path) -> T | None:
+    """What :func:`remember_outputs` stored under ``key``, if every file it wrote is still in
+    ``folder`` as it was written (an output edited by hand is not trusted); None otherwise."""
+    if cache is None or key is None:
+        return None
+    snap = cache.get(key, count=False)
+    if not isinstance(snap, _Snapshot):
+        return None
+    for name, digest in snap.digests.items():
+        if not (folder / name).is_file() or sha256_file(folder / name) != digest:
+            return None
+    return snap.outputs
+
+
+def remember_outputs(cache: Cache | None, key: str | None, outputs: T, names: list[str], folder: Path) -> None:
+    """Store ``outputs`` under ``key`` with the digests of the files ``names`` in ``folder``."""
+    if cache is not None and key is not None:
+        cache.put(key, _Snapshot(outputs, {n: sha256_file(folder / n) for n in names}))
+
+
+def sha256_file(path: Path) -> str:
+    return _hash_file(hashlib.sha256(), path)
+
+
+def _hash_file(h, path: Path) -> str:
+    """``h`` updated with the bytes of ``path``, read in chunks; its hex digest."""
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from kg.core.records import Bureau, ReportFacts
 
-__all__ = ["Linker", "LinkPlan", "link"]
+__all__ = ["Linker", "LinkKeys", "LinkPlan", "link"]
 
 MIN_DUPLICATE_HEAD = 50  # characters; shorter heads are too generic to call two reports the same
 
@@ -40,6 +40,20 @@ def _depth(b: Bureau) -> int:
 
 
 @dataclass(frozen=True)
+class LinkKeys:
+    """What a plan is sliced by for one file: its report identities and bureau names. A build
+    keeps these beside each file's pickled records, so it never unpickles them to slice the plan."""
+
+    reports: frozenset[tuple[str, int]]  # (source path, report index)
+    bureaus: frozenset[str | None]
+
+    @classmethod
+    def of(cls, facts: Iterable[ReportFacts]) -> LinkKeys:
+        facts = list(facts)
+        return cls(frozenset(_id(f) for f in facts), frozenset(f.bureau.name for f in facts))
+
+
+@dataclass(frozen=True)
 class LinkPlan:
     """What linking decided: reports to leave out, and the best-resolved record of each bureau."""
 
@@ -48,11 +62,13 @@ class LinkPlan:
 
     def for_facts(self, facts: Iterable[ReportFacts]) -> LinkPlan:
         """The part of the plan these reports need (small enough to send to a worker)."""
-        facts = list(facts)
-        keys = {_id(f) for f in facts}
-        names = {f.bureau.name for f in facts}
-        return LinkPlan(self.duplicates & keys,
-                        {n: b for n, b in self.bureaus.items() if n in names})
+        return self.for_keys(LinkKeys.of(facts))
+
+    def for_keys(self, keys: LinkKeys) -> LinkPlan:
+        """The part of the plan the reports behind ``keys`` need; looks up only their bureau
+        names, so slicing the plan for every file of a large build stays linear."""
+        return LinkPlan(self.duplicates & keys.reports,
+                        {n: self.bureaus[n] for n in sorted(n for n in keys.bureaus if n in self.bureaus)})
 
     def apply(self, facts: Iterable[ReportFacts]) -> list[ReportFacts]:
         """Reports in (file name, content hash, index) order, duplicates left out, bureaus unified."""

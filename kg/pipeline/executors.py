@@ -1,0 +1,142 @@
+"""Where the per-file work runs: in this process, a local process pool, or a Dask cluster.
+
+Every executor has the same small interface: :meth:`Executor.map` (results in input order),
+:meth:`Executor.later` (start work on the output folder now, wait for it later), ``parts`` (how
+many ranges the merge is cut into) and :meth:`Executor.close`. :func:`executor_for` picks one
+from the config.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from kg.core.config import Config
+from kg.core.errors import KgError, WorkerError
+
+
+class Executor:
+    """Runs everything here, in this process (``-j 1``)."""
+
+    parts = 1  # ranges the merged graph is cut into, one per worker
+
+    def map(self, func: Callable, items: list) -> Iterator:
+        """``func`` over ``items``, results in input order."""
+        return map(func, items)
+
+    def later(self, func: Callable, items: list) -> Callable[[], list]:
+        """Start ``func`` over ``items`` and return a call that waits for the results. Used for
+        work on files in the output folder, which only a local pool can see; here the call runs
+        the work itself, when it is made."""
+        return lambda: [func(i) for i in items]
+
+    def close(self) -> None:
+        """Release the workers (after a failure: drop the queued work, wait for the running)."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class ProcessPool(Executor):
+    """A local pool, started on first use. It serves both passes (files, then graphs), so each
+    worker loads jieba, the gazetteer, the taxonomy and the shapes once, on its first item.
+
+    The pool is a ProcessPoolExecutor, not multiprocessing.Pool: Pool's worker-handler thread
+    also waits on the result pipe, so it spins while a result waits to be read; that took 1.5 s
+    of the main process's CPU in a 1k-report build, CPU the two workers of a 2-core machine
+    need. (The executor also fails with BrokenProcessPool if a worker is killed, where Pool hangs.)"""
+
+    def __init__(self, jobs: int):
+        self.parts = jobs
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, func: Callable, items: list) -> Iterator:
+        if len(items) <= 1:  # not worth a worker's start-up
+            return super().map(func, items)
+        return _checked(self._local().map(func, items))
+
+    def later(self, func: Callable, items: list) -> Callable[[], list]:
+        if len(items) <= 1:
+            return super().later(func, items)
+        futures = [self._local().submit(func, i) for i in items]
+        return lambda: list(_checked(f.result() for f in futures))
+
+    def _local(self) -> ProcessPoolExecutor:
+        if self._pool is None:  # spawn, not fork: the parent may hold threads (progress bar)
+            self._pool = ProcessPoolExecutor(self.parts, mp_context=mp.get_context("spawn"))
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Dask(Executor):
+    """A Dask cluster, connected on first use. Work on the output folder (``later``) runs here:
+    the cluster's workers may not see that folder, so the merge is one part."""
+
+    def __init__(self, scheduler: str | None):
+        self.scheduler = scheduler
+        self._client = None
+
+    def map(self, func: Callable, items: list) -> Iterator:
+        if not items:
+            return iter(())
+        if self._client is None:
+            try:
+                from distributed import Client
+            except ImportError as e:
+                raise KgError("the dask executor needs the 'distributed' package",
+                              hint="pip install 'edu-kg[dask]'") from e
+            if not self.scheduler:
+                raise KgError("--executor dask needs --scheduler ADDRESS (tcp://host:8786)")
+            self._client = Client(self.scheduler)
+        futures = self._client.map(func, items, pure=False)
+        return (f.result() for f in futures)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+
+def executor_for(config: Config) -> Executor:
+    """The executor ``config`` asks for: Dask, a local pool of ``jobs`` (0: one per core), or this
+    process alone."""
+    if config.executor == "dask":
+        return Dask(config.scheduler)
+    jobs = config.jobs or os.cpu_count() or 1
+    return ProcessPool(jobs) if jobs > 1 else Executor()
+
+
+def _checked(results: Iterable) -> Iterator:
+    """Results of the local pool; a worker killed under it (by the out-of-memory killer, say)
+    becomes a WorkerError that says what to do."""
+    try:
+        yield from results
+    except BrokenProcessPool as e:
+        raise WorkerError("a worker process died during the build (killed by the system: out of memory?)",
+                          hint="run again with fewer jobs (-j 1) or more memory; the cache keeps the "
+                               "files already done") from e
+
+
+def progress(total: int, enabled: bool, what: str):
+    """A rich progress bar on a terminal, as a context giving ``tick(name)``; a no-op elsewhere."""
+    if not enabled or not sys.stderr.isatty():
+        return contextlib.nullcontext(lambda *a, **k: None)
+    from rich.progress import Progress
+
+    @contextlib.contextmanager
+    def bar():
+        with Progress(transient=True) as p:
+            task = p.add_task(what, total=total)
+            yield lambda name: p.update(task, advance=1, description=f"{what} {name[:40]}")
+
+    return bar()

@@ -1,0 +1,196 @@
+"""The per-file stages, as functions over frozen records; they run in workers.
+
+    extraction pass:  path ─ ingest ─ clean ─ segment ─ extract ─→ FileOutcome (FileResult + facts)
+    graph pass:       GraphJob ─ link ─ triples ─ SHACL, drop invalid ─ facts fragments ─→ FileGraph
+
+A file's triples are self-contained (kg.rdf.graph.report_triples), so SHACL judges its reports in
+the worker that built them; only the shared nodes are left for the build's final pass.
+"""
+
+from __future__ import annotations
+
+import functools
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.core.errors import InternalError, KgError
+from kg.core.records import FileResult, ReportFacts, Source, Violation
+from kg.extract import extract_report
+from kg.outputs import export
+from kg.pipeline.link import LinkPlan
+from kg.rdf import validate
+from kg.rdf.graph import concept_lookup, report_triples
+from kg.terms.triples import TripleIndex, nt_line, to_graph
+from kg.text import clean as clean_stage
+from kg.text import ingest, segment
+
+# --- extraction pass ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """One file through the extraction pass: its build-report.json line and its reports' facts."""
+
+    result: FileResult
+    facts: tuple[ReportFacts, ...]
+
+
+def extract_source(source: Source) -> tuple[ReportFacts, ...]:
+    """clean → segment → extract: the facts of each report in the source, repeats left out."""
+    reports = segment.segment(clean_stage.clean(source))
+    return tuple(extract_report(r) for r in reports if r.duplicate_of is None)
+
+
+def process_file(path: str | Path, max_bytes: int = ingest.MAX_BYTES) -> FileOutcome:
+    """ingest → clean → segment → extract for one file. Errors become part of the result."""
+    t0 = time.perf_counter()
+    try:
+        source = ingest.read_source(path, max_bytes=max_bytes)
+        facts = extract_source(source)
+    except KgError as e:
+        return _failed(path, e, t0)
+    except Exception as e:  # a bug must not cost the user the rest of the batch: report it per file
+        return _failed(path, InternalError(f"internal error {type(e).__name__}: {e}", path=str(path),
+                                           hint="please report this file"), t0)
+    return FileOutcome(_file_result(path, source, facts, round(time.perf_counter() - t0, 3)), facts)
+
+
+def _failed(path: str | Path, error: KgError, t0: float) -> FileOutcome:
+    return FileOutcome(FileResult(path=str(path), errors=(str(error),), seconds=time.perf_counter() - t0), ())
+
+
+def _file_result(path: str | Path, source: Source, facts: tuple[ReportFacts, ...], seconds: float) -> FileResult:
+    """What build-report.json says of a file that was read: counts, and what is worth a look."""
+    warnings = []
+    if not facts:
+        warnings.append(f"{path}: no report found (only site noise, or too short to be a report)")
+    if source.encoding in ("utf-8-truncated",) or source.encoding.startswith("mixed:"):
+        warnings.append(f"{path}: encoding repaired ({source.encoding}); check the text with `kg inspect`")
+    return FileResult(
+        path=str(path),
+        warnings=tuple(warnings),
+        reports=len(facts),
+        metrics=sum(len(f.metrics) for f in facts),
+        initiatives=sum(len(f.mentions) for f in facts),
+        seconds=seconds,
+    )
+
+
+@dataclass(frozen=True)
+class PackedFacts:
+    """One file's ReportFacts, pickled. Pickled bytes stay the transport between the passes: the
+    main process holds every file's records until the graph pass (one bytes object each is a
+    fraction of the memory of the live records), and bytes cross to a worker without being
+    pickled again."""
+
+    blob: bytes
+
+    @classmethod
+    def pack(cls, facts: tuple[ReportFacts, ...]) -> PackedFacts:
+        return cls(pickle.dumps(facts, protocol=5))
+
+    def unpack(self) -> tuple[ReportFacts, ...]:
+        return pickle.loads(self.blob)
+
+
+# --- graph pass ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GraphJob:
+    """What a worker needs to render one file: its records and the part of the link plan they use."""
+
+    facts: PackedFacts
+    plan: LinkPlan
+    validate: bool = True
+
+
+@dataclass(frozen=True)
+class FactsFragment:
+    """One report's facts.json text and where it goes in the file."""
+
+    key: tuple  # export.report_sort_key
+    text: str
+
+
+@dataclass(frozen=True)
+class GraphSeconds:
+    """CPU seconds of the graph pass's steps (the build reports their sums)."""
+
+    graph: float = 0.0
+    validate: float = 0.0
+    facts: float = 0.0
+
+    def __add__(self, other: GraphSeconds) -> GraphSeconds:
+        return GraphSeconds(self.graph + other.graph, self.validate + other.validate, self.facts + other.facts)
+
+
+@dataclass(frozen=True)
+class FileGraph:
+    """What one file contributes to the outputs, ready to merge."""
+
+    lines: tuple[str, ...]  # sorted unique N-Triples lines (after dropping what failed SHACL)
+    fragments: tuple[FactsFragment, ...]
+    violations: tuple[Violation, ...] = ()  # what is left after dropping (warnings)
+    dropped: tuple[Violation, ...] = ()
+    seconds: GraphSeconds = GraphSeconds()
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A file's triples after SHACL: what failed is dropped, what is left judged again."""
+
+    triples: list
+    lines: list[str]
+    violations: tuple[Violation, ...] = ()
+    dropped: tuple[Violation, ...] = ()
+
+
+@functools.lru_cache(maxsize=1)
+def lookup():
+    """The taxonomy's concept lookup, loaded once per process."""
+    return concept_lookup()
+
+
+@functools.lru_cache(maxsize=1)
+def shacl() -> validate.Shacl:
+    """The shapes, parsed once per process."""
+    return validate.Shacl()
+
+
+def graph_file(job: GraphJob) -> FileGraph:
+    """One file's reports → its share of graph.ttl and facts.json: link, triples, SHACL, fragments."""
+    t0 = time.perf_counter()
+    triples = report_triples(link(job), lookup())
+    t1 = time.perf_counter()
+    lines = [nt_line(t) for t in triples]
+    checked = check(triples, lines) if job.validate else Checked(triples, lines)
+    t2 = time.perf_counter()
+    frags = fragments(checked.triples)
+    return FileGraph(tuple(sorted(set(checked.lines))), frags, checked.violations, checked.dropped,
+                     GraphSeconds(t1 - t0, t2 - t1, time.perf_counter() - t2))
+
+
+def link(job: GraphJob) -> list[ReportFacts]:
+    """The file's reports with the link plan applied (repeats out, bureaus unified)."""
+    return job.plan.apply(job.facts.unpack())
+
+
+def check(triples: list, lines: list[str]) -> Checked:
+    """SHACL on the file's reports; rarely something fails: drop it, then judge what is left."""
+    report = validate.validate_unit(triples, shacl(), lines)
+    if report.conforms:
+        return Checked(triples, lines, report.violations)
+    g, dropped = validate.drop_invalid(to_graph(triples), report, inplace=True)
+    triples = list(g)
+    lines = [nt_line(t) for t in triples]
+    report = validate.validate_unit(triples, shacl(), lines)
+    return Checked(triples, lines, report.violations, tuple(dropped))
+
+
+def fragments(triples: list) -> tuple[FactsFragment, ...]:
+    """The file's facts.json fragments, read back from its (validated) triples."""
+    doc = export.facts_from_graph(TripleIndex(triples))
+    return tuple(FactsFragment(export.report_sort_key(r), export.report_fragment(r)) for r in doc["reports"])
