@@ -1,4 +1,5 @@
-"""kg.outputs.viz: network from RDF, region projection, escaping, determinism, atomic write, open."""
+"""kg.outputs.viz and the modules it draws on (network, layout): network from RDF, region projection,
+layout, escaping, determinism, atomic write, open."""
 
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ import pytest
 import rdflib
 from hypothesis import given
 from hypothesis import strategies as st
-from rdflib import Literal
 
+import kg.outputs.layout as layout
+import kg.outputs.network as network
 import kg.outputs.viz as viz
 from kg.core.errors import InputError
 from kg.terms import vocab as V
-
-GYEAR = rdflib.namespace.XSD.gYear
 
 FIXTURE = Path(__file__).parent / "fixtures" / "viewer_graph.ttl"
 TEMPLATE = Path(viz.__file__).parents[1] / "templates" / "viewer.html"
@@ -40,7 +40,7 @@ def graph() -> rdflib.Graph:
 
 @pytest.fixture(scope="module")
 def net(graph) -> nx.Graph:
-    return viz.build_network(graph)
+    return network.build_network(graph)
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +100,16 @@ def test_concepts_local_themes_and_reach(net):
     assert net.edges[iri("school-groups"), iri("theme-balance")]["kind"] == "broader"
 
 
+def test_viz_keeps_the_network_names():
+    """The notebook and older callers import the networks from viz."""
+    assert viz.build_network is network.build_network
+    assert viz.region_projection is network.region_projection
+
+
 def test_empty_graph():
-    G = viz.build_network(rdflib.Graph())
+    G = network.build_network(rdflib.Graph())
     assert G.number_of_nodes() == 0
-    assert viz.region_projection(G).number_of_nodes() == 0
+    assert network.region_projection(G).number_of_nodes() == 0
     assert '"nodes":[]' in viz.render_html(rdflib.Graph())
 
 
@@ -112,14 +118,14 @@ def test_mention_without_concept_is_skipped(graph):
     for t in graph:
         g.add(t)
     g.remove((V.ID["m-anon-1"], V.concept, None))
-    G = viz.build_network(g)
+    G = network.build_network(g)
     assert not G.has_edge(iri("bureau-anon"), iri("after-school"))
     assert G.nodes[iri("after-school")]["n_regions"] == 2
 
 
 # --------------------------------------------------------------------------- region_projection
 def test_region_projection_weights_and_communities(net):
-    P = viz.region_projection(net)
+    P = network.region_projection(net)
     assert P.number_of_nodes() == 5
     e = P.edges[iri("region-350203"), iri("region-510107")]  # 思明区 and 武侯区 share 课后服务
     assert e["weight"] == 1 and e["shared"] == [iri("after-school")]
@@ -145,30 +151,22 @@ def _star_network(n_bureaus: int, shared: list[list[str]]) -> nx.Graph:
 
 def test_projection_counts_shared_concepts_and_prunes():
     G = _star_network(4, [["x", "y", "z"], ["x", "y"], ["x"], ["z"]])
-    P = viz.region_projection(G)
+    P = network.region_projection(G)
     assert P.edges["r00", "r01"]["weight"] == 2 and P.edges["r00", "r03"]["weight"] == 1
     assert not P.has_edge("r02", "r03")
-    pruned = viz.region_projection(G, max_neighbors=1)
+    pruned = network.region_projection(G, max_neighbors=1)
     # each region keeps its strongest link (ties by id); the union is what remains
     assert sorted(pruned.edges) == [("r00", "r01"), ("r00", "r02"), ("r00", "r03")]
 
 
 def test_projection_is_deterministic():
     G = _star_network(12, [[f"c{(i * j) % 7}" for j in range(1, 4)] for i in range(12)])
-    a, b = viz.region_projection(G), viz.region_projection(G)
+    a, b = network.region_projection(G), network.region_projection(G)
     assert list(a.edges(data=True)) == list(b.edges(data=True))
     assert a.graph["communities"] == b.graph["communities"]
 
 
 # --------------------------------------------------------------------------- small pieces
-@pytest.mark.parametrize("lit, year", [
-    (Literal("2021", datatype=GYEAR), 2021), (Literal("2021Z", datatype=GYEAR), 2021),
-    (Literal("2021+08:00", datatype=GYEAR), 2021), (Literal("n/a"), None), (None, None),
-])
-def test_year(lit, year):
-    assert viz._year(lit) == year
-
-
 @pytest.mark.parametrize("years, label", [
     ([], ""), ([2022], "2022"), ([2021, 2023], "2021, 2023"), ([2021, 2022], "2021, 2022"),
     ([2020, 2021, 2022], "2020–2022"), ([2020, 2021, 2023], "2020, 2021, 2023"),
@@ -255,7 +253,7 @@ def test_viewer_data_views_and_filters(graph):
 
 def test_big_graph_opens_on_region_view(graph, monkeypatch):
     monkeypatch.setattr(viz, "BIG_GRAPH_NODES", 5)
-    monkeypatch.setattr(viz, "SPRING_MAX_NODES", 3)  # exercise the grouped layout too
+    monkeypatch.setattr(layout, "SPRING_MAX_NODES", 3)  # exercise the grouped layout too
     data = viz.viewer_data(graph)
     assert data["big"] and data["initialView"] == "region"
     points = {(n["x"], n["y"]) for n in data["bureau"]["nodes"]}
@@ -264,7 +262,7 @@ def test_big_graph_opens_on_region_view(graph, monkeypatch):
 
 def test_grouped_layout_keeps_groups_apart():
     groups = [[f"a{i}" for i in range(30)], [f"b{i}" for i in range(5)]]
-    pos = viz._grouped_layout(groups, ["c0", "c1"], spacing=10.0)
+    pos = layout._grouped_layout(groups, ["c0", "c1"], spacing=10.0)
     assert len(pos) == 37
     ax = [pos[f"a{i}"] for i in range(30)]
     bx = [pos[f"b{i}"] for i in range(5)]
@@ -302,7 +300,7 @@ def test_open_viewer(tmp_path, monkeypatch):
 @pytest.mark.parametrize("text, shown", [("423.0", "423"), ("31.60", "31.6"), ("0.5", "0.5"),
                                          ("300", "300"), ("1.2E3", "1.2E3"), (None, "")])
 def test_number_text(text, shown):
-    assert viz._number_text(None if text is None else Literal(text)) == shown
+    assert network._number_text(text) == shown
 
 
 def test_unnamed_bureau_is_labelled_by_its_report_not_an_iri(graph):
@@ -312,6 +310,6 @@ def test_unnamed_bureau_is_labelled_by_its_report_not_an_iri(graph):
     g += graph
     bureau = sorted(g.subjects(rdflib.RDF.type, V.Bureau))[0]
     g.remove((bureau, RDFS.label, None))
-    G = viz.build_network(g)
+    G = network.build_network(g)
     label = G.nodes[str(bureau)]["label"]
     assert label.startswith("未具名教育局 (") and "#" in label

@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import XSD
 
 from kg.core.atomic import atomic_open
+from kg.outputs.reader import BureauRecord, GraphReader, MentionRecord, MetricRecord, json_number
 from kg.terms import vocab as V
 from kg.terms.triples import (  # above the limit Turtle goes through pyoxigraph
     OXIGRAPH_LIMIT,
@@ -45,7 +46,7 @@ def write_json(obj, path: str | Path) -> Path:
 
 def _json_default(o):
     if isinstance(o, Decimal):
-        return _number(o)
+        return json_number(o)
     if isinstance(o, Path):
         return str(o)
     if isinstance(o, (set, frozenset, tuple)):
@@ -129,45 +130,12 @@ def write_graph(graph: Graph, path: str | Path, fmt: str = "turtle") -> Path:
 
 # --- facts.json from the graph --------------------------------------------------------------------
 
-def _number(v) -> int | float:
-    d = v if isinstance(v, Decimal) else Decimal(str(v))
-    if d == d.to_integral_value():
-        return int(d)
-    return float(d)
-
-
-def _year(lit) -> int | None:
-    if lit is None:
-        return None
-    try:
-        return int(str(lit)[:4]) if str(lit)[:4].isdigit() else None
-    except ValueError:
-        return None
-
-
-def _str(lit) -> str | None:
-    return None if lit is None else str(lit)
-
-
-def _bool(lit) -> bool:
-    return lit is not None and (lit.toPython() is True or str(lit).lower() == "true")
-
-
-def _zh_label(g: Graph, node, prop=RDFS.label) -> str | None:
-    labels = sorted(g.objects(node, prop), key=lambda x: (getattr(x, "language", None) not in ("zh", None), str(x)))
-    return str(labels[0]) if labels else None
-
-
-def _region(g: Graph, bureau) -> dict:
+def _region(bureau: BureauRecord | None) -> dict:
+    """The region chain as facts.json writes it: the lowest named place of each level."""
     out = {"province": None, "city": None, "county": None}
-    node = g.value(bureau, V.region) if bureau is not None else None
-    seen = set()
-    while node is not None and node not in seen:
-        seen.add(node)
-        level = _str(g.value(node, V.level))
-        if level in out and out[level] is None:
-            out[level] = _zh_label(g, node)
-        node = g.value(node, V.partOf)
+    for step in reversed(bureau.path if bureau is not None else ()):
+        if step.level in out and out[step.level] is None:
+            out[step.level] = step.label
     if out["province"] and out["province"].endswith("市") and out["city"] is None:
         # a municipality (北京市, the only province-level names ending in 市) is its own city,
         # as the national division tables write it: 北京市 / 北京市 / 东城区
@@ -175,41 +143,29 @@ def _region(g: Graph, bureau) -> dict:
     return out
 
 
-def _offset(g: Graph, node) -> int:
-    v = g.value(node, V.startOffset)
-    try:
-        return int(v) if v is not None else -1
-    except ValueError:
-        return -1
-
-
-def _initiative(g: Graph, m) -> dict:
-    concept = g.value(m, V.concept)
-    local = concept is None or (concept, RDF.type, V.LocalInitiative) in g
-    label = _zh_label(g, m) or (_zh_label(g, concept, SKOS.prefLabel) if concept is not None else None)
+def _initiative(r: GraphReader, m: MentionRecord) -> dict:
+    local = m.concept is None or r.is_local(m.concept)
     return {
-        "label": label,
-        "concept": None if local else str(concept),
-        "aliases": sorted({str(a) for a in g.objects(m, V.alias)}),
-        "quote": _str(g.value(m, V.quote)),
-        "status": _str(g.value(m, V.status)),
+        "label": m.label or (r.concept(m.concept).label if m.concept is not None else None),
+        "concept": None if local else str(m.concept),
+        "aliases": list(m.aliases),
+        "quote": m.quote,
+        "status": m.status,
         "scope": "local" if local else "national",
     }
 
 
-def _metric(g: Graph, x) -> dict:
-    value = g.value(x, V.value)
-    ini = g.value(x, V.initiative)
+def _metric(r: GraphReader, x: MetricRecord) -> dict:
     return {
-        "quote": _str(g.value(x, V.quote)),
-        "indicator": _str(g.value(x, V.indicator)),
-        "value": _number(value.toPython()) if isinstance(value, Literal) else None,
-        "unit": _str(g.value(x, V.unit)),
-        "comparator": _str(g.value(x, V.comparator)),
-        "year": _year(g.value(x, V.year)),
-        "status": _str(g.value(x, V.status)),
-        "redacted": _bool(g.value(x, V.redacted)),
-        "initiative": _zh_label(g, ini) if ini is not None else None,
+        "quote": x.quote,
+        "indicator": x.indicator,
+        "value": x.number,
+        "unit": x.unit,
+        "comparator": x.comparator,
+        "year": x.year,
+        "status": x.status,
+        "redacted": x.redacted,
+        "initiative": r.mention(x.initiative).label if x.initiative is not None else None,
     }
 
 
@@ -217,33 +173,26 @@ def facts_from_graph(graph: Graph) -> dict:
     """The facts.json document (../shared/FACTS_FORMAT.md) read off the graph.
 
     Reports sorted by source file then index; initiatives and metrics by offset."""
-    g = graph
+    r = GraphReader(graph)
     reports = []
-    for r in set(g.subjects(RDF.type, V.Report)):
-        src = g.value(r, V.sourceFile)
-        bureau = g.value(r, V.issuedBy)
-        level = _str(g.value(bureau, V.level)) if bureau is not None else None
-        if level is None and bureau is not None and g.value(bureau, V.region) is not None:
-            level = _str(g.value(g.value(bureau, V.region), V.level))
-        facts = set(g.subjects(PROV.wasDerivedFrom, r))
-        mentions = sorted((f for f in facts if (f, RDF.type, V.InitiativeMention) in g),
-                          key=lambda m: (_offset(g, m), str(m)))
-        metrics = sorted((f for f in facts if (f, RDF.type, V.Metric) in g),
-                         key=lambda m: (_offset(g, m), str(m)))
-        index = g.value(r, V.reportIndex)
+    for rep in r.reports():
+        b = r.bureau(rep.bureau) if rep.bureau is not None else None
+        level = b.level if b is not None else None
+        if level is None and b is not None and b.path:
+            level = b.path[-1].level  # the bureau's own region
         reports.append({
-            "source": _str(g.value(src, V.fileName)) if src is not None else None,
-            "id": str(r),
-            "head": _str(g.value(r, V.head)) or "",
-            "bureau": _zh_label(g, bureau) if bureau is not None else None,
-            "bureau_anonymized": _bool(g.value(bureau, V.anonymized)) if bureau is not None else False,
-            "region": _region(g, bureau),
+            "source": rep.file_name if rep.own_source else None,
+            "id": str(rep.iri),
+            "head": rep.head,
+            "bureau": b.label if b is not None else None,
+            "bureau_anonymized": b.anonymized if b is not None else False,
+            "region": _region(b),
             "level": level,
-            "summary_year": _year(g.value(r, V.summaryYear)),
-            "plan_year": _year(g.value(r, V.planYear)),
-            "initiatives": [_initiative(g, m) for m in mentions],
-            "metrics": [_metric(g, x) for x in metrics],
-            "_index": int(index) if index is not None else 0,
+            "summary_year": rep.summary_year,
+            "plan_year": rep.plan_year,
+            "initiatives": [_initiative(r, m) for m in rep.mentions],
+            "metrics": [_metric(r, x) for x in rep.metrics],
+            "_index": rep.index or 0,
         })
     reports.sort(key=lambda d: (d["source"] or "", d["_index"], d["id"]))
     for d in reports:

@@ -1,0 +1,271 @@
+"""The viewer's two networks, from the graph reader's records.
+
+* the bureau network (``build_network``): bureau — initiative concept — theme, one edge per
+  bureau and concept carrying the status, years, metrics and evidence of every mention;
+* the region projection (``region_projection``): regions linked by the number of shared
+  initiatives, with modularity communities.
+
+Both are plain networkx graphs keyed by IRI text, built in sorted order so that the same graph
+gives the same layout and the same HTML (``kg.outputs.viz``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+
+from kg.outputs.reader import GraphReader, MetricRecord, ReportRecord, local_name
+from kg.terms import vocab as V
+
+__all__ = ["build_network", "region_projection", "SEED", "UNKNOWN"]
+
+SEED = 7  # spring layouts and Louvain communities
+UNKNOWN = "(unknown)"
+
+
+# --------------------------------------------------------------------------- bureau network
+def _report_info(rep: ReportRecord | None) -> dict[str, Any]:
+    """A report as the viewer lists it: IRI, file (its name, else the source's IRI tail), years."""
+    if rep is None:
+        return {"iri": "", "file": "", "summaryYear": None, "planYear": None}
+    file = rep.file_name or (local_name(rep.source) if rep.source is not None else "")
+    return {"iri": str(rep.iri), "file": file, "index": rep.index,
+            "summaryYear": rep.summary_year, "planYear": rep.plan_year}
+
+
+def _province(path: list[dict[str, str]]) -> str:
+    for step in path:
+        if step["level"] == "province":
+            return step["label"]
+    return path[0]["label"] if path else UNKNOWN
+
+
+def _merge_status(statuses: set[str]) -> str:
+    if "both" in statuses or {"achieved", "planned"} <= statuses:
+        return "both"
+    known = sorted(statuses & {"achieved", "planned"})
+    return known[0] if known else ""
+
+
+def _metric_record(x: MetricRecord, rep: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "indicator": x.indicator or "",
+        "value": _number_text(x.value),
+        "unit": x.unit or "",
+        "comparator": x.comparator or "",
+        "year": x.year,
+        "status": x.status or "",
+        "redacted": x.redacted,
+        "quote": x.quote or "",
+        "quoteOriginal": x.quote_original or "",
+        "file": rep["file"],
+        "report": rep["iri"],
+    }
+
+
+def _number_text(text: str | None) -> str:
+    """Decimal literal for display: "423.0" → "423", "31.60" → "31.6"; other text unchanged."""
+    text = text or ""
+    if re.fullmatch(r"-?\d+\.\d+", text):
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _sort_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Evidence/metric records in a fixed order (file, report, year, text, …)."""
+    fields = ("file", "report", "year", "quoteOriginal", "quote", "indicator", "value", "unit",
+              "comparator", "status", "alias", "redacted")
+    return sorted(records, key=lambda d: tuple(str(d.get(f, "")) for f in fields))
+
+
+def _bureau_label(label: str | None, reports: list[dict[str, Any]]) -> str:
+    """The bureau's name; a report that never names its issuer shows where it came from instead
+    of an IRI fragment: 未具名教育局 (file #index)."""
+    if label is not None:
+        return label
+    first = min(reports, key=lambda d: (d["file"], d["index"] or 0), default=None)
+    where = f" ({first['file']} #{first['index']})" if first else ""
+    return f"未具名教育局{where}"
+
+
+def _named(label: str | None, node: Any) -> str:
+    return label if label is not None else local_name(node)
+
+
+def build_network(graph: Any) -> nx.Graph:
+    """Bureau — initiative concept — theme network from the edu-kg RDF graph.
+
+    Nodes are keyed by IRI with ``kind`` in {"bureau", "initiative", "theme"}. Bureau — concept
+    edges (``kind="implements"``) aggregate every mention: ``status`` (achieved / planned / both),
+    ``years``, ``metrics`` and ``evidence`` (quotes with their source file). Concept — theme edges
+    have ``kind="broader"``. Nodes and edges are inserted in sorted order (stable layouts).
+    """
+    r = GraphReader(graph)
+    issuer = r.issuers()
+
+    def info(rep: Any) -> dict[str, Any]:
+        return _report_info(r.report(rep) if rep is not None else None)
+
+    bureaus: set[Any] = r.typed(V.Bureau) | set(issuer.values())
+    edges: dict[tuple[Any, Any], dict[str, Any]] = {}
+    aliases: dict[Any, set[str]] = {}
+    mention_edge: dict[Any, tuple[Any, Any]] = {}
+
+    for m in r.mentions():
+        if m.bureau is None or m.concept is None:
+            continue  # SHACL reports these; the viewer shows only what it can place
+        bureaus.add(m.bureau)
+        key = (m.bureau, m.concept)
+        mention_edge[m.iri] = key
+        e = edges.setdefault(key, {"statuses": set(), "years": set(), "evidence": [],
+                                   "metrics": [], "reports": set()})
+        status = m.status or ""
+        e["statuses"].add(status)
+        if m.year is not None:
+            e["years"].add(m.year)
+        rep = info(m.report)
+        if rep["iri"]:
+            e["reports"].add(rep["iri"])
+        surface = m.label or ""  # the words the report used
+        e["evidence"].append({
+            "quote": m.quote or "", "quoteOriginal": m.quote_original or "",
+            "alias": surface or (m.aliases[0] if m.aliases else ""),
+            "year": m.year, "status": status, "file": rep["file"], "report": rep["iri"],
+        })
+        c = aliases.setdefault(m.concept, set())
+        c.update(m.aliases)
+        if surface:
+            c.add(surface)
+
+    loose_metrics: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for x in r.metrics():
+        record = _metric_record(x, info(x.report))
+        if x.initiative in mention_edge:
+            edges[mention_edge[x.initiative]]["metrics"].append(record)
+        elif x.bureau is not None:
+            bureaus.add(x.bureau)
+            loose_metrics[x.bureau].append(record)
+
+    reports_of: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for rep, b in issuer.items():
+        reports_of[b].append(info(rep))
+
+    G = nx.Graph()
+    region_of: dict[Any, str] = {}
+    for node in sorted(bureaus, key=str):
+        b = r.bureau(node)
+        path = [{"label": _named(s.label, s.iri), "level": s.level or ""} for s in b.path]
+        region_of[node] = str(b.region) if b.region is not None else str(node)
+        G.add_node(str(node), kind="bureau", label=_bureau_label(b.label, reports_of.get(node, [])),
+                   region=str(b.region) if b.region is not None else "",
+                   path=[step["label"] for step in path],
+                   level=path[-1]["level"] if path else "",
+                   province=_province(path), anonymized=b.anonymized,
+                   reports=sorted(reports_of.get(node, []),
+                                  key=lambda d: (d["file"], d["index"] or 0, d["iri"])),
+                   metrics=_sort_records(loose_metrics.get(node, [])), n_initiatives=0)
+
+    carriers: dict[Any, set[Any]] = defaultdict(set)
+    bureaus_of: dict[Any, set[Any]] = defaultdict(set)
+    for (b, c) in edges:
+        carriers[c].add(region_of[b])
+        bureaus_of[c].add(b)
+    theme_nodes: set[Any] = set()
+    for node in sorted(aliases, key=str):
+        c = r.concept(node)
+        theme_nodes.update(c.themes)
+        G.add_node(str(node), kind="initiative", label=_named(c.label, node),
+                   local=c.local, themes=[str(t) for t in c.themes],
+                   aliases=sorted(aliases[node]),
+                   n_regions=len(carriers[node]), n_bureaus=len(bureaus_of[node]))
+    for t in sorted(theme_nodes, key=str):
+        G.add_node(str(t), kind="theme", label=_named(r.concept(t).label, t))
+
+    for (b, c) in sorted(edges, key=lambda k: (str(k[0]), str(k[1]))):
+        e = edges[(b, c)]
+        G.add_edge(str(b), str(c), kind="implements", status=_merge_status(e["statuses"]),
+                   years=sorted(e["years"]), reports=sorted(e["reports"]),
+                   metrics=_sort_records(e["metrics"]), evidence=_sort_records(e["evidence"]))
+        G.nodes[str(b)]["n_initiatives"] += 1
+    for c in sorted(aliases, key=str):
+        for t in G.nodes[str(c)]["themes"]:
+            G.add_edge(str(c), t, kind="broader")
+    return G
+
+
+# --------------------------------------------------------------------------- region view
+def region_projection(nx_graph: nx.Graph, *, max_neighbors: int | None = None) -> nx.Graph:
+    """Regions linked by the number of shared (non-local) initiatives, with communities.
+
+    A node is a bureau's region (or the bureau itself when it has none). Edge ``weight`` is the
+    number of shared initiative concepts, ``shared`` lists them. ``max_neighbors`` keeps each
+    region's strongest links only (ties by id) so big graphs stay drawable. Node attribute
+    ``community`` comes from Louvain (fixed seed); ``graph["communities"]`` lists them, largest first.
+    """
+    import numpy as np
+
+    regions: dict[str, dict[str, Any]] = {}
+    carried: dict[str, set[str]] = defaultdict(set)
+    for node, d in sorted(nx_graph.nodes(data=True)):
+        if d.get("kind") != "bureau":
+            continue
+        key = d.get("region") or node
+        reg = regions.setdefault(key, {"label": d["path"][-1] if d.get("path") else d["label"],
+                                       "path": list(d.get("path") or []),
+                                       "province": d.get("province", UNKNOWN), "bureaus": []})
+        reg["bureaus"].append(node)
+        for nb in nx_graph.neighbors(node):
+            nd = nx_graph.nodes[nb]
+            if nd.get("kind") == "initiative" and not nd.get("local"):
+                carried[key].add(nb)
+
+    keys = sorted(regions)
+    P = nx.Graph()
+    for k in keys:
+        reg = regions[k]
+        P.add_node(k, kind="region", label=reg["label"], path=reg["path"],
+                   province=reg["province"], bureaus=sorted(reg["bureaus"]),
+                   initiatives=sorted(carried[k]), community=-1)
+    concept_ids = sorted({c for cs in carried.values() for c in cs})
+    if keys and concept_ids:
+        col = {c: j for j, c in enumerate(concept_ids)}
+        # float32 so the product runs in BLAS (integer matmul does not); counts stay exact < 2**24
+        M = np.zeros((len(keys), len(concept_ids)), dtype=np.float32)
+        for i, k in enumerate(keys):
+            for c in carried[k]:
+                M[i, col[c]] = 1
+        n = len(keys)
+        pairs: set[tuple[int, int]] = set()
+        chunk = max(1, 4_000_000 // n)  # bounds memory of the R×R product
+        for start in range(0, n, chunk):
+            W = np.rint(M[start:start + chunk] @ M.T).astype(np.int64)
+            rows = np.arange(W.shape[0])
+            W[rows, rows + start] = 0
+            if max_neighbors is not None and max_neighbors < n - 1:
+                # strongest first, ties by lower index: one integer key, one argpartition per chunk
+                score = np.where(W > 0, W * (n + 1) + (n - np.arange(n)), -1)
+                top = np.argpartition(-score, max_neighbors, axis=1)[:, :max_neighbors]
+                i_idx, j_idx = rows[:, None].repeat(max_neighbors, 1), top
+                keep = W[i_idx, j_idx] > 0
+                found = zip((i_idx[keep] + start).tolist(), j_idx[keep].tolist(), strict=True)
+            else:
+                ii, jj = np.nonzero(W)
+                found = zip((ii + start).tolist(), jj.tolist(), strict=True)
+            pairs.update((min(i, j), max(i, j)) for i, j in found)
+        for i, j in sorted(pairs):
+            shared = sorted(carried[keys[i]] & carried[keys[j]])
+            P.add_edge(keys[i], keys[j], weight=len(shared), shared=shared)
+
+    communities = []
+    if P.number_of_edges():
+        found = nx.algorithms.community.louvain_communities(P, weight="weight", seed=SEED)
+        communities = sorted((sorted(c) for c in found if len(c) > 1), key=lambda c: (-len(c), c[0]))
+    for idx, members in enumerate(communities):
+        for k in members:
+            P.nodes[k]["community"] = idx
+    P.graph["communities"] = communities
+    return P
+
