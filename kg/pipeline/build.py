@@ -309,7 +309,7 @@ def _timer(timings: dict[str, float], name: str) -> Iterator[None]:
     timings[name] = time.perf_counter() - t
 
 
-# Long enough to be a report (segment.MIN_BODY_HAN) and to reach every lazy loader: the place
+# Long enough to be a report (segment.toml starts.min_body_han) and to reach every lazy loader: the place
 # gazetteer, jieba, the taxonomy matcher, metric units, the shapes and the concept lookup.
 _WARM_UP_TEXT = """东海省青山市白沙县教育局2023年工作总结
 一、主要工作

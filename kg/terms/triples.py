@@ -3,8 +3,8 @@
 A build handles one file's triples at a time (a few thousand), so an rdflib ``Graph`` (≈30 µs per
 added triple, three indexes and context bookkeeping) costs more than the work itself. Here a triple
 set is a plain list of rdflib terms; :func:`nt_line` writes it as N-Triples and :class:`TripleIndex`
-answers the ``value`` / ``objects`` / ``subjects`` / ``in`` questions that ``export.facts_from_graph``,
-``viz`` and ``validate.drop_invalid`` ask. Floor module: imports nothing of ours but ``vocab``.
+answers the ``value`` / ``objects`` / ``subjects`` / ``in`` questions that the graph reader
+(``kg.outputs.reader``) and ``validate.drop_invalid`` ask. Floor module: imports nothing of ours but ``vocab``.
 """
 
 from __future__ import annotations
