@@ -62,12 +62,12 @@ def test_records_are_the_same_on_both_kinds_of_graph(graph):
 def test_report_record(graph):
     for r in both(graph):
         rep = r.report(V.ID["report-a"])
-        assert (rep.file_name, rep.own_source, rep.index) == ("siming-2022.txt", True, 0)
+        assert (rep.file_name, rep.index) == ("siming-2022.txt", 0)
         assert (rep.summary_year, rep.plan_year, rep.bureau) == (2022, 2023, V.ID["bureau-siming"])
         assert [str(m.iri).rsplit("/", 1)[-1] for m in rep.mentions] == [
             "m-siming-1", "m-siming-2", "m-siming-3", "m-siming-4"]  # no offsets: by IRI
         anon = r.report(V.ID["report-d"])  # named through dcterms:source only
-        assert (anon.file_name, anon.own_source) == ("anon-county.txt", False)
+        assert anon.file_name == "anon-county.txt"
 
 
 def test_bureau_path_and_concepts(graph):
@@ -119,3 +119,11 @@ def test_region_cycle_does_not_hang():
     g.add((b, V.partOf, a))
     for r in both(g):
         assert [s.iri for s in r.region_path(a)] == [b, a]
+
+
+def test_facts_name_a_report_file_as_the_viewer_does(graph):
+    """facts.json reads a report's file as the viewer does: edu:sourceFile, else dcterms:source."""
+    from kg.outputs.export import facts_from_graph
+
+    sources = {r["id"].rsplit("/", 1)[-1]: r["source"] for r in facts_from_graph(graph)["reports"]}
+    assert sources["report-a"] == "siming-2022.txt" and sources["report-d"] == "anon-county.txt"

@@ -181,7 +181,7 @@ def facts_from_graph(graph: Graph) -> dict:
         if level is None and b is not None and b.path:
             level = b.path[-1].level  # the bureau's own region
         reports.append({
-            "source": rep.file_name if rep.own_source else None,
+            "source": rep.file_name,
             "id": str(rep.iri),
             "head": rep.head,
             "bureau": b.label if b is not None else None,

@@ -92,7 +92,6 @@ class ReportRecord:
     iri: Node
     source: Node | None  # the SourceFile (edu:sourceFile, else the dcterms:source super-property)
     file_name: str | None  # its edu:fileName
-    own_source: bool  # named by edu:sourceFile, as kg writes it (facts.json reads no other)
     index: int | None  # 1-based place in its file (edu:reportIndex)
     head: str
     summary_year: int | None
@@ -258,7 +257,6 @@ class GraphReader:
 
     def _report(self, r: Node) -> ReportRecord:
         src = self._get(r, V.sourceFile)
-        own = src is not None
         if src is None:  # older graphs / other producers: the dcterms super-property
             src = self._get(r, _DC_SOURCE)
         facts = self._derived_from(r)
@@ -268,7 +266,6 @@ class GraphReader:
         return ReportRecord(
             iri=r, source=src,
             file_name=text_of(self._get(src, V.fileName)) if src is not None else None,
-            own_source=own,
             index=int_of(self._get(r, V.reportIndex)),
             head=text_of(self._get(r, V.head)) or "",
             summary_year=year_of(self._get(r, V.summaryYear)),
