@@ -15,10 +15,12 @@ EDU = Namespace(BASE + "ontology#")  # classes and properties (ontology/edu.ttl)
 ID = Namespace(BASE + "id/")  # data: bureaus, regions, reports, mentions, metrics
 CONCEPT = Namespace(BASE + "initiative/")  # shared SKOS concepts (ontology/initiatives.ttl)
 LOCAL = Namespace(BASE + "initiative/local/")  # per-bureau local initiative concepts
+INDICATOR = Namespace(BASE + "indicator/")  # shared indicator concepts (ontology/indicators.ttl)
 SCHEMA = Namespace("https://schema.org/")
 SHAPE = Namespace(BASE + "shapes#")  # SHACL shapes (ontology/shapes.ttl)
 
 SCHEME = CONCEPT["scheme"]  # the skos:ConceptScheme of shared initiatives
+INDICATOR_SCHEME = INDICATOR["scheme"]  # the skos:ConceptScheme of standard indicators
 
 PREFIXES = {
     "edu": EDU,
@@ -48,6 +50,8 @@ Metric = EDU.Metric  # rdfs:subClassOf schema:QuantitativeValue
 LocalInitiative = EDU.LocalInitiative  # rdfs:subClassOf skos:Concept, scope local
 Theme = EDU.Theme  # rdfs:subClassOf skos:Concept, the skos:broader of shared initiatives
 Fact = EDU.Fact  # superclass of InitiativeMention and Metric: an extracted statement with evidence
+Indicator = EDU.Indicator  # rdfs:subClassOf skos:Concept, a standard education indicator
+QuantityKind = EDU.QuantityKind  # rdfs:subClassOf skos:Concept: percentage, money, area, schools ...
 
 # --- properties --------------------------------------------------------------------------
 # Region
@@ -86,6 +90,12 @@ baseUnit = EDU.baseUnit  # "元" | "人" | "ratio" | ...
 comparator = EDU.comparator  # "=" ">=" ">" "<=" "<" "~"
 redacted = EDU.redacted  # xsd:boolean
 initiative = EDU.initiative  # Metric -> InitiativeMention
+indicatorConcept = EDU.indicatorConcept  # Metric -> Indicator (the shared concept it measures)
+# Indicator (ontology/indicators.ttl)
+quantityKind = EDU.quantityKind  # Indicator -> QuantityKind
+kindUnit = EDU.kindUnit  # QuantityKind -> a base unit its values may take ("元", "ratio", "所" ...)
+growthRate = EDU.growthRate  # xsd:boolean true on a percentage that may pass 100 (a growth rate)
+statisticalDefinition = EDU.statisticalDefinition  # the national statistical definition it follows
 # Evidence (on mentions and metrics); prov:wasDerivedFrom points to the Report
 quote = EDU.quote  # simplified
 quoteOriginal = EDU.quoteOriginal  # in the original script
