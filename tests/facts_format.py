@@ -7,6 +7,8 @@ REPORT_KEYS = {"source", "id", "head", "bureau", "bureau_anonymized", "region", 
 INITIATIVE_KEYS = {"label", "concept", "aliases", "quote", "status", "scope"}
 METRIC_KEYS = {"quote", "indicator", "value", "unit", "comparator", "year", "status", "redacted",
                "initiative"}
+# what edu-kg adds to a metric (README, facts.json): the format lets an export gain fields
+METRIC_EXTRA_KEYS = {"indicator_concept", "base_value", "base_unit"}
 
 
 def check_facts(doc: dict) -> list[str]:
@@ -38,7 +40,7 @@ def check_facts(doc: dict) -> list[str]:
             elif (ini["scope"] == "national") != (ini["concept"] is not None and "/local/" not in ini["concept"]):
                 problems.append(f"{where}.initiatives[{j}] scope and concept disagree")
         for j, m in enumerate(r["metrics"]):
-            if set(m) != METRIC_KEYS:
+            if not METRIC_KEYS <= set(m) <= METRIC_KEYS | METRIC_EXTRA_KEYS:
                 problems.append(f"{where}.metrics[{j}] keys {sorted(m)}")
                 continue
             if m["comparator"] not in ("=", ">=", ">", "<=", "<", "~"):

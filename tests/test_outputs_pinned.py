@@ -16,11 +16,11 @@ import pytest
 PINNED = {
     "examples": {
         "graph.ttl": "437b5ed5e38def9c8b949da48475b07f2e89ece7347c133e7b4ca526a7be6cb0",
-        "facts.json": "c9e8ca59319c0adedd7b17e0cde3c7df4491a28937f5cbcd24547782bcdf5a2e",
+        "facts.json": "5364399ba3d4be7d56818718840319782ee77951a56dce523154509618b26eb8",
     },
     "shared": {
         "graph.ttl": "e6fd289bc1b155d56571dedd85c5837a6a4d037dc7e8cc92e0fb7bf152f7cf18",
-        "facts.json": "3855ed530a8c6b4a8d18120a9960a861da5fc2c557ffc883bed14f34effbaf2b",
+        "facts.json": "55c868dae4a668bbe894760bcece5c90ebbde01a7b5876185198b8425872b656",
     },
 }
 

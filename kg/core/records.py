@@ -172,6 +172,7 @@ class Metric:
     quote: str  # minimal evidence phrase, simplified
     quote_original: str  # the same phrase in the original script
     initiative: str | None = None  # label of the InitiativeMention it belongs to
+    indicator_concept: str | None = None  # id of the shared indicator it measures (ontology/indicators.ttl)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from kg.core.records import InitiativeMention, Metric, Report, ReportFacts, SourceRef
 from kg.extract.bureau import extract_bureau
+from kg.extract.indicator_match import map_indicators
 from kg.extract.initiatives import extract_initiatives
 from kg.extract.metrics import extract_metrics
 
@@ -88,6 +89,7 @@ def extract_report(report: Report) -> ReportFacts:
     bureau = extract_bureau(report)
     mentions = extract_initiatives(report)
     metrics = attach_metrics(report, mentions, drop_repeated_metrics(extract_metrics(report), report.clean.source.text))
+    metrics = map_indicators(metrics)
     span = report.clean.original_span(report.span)
     return ReportFacts(
         source=source_ref(report),

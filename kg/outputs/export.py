@@ -166,6 +166,11 @@ def _metric(r: GraphReader, x: MetricRecord) -> dict:
         "status": x.status,
         "redacted": x.redacted,
         "initiative": r.mention(x.initiative).label if x.initiative is not None else None,
+        # beyond ../shared/FACTS_FORMAT.md (README: facts.json): the shared indicator and the
+        # normalised value, so one figure compares across reports
+        "indicator_concept": x.indicator_concept,
+        "base_value": x.base_number,
+        "base_unit": x.base_unit,
     }
 
 

@@ -85,6 +85,9 @@ class MetricRecord(FactRecord):
     unit: str | None
     comparator: str | None
     redacted: bool
+    base_number: int | float | None  # edu:baseValue as a JSON number, in base_unit
+    base_unit: str | None
+    indicator_concept: str | None  # the shared indicator's id (ind:<id>), when it maps to one
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +317,7 @@ class GraphReader:
         if rep is None and ini in self.typed(V.InitiativeMention):
             rep = self.mention(ini).report
         value = self._get(x, V.value)
+        concept = self._get(x, V.indicatorConcept)
         return MetricRecord(
             **self._fact(x, rep),
             initiative=ini,
@@ -322,6 +326,9 @@ class GraphReader:
             unit=text_of(self._get(x, V.unit)),
             comparator=text_of(self._get(x, V.comparator)),
             redacted=bool_of(self._get(x, V.redacted)),
+            base_number=_number_of(self._get(x, V.baseValue)),
+            base_unit=text_of(self._get(x, V.baseUnit)),
+            indicator_concept=str(concept).removeprefix(str(V.INDICATOR)) if concept is not None else None,
         )
 
     def bureau(self, node: Node) -> BureauRecord:

@@ -55,7 +55,7 @@ from kg.pipeline.executors import Executor, executor_for, progress
 from kg.pipeline.link import Linker, LinkKeys, LinkPlan
 from kg.pipeline.stages import FileOutcome, GraphJob, GraphSeconds, PackedFacts, process_file
 from kg.rdf import validate
-from kg.rdf.graph import new_graph
+from kg.rdf.graph import default_indicators, new_graph
 from kg.terms.triples import nt_lines, to_graph
 from kg.text import ingest
 from kg.text.clean import radicals
@@ -328,6 +328,7 @@ def warm_up() -> None:
     if not stages.extract_source(source):
         raise InternalError("warm-up text produced no report", hint="segmentation rules changed?")
     stages.lookup()
+    default_indicators()  # the graph pass describes each indicator a metric measures
     stages.shacl()
     # parts the sample never reaches but a real file may: a PDF's radicals, a sentence with spaces
     radicals()

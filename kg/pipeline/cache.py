@@ -4,7 +4,7 @@ Three kinds of entry, all pickled records (no spaCy objects): a file's extractio
 by :func:`file_key`), a file's graph-pass result (:func:`graph_key`: the extraction key and the
 part of the link plan that touches the file), and a whole build's outputs (:func:`fingerprint`
 of every graph key and the output settings; see :func:`reusable_outputs`). Every key lives under
-the pipeline version, a hash of the package's code and rule data and of the taxonomy, so any
+the pipeline version, a hash of the package's code and rule data and of the ontology folder, so any
 change to how files are read invalidates every entry. Entries are written to a temporary file and
 renamed, so a killed build leaves either the old entry, the new one, or none: never half of one.
 """
@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from kg.core.atomic import atomic_open
-from kg.core.config import PACKAGE_DIR, Config
+from kg.core.config import PACKAGE_DIR, Config, ontology_dir
 from kg.pipeline.link import LinkPlan
-from kg.terms.taxonomy import default_path as taxonomy_path
 
 T = TypeVar("T")
 
@@ -32,8 +31,10 @@ def pipeline_version() -> str:
     h = hashlib.sha256()
     files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in
                    {".py", ".toml", ".json", ".tsv", ".txt", ".ttl"} and "__pycache__" not in p.parts)
-    tax = taxonomy_path()
-    for p in [*files, *([tax] if tax.is_file() else [])]:
+    # the ontology folder too: the taxonomy, the indicator scheme and the shapes decide what a
+    # file's records and triples are
+    onto = sorted(ontology_dir().glob("*.ttl")) if ontology_dir().is_dir() else []
+    for p in [*files, *onto]:
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]

@@ -11,6 +11,7 @@ graph in any order:
 - report     ``id:report/<sha256[:16] of the source>-<index>``; source ``id:source/<sha256[:16]>``
 - mention    ``id:mention/<report key>/<start>-<end>``; metric ``id:metric/<report key>/<start>-<end>``
 - concept    ``ini:<taxonomy id>``; local concept ``local:<bureau key>/<hash of label>``
+- indicator  ``ind:<indicator id>`` (ontology/indicators.ttl), with its quantity kind and domain
 
 No spaCy/jieba here (nor any kg.extract module): the graph stage only reads records.
 """
@@ -29,6 +30,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.core.records import Bureau, InitiativeMention, Metric, Region, ReportFacts
 from kg.terms import vocab as V
+from kg.terms.indicators import IndicatorScheme, load_indicators
+from kg.terms.indicators import default_path as indicators_path
 from kg.terms.taxonomy import Taxonomy, default_path, load_taxonomy
 
 __all__ = ["build_graph", "report_triples", "concept_lookup", "ConceptInfo", "short_hash",
@@ -188,9 +191,11 @@ class _Builder:
     """Emits triples into a plain list (kg.terms.triples): adding to an rdflib Graph costs more than
     building the facts. Shared nodes (regions, concepts) are written once per builder."""
 
-    def __init__(self, concepts: dict[URIRef, ConceptInfo] | None):
+    def __init__(self, concepts: dict[URIRef, ConceptInfo] | None,
+                 indicators: IndicatorScheme | None = None):
         self.triples: list[tuple] = []
         self.concepts = concepts
+        self.indicators = indicators if indicators is not None else default_indicators()
         self.concepts_done: set[URIRef] = set()
         self.regions_done: set[URIRef] = set()
 
@@ -356,7 +361,51 @@ class _Builder:
         self.add(node, V.bureau, bureau)
         if x.initiative and x.initiative in by_label:
             self.add(node, V.initiative, by_label[x.initiative])
+        if x.indicator_concept:
+            self.add(node, V.indicatorConcept, self.indicator(x.indicator_concept))
         self.evidence(node, report, x.span, x.quote, x.quote_original)
+
+    def indicator(self, iid: str) -> URIRef:
+        """The indicator concept, described once with its quantity kind and domain; an id the
+        scheme lacks is written bare, so SHACL reports (and drops) the metric that uses it."""
+        node = V.INDICATOR[urlquote(iid, safe="-_.~")]
+        if node in self.concepts_done:
+            return node
+        self.concepts_done.add(node)
+        ind = self.indicators.indicators.get(iid) if self.indicators else None
+        if ind is None:
+            self.add(node, RDF.type, SKOS.Concept)
+            return node
+        kind, domain = self.indicators.kinds[ind.kind], self.indicators.domains[ind.domain]
+        kind_node, domain_node = V.INDICATOR[kind.id], V.INDICATOR[domain.id]
+        self.add(node, RDF.type, SKOS.Concept)
+        self.add(node, RDF.type, V.Indicator)
+        self.add(node, SKOS.inScheme, V.INDICATOR_SCHEME)
+        self.add(V.INDICATOR_SCHEME, RDF.type, SKOS.ConceptScheme)
+        self.labels(node, ind.pref_label, ind.en_label)
+        self.add(node, V.quantityKind, kind_node)
+        self.add(node, SKOS.broader, domain_node)
+        if ind.growth_rate:
+            self.add(node, V.growthRate, Literal(True))
+        if kind_node not in self.concepts_done:
+            self.concepts_done.add(kind_node)
+            self.add(kind_node, RDF.type, SKOS.Concept)
+            self.add(kind_node, RDF.type, V.QuantityKind)
+            self.labels(kind_node, kind.pref_label, kind.en_label)
+            for u in sorted(kind.units):
+                self.add(kind_node, V.kindUnit, _str(u))
+        if domain_node not in self.concepts_done:
+            self.concepts_done.add(domain_node)
+            self.add(domain_node, RDF.type, SKOS.Concept)
+            self.add(domain_node, RDF.type, V.Theme)
+            self.add(domain_node, SKOS.inScheme, V.INDICATOR_SCHEME)
+            self.labels(domain_node, domain.pref_label, domain.en_label)
+        return node
+
+    def labels(self, node: URIRef, zh: str, en: str | None) -> None:
+        self.add(node, SKOS.prefLabel, _zh(zh))
+        if en:
+            self.add(node, SKOS.prefLabel, Literal(en, lang="en"))
 
 
 def _unique(node: URIRef, disambiguator: str, used: set[URIRef]) -> URIRef:
@@ -369,14 +418,21 @@ def _unique(node: URIRef, disambiguator: str, used: set[URIRef]) -> URIRef:
     return node
 
 
-def build_graph(facts: Iterable[ReportFacts], taxonomy: Taxonomy | None = None) -> Graph:
+@lru_cache(maxsize=1)
+def default_indicators() -> IndicatorScheme | None:
+    """The indicator scheme at ontology/indicators.ttl, or None when there is none."""
+    return load_indicators() if indicators_path().is_file() else None
+
+
+def build_graph(facts: Iterable[ReportFacts], taxonomy: Taxonomy | None = None,
+                indicators: IndicatorScheme | None = None) -> Graph:
     """The RDF graph of every report's facts.
 
     ``taxonomy``: by default the one at ``ontology/initiatives.ttl`` when present (see
     :func:`concept_lookup`). Shared concepts absent from it are written outside the scheme so that
     validation reports (and drops) the mentions that use them.
     """
-    b = _Builder(concept_lookup(taxonomy))
+    b = _Builder(concept_lookup(taxonomy), indicators)
     for f in facts:
         b.report(f)
     g = new_graph()
@@ -386,13 +442,15 @@ def build_graph(facts: Iterable[ReportFacts], taxonomy: Taxonomy | None = None) 
 
 
 def report_triples(facts: Iterable[ReportFacts],
-                   concepts: dict[URIRef, ConceptInfo] | None = None) -> list[tuple]:
+                   concepts: dict[URIRef, ConceptInfo] | None = None,
+                   indicators: IndicatorScheme | None = None) -> list[tuple]:
     """The triples of some reports (typically one file's), self-contained: every shared node they
     use (bureau, region chain, concepts, themes) is described in full, so the set can be
     validated, turned into facts.json and merged with other files' sets on its own. Duplicates
     between sets are expected; the merge removes them. ``concepts``: from :func:`concept_lookup`
-    (computed once per process, not per file); None trusts extraction's concept ids."""
-    b = _Builder(concepts)
+    (computed once per process, not per file); None trusts extraction's concept ids.
+    ``indicators``: the indicator scheme (None: ontology/indicators.ttl)."""
+    b = _Builder(concepts, indicators)
     for f in facts:
         b.report(f)
     return b.triples

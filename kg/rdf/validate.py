@@ -191,12 +191,14 @@ class Shacl:
 # --- report-scoped and shared nodes ----------------------------------------------------------------
 # A build validates each file's triples on their own, then the shared nodes once. Report-scoped
 # nodes (reports, mentions, metrics) are judged with their file; they look at their neighbours
-# only through SUPPORT predicates (sh:class needs rdf:type; the concept check needs skos:inScheme).
+# only through SUPPORT predicates.
 # Shared nodes (bureaus, regions, concepts, themes, sources) are judged once on the union of what
 # every file said of them, which also catches cross-report conflicts (two regions for a bureau).
 
 REPORT_SCOPED = tuple(str(V.ID[k]) for k in ("report/", "mention/", "metric/"))
-SUPPORT = frozenset((RDF.type, SKOS.inScheme))
+# sh:class needs rdf:type; the concept check skos:inScheme; the indicator shapes what an indicator
+# concept says of its values (kind, kind units, growth rate)
+SUPPORT = frozenset((RDF.type, SKOS.inScheme, V.quantityKind, V.kindUnit, V.growthRate))
 
 
 def is_report_scoped(node) -> bool:

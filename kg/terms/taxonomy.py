@@ -287,7 +287,7 @@ def _local_id(node: URIRef, path: str) -> str:
     return s[len(str(CONCEPT)):]
 
 
-def _labels(g: Graph | TripleIndex, node, pred, lang: str) -> list[str]:
+def labels_of(g: Graph | TripleIndex, node, pred, lang: str) -> list[str]:
     out = []
     for o in g.objects(node, pred):
         if isinstance(o, Literal) and (o.language or "").lower().startswith(lang):
@@ -295,8 +295,8 @@ def _labels(g: Graph | TripleIndex, node, pred, lang: str) -> list[str]:
     return sorted(out)
 
 
-def _one(g: Graph | TripleIndex, node, pred, lang: str) -> str | None:
-    vals = _labels(g, node, pred, lang)
+def label_of(g: Graph | TripleIndex, node, pred, lang: str) -> str | None:
+    vals = labels_of(g, node, pred, lang)
     return vals[0] if vals else None
 
 
@@ -306,16 +306,16 @@ def build_taxonomy(g: Graph | TripleIndex, path: str = "<graph>") -> Taxonomy:
     themes: dict[str, Theme] = {}
     for node in sorted(theme_nodes, key=str):
         tid = _local_id(node, path)
-        pref = _one(g, node, SKOS.prefLabel, "zh")
+        pref = label_of(g, node, SKOS.prefLabel, "zh")
         if not pref:
             raise DataFileError(f"theme {tid} has no Chinese skos:prefLabel", path=path)
-        themes[tid] = Theme(tid, pref, _one(g, node, SKOS.prefLabel, "en"), _one(g, node, SKOS.definition, "zh"))
+        themes[tid] = Theme(tid, pref, label_of(g, node, SKOS.prefLabel, "en"), label_of(g, node, SKOS.definition, "zh"))
 
     concept_nodes = sorted(set(g.subjects(RDF.type, SKOS.Concept)) - theme_nodes, key=str)
     concepts: dict[str, Concept] = {}
     for node in concept_nodes:
         cid = _local_id(node, path)
-        zh = _labels(g, node, SKOS.prefLabel, "zh")
+        zh = labels_of(g, node, SKOS.prefLabel, "zh")
         if len(zh) != 1:
             raise DataFileError(f"concept {cid} has {len(zh)} Chinese skos:prefLabel (need exactly 1)", path=path)
         broader = [b for b in g.objects(node, SKOS.broader)]
@@ -334,9 +334,9 @@ def build_taxonomy(g: Graph | TripleIndex, path: str = "<graph>") -> Taxonomy:
             raise DataFileError(
                 f"concept {cid} is in {len(in_themes)} themes {sorted(in_themes)} (need exactly 1)",
                 path=path, hint="give it one skos:broader pointing at an edu:Theme")
-        alts = tuple(a for a in _labels(g, node, SKOS.altLabel, "zh") if a != zh[0])
-        concepts[cid] = Concept(cid, zh[0], _one(g, node, SKOS.prefLabel, "en"), alts,
-                                in_themes.pop(), _one(g, node, SKOS.definition, "zh"),
+        alts = tuple(a for a in labels_of(g, node, SKOS.altLabel, "zh") if a != zh[0])
+        concepts[cid] = Concept(cid, zh[0], label_of(g, node, SKOS.prefLabel, "en"), alts,
+                                in_themes.pop(), label_of(g, node, SKOS.definition, "zh"),
                                 broader=_local_id(min(broader, key=str), path),
                                 in_scheme=(node, SKOS.inScheme, SCHEME) in g)
 

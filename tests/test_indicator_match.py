@@ -1,0 +1,56 @@
+"""kg.extract.indicator_match: a metric → the shared indicator it measures (invented scheme)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from graph_fixtures import metric
+
+from kg.extract.indicator_match import IndicatorMatcher, map_indicators
+from kg.terms.indicators import load_indicators
+
+SMALL = Path(__file__).parent / "fixtures" / "indicators_small.ttl"
+
+
+@pytest.fixture(scope="module")
+def matcher() -> IndicatorMatcher:
+    return IndicatorMatcher(load_indicators(SMALL))
+
+
+def m(indicator, unit, base_unit, quote=None, value="1"):
+    return metric(indicator, value, unit, "=", 2022, "achieved", (0, 5), quote or indicator + value + unit,
+                  base_value=value, base_unit=base_unit)
+
+
+@pytest.mark.parametrize("indicator, unit, base_unit, quote, expected", [
+    ("学前三年毛入园率", "%", "ratio", None, "preschool-gross-enrolment-rate"),
+    ("全县学前教育毛入园率", "%", "ratio", None, "preschool-gross-enrolment-rate"),
+    ("毛入園率", "%", "ratio", None, "preschool-gross-enrolment-rate"),  # traditional script
+    ("学 前 三 年 毛 入 园 率", "%", "ratio", None, "preschool-gross-enrolment-rate"),  # spaced out
+    ("新建幼儿园", "所", "所", None, "new-kindergartens"),  # the longest label wins
+    ("幼儿园", "所", "所", None, "kindergartens"),
+    ("新增学位", "个", "个", None, "new-places"),
+    ("幼儿园学位", "个", "个", None, "new-places"),  # the head noun, last, names what is counted
+    ("投入资金", "万元", "元", None, "education-investment"),
+    ("经费增长", "%", "ratio", None, "funding-growth"),
+    ("元", "万元", "元", "全年教育经费投入1200万元", "education-investment"),  # from the quote
+    ("毛入园率", "所", "所", None, None),  # a rate in 所: the unit does not fit
+    ("新增学位", "人", "人", None, None),  # no persons kind in this scheme
+    ("课后服务", "%", "ratio", None, None),  # no label
+    ("新增学位", "个", None, None, None),  # no base unit
+])
+def test_match(matcher, indicator, unit, base_unit, quote, expected):
+    assert matcher.match(m(indicator, unit, base_unit, quote)) == expected
+
+
+def test_the_label_nearer_the_number_wins(matcher):
+    # 幼儿园 and 学位 both fit 个: the one written last (the head noun) is what is counted
+    assert matcher.match(m("学位幼儿园", "个", "个")) == "kindergartens"
+
+
+def test_map_indicators_keeps_unmapped_metrics_as_they_are(matcher):
+    a, b = m("新增学位", "个", "个"), m("课后服务", "%", "ratio")
+    out = map_indicators([a, b], matcher)
+    assert [x.indicator_concept for x in out] == ["new-places", None]
+    assert out[1] is b and out[0].indicator == a.indicator  # the text as written is kept
