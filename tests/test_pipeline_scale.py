@@ -204,11 +204,12 @@ loaders = [f for mod in mods for f in vars(mod).values()
            if isinstance(f, functools._lru_cache_wrapper) and (f.cache_info().maxsize or 99) <= 8
            and f.__qualname__ != "pipeline_version"]  # the main process's cache key, not a worker's
 assert len(loaders) >= 8, loaders  # rule files, gazetteer, indexes (memo caches of strings excluded)
-before = {f.__qualname__: f.cache_info().currsize for f in loaders}
-misses = {f.__qualname__: f.cache_info().misses for f in loaders}
+name = lambda f: f"{f.__module__}.{f.__qualname__}"  # two modules may both have a _load
+before = {name(f): f.cache_info().currsize for f in loaders}
+misses = {name(f): f.cache_info().misses for f in loaders}
 pipeline.process_file(sys.argv[1])
 print(jieba.dt.initialized, sorted(k for k, v in before.items() if v == 0),
-      sorted(f.__qualname__ for f in loaders if f.cache_info().misses != misses[f.__qualname__]))
+      sorted(name(f) for f in loaders if f.cache_info().misses != misses[name(f)]))
 """
 
 
