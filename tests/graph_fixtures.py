@@ -6,6 +6,7 @@ Four reports in three files: two named district bureaus of one (fictional) city 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -104,3 +105,21 @@ def sample_facts() -> list[ReportFacts]:
     )
     return [r1, r2, r3, r4]
 
+
+
+SMALL_INDICATORS = Path(__file__).parent / "fixtures" / "indicators_small.ttl"
+
+
+def small_indicators():
+    """The invented indicator scheme of tests/fixtures (kg.terms.indicators.IndicatorScheme)."""
+    from kg.terms.indicators import load_indicators
+
+    return load_indicators(SMALL_INDICATORS)
+
+
+def with_indicators(facts: list[ReportFacts]) -> list[ReportFacts]:
+    """The facts with their metrics mapped to the invented scheme, as extraction maps them."""
+    from kg.extract.indicator_match import IndicatorMatcher, map_indicators
+
+    matcher = IndicatorMatcher(small_indicators())
+    return [replace(f, metrics=tuple(map_indicators(list(f.metrics), matcher))) for f in facts]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from graph_fixtures import concepts, sample_facts
+from graph_fixtures import concepts, sample_facts, small_indicators, with_indicators
 from rdflib import Graph
 
 from kg.core.errors import GraphInputError, QueryError
@@ -15,7 +15,7 @@ from kg.tools.query import format_result, list_queries, load_graph, run_query
 
 REQUIRED = {"initiatives_by_region", "shared_initiatives", "bureaus_sharing_with", "targets_for_year",
             "planned_vs_achieved", "initiative_metrics_across_regions", "regions_by_province",
-            "redacted_share", "evidence", "themes_by_province"}
+            "redacted_share", "evidence", "themes_by_province", "indicator_by_region"}
 
 PARAMS = {"bureaus_sharing_with": {"bureau_name": "青山区教育局"}, "targets_for_year": {"year": "2023"},
           "evidence": {"text": "四点半"}}
@@ -23,7 +23,7 @@ PARAMS = {"bureaus_sharing_with": {"bureau_name": "青山区教育局"}, "target
 
 @pytest.fixture(scope="module")
 def graph() -> Graph:
-    return build_graph(sample_facts(), taxonomy=concepts())
+    return build_graph(with_indicators(sample_facts()), taxonomy=concepts(), indicators=small_indicators())
 
 
 def rows(result) -> list[dict]:
@@ -71,6 +71,11 @@ KNOWN = {
     == [("qingshan.txt", 60, 65, "开办四点半课堂", "initiative")],
     "themes_by_province": lambda r: sorted((x["province_name"], x["theme_label"], x["bureaus"]) for x in r) == [
         ("(unknown)", "学生服务", 1), ("东海省", "学生服务", 2), ("东海省", "教师队伍", 2)],
+    "indicator_by_region": lambda r: [(x["indicator_label"], x["province_name"], x["region_name"], x["year"],
+                                       x["status"], x["value"], x["unit"], x["base_value"], x["base_unit"])
+                                      for x in r] == [
+        ("教育投入", "东海省", "白沙区", 2023, "planned", 1.5, "亿元", 150000000, "元"),
+        ("新增学位数", "东海省", "青山区", 2023, "planned", 540, "个", 540, "个")],
     "local_initiatives": lambda r: [(x["label"], x["bureau_name"]) for x in r] == [("四点半课堂", "青山区教育局")],
     "reports_overview": lambda r: [(x["file"], x["index"], x["initiatives"], x["metrics"], x["summary_year"])
                                    for x in r][-1] == ("qingshan.txt", 1, 3, 3, 2022) and len(r) == 4,
@@ -228,3 +233,10 @@ def test_evidence_lists_at_most_its_default_limit(tmp_path):
     assert text.rstrip().endswith("LIMIT 1000")
     assert with_limit(text, 0).rstrip().endswith("ORDER BY ?file ?report_index ?start ?fact")
     assert with_limit(text, 5).rstrip().endswith("LIMIT 5") and text.count("LIMIT") == 1
+
+
+def test_indicator_parameter_keeps_one_indicator_on_both_stores(graph):
+    iri = "https://w3id.org/edu-kg/indicator/new-places"
+    for store in ("rdflib", "oxigraph"):
+        r = rows(run_query("indicator_by_region", graph, store=store, params={"indicator": iri}))
+        assert [(x["indicator"], x["base_value"]) for x in r] == [(iri, 540)], store
