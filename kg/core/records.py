@@ -175,6 +175,20 @@ class Metric:
     indicator_concept: str | None = None  # id of the shared indicator it measures (ontology/indicators.ttl)
 
 
+Verdict = Literal["met", "exceeded", "missed", "no-outcome", "not-comparable"]
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """A planned metric checked against what its bureau later reported for the same indicator and
+    year (kg.pipeline.targets): the outcome metric's IRI, or None when the bureau's summary of that
+    year reports none."""
+
+    target: str  # IRI of the planned metric
+    outcome: str | None  # IRI of the achieved metric
+    verdict: Verdict
+
+
 @dataclass(frozen=True)
 class InitiativeMention:
     """One initiative in one report, all its surface forms folded together."""

@@ -19,7 +19,7 @@ No spaCy/jieba here (nor any kg.extract module): the graph stage only reads reco
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -28,7 +28,7 @@ from urllib.parse import quote as urlquote
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.core.records import Bureau, InitiativeMention, Metric, Region, ReportFacts
+from kg.core.records import Bureau, InitiativeMention, Metric, Region, ReportFacts, TargetCheck
 from kg.terms import vocab as V
 from kg.terms.indicators import IndicatorScheme, load_indicators
 from kg.terms.indicators import default_path as indicators_path
@@ -192,9 +192,11 @@ class _Builder:
     building the facts. Shared nodes (regions, concepts) are written once per builder."""
 
     def __init__(self, concepts: dict[URIRef, ConceptInfo] | None,
-                 indicators: IndicatorScheme | None = None):
+                 indicators: IndicatorScheme | None = None,
+                 targets: Mapping[str, TargetCheck] | None = None):
         self.triples: list[tuple] = []
         self.concepts = concepts
+        self.targets = targets or {}
         self.indicators = indicators if indicators is not None else default_indicators()
         self.concepts_done: set[URIRef] = set()
         self.regions_done: set[URIRef] = set()
@@ -337,9 +339,7 @@ class _Builder:
             for a in m.aliases:
                 by_label.setdefault(a, node)
 
-        for x in f.metrics:
-            node = _unique(V.ID[f"metric/{f.key}/{x.span[0]}-{x.span[1]}"],
-                           f"{x.indicator}|{x.value}|{x.unit}", used)
+        for x, node in zip(f.metrics, metric_iris(f), strict=True):
             self.metric(node, x, bureau, r, by_label)
 
     def metric(self, node: URIRef, x: Metric, bureau: URIRef, report: URIRef,
@@ -363,6 +363,11 @@ class _Builder:
             self.add(node, V.initiative, by_label[x.initiative])
         if x.indicator_concept:
             self.add(node, V.indicatorConcept, self.indicator(x.indicator_concept))
+        check = self.targets.get(str(node))
+        if check is not None:
+            if check.outcome is not None:
+                self.add(node, V.outcome, URIRef(check.outcome))
+            self.add(node, V.verdict, _word(check.verdict))
         self.evidence(node, report, x.span, x.quote, x.quote_original)
 
     def indicator(self, iid: str) -> URIRef:
@@ -408,6 +413,13 @@ class _Builder:
             self.add(node, SKOS.prefLabel, Literal(en, lang="en"))
 
 
+def metric_iris(f: ReportFacts) -> list[URIRef]:
+    """The IRIs of a report's metrics, in order: what another file's target check points to."""
+    used: set[URIRef] = set()
+    return [_unique(V.ID[f"metric/{f.key}/{x.span[0]}-{x.span[1]}"], f"{x.indicator}|{x.value}|{x.unit}", used)
+            for x in f.metrics]
+
+
 def _unique(node: URIRef, disambiguator: str, used: set[URIRef]) -> URIRef:
     """Two facts on the same span of one report get distinct, still deterministic, IRIs."""
     if node in used:
@@ -425,14 +437,15 @@ def default_indicators() -> IndicatorScheme | None:
 
 
 def build_graph(facts: Iterable[ReportFacts], taxonomy: Taxonomy | None = None,
-                indicators: IndicatorScheme | None = None) -> Graph:
+                indicators: IndicatorScheme | None = None,
+                targets: Mapping[str, TargetCheck] | None = None) -> Graph:
     """The RDF graph of every report's facts.
 
     ``taxonomy``: by default the one at ``ontology/initiatives.ttl`` when present (see
     :func:`concept_lookup`). Shared concepts absent from it are written outside the scheme so that
     validation reports (and drops) the mentions that use them.
     """
-    b = _Builder(concept_lookup(taxonomy), indicators)
+    b = _Builder(concept_lookup(taxonomy), indicators, targets)
     for f in facts:
         b.report(f)
     g = new_graph()
@@ -443,14 +456,16 @@ def build_graph(facts: Iterable[ReportFacts], taxonomy: Taxonomy | None = None,
 
 def report_triples(facts: Iterable[ReportFacts],
                    concepts: dict[URIRef, ConceptInfo] | None = None,
-                   indicators: IndicatorScheme | None = None) -> list[tuple]:
+                   indicators: IndicatorScheme | None = None,
+                   targets: Mapping[str, TargetCheck] | None = None) -> list[tuple]:
     """The triples of some reports (typically one file's), self-contained: every shared node they
     use (bureau, region chain, concepts, themes) is described in full, so the set can be
     validated, turned into facts.json and merged with other files' sets on its own. Duplicates
     between sets are expected; the merge removes them. ``concepts``: from :func:`concept_lookup`
     (computed once per process, not per file); None trusts extraction's concept ids.
-    ``indicators``: the indicator scheme (None: ontology/indicators.ttl)."""
-    b = _Builder(concepts, indicators)
+    ``indicators``: the indicator scheme (None: ontology/indicators.ttl); ``targets``: the checks
+    of planned metrics by their IRI (kg.pipeline.targets), written on the planned metric."""
+    b = _Builder(concepts, indicators, targets)
     for f in facts:
         b.report(f)
     return b.triples

@@ -91,6 +91,8 @@ comparator = EDU.comparator  # "=" ">=" ">" "<=" "<" "~"
 redacted = EDU.redacted  # xsd:boolean
 initiative = EDU.initiative  # Metric -> InitiativeMention
 indicatorConcept = EDU.indicatorConcept  # Metric -> Indicator (the shared concept it measures)
+outcome = EDU.outcome  # planned Metric -> the achieved Metric its bureau reported for that year
+verdict = EDU.verdict  # on a planned Metric: "met" | "exceeded" | "missed" | "no-outcome" | "not-comparable"
 # Indicator (ontology/indicators.ttl)
 quantityKind = EDU.quantityKind  # Indicator -> QuantityKind
 kindUnit = EDU.kindUnit  # QuantityKind -> a base unit its values may take ("元", "ratio", "所" ...)

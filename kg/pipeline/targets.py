@@ -1,0 +1,111 @@
+"""Targets checked against outcomes: a bureau's planned metric for a year, linked to what the same
+bureau reported as achieved for that indicator and year, in the same report or a later file.
+
+Like bureau linking this needs every report but only a few fields of each metric, so a build feeds
+the reports to a :class:`TargetLinker` as they stream in and hands each file its checks. Same
+bureau means the same name, never an anonymized one: X区教育局 in two files may be two bureaus, and
+a guess would invent a verdict. A verdict follows the target's comparator: 力争/确保 …以上 (>=)
+is met at the target and exceeded above it, 控制在…以内 (<=) is met at or under it, 约 (~) within
+5 %. A target whose year the bureau summarised without that indicator has "no-outcome"; a target
+whose year no summary of the bureau covers has no check at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kg.core.chars import to_simplified
+from kg.core.records import ReportFacts, TargetCheck, Verdict
+from kg.rdf.graph import metric_iris
+
+__all__ = ["TargetLinker", "verdict", "check_targets"]
+
+APPROXIMATE = Decimal("0.05")  # 约/左右 (~): within 5 % of the target is met
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """What a check needs of one metric."""
+
+    iri: str
+    value: Decimal | None  # base value; None when redacted
+    unit: str | None  # base unit
+    comparator: str
+    initiative: str | None
+    order: tuple  # (file name, content hash, report index, start): the first candidate wins
+
+
+def verdict(target: _Side, outcome: _Side | None) -> Verdict:
+    """The target judged by its comparator against the outcome's value."""
+    if outcome is None:
+        return "no-outcome"
+    t, a = target.value, outcome.value
+    if t is None or a is None or target.unit != outcome.unit:
+        return "not-comparable"
+    c = target.comparator
+    if c in ("<=", "<"):
+        return "met" if (a <= t if c == "<=" else a < t) else "missed"
+    if c == "~":
+        tolerance = abs(t) * APPROXIMATE
+        return "exceeded" if a > t + tolerance else "missed" if a < t - tolerance else "met"
+    if a > t:
+        return "exceeded"
+    return "met" if a == t and c != ">" else "missed"
+
+
+def _bureau(f: ReportFacts) -> str | None:
+    b = f.bureau
+    return to_simplified(b.name) if b.name and not b.anonymized else None
+
+
+class TargetLinker:
+    """Collects planned and achieved metrics with an indicator and a year, per named bureau."""
+
+    def __init__(self) -> None:
+        # (bureau, indicator, year) -> sides; bureau -> years its summaries cover
+        self._planned: dict[tuple[str, str, int], list[_Side]] = {}
+        self._achieved: dict[tuple[str, str, int], list[_Side]] = {}
+        self._summaries: dict[str, set[int]] = {}
+        self._reports: dict[str, tuple[tuple[str, int], ...]] = {}  # target IRI -> its report id
+
+    def add(self, facts: Iterable[ReportFacts]) -> None:
+        for f in facts:
+            bureau = _bureau(f)
+            if bureau is None:
+                continue
+            rid = (f.source.path, f.index)
+            if f.summary_year is not None:
+                self._summaries.setdefault(bureau, set()).add(f.summary_year)
+            for x, iri in zip(f.metrics, metric_iris(f), strict=True):
+                if not x.indicator_concept or x.year is None:
+                    continue
+                side = _Side(str(iri), None if x.redacted else x.base_value, x.base_unit, x.comparator,
+                             x.initiative, (f.source.name, f.source.sha256, f.index, x.span[0]))
+                table = self._planned if x.status == "planned" else self._achieved
+                table.setdefault((bureau, x.indicator_concept, x.year), []).append(side)
+                self._reports[str(iri)] = rid
+
+    def plan(self, left_out: frozenset[tuple[str, int]] = frozenset()) -> dict[str, TargetCheck]:
+        """Target IRI → its check; ``left_out``: reports the graph leaves out (duplicates)."""
+        kept = lambda s: self._reports[s.iri] not in left_out  # noqa: E731
+        checks: dict[str, TargetCheck] = {}
+        for key, targets in sorted(self._planned.items()):
+            bureau, _, year = key
+            outcomes = sorted((s for s in self._achieved.get(key, ()) if kept(s)), key=lambda s: s.order)
+            for t in (s for s in targets if kept(s)):
+                # the same initiative when both name one; then the first in file order
+                fits = [o for o in outcomes if not (t.initiative and o.initiative and o.initiative != t.initiative)]
+                outcome = fits[0] if fits else None
+                if outcome is None and year not in self._summaries.get(bureau, ()):
+                    continue  # no summary of that year: nothing to judge by
+                checks[t.iri] = TargetCheck(t.iri, outcome.iri if outcome else None, verdict(t, outcome))
+        return checks
+
+
+def check_targets(facts: Iterable[ReportFacts]) -> Mapping[str, TargetCheck]:
+    """Plan in one go, for facts already in memory (tests, small graphs)."""
+    linker = TargetLinker()
+    linker.add(facts)
+    return linker.plan()

@@ -1,0 +1,143 @@
+"""kg.pipeline.targets: planned metrics checked against what the same bureau later reported."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from graph_fixtures import QINGSHAN, SHA_A, SHA_B, SHA_C, metric, src
+
+from kg.core.records import Bureau, ReportFacts
+from kg.pipeline.targets import _Side, check_targets, verdict
+from kg.rdf.graph import metric_iris
+
+QING = Bureau(name="青山区教育局", region=QINGSHAN, level="county", anonymized=False)
+ANON = Bureau(name="X区教育局", region=None, level="county", anonymized=True)
+
+
+def places(value, status, year, span, *, comparator="=", redacted=False, initiative=None):
+    return replace(metric("新增学位", value, "个", comparator, year, status, span, f"新增学位{value}个",
+                          base_value=value, base_unit="个", redacted=redacted, initiative=initiative),
+                   indicator_concept="new-places")
+
+
+def report(sha, name, bureau, metrics, *, summary=None, plan=None, index=1):
+    return ReportFacts(source=src(sha, name), index=index, title=None, head=name, span=(0, 999),
+                       bureau=bureau, summary_year=summary, plan_year=plan, metrics=tuple(metrics))
+
+
+def iri(f: ReportFacts, i: int = 0) -> str:
+    return str(metric_iris(f)[i])
+
+
+def test_plan_in_one_file_outcome_in_the_next():
+    plan = report(SHA_A, "2021.txt", QING, [places("500", "planned", 2022, (10, 20), comparator=">=")],
+                  summary=2021, plan=2022)
+    outcome = report(SHA_B, "2022.txt", QING, [places("520", "achieved", 2022, (30, 40))], summary=2022)
+    checks = check_targets([outcome, plan])
+    assert list(checks) == [iri(plan)]
+    c = checks[iri(plan)]
+    assert (c.outcome, c.verdict) == (iri(outcome), "exceeded")
+
+
+def test_target_and_outcome_in_one_report():
+    f = report(SHA_A, "2022.txt", QING, [places("500", "planned", 2022, (10, 20)),
+                                         places("500", "achieved", 2022, (40, 50))], summary=2022)
+    assert check_targets([f])[iri(f, 0)].verdict == "met" and check_targets([f])[iri(f, 0)].outcome == iri(f, 1)
+
+
+def test_anonymized_bureaus_never_link():
+    plan = report(SHA_A, "a.txt", ANON, [places("500", "planned", 2022, (10, 20))], summary=2021, plan=2022)
+    outcome = report(SHA_B, "b.txt", ANON, [places("520", "achieved", 2022, (30, 40))], summary=2022)
+    assert check_targets([plan, outcome]) == {}
+
+
+def test_other_bureau_or_indicator_or_year_is_no_outcome_when_the_year_was_summarised():
+    plan = report(SHA_A, "a.txt", QING, [places("500", "planned", 2022, (10, 20))], summary=2021, plan=2022)
+    other_bureau = report(SHA_B, "b.txt", replace(QING, name="白沙区教育局"),
+                          [places("520", "achieved", 2022, (30, 40))], summary=2022)
+    other_year = report(SHA_C, "c.txt", QING, [places("520", "achieved", 2021, (30, 40))], summary=2022)
+    checks = check_targets([plan, other_bureau, other_year])
+    assert {k: (c.outcome, c.verdict) for k, c in checks.items()} == {iri(plan): (None, "no-outcome")}
+
+
+def test_no_summary_of_the_year_means_no_check():
+    plan = report(SHA_A, "a.txt", QING, [places("500", "planned", 2023, (10, 20))], summary=2022, plan=2023)
+    assert check_targets([plan]) == {}
+
+
+def test_initiatives_must_agree_when_both_name_one():
+    plan = report(SHA_A, "a.txt", QING, [places("500", "planned", 2022, (10, 20), initiative="学前教育行动计划")],
+                  summary=2021, plan=2022)
+    outcome = report(SHA_B, "b.txt", QING, [places("90", "achieved", 2022, (30, 40), initiative="课后服务"),
+                                            places("510", "achieved", 2022, (50, 60), initiative="学前教育行动计划")],
+                     summary=2022)
+    assert check_targets([plan, outcome])[iri(plan)].outcome == iri(outcome, 1)
+
+
+def test_a_redacted_side_is_not_comparable():
+    plan = report(SHA_A, "a.txt", QING, [places("500", "planned", 2022, (10, 20))], summary=2021, plan=2022)
+    outcome = report(SHA_B, "b.txt", QING, [places(None, "achieved", 2022, (30, 40), redacted=True)], summary=2022)
+    assert check_targets([plan, outcome])[iri(plan)].verdict == "not-comparable"
+
+
+def side(value, comparator="=", unit="个"):
+    return _Side("x", None if value is None else Decimal(value), unit, comparator, None, ())
+
+
+@pytest.mark.parametrize("comparator, target, achieved, expected", [
+    ("=", "500", "500", "met"), ("=", "500", "520", "exceeded"), ("=", "500", "480", "missed"),
+    (">=", "95", "95", "met"), (">=", "95", "97", "exceeded"), (">=", "95", "94.9", "missed"),
+    (">", "95", "95", "missed"), (">", "95", "96", "exceeded"),
+    ("<=", "5", "5", "met"), ("<=", "5", "3", "met"), ("<=", "5", "6", "missed"),
+    ("<", "5", "5", "missed"), ("<", "5", "4", "met"),
+    ("~", "100", "104", "met"), ("~", "100", "96", "met"), ("~", "100", "106", "exceeded"),
+    ("~", "100", "94", "missed"),
+])
+def test_verdict_follows_the_comparator(comparator, target, achieved, expected):
+    assert verdict(side(target, comparator), side(achieved)) == expected
+
+
+def test_verdict_edges():
+    assert verdict(side("5"), None) == "no-outcome"
+    assert verdict(side("5"), side("5", unit="人")) == "not-comparable"
+    assert verdict(side(None), side("5")) == "not-comparable"
+
+
+def test_duplicate_reports_are_left_out():
+    from kg.pipeline.targets import TargetLinker
+
+    plan = report(SHA_A, "a.txt", QING, [places("500", "planned", 2022, (10, 20))], summary=2021, plan=2022)
+    outcome = report(SHA_B, "b.txt", QING, [places("520", "achieved", 2022, (30, 40))], summary=2022)
+    linker = TargetLinker()
+    linker.add([plan, outcome])
+    assert linker.plan(frozenset({(outcome.source.path, outcome.index)}))[iri(plan)].verdict == "no-outcome"
+    assert linker.plan(frozenset({(plan.source.path, plan.index)})) == {}
+
+
+def test_checks_in_the_graph_validate_per_file_and_whole():
+    from graph_fixtures import concepts, small_indicators
+    from rdflib import Literal, URIRef
+    from test_graph_indicators import _split
+
+    from kg.rdf.graph import build_graph
+    from kg.rdf.validate import validate
+    from kg.terms import vocab as V
+
+    plan = report(SHA_A, "a.txt", QING, [places("500", "planned", 2022, (10, 20), comparator=">=")],
+                  summary=2021, plan=2022)
+    outcome = report(SHA_B, "b.txt", QING, [places("520", "achieved", 2022, (30, 40))], summary=2022)
+    checks = check_targets([plan, outcome])
+    g = build_graph([plan, outcome], taxonomy=concepts(), indicators=small_indicators(), targets=checks)
+    target = URIRef(iri(plan))
+    assert g.value(target, V.outcome) == URIRef(iri(outcome)) and g.value(target, V.verdict) == Literal("exceeded")
+    assert validate(g).conforms and _split(g).conforms
+    # per file, the outcome lives elsewhere: the target's file validates without it
+    alone = build_graph([plan], taxonomy=concepts(), indicators=small_indicators(), targets=checks)
+    assert validate(alone).conforms
+    g.set((target, V.verdict, Literal("great")))
+    assert any("verdict" in v.message for v in validate(g).violations)
+    g.set((target, V.verdict, Literal("met")))
+    g.set((URIRef(iri(outcome)), V.verdict, Literal("met")))  # on an achieved metric
+    assert any("only a planned metric" in v.message for v in validate(g).violations)
