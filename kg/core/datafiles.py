@@ -58,7 +58,9 @@ def compile_pattern(fname: str, where: str, pattern: object, flags: int = 0) -> 
 
 
 def _bad(fname: str, where: str, what: str, value: object) -> DataFileError:
-    return DataFileError(f"{where}: must be {what}, not {value!r}", path=fname,
+    # TOML has no null: None is a key the loader looked up with .get() and did not find
+    problem = "missing" if value is None else f"not {value!r}"
+    return DataFileError(f"{where}: must be {what}, {problem}", path=fname,
                          hint=f"fix the value in {Path(fname).name}")
 
 

@@ -117,8 +117,8 @@ def parse_initiative_rules(data: dict, where: str) -> Rules:
     readers = {Words: words, frozenset[str]: lambda *a: frozenset(words(*a)), int: positive_int, str: text,
                re.Pattern: compile_pattern}
     hints = get_type_hints(Rules)
-    # a key missing from the file is None here, which every checker rejects naming the key
-    got = {f.name: readers[hints[f.name]](where, f"{section_of.get(f.name, 'discovery')}.{f.name}",
+    # a key missing from the file is None here, which every checker rejects as missing
+    got = {f.name: readers[hints[f.name]](where, f"{section_of[f.name]}.{f.name}" if f.name in table else f.name,
                                           table.get(f.name))
            for f in fields(Rules)}
     got["programme_nouns"] = _longest_first(got["programme_nouns"] + got["zone_nouns"])

@@ -31,6 +31,14 @@ class Units:
     weak: frozenset[str]
 
 
+def _number(fname: str, where: str, value: object) -> Decimal:
+    try:
+        return Decimal(value)  # type: ignore[arg-type]
+    except (InvalidOperation, TypeError, ValueError) as e:
+        raise DataFileError(f"{where}: must be a number string, not {value!r}", path=fname,
+                            hint='e.g. "10000"') from e
+
+
 @lru_cache(maxsize=1)
 def units() -> Units:
     """``units.toml``, read and checked once."""
@@ -40,7 +48,7 @@ def units() -> Units:
 def parse_units(raw: dict, where: str) -> Units:
     """Check a parsed ``units.toml``."""
     try:
-        scales = {k: Decimal(v) for k, v in raw["scales"].items()}
+        scales = {k: _number(where, f"scales.{k}", v) for k, v in raw["scales"].items()}
         counters = {k: str(v) for k, v in raw["counters"].items()}
         weak = frozenset(word_list(where, "weak.counters", raw["weak"]["counters"]))
         if not counters or not scales or not weak <= set(counters):
