@@ -17,7 +17,7 @@ from kg.core.errors import DataFileError
 from kg.core.records import CleanText, Report, Section, Sentence, Source
 from kg.extract.bureau import extract_bureau
 from kg.extract.bureau_mentions import bureau_mentions, level_mentions
-from kg.extract.bureau_rules import rules
+from kg.extract.bureau_rules import bureau_rules
 
 
 def outcome(b):
@@ -177,19 +177,19 @@ def test_issuer_evidence(title, body, expected):
     assert outcome(extract_bureau(make_report(title, body))) == expected
 
 
-@pytest.mark.parametrize("word", [*rules().parent_before, *rules().peer_before])
+@pytest.mark.parametrize("word", [*bureau_rules().parent_before, *bureau_rules().peer_before])
 def test_every_before_word_marks_a_mention_as_passing(word):
     (m,) = bureau_mentions(f"今年{word}余杭区教育局开展活动", 0)
     assert m.passing and m.place == "余杭区"
 
 
-@pytest.mark.parametrize("word", [*rules().parent_after, *rules().peer_after])
+@pytest.mark.parametrize("word", [*bureau_rules().parent_after, *bureau_rules().peer_after])
 def test_every_after_word_marks_a_mention_as_passing(word):
     (m,) = bureau_mentions(f"余杭区教育局{word}", 0)
     assert m.passing
 
 
-@pytest.mark.parametrize("before, after", [(b, a) for p in rules().pairs for b in p.before for a in p.after])
+@pytest.mark.parametrize("before, after", [(b, a) for p in bureau_rules().pairs for b in p.before for a in p.after])
 def test_an_ambiguous_word_needs_its_partner_word(before, after):
     (m,) = bureau_mentions(f"我区{before}余杭区教育局开展{after}", 0)
     assert m.peer and not m.parent
@@ -256,12 +256,15 @@ def test_file_name_still_names_a_lone_report_followed_by_furniture():
 
 @pytest.mark.parametrize("old, new, match", [
     ('after = ["签订"', 'after = [] # ', "non-empty list"),
-    ('window = 10', 'window = "ten"', "invalid literal"),
-    ("pattern = '(?:", "pattern = '((?:", "bureau rules"),
+    ('window = 10', 'window = "ten"', "peer.pair.window: must be a positive whole number"),
+    ("pattern = '(?:", "pattern = '((?:", "source_line.pattern: bad regular expression"),
+    ("hidden_own = '", "hidden_own = '((", "redaction.hidden_own: bad regular expression"),
+    ("grant_window = 4", "grant_window = 2.9", "parent.grant_window: must be a positive whole number"),
+    ("short_name_max = 2", "short_name_max = -3", "alias.short_name_max: must be a whole number"),
     ("[level_only]", "[level_only_renamed]", "level_only"),
     ('governing = ["委"', 'governing = [] # ', "parent.governing: must be a non-empty list"),
     ("min_children = 2", "min_children = 0", "positive whole number"),
-    ("county_to_city = 2", "county_to_city = \"two\"", "invalid literal"),
+    ("county_to_city = 2", "county_to_city = \"two\"", "weights.county_to_city: must be a positive"),
 ])
 def test_bad_context_rules_fail_at_load(tmp_path, old, new, match):
     text = Path(rule_file("bureau.toml")[1]).read_text(encoding="utf-8")
@@ -269,13 +272,13 @@ def test_bad_context_rules_fail_at_load(tmp_path, old, new, match):
     bad = tmp_path / "bureau.toml"
     bad.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(DataFileError, match=match) as e:
-        rules(str(bad))
+        bureau_rules(str(bad))
     assert str(bad) in str(e.value)
 
 
 # --------------------------------------------------------------------------- properties
 
-_R = rules()
+_R = bureau_rules()
 _PASSING = st.one_of(
     st.sampled_from([*_R.parent_before, *_R.peer_before]).map(lambda w: f"全县{w}{{}}开展活动。"),
     st.sampled_from([*_R.parent_after, *_R.peer_after]).map(lambda w: f"{{}}{w}开展工作。"),

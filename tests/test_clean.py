@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from kg.core.datafiles import parse_toml
 from kg.core.errors import DataFileError
 from kg.core.records import Source
-from kg.text.clean import clean, load_noise_rules, radicals
+from kg.text.clean import clean
+from kg.text.noise import parse_noise_rules
+from kg.text.normalize import radicals
 
 BODY = "本年度全县新建幼儿园两所,改善了办学条件。"  # a long, ordinary body line
 LONG = BODY + "各校均已按期开学,运行平稳。"
@@ -188,13 +190,13 @@ def test_offset_map_points_back():
 
 def test_bad_rule_file_raises():
     with pytest.raises(DataFileError, match="bad regular expression"):
-        load_noise_rules(parse_toml('[[line]]\nrule = "x"\npattern = "("\n', "noise.toml"))
+        parse_noise_rules(parse_toml('[[line]]\nrule = "x"\npattern = "("\n', "noise.toml"), "noise.toml")
     with pytest.raises(DataFileError, match="rule"):
-        load_noise_rules(parse_toml('[[inline]]\npattern = "a"\n', "noise.toml"))
+        parse_noise_rules(parse_toml('[[inline]]\npattern = "a"\n', "noise.toml"), "noise.toml")
     with pytest.raises(DataFileError, match="unknown tables"):
-        load_noise_rules(parse_toml('[[lines]]\nrule = "x"\npattern = "a"\n', "noise.toml"))
+        parse_noise_rules(parse_toml('[[lines]]\nrule = "x"\npattern = "a"\n', "noise.toml"), "noise.toml")
     with pytest.raises(DataFileError, match="repeated_paragraph"):
-        load_noise_rules(parse_toml('[repeated_paragraph]\nmin_len = "long"\n', "noise.toml"))
+        parse_noise_rules(parse_toml('[repeated_paragraph]\nmin_len = "long"\n', "noise.toml"), "noise.toml")
 
 
 # --------------------------------------------------------------------------- properties

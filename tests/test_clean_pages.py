@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from kg.core.datafiles import parse_toml
 from kg.core.errors import DataFileError
 from kg.core.records import Source
-from kg.text.clean import clean, load_noise_rules
+from kg.text.clean import clean
+from kg.text.noise import parse_noise_rules
 from kg.tools.inspect import format_inspection, inspect_file
 
 # invented filler: a page of text is a few hundred characters, far longer than a list item
@@ -152,13 +153,13 @@ def test_inspect_lists_page_markers(tmp_path):
          "group"),
         ('[page_marker]\nrule = "p"\npattern = "(\\\\d)、"\nmin_share = 2\nmin_gap = 1\nmin_median_gap = 1\n',
          "min_share"),
-        ('[page_marker]\nrule = "p"\npattern = "(\\\\d)、"\nmin_gap = 1\n', "numbers"),
+        ('[page_marker]\nrule = "p"\npattern = "(\\\\d)、"\nmin_gap = 1\n', "page_marker.min_share"),
         ('[page_marker]\npattern = "(\\\\d)、"\n', "rule"),
     ],
 )
 def test_bad_page_marker_table_raises(table: str, match: str):
     with pytest.raises(DataFileError, match=match):
-        load_noise_rules(parse_toml(table, "noise.toml"))
+        parse_noise_rules(parse_toml(table, "noise.toml"), "noise.toml")
 
 
 # --------------------------------------------------------------------------- property

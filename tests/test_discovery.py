@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.extract.discovery import discover
-from kg.extract.initiative_rules import load_rules
+from kg.extract.initiative_rules import initiative_rules
 
 
 def test_listed_spans_are_the_names():
@@ -29,7 +29,7 @@ LIST_ALPHABET = "实施推进、（）()“”一是二是(1)2.工程计划行�
 @settings(max_examples=80, deadline=None)
 @given(st.text(alphabet=LIST_ALPHABET, min_size=0, max_size=60))
 def test_discovered_names_never_span_items(text):
-    rules = load_rules()
+    rules = initiative_rules()
     for s, e, name in discover(text, rules):
         assert 0 <= s <= e <= len(text) and name
         # a name is one item: never across a 、 outside a gloss, never across an item marker

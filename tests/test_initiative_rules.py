@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.core.errors import DataFileError
-from kg.extract.initiative_rules import load_rules, patterns
+from kg.extract.initiative_rules import initiative_rules, patterns
 
 GOOD = (Path(__file__).parent.parent / "kg" / "data" / "initiatives.toml").read_text(encoding="utf-8")
 
@@ -21,33 +21,33 @@ def broken(tmp_path, key: str, value: str) -> str:
 
 
 def test_rules_load():
-    r = load_rules()
+    r = initiative_rules()
     assert "工程" in r.programme_nouns and r.min_core >= 1
 
 
 def test_broken_rules_file(tmp_path):
     with pytest.raises(DataFileError, match="triggers"):
-        load_rules(broken(tmp_path, "triggers", "[]"))
+        initiative_rules(broken(tmp_path, "triggers", "[]"))
     (tmp_path / "bad.toml").write_text("[discovery\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="not valid TOML"):
-        load_rules(str(tmp_path / "bad.toml"))
+        initiative_rules(str(tmp_path / "bad.toml"))
 
 
 @pytest.mark.parametrize("key,value", [("zone_nouns", '"示范区"'), ("about_verbs", '[""]'),
                                        ("not_modal_yao", '["要"]'), ("not_modal_yao", '["主要求"]')])
 def test_every_list_is_checked(tmp_path, key, value):
     with pytest.raises(DataFileError, match=key):
-        load_rules(broken(tmp_path, key, value))
+        initiative_rules(broken(tmp_path, key, value))
 
 
 def test_section_must_be_a_table(tmp_path):
     (tmp_path / "bad.toml").write_text("status = 3\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"\[status\]"):
-        load_rules(str(tmp_path / "bad.toml"))
+        initiative_rules(str(tmp_path / "bad.toml"))
 
 
 def test_zone_nouns_are_programme_nouns_and_end_designations():
-    r = load_rules()
+    r = initiative_rules()
     assert set(r.zone_nouns) <= set(r.programme_nouns)
     assert not set(r.designation_nouns) & set(r.programme_nouns)  # 改革区 ends a designation only
     found = patterns(r)["designation"].search("2022年获批省职业教育创新发展实验区。")
@@ -56,6 +56,6 @@ def test_zone_nouns_are_programme_nouns_and_end_designations():
 
 
 def test_modal_yao_is_not_a_word_part():
-    yao = patterns(load_rules())["modal_yao"]
+    yao = patterns(initiative_rules())["modal_yao"]
     assert yao.search("下一步要加强管理")
     assert not yao.search("主要做法") and not yao.search("按照要求")

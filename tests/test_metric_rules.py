@@ -17,24 +17,20 @@ def test_shipped_tables_load_once():
     assert "的" in mr.comparators().gap_stops and mr.units().weak <= set(mr.units().counters)
 
 
-@pytest.mark.parametrize("loader, fname, section, key, value, match", [
-    ("comparators", "comparators.toml", "gap", "max_len", 0, "positive"),
-    ("comparators", "comparators.toml", "before", "超过", "?", "unknown comparator"),
-    ("metric_rules", "metric_rules.toml", "quote", "max_len", "many", "invalid literal"),
-    ("metric_rules", "metric_rules.toml", "not_metric", "rate_counters", [], "non-empty list"),
-    ("units", "units.toml", "weak", "counters", ["无此量词"], "weak counter missing"),
+@pytest.mark.parametrize("parse, fname, section, key, value, match", [
+    ("parse_comparators", "comparators.toml", "gap", "max_len", 0, "gap.max_len: must be a positive whole number"),
+    ("parse_comparators", "comparators.toml", "before", "超过", "?", "unknown comparator"),
+    ("parse_metric_rules", "metric_rules.toml", "quote", "max_len", "many", "quote.max_len: must be a positive"),
+    ("parse_metric_rules", "metric_rules.toml", "not_metric", "window", 2.9, "not_metric.window: must be a positive"),
+    ("parse_metric_rules", "metric_rules.toml", "not_metric", "rate_counters", [], "non-empty list"),
+    ("parse_metric_rules", "metric_rules.toml", "status", "planned_before", "((",
+     "status.planned_before: bad regular expression"),
+    ("parse_metric_rules", "metric_rules.toml", "indicator", "respectively", "", "indicator.respectively: must be a non"),
+    ("parse_units", "units.toml", "weak", "counters", ["无此量词"], "weak counter missing"),
 ])
-def test_a_bad_table_fails_at_load_naming_the_file(monkeypatch, loader, fname, section, key, value, match):
+def test_a_bad_table_fails_at_load_naming_the_file(parse, fname, section, key, value, match):
     data, where = rule_file(fname)
     data[section][key] = value
-    monkeypatch.setattr(mr, "rule_file", lambda name, path=None: (data, where))
-    load = getattr(mr, loader)
-    load.cache_clear()
-    try:
-        with pytest.raises(DataFileError, match=match) as e:
-            load()
-        assert fname in str(e.value)
-    finally:
-        monkeypatch.undo()
-        load.cache_clear()
-        load()
+    with pytest.raises(DataFileError, match=match) as e:
+        getattr(mr, parse)(data, where)
+    assert fname in str(e.value)

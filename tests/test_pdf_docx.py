@@ -17,8 +17,9 @@ from kg.core.datafiles import parse_toml
 from kg.core.errors import DataFileError
 from kg.core.records import Source
 from kg.pipeline.build import process_file
-from kg.text.clean import clean, load_radicals, radicals
+from kg.text.clean import clean
 from kg.text.ingest import read_source
+from kg.text.normalize import parse_radicals, radicals
 from kg.text.segment import segment
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -79,7 +80,7 @@ def test_radical_headings_are_headings_and_map_back():
 )
 def test_bad_radical_table_raises(table: str, match: str):
     with pytest.raises(DataFileError, match=match):
-        load_radicals(parse_toml(table, "radicals.toml"))
+        parse_radicals(parse_toml(table, "radicals.toml"), "radicals.toml")
 
 
 def test_shipped_radical_table_maps_supplement_radicals_to_characters():

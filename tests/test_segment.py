@@ -14,7 +14,8 @@ from kg.core.datafiles import parse_toml
 from kg.core.errors import DataFileError
 from kg.core.records import Source
 from kg.text.clean import clean
-from kg.text.segment import load_segment_rules, segment, sentences
+from kg.text.segment import segment, sentences
+from kg.text.segment_rules import parse_segment_rules
 
 P1 = "全县新建校舍三所,新增学位一千个,办学条件明显改善。"
 P2 = "组织教师培训十二期,参训教师九百余人次,队伍素质稳步提升。"
@@ -191,9 +192,9 @@ def test_section_spans_cover_the_body_in_order():
 
 def test_bad_segment_rules_raise():
     with pytest.raises(DataFileError, match="missing key"):
-        load_segment_rules(parse_toml("[items]\nmax_len = 3\n", "segment.toml"))
+        parse_segment_rules(parse_toml("[items]\nmax_len = 3\n", "segment.toml"), "segment.toml")
     with pytest.raises(DataFileError, match="not valid TOML"):
-        load_segment_rules(parse_toml("[items", "segment.toml"))
+        parse_segment_rules(parse_toml("[items", "segment.toml"), "segment.toml")
 
 
 def test_segment_thresholds_are_checked_data():
@@ -202,15 +203,15 @@ def test_segment_thresholds_are_checked_data():
     from kg.core.datafiles import rule_file
 
     data, fname = rule_file("segment.toml")
-    rules = load_segment_rules(data, fname)
+    rules = parse_segment_rules(data, fname)
     assert (rules.min_body_han, rules.teaser_share, rules.repeat_share) == (20, 0.6, 0.9)
     assert (rules.agenda_reach, rules.lead_chars, rules.cover_reach) == (300, 30, 2000)
     bad = {**data, "items": {**data["items"], "teaser_share": 1.5}}
     with pytest.raises(DataFileError, match="teaser_share"):
-        load_segment_rules(bad, fname)
+        parse_segment_rules(bad, fname)
     missing = {**data, "years": {k: v for k, v in data["years"].items() if k != "lead_chars"}}
     with pytest.raises(DataFileError, match="lead_chars"):
-        load_segment_rules(missing, fname)
+        parse_segment_rules(missing, fname)
 
 
 @settings(max_examples=80, deadline=None)

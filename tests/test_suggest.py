@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.core.datafiles import rule_file
 from kg.core.errors import DataFileError
-from kg.tools.suggest import core, parse_rules, suggest_concepts
+from kg.tools.suggest import core, parse_suggest_rules, suggest_concepts
 
 
 def _facts(*reports):
@@ -62,5 +62,5 @@ def test_broken_rules_name_the_key(table, key, value):
     data, where = rule_file("suggest.toml")
     broken = {**data, table: {**data[table], key: value}}
     with pytest.raises(DataFileError, match=key) as e:
-        parse_rules(broken, where)
+        parse_suggest_rules(broken, where)
     assert "suggest.toml" in str(e.value)

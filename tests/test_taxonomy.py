@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from kg.core.errors import DataFileError
 from kg.terms.taxonomy import (
     default_path,
-    load_synonyms,
     load_taxonomy,
     normalize,
     parse_synonyms,
     strip_suffixes,
+    synonyms,
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini_taxonomy.ttl"
@@ -184,7 +184,7 @@ def test_lookup_through_synonyms(tax, surface, expected):
 
 
 def test_synonym_key_keeps_offsets():
-    syn = load_synonyms()
+    syn = synonyms()
     text = "推动义务教育优质平衡发展，老师"
     key, spans = syn.substitutions(text)
     assert key == "推进义务教育优质均衡发展，教师" and len(key) == len(text)
@@ -194,7 +194,7 @@ def test_synonym_key_keeps_offsets():
 
 @given(st.text(alphabet="提升高推动进开展学院校教老师员生均平衡变改革项目工程县管聘，", max_size=40))
 def test_synonym_key_is_idempotent_and_same_length(text):
-    syn = load_synonyms()
+    syn = synonyms()
     key, spans = syn.substitutions(text)
     assert len(key) == len(text) and syn.key(key) == key
     # only the swapped words change, each into its canonical word

@@ -1,9 +1,17 @@
-"""The one rules loader: the TOML files in kg/data and their regular expressions, checked at load.
+"""The one rules loader: the TOML files in kg/data, read and checked the same way everywhere.
 
-Every stage reads its rule file through :func:`rule_file`, compiles its patterns with
-:func:`compile_pattern` and checks its word lists with :func:`word_list`, then checks the file's own schema in its loader (cached, and called by
-``kg.pipeline.build.warm_up``), so a broken rule file fails the same way everywhere, on first use,
-naming the file and what to fix.
+Each rule file has two functions in the module that uses it, named after the record they give
+(``noise_rules`` for noise.toml, ``units`` for units.toml):
+
+* ``parse_<x>(data, fname) -> <Record>`` checks an already parsed table (pure: a test passes a
+  dict) and builds the stage's frozen record. Every value goes through one checker here, which
+  names the file and the rule (``section.key``) when it is wrong: :func:`compile_pattern` for a
+  regular expression, :func:`word_list` for a list of words, :func:`positive_int` /
+  :func:`whole_number` for a count (a bool or a float is no count), :func:`share` for a fraction
+  in (0, 1], :func:`text` for a non-empty string; a missing key is a DataFileError naming it.
+* ``<x>()`` (``<x>(path=None)`` where a user may pass their own copy) is the ``lru_cache``'d
+  getter: :func:`rule_file` reads the file, ``parse_<x>`` checks it. ``kg.pipeline.build.warm_up``
+  fills every getter a build uses, so a broken shipped file fails at start-up, before any report.
 """
 
 from __future__ import annotations
@@ -47,6 +55,42 @@ def compile_pattern(fname: str, where: str, pattern: object, flags: int = 0) -> 
     except re.error as e:
         raise DataFileError(f"{where}: bad regular expression ({e})", path=fname,
                             hint="fix the pattern (Python re syntax)") from e
+
+
+def _bad(fname: str, where: str, what: str, value: object) -> DataFileError:
+    # TOML has no null: None is a key the loader looked up with .get() and did not find
+    problem = "missing" if value is None else f"not {value!r}"
+    return DataFileError(f"{where}: must be {what}, {problem}", path=fname,
+                         hint=f"fix the value in {Path(fname).name}")
+
+
+def whole_number(fname: str, where: str, value: object, minimum: int | None = 0) -> int:
+    """Check one rule's whole number (at least ``minimum``; None: any sign)."""
+    if type(value) is not int or (minimum is not None and value < minimum):
+        what = "a whole number" + (f" of at least {minimum}" if minimum is not None else "")
+        raise _bad(fname, where, what, value)
+    return value
+
+
+def positive_int(fname: str, where: str, value: object) -> int:
+    """Check one rule's count or length: a whole number above 0."""
+    if type(value) is not int or value < 1:
+        raise _bad(fname, where, "a positive whole number", value)
+    return value
+
+
+def share(fname: str, where: str, value: object) -> float:
+    """Check one rule's fraction: a number above 0 and at most 1."""
+    if type(value) not in (int, float) or not 0 < value <= 1:  # type() is not bool's
+        raise _bad(fname, where, "a number above 0 and at most 1 (e.g. 0.6)", value)
+    return float(value)  # type: ignore[arg-type]
+
+
+def text(fname: str, where: str, value: object) -> str:
+    """Check one rule's string: non-empty."""
+    if not isinstance(value, str) or not value:
+        raise _bad(fname, where, "a non-empty string", value)
+    return value
 
 
 def word_list(fname: str, where: str, words: object) -> tuple[str, ...]:

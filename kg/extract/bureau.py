@@ -33,12 +33,12 @@ from kg.extract.bureau_mentions import (
     place_mentions,
     skip_places,
 )
-from kg.extract.bureau_rules import LEVELS, rules
+from kg.extract.bureau_rules import LEVELS, bureau_rules
 from kg.extract.places import Place, gazetteer
 
 
 def _admin_level(place: str) -> Level | None:
-    levels = rules().admin_levels
+    levels = bureau_rules().admin_levels
     for suf in sorted(levels, key=len, reverse=True):
         if place.endswith(suf):
             return levels[suf]  # type: ignore[return-value]
@@ -48,7 +48,7 @@ def _admin_level(place: str) -> Level | None:
 def self_level(text: str) -> tuple[Level | None, Counter]:
     """The level the text speaks from (我县 → county), by weighted self-references."""
     votes: Counter = Counter()
-    for word, (level, weight) in rules().self_refs.items():
+    for word, (level, weight) in bureau_rules().self_refs.items():
         votes[level] += weight * text.count(word)
     if not votes or max(votes.values()) == 0:
         return None, votes
@@ -56,7 +56,7 @@ def self_level(text: str) -> tuple[Level | None, Counter]:
 
 
 def _norm_redacted(place: str) -> str:
-    g = re.escape(rules().glyphs)
+    g = re.escape(bureau_rules().glyphs)
     return re.sub(rf"[{g}]+", "X", place)
 
 
@@ -95,7 +95,7 @@ def _context_region(places: list[Mention], level: Level | None, text: str = "") 
 
 def _cued_province(text: str) -> Region | None:
     """The one province whose nickname words (bureau.toml [province_cues]) the text uses."""
-    hits = {prov for prov, cue in rules().province_cues.items() if cue.search(text)}
+    hits = {prov for prov, cue in bureau_rules().province_cues.items() if cue.search(text)}
     if len(hits) != 1:
         return None
     (province,) = hits
@@ -131,7 +131,7 @@ def _parent_of_named(named: list[Mention], level: Level) -> Region | None:
         return None
     below = {p for m in named if (p := _resolve(m.places, named)) is not None and p.level == "county"}
     cities = {(p.region.province, p.region.province_code, p.region.city, p.region.city_code) for p in below}
-    if len(below) < rules().min_children or len(cities) != 1:
+    if len(below) < bureau_rules().min_children or len(cities) != 1:
         return None
     ((province, pcode, city, ccode),) = cities
     return Region(province=province, city=city, province_code=pcode, city_code=ccode) if city else None
@@ -158,7 +158,7 @@ def _alone_in_file(report: Report) -> bool:
     """The first report, with (next to) no Chinese text after it: not part of a compilation."""
     if report.index != 1:
         return False
-    limit = rules().tail_han_max
+    limit = bureau_rules().tail_han_max
     tail = HAN_CHAR.finditer(report.clean.text, report.span[1])
     return sum(1 for _ in itertools.islice(tail, limit)) < limit
 
@@ -166,7 +166,7 @@ def _alone_in_file(report: Report) -> bool:
 def _source_lines(report: Report) -> list[str]:
     """The publisher lines the cleaner removed from the report's file, simplified: 来源/发布单位
     lines, and a local government portal's tagline (某县人民政府门户网站)."""
-    r = rules()
+    r = bureau_rules()
     out = []
     for removal in report.clean.removed:
         line = to_simplified(removal.text.strip())
@@ -183,7 +183,7 @@ def _signature_lines(report: Report) -> list[str]:
     out = []
     for line in report.clean.text[:report.span[0]].splitlines():
         name = SPACE_RUN.sub("", line)
-        ms = bureau_mentions(name, 0) if len(name) <= rules().signature_max else []
+        ms = bureau_mentions(name, 0) if len(name) <= bureau_rules().signature_max else []
         if len(ms) == 1 and ms[0].end == len(name) and skip_places(name, ms[0].start) == 0:
             out.append(name)
     return out
@@ -193,7 +193,7 @@ def _hidden_place(body: str, schools: bool) -> re.Match | None:
     """The first run of redaction glyphs written as the issuer's place without its kind: before
     教育 (xxx教育), after a word that opens a place (美丽xx), or, when ``schools``, before a
     school's number (*四中)."""
-    r = rules()
+    r = bureau_rules()
     for m in patterns().glyph_run.finditer(body):
         if (r.hidden_own.match(body, m.end()) or any(body.endswith(w, 0, m.start()) for w in r.alias_before)
                 or schools and r.hidden_school.match(body, m.end())):
@@ -203,7 +203,7 @@ def _hidden_place(body: str, schools: bool) -> re.Match | None:
 
 def _self_kind(text: str) -> tuple[str, Level] | None:
     """The kind of place (县, 区, 市) the text refers to itself by most (我区, 全区 → 区)."""
-    r = rules()
+    r = bureau_rules()
     votes: Counter = Counter()
     for word, (_level, weight) in r.self_refs.items():
         if word[-1] in r.admin_levels:
@@ -219,7 +219,7 @@ def _place_at_level(named: list[Mention], lvl: Level | None,
     """The named place that is the issuer at level ``lvl`` (any level when None): the most named,
     never in passing and never one of ``superiors`` (a place that once reads as a superior is one
     wherever it is written); counties support their city (建湖 → 盐城市 for a city bureau)."""
-    weights = rules().weights
+    weights = bureau_rules().weights
     score: Counter = Counter()
     first: dict[Place, Mention] = {}
     for m in named:
@@ -257,7 +257,7 @@ def _place_at_level(named: list[Mention], lvl: Level | None,
 def extract_bureau(report: Report) -> Bureau:
     """The issuing bureau of ``report`` (see the module docstring for the order of evidence)."""
     clean = report.clean
-    r = rules()
+    r = bureau_rules()
     # the file name often carries the bureau (城东区教育局2021年工作总结.docx): read it with the title,
     # but only for a report alone in its file (a compilation's reports each have their own)
     alone = _alone_in_file(report)

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from kg.core.chars import HAN_CHAR
 from kg.core.records import Level
-from kg.extract.bureau_rules import LEVELS, rules
+from kg.extract.bureau_rules import LEVELS, bureau_rules
 from kg.extract.places import Place, gazetteer, gazetteer_index
 
 
@@ -55,11 +55,11 @@ class LevelMention:
 
 def _glyph_run() -> str:
     """A run of redaction glyphs (not inside a Latin word): the pattern every hidden place opens with."""
-    return rf"(?<![A-Za-z])[{re.escape(rules().glyphs)}]+"
+    return rf"(?<![A-Za-z])[{re.escape(bureau_rules().glyphs)}]+"
 
 
 def _redacted_place_re() -> re.Pattern:
-    admin = "|".join(sorted(map(re.escape, rules().admin_levels), key=len, reverse=True))
+    admin = "|".join(sorted(map(re.escape, bureau_rules().admin_levels), key=len, reverse=True))
     return re.compile(rf"{_glyph_run()}(?:{admin})")
 
 
@@ -72,7 +72,7 @@ class Patterns(NamedTuple):
 @lru_cache(maxsize=1)
 def patterns() -> Patterns:
     """The bureau's scanning patterns, compiled once."""
-    r = rules()
+    r = bureau_rules()
     sfx = "|".join(map(re.escape, sorted(r.suffixes, key=len, reverse=True)))
     return Patterns(re.compile(sfx), _redacted_place_re(), re.compile(_glyph_run()))
 
@@ -104,7 +104,7 @@ class _Cues:
 
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
-    r = rules()
+    r = bureau_rules()
     return _Cues(_alternation(r.parent_before, r"\Z"), _alternation(r.parent_after),
                  _alternation(r.peer_before, r"\Z"), _alternation(r.peer_after),
                  tuple((_alternation(p.before, r"\Z"), _alternation(p.after), p.window) for p in r.pairs))
@@ -113,7 +113,7 @@ def _cues() -> _Cues:
 def _context(text: str, start: int, end: int) -> tuple[bool, bool]:
     """(superior, peer): how the words around ``text[start:end]`` read it. Context words may sit
     before a longer place chain (根据浙江省杭州市教育局, 赴杭州市萧山区教育局)."""
-    r, c = rules(), _cues()
+    r, c = bureau_rules(), _cues()
     s = skip_places(text, start)
     if s > 0 and text[s - 1] in r.quotes:
         s -= 1
@@ -136,14 +136,14 @@ def _place_context(text: str, start: int, end: int) -> tuple[bool, bool]:
 def _on_source_line(text: str, start: int) -> bool:
     """The mention is what a 来源: / 发布单位: line names."""
     s = skip_places(text, start)
-    return bool(rules().source_line.search(text[text.rfind("\n", 0, s) + 1:s]))  # ^ is the line start
+    return bool(bureau_rules().source_line.search(text[text.rfind("\n", 0, s) + 1:s]))  # ^ is the line start
 
 
 def _place_before(text: str, pos: int) -> tuple[str, tuple[Place, ...], bool] | None:
     """The place written right before ``pos``: a redacted one (X区) or the longest gazetteer name."""
     gz = gazetteer()
     redacted = patterns().redacted_place
-    for m in redacted.finditer(text, max(0, pos - rules().redacted_max), pos):
+    for m in redacted.finditer(text, max(0, pos - bureau_rules().redacted_max), pos):
         if m.end() == pos:
             return m.group(0), (), True
     for n in gazetteer_index().name_lens_by_end.get(text[pos - 2:pos], ()) if pos >= 2 else ():
@@ -158,14 +158,14 @@ def bureau_mentions(text: str, title_end: int) -> list[Mention]:
     out = []
     for m in sfx_re.finditer(text):
         got, gap = _place_before(text, m.start()), 0
-        if not got and m.start() >= 2 and text[m.start() - 1] == text[m.start() - 2] in rules().admin_levels:
+        if not got and m.start() >= 2 and text[m.start() - 1] == text[m.start() - 2] in bureau_rules().admin_levels:
             # 长寿区区教育委员会: the 区 written twice (not 其中城区 / 区教育局…, two pieces run together)
             twice = _place_before(text, m.start() - 1)
-            if twice and twice[0] not in rules().common_words:
+            if twice and twice[0] not in bureau_rules().common_words:
                 got, gap = twice, 1
         suffix = m.group(0)
         if not got:  # 大兴安岭地区行政公署教育局: an office between the place and the suffix
-            office = next((w for w in rules().office_infixes if text.endswith(w, 0, m.start())), None)
+            office = next((w for w in bureau_rules().office_infixes if text.endswith(w, 0, m.start())), None)
             if office:
                 got, gap, suffix = _place_before(text, m.start() - len(office)), len(office), office + suffix
         if not got:
@@ -180,7 +180,7 @@ def bureau_mentions(text: str, title_end: int) -> list[Mention]:
 
 def level_mentions(text: str, title_end: int) -> list[LevelMention]:
     """Bureaus named by their level alone (按照市教育局要求, 我县教育局): no place before the level."""
-    r = rules()
+    r = bureau_rules()
     sfx_re = patterns().suffix
     after = (*r.level_only_after, *r.parent_before, *r.peer_before, *(w for p in r.pairs for w in p.before))
     out = []
@@ -200,7 +200,7 @@ def level_mentions(text: str, title_end: int) -> list[LevelMention]:
 
 def place_mentions(text: str, title_end: int) -> list[Mention]:
     """Bare places: redacted (xx区), gazetteer full names (德清县), aliases in school/education contexts."""
-    r = rules()
+    r = bureau_rules()
     gz = gazetteer()
     out = []
     for m in patterns().redacted_place.finditer(text):

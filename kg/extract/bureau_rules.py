@@ -1,7 +1,7 @@
 """The issuing-bureau rules: ``kg/data/bureau.toml`` read, checked and compiled once.
 
 The other bureau modules (:mod:`kg.extract.places`, :mod:`kg.extract.bureau_mentions`,
-:mod:`kg.extract.bureau`) read every word list, pattern and threshold from :func:`rules`, so a
+:mod:`kg.extract.bureau`) read every word list, pattern and threshold from :func:`bureau_rules`, so a
 broken file fails on first use, naming the file and the key.
 """
 
@@ -11,7 +11,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.core.datafiles import rule_file, word_list
+from kg.core.datafiles import (
+    compile_pattern,
+    positive_int,
+    rule_file,
+    text,
+    whole_number,
+    word_list,
+)
 from kg.core.errors import DataFileError
 
 LEVELS = ("province", "city", "county")  # highest first
@@ -85,22 +92,19 @@ class Rules:
     head_window: int  # how many characters before a mention the context words can span
 
 
-def _positive(value: object) -> int:
-    n = int(value)  # type: ignore[call-overload]
-    if n <= 0:
-        raise ValueError(f"expected a positive whole number, got {value!r}")
-    return n
-
-
 def _any_of(words: tuple[str, ...]) -> re.Pattern:
     """One alternation of ``words`` in the file's order (for a yes/no match)."""
     return re.compile("(?:" + "|".join(map(re.escape, words)) + ")")
 
 
 @lru_cache(maxsize=2)
-def rules(path: str | None = None) -> Rules:
-    """Read and check ``bureau.toml`` (or the file at ``path``) once."""
-    raw, where = rule_file("bureau.toml", path)
+def bureau_rules(path: str | None = None) -> Rules:
+    """``bureau.toml`` (or the file at ``path``), read and checked once."""
+    return parse_bureau_rules(*rule_file("bureau.toml", path))
+
+
+def parse_bureau_rules(raw: dict, where: str) -> Rules:
+    """Check a parsed ``bureau.toml``; a bad or missing key raises DataFileError naming it."""
 
     def words(section: dict, key: str, name: str) -> tuple[str, ...]:
         return word_list(where, name, section[key])
@@ -113,14 +117,14 @@ def rules(path: str | None = None) -> Rules:
         levels = dict(raw["admin_levels"])
         if any(v not in LEVELS for v in levels.values()):
             raise ValueError("unknown level in admin_levels")
-        self_refs = {k: (v[0], int(v[1])) for k, v in raw["self"].items()}
+        self_refs = {k: (v[0], positive_int(where, f"self.{k}[1]", v[1])) for k, v in raw["self"].items()}
         if any(v[0] not in LEVELS for v in self_refs.values()):
             raise ValueError("unknown level in [self]")
         if any(k not in LEVELS for k in raw["default_suffix_by_level"]):
             raise ValueError("unknown level in [default_suffix_by_level]")
         parent, peer, alias, red, gz = raw["parent"], raw["peer"], raw["alias"], raw["redaction"], raw["gazetteer"]
         pairs = tuple(Pair(longest_first(p, "before", "peer.pair.before"), longest_first(p, "after", "peer.pair.after"),
-                           int(p["window"]))
+                           positive_int(where, "peer.pair.window", p["window"]))
                       for p in peer["pair"])
         parent_before = longest_first(parent, "before", "parent.before")
         peer_before = longest_first(peer, "before", "peer.before")
@@ -128,49 +132,49 @@ def rules(path: str | None = None) -> Rules:
         wt = raw["weights"]
         return Rules(
             suffixes=suffixes,
-            default_suffix=raw["default_suffix"],
+            default_suffix=text(where, "default_suffix", raw["default_suffix"]),
             default_suffix_by_level=dict(raw["default_suffix_by_level"]),
             default_suffix_by_place=dict(raw["default_suffix_by_place"]),
             admin_levels=levels,
-            glyphs=red["glyphs"],
-            hidden_own=re.compile(red["hidden_own"]),
-            hidden_school=re.compile(red["hidden_school"]),
-            redacted_max=_positive(red["place_max_len"]),
+            glyphs=text(where, "redaction.glyphs", red["glyphs"]),
+            hidden_own=compile_pattern(where, "redaction.hidden_own", red["hidden_own"]),
+            hidden_school=compile_pattern(where, "redaction.hidden_school", red["hidden_school"]),
+            redacted_max=positive_int(where, "redaction.place_max_len", red["place_max_len"]),
             renamed_counties=tuple((str(a), str(b)) for a, b in raw["renamed_counties"]),
             office_infixes=longest_first(raw, "office_infixes", "office_infixes"),
-            province_cues={prov: re.compile("|".join(map(re.escape, cues)))
+            province_cues={prov: re.compile("|".join(map(re.escape, word_list(where, f"province_cues.{prov}", cues))))
                            for prov, cues in raw["province_cues"].items() if cues},
             self_refs=self_refs,
             parent_before=parent_before,
             parent_after=words(parent, "after", "parent.after"),
             subdivisions=re.compile("|".join(map(re.escape, words(parent, "subdivisions", "parent.subdivisions")))),
             grant_before=re.compile(f"(?:{grant})(?:了)?$"),
-            grant_window=_positive(parent["grant_window"]),
+            grant_window=positive_int(where, "parent.grant_window", parent["grant_window"]),
             governing=_any_of(words(parent, "governing", "parent.governing")),
             government=_any_of(words(parent, "government", "parent.government")),
-            quotes=str(parent["quotes"]),
-            alias_followed=re.compile(alias["followed_by"]),
+            quotes=text(where, "parent.quotes", parent["quotes"]),
+            alias_followed=compile_pattern(where, "alias.followed_by", alias["followed_by"]),
             alias_before=words(alias, "before", "alias.before"),
-            alias_window=_positive(alias["window"]),
-            short_name_max=int(alias["short_name_max"]),
+            alias_window=positive_int(where, "alias.window", alias["window"]),
+            short_name_max=whole_number(where, "alias.short_name_max", alias["short_name_max"]),
             common_words=frozenset(words(alias, "common_words", "alias.common_words")),
             peer_before=peer_before,
             peer_after=words(peer, "after", "peer.after"),
             pairs=pairs,
             level_only_after=longest_first(raw["level_only"], "after", "level_only.after"),
-            source_line=re.compile(raw["source_line"]["pattern"]),
-            source_line_start=re.compile(raw["source_line"]["line_start"]),
-            portal=re.compile(raw["source_line"]["portal"]),
-            tail_han_max=int(raw["compilation"]["tail_han_max"]),
-            signature_max=_positive(raw["signature"]["max_len"]),
-            min_children=_positive(raw["region"]["min_children"]),
-            weights=Weights(*(_positive(wt[k]) for k in ("strong", "body", "own_level", "full_name", "alias",
-                                                        "county_to_city"))),
+            source_line=compile_pattern(where, "source_line.pattern", raw["source_line"]["pattern"]),
+            source_line_start=compile_pattern(where, "source_line.line_start", raw["source_line"]["line_start"]),
+            portal=compile_pattern(where, "source_line.portal", raw["source_line"]["portal"]),
+            tail_han_max=whole_number(where, "compilation.tail_han_max", raw["compilation"]["tail_han_max"]),
+            signature_max=positive_int(where, "signature.max_len", raw["signature"]["max_len"]),
+            min_children=positive_int(where, "region.min_children", raw["region"]["min_children"]),
+            weights=Weights(*(positive_int(where, f"weights.{k}", wt[k])
+                              for k in ("strong", "body", "own_level", "full_name", "alias", "county_to_city"))),
             autonomous_kinds=words(gz, "autonomous_kinds", "gazetteer.autonomous_kinds"),
-            alias_min_len=_positive(gz["alias_min_len"]),
-            renamed_min_len=_positive(gz["renamed_min_len"]),
+            alias_min_len=positive_int(where, "gazetteer.alias_min_len", gz["alias_min_len"]),
+            renamed_min_len=positive_int(where, "gazetteer.renamed_min_len", gz["renamed_min_len"]),
             head_window=max(map(len, (*parent_before, *peer_before, *(w for p in pairs for w in p.before)))),
         )
-    except (KeyError, TypeError, ValueError, IndexError, re.error) as e:
+    except (KeyError, TypeError, ValueError, IndexError) as e:
         raise DataFileError(f"bad bureau rules: {e!r}", path=where,
                             hint="fix the TOML keys described in the file's comments") from e

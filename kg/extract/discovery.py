@@ -21,10 +21,10 @@ from kg.extract.initiative_rules import (
     QUOTE_OR_SPACE,
     REDACTED,
     Rules,
-    load_rules,
+    initiative_rules,
     patterns,
 )
-from kg.terms.taxonomy import load_synonyms, strip_suffixes
+from kg.terms.taxonomy import strip_suffixes, synonyms
 
 _ENUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[一二三四五六七八九十]是)")
 _YEAR = re.compile(r"(?:19|20)(?:\d\d|[xX×*]{2})年(?:度)?")
@@ -34,7 +34,7 @@ _PLACE_YEAR = re.compile(r"^[\u4e00-\u9fffXx×*]{1,8}?[省市区县州旗](?=(?:
 def reworded(text: str) -> str:
     """The synonym key of ``text`` (施行 → 实施, 展开 → 开展; same length): verbs and joiners are
     looked for in it, so re-worded copies read as the original; names are cut from the text."""
-    return load_synonyms().key(text)
+    return synonyms().key(text)
 
 
 def _joined(name: str, rules: Rules) -> bool:
@@ -395,7 +395,7 @@ def _designated(sentence: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
 def discover(sentence: str, rules: Rules | None = None, heading: bool = False
              ) -> list[tuple[int, int, str]]:
     """Candidate local names in one sentence: (start, end, name) in sentence coordinates."""
-    rules = rules or load_rules()
+    rules = rules or initiative_rules()
     pats = patterns(rules)
     out = list(_led(sentence, rules)) if "成立" in sentence else []
     out += _designated(sentence, rules)

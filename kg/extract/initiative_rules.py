@@ -1,5 +1,5 @@
 """The rules of initiative extraction: ``kg/data/initiatives.toml`` read and checked once
-(:func:`load_rules`), the patterns built from its word lists (:func:`patterns`), and the few text
+(:func:`initiative_rules`), the patterns built from its word lists (:func:`patterns`), and the few text
 shapes the initiative modules share (clause marks, brackets, redaction glyphs), which are
 punctuation and not wording, so they stay here.
 """
@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import get_type_hints
 
 from kg.core.chars import QUOTE_CHARS, REDACTION_GLYPHS
-from kg.core.datafiles import compile_pattern, rule_file, word_list
+from kg.core.datafiles import compile_pattern, positive_int, rule_file, text, word_list
 from kg.core.errors import DataFileError
 
 CLAUSE_MARKS = "，,；;。：:！!？?\n"
@@ -95,9 +95,13 @@ def _longest_first(words) -> Words:
 
 
 @lru_cache(maxsize=4)
-def load_rules(path: str | None = None) -> Rules:
-    """Read and check ``initiatives.toml`` once; a malformed file raises DataFileError."""
-    data, where = rule_file("initiatives.toml", path)
+def initiative_rules(path: str | None = None) -> Rules:
+    """``initiatives.toml`` (or the file at ``path``), read and checked once."""
+    return parse_initiative_rules(*rule_file("initiatives.toml", path))
+
+
+def parse_initiative_rules(data: dict, where: str) -> Rules:
+    """Check a parsed ``initiatives.toml``; a malformed key raises DataFileError naming it."""
     table: dict[str, object] = {}
     section_of: dict[str, str] = {}
     for section in _SECTIONS:
@@ -107,28 +111,16 @@ def load_rules(path: str | None = None) -> Rules:
         table.update(part)
         section_of.update(dict.fromkeys(part, section))
 
-    def number(key: str) -> int:
-        v = table.get(key)
-        if not isinstance(v, int) or v <= 0:
-            raise DataFileError(f"'{key}' must be a positive integer", path=where)
-        return v
+    def words(fname: str, rule: str, value: object) -> Words:
+        return _longest_first(word_list(fname, rule, value))
 
-    def text(key: str) -> str:
-        v = table.get(key)
-        if not isinstance(v, str) or not v:
-            raise DataFileError(f"'{key}' must be a non-empty string", path=where)
-        return v
-
-    def words(key: str) -> Words:
-        return _longest_first(word_list(where, f"{section_of.get(key, 'discovery')}.{key}", table.get(key)))
-
-    def pattern(key: str) -> re.Pattern:
-        return compile_pattern(where, f"{section_of.get(key, 'discovery')}.{key}", table.get(key))
-
-    readers = {Words: words, frozenset[str]: lambda k: frozenset(words(k)), int: number, str: text,
-               re.Pattern: pattern}
+    readers = {Words: words, frozenset[str]: lambda *a: frozenset(words(*a)), int: positive_int, str: text,
+               re.Pattern: compile_pattern}
     hints = get_type_hints(Rules)
-    got = {f.name: readers[hints[f.name]](f.name) for f in fields(Rules)}
+    # a key missing from the file is None here, which every checker rejects as missing
+    got = {f.name: readers[hints[f.name]](where, f"{section_of[f.name]}.{f.name}" if f.name in table else f.name,
+                                          table.get(f.name))
+           for f in fields(Rules)}
     got["programme_nouns"] = _longest_first(got["programme_nouns"] + got["zone_nouns"])
     if any(len(w) != 2 or (w[0] == "要") == (w[1] == "要") for w in got["not_modal_yao"]):
         raise DataFileError("'not_modal_yao' words are two characters, 要 first or last", path=where)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from kg.core.chars import QUOTE_CHARS
 from kg.core.records import InitiativeMention, Report, Section, Span, Status
 from kg.extract.discovery import core_len, discover, reworded
-from kg.extract.initiative_rules import CLAUSE_MARK, CLAUSE_MARKS, Rules, load_rules, patterns
+from kg.extract.initiative_rules import CLAUSE_MARK, CLAUSE_MARKS, Rules, initiative_rules, patterns
 from kg.extract.taxonomy_match import match_taxonomy
 from kg.terms.taxonomy import Taxonomy, load_taxonomy, normalize, strip_suffixes
 
@@ -46,7 +46,7 @@ def _sentence_status(sentence: str, rules: Rules) -> str | None:
 
 def report_default_status(report: Report, rules: Rules | None = None) -> str:
     """What an uncued sentence outside summary/plan sections most likely reports."""
-    rules = rules or load_rules()
+    rules = rules or initiative_rules()
     if report.summary_year and not report.plan_year:
         return "achieved"
     if report.plan_year and not report.summary_year:
@@ -119,7 +119,7 @@ def _local_key(label: str) -> str:
 def extract_initiatives(report: Report, taxonomy: Taxonomy | None = None) -> list[InitiativeMention]:
     """One InitiativeMention per concept or local name in the report, sorted by span."""
     tax = taxonomy if taxonomy is not None else load_taxonomy()
-    rules = load_rules()
+    rules = initiative_rules()
     occs: list[_Occ] = []
     seen_spans: set[tuple[int, int]] = set()
     default = functools.cache(lambda: report_default_status(report, rules))  # only outside summary/plan

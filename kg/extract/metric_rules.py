@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from kg.core.datafiles import rule_file, word_list
+from kg.core.datafiles import (
+    compile_pattern,
+    positive_int,
+    rule_file,
+    text,
+    whole_number,
+    word_list,
+)
 from kg.core.errors import DataFileError
 
 COMPARATORS = {"=", ">=", ">", "<=", "<", "~"}
@@ -24,12 +31,24 @@ class Units:
     weak: frozenset[str]
 
 
+def _number(fname: str, where: str, value: object) -> Decimal:
+    try:
+        return Decimal(value)  # type: ignore[arg-type]
+    except (InvalidOperation, TypeError, ValueError) as e:
+        raise DataFileError(f"{where}: must be a number string, not {value!r}", path=fname,
+                            hint='e.g. "10000"') from e
+
+
 @lru_cache(maxsize=1)
 def units() -> Units:
-    """Read and check ``units.toml`` once."""
-    raw, where = rule_file("units.toml")
+    """``units.toml``, read and checked once."""
+    return parse_units(*rule_file("units.toml"))
+
+
+def parse_units(raw: dict, where: str) -> Units:
+    """Check a parsed ``units.toml``."""
     try:
-        scales = {k: Decimal(v) for k, v in raw["scales"].items()}
+        scales = {k: _number(where, f"scales.{k}", v) for k, v in raw["scales"].items()}
         counters = {k: str(v) for k, v in raw["counters"].items()}
         weak = frozenset(word_list(where, "weak.counters", raw["weak"]["counters"]))
         if not counters or not scales or not weak <= set(counters):
@@ -50,25 +69,23 @@ class Comparators:
     gap_stops: frozenset[str]  # characters that may not be in the gap
 
 
-def _positive(value: object) -> int:
-    n = int(value)  # type: ignore[call-overload]
-    if n <= 0:
-        raise ValueError(f"expected a positive whole number, got {value!r}")
-    return n
-
-
 @lru_cache(maxsize=1)
 def comparators() -> Comparators:
-    """Read and check ``comparators.toml`` once."""
-    raw, where = rule_file("comparators.toml")
+    """``comparators.toml``, read and checked once."""
+    return parse_comparators(*rule_file("comparators.toml"))
+
+
+def parse_comparators(raw: dict, where: str) -> Comparators:
+    """Check a parsed ``comparators.toml``."""
     try:
         tables = [dict(raw[k]) for k in ("before", "between", "after")]
         bad = [v for t in tables for v in t.values() if v not in COMPARATORS]
         if bad:
             raise ValueError(f"unknown comparator(s) {bad}; use one of {sorted(COMPARATORS)}")
         gap = raw["gap"]
-        return Comparators(*tables, gap_max=_positive(gap["max_len"]), gap_min_cue=_positive(gap["min_cue_len"]),
-                           gap_stops=frozenset(str(gap["stops"])))
+        return Comparators(*tables, gap_max=positive_int(where, "gap.max_len", gap["max_len"]),
+                           gap_min_cue=positive_int(where, "gap.min_cue_len", gap["min_cue_len"]),
+                           gap_stops=frozenset(text(where, "gap.stops", gap["stops"])))
     except (KeyError, TypeError, ValueError) as e:
         raise DataFileError(f"bad comparator table: {e}", path=where) from e
 
@@ -108,33 +125,41 @@ class MetricRules:
 
 @lru_cache(maxsize=1)
 def metric_rules() -> MetricRules:
-    """Read and check ``metric_rules.toml`` once."""
-    raw, where = rule_file("metric_rules.toml")
+    """``metric_rules.toml``, read and checked once."""
+    return parse_metric_rules(*rule_file("metric_rules.toml"))
+
+
+def parse_metric_rules(raw: dict, where: str) -> MetricRules:
+    """Check a parsed ``metric_rules.toml``; a bad or missing key raises DataFileError naming it."""
     try:
-        st, nm, ind = raw["status"], raw["not_metric"], raw["indicator"]
-        c = re.compile
-        first_year, last_year = (int(y) for y in nm["year_range"])
-        respectively, separator = str(ind["respectively"]), str(ind["list_separator"])
-        if not respectively or not separator:
-            raise ValueError("empty [indicator] respectively or list_separator")
+        nm, ind = raw["not_metric"], raw["indicator"]
+
+        def c(section: str, key: str) -> re.Pattern:
+            return compile_pattern(where, f"{section}.{key}", raw[section][key])
+
+        first_year, last_year = (whole_number(where, "not_metric.year_range", y) for y in nm["year_range"])
+        respectively = text(where, "indicator.respectively", ind["respectively"])
         return MetricRules(
-            planned_before=c(st["planned_before"]), planned_after=c(st["planned_after"]),
-            achieved_reset=c(st["achieved_reset"]), achieved_in_plan=c(st["achieved_in_plan"]),
-            quote_prefix=c(nm["quote_prefix"]),
-            nm_before=c(nm["before"]), rank_before=c(nm["rank_before"]), rate_before=c(nm["rate_before"]),
-            rate_counters=frozenset(word_list(where, "not_metric.rate_counters", nm["rate_counters"])), nm_after=c(nm["after"]),
-            abstract_nouns=c(nm["abstract_nouns"]), glue_before=c(nm["glue_before"]),
-            glue_after=c(nm["glue_after"]), year_like=c(nm["year_like"]),
-            name_brackets=tuple((a, b) for a, b in nm["name_brackets"]), name_max_len=int(nm["name_max_len"]),
-            strip_prefix=c(ind["strip_prefix"]), strip_suffix=c(ind["strip_suffix"]),
-            cue_words=c(ind["cue_words"]), object_end=c(ind["object_end"]),
-            indicator_max_len=int(ind["max_len"]),
-            window=_positive(nm["window"]), year_range=(first_year, last_year),
-            quote_max=_positive(raw["quote"]["max_len"]),
-            object_max_len=_positive(ind["object_max_len"]), verb_len=_positive(ind["verb_len"]),
-            respectively=respectively, after_respectively=c(re.escape(respectively) + ".*$"),
-            list_separator=separator,
+            planned_before=c("status", "planned_before"), planned_after=c("status", "planned_after"),
+            achieved_reset=c("status", "achieved_reset"), achieved_in_plan=c("status", "achieved_in_plan"),
+            quote_prefix=c("not_metric", "quote_prefix"), nm_before=c("not_metric", "before"),
+            rank_before=c("not_metric", "rank_before"), rate_before=c("not_metric", "rate_before"),
+            rate_counters=frozenset(word_list(where, "not_metric.rate_counters", nm["rate_counters"])),
+            nm_after=c("not_metric", "after"), abstract_nouns=c("not_metric", "abstract_nouns"),
+            glue_before=c("not_metric", "glue_before"), glue_after=c("not_metric", "glue_after"),
+            year_like=c("not_metric", "year_like"),
+            name_brackets=tuple((a, b) for a, b in nm["name_brackets"]),
+            name_max_len=positive_int(where, "not_metric.name_max_len", nm["name_max_len"]),
+            strip_prefix=c("indicator", "strip_prefix"), strip_suffix=c("indicator", "strip_suffix"),
+            cue_words=c("indicator", "cue_words"), object_end=c("indicator", "object_end"),
+            indicator_max_len=positive_int(where, "indicator.max_len", ind["max_len"]),
+            window=positive_int(where, "not_metric.window", nm["window"]), year_range=(first_year, last_year),
+            quote_max=positive_int(where, "quote.max_len", raw["quote"]["max_len"]),
+            object_max_len=positive_int(where, "indicator.object_max_len", ind["object_max_len"]),
+            verb_len=positive_int(where, "indicator.verb_len", ind["verb_len"]),
+            respectively=respectively, after_respectively=re.compile(re.escape(respectively) + ".*$"),
+            list_separator=text(where, "indicator.list_separator", ind["list_separator"]),
         )
-    except (KeyError, TypeError, ValueError, re.error) as e:
+    except (KeyError, TypeError, ValueError) as e:
         raise DataFileError(f"bad metric rules: {e!r}", path=where,
                             hint="check the key names and regular expressions") from e

@@ -58,3 +58,9 @@ def add_words(words: Iterable[str], freq: int | None = None) -> None:
         if w and w not in _added:
             jieba.add_word(w, freq=freq)
             _added.add(w)
+
+
+def words(text: str) -> list[str]:
+    """jieba's words of ``text`` (the tokenizer's segmentation), for modules outside extraction
+    that must not import jieba themselves."""
+    return jieba.lcut(text)

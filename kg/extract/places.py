@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from kg.core.errors import DataFileError
 from kg.core.records import Level, Region
-from kg.extract.bureau_rules import LEVELS, rules
+from kg.extract.bureau_rules import LEVELS, bureau_rules
 from kg.terms.taxonomy import longest_pattern
 
 
@@ -45,7 +45,7 @@ def gazetteer() -> Gazetteer:
         import jionlp
 
         table = jionlp.china_location_loader()
-    r = rules()
+    r = bureau_rules()
     by_name: dict[str, list[Place]] = defaultdict(list)
     by_alias: dict[str, list[Place]] = defaultdict(list)
     short_names: dict[str, list[Place]] = defaultdict(list)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from kg.core.chars import QUOTE_CHARS
 from kg.extract.initiative_rules import QUOTE_OR_SPACE, REDACTED
-from kg.terms.taxonomy import Taxonomy, load_synonyms, longest_pattern
+from kg.terms.taxonomy import Taxonomy, longest_pattern, synonyms
 
 
 @dataclass(frozen=True, order=True)
@@ -61,7 +61,7 @@ class _Matcher:
     def __init__(self, taxonomy: Taxonomy):
         from kg.extract.nlp import add_words
 
-        self.synonyms = load_synonyms()
+        self.synonyms = synonyms()
         forms = {**taxonomy.variants(), **taxonomy.labels()}
         key = self.synonyms.key
         owners: dict[str, set[str]] = {}

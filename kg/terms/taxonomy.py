@@ -19,7 +19,7 @@ from rdflib.namespace import SKOS
 
 from kg.core.chars import QUOTE_CHARS, SPACE_RUN, to_simplified
 from kg.core.config import ontology_dir
-from kg.core.datafiles import rule_file
+from kg.core.datafiles import positive_int, rule_file, word_list
 from kg.core.errors import DataFileError
 from kg.terms.triples import TripleIndex, read_turtle
 from kg.terms.vocab import CONCEPT, EDU, SCHEME
@@ -132,8 +132,7 @@ def parse_synonyms(data: dict, fname: str) -> Synonyms:
     canonical: dict[str, str] = {}
     seen: set[str] = set()
     for canon, variants in groups.items():
-        if not isinstance(variants, list) or not variants or not all(isinstance(v, str) for v in variants):
-            raise DataFileError(f"synonyms {canon!r}: need a non-empty list of words", path=fname)
+        word_list(fname, f"synonyms.{canon}", variants)  # checked as written: a padded word is refused below
         for w in (canon, *variants):
             if len(w) < 2 or w != w.strip():
                 raise DataFileError(f"synonyms {canon!r}: {w!r} must be a word of two or more characters",
@@ -148,32 +147,24 @@ def parse_synonyms(data: dict, fname: str) -> Synonyms:
             canonical[v] = canon
     alt = "|".join(re.escape(v) for v in sorted(canonical, key=lambda v: (-len(v), v)))
     stripping = data.get("stripping", {})
-    ends, suffixes, fillers = (_words(stripping, key, fname)
+    ends, suffixes, fillers = (word_list(fname, f"stripping.{key}", stripping.get(key))
                                for key in ("institution_endings", "suffixes", "fillers"))
-    least = stripping.get("min_stripped")
-    if type(least) is not int or least < 1:
-        raise DataFileError("[stripping] min_stripped must be a positive whole number", path=fname)
+    least = positive_int(fname, "stripping.min_stripped", stripping.get("min_stripped"))
     return Synonyms(canonical, re.compile(alt or "(?!)"),
                     re.compile("(?:" + "|".join(map(re.escape, ends)) + ")$"),
                     tuple(suffixes), least, re.compile("|".join(map(re.escape, fillers))))
 
 
-def _words(table: dict, key: str, fname: str) -> list[str]:
-    words = table.get(key)
-    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
-        raise DataFileError(f"[stripping] {key} must be a non-empty list of words", path=fname)
-    return words
-
-
 @lru_cache(maxsize=1)
-def load_synonyms() -> Synonyms:
+def synonyms() -> Synonyms:
+    """``synonyms.toml``, read and checked once."""
     return parse_synonyms(*rule_file("synonyms.toml"))
 
 
 def strip_suffixes(form: str) -> str:
     """Drop trailing filler words (…的工作, …建设) repeatedly; keeps at least ``min_stripped``
     characters (both from synonyms.toml [stripping])."""
-    rules = load_synonyms()
+    rules = synonyms()
     changed = True
     while changed:
         changed = False
@@ -229,7 +220,7 @@ class Taxonomy:
         form = normalize(surface)
         if not form:
             return None
-        rules = load_synonyms()
+        rules = synonyms()
         forms = dict.fromkeys((form, rules.fillers.sub("", form)))
         for f in forms:
             cid = self._exact.get(f) or self._stripped.get(strip_suffixes(f))
@@ -361,7 +352,7 @@ def build_taxonomy(g: Graph | TripleIndex, path: str = "<graph>") -> Taxonomy:
 
     stripped: dict[str, str] = {}
     clash: set[str] = set()
-    institution = load_synonyms().institution_end
+    institution = synonyms().institution_end
     for form, cid in exact.items():
         s = strip_suffixes(form)
         if s != form and institution.search(s):
@@ -377,10 +368,10 @@ def build_taxonomy(g: Graph | TripleIndex, path: str = "<graph>") -> Taxonomy:
                     _keyed=keyed_forms({**stripped, **exact}))
 
 
-def keyed_forms(forms: dict[str, str], synonyms: Synonyms | None = None) -> dict[str, str]:
+def keyed_forms(forms: dict[str, str], rules: Synonyms | None = None) -> dict[str, str]:
     """Synonym key → concept id of ``forms`` (form → concept id); a key two concepts share is
     left out (their labels differ only by synonyms, so only the exact wording can tell them)."""
-    key = (synonyms or load_synonyms()).key
+    key = (rules or synonyms()).key
     out: dict[str, str] = {}
     clash: set[str] = set()
     for form, cid in forms.items():

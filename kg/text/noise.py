@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.core.datafiles import compile_pattern, rule_file
+from kg.core.datafiles import compile_pattern, positive_int, rule_file, share
 from kg.core.errors import DataFileError
 from kg.text.cleandoc import Doc, drop_lines, line_spans, sub
 
@@ -52,7 +52,13 @@ def _compile(fname: str, where: str, pattern: object) -> re.Pattern:
     return compile_pattern(fname, where, pattern, re.I)
 
 
-def load_noise_rules(data: dict, fname: str = "noise.toml") -> NoiseRules:
+@lru_cache(maxsize=1)
+def noise_rules() -> NoiseRules:
+    """``noise.toml``, read and checked once."""
+    return parse_noise_rules(*rule_file("noise.toml"))
+
+
+def parse_noise_rules(data: dict, fname: str) -> NoiseRules:
     """Check noise rules (a parsed noise.toml)."""
     unknown = set(data) - {"line", "inline", "block", "page_marker", "repeated_paragraph"}
     if unknown:
@@ -62,56 +68,42 @@ def load_noise_rules(data: dict, fname: str = "noise.toml") -> NoiseRules:
     lines, inline, blocks = [], [], []
     for i, r in enumerate(data.get("line", [])):
         where = f"line rule #{i + 1}"
-        lines.append(_LineRule(_rule_name(fname, where, r), _compile(fname, where, r.get("pattern")),
-                               int(r.get("max_len", 200)), str(r.get("requires", ""))))
+        lines.append(_LineRule(_rule_name(fname, where, r), _compile(fname, f"{where}.pattern", r.get("pattern")),
+                               positive_int(fname, f"{where}.max_len", r.get("max_len", 200)),
+                               str(r.get("requires", ""))))
     for i, r in enumerate(data.get("inline", [])):
         where = f"inline rule #{i + 1}"
-        inline.append((_rule_name(fname, where, r), _compile(fname, where, r.get("pattern")),
+        inline.append((_rule_name(fname, where, r), _compile(fname, f"{where}.pattern", r.get("pattern")),
                        str(r.get("requires", ""))))
     for i, r in enumerate(data.get("block", [])):
         where = f"block rule #{i + 1}"
-        blocks.append(_BlockRule(_rule_name(fname, where, r), _compile(fname, where, r.get("head")),
-                                 _compile(fname, where, r.get("item")), int(r.get("max_items", 30))))
+        blocks.append(_BlockRule(_rule_name(fname, where, r), _compile(fname, f"{where}.head", r.get("head")),
+                                 _compile(fname, f"{where}.item", r.get("item")),
+                                 positive_int(fname, f"{where}.max_items", r.get("max_items", 30))))
     page = _page_rule(fname, data["page_marker"]) if "page_marker" in data else None
-    return NoiseRules(tuple(lines), tuple(inline), tuple(blocks), page, _repeat_min_len(fname, data))
+    repeated = data.get("repeated_paragraph")
+    min_len = repeated.get("min_len") if isinstance(repeated, dict) else None
+    return NoiseRules(tuple(lines), tuple(inline), tuple(blocks), page,
+                      positive_int(fname, "repeated_paragraph.min_len", min_len))
 
 
 def _page_rule(fname: str, r: object) -> PageRule:
-    where = "[page_marker]"
-    name = _rule_name(fname, where, r)
+    name = _rule_name(fname, "page_marker", r)
     assert isinstance(r, dict)
-    pattern = _compile(fname, where, r.get("pattern"))
+    pattern = _compile(fname, "page_marker.pattern", r.get("pattern"))
     if pattern.groups < 1:
-        raise DataFileError(f"{where}: pattern needs a group for the page number", path=fname,
+        raise DataFileError("page_marker.pattern: needs a group for the page number", path=fname,
                             hint="wrap the digits in (...)")
-    try:
-        share, gap, median = float(r["min_share"]), int(r["min_gap"]), int(r["min_median_gap"])
-    except (KeyError, TypeError, ValueError) as e:
-        raise DataFileError(f"{where}: min_share, min_gap and min_median_gap must be numbers ({e})",
-                            path=fname, hint="e.g. min_share = 0.6, min_gap = 30") from e
-    if not 0 < share <= 1:
-        raise DataFileError(f"{where}: min_share must be in (0, 1]", path=fname, hint="e.g. 0.6")
-    return PageRule(name, pattern, share, gap, median, str(r.get("no_item_start", "")))
-
-
-def _repeat_min_len(fname: str, data: dict) -> int:
-    r = data.get("repeated_paragraph")
-    value = r.get("min_len") if isinstance(r, dict) else None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise DataFileError("[repeated_paragraph] needs min_len, a whole number of characters",
-                            path=fname, hint="e.g. [repeated_paragraph] min_len = 30")
-    return value
+    return PageRule(name, pattern, share(fname, "page_marker.min_share", r.get("min_share")),
+                    positive_int(fname, "page_marker.min_gap", r.get("min_gap")),
+                    positive_int(fname, "page_marker.min_median_gap", r.get("min_median_gap")),
+                    str(r.get("no_item_start", "")))
 
 
 def _rule_name(fname: str, where: str, r: object) -> str:
     if not isinstance(r, dict) or not isinstance(r.get("rule"), str) or not r["rule"]:
         raise DataFileError(f"{where}: needs a 'rule' name", path=fname, hint="add rule = \"...\"")
     return r["rule"]
-
-
-@lru_cache(maxsize=1)
-def noise_rules() -> NoiseRules:
-    return load_noise_rules(*rule_file("noise.toml"))
 
 
 def step_inline_noise(doc: Doc) -> Doc:

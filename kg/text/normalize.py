@@ -34,7 +34,13 @@ def step_controls(doc: Doc) -> Doc:
     return sub(doc, _ODD_SPACE, " ")
 
 
-def load_radicals(data: dict, fname: str = "radicals.toml") -> dict[str, str]:
+@lru_cache(maxsize=1)
+def radicals() -> dict[str, str]:
+    """The radical → character table (radicals.toml), read and checked once."""
+    return parse_radicals(*rule_file("radicals.toml"))
+
+
+def parse_radicals(data: dict, fname: str) -> dict[str, str]:
     """Check the radical → character table (a parsed radicals.toml)."""
     table = data.get("radicals")
     if not isinstance(table, dict) or set(data) != {"radicals"}:
@@ -50,12 +56,6 @@ def load_radicals(data: dict, fname: str = "radicals.toml") -> dict[str, str]:
 
 def _is_han(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0003134f"
-
-
-@lru_cache(maxsize=1)
-def radicals() -> dict[str, str]:
-    """The shipped radical → character table (radicals.toml)."""
-    return load_radicals(*rule_file("radicals.toml"))
 
 
 # radicals, squared forms, compatibility ideographs, and the Latin ligatures (ﬁ ﬂ) pdfminer emits

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.core.datafiles import compile_pattern, rule_file
+from kg.core.datafiles import compile_pattern, positive_int, rule_file, share, text, whole_number
 from kg.core.errors import DataFileError
 
 NUM = "[一二三四五六七八九十百零〇两\\d]+"
@@ -61,47 +61,50 @@ def _rx(fname: str, where: str, pattern: object, cue: str = "") -> re.Pattern:
     return compile_pattern(fname, where, pattern)
 
 
-def _share(fname: str, where: str, value: object) -> float:
-    share = float(value)  # type: ignore[arg-type]
-    if not 0 < share <= 1:
-        raise DataFileError(f"{where} must be in (0, 1]", path=fname, hint="e.g. 0.6")
-    return share
+@lru_cache(maxsize=1)
+def segment_rules() -> SegmentRules:
+    """``segment.toml``, read and checked once."""
+    return parse_segment_rules(*rule_file("segment.toml"))
 
 
-def load_segment_rules(d: dict, fname: str = "segment.toml") -> SegmentRules:
+def parse_segment_rules(d: dict, fname: str) -> SegmentRules:
     """Check the segmentation cues (a parsed segment.toml)."""
+
+    def n(section: str, key: str) -> int:
+        return positive_int(fname, f"{section}.{key}", d[section][key])
+
     try:
         items, heads, kinds, leads = d["items"], d["headings"], d["kinds"], d["leads"]
         titles, years, starts = d["titles"], d["years"], d["starts"]
         order = tuple(kinds["order"])
-        cue = kinds["cue"]
+        cue = text(fname, "kinds.cue", kinds["cue"])  # a pattern piece, compiled inside kinds.<kind>
         if not set(order) <= {"summary", "plan", "problems"}:
             raise DataFileError(f"kinds.order has unknown kinds {order}", path=fname,
                                 hint="use summary, plan, problems")
-        relative = {str(k): int(v) for k, v in years["relative"].items()}
+        relative = {str(k): whole_number(fname, f"years.relative.{k}", v, None) for k, v in years["relative"].items()}
         return SegmentRules(
             item_markers=tuple(_rx(fname, f"items.markers[{i}]", p)
                                for i, p in enumerate(items["markers"])),
-            item_max_len=int(items["max_len"]),
+            item_max_len=n("items", "max_len"),
             title_cue=_rx(fname, "items.title_cues", items["title_cues"]),
             doubled=_rx(fname, "items.doubled", f"({items['doubled']})\\1"),
-            teaser_share=_share(fname, "items.teaser_share", items["teaser_share"]),
-            repeat_share=_share(fname, "items.repeat_share", items["repeat_share"]),
+            teaser_share=share(fname, "items.teaser_share", items["teaser_share"]),
+            repeat_share=share(fname, "items.repeat_share", items["repeat_share"]),
             report_title=_rx(fname, "starts.report_title", starts["report_title"]),
             glued_title=_rx(fname, "starts.glued_title", starts["glued_title"]),
             speech=_rx(fname, "starts.speech", starts["speech"]),
             cover_notice=_rx(fname, "starts.cover_notice", starts["cover_notice"]),
-            cover_reach=int(starts["cover_reach"]),
-            restart_after=int(starts["restart_after"]),
-            min_body_han=int(starts["min_body_han"]),
+            cover_reach=n("starts", "cover_reach"),
+            restart_after=whole_number(fname, "starts.restart_after", starts["restart_after"]),
+            min_body_han=whole_number(fname, "starts.min_body_han", starts["min_body_han"]),
             heading_styles=tuple(_rx(fname, f"headings.styles[{i}]", p)
                                  for i, p in enumerate(heads["styles"])),
-            heading_max_len=int(heads["max_len"]),
-            part_max_len=int(heads["part_max_len"]),
+            heading_max_len=n("headings", "max_len"),
+            part_max_len=n("headings", "part_max_len"),
             line_start=_rx(fname, "headings.line_start", heads["line_start"]),
             kind_order=order,
             kind_cues={k: _rx(fname, f"kinds.{k}", kinds[k], cue) for k in order},
-            kind_max_len=int(kinds["max_len"]),
+            kind_max_len=n("kinds", "max_len"),
             lead_cues={k: _rx(fname, f"leads.{k}", leads[k]) for k in ("plan", "summary")},
             title_kind={k: _rx(fname, f"titles.{k}", titles[k]) for k in ("plan", "summary")},
             title_line_end=_rx(fname, "titles.line_end", titles["line_end"]),
@@ -112,8 +115,8 @@ def load_segment_rules(d: dict, fname: str = "segment.toml") -> SegmentRules:
             comparison_before=_rx(fname, "years.comparison_before", years["comparison_before"]),
             comparison_after=_rx(fname, "years.comparison_after", years["comparison_after"]),
             agenda_plan=_rx(fname, "years.agenda_plan", years["agenda_plan"]),
-            agenda_reach=int(years["agenda_reach"]),
-            lead_chars=int(years["lead_chars"]),
+            agenda_reach=n("years", "agenda_reach"),
+            lead_chars=n("years", "lead_chars"),
         )
     except KeyError as e:
         raise DataFileError(f"missing key {e}", path=fname,
@@ -121,8 +124,3 @@ def load_segment_rules(d: dict, fname: str = "segment.toml") -> SegmentRules:
     except (TypeError, ValueError, AttributeError) as e:
         raise DataFileError(f"malformed value ({e})", path=fname,
                             hint="compare with the shipped kg/data/segment.toml") from e
-
-
-@lru_cache(maxsize=1)
-def segment_rules() -> SegmentRules:
-    return load_segment_rules(*rule_file("segment.toml"))

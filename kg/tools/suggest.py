@@ -16,8 +16,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from kg.core.chars import QUOTE_CHARS
-from kg.core.datafiles import rule_file
-from kg.core.errors import DataFileError
+from kg.core.datafiles import positive_int, rule_file, share, word_list
 
 _QUOTES = re.compile(rf"[{re.escape(QUOTE_CHARS)}《》\s]")  # quote marks, title brackets, spaces
 
@@ -33,30 +32,20 @@ class SuggestRules:
     shared_words: int
 
 
-def parse_rules(data: dict, fname: str) -> SuggestRules:
-    def words(table: str, key: str) -> list[str]:
-        ws = data.get(table, {}).get(key)
-        if not isinstance(ws, list) or not ws or not all(isinstance(w, str) and w for w in ws):
-            raise DataFileError(f"[{table}] {key} must be a non-empty list of words", path=fname)
-        return ws
-
-    def count(key: str) -> int:
-        n = data.get("similar", {}).get(key)
-        if type(n) is not int or n < 1:
-            raise DataFileError(f"[similar] {key} must be a positive whole number", path=fname)
-        return n
-
-    ratio = data.get("similar", {}).get("min_ratio")
-    if type(ratio) not in (int, float) or not 0 < ratio <= 1:
-        raise DataFileError("[similar] min_ratio must be a number above 0 and at most 1", path=fname)
-    suffix = re.compile("(" + "|".join(map(re.escape, words("core", "suffixes"))) + ")+$")
-    return SuggestRules(suffix, frozenset(words("similar", "generic")), ratio,
-                        count("long_word"), count("shared_words"))
-
-
 @lru_cache(maxsize=1)
-def load_rules() -> SuggestRules:
-    return parse_rules(*rule_file("suggest.toml"))
+def suggest_rules() -> SuggestRules:
+    """``suggest.toml``, read and checked once."""
+    return parse_suggest_rules(*rule_file("suggest.toml"))
+
+
+def parse_suggest_rules(data: dict, fname: str) -> SuggestRules:
+    """Check a parsed ``suggest.toml``."""
+    suffixes, similar = data.get("core", {}).get("suffixes"), data.get("similar", {})
+    suffix = re.compile("(" + "|".join(map(re.escape, word_list(fname, "core.suffixes", suffixes))) + ")+$")
+    return SuggestRules(suffix, frozenset(word_list(fname, "similar.generic", similar.get("generic"))),
+                        share(fname, "similar.min_ratio", similar.get("min_ratio")),
+                        positive_int(fname, "similar.long_word", similar.get("long_word")),
+                        positive_int(fname, "similar.shared_words", similar.get("shared_words")))
 
 
 @dataclass(frozen=True)
@@ -68,21 +57,19 @@ class Suggestion:
 
 def core(label: str) -> str:
     bare = _QUOTES.sub("", label)
-    return load_rules().suffix.sub("", bare) or bare
+    return suggest_rules().suffix.sub("", bare) or bare
 
 
 def _key_words(text: str) -> set[str]:
-    import jieba
+    from kg.extract.nlp import words  # here: the other commands need not load extraction
 
-    from kg.extract.nlp import add_words  # noqa: F401  (kg.extract.nlp quiets jieba's start-up log)
-
-    generic = load_rules().generic
-    return {w for w in jieba.lcut(text) if len(w) >= 2 and w not in generic}
+    generic = suggest_rules().generic
+    return {w for w in words(text) if len(w) >= 2 and w not in generic}
 
 
 def _similar(a: str, b: str, ka: set[str], kb: set[str]) -> bool:
     """Close as strings, or sharing one long distinctive word or a few shorter ones."""
-    rules = load_rules()
+    rules = suggest_rules()
     shared = ka & kb
     return (SequenceMatcher(None, a, b).ratio() >= rules.min_ratio
             or any(len(w) >= rules.long_word for w in shared) or len(shared) >= rules.shared_words)
