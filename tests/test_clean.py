@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from kg.core.datafiles import parse_toml
 from kg.core.errors import DataFileError
 from kg.core.records import Source
-from kg.text.clean import clean, load_noise_rules, radicals
+from kg.text.clean import clean
+from kg.text.noise import load_noise_rules
+from kg.text.normalize import radicals
 
 BODY = "本年度全县新建幼儿园两所,改善了办学条件。"  # a long, ordinary body line
 LONG = BODY + "各校均已按期开学,运行平稳。"

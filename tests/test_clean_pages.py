@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from kg.core.datafiles import parse_toml
 from kg.core.errors import DataFileError
 from kg.core.records import Source
-from kg.text.clean import clean, load_noise_rules
+from kg.text.clean import clean
+from kg.text.noise import load_noise_rules
 from kg.tools.inspect import format_inspection, inspect_file
 
 # invented filler: a page of text is a few hundred characters, far longer than a list item
@@ -211,7 +212,7 @@ _PLAIN = [
 
 
 def test_a_sharing_site_export_gives_the_same_facts_as_the_plain_report(tmp_path):
-    from kg.pipeline.build import process_file
+    from kg.pipeline.stages import process_file
 
     plain = "\n".join(_PLAIN)
     # the same report as a sharing site exports it: a banner, page markers mid-word, mid-number,

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from kg.core.datafiles import parse_toml
 from kg.core.errors import DataFileError
 from kg.core.records import Source
-from kg.pipeline.build import process_file
-from kg.text.clean import clean, load_radicals, radicals
+from kg.pipeline.stages import process_file
+from kg.text.clean import clean
 from kg.text.ingest import read_source
+from kg.text.normalize import load_radicals, radicals
 from kg.text.segment import segment
 
 CHROMIUM = Path("/usr/bin/chromium")

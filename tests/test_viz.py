@@ -100,12 +100,6 @@ def test_concepts_local_themes_and_reach(net):
     assert net.edges[iri("school-groups"), iri("theme-balance")]["kind"] == "broader"
 
 
-def test_viz_keeps_the_network_names():
-    """The notebook and older callers import the networks from viz."""
-    assert viz.build_network is network.build_network
-    assert viz.region_projection is network.region_projection
-
-
 def test_empty_graph():
     G = network.build_network(rdflib.Graph())
     assert G.number_of_nodes() == 0

@@ -34,8 +34,7 @@ from kg.core.errors import DataFileError, InputError
 from kg.outputs.layout import bureau_layout, region_layout
 from kg.outputs.network import UNKNOWN, build_network, region_projection
 
-__all__ = ["viewer_data", "embed_json", "render_html", "write_viewer", "open_viewer",
-           "build_network", "region_projection"]
+__all__ = ["viewer_data", "embed_json", "render_html", "write_viewer", "open_viewer"]
 
 BIG_GRAPH_NODES = 1500  # above this the viewer opens on the region view, bureau view on demand
 REGION_NEIGHBORS = 8  # region view keeps each region's strongest links only

@@ -13,16 +13,8 @@ from collections.abc import Callable
 from kg.core.records import CleanText, Source
 from kg.text.cleandoc import Doc
 from kg.text.layout import step_doubled, step_join_broken_lines, step_join_title
-from kg.text.noise import (
-    load_noise_rules,
-    noise_rules,
-    step_dedupe,
-    step_inline_noise,
-    step_noise_lines,
-)
+from kg.text.noise import step_dedupe, step_inline_noise, step_noise_lines
 from kg.text.normalize import (
-    load_radicals,
-    radicals,
     step_compat_forms,
     step_controls,
     step_simplify,
@@ -31,8 +23,7 @@ from kg.text.normalize import (
 )
 from kg.text.pages import step_page_chain, step_page_marks, step_running_lines
 
-__all__ = ["STEPS", "clean", "clean_text", "load_noise_rules", "load_radicals", "noise_rules",
-           "radicals"]
+__all__ = ["STEPS", "clean", "clean_text"]
 
 MAX_PASSES = 4
 
