@@ -176,9 +176,6 @@ def facts_from_graph(graph: Graph) -> dict:
     reports = []
     for rep in r.reports():
         b = r.bureau(rep.bureau) if rep.bureau is not None else None
-        level = b.level if b is not None else None
-        if level is None and b is not None and b.path:
-            level = b.path[-1].level  # the bureau's own region
         reports.append({
             "source": rep.file_name,
             "id": str(rep.iri),
@@ -186,7 +183,7 @@ def facts_from_graph(graph: Graph) -> dict:
             "bureau": b.label if b is not None else None,
             "bureau_anonymized": b.anonymized if b is not None else False,
             "region": _region(b),
-            "level": level,
+            "level": b.level if b is not None else None,
             "summary_year": rep.summary_year,
             "plan_year": rep.plan_year,
             "initiatives": [_initiative(r, m) for m in rep.mentions],
