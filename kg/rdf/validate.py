@@ -24,7 +24,7 @@ from kg.core.records import ValidationReport, Violation
 from kg.terms import vocab as V
 from kg.terms.triples import TripleIndex, nt_line, nt_term, to_graph
 
-__all__ = ["validate", "drop_invalid", "format_violations", "load_shapes", "Shacl", "is_report_scoped",
+__all__ = ["validate", "drop_invalid", "format_violations", "load_shapes", "Shacl",
            "validate_unit", "validate_shared_lines", "shared_lines", "shape_paths", "merge_reports"]
 
 SHAPES_FILE = "shapes.ttl"
@@ -199,10 +199,6 @@ REPORT_SCOPED = tuple(str(V.ID[k]) for k in ("report/", "mention/", "metric/"))
 # sh:class needs rdf:type; the concept check skos:inScheme; the indicator shapes what an indicator
 # concept says of its values (kind, kind units, growth rate)
 SUPPORT = frozenset((RDF.type, SKOS.inScheme, V.quantityKind, V.kindUnit, V.growthRate))
-
-
-def is_report_scoped(node) -> bool:
-    return isinstance(node, URIRef) and str(node).startswith(REPORT_SCOPED)
 
 
 _REPORT_SCOPED_NT = tuple("<" + p for p in REPORT_SCOPED)
