@@ -162,7 +162,9 @@ def test_both_shacl_engines_find_the_same_violations(graph, name):
 
 
 def test_unknown_engine_is_refused(base):
-    with pytest.raises(ValueError, match="engine"):
+    from kg.core.errors import KgError
+
+    with pytest.raises(KgError, match="engine"):
         validate(base, engine="fast")
 
 

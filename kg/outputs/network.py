@@ -15,13 +15,15 @@ from collections import defaultdict
 from typing import Any
 
 import networkx as nx
+from rdflib import Graph
 
+from kg.outputs.layout import SEED
 from kg.outputs.reader import GraphReader, MetricRecord, ReportRecord, local_name
 from kg.terms import vocab as V
+from kg.terms.triples import TripleIndex
 
-__all__ = ["build_network", "region_projection", "SEED", "UNKNOWN"]
+__all__ = ["build_network", "region_projection", "UNKNOWN"]
 
-SEED = 7  # spring layouts and Louvain communities
 UNKNOWN = "(unknown)"
 
 
@@ -85,7 +87,7 @@ def _named(label: str | None, node: Any) -> str:
     return label if label is not None else local_name(node)
 
 
-def build_network(graph: Any) -> nx.Graph:
+def build_network(graph: Graph | TripleIndex) -> nx.Graph:
     """Bureau — initiative concept — theme network from the edu-kg RDF graph.
 
     Nodes are keyed by IRI with ``kind`` in {"bureau", "initiative", "theme"}. Bureau — concept

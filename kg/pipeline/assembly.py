@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib import Graph
+
 from kg.core.config import Config
 from kg.core.records import BuildResult, ValidationReport, Violation
 from kg.outputs import export
@@ -86,7 +88,7 @@ class MergedGraph:
     validation: ValidationReport | None = None
     dropped: tuple[Violation, ...] = ()
     conflicts_kept: int = 0  # conflicts left in place: the graph was too big to repair
-    graph: object | None = None  # the repaired rdflib Graph; None: the parts are the graph
+    graph: Graph | None = None  # the repaired graph; None: the parts are the graph
 
     def read(self) -> Iterator:
         """The final graph's triples, streamed from its N-Triples."""
@@ -156,14 +158,7 @@ def build_report(result: BuildResult) -> dict:
              "seconds": r.seconds}
             for r in result.per_file
         ],
-        "totals": {
-            "files": len(result.per_file),
-            "failed_files": sum(bool(r.errors) for r in result.per_file),
-            "reports": sum(r.reports for r in result.per_file),
-            "metrics": sum(r.metrics for r in result.per_file),
-            "initiatives": sum(r.initiatives for r in result.per_file),
-            "triples": result.triples,
-        },
+        "totals": result.totals,
         "validation": {
             "conforms": result.validation.conforms if result.validation else None,
             "violations": [

@@ -19,7 +19,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import PROV, RDF, SH, SKOS
 
-from kg.core.errors import DataFileError
+from kg.core.errors import DataFileError, KgError
 from kg.core.records import ValidationReport, Violation
 from kg.terms import vocab as V
 from kg.terms.triples import TripleIndex, nt_line, nt_term, to_graph
@@ -112,8 +112,8 @@ def _engine(name: str):
     """The SHACL engine: pyshacl-turbo (a Rust engine with pySHACL's API, ~15x faster on our
     shapes, same violations: tested) when installed, else pySHACL. KG_SHACL_ENGINE overrides."""
     name = os.environ.get("KG_SHACL_ENGINE", name) if name == "auto" else name
-    if name not in ENGINES:
-        raise ValueError(f"SHACL engine must be one of {ENGINES}, not {name!r}")
+    if name not in ENGINES:  # a setting, not a data file: the CLI's plain coded error, as for --executor
+        raise KgError(f"unknown SHACL engine {name!r}", hint=f"set KG_SHACL_ENGINE to one of {', '.join(ENGINES)}")
     if name in ("auto", "turbo"):
         try:
             import pyshacl_turbo
