@@ -301,7 +301,7 @@ def export_times(graph_path: Path) -> dict:
     import pyoxigraph as ox
     import rdflib
 
-    from kg.outputs.export import turtle_from_nt
+    from kg.outputs.spool import turtle_from_nt
 
     store = ox.Store()
     store.bulk_load(path=str(graph_path), format=ox.RdfFormat.TURTLE)

@@ -85,14 +85,12 @@ def build(
     except KeyboardInterrupt:
         err.print("interrupted: the previous outputs were left as they were", highlight=False)
         raise typer.Exit(130) from None
-    failed = [r for r in result.per_file if r.errors]
+    totals = result.totals
     table = Table(title="edu-kg build", show_header=True)
     for col in ("files", "failed", "reports", "initiatives", "metrics", "dropped by SHACL"):
         table.add_column(col, justify="right")
-    table.add_row(str(len(result.per_file)), str(len(failed)),
-                  str(sum(r.reports for r in result.per_file)),
-                  str(sum(r.initiatives for r in result.per_file)),
-                  str(sum(r.metrics for r in result.per_file)), str(len(result.dropped)))
+    table.add_row(*(str(totals[k]) for k in ("files", "failed_files", "reports", "initiatives", "metrics")),
+                  str(len(result.dropped)))
     out.print(table)
     if result.validation is not None and not result.validation.conforms:
         n = sum(v.severity == "Violation" for v in result.validation.violations)
@@ -103,7 +101,7 @@ def build(
     if "viewer.html" in result.outputs:
         out.print(f"Open the viewer: {Path(result.outputs['viewer.html']).resolve().as_uri()}",
                   highlight=False, markup=False)
-    if strict and failed:
+    if strict and totals["failed_files"]:
         raise typer.Exit(1)
 
 

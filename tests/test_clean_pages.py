@@ -212,7 +212,7 @@ _PLAIN = [
 
 
 def test_a_sharing_site_export_gives_the_same_facts_as_the_plain_report(tmp_path):
-    from kg.pipeline.build import process_file
+    from kg.pipeline.stages import process_file
 
     plain = "\n".join(_PLAIN)
     # the same report as a sharing site exports it: a banner, page markers mid-word, mid-number,

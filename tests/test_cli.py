@@ -55,6 +55,14 @@ def test_validate_exit_codes(built, tmp_path):
     assert runner.invoke(app, ["validate", str(tmp_path / "missing.ttl")]).exit_code == 2
 
 
+def test_an_unknown_shacl_engine_is_a_clean_usage_error(built, monkeypatch):
+    out, _ = built
+    monkeypatch.setenv("KG_SHACL_ENGINE", "bogus")
+    res = runner.invoke(app, ["validate", str(out / "graph.ttl")])
+    assert res.exit_code == 2 and "unknown SHACL engine 'bogus'" in res.output
+    assert "[E000]" in res.output and "Traceback" not in res.output
+
+
 def test_query_named_and_file(built, tmp_path):
     out, _ = built
     res = runner.invoke(app, ["query", "shared_initiatives", "--graph", str(out / "graph.ttl"), "--format", "json"])

@@ -8,7 +8,7 @@ import pytest
 
 import kg.core.errors as errors
 from kg.core.errors import InternalError, KgError
-from kg.pipeline import stages as pipeline
+from kg.pipeline import stages
 
 
 def _error_classes() -> list[type[KgError]]:
@@ -47,8 +47,8 @@ def test_a_bug_in_one_file_becomes_that_files_internal_error(tmp_path, monkeypat
     def boom(_source):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(pipeline.clean_stage, "clean", boom)
-    outcome = pipeline.process_file(f)
+    monkeypatch.setattr(stages.clean_stage, "clean", boom)
+    outcome = stages.process_file(f)
     (err,) = outcome.result.errors
     assert err.startswith(f"[{InternalError.code}] {f}: internal error ZeroDivisionError")
     assert "please report this file" in err

@@ -11,9 +11,9 @@ from graph_fixtures import sample_facts
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg.outputs import export
 from kg.outputs.export import facts_from_graph, serialize_graph, write_graph, write_json
 from kg.rdf.graph import build_graph
+from kg.terms import triples
 
 
 @pytest.mark.parametrize("fmt, parse_as", [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
@@ -39,7 +39,7 @@ def test_nt_lines_are_sorted(graph):
 
 
 def test_big_graph_turtle_goes_through_oxigraph(monkeypatch, graph):
-    monkeypatch.setattr(export, "OXIGRAPH_LIMIT", 10)
+    monkeypatch.setattr(triples, "OXIGRAPH_LIMIT", 10)
     data = serialize_graph(graph, "turtle")
     assert data == serialize_graph(graph, "turtle")
     text = data.decode("utf-8")
@@ -113,91 +113,10 @@ def test_awkward_strings_round_trip(monkeypatch, taxonomy, fmt):
     f = replace(sample_facts()[0], head='第一行\n第二行 "引号" \\ 反斜杠\t制表')
     g = build_graph([f], taxonomy=taxonomy)
     if fmt == "turtle-oxigraph":
-        monkeypatch.setattr(export, "OXIGRAPH_LIMIT", 10)
+        monkeypatch.setattr(triples, "OXIGRAPH_LIMIT", 10)
     data = serialize_graph(g, fmt.split("-")[0]).decode("utf-8")
     back = Graph().parse(data=data, format={"nt": "nt", "jsonld": "json-ld"}.get(fmt, "turtle"))
     assert isomorphic(back, g)
-
-
-# --- streamed outputs (what kg build writes) ------------------------------------------------------
-
-def test_line_spool_merges_runs_sorted_and_unique(monkeypatch, tmp_path, graph):
-    from kg.outputs import export
-    from kg.terms.triples import nt_lines
-
-    monkeypatch.setattr(export, "RUN_LINES", 7)
-    lines = nt_lines(graph)
-    spool = export.LineSpool(tmp_path)
-    for i in range(0, len(lines), 5):  # overlapping batches: every line arrives twice
-        spool.add(lines[i:i + 10])
-    assert len(spool.runs) > 2
-    spool.flush()
-    assert list(export.merge_runs(spool.runs)) == lines
-
-
-@pytest.mark.parametrize("parts", [1, 2, 3, 7])
-def test_parts_cut_at_subjects_concatenate_to_the_whole(monkeypatch, tmp_path, graph, parts):
-    """What kg build does with -j N: each range merged and serialized alone, then joined."""
-    from kg.outputs import export
-    from kg.terms.triples import nt_lines
-
-    monkeypatch.setattr(export, "RUN_LINES", 11)
-    monkeypatch.setattr(export.LineSpool, "SAMPLE_EVERY", 2)
-    lines = nt_lines(graph)
-    spool = export.LineSpool(tmp_path)
-    for i in range(0, len(lines), 9):
-        spool.add(lines[i:i + 12])
-    bounds = spool.bounds(parts)
-    assert len(bounds) == parts and bounds[0][0] is None and bounds[-1][1] is None
-    pieces = [list(export.merge_runs(spool.runs, low, high)) for low, high in bounds]
-    assert [ln for p in pieces for ln in p] == lines and all(pieces)
-    subjects = [{ln.split(" ")[0] for ln in p} for p in pieces]
-    assert sum(map(len, subjects)) == len(set().union(*subjects))  # no subject in two parts
-    bodies = []
-    for i, piece in enumerate(pieces):
-        (tmp_path / f"{i}.nt").write_text("".join(piece), encoding="utf-8")
-        bodies.append((tmp_path / f"{i}.ttl", export.serialize_turtle(tmp_path / f"{i}.nt", tmp_path / f"{i}.ttl")))
-    (tmp_path / "all.nt").write_text("".join(lines), encoding="utf-8")
-    whole = export.turtle_from_nt(tmp_path / "all.nt", tmp_path / "whole.ttl").read_bytes()
-    assert export.join_turtle(bodies, tmp_path / "joined.ttl").read_bytes() == whole
-
-
-def test_turtle_from_sorted_nt_is_the_same_graph_with_sorted_prefixes(tmp_path, graph):
-    from rdflib import Graph
-    from rdflib.compare import isomorphic
-
-    from kg.outputs.export import turtle_from_nt
-    from kg.terms.triples import nt_lines
-
-    nt = tmp_path / "g.nt"
-    nt.write_text("".join(nt_lines(graph)), encoding="utf-8")
-    a, b = turtle_from_nt(nt, tmp_path / "a.ttl"), turtle_from_nt(nt, tmp_path / "b.ttl")
-    assert a.read_bytes() == b.read_bytes()
-    head = [ln for ln in a.read_text(encoding="utf-8").splitlines() if ln.startswith("@prefix")]
-    assert head == sorted(head) and any(ln.startswith("@prefix edu:") for ln in head)
-    assert isomorphic(Graph().parse(a, format="turtle"), graph)
-    assert not list(tmp_path.glob(".*"))  # no temporary files left behind
-
-
-def test_facts_fragments_give_the_bytes_of_write_json(tmp_path, graph):
-    from kg.outputs.export import (
-        FragmentSpool,
-        report_fragment,
-        report_sort_key,
-        write_facts_fragments,
-    )
-
-    doc = facts_from_graph(graph)
-    spool = FragmentSpool(tmp_path)
-    for r in reversed(doc["reports"]):
-        spool.add(report_sort_key(r), report_fragment(r))
-    write_facts_fragments(spool.ordered(), tmp_path / "streamed.json")
-    spool.close()
-    write_json(doc, tmp_path / "whole.json")
-    assert (tmp_path / "streamed.json").read_bytes() == (tmp_path / "whole.json").read_bytes()
-    write_facts_fragments([], tmp_path / "empty.json")
-    write_json({"reports": []}, tmp_path / "empty-whole.json")
-    assert (tmp_path / "empty.json").read_bytes() == (tmp_path / "empty-whole.json").read_bytes()
 
 
 @pytest.mark.parametrize("mode", ["w", "wb"])

@@ -9,9 +9,16 @@ import pytest
 from graph_fixtures import QINGSHAN, sample_facts
 
 from kg.core.records import Region
-from kg.pipeline.link import Linker, LinkPlan, link
+from kg.pipeline.link import Linker, LinkKeys, LinkPlan
 
 LONG_HEAD = "一、主要工作。" + "全年推进教师交流轮岗,课后服务实现全覆盖。" * 4  # >= 50 characters
+
+
+def link(facts):
+    """What a build does with all reports: each added to a Linker, the plan applied to them."""
+    linker = Linker()
+    linker.add(facts)
+    return linker.plan().apply(facts)
 
 
 def _copy(f, name, **kw):
@@ -69,7 +76,7 @@ def test_plan_applied_file_by_file_equals_applied_at_once():
         linker.add([f])
         by_file.setdefault(f.source.path, []).append(f)
     plan = linker.plan()
-    piecewise = [f for fs in by_file.values() for f in plan.for_facts(fs).apply(fs)]
+    piecewise = [f for fs in by_file.values() for f in plan.for_keys(LinkKeys.of(fs)).apply(fs)]
     key = lambda f: (f.source.path, f.index)  # noqa: E731
     assert sorted(piecewise, key=key) == sorted(link(facts), key=key)
     assert len(piecewise) < len(facts)

@@ -265,7 +265,7 @@ def test_shared_indicator_split():
     (["初中学考合格xx人,合格率xx%,高中学考合格xxx人,合格率xx%。"], 4),
 ])
 def test_drop_repeated_metrics_needs_the_context_to_repeat(paragraphs, kept):
-    from kg.extract import drop_repeated_metrics
+    from kg.extract.report import drop_repeated_metrics
 
     r = make_report(paragraphs)
     assert len(drop_repeated_metrics(extract_metrics(r), r.clean.source.text)) == kept

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from kg.core.datafiles import parse_toml
 from kg.core.errors import DataFileError
 from kg.core.records import Source
-from kg.pipeline.build import process_file
+from kg.pipeline.stages import process_file
 from kg.text.clean import clean
 from kg.text.ingest import read_source
 from kg.text.normalize import parse_radicals, radicals

@@ -8,7 +8,8 @@ import rdflib
 from facts_format import check_facts
 
 from kg.core.config import Config
-from kg.pipeline.build import build, process_file
+from kg.pipeline.build import build
+from kg.pipeline.stages import process_file
 
 
 def test_build_writes_every_output(example_build):

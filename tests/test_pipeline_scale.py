@@ -35,10 +35,10 @@ def test_two_workers_match_one(serial, tmp_path, examples_dir):
 def test_many_runs_merged_in_parallel_parts_match_one_worker(monkeypatch, serial, tmp_path, examples_dir):
     """Small runs and many cut candidates: the graph is merged and written in two parts by the
     pool while the main process checks the shared nodes, and the bytes are those of -j 1."""
-    from kg.outputs import export
+    from kg.outputs import spool
 
-    monkeypatch.setattr(export, "RUN_LINES", 300)
-    monkeypatch.setattr(export.LineSpool, "SAMPLE_EVERY", 5)
+    monkeypatch.setattr(spool, "RUN_LINES", 300)
+    monkeypatch.setattr(spool.LineSpool, "SAMPLE_EVERY", 5)
     result = build([examples_dir], Config(outdir=tmp_path, progress=False, viewer=True, cache=False,
                                           jobs=2, formats=("nt",)))
     _same(serial, tmp_path)
@@ -90,16 +90,19 @@ def test_file_order_does_not_matter(serial, tmp_path, examples_dir):
 
 
 def test_streamed_graph_equals_the_in_memory_graph_of_the_same_facts(serial, examples_dir):
-    """Per-file triple sets merged on disk give exactly build_graph(link(all facts))."""
+    """Per-file triple sets merged on disk give exactly build_graph(all facts, linked at once)."""
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from kg.pipeline.build import extract_all
-    from kg.pipeline.link import link
+    from kg.pipeline.link import Linker
+    from kg.pipeline.stages import process_file
     from kg.rdf.graph import build_graph
+    from kg.text.ingest import discover
 
-    _, facts = extract_all([examples_dir], Config(progress=False, jobs=1))
-    expected = build_graph(link(facts))
+    facts = [f for path in discover([examples_dir]) for f in process_file(path).facts]
+    linker = Linker()
+    linker.add(facts)
+    expected = build_graph(linker.plan().apply(facts))
     assert isomorphic(Graph().parse(serial / "graph.ttl", format="turtle"), expected)
 
 
@@ -170,12 +173,11 @@ def test_conflict_in_a_graph_too_big_to_repair_is_reported_not_dropped(monkeypat
     from typer.testing import CliRunner
 
     from kg.cli import app
-    from kg.pipeline import assembly
-    from kg.pipeline import build as pipeline
+    from kg.pipeline import assembly, build
 
     seen = _conflict(monkeypatch)
-    monkeypatch.setattr(pipeline, "REPAIR_LIMIT", 0)
-    for module in (pipeline, assembly):
+    monkeypatch.setattr(build, "REPAIR_LIMIT", 0)
+    for module in (build, assembly):
         monkeypatch.setattr(module, "to_graph", lambda *a, **k: pytest.fail("loaded the whole graph"))
     res = CliRunner().invoke(app, ["build", str(examples_dir), "-o", str(tmp_path), "-j", "1",
                                    "--no-viewer", "--no-cache"])
@@ -192,14 +194,14 @@ WARM_CHECK = """
 import functools, sys
 import importlib, pkgutil
 import kg
-from kg.pipeline import build as pipeline
+from kg.pipeline import build, stages
 import jieba
 
 # every module a build worker runs: the layers up to the pipeline (not outputs/ and tools/)
 worker = ("core", "terms", "text", "extract", "rdf", "pipeline")
 mods = [importlib.import_module(m.name) for m in pkgutil.walk_packages(kg.__path__, "kg.")
         if m.name.split(".")[1] in worker]
-pipeline.warm_up()
+build.warm_up()
 loaders = [f for mod in mods for f in vars(mod).values()
            if isinstance(f, functools._lru_cache_wrapper) and (f.cache_info().maxsize or 99) <= 8
            and f.__qualname__ != "pipeline_version"]  # the main process's cache key, not a worker's
@@ -207,7 +209,7 @@ assert len(loaders) >= 8, loaders  # rule files, gazetteer, indexes (memo caches
 name = lambda f: f"{f.__module__}.{f.__qualname__}"  # two modules may both have a _load
 before = {name(f): f.cache_info().currsize for f in loaders}
 misses = {name(f): f.cache_info().misses for f in loaders}
-pipeline.process_file(sys.argv[1])
+stages.process_file(sys.argv[1])
 print(jieba.dt.initialized, sorted(k for k, v in before.items() if v == 0),
       sorted(name(f) for f in loaders if f.cache_info().misses != misses[name(f)]))
 """

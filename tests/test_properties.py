@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from kg.core.records import Source
 from kg.extract.metrics import parse_quantities
 from kg.text.clean import clean
-from kg.text.segment import outline, segment
+from kg.text.sections import outline
+from kg.text.segment import segment
 
 EXAMPLES = int(os.environ.get("KG_PROPERTY_EXAMPLES", "2000"))
 PROFILE = settings(max_examples=EXAMPLES, deadline=None,

@@ -70,6 +70,26 @@ def test_report_record(graph):
         assert anon.file_name == "anon-county.txt"
 
 
+def test_one_rule_for_a_reports_file_and_a_bureaus_level(graph):
+    """The file is edu:fileName, else the source IRI's tail; the level the bureau's own, else its
+    region's. facts.json and the viewer both take them from the reader."""
+    from kg.outputs.export import facts_from_graph
+    from kg.outputs.network import build_network
+
+    assert {r.bureau(V.ID["bureau-siming"]).level for r in both(graph)} == {"county"}  # its region's
+    g = rdflib.Graph()
+    g += graph
+    g.remove((V.ID["file-a"], V.fileName, None))
+    g.add((V.ID["bureau-siming"], V.level, Literal("city")))
+    for r in both(g):
+        assert r.report(V.ID["report-a"]).file_name == "file-a"
+        assert r.bureau(V.ID["bureau-siming"]).level == "city"
+    facts = {d["id"]: d for d in facts_from_graph(g)["reports"]}[str(V.ID["report-a"])]
+    assert (facts["source"], facts["level"]) == ("file-a", "city")
+    node = build_network(g).nodes[str(V.ID["bureau-siming"])]
+    assert node["level"] == "city" and "file-a" in {d["file"] for d in node["reports"]}
+
+
 def test_bureau_path_and_concepts(graph):
     for r in both(graph):
         siming = r.bureau(V.ID["bureau-siming"])

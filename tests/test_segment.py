@@ -14,8 +14,9 @@ from kg.core.datafiles import parse_toml
 from kg.core.errors import DataFileError
 from kg.core.records import Source
 from kg.text.clean import clean
-from kg.text.segment import segment, sentences
+from kg.text.segment import segment
 from kg.text.segment_rules import parse_segment_rules
+from kg.text.spans import sentences
 
 P1 = "全县新建校舍三所,新增学位一千个,办学条件明显改善。"
 P2 = "组织教师培训十二期,参训教师九百余人次,队伍素质稳步提升。"

@@ -100,12 +100,6 @@ def test_concepts_local_themes_and_reach(net):
     assert net.edges[iri("school-groups"), iri("theme-balance")]["kind"] == "broader"
 
 
-def test_viz_keeps_the_network_names():
-    """The notebook and older callers import the networks from viz."""
-    assert viz.build_network is network.build_network
-    assert viz.region_projection is network.region_projection
-
-
 def test_empty_graph():
     G = network.build_network(rdflib.Graph())
     assert G.number_of_nodes() == 0
@@ -297,10 +291,27 @@ def test_open_viewer(tmp_path, monkeypatch):
     assert opened == [(tmp_path / "viewer.html").resolve().as_uri()]
 
 
-@pytest.mark.parametrize("text, shown", [("423.0", "423"), ("31.60", "31.6"), ("0.5", "0.5"),
-                                         ("300", "300"), ("1.2E3", "1.2E3"), (None, "")])
-def test_number_text(text, shown):
-    assert network._number_text(text) == shown
+@pytest.mark.parametrize("value, shown", [
+    (rdflib.Literal("423.0", datatype=rdflib.XSD.decimal), "423"),
+    (rdflib.Literal("31.60", datatype=rdflib.XSD.decimal), "31.6"),
+    (rdflib.Literal("0.5", datatype=rdflib.XSD.decimal), "0.5"),
+    (rdflib.Literal("300", datatype=rdflib.XSD.integer), "300"),
+    (rdflib.Literal("xx"), "xx"),  # a redacted figure is shown as written
+    (None, ""),
+])
+def test_metric_value_is_shown_as_the_reader_reads_it(graph, value, shown):
+    """The viewer shows a metric's value as facts.json writes it (the reader's number)."""
+    g = rdflib.Graph()
+    g += graph
+    metric = sorted(g.subjects(rdflib.RDF.type, V.Metric))[0]
+    g.remove((metric, V.value, None))
+    if value is not None:
+        g.add((metric, V.value, value))
+    G = network.build_network(g)
+    quote = str(g.value(metric, V.quote))
+    records = [m for _, _, d in G.edges(data=True) for m in d.get("metrics", [])]
+    records += [m for _, d in G.nodes(data=True) for m in d.get("metrics", [])]
+    assert [m["value"] for m in records if m["quote"] == quote] == [shown]
 
 
 def test_unnamed_bureau_is_labelled_by_its_report_not_an_iri(graph):

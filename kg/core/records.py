@@ -271,3 +271,11 @@ class BuildResult:
     cache_misses: int = 0
     graph_cache_hits: int = 0  # graph + SHACL pass, per file
     graph_cache_misses: int = 0
+
+    @property
+    def totals(self) -> dict[str, int]:
+        """Counts over every file, as build-report.json and the CLI's summary give them."""
+        files = self.per_file
+        return {"files": len(files), "failed_files": sum(bool(r.errors) for r in files),
+                "reports": sum(r.reports for r in files), "metrics": sum(r.metrics for r in files),
+                "initiatives": sum(r.initiatives for r in files), "triples": self.triples}

@@ -12,9 +12,9 @@ from collections import defaultdict
 
 import networkx as nx
 
-from kg.outputs.network import SEED
+__all__ = ["bureau_layout", "region_layout", "SEED", "SPRING_MAX_NODES"]
 
-__all__ = ["bureau_layout", "region_layout", "SPRING_MAX_NODES"]
+SEED = 7  # spring layouts here and the region communities (kg.outputs.network)
 
 SPRING_MAX_NODES = 300  # networkx spring layout above this gets slow (10k nodes: 211 s)
 

@@ -11,28 +11,28 @@ gives the same layout and the same HTML (``kg.outputs.viz``).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Any
 
 import networkx as nx
+from rdflib import Graph
 
+from kg.outputs.layout import SEED
 from kg.outputs.reader import GraphReader, MetricRecord, ReportRecord, local_name
 from kg.terms import vocab as V
+from kg.terms.triples import TripleIndex
 
-__all__ = ["build_network", "region_projection", "SEED", "UNKNOWN"]
+__all__ = ["build_network", "region_projection", "UNKNOWN"]
 
-SEED = 7  # spring layouts and Louvain communities
 UNKNOWN = "(unknown)"
 
 
 # --------------------------------------------------------------------------- bureau network
 def _report_info(rep: ReportRecord | None) -> dict[str, Any]:
-    """A report as the viewer lists it: IRI, file (its name, else the source's IRI tail), years."""
+    """A report as the viewer lists it: IRI, file, years."""
     if rep is None:
         return {"iri": "", "file": "", "summaryYear": None, "planYear": None}
-    file = rep.file_name or (local_name(rep.source) if rep.source is not None else "")
-    return {"iri": str(rep.iri), "file": file, "index": rep.index,
+    return {"iri": str(rep.iri), "file": rep.file_name or "", "index": rep.index,
             "summaryYear": rep.summary_year, "planYear": rep.plan_year}
 
 
@@ -53,7 +53,7 @@ def _merge_status(statuses: set[str]) -> str:
 def _metric_record(x: MetricRecord, rep: dict[str, Any]) -> dict[str, Any]:
     return {
         "indicator": x.indicator or "",
-        "value": _number_text(x.value),
+        "value": str(x.number) if x.number is not None else x.value or "",  # 31.60 shows as 31.6
         "unit": x.unit or "",
         "comparator": x.comparator or "",
         "year": x.year,
@@ -64,14 +64,6 @@ def _metric_record(x: MetricRecord, rep: dict[str, Any]) -> dict[str, Any]:
         "file": rep["file"],
         "report": rep["iri"],
     }
-
-
-def _number_text(text: str | None) -> str:
-    """Decimal literal for display: "423.0" → "423", "31.60" → "31.6"; other text unchanged."""
-    text = text or ""
-    if re.fullmatch(r"-?\d+\.\d+", text):
-        text = text.rstrip("0").rstrip(".")
-    return text
 
 
 def _sort_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -95,7 +87,7 @@ def _named(label: str | None, node: Any) -> str:
     return label if label is not None else local_name(node)
 
 
-def build_network(graph: Any) -> nx.Graph:
+def build_network(graph: Graph | TripleIndex) -> nx.Graph:
     """Bureau — initiative concept — theme network from the edu-kg RDF graph.
 
     Nodes are keyed by IRI with ``kind`` in {"bureau", "initiative", "theme"}. Bureau — concept
@@ -162,7 +154,7 @@ def build_network(graph: Any) -> nx.Graph:
         G.add_node(str(node), kind="bureau", label=_bureau_label(b.label, reports_of.get(node, [])),
                    region=str(b.region) if b.region is not None else "",
                    path=[step["label"] for step in path],
-                   level=path[-1]["level"] if path else "",
+                   level=b.level or "",
                    province=_province(path), anonymized=b.anonymized,
                    reports=sorted(reports_of.get(node, []),
                                   key=lambda d: (d["file"], d["index"] or 0, d["iri"])),

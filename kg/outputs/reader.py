@@ -8,7 +8,10 @@ labels; here is the one place that decides how a graph value becomes a Python va
   one; the choice must not depend on the store's order);
 * a label: Chinese first, then untagged, then any other language, ties by text;
 * a year: the four digits a gYear starts with ("2021", "2021Z", "2021+08:00");
-* a boolean: ``true`` / ``1`` in any case.
+* a boolean: ``true`` / ``1`` in any case;
+* a number: a JSON number (423.0 → 423, 31.60 → 31.6), None when not a number;
+* a report's file: its source's edu:fileName, else the last segment of the source's IRI;
+* a bureau's level: its own edu:level, else that of its region.
 
 Works on an rdflib ``Graph`` and on ``kg.terms.triples.TripleIndex`` alike (a build worker reads
 one file's triples, the viewer the whole graph): only ``subject_objects`` and ``subjects`` are
@@ -50,7 +53,7 @@ class BureauRecord:
     iri: Node
     label: str | None  # rdfs:label or skos:prefLabel; None: the report never named its issuer
     anonymized: bool
-    level: str | None  # the bureau's own edu:level
+    level: str | None  # the bureau's own edu:level, else that of its region (the last step of path)
     region: Node | None
     path: tuple[RegionStep, ...]  # province first, down to ``region``; () without a region
 
@@ -94,7 +97,7 @@ class MetricRecord(FactRecord):
 class ReportRecord:
     iri: Node
     source: Node | None  # the SourceFile (edu:sourceFile, else the dcterms:source super-property)
-    file_name: str | None  # its edu:fileName
+    file_name: str | None  # its edu:fileName, else the last segment of its IRI; None: no source
     index: int | None  # 1-based place in its file (edu:reportIndex)
     head: str
     summary_year: int | None
@@ -268,7 +271,7 @@ class GraphReader:
         metrics = self.typed(V.Metric)
         return ReportRecord(
             iri=r, source=src,
-            file_name=text_of(self._get(src, V.fileName)) if src is not None else None,
+            file_name=self._file_name(src),
             index=int_of(self._get(r, V.reportIndex)),
             head=text_of(self._get(r, V.head)) or "",
             summary_year=year_of(self._get(r, V.summaryYear)),
@@ -277,6 +280,12 @@ class GraphReader:
             mentions=tuple(sorted((self.mention(f) for f in set(facts) if f in mentions), key=by_offset)),
             metrics=tuple(sorted((self.metric(f) for f in set(facts) if f in metrics), key=by_offset)),
         )
+
+    def _file_name(self, src: Node | None) -> str | None:
+        if src is None:
+            return None
+        name = self._get(src, V.fileName)
+        return text_of(name) if name is not None else local_name(src)
 
     def _fact(self, node: Node, report: Node | None) -> dict[str, Any]:
         """The fields every fact shares (see FactRecord)."""
@@ -336,11 +345,13 @@ class GraphReader:
 
     def _bureau(self, b: Node) -> BureauRecord:
         region = self._get(b, V.region)
+        path = self.region_path(region)
+        level = self._get(b, V.level)
         return BureauRecord(
             iri=b, label=self.label(b, _LABEL, _PREF),
             anonymized=bool_of(self._get(b, V.anonymized)),
-            level=text_of(self._get(b, V.level)),
-            region=region, path=self.region_path(region),
+            level=text_of(level) if level is not None else path[-1].level if path else None,
+            region=region, path=path,
         )
 
     def region_path(self, region: Node | None) -> tuple[RegionStep, ...]:

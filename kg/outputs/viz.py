@@ -33,9 +33,9 @@ from kg.core.chars import converter
 from kg.core.errors import DataFileError, InputError
 from kg.outputs.layout import bureau_layout, region_layout
 from kg.outputs.network import UNKNOWN, build_network, region_projection
+from kg.terms.triples import TripleIndex
 
-__all__ = ["viewer_data", "embed_json", "render_html", "write_viewer", "open_viewer",
-           "build_network", "region_projection"]
+__all__ = ["viewer_data", "embed_json", "render_html", "write_viewer", "open_viewer"]
 
 BIG_GRAPH_NODES = 1500  # above this the viewer opens on the region view, bureau view on demand
 REGION_NEIGHBORS = 8  # region view keeps each region's strongest links only
@@ -81,7 +81,7 @@ def _pt(xy: tuple[float, float]) -> tuple[float, float]:
     return round(xy[0], 1), round(xy[1], 1)
 
 
-def viewer_data(graph: rdflib.Graph, *, title: str = "edu-kg") -> dict[str, Any]:
+def viewer_data(graph: rdflib.Graph | TripleIndex, *, title: str = "edu-kg") -> dict[str, Any]:
     """Everything the template needs, as plain JSON-able data (sorted, no timestamps)."""
     G = build_network(graph)
     big = G.number_of_nodes() > BIG_GRAPH_NODES
@@ -220,7 +220,7 @@ def _csp(*scripts: str) -> str:
             "img-src data: blob:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
 
 
-def render_html(graph: rdflib.Graph, *, title: str = "edu-kg") -> str:
+def render_html(graph: rdflib.Graph | TripleIndex, *, title: str = "edu-kg") -> str:
     """The viewer page as a string: template + inlined vis-network + escaped JSON data."""
     template, js, css = _assets()
     app = re.search(r'<script id="kg-app">(.*?)</script>', template, re.S)
@@ -235,7 +235,7 @@ def render_html(graph: rdflib.Graph, *, title: str = "edu-kg") -> str:
                   lambda m: parts[m.group(0)], template)
 
 
-def write_viewer(graph: rdflib.Graph, path: str | Path, *, title: str = "edu-kg") -> Path:
+def write_viewer(graph: rdflib.Graph | TripleIndex, path: str | Path, *, title: str = "edu-kg") -> Path:
     """Write the self-contained viewer to ``path`` atomically (temp file + os.replace)."""
     path = Path(path)
     text = render_html(graph, title=title)

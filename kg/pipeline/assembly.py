@@ -13,9 +13,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib import Graph
+
 from kg.core.config import Config
 from kg.core.records import BuildResult, ValidationReport, Violation
 from kg.outputs import export
+from kg.outputs.spool import (
+    FragmentSpool,
+    LineSpool,
+    copy_files,
+    join_turtle,
+    merge_runs,
+    serialize_turtle,
+    turtle_from_nt,
+    write_facts_fragments,
+)
 from kg.pipeline.executors import Executor
 from kg.rdf.graph import new_graph
 from kg.terms.triples import TripleIndex, read_nt, to_graph
@@ -44,7 +56,7 @@ class Part:
     turtle_seconds: float
 
 
-def start_merge(spool: export.LineSpool, ex: Executor, stage: Path) -> Callable[[], list[Part]]:
+def start_merge(spool: LineSpool, ex: Executor, stage: Path) -> Callable[[], list[Part]]:
     """Start merging the spooled runs, one range per worker (``ex.parts``) while this process
     goes on; returns the call that waits for the parts, in order."""
     jobs = [MergeJob(tuple(spool.runs), low, high, stage / f".part-{i}.nt", stage / f".part-{i}.ttl")
@@ -57,11 +69,11 @@ def merge_part(job: MergeJob) -> Part:
     t0 = time.perf_counter()
     n = 0
     with open(job.nt, "w", encoding="utf-8", newline="\n") as f:
-        for line in export.merge_runs(list(job.runs), job.low, job.high):
+        for line in merge_runs(list(job.runs), job.low, job.high):
             f.write(line)
             n += 1
     t1 = time.perf_counter()
-    offset = export.serialize_turtle(job.nt, job.ttl)
+    offset = serialize_turtle(job.nt, job.ttl)
     return Part(job.nt, job.ttl, offset, n, t1 - t0, time.perf_counter() - t1)
 
 
@@ -76,7 +88,7 @@ class MergedGraph:
     validation: ValidationReport | None = None
     dropped: tuple[Violation, ...] = ()
     conflicts_kept: int = 0  # conflicts left in place: the graph was too big to repair
-    graph: object | None = None  # the repaired rdflib Graph; None: the parts are the graph
+    graph: Graph | None = None  # the repaired graph; None: the parts are the graph
 
     def read(self) -> Iterator:
         """The final graph's triples, streamed from its N-Triples."""
@@ -104,12 +116,12 @@ def write_graphs(merged: MergedGraph, config: Config, stage: Path) -> list[str]:
     """graph.ttl (the parts' Turtle joined, or the repaired graph's) and the extra formats."""
     names = ["graph.ttl"]
     if merged.graph is None:
-        export.join_turtle([(p.ttl, p.ttl_offset) for p in merged.parts], stage / "graph.ttl")
+        join_turtle([(p.ttl, p.ttl_offset) for p in merged.parts], stage / "graph.ttl")
     else:
-        export.turtle_from_nt(merged.nt_paths[0], stage / "graph.ttl")
+        turtle_from_nt(merged.nt_paths[0], stage / "graph.ttl")
     if "nt" in config.formats:
         with open(stage / "graph.nt", "wb") as dst:
-            export.copy_files(((p, 0) for p in merged.nt_paths), dst)
+            copy_files(((p, 0) for p in merged.nt_paths), dst)
         names.append("graph.nt")
     if "jsonld" in config.formats:
         g = merged.graph if merged.graph is not None else to_graph(merged.read(), new_graph())
@@ -118,12 +130,12 @@ def write_graphs(merged: MergedGraph, config: Config, stage: Path) -> list[str]:
     return names
 
 
-def write_facts(merged: MergedGraph, fragments: export.FragmentSpool, stage: Path) -> str:
+def write_facts(merged: MergedGraph, fragments: FragmentSpool, stage: Path) -> str:
     """facts.json: the spooled fragments in order, or read from the repaired graph."""
     if merged.graph is not None:
         export.write_json(export.facts_from_graph(merged.graph), stage / "facts.json")
     else:
-        export.write_facts_fragments(fragments.ordered(), stage / "facts.json")
+        write_facts_fragments(fragments.ordered(), stage / "facts.json")
     fragments.close()
     return "facts.json"
 
@@ -146,14 +158,7 @@ def build_report(result: BuildResult) -> dict:
              "seconds": r.seconds}
             for r in result.per_file
         ],
-        "totals": {
-            "files": len(result.per_file),
-            "failed_files": sum(bool(r.errors) for r in result.per_file),
-            "reports": sum(r.reports for r in result.per_file),
-            "metrics": sum(r.metrics for r in result.per_file),
-            "initiatives": sum(r.initiatives for r in result.per_file),
-            "triples": result.triples,
-        },
+        "totals": result.totals,
         "validation": {
             "conforms": result.validation.conforms if result.validation else None,
             "violations": [

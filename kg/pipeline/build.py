@@ -32,13 +32,13 @@ from kg.core.errors import InternalError
 from kg.core.records import (
     BuildResult,
     FileResult,
-    ReportFacts,
     Source,
     ValidationReport,
     Violation,
 )
 from kg.extract.nlp import get_nlp
 from kg.outputs import export
+from kg.outputs.spool import FragmentSpool, LineSpool
 from kg.pipeline import assembly, stages
 from kg.pipeline.assembly import MergedGraph, Outputs, Part
 from kg.pipeline.cache import (
@@ -58,9 +58,9 @@ from kg.rdf import validate
 from kg.rdf.graph import default_indicators, new_graph
 from kg.terms.triples import nt_lines, to_graph
 from kg.text import ingest
-from kg.text.clean import radicals
+from kg.text.normalize import radicals
 
-__all__ = ["REPAIR_LIMIT", "build", "extract_all", "process_file", "warm_up"]
+__all__ = ["REPAIR_LIMIT", "build", "warm_up"]
 
 # A conflict between files about a shared node (a place given two names) is repaired by dropping
 # the offending values from the whole graph held in rdflib (~1 GiB per 1M triples). Above this
@@ -149,22 +149,6 @@ def _extract_files(paths: Sequence[Path], keys: list[str | None], config: Config
             yield outcome
 
 
-def extract_all(inputs: Iterable[str | Path], config: Config | None = None,
-                on_file: Callable[[FileResult], None] | None = None,
-                cache: Cache | None = None) -> tuple[list[FileResult], list[ReportFacts]]:
-    """Run the per-file stages over every input; returns per-file results and all report facts."""
-    config = config or Config()
-    paths = ingest.discover(inputs)
-    keys = [readable_file_key(p) if cache is not None else None for p in paths]
-    per_file: list[FileResult] = []
-    facts: list[ReportFacts] = []
-    with executor_for(config) as ex:
-        for outcome in _extract_files(paths, keys, config, ex, cache, on_file):
-            per_file.append(outcome.result)
-            facts.extend(outcome.facts)
-    return per_file, facts
-
-
 # --- link: the plan for all reports, sliced per file ----------------------------------------------
 
 def _link(extracted: Extracted, config: Config, cache: Cache | None) -> tuple[list[GraphJob], list[str | None]]:
@@ -182,8 +166,8 @@ class GraphPass:
     """What the graph pass leaves for the merge: the spooled lines and fragments, the shared nodes
     to judge once, and what SHACL found in each file."""
 
-    spool: export.LineSpool  # the sorted runs of every file's lines
-    fragments: export.FragmentSpool
+    spool: LineSpool  # the sorted runs of every file's lines
+    fragments: FragmentSpool
     shared: list[str]  # sorted unique lines of shared nodes; emptied once judged, to free memory
     violations: tuple[Violation, ...]
     dropped: tuple[Violation, ...]
@@ -192,8 +176,8 @@ class GraphPass:
 def _graph_pass(jobs: list[GraphJob], keys: list[str | None], config: Config, ex: Executor,
                 cache: Cache | None, stage: Path, timings: dict[str, float]) -> GraphPass:
     """Graph, validate and render each file (in workers); spool what they return, in order."""
-    spool = export.LineSpool(stage)
-    fragments = export.FragmentSpool(stage)
+    spool = LineSpool(stage)
+    fragments = FragmentSpool(stage)
     violations: list[Violation] = []
     dropped: list[Violation] = []
     shared: set[str] = set()
@@ -255,7 +239,7 @@ def _repair(merged: MergedGraph, report: ValidationReport, stage: Path) -> Merge
 
 # --- write: every output file ---------------------------------------------------------------------
 
-def _write(merged: MergedGraph, fragments: export.FragmentSpool, config: Config, stage: Path,
+def _write(merged: MergedGraph, fragments: FragmentSpool, config: Config, stage: Path,
            timings: dict[str, float]) -> Outputs:
     t = time.perf_counter()
     names = [*assembly.write_graphs(merged, config, stage), assembly.write_facts(merged, fragments, stage)]

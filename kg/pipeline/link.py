@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from kg.core.records import Bureau, ReportFacts
 
-__all__ = ["Linker", "LinkKeys", "LinkPlan", "link"]
+__all__ = ["Linker", "LinkKeys", "LinkPlan"]
 
 MIN_DUPLICATE_HEAD = 50  # characters; shorter heads are too generic to call two reports the same
 
@@ -59,10 +59,6 @@ class LinkPlan:
 
     duplicates: frozenset[tuple[str, int]] = frozenset()  # (source path, report index)
     bureaus: Mapping[str, Bureau] = field(default_factory=dict)  # bureau name -> reference
-
-    def for_facts(self, facts: Iterable[ReportFacts]) -> LinkPlan:
-        """The part of the plan these reports need (small enough to send to a worker)."""
-        return self.for_keys(LinkKeys.of(facts))
 
     def for_keys(self, keys: LinkKeys) -> LinkPlan:
         """The part of the plan the reports behind ``keys`` need; looks up only their bureau
@@ -120,10 +116,3 @@ class Linker:
                 bureaus[name] = min(voters, key=lambda c: c[:2])[3]
         return LinkPlan(frozenset(dups), bureaus)
 
-
-def link(facts: Iterable[ReportFacts]) -> list[ReportFacts]:
-    """Plan and apply in one go, for facts already in memory."""
-    facts = list(facts)
-    linker = Linker()
-    linker.add(facts)
-    return linker.plan().apply(facts)

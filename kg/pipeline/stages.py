@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg.core.errors import InternalError, KgError
 from kg.core.records import FileResult, ReportFacts, Source, Violation
-from kg.extract import extract_report
+from kg.extract.report import extract_report
 from kg.outputs import export
 from kg.pipeline.link import LinkPlan
 from kg.rdf import validate

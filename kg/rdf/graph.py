@@ -35,7 +35,7 @@ from kg.terms.indicators import default_path as indicators_path
 from kg.terms.taxonomy import Taxonomy, default_path, load_taxonomy
 
 __all__ = ["build_graph", "report_triples", "concept_lookup", "ConceptInfo", "short_hash",
-           "report_iri", "bureau_iri", "region_iri", "decimal_literal", "year_literal", "new_graph"]
+           "report_iri", "decimal_literal", "year_literal", "new_graph"]
 
 
 def short_hash(text: str, n: int = 10) -> str:
@@ -124,13 +124,6 @@ def _region_key(levels: list[tuple[str, str, str | None]], i: int) -> str:
     return "name-" + short_hash("/".join(n for _, n, _ in levels[: i + 1]))
 
 
-def region_iri(r: Region | None) -> URIRef | None:
-    if r is None:
-        return None
-    levels = _region_levels(r)
-    return V.ID[f"region/{_region_key(levels, len(levels) - 1)}"] if levels else None
-
-
 def _bureau_key(b: Bureau, report_key: str) -> str:
     """``<region key>/<hash of name>``, report-scoped when anonymized, unnamed or region unknown."""
     levels = _region_levels(b.region) if b.region else []
@@ -138,10 +131,6 @@ def _bureau_key(b: Bureau, report_key: str) -> str:
     if b.anonymized or not b.name or not levels:
         return f"anon-{report_key}/{name_hash}"
     return f"{_region_key(levels, len(levels) - 1)}/{name_hash}"
-
-
-def bureau_iri(b: Bureau, report_key: str) -> URIRef:
-    return V.ID[f"bureau/{_bureau_key(b, report_key)}"]
 
 
 # --- taxonomy ------------------------------------------------------------------------------------

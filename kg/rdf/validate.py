@@ -19,12 +19,12 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import PROV, RDF, SH, SKOS
 
-from kg.core.errors import DataFileError
+from kg.core.errors import DataFileError, KgError
 from kg.core.records import ValidationReport, Violation
 from kg.terms import vocab as V
 from kg.terms.triples import TripleIndex, nt_line, nt_term, to_graph
 
-__all__ = ["validate", "drop_invalid", "format_violations", "load_shapes", "Shacl", "is_report_scoped",
+__all__ = ["validate", "drop_invalid", "format_violations", "load_shapes", "Shacl",
            "validate_unit", "validate_shared_lines", "shared_lines", "shape_paths", "merge_reports"]
 
 SHAPES_FILE = "shapes.ttl"
@@ -112,8 +112,8 @@ def _engine(name: str):
     """The SHACL engine: pyshacl-turbo (a Rust engine with pySHACL's API, ~15x faster on our
     shapes, same violations: tested) when installed, else pySHACL. KG_SHACL_ENGINE overrides."""
     name = os.environ.get("KG_SHACL_ENGINE", name) if name == "auto" else name
-    if name not in ENGINES:
-        raise ValueError(f"SHACL engine must be one of {ENGINES}, not {name!r}")
+    if name not in ENGINES:  # a setting, not a data file: the CLI's plain coded error, as for --executor
+        raise KgError(f"unknown SHACL engine {name!r}", hint=f"set KG_SHACL_ENGINE to one of {', '.join(ENGINES)}")
     if name in ("auto", "turbo"):
         try:
             import pyshacl_turbo
@@ -199,10 +199,6 @@ REPORT_SCOPED = tuple(str(V.ID[k]) for k in ("report/", "mention/", "metric/"))
 # sh:class needs rdf:type; the concept check skos:inScheme; the indicator shapes what an indicator
 # concept says of its values (kind, kind units, growth rate)
 SUPPORT = frozenset((RDF.type, SKOS.inScheme, V.quantityKind, V.kindUnit, V.growthRate))
-
-
-def is_report_scoped(node) -> bool:
-    return isinstance(node, URIRef) and str(node).startswith(REPORT_SCOPED)
 
 
 _REPORT_SCOPED_NT = tuple("<" + p for p in REPORT_SCOPED)

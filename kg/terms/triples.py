@@ -3,8 +3,10 @@
 A build handles one file's triples at a time (a few thousand), so an rdflib ``Graph`` (≈30 µs per
 added triple, three indexes and context bookkeeping) costs more than the work itself. Here a triple
 set is a plain list of rdflib terms; :func:`nt_line` writes it as N-Triples and :class:`TripleIndex`
-answers the ``value`` / ``objects`` / ``subjects`` / ``in`` questions that the graph reader
-(``kg.outputs.reader``) and ``validate.drop_invalid`` ask. Floor module: imports nothing of ours but ``vocab``.
+answers the ``value`` / ``objects`` / ``subjects`` / ``in`` questions of rdflib's Graph read API
+that its readers ask: the graph reader (``kg.outputs.reader``), the taxonomy and indicator loaders
+(through :func:`read_turtle`) and the quotes of SHACL messages (``kg.rdf.validate``). Imports
+nothing of ours: rdflib, and pyoxigraph to parse files.
 """
 
 from __future__ import annotations
@@ -130,9 +132,6 @@ class TripleIndex:
 
     def subject_objects(self, predicate=None) -> Iterator[tuple]:
         return ((s, o) for s, _, o in self.triples((None, predicate, None)))
-
-    def predicate_objects(self, subject=None) -> Iterator[tuple]:
-        return ((p, o) for _, p, o in self.triples((subject, None, None)))
 
     def value(self, subject=None, predicate=None, object=None, default=None, any=True):
         if subject is not None and predicate is not None:

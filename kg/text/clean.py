@@ -13,14 +13,8 @@ from collections.abc import Callable
 from kg.core.records import CleanText, Source
 from kg.text.cleandoc import Doc
 from kg.text.layout import step_doubled, step_join_broken_lines, step_join_title
-from kg.text.noise import (
-    noise_rules,
-    step_dedupe,
-    step_inline_noise,
-    step_noise_lines,
-)
+from kg.text.noise import step_dedupe, step_inline_noise, step_noise_lines
 from kg.text.normalize import (
-    radicals,
     step_compat_forms,
     step_controls,
     step_simplify,
@@ -29,7 +23,7 @@ from kg.text.normalize import (
 )
 from kg.text.pages import step_page_chain, step_page_marks, step_running_lines
 
-__all__ = ["STEPS", "clean", "clean_text", "noise_rules", "radicals"]
+__all__ = ["STEPS", "clean", "clean_text"]
 
 MAX_PASSES = 4
 

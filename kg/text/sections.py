@@ -11,25 +11,11 @@ kind, or the kind of the last top-level cue. Paragraphs that open with a time le
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from kg.core.records import Span
 from kg.text.segment_rules import SegmentRules, segment_rules
 from kg.text.spans import line_list
-from kg.text.years import year_token
-
-
-@dataclass
-class RawSection:
-    """A section as the outline scan finds it, before its span and year are settled."""
-
-    heading: str | None
-    start: int
-    kind: str  # summary | plan | problems | other
-    explicit_kind: bool
-    year_token: str | None  # first year expression in the heading
-    depth: int
-    parent: int | None  # index into the raw list
+from kg.text.years import RawSection, year_token
 
 
 def heading_text(line: str, rules: SegmentRules) -> str:

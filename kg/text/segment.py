@@ -15,12 +15,12 @@ from dataclasses import replace
 from kg.core.chars import HAN_CHAR
 from kg.core.records import CleanText, Report, Section, SectionKind
 from kg.text.reports import Item, split_items
-from kg.text.sections import outline, raw_sections
+from kg.text.sections import raw_sections
 from kg.text.segment_rules import SegmentRules, segment_rules
 from kg.text.spans import sentences, trim
 from kg.text.years import report_years, resolve, title_kind, title_years
 
-__all__ = ["outline", "segment", "segment_rules", "sentences"]
+__all__ = ["segment"]
 
 
 _NOT_WORD = re.compile(r"[\W_]+")

@@ -46,7 +46,8 @@ def trim(text: str, span: Span) -> Span:
     return (s, e)
 
 
-_SENTENCE = re.compile(r"[^。!?！？;；\n]+[。!?！？;；]*")
+SENTENCE_END = "。!?！？;；"  # marks that end a sentence; a line break ends one too
+_SENTENCE = re.compile(rf"[^{SENTENCE_END}\n]+[{SENTENCE_END}]*")
 
 
 MAX_SENTENCE = 400  # longer "sentences" are artifacts (lost punctuation, spam): cut them

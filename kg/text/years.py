@@ -12,13 +12,25 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from kg.core.records import Span
 from kg.text.segment_rules import SegmentRules
 
-if TYPE_CHECKING:
-    from kg.text.sections import RawSection
+
+@dataclass
+class RawSection:
+    """A section as the outline scan (kg.text.sections) finds it, before its span and year are
+    settled; defined here, where its year is settled, so years does not import sections."""
+
+    heading: str | None
+    start: int
+    kind: str  # summary | plan | problems | other
+    explicit_kind: bool
+    year_token: str | None  # first year expression in the heading
+    depth: int
+    parent: int | None  # index into the raw list
+
 
 # 2022年, and a school year written by its year: 2022学年(度)
 EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*学?年(?!代|级)")

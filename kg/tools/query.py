@@ -40,7 +40,7 @@ from kg.terms.triples import (  # above it (or ~5 MB of file) "auto" uses pyoxig
 )
 
 __all__ = ["QueryInfo", "QueryResult", "list_queries", "run_query", "format_result", "load_graph",
-           "load_query", "OXIGRAPH_LIMIT"]
+           "load_query"]
 
 OXIGRAPH_FILE_BYTES = 5_000_000
 SUFFIX_FORMAT = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".jsonld": "json-ld",
