@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "437b5ed5e38def9c8b949da48475b07f2e89ece7347c133e7b4ca526a7be6cb0",
-        "facts.json": "5364399ba3d4be7d56818718840319782ee77951a56dce523154509618b26eb8",
+        "graph.ttl": "cc51d94997bb12b31070ba95a95f94cf1e95f6f6bc18bcc453be32523760c451",
+        "facts.json": "56572705849d0126ad613d1695d8f109939b1fd8854380515dc31c8316ee0078",
     },
     "shared": {
-        "graph.ttl": "e6fd289bc1b155d56571dedd85c5837a6a4d037dc7e8cc92e0fb7bf152f7cf18",
-        "facts.json": "55c868dae4a668bbe894760bcece5c90ebbde01a7b5876185198b8425872b656",
+        "graph.ttl": "086f9881c55274a49d9626edec03a84c5a2fb6a4d912bb16748170a52d818ade",
+        "facts.json": "c88927cc55cfa8dc18234e9205ef087bf209e7b82f1935e8a5944b03be2803f5",
     },
 }
 

@@ -112,8 +112,10 @@ def test_duplicate_reports_are_left_out():
     outcome = report(SHA_B, "b.txt", QING, [places("520", "achieved", 2022, (30, 40))], summary=2022)
     linker = TargetLinker()
     linker.add([plan, outcome])
-    assert linker.plan(frozenset({(outcome.source.path, outcome.index)}))[iri(plan)].verdict == "no-outcome"
+    # a report left out (a duplicate) answers nothing and summarises nothing; its kept twin would
+    assert linker.plan(frozenset({(outcome.source.path, outcome.index)})) == {}
     assert linker.plan(frozenset({(plan.source.path, plan.index)})) == {}
+    assert linker.plan()[iri(plan)].verdict == "exceeded"
 
 
 def test_checks_in_the_graph_validate_per_file_and_whole():
@@ -141,3 +143,62 @@ def test_checks_in_the_graph_validate_per_file_and_whole():
     g.set((target, V.verdict, Literal("met")))
     g.set((URIRef(iri(outcome)), V.verdict, Literal("met")))  # on an achieved metric
     assert any("only a planned metric" in v.message for v in validate(g).violations)
+
+
+PLAN_2022 = """长兴县教育局2022年工作总结和2023年工作计划
+
+一、2022年工作总结
+2022年，我县新建幼儿园3所，学前三年毛入园率达到92%。
+
+二、2023年工作计划
+2023年，力争新增学位500个以上，学前三年毛入园率达到95%以上。
+"""
+SUMMARY_2023 = """长兴县教育局2023年工作总结
+
+一、主要工作
+2023年，全县新增学位520个，学前三年毛入园率达到94%。
+"""
+
+
+def test_a_build_checks_one_files_targets_against_the_next_files_outcomes(tmp_path):
+    """Invented reports: a county's 2023 plan in one file, its 2023 summary in the next; the same
+    two reports with the bureau anonymized (X县教育局) must not link."""
+    import json
+
+    from kg.core.config import Config
+    from kg.pipeline.build import build
+    from kg.tools.query import run_query
+
+    src_dir = tmp_path / "in"
+    src_dir.mkdir()
+    (src_dir / "plan.txt").write_text(PLAN_2022, encoding="utf-8")
+    (src_dir / "summary.txt").write_text(SUMMARY_2023, encoding="utf-8")
+    (src_dir / "anon-plan.txt").write_text(PLAN_2022.replace("长兴县", "X县").replace("我县", "全县") + "\n（匿名）",
+                                           encoding="utf-8")
+    (src_dir / "anon-summary.txt").write_text(SUMMARY_2023.replace("长兴县", "X县") + "\n（匿名）",
+                                              encoding="utf-8")
+    out = tmp_path / "out"
+    build([src_dir], Config(outdir=out, progress=False, viewer=False, jobs=1))
+    rows = run_query("targets_and_outcomes", out / "graph.ttl").as_dicts()
+    got = sorted((r["bureau_name"], r["indicator_label"], r["target_value"], r["outcome_value"], r["verdict"])
+                 for r in rows)
+    assert got == [("长兴县教育局", "学前三年毛入园率", 95, 94, "missed"),
+                   ("长兴县教育局", "新增学位", 500, 520, "exceeded")]
+    facts = json.loads((out / "facts.json").read_text(encoding="utf-8"))
+    anon = [m for r in facts["reports"] if r["bureau_anonymized"] for m in r["metrics"]]
+    assert anon and all(m["indicator_concept"] for m in anon)  # mapped, yet never linked
+
+
+def test_a_mid_year_report_holds_no_outcome_and_summarises_no_year():
+    """上半年 figures are partial: a mid-year report (summary and plan of one year) neither answers
+    a target of that year nor makes a missing answer a no-outcome."""
+    plan = report(SHA_A, "a.txt", QING, [places("500", "planned", 2023, (10, 20))], summary=2022, plan=2023)
+    mid = report(SHA_B, "b.txt", QING, [places("300", "achieved", 2023, (30, 40))], summary=2023, plan=2023)
+    assert check_targets([plan, mid]) == {}
+    full = report(SHA_C, "c.txt", QING, [places("510", "achieved", 2023, (30, 40))], summary=2023)
+    assert check_targets([plan, mid, full])[iri(plan)].outcome == iri(full)
+
+
+def test_a_projection_inside_its_years_own_summary_is_no_missing_answer():
+    f = report(SHA_A, "2022.txt", QING, [places("540", "planned", 2022, (10, 20))], summary=2022, plan=2023)
+    assert check_targets([f]) == {}

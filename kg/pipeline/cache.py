@@ -60,7 +60,7 @@ def graph_key(extraction_key: str | None, plan: LinkPlan, check: bool) -> str | 
     link plan that touches it; None when the file is not cached."""
     if extraction_key is None:
         return None
-    plan_part = (sorted(plan.duplicates), sorted(plan.bureaus.items()))
+    plan_part = (sorted(plan.duplicates), sorted(plan.bureaus.items()), sorted(plan.targets.items()))
     return hashlib.sha256(repr(("graph", extraction_key, check, plan_part)).encode("utf-8")).hexdigest()
 
 

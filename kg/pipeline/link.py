@@ -1,4 +1,5 @@
-"""Cross-report linking: one identity per bureau, each report once across files.
+"""Cross-report linking: one identity per bureau, each report once across files, and each target
+checked against its outcome (kg.pipeline.targets).
 
 Shared initiatives need no work here: mentions already carry taxonomy concept ids, and two reports
 share an initiative exactly when they carry the same id (the graph turns ids into concept IRIs).
@@ -14,7 +15,8 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from kg.core.records import Bureau, ReportFacts
+from kg.core.records import Bureau, ReportFacts, TargetCheck
+from kg.pipeline.targets import TargetLinker, target_iris
 
 __all__ = ["Linker", "LinkKeys", "LinkPlan"]
 
@@ -46,11 +48,13 @@ class LinkKeys:
 
     reports: frozenset[tuple[str, int]]  # (source path, report index)
     bureaus: frozenset[str | None]
+    targets: frozenset[str] = frozenset()  # IRIs of the file's metrics a target check may concern
 
     @classmethod
     def of(cls, facts: Iterable[ReportFacts]) -> LinkKeys:
         facts = list(facts)
-        return cls(frozenset(_id(f) for f in facts), frozenset(f.bureau.name for f in facts))
+        return cls(frozenset(_id(f) for f in facts), frozenset(f.bureau.name for f in facts),
+                   frozenset(i for f in facts for i in target_iris(f)))
 
 
 @dataclass(frozen=True)
@@ -59,12 +63,14 @@ class LinkPlan:
 
     duplicates: frozenset[tuple[str, int]] = frozenset()  # (source path, report index)
     bureaus: Mapping[str, Bureau] = field(default_factory=dict)  # bureau name -> reference
+    targets: Mapping[str, TargetCheck] = field(default_factory=dict)  # planned metric IRI -> check
 
     def for_keys(self, keys: LinkKeys) -> LinkPlan:
         """The part of the plan the reports behind ``keys`` need; looks up only their bureau
         names, so slicing the plan for every file of a large build stays linear."""
         return LinkPlan(self.duplicates & keys.reports,
-                        {n: self.bureaus[n] for n in sorted(n for n in keys.bureaus if n in self.bureaus)})
+                        {n: self.bureaus[n] for n in sorted(n for n in keys.bureaus if n in self.bureaus)},
+                        {i: self.targets[i] for i in sorted(keys.targets) if i in self.targets})
 
     def apply(self, facts: Iterable[ReportFacts]) -> list[ReportFacts]:
         """Reports in (file name, content hash, index) order, duplicates left out, bureaus unified."""
@@ -92,8 +98,11 @@ class Linker:
     def __init__(self) -> None:
         self._reports: list[tuple[tuple, str, bool, tuple]] = []  # order, body key, long head, id
         self._bureaus: dict[str, list[tuple[int, tuple, tuple, Bureau]]] = {}
+        self._targets = TargetLinker()
 
     def add(self, facts: Iterable[ReportFacts]) -> None:
+        facts = list(facts)
+        self._targets.add(facts)
         for f in facts:
             order = _order(f)
             self._reports.append((order, _body_key(f), len(f.head) >= MIN_DUPLICATE_HEAD, _id(f)))
@@ -114,5 +123,5 @@ class Linker:
             voters = [c for c in candidates if c[2] not in dups]  # a duplicate does not vote
             if voters:
                 bureaus[name] = min(voters, key=lambda c: c[:2])[3]
-        return LinkPlan(frozenset(dups), bureaus)
+        return LinkPlan(frozenset(dups), bureaus, self._targets.plan(frozenset(dups)))
 

@@ -163,7 +163,7 @@ def shacl() -> validate.Shacl:
 def graph_file(job: GraphJob) -> FileGraph:
     """One file's reports → its share of graph.ttl and facts.json: link, triples, SHACL, fragments."""
     t0 = time.perf_counter()
-    triples = report_triples(link(job), lookup())
+    triples = report_triples(link(job), lookup(), targets=job.plan.targets)
     t1 = time.perf_counter()
     lines = [nt_line(t) for t in triples]
     checked = check(triples, lines) if job.validate else Checked(triples, lines)

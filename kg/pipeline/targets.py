@@ -6,8 +6,11 @@ the reports to a :class:`TargetLinker` as they stream in and hands each file its
 bureau means the same name, never an anonymized one: X区教育局 in two files may be two bureaus, and
 a guess would invent a verdict. A verdict follows the target's comparator: 力争/确保 …以上 (>=)
 is met at the target and exceeded above it, 控制在…以内 (<=) is met at or under it, 约 (~) within
-5 %. A target whose year the bureau summarised without that indicator has "no-outcome"; a target
-whose year no summary of the bureau covers has no check at all.
+5 %. A target whose year the bureau summarised in another report without that indicator has
+"no-outcome" (a projection inside that year's own summary is not a missing answer); a target whose
+year no other summary of the bureau covers has no check at all. A mid-year report (上半年总结,
+下半年计划: it summarises and plans the same year) holds partial figures: they are no year's
+outcome, and such a report is no summary of its year.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from kg.core.chars import to_simplified
 from kg.core.records import ReportFacts, TargetCheck, Verdict
 from kg.rdf.graph import metric_iris
 
-__all__ = ["TargetLinker", "verdict", "check_targets"]
+__all__ = ["TargetLinker", "verdict", "check_targets", "target_iris"]
 
 APPROXIMATE = Decimal("0.05")  # 约/左右 (~): within 5 % of the target is met
 
@@ -55,6 +58,14 @@ def verdict(target: _Side, outcome: _Side | None) -> Verdict:
     return "met" if a == t and c != ">" else "missed"
 
 
+def target_iris(f: ReportFacts) -> list[str]:
+    """The IRIs of the report's metrics a check can be written on: planned, mapped, with a year."""
+    if _bureau(f) is None:
+        return []
+    return [str(i) for x, i in zip(f.metrics, metric_iris(f), strict=True)
+            if x.status == "planned" and x.indicator_concept and x.year is not None]
+
+
 def _bureau(f: ReportFacts) -> str | None:
     b = f.bureau
     return to_simplified(b.name) if b.name and not b.anonymized else None
@@ -67,7 +78,7 @@ class TargetLinker:
         # (bureau, indicator, year) -> sides; bureau -> years its summaries cover
         self._planned: dict[tuple[str, str, int], list[_Side]] = {}
         self._achieved: dict[tuple[str, str, int], list[_Side]] = {}
-        self._summaries: dict[str, set[int]] = {}
+        self._summaries: dict[tuple[str, int], set[tuple[str, int]]] = {}  # (bureau, year) -> reports
         self._reports: dict[str, tuple[tuple[str, int], ...]] = {}  # target IRI -> its report id
 
     def add(self, facts: Iterable[ReportFacts]) -> None:
@@ -76,10 +87,11 @@ class TargetLinker:
             if bureau is None:
                 continue
             rid = (f.source.path, f.index)
-            if f.summary_year is not None:
-                self._summaries.setdefault(bureau, set()).add(f.summary_year)
+            mid_year = f.summary_year is not None and f.summary_year == f.plan_year
+            if f.summary_year is not None and not mid_year:
+                self._summaries.setdefault((bureau, f.summary_year), set()).add(rid)
             for x, iri in zip(f.metrics, metric_iris(f), strict=True):
-                if not x.indicator_concept or x.year is None:
+                if not x.indicator_concept or x.year is None or (mid_year and x.status == "achieved"):
                     continue
                 side = _Side(str(iri), None if x.redacted else x.base_value, x.base_unit, x.comparator,
                              x.initiative, (f.source.name, f.source.sha256, f.index, x.span[0]))
@@ -93,13 +105,14 @@ class TargetLinker:
         checks: dict[str, TargetCheck] = {}
         for key, targets in sorted(self._planned.items()):
             bureau, _, year = key
+            summaries = self._summaries.get((bureau, year), set()) - left_out
             outcomes = sorted((s for s in self._achieved.get(key, ()) if kept(s)), key=lambda s: s.order)
             for t in (s for s in targets if kept(s)):
                 # the same initiative when both name one; then the first in file order
                 fits = [o for o in outcomes if not (t.initiative and o.initiative and o.initiative != t.initiative)]
                 outcome = fits[0] if fits else None
-                if outcome is None and year not in self._summaries.get(bureau, ()):
-                    continue  # no summary of that year: nothing to judge by
+                if outcome is None and not summaries - {self._reports[t.iri]}:
+                    continue  # no other summary of that year: nothing to judge by
                 checks[t.iri] = TargetCheck(t.iri, outcome.iri if outcome else None, verdict(t, outcome))
         return checks
 

@@ -27,6 +27,7 @@ PREFIXES = {
     "id": ID,
     "ini": CONCEPT,
     "local": LOCAL,
+    "ind": INDICATOR,
     "schema": SCHEMA,
     "skos": SKOS,
     "org": ORG,
