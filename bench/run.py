@@ -186,7 +186,14 @@ def sparql(graph_path: Path, repeat: int = 5, rdflib_timeout: float = 120.0) -> 
         "PREFIX edu: <https://w3id.org/edu-kg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
         "SELECT ?name (COUNT(?i) AS ?n) WHERE { ?b edu:implements ?i ; rdfs:label ?name } "
         "GROUP BY ?name ORDER BY DESC(?n) ?name LIMIT 1")))["name"].value
-    params = {"bureaus_sharing_with": {"bureau_name": busiest}}
+    # indicator_by_region is asked for one indicator, the one most metrics measure
+    commonest = next(iter(store.query(
+        "PREFIX edu: <https://w3id.org/edu-kg/ontology#> "
+        "SELECT ?i (COUNT(?m) AS ?n) WHERE { ?m edu:indicatorConcept ?i } GROUP BY ?i ORDER BY DESC(?n) ?i LIMIT 1")),
+        None)
+    params = {"bureaus_sharing_with": {"bureau_name": busiest}, "bureau_timeline": {"bureau_name": busiest}}
+    if commonest is not None:
+        params["indicator_by_region"] = {"indicator": commonest["i"].value}
     names = sorted(list_queries())
     rows = {}
     for name in names:
