@@ -29,7 +29,7 @@ def test_small_scheme_loads():
     ("edu:quantityKind ind:kind-places ;", "edu:quantityKind ind:kind-people ;", "unknown quantity kind"),
     ('edu:kindUnit "元" .', ".", "no edu:kindUnit"),
     ('skos:prefLabel "幼儿园数"@zh, "Kindergartens"@en', 'skos:prefLabel "Kindergartens"@en', "prefLabel@zh"),
-    ("ind:scheme a", "ind:scheme a a", "cannot read"),
+    ("ind:scheme a", "ind:scheme a a", "cannot parse the indicator scheme"),
 ])
 def test_broken_schemes_name_the_problem(tmp_path, old, new, match):
     text = SMALL.read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ from kg.core.config import ontology_dir
 from kg.core.errors import DataFileError
 from kg.terms import vocab as V
 from kg.terms.taxonomy import label_of, labels_of, normalize
-from kg.terms.triples import read_turtle
+from kg.terms.triples import file_version, read_ontology_turtle
 
 DEFAULT_FILE = "indicators.ttl"
 
@@ -78,22 +78,12 @@ def default_path() -> Path:
 
 def load_indicators(path: str | Path | None = None) -> IndicatorScheme:
     """Load (once per path and modification time) and check the indicator scheme."""
-    p = Path(path) if path is not None else default_path()
-    try:
-        mtime = p.stat().st_mtime_ns
-    except OSError as e:
-        raise DataFileError(f"indicator scheme not found: {e}", path=str(p),
-                            hint=f"restore {DEFAULT_FILE} or point $KG_ONTOLOGY_DIR at its folder") from e
-    return _load(str(p), mtime)
+    return _load(*file_version(Path(path) if path is not None else default_path(), "indicator scheme"))
 
 
 @lru_cache(maxsize=4)
 def _load(path: str, _mtime: int) -> IndicatorScheme:
-    try:
-        g = read_turtle(path)
-    except (SyntaxError, OSError) as e:
-        raise DataFileError(f"cannot read the indicator scheme: {e}", path=path,
-                            hint="fix the Turtle at the line and column named") from e
+    g = read_ontology_turtle(path, "indicator scheme")
 
     def local(node, what: str) -> str:
         s = str(node)

@@ -21,7 +21,7 @@ from kg.core.chars import QUOTE_CHARS, SPACE_RUN, to_simplified
 from kg.core.config import ontology_dir
 from kg.core.datafiles import positive_int, rule_file, word_list
 from kg.core.errors import DataFileError
-from kg.terms.triples import TripleIndex, read_turtle
+from kg.terms.triples import TripleIndex, file_version, read_ontology_turtle
 from kg.terms.vocab import CONCEPT, EDU, SCHEME
 
 DEFAULT_FILE = "initiatives.ttl"
@@ -249,25 +249,12 @@ def default_path() -> Path:
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """Load (once per path and modification time) and check the taxonomy file."""
-    p = Path(path) if path is not None else default_path()
-    try:
-        mtime = p.stat().st_mtime_ns
-    except OSError as e:
-        raise DataFileError(f"taxonomy file not found: {e}", path=str(p),
-                            hint=f"create it or point $KG_ONTOLOGY_DIR at the folder that holds {DEFAULT_FILE}") from e
-    return _load(str(p), mtime)
+    return _load(*file_version(Path(path) if path is not None else default_path(), "taxonomy file"))
 
 
 @lru_cache(maxsize=8)
 def _load(path: str, _mtime: int) -> Taxonomy:
-    try:
-        g = read_turtle(path)
-    except SyntaxError as e:
-        raise DataFileError(f"cannot parse taxonomy Turtle: {e}", path=path,
-                            hint="fix the syntax at the line and column named") from e
-    except OSError as e:
-        raise DataFileError(f"cannot read the taxonomy: {e}", path=path) from e
-    return build_taxonomy(g, path)
+    return build_taxonomy(read_ontology_turtle(path, "taxonomy"), path)
 
 
 def _local_id(node: URIRef, path: str) -> str:

@@ -18,6 +18,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from kg.core.errors import DataFileError
+
 __all__ = ["OXIGRAPH_LIMIT", "Triple", "nt_term", "nt_line", "nt_lines", "TripleIndex", "to_graph",
            "read_nt", "read_turtle"]
 
@@ -189,6 +191,27 @@ def read_turtle(path) -> TripleIndex:
     (naming the line) on bad Turtle and OSError on a file that cannot be read."""
     p = Path(path)
     return _read_turtle(str(p), p.stat().st_mtime_ns)
+
+
+def file_version(path: Path, what: str) -> tuple[str, int]:
+    """(path, modification time) of an ontology file, the key its loaders cache the built model
+    by; a missing file raises DataFileError saying where the ontology folder is looked for."""
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except OSError as e:
+        raise DataFileError(f"{what} not found: {e}", path=str(path),
+                            hint=f"restore {path.name} or point $KG_ONTOLOGY_DIR at the folder that holds it") from e
+
+
+def read_ontology_turtle(path: str, what: str) -> TripleIndex:
+    """:func:`read_turtle` for an ontology file, its errors as DataFileError naming the file."""
+    try:
+        return read_turtle(path)
+    except SyntaxError as e:
+        raise DataFileError(f"cannot parse the {what}: {e}", path=path,
+                            hint="fix the Turtle at the line and column named") from e
+    except OSError as e:
+        raise DataFileError(f"cannot read the {what}: {e}", path=path) from e
 
 
 @lru_cache(maxsize=8)
