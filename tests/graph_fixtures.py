@@ -121,5 +121,5 @@ def with_indicators(facts: list[ReportFacts]) -> list[ReportFacts]:
     """The facts with their metrics mapped to the invented scheme, as extraction maps them."""
     from kg.extract.indicator_match import IndicatorMatcher, map_indicators
 
-    matcher = IndicatorMatcher(small_indicators())
+    matcher = IndicatorMatcher(small_indicators(), remaps=())
     return [replace(f, metrics=tuple(map_indicators(list(f.metrics), matcher))) for f in facts]

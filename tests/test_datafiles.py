@@ -77,6 +77,7 @@ def test_word_list_keeps_the_file_order():
 PARSERS = {
     "bureau.toml": ("kg.extract.bureau_rules", "parse_bureau_rules"),
     "comparators.toml": ("kg.extract.metric_rules", "parse_comparators"),
+    "indicators.toml": ("kg.extract.indicator_match", "parse_indicator_rules"),
     "initiatives.toml": ("kg.extract.initiative_rules", "parse_initiative_rules"),
     "metric_rules.toml": ("kg.extract.metric_rules", "parse_metric_rules"),
     "noise.toml": ("kg.text.noise", "parse_noise_rules"),
@@ -94,6 +95,7 @@ BROKEN = [  # file, key path, new value (None: drop the key), what the error mus
     ("bureau.toml", "redaction.hidden_own", "((", "redaction.hidden_own"),
     ("comparators.toml", "gap.max_len", None, "max_len"),
     ("comparators.toml", "gap.min_cue_len", -2, "gap.min_cue_len"),
+    ("indicators.toml", "remap", None, "remap"),
     ("initiatives.toml", "matching.long_label", None, "long_label"),
     ("initiatives.toml", "discovery.max_len", -22, "discovery.max_len"),
     ("initiatives.toml", "discovery.min_core", True, "discovery.min_core"),

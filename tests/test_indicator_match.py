@@ -15,7 +15,7 @@ SMALL = Path(__file__).parent / "fixtures" / "indicators_small.ttl"
 
 @pytest.fixture(scope="module")
 def matcher() -> IndicatorMatcher:
-    return IndicatorMatcher(load_indicators(SMALL))
+    return IndicatorMatcher(load_indicators(SMALL), remaps=())
 
 
 def m(indicator, unit, base_unit, quote=None, value="1"):
@@ -54,3 +54,47 @@ def test_map_indicators_keeps_unmapped_metrics_as_they_are(matcher):
     out = map_indicators([a, b], matcher)
     assert [x.indicator_concept for x in out] == ["new-places", None]
     assert out[1] is b and out[0].indicator == a.indicator  # the text as written is kept
+
+
+# --- the shipped scheme and kg/data/indicators.toml: a build verb before a school's head noun ------
+
+@pytest.fixture(scope="module")
+def shipped() -> IndicatorMatcher:
+    return IndicatorMatcher(load_indicators())
+
+
+@pytest.mark.parametrize("indicator, unit, expected", [
+    ("新改扩建初中", "所", "new-schools"),  # built, not the stock of 初中
+    ("今年改扩建小学", "所", "new-schools"),
+    ("新建公办幼儿园", "所", "new-kindergartens"),
+    ("秋季开办幼儿园", "所", "schools-opened"),
+    ("建成投用初中", "所", "schools-opened"),
+    ("新建成幼儿园", "所", "schools-opened"),  # finished, not begun
+])
+def test_a_build_verb_makes_a_school_count_one_of_schools_built(shipped, indicator, unit, expected):
+    assert shipped.match(m(indicator, unit, unit)) == expected
+
+
+def test_without_a_build_verb_the_head_names_the_stock(shipped):
+    stock = shipped.match(m("全县初中", "所", "所"))
+    assert stock not in (None, "new-schools", "schools-opened")
+
+
+def test_remaps_must_name_the_schemes_ids():
+    from kg.core.errors import DataFileError
+    from kg.extract.indicator_match import Remap
+
+    with pytest.raises(DataFileError, match="lacks"):
+        IndicatorMatcher(load_indicators(SMALL), remaps=(Remap("kind-schools", ("新建",), (("*", "nope"),)),))
+
+
+@pytest.mark.parametrize("table, match", [
+    ({}, "remap"), ({"remap": [{"kind": "kind-schools", "cues": [], "to": {"*": "x"}}]}, "cues"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {}}]}, "to"),
+])
+def test_bad_indicator_rules_name_the_key(table, match):
+    from kg.core.errors import DataFileError
+    from kg.extract.indicator_match import parse_indicator_rules
+
+    with pytest.raises(DataFileError, match=match):
+        parse_indicator_rules(table, "indicators.toml")

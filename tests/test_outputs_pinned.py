@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "cc51d94997bb12b31070ba95a95f94cf1e95f6f6bc18bcc453be32523760c451",
-        "facts.json": "56572705849d0126ad613d1695d8f109939b1fd8854380515dc31c8316ee0078",
+        "graph.ttl": "b8ffd5ebec3f420b83ea7a0c02378d80714fd56e32c233e133bf28b5df1d85af",
+        "facts.json": "b16dca90fe875831ab46d02cce92e80b476715cc4c35f7c1bce68059cf97167d",
     },
     "shared": {
-        "graph.ttl": "086f9881c55274a49d9626edec03a84c5a2fb6a4d912bb16748170a52d818ade",
-        "facts.json": "c88927cc55cfa8dc18234e9205ef087bf209e7b82f1935e8a5944b03be2803f5",
+        "graph.ttl": "ad36d3cfdbc2b94124b7953726a9890ef3654397f97d4d96b325878cb10f71cb",
+        "facts.json": "8030bedfa2ae9f5ec775dba24bb1189594674091b501e603460277b622170c54",
     },
 }
 

@@ -202,3 +202,11 @@ def test_a_mid_year_report_holds_no_outcome_and_summarises_no_year():
 def test_a_projection_inside_its_years_own_summary_is_no_missing_answer():
     f = report(SHA_A, "2022.txt", QING, [places("540", "planned", 2022, (10, 20))], summary=2022, plan=2023)
     assert check_targets([f]) == {}
+
+
+def test_the_years_own_summary_answers_before_a_figure_given_in_passing():
+    plan = report(SHA_A, "a.txt", QING, [places("500", "planned", 2022, (10, 20))], summary=2021, plan=2022)
+    news = report(SHA_B, "a-news.txt", QING, [places("300", "achieved", 2022, (30, 40))])  # no summary year
+    summary = report(SHA_C, "b.txt", QING, [places("520", "achieved", 2022, (50, 60))], summary=2022)
+    c = check_targets([plan, news, summary])[iri(plan)]
+    assert (c.outcome, c.verdict) == (iri(summary), "exceeded")

@@ -38,6 +38,9 @@ class _Side:
     comparator: str
     initiative: str | None
     order: tuple  # (file name, content hash, report index, start): the first candidate wins
+    # an outcome from its year's own full-year summary is preferred to one a report of another
+    # year (or a news item) gives in passing: progress figures (截至11月) are no year's outcome
+    from_summary: bool = False
 
 
 def verdict(target: _Side, outcome: _Side | None) -> Verdict:
@@ -94,7 +97,8 @@ class TargetLinker:
                 if not x.indicator_concept or x.year is None or (mid_year and x.status == "achieved"):
                     continue
                 side = _Side(str(iri), None if x.redacted else x.base_value, x.base_unit, x.comparator,
-                             x.initiative, (f.source.name, f.source.sha256, f.index, x.span[0]))
+                             x.initiative, (f.source.name, f.source.sha256, f.index, x.span[0]),
+                             f.summary_year == x.year)
                 table = self._planned if x.status == "planned" else self._achieved
                 table.setdefault((bureau, x.indicator_concept, x.year), []).append(side)
                 self._reports[str(iri)] = rid
@@ -106,7 +110,8 @@ class TargetLinker:
         for key, targets in sorted(self._planned.items()):
             bureau, _, year = key
             summaries = self._summaries.get((bureau, year), set()) - left_out
-            outcomes = sorted((s for s in self._achieved.get(key, ()) if kept(s)), key=lambda s: s.order)
+            outcomes = sorted((s for s in self._achieved.get(key, ()) if kept(s)),
+                              key=lambda s: (not s.from_summary, s.order))
             for t in (s for s in targets if kept(s)):
                 # the same initiative when both name one; then the first in file order
                 fits = [o for o in outcomes if not (t.initiative and o.initiative and o.initiative != t.initiative)]
