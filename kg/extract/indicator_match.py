@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 
+from kg.core.patterns import longest_pattern
 from kg.core.records import Metric
 from kg.terms.indicators import IndicatorScheme, default_path, load_indicators
-from kg.terms.taxonomy import longest_pattern, normalize
+from kg.terms.taxonomy import normalize
 
 
 class IndicatorMatcher:
