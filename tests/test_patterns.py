@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from kg.core.patterns import alternation, by_identity, longest_first, longest_pattern, starts_pattern
+from kg.core.patterns import (
+    alternation,
+    by_identity,
+    longest_first,
+    longest_pattern,
+    starts_pattern,
+)
 
 
 def test_longest_first_drops_duplicates_and_breaks_ties_by_code_point():
