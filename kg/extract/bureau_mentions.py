@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from kg.core.chars import HAN_CHAR
+from kg.core.patterns import alternation
 from kg.core.records import Level
 from kg.extract.bureau_rules import LEVELS, bureau_rules
 from kg.extract.places import Place, gazetteer, gazetteer_index
@@ -59,8 +60,7 @@ def _glyph_run() -> str:
 
 
 def _redacted_place_re() -> re.Pattern:
-    admin = "|".join(sorted(map(re.escape, bureau_rules().admin_levels), key=len, reverse=True))
-    return re.compile(rf"{_glyph_run()}(?:{admin})")
+    return re.compile(_glyph_run() + alternation(bureau_rules().admin_levels))
 
 
 class Patterns(NamedTuple):
@@ -73,8 +73,7 @@ class Patterns(NamedTuple):
 def patterns() -> Patterns:
     """The bureau's scanning patterns, compiled once."""
     r = bureau_rules()
-    sfx = "|".join(map(re.escape, sorted(r.suffixes, key=len, reverse=True)))
-    return Patterns(re.compile(sfx), _redacted_place_re(), re.compile(_glyph_run()))
+    return Patterns(re.compile(alternation(r.suffixes)), _redacted_place_re(), re.compile(_glyph_run()))
 
 
 def skip_places(text: str, pos: int) -> int:
@@ -85,10 +84,6 @@ def skip_places(text: str, pos: int) -> int:
             break
         pos -= len(got[0])
     return pos
-
-
-def _alternation(words: tuple[str, ...], end: str = "") -> re.Pattern:
-    return re.compile("(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")" + end)
 
 
 @dataclass(frozen=True)
@@ -105,9 +100,14 @@ class _Cues:
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
     r = bureau_rules()
-    return _Cues(_alternation(r.parent_before, r"\Z"), _alternation(r.parent_after),
-                 _alternation(r.peer_before, r"\Z"), _alternation(r.peer_after),
-                 tuple((_alternation(p.before, r"\Z"), _alternation(p.after), p.window) for p in r.pairs))
+    def ending(words: tuple[str, ...]) -> re.Pattern:  # searched on the text before a mention
+        return re.compile(alternation(words) + r"\Z")
+
+    def starting(words: tuple[str, ...]) -> re.Pattern:  # matched right after it
+        return re.compile(alternation(words))
+
+    return _Cues(ending(r.parent_before), starting(r.parent_after), ending(r.peer_before), starting(r.peer_after),
+                 tuple((ending(p.before), starting(p.after), p.window) for p in r.pairs))
 
 
 def _context(text: str, start: int, end: int) -> tuple[bool, bool]:

@@ -20,6 +20,7 @@ from kg.core.datafiles import (
     word_list,
 )
 from kg.core.errors import DataFileError
+from kg.core.patterns import alternation, longest_first
 
 LEVELS = ("province", "city", "county")  # highest first
 
@@ -92,11 +93,6 @@ class Rules:
     head_window: int  # how many characters before a mention the context words can span
 
 
-def _any_of(words: tuple[str, ...]) -> re.Pattern:
-    """One alternation of ``words`` in the file's order (for a yes/no match)."""
-    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")")
-
-
 @lru_cache(maxsize=2)
 def bureau_rules(path: str | None = None) -> Rules:
     """``bureau.toml`` (or the file at ``path``), read and checked once."""
@@ -109,8 +105,11 @@ def parse_bureau_rules(raw: dict, where: str) -> Rules:
     def words(section: dict, key: str, name: str) -> tuple[str, ...]:
         return word_list(where, name, section[key])
 
-    def longest_first(section: dict, key: str, name: str) -> tuple[str, ...]:
-        return tuple(sorted(words(section, key, name), key=len, reverse=True))
+    def longest(section: dict, key: str, name: str) -> tuple[str, ...]:
+        return longest_first(words(section, key, name))
+
+    def any_of(section: dict, key: str, name: str) -> re.Pattern:  # for a yes/no match
+        return re.compile(alternation(words(section, key, name)))
 
     try:
         suffixes = words(raw, "suffixes", "suffixes")
@@ -123,12 +122,11 @@ def parse_bureau_rules(raw: dict, where: str) -> Rules:
         if any(k not in LEVELS for k in raw["default_suffix_by_level"]):
             raise ValueError("unknown level in [default_suffix_by_level]")
         parent, peer, alias, red, gz = raw["parent"], raw["peer"], raw["alias"], raw["redaction"], raw["gazetteer"]
-        pairs = tuple(Pair(longest_first(p, "before", "peer.pair.before"), longest_first(p, "after", "peer.pair.after"),
+        pairs = tuple(Pair(longest(p, "before", "peer.pair.before"), longest(p, "after", "peer.pair.after"),
                            positive_int(where, "peer.pair.window", p["window"]))
                       for p in peer["pair"])
-        parent_before = longest_first(parent, "before", "parent.before")
-        peer_before = longest_first(peer, "before", "peer.before")
-        grant = "|".join(map(re.escape, words(parent, "grant_before", "parent.grant_before")))
+        parent_before = longest(parent, "before", "parent.before")
+        peer_before = longest(peer, "before", "peer.before")
         wt = raw["weights"]
         return Rules(
             suffixes=suffixes,
@@ -141,17 +139,17 @@ def parse_bureau_rules(raw: dict, where: str) -> Rules:
             hidden_school=compile_pattern(where, "redaction.hidden_school", red["hidden_school"]),
             redacted_max=positive_int(where, "redaction.place_max_len", red["place_max_len"]),
             renamed_counties=tuple((str(a), str(b)) for a, b in raw["renamed_counties"]),
-            office_infixes=longest_first(raw, "office_infixes", "office_infixes"),
-            province_cues={prov: re.compile("|".join(map(re.escape, word_list(where, f"province_cues.{prov}", cues))))
+            office_infixes=longest(raw, "office_infixes", "office_infixes"),
+            province_cues={prov: re.compile(alternation(word_list(where, f"province_cues.{prov}", cues)))
                            for prov, cues in raw["province_cues"].items() if cues},
             self_refs=self_refs,
             parent_before=parent_before,
             parent_after=words(parent, "after", "parent.after"),
-            subdivisions=re.compile("|".join(map(re.escape, words(parent, "subdivisions", "parent.subdivisions")))),
-            grant_before=re.compile(f"(?:{grant})(?:了)?$"),
+            subdivisions=any_of(parent, "subdivisions", "parent.subdivisions"),
+            grant_before=re.compile(alternation(words(parent, "grant_before", "parent.grant_before")) + "(?:了)?$"),
             grant_window=positive_int(where, "parent.grant_window", parent["grant_window"]),
-            governing=_any_of(words(parent, "governing", "parent.governing")),
-            government=_any_of(words(parent, "government", "parent.government")),
+            governing=any_of(parent, "governing", "parent.governing"),
+            government=any_of(parent, "government", "parent.government"),
             quotes=text(where, "parent.quotes", parent["quotes"]),
             alias_followed=compile_pattern(where, "alias.followed_by", alias["followed_by"]),
             alias_before=words(alias, "before", "alias.before"),
@@ -161,7 +159,7 @@ def parse_bureau_rules(raw: dict, where: str) -> Rules:
             peer_before=peer_before,
             peer_after=words(peer, "after", "peer.after"),
             pairs=pairs,
-            level_only_after=longest_first(raw["level_only"], "after", "level_only.after"),
+            level_only_after=longest(raw["level_only"], "after", "level_only.after"),
             source_line=compile_pattern(where, "source_line.pattern", raw["source_line"]["pattern"]),
             source_line_start=compile_pattern(where, "source_line.line_start", raw["source_line"]["line_start"]),
             portal=compile_pattern(where, "source_line.portal", raw["source_line"]["portal"]),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kg.core.chars import HAN_CHAR, QUOTE_CHARS
+from kg.core.chars import HAN_CHAR, HAN_RANGE, QUOTE_CHARS, REDACTION_GLYPHS_HALF
 from kg.extract.initiative_rules import (
     BRACKETED,
     CLAUSE_MARK,
@@ -27,8 +27,9 @@ from kg.extract.initiative_rules import (
 from kg.terms.taxonomy import strip_suffixes, synonyms
 
 _ENUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[一二三四五六七八九十]是)")
-_YEAR = re.compile(r"(?:19|20)(?:\d\d|[xX×*]{2})年(?:度)?")
-_PLACE_YEAR = re.compile(r"^[\u4e00-\u9fffXx×*]{1,8}?[省市区县州旗](?=(?:19|20)\d\d年)")
+_GLYPH = re.escape(REDACTION_GLYPHS_HALF)
+_YEAR = re.compile(rf"(?:19|20)(?:\d\d|[{_GLYPH}]{{2}})年(?:度)?")
+_PLACE_YEAR = re.compile(rf"^[{HAN_RANGE}{_GLYPH}]{{1,8}}?[省市区县州旗](?=(?:19|20)\d\d年)")
 
 
 def reworded(text: str) -> str:

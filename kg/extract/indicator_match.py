@@ -16,9 +16,10 @@ from functools import lru_cache
 
 from kg.core.datafiles import rule_file, text, word_list
 from kg.core.errors import DataFileError
+from kg.core.patterns import longest_pattern
 from kg.core.records import Metric
 from kg.terms.indicators import IndicatorScheme, default_path, load_indicators
-from kg.terms.taxonomy import longest_pattern, normalize
+from kg.terms.taxonomy import normalize
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,17 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import get_type_hints
 
-from kg.core.chars import QUOTE_CHARS, REDACTION_GLYPHS
+from kg.core.chars import (
+    CLOSE_QUOTES,
+    HAN_RANGE,
+    OPEN_QUOTES,
+    QUOTE_CHARS,
+    REDACTION_GLYPHS,
+    REDACTION_GLYPHS_HALF,
+)
 from kg.core.datafiles import compile_pattern, positive_int, rule_file, text, word_list
 from kg.core.errors import DataFileError
+from kg.core.patterns import alternation, by_identity, longest_first
 
 CLAUSE_MARKS = "，,；;。：:！!？?\n"
 CLAUSE_MARK = re.compile(f"[{CLAUSE_MARKS}]")
@@ -90,10 +98,6 @@ class Rules:
     min_weak_occurrences: int
 
 
-def _longest_first(words) -> Words:
-    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
-
-
 @lru_cache(maxsize=4)
 def initiative_rules(path: str | None = None) -> Rules:
     """``initiatives.toml`` (or the file at ``path``), read and checked once."""
@@ -112,7 +116,7 @@ def parse_initiative_rules(data: dict, where: str) -> Rules:
         section_of.update(dict.fromkeys(part, section))
 
     def words(fname: str, rule: str, value: object) -> Words:
-        return _longest_first(word_list(fname, rule, value))
+        return longest_first(word_list(fname, rule, value))
 
     readers = {Words: words, frozenset[str]: lambda *a: frozenset(words(*a)), int: positive_int, str: text,
                re.Pattern: compile_pattern}
@@ -121,7 +125,7 @@ def parse_initiative_rules(data: dict, where: str) -> Rules:
     got = {f.name: readers[hints[f.name]](where, f"{section_of[f.name]}.{f.name}" if f.name in table else f.name,
                                           table.get(f.name))
            for f in fields(Rules)}
-    got["programme_nouns"] = _longest_first(got["programme_nouns"] + got["zone_nouns"])
+    got["programme_nouns"] = longest_first(got["programme_nouns"] + got["zone_nouns"])
     if any(len(w) != 2 or (w[0] == "要") == (w[1] == "要") for w in got["not_modal_yao"]):
         raise DataFileError("'not_modal_yao' words are two characters, 要 first or last", path=where)
     return Rules(**got)
@@ -129,27 +133,17 @@ def parse_initiative_rules(data: dict, where: str) -> Rules:
 
 # --------------------------------------------------------------------------- compiled patterns
 
-_PATTERNS: dict[int, tuple[Rules, dict[str, re.Pattern]]] = {}
-
-
+@by_identity(maxsize=8)
 def patterns(rules: Rules) -> dict[str, re.Pattern]:
     """The compiled patterns of ``rules``, cached by identity: hashing the whole rule set (an
     lru_cache key) on every call cost more than the matching it serves."""
-    got = _PATTERNS.get(id(rules))
-    if got is None or got[0] is not rules:
-        if len(_PATTERNS) >= 8:
-            _PATTERNS.clear()
-        got = _PATTERNS[id(rules)] = (rules, _compile_patterns(rules))
-    return got[1]
-
-
-def _alt(words) -> str:
-    return "|".join(map(re.escape, words))
+    return _compile_patterns(rules)
 
 
 def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
-    alt = _alt
-    q_open, q_close = "“「‘\"『", "”」’\"』"
+    alt = alternation
+    q_open, q_close = OPEN_QUOTES + '"', CLOSE_QUOTES + '"'  # a straight " may open or close a name
+    han, glyph = HAN_RANGE, re.escape(REDACTION_GLYPHS_HALF)
     # a one-character tail (…年, …节) must follow the quote directly: “X”节, not “X”情况进行
     multi = [w for w in rules.quoted_tail_nouns if len(w) > 1]
     single = [w for w in rules.quoted_tail_nouns if len(w) == 1]
@@ -160,57 +154,57 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
         (f"(?![{re.escape(yao_after)}])" if yao_after else "")
 
     def cues(words: Words) -> re.Pattern:  # any of the words, 要 only as a modal verb
-        return re.compile("|".join([re.escape(w) for w in words if w != "要"] + [modal_yao] * ("要" in words)))
+        return re.compile(alternation(w for w in words if w != "要") + ("|" + modal_yao if "要" in words else ""))
 
     return {
         "quoted": re.compile(
             rf"[{q_open}]([^{q_open}{q_close}\n，,。；;！？!?]{{1,24}})[{q_close}]"
-            rf"((?:(?!{alt(rules.quoted_tail_stops)})[\u4e00-\u9fff]){{0,6}}?(?:{alt(multi)})|(?:{alt(single)}))?"),
-        "trigger": re.compile(rf"(?:{alt(rules.triggers)})(?!{alt(rules.ceremony_nouns)})"),
-        "quote_trigger": re.compile(rf"(?:{alt(rules.quote_triggers)})"),
-        "tail_noun_end": re.compile(rf"(?:{alt(rules.quoted_tail_nouns)})$"),
-        "noun_end": re.compile(rf"(?:{alt(rules.programme_nouns)})"),
-        "programme_end": re.compile(rf"(?:{alt(rules.programme_nouns)})$"),
+            rf"((?:(?!{alt(rules.quoted_tail_stops)})[{han}]){{0,6}}?{alt(multi)}|{alt(single)})?"),
+        "trigger": re.compile(rf"{alt(rules.triggers)}(?!{alt(rules.ceremony_nouns)})"),
+        "quote_trigger": re.compile(alt(rules.quote_triggers)),
+        "tail_noun_end": re.compile(rf"{alt(rules.quoted_tail_nouns)}$"),
+        "noun_end": re.compile(alt(rules.programme_nouns)),
+        "programme_end": re.compile(rf"{alt(rules.programme_nouns)}$"),
         # one school's name opening a candidate: 河西中学智慧校园… (shortest, so one school at a time)
-        "school_head": re.compile(rf"^[\u4e00-\u9fff\dA-Za-z]{{2,8}}?(?:{alt(rules.school_suffixes)})"),
-        "school_end": re.compile(rf"(?:{alt(rules.school_suffixes)})$"),
+        "school_head": re.compile(rf"^[{han}\dA-Za-z]{{2,8}}?{alt(rules.school_suffixes)}"),
+        "school_end": re.compile(rf"{alt(rules.school_suffixes)}$"),
         "school_category": re.compile(alt(rules.school_categories)),
         # a bracketed gloss or a quote is skipped whole; group 1 is a separator between list items
-        "separator": re.compile(rf"{BRACKETED.pattern}|[“‘「『][^”’」』]*[”’」』]|(、|{alt(rules.coordinators)})"),
-        "heading_noun_end": re.compile(rf"(?:{alt(rules.heading_nouns + rules.programme_nouns)})$"),
-        "clause_noun_end": re.compile(rf"(?:{alt(rules.clause_end_nouns)})$"),
+        "separator": re.compile(rf"{BRACKETED.pattern}|[{OPEN_QUOTES}][^{CLOSE_QUOTES}]*[{CLOSE_QUOTES}]|(、|{alt(rules.coordinators)})"),
+        "heading_noun_end": re.compile(rf"{alt(rules.heading_nouns + rules.programme_nouns)}$"),
+        "clause_noun_end": re.compile(rf"{alt(rules.clause_end_nouns)}$"),
         "title": re.compile(r"《([^《》\n]{2,40})》"),
         # any(text.startswith(w)) / any(w in text) over a word list, as one alternation each
         "modifier_head": re.compile(alt(rules.modifier_heads)),
         # 大班额有效化解: an adverb of two or more characters may sit between label and word
-        "strong_after": re.compile(rf"(?:{alt([w for w in rules.adverbs if len(w) > 1])})?"
-                                   rf"(?:{alt(rules.strong_after)})"),
+        "strong_after": re.compile(rf"{alt([w for w in rules.adverbs if len(w) > 1])}?"
+                                   rf"{alt(rules.strong_after)}"),
         "strong_before": re.compile(alt(rules.strong_before)),
-        "list_after": re.compile(rf"等[\u4e00-\u9fff]{{0,3}}?(?:{alt(rules.strong_after)})"),
+        "list_after": re.compile(rf"等[{han}]{{0,3}}?{alt(rules.strong_after)}"),
         "enumeration": re.compile(
-            rf"(?:{alt(rules.quote_triggers)})(?:{alt(rules.adverbs)})*"
-            r"((?:[^、，,。；;：:]{2,14}、)+[^、，,。；;：:]{2,14})等[\u4e00-\u9fff]{0,4}?"
-            rf"(?:{alt(rules.enumeration_nouns)})"),
+            rf"{alt(rules.quote_triggers)}{alt(rules.adverbs)}*"
+            rf"((?:[^、，,。；;：:]{{2,14}}、)+[^、，,。；;：:]{{2,14}})等[{han}]{{0,4}}?"
+            rf"{alt(rules.enumeration_nouns)}"),
         # two things joined (A和B机制) or a descriptive phrase (…的…) is not one programme name
         "joined": re.compile(alt(rules.joined_words)),
-        "count": re.compile(rf"[\dXx×*一二三四五六七八九十百千万]+(?:{alt(rules.count_measures)})"),
+        "count": re.compile(rf"[\d{glyph}一二三四五六七八九十百千万]+{alt(rules.count_measures)}"),
         "own_place": re.compile(
-            rf"^(?:{alt(rules.own_place_determiners)}|[xX×*])+(?:{alt(rules.own_place_units)})(?:级)?"),
+            rf"^(?:{alt(rules.own_place_determiners)}|[{glyph}])+{alt(rules.own_place_units)}(?:级)?"),
         # 甲小学等4所学校操场改造… : the programme starts after the enumeration of places
-        "enumerated": re.compile(rf"^.*等[\dXx×*一二三四五六七八九十百千]+(?:{alt(rules.enumerated_measures)})"),
+        "enumerated": re.compile(rf"^.*等[\d{glyph}一二三四五六七八九十百千]+{alt(rules.enumerated_measures)}"),
         # group 1 is the designation: 获批省职业教育创新发展实验区
         "designation": re.compile(
-            rf"(?:{alt(rules.designation_verbs)})(?:了)?(?:首批|第[一二三四五六七八九十]批)?"
-            rf"((?:{alt(rules.designation_levels)})?级?(?:以上)?[^,.;:。,;:、“”《》()（）]{{2,20}}?"
-            rf"(?:{alt(_longest_first(rules.zone_nouns + rules.designation_nouns))}))"),
+            rf"{alt(rules.designation_verbs)}(?:了)?(?:首批|第[一二三四五六七八九十]批)?"
+            rf"({alt(rules.designation_levels)}?级?(?:以上)?[^,.;:。,;:、“”《》()（）]{{2,20}}?"
+            rf"{alt(rules.zone_nouns + rules.designation_nouns)})"),
         # the level or region a designation is granted at (any province's name: 广东省)
-        "grant_level": re.compile(rf"^(?:[\u4e00-\u9fff]{{2,3}}省|{alt(rules.grant_levels)})(?:以上)?"),
+        "grant_level": re.compile(rf"^(?:[{han}]{{2,3}}省|{alt(rules.grant_levels)})(?:以上)?"),
         "about": re.compile(
-            rf"^关于(?:{alt(rules.about_adverbs)})?(?:{alt(rules.about_verbs)})?|的$"),
+            rf"^关于{alt(rules.about_adverbs)}?{alt(rules.about_verbs)}?|的$"),
         "title_place": re.compile(
-            rf"^[\u4e00-\u9fffXx×*]{{1,6}}?(?:{alt(rules.title_place_suffixes)})"
+            rf"^[{han}{glyph}]{{1,6}}?{alt(rules.title_place_suffixes)}"
             rf"(?!{alt(rules.title_place_not_before)})"
-            rf"(?:第[一二三四五六七八九十\d]{{1,2}}(?:{alt(rules.title_rounds)}))?"),
+            rf"(?:第[一二三四五六七八九十\d]{{1,2}}{alt(rules.title_rounds)})?"),
         "modal_yao": re.compile(modal_yao),
         # a sentence's status cues (kg.extract.initiatives)
         "cues_past": cues(rules.past),

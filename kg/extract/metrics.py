@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from kg.core.chars import REDACTION_GLYPHS
+from kg.core.chars import HAN_CHAR, REDACTION_GLYPHS
+from kg.core.patterns import alternation
 from kg.core.records import Comparator, Metric, Report, Sentence, Span
 from kg.extract.metric_rules import comparators, metric_rules, units
 
@@ -120,7 +121,7 @@ class Quantity:
 @lru_cache(maxsize=1)
 def _grammar() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     u, c = units(), comparators()
-    alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+    alt = alternation
     num = rf"(?:{ARABIC}|{CHINESE}|{REDACTED})"
     main = re.compile(
         rf"(?P<a>{num})(?:\s*(?P<sep>[-—–~～至到])\s*(?P<b>{num}))?"
@@ -145,7 +146,7 @@ def _before_comparator(text: str, start: int) -> str | None:
     cues = c.before
     for gap in range(c.gap_max + 1):
         end = start - gap
-        if gap and (end < 0 or not all("\u4e00" <= ch <= "\u9fff" and ch not in c.gap_stops
+        if gap and (end < 0 or not all(HAN_CHAR.match(ch) and ch not in c.gap_stops
                                        for ch in text[end:start])):
             break
         for n in _cue_lengths():  # at most one cue of each length can end at ``end``

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from kg.core.errors import DataFileError
+from kg.core.patterns import longest_pattern
 from kg.core.records import Level, Region
 from kg.extract.bureau_rules import LEVELS, bureau_rules
-from kg.terms.taxonomy import longest_pattern
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.core.chars import QUOTE_CHARS
+from kg.core.patterns import by_identity, longest_pattern
 from kg.extract.initiative_rules import QUOTE_OR_SPACE, REDACTED
-from kg.terms.taxonomy import Taxonomy, longest_pattern, synonyms
+from kg.terms.taxonomy import Taxonomy, synonyms
 
 
 @dataclass(frozen=True, order=True)
@@ -103,15 +104,10 @@ class _Matcher:
                 yield s, e, form, cid, ()
 
 
-_MATCHERS: dict[int, tuple[Taxonomy, _Matcher]] = {}
-
-
+@by_identity(maxsize=8)
 def _matcher(taxonomy: Taxonomy) -> _Matcher:
-    got = _MATCHERS.get(id(taxonomy))
-    if got is None or got[0] is not taxonomy:
-        got = (taxonomy, _Matcher(taxonomy))
-        _MATCHERS[id(taxonomy)] = got
-    return got[1]
+    """The matcher of ``taxonomy``, built once per taxonomy object (hashing one costs too much)."""
+    return _Matcher(taxonomy)
 
 
 def _dequote(text: str) -> tuple[str, list[int] | range]:

@@ -21,6 +21,7 @@ from kg.core.chars import QUOTE_CHARS, SPACE_RUN, to_simplified
 from kg.core.config import ontology_dir
 from kg.core.datafiles import positive_int, rule_file, word_list
 from kg.core.errors import DataFileError
+from kg.core.patterns import alternation
 from kg.terms.triples import TripleIndex, file_version, read_ontology_turtle
 from kg.terms.vocab import CONCEPT, EDU, SCHEME
 
@@ -36,54 +37,6 @@ def normalize(surface: str) -> str:
     text = unicodedata.normalize("NFKC", surface or "")
     text = _QUOTES.sub("", SPACE_RUN.sub("", text))
     return to_simplified(text)
-
-
-def starts_pattern(words) -> re.Pattern:
-    """A regex matching (zero-width) wherever one of ``words`` may start: the first character
-    can begin a word and the next one can continue one. A prefilter, so that Python checks a
-    few positions of a text instead of trying thousands of labels at every character."""
-    first, second, single = set(), set(), set()
-    for w in words:
-        if w:
-            first.add(w[0])
-            if len(w) == 1:
-                single.add(w[0])
-            else:
-                second.add(w[1])
-    if not first:
-        return re.compile("(?!)")
-
-    def cls(chars: set[str]) -> str:
-        return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
-
-    pair = f"(?={cls(first)}{cls(second)})" if second else None
-    one = f"(?={cls(single)})" if single else None
-    return re.compile("|".join(p for p in (pair, one) if p))
-
-
-def longest_pattern(words) -> re.Pattern:
-    """A regex matching (zero-width) at every position where one of ``words`` starts, with the
-    longest such word as group 1: ``starts_pattern`` as a cheap filter, then the words folded
-    into a character trie with greedy optional tails, which the regex engine walks in C. Every
-    other word starting at that position is a prefix of group 1."""
-    words = [w for w in words if w]
-    if not words:
-        return re.compile("(?!)")
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def rx(node: dict) -> str:
-        alts = [re.escape(ch) + rx(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return re.compile(f"(?:{starts_pattern(words).pattern})(?=({rx(trie)}))")
 
 
 @dataclass(frozen=True)
@@ -145,14 +98,12 @@ def parse_synonyms(data: dict, fname: str) -> Synonyms:
                 raise DataFileError(f"synonyms {canon!r}: {v!r} differs in length from its canonical word",
                                     path=fname, hint="the comparison key must keep every offset")
             canonical[v] = canon
-    alt = "|".join(re.escape(v) for v in sorted(canonical, key=lambda v: (-len(v), v)))
     stripping = data.get("stripping", {})
     ends, suffixes, fillers = (word_list(fname, f"stripping.{key}", stripping.get(key))
                                for key in ("institution_endings", "suffixes", "fillers"))
     least = positive_int(fname, "stripping.min_stripped", stripping.get("min_stripped"))
-    return Synonyms(canonical, re.compile(alt or "(?!)"),
-                    re.compile("(?:" + "|".join(map(re.escape, ends)) + ")$"),
-                    tuple(suffixes), least, re.compile("|".join(map(re.escape, fillers))))
+    return Synonyms(canonical, re.compile(alternation(canonical)), re.compile(alternation(ends) + "$"),
+                    tuple(suffixes), least, re.compile(alternation(fillers)))
 
 
 @lru_cache(maxsize=1)

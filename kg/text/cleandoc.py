@@ -13,9 +13,7 @@ from dataclasses import dataclass
 
 from kg.core.records import Removal, Source
 
-# Han characters as cleaning sees them (Extension A and compatibility ideographs too), and the
-# marks after which a line has ended its sentence
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# the marks after which a line has ended its sentence
 TERMINAL = "。!?！？;；:：”\"')）】」』…"
 
 

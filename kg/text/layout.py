@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
-from kg.text.cleandoc import HAN, TERMINAL, Doc, Edit, apply_edits, line_spans, sub
+from kg.core.chars import HAN_WIDE, HAN_WIDE_CHAR
+from kg.text.cleandoc import TERMINAL, Doc, Edit, apply_edits, line_spans, sub
 from kg.text.segment_rules import segment_rules
 
-_DOUBLED_HAN = re.compile(f"(?:([{HAN}])\\1){{3,}}")
+_DOUBLED_HAN = re.compile(f"(?:([{HAN_WIDE}])\\1){{3,}}")
 # (?<!\d)((?:19|20)\d\d)\1(?!\d), written to open with a literal digit so the regex engine
 # skips ahead to a 1 or 2 instead of trying the lookbehind at every character
 _DOUBLED_YEAR = re.compile(r"((?:1(?<!\d1)9|2(?<!\d2)0)\d\d)\1(?!\d)")
@@ -54,7 +55,7 @@ def step_join_broken_lines(doc: Doc) -> Doc:
         # the line being judged is everything joined so far plus this one, so a chain of short
         # pieces after a long line joins in one pass, as it would over repeated passes
         if (joined + len(cur) >= max(15, int(0.75 * width)) and cur and cur[-1] not in TERMINAL and nxt
-                and re.match(f"[{HAN}\\d“‘《(]", nxt) and not cues.line_start.match(nxt)):
+                and re.match(f"[{HAN_WIDE}\\d“‘《(]", nxt) and not cues.line_start.match(nxt)):
             edits.append((spans[i][0] + len(cur), spans[j][0] + len(lines[j]) - len(nxt), "", None))
             joined += len(cur)
         elif cur.strip() or not pdf:
@@ -63,7 +64,6 @@ def step_join_broken_lines(doc: Doc) -> Doc:
 
 
 _TITLE_TAIL_MAX = 12  # characters on the second line of a wrapped title
-_HAN_CHAR = re.compile(f"[{HAN}]")
 
 
 def step_join_title(doc: Doc) -> Doc:
@@ -84,7 +84,7 @@ def step_join_title(doc: Doc) -> Doc:
             ps, pe = spans[prev]
             head = doc.text[ps:pe].rstrip()
             if (len(line) <= _TITLE_TAIL_MAX and cues.title_line_end.search(line)
-                    and not cues.line_start.match(line) and head.strip() and _HAN_CHAR.match(head[-1]) and not cues.title_line_end.search(head)
+                    and not cues.line_start.match(line) and head.strip() and HAN_WIDE_CHAR.match(head[-1]) and not cues.title_line_end.search(head)
                     and not cues.line_start.match(head)):
                 edits.append((ps + len(head), s + len(doc.text[s:e]) - len(doc.text[s:e].lstrip()), "", None))
         prev = i

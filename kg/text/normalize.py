@@ -15,10 +15,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from kg.core.chars import REDACTION_GLYPHS, converter
+from kg.core.chars import HAN_WIDE, REDACTION_GLYPHS, converter
 from kg.core.datafiles import rule_file
 from kg.core.errors import DataFileError
-from kg.text.cleandoc import HAN, Doc, Edit, apply_edits, sub
+from kg.text.cleandoc import Doc, Edit, apply_edits, sub
 
 _CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014"
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\ufeff\ufffd\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -126,8 +126,8 @@ def step_width(doc: Doc) -> Doc:
 # (?<=[before])[ ]+(?=[after]), written to open with the space itself (the lookbehind then checks
 # the character before it) so the regex engine jumps from space to space
 _SPACE_CJK = re.compile(
-    f"[ ](?:(?<=[{HAN}{_CJK_PUNCT}][ ])[ ]*(?=[{HAN}{_CJK_PUNCT}\\d])|(?<=[\\d][ ])[ ]*(?=[{HAN}{_CJK_PUNCT}])"
-    f"|(?<=[{HAN}{_CJK_PUNCT}][ ])[ ]*(?=[%(),.:;])|(?<=[%(),.:;][ ])[ ]*(?=[{HAN}]))"
+    f"[ ](?:(?<=[{HAN_WIDE}{_CJK_PUNCT}][ ])[ ]*(?=[{HAN_WIDE}{_CJK_PUNCT}\\d])|(?<=[\\d][ ])[ ]*(?=[{HAN_WIDE}{_CJK_PUNCT}])"
+    f"|(?<=[{HAN_WIDE}{_CJK_PUNCT}][ ])[ ]*(?=[%(),.:;])|(?<=[%(),.:;][ ])[ ]*(?=[{HAN_WIDE}]))"
 )
 _EDGE_SPACE = re.compile(r"^[ ]+|[ ]+$", re.M)
 _MULTI_SPACE = re.compile(r"[ ]{2,}")
@@ -137,8 +137,8 @@ _BLANK_RUN = re.compile(r"\n[ ]*\n(?:[ ]*\n)+")
 # spaces around a redaction token written inside Chinese text (在校学生 x 人, 投入 xx 万元): a
 # run of x/X/×/* that is a word of its own, next to a Chinese character or %
 _REDACTION_TOKEN = f"[{REDACTION_GLYPHS}]{{1,4}}(?:\\.[{REDACTION_GLYPHS}]{{1,3}})?"
-_SPACE_BEFORE_REDACTION = re.compile(f"(?<=[{HAN}])[ ]+(?={_REDACTION_TOKEN}(?![A-Za-z]))")
-_SPACE_AFTER_REDACTION = re.compile(f"(?<![A-Za-z])({_REDACTION_TOKEN})[ ]+(?=[{HAN}%])")
+_SPACE_BEFORE_REDACTION = re.compile(f"(?<=[{HAN_WIDE}])[ ]+(?={_REDACTION_TOKEN}(?![A-Za-z]))")
+_SPACE_AFTER_REDACTION = re.compile(f"(?<![A-Za-z])({_REDACTION_TOKEN})[ ]+(?=[{HAN_WIDE}%])")
 
 
 def step_spaces(doc: Doc) -> Doc:

@@ -7,7 +7,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from kg.text.cleandoc import HAN, TERMINAL, Doc, Edit, apply_edits, line_spans
+from kg.core.chars import HAN_WIDE
+from kg.text.cleandoc import TERMINAL, Doc, Edit, apply_edits, line_spans
 from kg.text.noise import PageRule, noise_rules
 from kg.text.segment_rules import segment_rules
 
@@ -164,7 +165,7 @@ def step_page_chain(doc: Doc) -> Doc:
 
 # a page number between two halves of a word: 部\n\n18、署 → 部署 (only after a long, unfinished
 # line); without 、 the number must stand alone on its line, or 参训\n\n860人次 would lose its 860
-_PAGE_MARK = re.compile(f"(?<=[{HAN}])\\n[ ]*\\n[\\n ]*(\\d{{1,4}})(?:[、.．][ ]*\\n*|[ ]*\\n[\\n ]*)(?=[{HAN}])")
+_PAGE_MARK = re.compile(f"(?<=[{HAN_WIDE}])\\n[ ]*\\n[\\n ]*(\\d{{1,4}})(?:[、.．][ ]*\\n*|[ ]*\\n[\\n ]*)(?=[{HAN_WIDE}])")
 
 
 def step_page_marks(doc: Doc) -> Doc:

@@ -12,11 +12,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.core.chars import REDACTION_GLYPHS
 from kg.core.datafiles import compile_pattern, positive_int, rule_file, share, text, whole_number
 from kg.core.errors import DataFileError
+from kg.core.patterns import alternation
 
 NUM = "[一二三四五六七八九十百零〇两\\d]+"
-_YEAR = "(?:\\d{4}学?|(?:19|20)[xX×*＊_]{1,2}|[xX×*＊_]{2,4})年"
+_BLANK = f"[{re.escape(REDACTION_GLYPHS)}_]"  # a redacted or blanked-out digit (20XX年, 20__年)
+_YEAR = f"(?:\\d{{4}}学?|(?:19|20){_BLANK}{{1,2}}|{_BLANK}{{2,4}})年"
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ def parse_segment_rules(d: dict, fname: str) -> SegmentRules:
             title_joiner=_rx(fname, "titles.joiner", titles["joiner"]),
             relative=relative,
             redacted=_rx(fname, "years.redacted", years["redacted"]),
-            relative_re=re.compile("|".join(sorted(map(re.escape, relative), key=len, reverse=True))),
+            relative_re=re.compile(alternation(relative)),
             comparison_before=_rx(fname, "years.comparison_before", years["comparison_before"]),
             comparison_after=_rx(fname, "years.comparison_after", years["comparison_after"]),
             agenda_plan=_rx(fname, "years.agenda_plan", years["agenda_plan"]),

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from kg.core.chars import QUOTE_CHARS
 from kg.core.datafiles import positive_int, rule_file, share, word_list
+from kg.core.patterns import alternation
 
 _QUOTES = re.compile(rf"[{re.escape(QUOTE_CHARS)}《》\s]")  # quote marks, title brackets, spaces
 
@@ -41,7 +42,7 @@ def suggest_rules() -> SuggestRules:
 def parse_suggest_rules(data: dict, fname: str) -> SuggestRules:
     """Check a parsed ``suggest.toml``."""
     suffixes, similar = data.get("core", {}).get("suffixes"), data.get("similar", {})
-    suffix = re.compile("(" + "|".join(map(re.escape, word_list(fname, "core.suffixes", suffixes))) + ")+$")
+    suffix = re.compile(alternation(word_list(fname, "core.suffixes", suffixes)) + "+$")  # trailing suffixes, all
     return SuggestRules(suffix, frozenset(word_list(fname, "similar.generic", similar.get("generic"))),
                         share(fname, "similar.min_ratio", similar.get("min_ratio")),
                         positive_int(fname, "similar.long_word", similar.get("long_word")),
