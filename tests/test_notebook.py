@@ -110,7 +110,13 @@ def test_notebook_runs_on_examples(tmp_path, monkeypatch):
     assert summary["theme_targets"] > 0 and summary["theme_target_bureaus"]
     assert summary["theme_evidence"] == summary["theme_targets"]
     assert "source:" in streams(nb, "stdout")
-    assert len(outputs_with(nb, "image/png")) == 4  # bars, heatmap, timeline, region network
+    # one indicator across regions, and the checked targets with their verdict counts
+    assert summary["indicator_compared"] and summary["indicator_regions"] >= 2
+    assert summary["indicator_metrics"] >= summary["indicator_regions"]
+    assert summary["target_checks"] >= 1 and sum(summary["verdicts"].values()) == summary["target_checks"]
+    assert set(summary["verdicts"]) <= {"met", "exceeded", "missed", "no-outcome", "not-comparable"}
+    # bars, heatmap, timeline, indicator across regions, region network
+    assert len(outputs_with(nb, "image/png")) == 5
     # nothing written into the repository
     after = set((ROOT / "output").rglob("*")) if (ROOT / "output").exists() else set()
     assert after == before
@@ -138,7 +144,8 @@ def test_notebook_runs_on_dev_corpus(shared_dir, tmp_path, monkeypatch):
 
 def test_notebook_handles_a_corpus_without_findings(tmp_path, monkeypatch):
     """One invented report with no initiative and no figure: every section prints a note instead of
-    failing (no shared initiatives, no themes, no timeline, no region links, no targets)."""
+    failing (no shared initiatives, no themes, no timeline, no indicator to compare, no checked
+    target, no region links, no targets)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "plain.txt").write_text(
@@ -150,8 +157,11 @@ def test_notebook_handles_a_corpus_without_findings(tmp_path, monkeypatch):
     check_common(nb, summary, outdir)
     assert summary["shared_initiatives"] == 0 and summary["theme_targets"] == 0
     assert summary["region_links"] == 0
+    assert summary["indicator_compared"] is None and summary["target_checks"] == 0
+    assert summary["verdicts"] == {}
     out = streams(nb, "stdout")
     for note in ("no shared initiative", "no bureau implements a shared initiative",
-                 "no two regions share an initiative", "no bureau sets a target"):
+                 "no two regions share an initiative", "no bureau sets a target",
+                 "no metric maps to a shared indicator", "no target was checked"):
         assert note in out
     assert not outputs_with(nb, "image/png")

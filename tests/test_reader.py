@@ -147,3 +147,24 @@ def test_facts_name_a_report_file_as_the_viewer_does(graph):
 
     sources = {r["id"].rsplit("/", 1)[-1]: r["source"] for r in facts_from_graph(graph)["reports"]}
     assert sources["report-a"] == "siming-2022.txt" and sources["report-d"] == "anon-county.txt"
+
+
+def test_targets_carry_indicator_label_outcome_and_verdict():
+    """A checked target reads its shared indicator's Chinese label, its outcome (a metric of
+    another report) and its verdict; an unchecked metric has neither."""
+    from target_fixtures import target_graph
+
+    g = target_graph()
+    for r in both(g):
+        checked = {x.indicator: x for x in r.metrics() if x.verdict is not None}
+        assert {k: (x.indicator_label, x.verdict) for k, x in checked.items()} == {
+            "新增学位": ("新增学位数", "exceeded"), "新建幼儿园": ("新建幼儿园数", "no-outcome")}
+        outcome = r.metric(checked["新增学位"].outcome)
+        assert (outcome.number, outcome.unit, outcome.status) == (560, "个", "achieved")
+        assert outcome.report != checked["新增学位"].report
+        assert r.report(outcome.report).file_name == "qingshan-2023.txt"
+        assert checked["新建幼儿园"].outcome is None
+        plain = [x for x in r.metrics() if x.verdict is None]
+        assert plain and all(x.outcome is None for x in plain)
+        assert {x.indicator_label for x in plain if x.indicator == "教育投入"} == {"教育投入"}
+        assert {x.indicator_label for x in plain if x.indicator_concept is None} == {None}

@@ -142,3 +142,48 @@ def test_no_request_left_the_page_and_title_is_text(viewer):
     assert page.locator("h1#title").inner_text() == "fixture <b>graph</b>"
     assert page.evaluate("typeof window.__kgPwned") == "undefined"
     assert errors == []
+
+
+@pytest.fixture
+def target_page(viewer, tmp_path):
+    """(page, requests, errors): a viewer of the target graph in a second tab of the session's
+    browser (one sync Playwright per process), with the same network block."""
+    from target_fixtures import target_graph
+
+    path = write_viewer(target_graph(), tmp_path / "viewer.html", title="targets")
+    page = viewer[0].context.browser.new_page(viewport={"width": 1400, "height": 900})
+    requests: list[str] = []
+    errors: list[str] = []
+
+    def route(r):
+        requests.append(r.request.url)
+        r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(path.as_uri())
+    page.wait_for_function("window.__kg && window.__kg.ready", timeout=15000)
+    try:
+        yield page, requests, errors
+    finally:
+        page.close()
+
+
+def test_bureau_panel_shows_targets_with_verdict_badges(target_page):
+    """A bureau's targets in its panel: the target, the outcome reported in another file, and a
+    verdict badge per verdict (its own class, Chinese words, English title)."""
+    page, requests, errors = target_page
+    click_node(page, "青山区教育局")
+    details = page.locator("#detail-body")
+    details.get_by_text("Targets (2)").wait_for(timeout=5000)
+    text = details.inner_text()
+    assert "新增学位数 · 2023: target >= 540 个" in text and "→ outcome 560 个" in text
+    assert "outcome: qingshan-2023.txt" in text
+    badge = details.locator(".verdict.v-exceeded")
+    assert badge.inner_text() == "超额" and badge.get_attribute("title").startswith("exceeded")
+    missing = details.locator(".verdict.v-no-outcome")
+    assert missing.inner_text() == "未报告" and "新建幼儿园数 · 2023: target >= 3 所" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viewer-targets.png"))
+    assert errors == [] and all(u.startswith(("file:", "data:")) for u in requests)

@@ -324,3 +324,38 @@ def test_unnamed_bureau_is_labelled_by_its_report_not_an_iri(graph):
     G = network.build_network(g)
     label = G.nodes[str(bureau)]["label"]
     assert label.startswith("未具名教育局 (") and "#" in label
+
+
+# --------------------------------------------------------------------------- targets
+@pytest.fixture(scope="module")
+def target_data():
+    from target_fixtures import target_graph
+
+    return viz.viewer_data(target_graph())
+
+
+def _bureau_item(data, label):
+    return next(n for n in data["bureau"]["nodes"] if n["kind"] == "bureau" and n["label"] == label)
+
+
+def test_bureau_holds_its_targets_with_outcomes_and_verdicts(target_data):
+    """The target (2022 report) and its outcome (the 2023 summary, another file) meet in the
+    bureau's panel data: indicator label, target, the outcome's value and the verdict."""
+    qingshan = _bureau_item(target_data, "青山区教育局")
+    assert qingshan["nTargets"] == 2
+    got = [(t["indicator"], t["year"], t["comparator"], t["value"], t["unit"], t["verdict"],
+            t["outcome"] and (t["outcome"]["value"], t["outcome"]["unit"], t["outcome"]["file"]))
+           for t in qingshan["targets"]]
+    assert got == [("新增学位数", 2023, ">=", "540", "个", "exceeded", ("560", "个", "qingshan-2023.txt")),
+                   ("新建幼儿园数", 2023, ">=", "3", "所", "no-outcome", None)]
+    assert {t["file"] for t in qingshan["targets"]} == {"qingshan.txt"}
+    # bureaus without a checked target carry no (empty) list: the data stays small on big graphs
+    assert "targets" not in _bureau_item(target_data, "白沙区教育局")
+
+
+def test_targets_are_capped_per_bureau(monkeypatch):
+    from target_fixtures import target_graph
+
+    monkeypatch.setattr(network, "MAX_TARGETS", 1)
+    qingshan = _bureau_item(viz.viewer_data(target_graph()), "青山区教育局")
+    assert qingshan["nTargets"] == 2 and [t["indicator"] for t in qingshan["targets"]] == ["新增学位数"]

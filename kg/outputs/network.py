@@ -22,9 +22,10 @@ from kg.outputs.reader import GraphReader, MetricRecord, ReportRecord, local_nam
 from kg.terms import vocab as V
 from kg.terms.triples import TripleIndex
 
-__all__ = ["build_network", "region_projection", "UNKNOWN"]
+__all__ = ["build_network", "region_projection", "UNKNOWN", "MAX_TARGETS"]
 
 UNKNOWN = "(unknown)"
+MAX_TARGETS = 40  # a bureau's targets in the viewer data, latest years first (the panel's list cap)
 
 
 # --------------------------------------------------------------------------- bureau network
@@ -53,7 +54,7 @@ def _merge_status(statuses: set[str]) -> str:
 def _metric_record(x: MetricRecord, rep: dict[str, Any]) -> dict[str, Any]:
     return {
         "indicator": x.indicator or "",
-        "value": str(x.number) if x.number is not None else x.value or "",  # 31.60 shows as 31.6
+        "value": _shown_value(x),
         "unit": x.unit or "",
         "comparator": x.comparator or "",
         "year": x.year,
@@ -64,6 +65,31 @@ def _metric_record(x: MetricRecord, rep: dict[str, Any]) -> dict[str, Any]:
         "file": rep["file"],
         "report": rep["iri"],
     }
+
+
+def _shown_value(x: MetricRecord) -> str:
+    return str(x.number) if x.number is not None else x.value or ""  # 31.60 shows as 31.6
+
+
+def _target_record(x: MetricRecord, rep: dict[str, Any], outcome: MetricRecord | None,
+                   outcome_rep: dict[str, Any]) -> dict[str, Any]:
+    """A checked target as the bureau panel lists it: the indicator (its shared label, else the
+    report's words), the target, the outcome's value (None: no outcome) and the verdict. No quotes:
+    the metric lists carry them, and this list must stay small on big graphs."""
+    out = None
+    if outcome is not None:
+        out = {"value": _shown_value(outcome), "unit": outcome.unit or "", "year": outcome.year,
+               "redacted": outcome.redacted, "file": outcome_rep["file"], "report": outcome_rep["iri"]}
+    return {"indicator": x.indicator_label or x.indicator or "", "year": x.year,
+            "comparator": x.comparator or "", "value": _shown_value(x), "unit": x.unit or "",
+            "redacted": x.redacted, "verdict": x.verdict or "", "outcome": out,
+            "file": rep["file"], "report": rep["iri"]}
+
+
+def _cap_targets(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Latest years first, then indicator and file; at most MAX_TARGETS (the count travels apart)."""
+    key = lambda d: (-(d["year"] or 0), d["indicator"], d["file"], d["report"], repr(sorted(d.items())))  # noqa: E731
+    return sorted(records, key=key)[:MAX_TARGETS]
 
 
 def _sort_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -93,7 +119,8 @@ def build_network(graph: Graph | TripleIndex) -> nx.Graph:
     Nodes are keyed by IRI with ``kind`` in {"bureau", "initiative", "theme"}. Bureau — concept
     edges (``kind="implements"``) aggregate every mention: ``status`` (achieved / planned / both),
     ``years``, ``metrics`` and ``evidence`` (quotes with their source file). Concept — theme edges
-    have ``kind="broader"``. Nodes and edges are inserted in sorted order (stable layouts).
+    have ``kind="broader"``. A bureau's ``targets`` are its checked planned metrics with their
+    outcome and verdict (latest years first, at most ``MAX_TARGETS``; ``n_targets`` counts all). Nodes and edges are inserted in sorted order (stable layouts).
     """
     r = GraphReader(graph)
     issuer = r.issuers()
@@ -133,8 +160,14 @@ def build_network(graph: Graph | TripleIndex) -> nx.Graph:
             c.add(surface)
 
     loose_metrics: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    targets: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for x in r.metrics():
         record = _metric_record(x, info(x.report))
+        if x.verdict is not None and x.bureau is not None:
+            bureaus.add(x.bureau)
+            outcome = r.metric(x.outcome) if x.outcome is not None else None
+            targets[x.bureau].append(_target_record(x, info(x.report), outcome,
+                                                    info(outcome.report if outcome else None)))
         if x.initiative in mention_edge:
             edges[mention_edge[x.initiative]]["metrics"].append(record)
         elif x.bureau is not None:
@@ -158,7 +191,8 @@ def build_network(graph: Graph | TripleIndex) -> nx.Graph:
                    province=_province(path), anonymized=b.anonymized,
                    reports=sorted(reports_of.get(node, []),
                                   key=lambda d: (d["file"], d["index"] or 0, d["iri"])),
-                   metrics=_sort_records(loose_metrics.get(node, [])), n_initiatives=0)
+                   metrics=_sort_records(loose_metrics.get(node, [])), n_initiatives=0,
+                   targets=_cap_targets(targets.get(node, [])), n_targets=len(targets.get(node, [])))
 
     carriers: dict[Any, set[Any]] = defaultdict(set)
     bureaus_of: dict[Any, set[Any]] = defaultdict(set)

@@ -91,6 +91,9 @@ class MetricRecord(FactRecord):
     base_number: int | float | None  # edu:baseValue as a JSON number, in base_unit
     base_unit: str | None
     indicator_concept: str | None  # the shared indicator's id (ind:<id>), when it maps to one
+    indicator_label: str | None  # that indicator's skos:prefLabel (Chinese first); None: unmapped
+    outcome: Node | None  # a target's achieved metric (edu:outcome), possibly of another report
+    verdict: str | None  # a checked target's edu:verdict ("met", "missed", …); None: no target
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +341,9 @@ class GraphReader:
             base_number=_number_of(self._get(x, V.baseValue)),
             base_unit=text_of(self._get(x, V.baseUnit)),
             indicator_concept=str(concept).removeprefix(str(V.INDICATOR)) if concept is not None else None,
+            indicator_label=self.label(concept, _PREF, _LABEL),
+            outcome=self._get(x, V.outcome),
+            verdict=text_of(self._get(x, V.verdict)),
         )
 
     def bureau(self, node: Node) -> BureauRecord:

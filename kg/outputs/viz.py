@@ -112,6 +112,8 @@ def viewer_data(graph: rdflib.Graph | TripleIndex, *, title: str = "edu-kg") -> 
                         search=_search_key(d["label"], *d["path"]),
                         title=f"{d['label']}\n{' › '.join(d['path']) or UNKNOWN}\n"
                               f"{d['n_initiatives']} initiative(s)")
+            if d["n_targets"]:  # most bureaus state none: no empty list per node on big graphs
+                item.update(targets=d["targets"], nTargets=d["n_targets"])
         elif d["kind"] == "initiative":
             item.update(local=d["local"], themes=[short[t] for t in d["themes"]],
                         aliases=d["aliases"], n=d["n_regions"], nBureaus=d["n_bureaus"],
