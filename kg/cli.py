@@ -179,20 +179,26 @@ def eval_cmd(
 def suggest_concepts(
     outdir: Annotated[Path, typer.Argument(help="A build output folder (its facts.json).")] = Path("output"),
     min_bureaus: Annotated[int, typer.Option(help="Suggest groups run by at least this many bureaus.")] = 2,
+    indicators: Annotated[bool, typer.Option("--indicators", help="Suggest indicators (ontology/indicators.ttl) "
+                                             "from metric wordings no indicator names yet.")] = False,
 ) -> None:
-    """List local initiatives that several bureaus share under similar names: candidate concepts."""
-    from kg.tools.suggest import suggest_concepts as run_suggest
+    """List local initiatives (or, with --indicators, unmapped indicator wordings) that several
+    bureaus share under similar names: candidate concepts."""
+    from kg.tools.suggest import suggest_concepts, suggest_indicators
 
     path = outdir / "facts.json" if outdir.is_dir() else outdir
     try:
         facts = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise _fail(KgError(f"cannot read facts: {e}", path=str(path), hint="run `kg build` first")) from e
-    found = run_suggest(facts, min_bureaus=min_bureaus)
+    found = (suggest_indicators if indicators else suggest_concepts)(facts, min_bureaus=min_bureaus)
     if not found:
-        out.print("no local initiative is shared by enough bureaus", highlight=False)
+        what = "unmapped indicator" if indicators else "local initiative"
+        out.print(f"no {what} is shared by enough bureaus", highlight=False)
     for s in found:
-        out.print(f"{s.label}  ({len(s.bureaus)} bureaus: {', '.join(s.bureaus)})", highlight=False, markup=False)
+        unit = f" [{s.unit}]" if s.unit else ""
+        out.print(f"{s.label}{unit}  ({len(s.bureaus)} bureaus: {', '.join(s.bureaus)})",
+                  highlight=False, markup=False)
         out.print("    " + " | ".join(s.members), highlight=False, markup=False)
 
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.core.datafiles import rule_file
 from kg.core.errors import DataFileError
-from kg.tools.suggest import core, parse_suggest_rules, suggest_concepts
+from kg.tools.suggest import core, parse_suggest_rules, suggest_concepts, suggest_indicators
 
 
 def _facts(*reports):
@@ -64,3 +64,31 @@ def test_broken_rules_name_the_key(table, key, value):
     with pytest.raises(DataFileError, match=key) as e:
         parse_suggest_rules(broken, where)
     assert "suggest.toml" in str(e.value)
+
+
+def _metric_facts(*reports):
+    return {"reports": [{"source": "s.txt", "bureau": b, "initiatives": [],
+                         "metrics": [{"indicator": ind, "base_unit": unit, "indicator_concept": cid, "redacted": False}
+                                     for ind, unit, cid in metrics]}
+                        for b, metrics in reports]}
+
+
+def test_unmapped_indicator_wordings_of_several_bureaus_are_suggested_per_unit():
+    facts = _metric_facts(
+        ("甲县教育局", [("研学旅行参与学生", "人", None), ("新增学位", "个", "new-places")]),
+        ("乙区教育局", [("研学旅行参与学生", "人", None), ("研学旅行参与学生", "人次", None)]),
+        ("丙市教育局", [("新增学位", "个", "new-places")]),
+    )
+    found = suggest_indicators(facts)
+    assert [(s.label, s.unit, s.bureaus) for s in found] == [
+        ("研学旅行参与学生", "人", ("乙区教育局", "甲县教育局"))]  # 人次 is another quantity: one bureau only
+
+
+def test_cli_indicators(tmp_path):
+    facts = _metric_facts(("甲县教育局", [("研学旅行参与学生", "人", None)]),
+                          ("乙区教育局", [("研学旅行参与学生", "人", None)]))
+    (tmp_path / "facts.json").write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+    res = CliRunner().invoke(app, ["suggest-concepts", str(tmp_path), "--indicators"])
+    assert res.exit_code == 0 and "研学旅行参与学生 [人]" in res.output and "2 bureaus" in res.output
+    res = CliRunner().invoke(app, ["suggest-concepts", str(tmp_path), "--indicators", "--min-bureaus", "3"])
+    assert "no unmapped indicator" in res.output

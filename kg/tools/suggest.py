@@ -1,5 +1,7 @@
 """`kg suggest-concepts`: local initiatives that several bureaus run under similar names, as
-candidates for a new shared concept in ontology/initiatives.ttl (a curator decides).
+candidates for a new shared concept in ontology/initiatives.ttl (a curator decides); with
+``--indicators``, the indicators several bureaus report that no concept of ontology/indicators.ttl
+names yet, grouped per base unit, as candidates for a new indicator or altLabel.
 
 Two local labels are grouped when their cores (the label without quotes and programme suffixes
 such as 工程/行动/活动) are similar as strings, or share a distinctive key word (the words and
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -53,7 +55,8 @@ def parse_suggest_rules(data: dict, fname: str) -> SuggestRules:
 class Suggestion:
     label: str  # the most frequent member label
     bureaus: tuple[str, ...]
-    members: tuple[str, ...]  # the local labels grouped
+    members: tuple[str, ...]  # the local labels (or indicator wordings) grouped
+    unit: str | None = None  # the base unit of an indicator group
 
 
 def core(label: str) -> str:
@@ -76,14 +79,35 @@ def _similar(a: str, b: str, ka: set[str], kb: set[str]) -> bool:
             or any(len(w) >= rules.long_word for w in shared) or len(shared) >= rules.shared_words)
 
 
+def _bureau(r: dict, i: int) -> str:
+    return r.get("bureau") or f"{r.get('source')}#{i}"
+
+
 def suggest_concepts(facts: dict, min_bureaus: int = 2) -> list[Suggestion]:
     """Groups of local initiatives shared by ``min_bureaus`` or more bureaus, most shared first."""
     owners: dict[str, set[str]] = {}
     for i, r in enumerate(facts.get("reports", [])):
-        bureau = r.get("bureau") or f"{r.get('source')}#{i}"
         for ini in r.get("initiatives", []):
             if ini.get("scope") == "local" and ini.get("label"):
-                owners.setdefault(ini["label"], set()).add(bureau)
+                owners.setdefault(ini["label"], set()).add(_bureau(r, i))
+    return _groups(owners, min_bureaus)
+
+
+def suggest_indicators(facts: dict, min_bureaus: int = 2) -> list[Suggestion]:
+    """Indicator wordings no shared indicator names (non-redacted metrics without
+    ``indicator_concept``), grouped per base unit, reported by ``min_bureaus`` or more bureaus."""
+    by_unit: dict[str, dict[str, set[str]]] = {}
+    for i, r in enumerate(facts.get("reports", [])):
+        for m in r.get("metrics", []):
+            if m.get("indicator") and m.get("base_unit") and not m.get("indicator_concept"):
+                by_unit.setdefault(m["base_unit"], {}).setdefault(m["indicator"], set()).add(_bureau(r, i))
+    found = [replace(s, unit=unit) for unit, owners in sorted(by_unit.items())
+             for s in _groups(owners, min_bureaus)]
+    return sorted(found, key=lambda s: (-len(s.bureaus), s.label, s.unit or ""))
+
+
+def _groups(owners: dict[str, set[str]], min_bureaus: int) -> list[Suggestion]:
+    """Similar labels joined (union-find), kept when they span ``min_bureaus`` bureaus."""
     labels = sorted(owners)
     cores = {lb: core(lb) for lb in labels}
     keys = {lb: _key_words(cores[lb]) for lb in labels}
