@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
-from graph_fixtures import (
-    concepts,
-    metric,
-    sample_facts,
-    small_indicators,
-    src,
-    with_indicators,
-)
+from graph_fixtures import concepts, sample_facts, small_indicators, with_indicators
 from rdflib import Graph
+from target_fixtures import target_graph
 
 from kg.core.errors import GraphInputError, QueryError
-from kg.core.records import ReportFacts
 from kg.outputs.export import write_graph
-from kg.pipeline.targets import check_targets
 from kg.rdf.graph import build_graph
 from kg.tools.query import format_result, list_queries, load_graph, run_query
 
@@ -43,22 +34,12 @@ OUTCOME_QUERIES = {"targets_and_outcomes"}
 
 @pytest.fixture(scope="module")
 def outcome_graph() -> Graph:
-    facts = with_indicators([*sample_facts(), qingshan_2023()])
-    return build_graph(facts, taxonomy=concepts(), indicators=small_indicators(), targets=check_targets(facts))
+    return target_graph()
 
 
 @pytest.fixture
 def graph_for(graph, outcome_graph):
     return lambda name: outcome_graph if name in OUTCOME_QUERIES else graph
-
-
-def qingshan_2023() -> ReportFacts:
-    """青山区's summary of 2023: the outcome of the sample's 2023 target (新增学位 540个以上)."""
-    r1 = sample_facts()[0]
-    return replace(r1, source=src("d" * 64, "qingshan-2023.txt"), summary_year=2023, plan_year=None,
-                   head="青山区教育局2023年工作总结。", mentions=(),
-                   metrics=(metric("新增学位", "560", "个", "=", 2023, "achieved", (50, 60), "新增学位560个",
-                                   base_value="560", base_unit="个"),))
 
 
 def rows(result) -> list[dict]:
@@ -114,7 +95,8 @@ KNOWN = {
     "targets_and_outcomes": lambda r: [(x["bureau_name"], x["indicator_label"], x["year"], x["comparator"],
                                         x["target_value"], x["outcome_value"], x["verdict"], x["target_quote"],
                                         x["outcome_quote"]) for x in r] == [
-        ("青山区教育局", "新增学位数", 2023, ">=", 540, 560, "exceeded", "力争新增学位540个以上", "新增学位560个")],
+        ("青山区教育局", "新增学位数", 2023, ">=", 540, 560, "exceeded", "力争新增学位540个以上", "新增学位560个"),
+        ("青山区教育局", "新建幼儿园数", 2023, ">=", 3, None, "no-outcome", "新建幼儿园3所以上", None)],
     "bureau_timeline": lambda r: [(x["year"], x["kind"], x["label"], x["status"], x["value"]) for x in r] == [
         (2022, "initiative", "四点半课堂", "achieved", None), (2022, "initiative", "教师交流轮岗", "achieved", None),
         (2022, "initiative", "课后服务", "both", None), (2023, "indicator", "新增学位数", "planned", 540)],

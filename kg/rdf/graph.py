@@ -372,31 +372,28 @@ class _Builder:
             return node
         kind, domain = self.indicators.kinds[ind.kind], self.indicators.domains[ind.domain]
         kind_node, domain_node = V.INDICATOR[kind.id], V.INDICATOR[domain.id]
-        self.add(node, RDF.type, SKOS.Concept)
-        self.add(node, RDF.type, V.Indicator)
-        self.add(node, SKOS.inScheme, V.INDICATOR_SCHEME)
+        self.scheme_concept(node, V.Indicator, ind.pref_label, ind.en_label)
         self.add(V.INDICATOR_SCHEME, RDF.type, SKOS.ConceptScheme)
-        self.labels(node, ind.pref_label, ind.en_label)
         self.add(node, V.quantityKind, kind_node)
         self.add(node, SKOS.broader, domain_node)
         if ind.growth_rate:
             self.add(node, V.growthRate, Literal(True))
         if kind_node not in self.concepts_done:
             self.concepts_done.add(kind_node)
-            self.add(kind_node, RDF.type, SKOS.Concept)
-            self.add(kind_node, RDF.type, V.QuantityKind)
-            self.labels(kind_node, kind.pref_label, kind.en_label)
+            self.scheme_concept(kind_node, V.QuantityKind, kind.pref_label, kind.en_label, in_scheme=False)
             for u in sorted(kind.units):
                 self.add(kind_node, V.kindUnit, _str(u))
         if domain_node not in self.concepts_done:
             self.concepts_done.add(domain_node)
-            self.add(domain_node, RDF.type, SKOS.Concept)
-            self.add(domain_node, RDF.type, V.Theme)
-            self.add(domain_node, SKOS.inScheme, V.INDICATOR_SCHEME)
-            self.labels(domain_node, domain.pref_label, domain.en_label)
+            self.scheme_concept(domain_node, V.Theme, domain.pref_label, domain.en_label)
         return node
 
-    def labels(self, node: URIRef, zh: str, en: str | None) -> None:
+    def scheme_concept(self, node: URIRef, cls: URIRef, zh: str, en: str | None, in_scheme: bool = True) -> None:
+        """A SKOS concept of the indicator scheme: its types and labels (once per builder)."""
+        self.add(node, RDF.type, SKOS.Concept)
+        self.add(node, RDF.type, cls)
+        if in_scheme:
+            self.add(node, SKOS.inScheme, V.INDICATOR_SCHEME)
         self.add(node, SKOS.prefLabel, _zh(zh))
         if en:
             self.add(node, SKOS.prefLabel, Literal(en, lang="en"))
