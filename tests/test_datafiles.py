@@ -96,6 +96,7 @@ BROKEN = [  # file, key path, new value (None: drop the key), what the error mus
     ("comparators.toml", "gap.max_len", None, "max_len"),
     ("comparators.toml", "gap.min_cue_len", -2, "gap.min_cue_len"),
     ("indicators.toml", "remap", None, "remap"),
+    ("indicators.toml", "words.compounds", None, "words.compounds"),
     ("initiatives.toml", "matching.long_label", None, "long_label"),
     ("initiatives.toml", "discovery.max_len", -22, "discovery.max_len"),
     ("initiatives.toml", "discovery.min_core", True, "discovery.min_core"),

@@ -75,6 +75,23 @@ def test_a_build_verb_makes_a_school_count_one_of_schools_built(shipped, indicat
     assert shipped.match(m(indicator, unit, unit)) == expected
 
 
+@pytest.mark.parametrize("indicator, unit, quote, expected", [
+    ("新增城区中小学学位", "个", None, "new-places"),  # 小学学位 does not start inside 中小学
+    ("小学", "所", "其中小学40所", "primary-schools"),  # 其中小学 is 其中 + 小学, not 中小学
+    ("中小学和幼儿园", "所", "12所中小学和30所幼儿园投入使用", "schools-opened"),  # verb after the head
+    ("完成中小学改扩建任务", "所", None, "new-schools"),
+    ("新增义务教育学校", "所", None, "new-schools"),  # 新增: a flow, not the stock
+    ("新建智慧校园", "所", None, "smart-campuses"),  # a rated school is not a school built
+    ("(民办", "所", "幼儿园60所(25所民办)", "private-kindergartens"),  # qualifier + the quote's head
+    ("(民办", "人", "初中生3200人(民办410人)", "private-school-students"),
+    ("(公办", "所", "初中12所(8所公办)", "junior-schools"),  # no label for the pair: the quote's head
+    ("全区幼儿园", "所", "全区幼儿园89所(新增25所)", "kindergartens"),  # the bracket's verb is the 25's
+    ("(新增", "所", "全区幼儿园89所(新增25所)", "new-kindergartens"),
+])
+def test_compounds_clauses_and_qualifiers(shipped, indicator, unit, quote, expected):
+    assert shipped.match(m(indicator, unit, unit, quote)) == expected
+
+
 def test_without_a_build_verb_the_head_names_the_stock(shipped):
     stock = shipped.match(m("全县初中", "所", "所"))
     assert stock not in (None, "new-schools", "schools-opened")
@@ -91,6 +108,10 @@ def test_remaps_must_name_the_schemes_ids():
 @pytest.mark.parametrize("table, match", [
     ({}, "remap"), ({"remap": [{"kind": "kind-schools", "cues": [], "to": {"*": "x"}}]}, "cues"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {}}]}, "to"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}, "heads": []}]}, "heads"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}]}, "words"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
+      "words": {"compounds": ["中小学"], "qualifiers": "民办"}}, "qualifiers"),
 ])
 def test_bad_indicator_rules_name_the_key(table, match):
     from kg.core.errors import DataFileError

@@ -121,6 +121,11 @@ def test_fraction_and_base_values():
     "每周锻炼2小时",
     "每学年至少开展2次演练",  # a frequency: a requirement, not a count of work
     "每月组织1场家长讲座",
+    "坚决做到两个维护",  # a small spelled-out count with a slogan's counter
+    "加强两支队伍建设",
+    "构建家校社三位一体格局",
+    "启动实验学校二期建设",  # 二期: the phase of a project, not a count
+    "防止两张皮现象",
 ])
 def test_not_a_metric(text):
     assert parse_quantities(text) == []
@@ -134,6 +139,17 @@ def test_not_a_metric(text):
     ("此前已完成8所", "8", "所"),
 ])
 def test_rates_and_time_words_before_a_number(text, value, unit):
+    assert [(q.value, q.unit) for q in parse_quantities(text)] == [(D(value), unit)]
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("新设两个学区", "2", "个"),  # a spelled-out count of things the work made stays a metric
+    ("建成三个区级示范点", "3", "个"),
+    ("举办两期骨干教师培训", "2", "期"),
+    ("新建十二个教学点", "12", "个"),  # above the slogan range
+    ("新建县级研学基地三个", "3", "个"),  # the object named before the count
+])
+def test_spelled_counts_of_things_stay_metrics(text, value, unit):
     assert [(q.value, q.unit) for q in parse_quantities(text)] == [(D(value), unit)]
 
 
@@ -249,6 +265,12 @@ def test_gold_metric_quotes_parse():
                          and (want is None or scaled_value(q.value, q.unit) == want) for q in qs)
                 miss += [] if ok else [g["quote"]]
     assert not miss, miss[:10]
+
+
+def test_shared_list_whose_last_items_are_joined_by_and():
+    r = make_report(["全县毛入园率、普惠率和公办率分别达到91%、82%和55%。"], kinds=["summary"], summary_year=2023)
+    assert [(m.indicator, m.value) for m in extract_metrics(r)] == [
+        ("毛入园率", D(91)), ("普惠率", D(82)), ("公办率", D(55))]
 
 
 def test_shared_indicator_split():

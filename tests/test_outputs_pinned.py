@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "b8ffd5ebec3f420b83ea7a0c02378d80714fd56e32c233e133bf28b5df1d85af",
-        "facts.json": "b16dca90fe875831ab46d02cce92e80b476715cc4c35f7c1bce68059cf97167d",
+        "graph.ttl": "4d336550e80d4c09b0a6eb8162e9954787e73c59ee22f3a66c1476227fbca073",
+        "facts.json": "aca3743baa8c23dd2393632abf9b470048942c7e5919eab29b4377fbcc93794e",
     },
     "shared": {
-        "graph.ttl": "ad36d3cfdbc2b94124b7953726a9890ef3654397f97d4d96b325878cb10f71cb",
-        "facts.json": "8030bedfa2ae9f5ec775dba24bb1189594674091b501e603460277b622170c54",
+        "graph.ttl": "f6d9fc85a0f401e1dc14cf76e2da7e6389afa50cd10fe447962ec196471e5ab2",
+        "facts.json": "c12d115d1cbf90a768225dfc651fd0677eb186b94c9607669349be0a1245f9ae",
     },
 }
 

@@ -6,11 +6,15 @@ with the labels of the indicators whose quantity kind takes the metric's base un
 the label ending nearest the number wins (幼儿园学位: places), and of those the longest (新建幼儿园
 over 幼儿园); when the indicator text names none, the quote is read the same way. No label, no
 concept: the indicator stays text only. A build verb before a school's head noun (新改扩建初中,
-开办幼儿园) makes the count one of schools built or opened (kg/data/indicators.toml).
+开办幼儿园), or anywhere in the metric's clause (369所幼儿园投入使用), makes the count one of schools
+built or opened. A label never starts inside a compound word (小学 in 中小学, 中小学 in 其中小学),
+and a bare qualifier (幼儿园173所(81所民办): 民办) is read with the head noun of its quote (民办幼儿园).
+The verbs, compounds and qualifiers are data: kg/data/indicators.toml.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -21,6 +25,8 @@ from kg.core.records import Metric
 from kg.terms.indicators import IndicatorScheme, default_path, load_indicators
 from kg.terms.taxonomy import normalize
 
+_BRACKETED = re.compile(r"[(（][^)）]*(?:[)）]|$)")
+
 
 @dataclass(frozen=True)
 class Remap:
@@ -29,13 +35,24 @@ class Remap:
     kind: str
     cues: tuple[str, ...]
     to: tuple[tuple[str, str], ...]  # (domain id or "*", indicator id)
+    heads: tuple[str, ...] = ()  # the stock concepts it applies to (empty: every one of the kind)
 
     def target(self, domain: str) -> str | None:
         table = dict(self.to)
         return table.get(domain, table.get("*"))
 
 
-def parse_indicator_rules(data: dict, fname: str) -> tuple[Remap, ...]:
+@dataclass(frozen=True)
+class IndicatorRules:
+    """kg/data/indicators.toml: build-verb remaps, compound words labels may not start inside, and
+    qualifiers read with the head noun of their quote."""
+
+    remaps: tuple[Remap, ...]
+    compounds: tuple[str, ...] = ()
+    qualifiers: tuple[str, ...] = ()
+
+
+def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
     """Check kg/data/indicators.toml (see its comments)."""
     entries = data.get("remap")
     if not isinstance(entries, list) or not entries:
@@ -49,58 +66,100 @@ def parse_indicator_rules(data: dict, fname: str) -> tuple[Remap, ...]:
         out.append(Remap(text(fname, f"{where}.kind", e.get("kind")),
                          tuple(sorted(word_list(fname, f"{where}.cues", e.get("cues")), key=len, reverse=True)),
                          tuple(sorted((text(fname, f"{where}.to", k), text(fname, f"{where}.to", v))
-                                      for k, v in to.items()))))
-    return tuple(out)
+                                      for k, v in to.items())),
+                         tuple(word_list(fname, f"{where}.heads", e["heads"])) if "heads" in e else ()))
+    words = data.get("words")
+    if not isinstance(words, dict):
+        raise DataFileError("words: needs a [words] table with compounds and qualifiers", path=fname,
+                            hint="see the file's comments")
+    return IndicatorRules(tuple(out), tuple(word_list(fname, "words.compounds", words.get("compounds"))),
+                          tuple(word_list(fname, "words.qualifiers", words.get("qualifiers"))))
 
 
 @lru_cache(maxsize=1)
-def indicator_rules() -> tuple[Remap, ...]:
+def indicator_rules() -> IndicatorRules:
     return parse_indicator_rules(*rule_file("indicators.toml"))
 
 
 class IndicatorMatcher:
     """Per base unit, one pattern over the labels of every indicator that unit can measure."""
 
-    def __init__(self, scheme: IndicatorScheme, remaps: tuple[Remap, ...] | None = None):
+    def __init__(self, scheme: IndicatorScheme, remaps: tuple[Remap, ...] | None = None,
+                 compounds: tuple[str, ...] | None = None, qualifiers: tuple[str, ...] | None = None):
         owner = scheme.labels()
         units = {u for k in scheme.kinds.values() for u in k.units}
         self._scheme = scheme
         self._owner = owner
         self._by_unit = {u: longest_pattern(sorted(lab for lab, iid in owner.items() if scheme.allows(iid, u)))
                          for u in sorted(units)}
-        self._remaps = indicator_rules() if remaps is None else remaps
+        rules = indicator_rules() if None in (remaps, compounds, qualifiers) else None
+        self._remaps = rules.remaps if remaps is None else remaps
+        self._compounds = longest_pattern(rules.compounds if compounds is None else compounds)
+        self._qualifiers = rules.qualifiers if qualifiers is None else qualifiers
         for r in self._remaps:
-            unknown = sorted({iid for _, iid in r.to} - set(scheme.indicators))
+            unknown = sorted(({iid for _, iid in r.to} | set(r.heads)) - set(scheme.indicators))
             if r.kind not in scheme.kinds or unknown:
                 raise DataFileError(f"a remap names what the indicator scheme lacks: {r.kind} {unknown}",
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
 
-    def _best(self, written: str, base_unit: str) -> str | None:
+    def _label(self, form: str, base_unit: str) -> tuple[str, int] | None:
+        """The label ending nearest the end of ``form`` (the longest of those) and its start; never
+        one that starts inside a compound word (compounds read leftmost first: 其中小学 is 其中 + 小学)."""
+        inside: set[int] = set()
+        end = 0
+        for m in self._compounds.finditer(form):  # zero-width: one match at each start
+            if m.start() >= end:
+                end = m.start() + len(m.group(1))
+                inside.update(range(m.start() + 1, end))
         best: tuple[int, int, str] | None = None
-        form = normalize(written)
-        for m in self._by_unit[base_unit].finditer(form):
+        for m in self._by_unit[base_unit].finditer(form):  # every label at every start
+            if m.start() in inside:
+                continue  # 中小学学位: not 小学学位 (学位 at its own start still counts)
             label = m.group(1)
             key = (m.start() + len(label), len(label), label)
             if best is None or key > best:
                 best = key
-        if best is None:
-            return None
-        return self._remapped(self._owner[best[2]], form[: best[0] - best[1]], base_unit)
+        return None if best is None else (best[2], best[0] - best[1])
 
-    def _remapped(self, iid: str, before: str, base_unit: str) -> str:
+    def _best(self, written: str, base_unit: str, *context: str) -> str | None:
+        """The concept of the best label in ``written``; build verbs are looked for before that
+        label, then in each of ``context`` (the indicator text, the clause)."""
+        form = normalize(written)
+        found = self._label(form, base_unit)
+        if found is None:
+            return None
+        label, start = found
+        return self._remapped(self._owner[label], (form[:start], *map(normalize, context)), base_unit)
+
+    def _remapped(self, iid: str, places: tuple[str, ...], base_unit: str) -> str:
+        """The first place with a build verb decides (in it, the first remap entry wins)."""
         ind = self._scheme.indicators[iid]
-        for r in self._remaps:
-            if ind.kind == r.kind and any(c in before for c in r.cues):
-                target = r.target(ind.domain)
-                if target and self._scheme.allows(target, base_unit):
-                    return target
+        for where in places:
+            for r in self._remaps:
+                if ind.kind == r.kind and (not r.heads or iid in r.heads) and any(c in where for c in r.cues):
+                    target = r.target(ind.domain)
+                    if target and self._scheme.allows(target, base_unit):
+                        return target
         return iid
 
     def match(self, metric: Metric) -> str | None:
         """The indicator id ``metric`` measures, or None."""
-        if metric.base_unit not in self._by_unit:
+        unit = metric.base_unit
+        if unit not in self._by_unit:
             return None
-        return self._best(metric.indicator, metric.base_unit) or self._best(metric.quote, metric.base_unit)
+        # another number's bracket is not this metric's clause: 幼儿园89所(新增25所) built none of the 89
+        clause = _BRACKETED.sub("", metric.quote)
+        found = self._best(metric.indicator, unit, clause)
+        if found is not None:
+            return found
+        head = self._label(normalize(metric.quote), unit)
+        qualifier = next((q for q in self._qualifiers if q in metric.indicator), None)
+        if head is not None and qualifier is not None and qualifier not in head[0]:
+            # 幼儿园173所(81所民办): the 81 are 民办幼儿园, when the scheme has that label
+            qualified = self._label(normalize(qualifier + head[0]), unit)
+            if qualified is not None and qualified[0] != head[0]:
+                return self._best(qualified[0], unit, metric.indicator, clause)
+        return self._best(metric.quote, unit, metric.indicator, clause)
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ from kg.core.datafiles import (
     word_list,
 )
 from kg.core.errors import DataFileError
+from kg.core.patterns import alternation
 
 COMPARATORS = {"=", ">=", ">", "<=", "<", "~"}
 
@@ -103,6 +104,11 @@ class MetricRules:
     rate_counters: frozenset[str]
     nm_after: re.Pattern
     abstract_nouns: re.Pattern
+    spelled_counters: frozenset[str]
+    spelled_max: int
+    spelled_object_after: re.Pattern  # an object named after the count (两个学区)
+    spelled_object_before: re.Pattern  # or right before it (实践基地三个)
+    phase_counters: frozenset[str]  # 实验学校二期: a phase, whatever stands before it
     glue_before: re.Pattern
     glue_after: re.Pattern
     year_like: re.Pattern
@@ -121,6 +127,7 @@ class MetricRules:
     respectively: str
     after_respectively: re.Pattern  # the word and the rest of its line
     list_separator: str
+    list_last_separator: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -139,6 +146,7 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
 
         first_year, last_year = (whole_number(where, "not_metric.year_range", y) for y in nm["year_range"])
         respectively = text(where, "indicator.respectively", ind["respectively"])
+        objects = alternation(word_list(where, "not_metric.spelled_objects", nm["spelled_objects"]))
         return MetricRules(
             planned_before=c("status", "planned_before"), planned_after=c("status", "planned_after"),
             achieved_reset=c("status", "achieved_reset"), achieved_in_plan=c("status", "achieved_in_plan"),
@@ -146,6 +154,11 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
             rank_before=c("not_metric", "rank_before"), rate_before=c("not_metric", "rate_before"),
             rate_counters=frozenset(word_list(where, "not_metric.rate_counters", nm["rate_counters"])),
             nm_after=c("not_metric", "after"), abstract_nouns=c("not_metric", "abstract_nouns"),
+            spelled_counters=frozenset(word_list(where, "not_metric.spelled_counters", nm["spelled_counters"])),
+            spelled_max=positive_int(where, "not_metric.spelled_max", nm["spelled_max"]),
+            spelled_object_after=re.compile(f"^[^,,;;。、]{{0,8}}?(?:{objects})"),
+            spelled_object_before=re.compile(f"(?:{objects})$"),
+            phase_counters=frozenset(word_list(where, "not_metric.phase_counters", nm["phase_counters"])),
             glue_before=c("not_metric", "glue_before"), glue_after=c("not_metric", "glue_after"),
             year_like=c("not_metric", "year_like"),
             name_brackets=tuple((a, b) for a, b in nm["name_brackets"]),
@@ -159,6 +172,7 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
             verb_len=positive_int(where, "indicator.verb_len", ind["verb_len"]),
             respectively=respectively, after_respectively=re.compile(re.escape(respectively) + ".*$"),
             list_separator=text(where, "indicator.list_separator", ind["list_separator"]),
+            list_last_separator=c("indicator", "list_last_separator"),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise DataFileError(f"bad metric rules: {e!r}", path=where,

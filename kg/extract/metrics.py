@@ -188,6 +188,10 @@ def _not_metric(text: str, start: int, end: int, kind: str, counter: str, scale:
             return True  # 一人担任, 一所学校
     if kind != "arabic" and r.abstract_nouns.search(tail):
         return True  # 四项原则, X项具体措施: a programme's shape, not a count of work
+    if (kind == "chinese" and counter in r.spelled_counters and value is not None and value <= r.spelled_max
+            and not r.spelled_object_after.search(tail)
+            and (counter in r.phase_counters or not r.spelled_object_before.search(head))):
+        return True  # 两个维护, 三支队伍, 二期工程: a slogan's or a name's number
     if counter in units().weak and not scale and kind != "arabic":
         return True  # 两类, 一批, xx届
     first_year, last_year = r.year_range
@@ -343,6 +347,11 @@ def _split_shared(indicators: list[str], sentence: str, qs: list[Quantity], clau
         return indicators
     items = r.after_respectively.sub("", head)
     items = r.strip_prefix.sub("", items).split(r.list_separator)
+    if len(items) == len(qs) - 1:  # 覆盖率和占比分别达到75%和40%: the last item holds two
+        cuts = list(r.list_last_separator.finditer(items[-1]))
+        if cuts:
+            last = items.pop()
+            items += [last[: cuts[-1].start()], last[cuts[-1].end():]]
     if len(items) != len(qs) or not all(items):
         return indicators
     tail = items[-1][len(items[0]):] if len(items[-1]) > len(items[0]) else ""
