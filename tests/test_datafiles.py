@@ -102,6 +102,8 @@ BROKEN = [  # file, key path, new value (None: drop the key), what the error mus
     ("initiatives.toml", "discovery.min_core", True, "discovery.min_core"),
     ("metric_rules.toml", "indicator.verb_len", None, "verb_len"),
     ("metric_rules.toml", "quote.max_len", -28, "quote.max_len"),
+    ("metric_rules.toml", "status.outcome_near", -1, "status.outcome_near"),
+    ("metric_rules.toml", "not_metric.spelled_objects", None, "spelled_objects"),
     ("metric_rules.toml", "not_metric.after", "((", "not_metric.after"),
     ("noise.toml", "repeated_paragraph.min_len", None, "repeated_paragraph.min_len"),
     ("noise.toml", "page_marker.min_gap", -30, "page_marker.min_gap"),

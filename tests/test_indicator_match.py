@@ -77,6 +77,7 @@ def test_a_build_verb_makes_a_school_count_one_of_schools_built(shipped, indicat
 
 @pytest.mark.parametrize("indicator, unit, quote, expected", [
     ("新增城区中小学学位", "个", None, "new-places"),  # 小学学位 does not start inside 中小学
+    ("新增学位", "座", None, "new-places"),  # places counted in 座, as some cities write them
     ("小学", "所", "其中小学40所", "primary-schools"),  # 其中小学 is 其中 + 小学, not 中小学
     ("中小学和幼儿园", "所", "12所中小学和30所幼儿园投入使用", "schools-opened"),  # verb after the head
     ("完成中小学改扩建任务", "所", None, "new-schools"),
@@ -90,6 +91,26 @@ def test_a_build_verb_makes_a_school_count_one_of_schools_built(shipped, indicat
 ])
 def test_compounds_clauses_and_qualifiers(shipped, indicator, unit, quote, expected):
     assert shipped.match(m(indicator, unit, unit, quote)) == expected
+
+
+def test_a_list_item_naming_nothing_continues_the_metric_before_it(shipped):
+    from dataclasses import replace as with_
+
+    def at(metric, start, end):
+        return with_(metric, span=(start, end))
+    total = at(m("新建幼儿园", "所", "所", "全市新建幼儿园36所"), 0, 10)
+    new, district, far = (at(m("其中新建", "所", "所", "其中新建9所"), 11, 17),
+                          at(m("海港区", "所", "所", "海港区5所"), 18, 23),
+                          at(m("海港区", "所", "所", "海港区5所"), 60, 65))
+    places = at(m("海港区", "个", "个", "海港区500个"), 18, 25)
+    out = map_indicators([total, new, district], shipped)
+    assert [x.indicator_concept for x in out] == ["new-kindergartens"] * 3
+    assert [x.indicator_concept for x in map_indicators([total, far], shipped)] == ["new-kindergartens", None]
+    assert [x.indicator_concept for x in map_indicators([total, places], shipped)] == ["new-kindergartens", None]
+    stock = at(m("全县幼儿园", "所", "所", "全县幼儿园40所"), 0, 9)
+    built = at(m("新建", "所", "所", "新建3所"), 10, 14)  # continues the stock with its own verb
+    assert [x.indicator_concept for x in map_indicators([stock, built], shipped)] == ["kindergartens",
+                                                                                       "new-kindergartens"]
 
 
 def test_without_a_build_verb_the_head_names_the_stock(shipped):
@@ -112,6 +133,8 @@ def test_remaps_must_name_the_schemes_ids():
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}]}, "words"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
       "words": {"compounds": ["中小学"], "qualifiers": "民办"}}, "qualifiers"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
+      "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": -1}}, "list_gap"),
 ])
 def test_bad_indicator_rules_name_the_key(table, match):
     from kg.core.errors import DataFileError

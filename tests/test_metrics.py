@@ -126,6 +126,8 @@ def test_fraction_and_base_values():
     "构建家校社三位一体格局",
     "启动实验学校二期建设",  # 二期: the phase of a project, not a count
     "防止两张皮现象",
+    "十三五期间",  # a five-year plan's name
+    "十四五规划",
 ])
 def test_not_a_metric(text):
     assert parse_quantities(text) == []
@@ -265,6 +267,26 @@ def test_gold_metric_quotes_parse():
                          and (want is None or scaled_value(q.value, q.unit) == want) for q in qs)
                 miss += [] if ok else [g["quote"]]
     assert not miss, miss[:10]
+
+
+@pytest.mark.parametrize("sentence, period", [
+    ("十三五期间全县新增学位9000个。", True),
+    ("五年来共新建学校12所。", True),
+    ("2016年至2020年全县新增学位8000个。", True),
+    ("今年以来新增学位900个。", False),  # since the start of this year: one year
+    ("全年新增学位900个。", False),
+])
+def test_figures_over_several_years_are_marked(sentence, period):
+    r = make_report([sentence], kinds=["summary"], summary_year=2020)
+    assert [m.period for m in extract_metrics(r)] == [period]
+
+
+def test_a_figure_written_right_after_another_shares_its_indicator():
+    r = make_report(["资助建档立卡学生26人3.9万元。"], kinds=["summary"], summary_year=2022)
+    assert [(m.indicator, m.unit) for m in extract_metrics(r)] == [("资助建档立卡学生", "人"),
+                                                                   ("资助建档立卡学生", "万元")]
+    first = make_report(["3.9万元用于资助。"], kinds=["summary"], summary_year=2022)  # nothing before it
+    assert [m.unit for m in extract_metrics(first)] == ["万元"]
 
 
 def test_shared_list_whose_last_items_are_joined_by_and():

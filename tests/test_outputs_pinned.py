@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "4d336550e80d4c09b0a6eb8162e9954787e73c59ee22f3a66c1476227fbca073",
-        "facts.json": "aca3743baa8c23dd2393632abf9b470048942c7e5919eab29b4377fbcc93794e",
+        "graph.ttl": "8f14f6e82e12f0584a9ea27a52a767c17aa5271132303db3b039c5f6af673933",
+        "facts.json": "7dfa8f8be9bc33781502bec5140d66b559dea977bcc2337ca72571169fb90152",
     },
     "shared": {
-        "graph.ttl": "f6d9fc85a0f401e1dc14cf76e2da7e6389afa50cd10fe447962ec196471e5ab2",
-        "facts.json": "c12d115d1cbf90a768225dfc651fd0677eb186b94c9607669349be0a1245f9ae",
+        "graph.ttl": "a3414353aba6af6fe38dd740c63bf90eed7b188bf2cb19c3609155dac169601e",
+        "facts.json": "45f7cd835979c6e00c76b4210057a0b8f9f59864326c70a104af04be6bf5a88b",
     },
 }
 

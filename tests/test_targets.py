@@ -16,8 +16,8 @@ QING = Bureau(name="青山区教育局", region=QINGSHAN, level="county", anonym
 ANON = Bureau(name="X区教育局", region=None, level="county", anonymized=True)
 
 
-def places(value, status, year, span, *, comparator="=", redacted=False, initiative=None):
-    return replace(metric("新增学位", value, "个", comparator, year, status, span, f"新增学位{value}个",
+def places(value, status, year, span, *, comparator="=", redacted=False, initiative=None, quote=None):
+    return replace(metric("新增学位", value, "个", comparator, year, status, span, quote or f"新增学位{value}个",
                           base_value=value, base_unit="个", redacted=redacted, initiative=initiative),
                    indicator_concept="new-places")
 
@@ -43,7 +43,8 @@ def test_plan_in_one_file_outcome_in_the_next():
 
 def test_target_and_outcome_in_one_report():
     f = report(SHA_A, "2022.txt", QING, [places("500", "planned", 2022, (10, 20)),
-                                         places("500", "achieved", 2022, (40, 50))], summary=2022)
+                                         places("500", "achieved", 2022, (40, 50), quote="实际新增学位500个")],
+               summary=2022)
     assert check_targets([f])[iri(f, 0)].verdict == "met" and check_targets([f])[iri(f, 0)].outcome == iri(f, 1)
 
 
@@ -210,3 +211,29 @@ def test_the_years_own_summary_answers_before_a_figure_given_in_passing():
     summary = report(SHA_C, "b.txt", QING, [places("520", "achieved", 2022, (50, 60))], summary=2022)
     c = check_targets([plan, news, summary])[iri(plan)]
     assert (c.outcome, c.verdict) == (iri(summary), "exceeded")
+
+
+def test_a_figure_over_several_years_is_no_years_target_or_outcome():
+    five_years = replace(places("9000", "achieved", 2022, (30, 40)), period=True)  # 五年来新增学位9000个
+    plan = report(SHA_A, "2021.txt", QING, [places("500", "planned", 2022, (10, 20)),
+                                            replace(places("3000", "planned", 2022, (50, 60)), period=True)],
+                  summary=2021, plan=2022)
+    outcome = report(SHA_B, "2022.txt", QING, [five_years], summary=2022)
+    checks = check_targets([plan, outcome])
+    assert list(checks) == [iri(plan)]  # the 十四五 target is not checked against 2022
+    assert (checks[iri(plan)].outcome, checks[iri(plan)].verdict) == (None, "no-outcome")
+
+
+def test_in_one_report_only_an_outcome_right_after_the_target_answers_it():
+    near = report(SHA_A, "2022.txt", QING, [places("500", "planned", 2022, (10, 20)),
+                                            places("520", "achieved", 2022, (24, 34), quote="实际新增学位520个")],
+                  summary=2022)
+    assert check_targets([near])[iri(near, 0)].outcome == iri(near, 1)
+    breakdown = report(SHA_A, "2022.txt", QING, [places("500", "planned", 2022, (10, 20)),
+                                                 places("200", "achieved", 2022, (24, 34))], summary=2022)
+    before = report(SHA_A, "2022.txt", QING, [places("520", "achieved", 2022, (10, 20)),
+                                              places("500", "planned", 2022, (40, 50))], summary=2022)
+    far = report(SHA_A, "2022.txt", QING, [places("500", "planned", 2022, (10, 20)),
+                                           places("520", "achieved", 2022, (400, 410))], summary=2022)
+    for f in (before, far, breakdown):  # last year's result, a district's or the plan's own share
+        assert check_targets([f]) == {}

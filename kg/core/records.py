@@ -173,6 +173,7 @@ class Metric:
     quote_original: str  # the same phrase in the original script
     initiative: str | None = None  # label of the InitiativeMention it belongs to
     indicator_concept: str | None = None  # id of the shared indicator it measures (ontology/indicators.ttl)
+    period: bool = False  # a figure over several years (五年来, 十三五期间): no one year's target or outcome
 
 
 Verdict = Literal["met", "exceeded", "missed", "no-outcome", "not-comparable"]

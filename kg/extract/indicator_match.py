@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from kg.core.datafiles import rule_file, text, word_list
+from kg.core.datafiles import positive_int, rule_file, text, word_list
 from kg.core.errors import DataFileError
 from kg.core.patterns import longest_pattern
 from kg.core.records import Metric
@@ -50,6 +50,8 @@ class IndicatorRules:
     remaps: tuple[Remap, ...]
     compounds: tuple[str, ...] = ()
     qualifiers: tuple[str, ...] = ()
+    list_gap: int = 0  # characters between two metrics for the second to continue the first
+    list_item_len: int = 0  # the longest indicator text that may continue the metric before it
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -73,7 +75,9 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
         raise DataFileError("words: needs a [words] table with compounds and qualifiers", path=fname,
                             hint="see the file's comments")
     return IndicatorRules(tuple(out), tuple(word_list(fname, "words.compounds", words.get("compounds"))),
-                          tuple(word_list(fname, "words.qualifiers", words.get("qualifiers"))))
+                          tuple(word_list(fname, "words.qualifiers", words.get("qualifiers"))),
+                          positive_int(fname, "words.list_gap", words.get("list_gap")),
+                          positive_int(fname, "words.list_item_len", words.get("list_item_len")))
 
 
 @lru_cache(maxsize=1)
@@ -92,10 +96,11 @@ class IndicatorMatcher:
         self._owner = owner
         self._by_unit = {u: longest_pattern(sorted(lab for lab, iid in owner.items() if scheme.allows(iid, u)))
                          for u in sorted(units)}
-        rules = indicator_rules() if None in (remaps, compounds, qualifiers) else None
+        rules = indicator_rules()
         self._remaps = rules.remaps if remaps is None else remaps
         self._compounds = longest_pattern(rules.compounds if compounds is None else compounds)
         self._qualifiers = rules.qualifiers if qualifiers is None else qualifiers
+        self._list_gap, self._list_item_len = rules.list_gap, rules.list_item_len
         for r in self._remaps:
             unknown = sorted(({iid for _, iid in r.to} | set(r.heads)) - set(scheme.indicators))
             if r.kind not in scheme.kinds or unknown:
@@ -162,6 +167,22 @@ class IndicatorMatcher:
         return self._best(metric.quote, unit, metric.indicator, clause)
 
 
+    def continued(self, prev: Metric, metric: Metric) -> str | None:
+        """A metric that names nothing the scheme knows, written right after one in the same unit
+        that does, continues it (幼儿园36所，其中新建9所、改扩建27所; 新建学校30所，其中海港区5所):
+        the previous concept, with this metric's own build verb. Only a short item does (a verb, a
+        place, a level); a longer one says what it counts, and a qualifier (民办) changes it."""
+        gap = metric.span[0] - prev.span[1]
+        own = _BRACKETED.sub("", normalize(metric.indicator)).strip("()（）其中")
+        if (len(own) > self._list_item_len or any(q in metric.indicator for q in self._qualifiers)
+                or prev.indicator_concept is None or prev.base_unit != metric.base_unit
+                or metric.base_unit not in self._by_unit or metric.span[0] < prev.span[0]
+                or gap > self._list_gap):  # the same clause (gap < 0) or the next one
+            return None
+        return self._remapped(prev.indicator_concept, tuple(map(normalize, (metric.indicator, metric.quote))),
+                              metric.base_unit)
+
+
 @lru_cache(maxsize=1)
 def default_matcher() -> IndicatorMatcher | None:
     """The matcher over ontology/indicators.ttl; None when the file is absent (no concepts then)."""
@@ -173,4 +194,10 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
     matcher = matcher or default_matcher()
     if matcher is None:
         return metrics
-    return [replace(m, indicator_concept=iid) if (iid := matcher.match(m)) else m for m in metrics]
+    out: list[Metric] = []
+    for m in metrics:
+        iid = matcher.match(m)
+        if iid is None and out:
+            iid = matcher.continued(out[-1], m)
+        out.append(replace(m, indicator_concept=iid) if iid else m)
+    return out

@@ -97,6 +97,9 @@ class MetricRules:
     planned_after: re.Pattern
     achieved_reset: re.Pattern
     achieved_in_plan: re.Pattern
+    period_before: re.Pattern
+    outcome_words: re.Pattern
+    outcome_near: int
     quote_prefix: re.Pattern
     nm_before: re.Pattern
     rank_before: re.Pattern
@@ -104,6 +107,7 @@ class MetricRules:
     rate_counters: frozenset[str]
     nm_after: re.Pattern
     abstract_nouns: re.Pattern
+    plan_names: re.Pattern
     spelled_counters: frozenset[str]
     spelled_max: int
     spelled_object_after: re.Pattern  # an object named after the count (两个学区)
@@ -150,10 +154,13 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
         return MetricRules(
             planned_before=c("status", "planned_before"), planned_after=c("status", "planned_after"),
             achieved_reset=c("status", "achieved_reset"), achieved_in_plan=c("status", "achieved_in_plan"),
+            period_before=c("status", "period_before"), outcome_words=c("status", "outcome_words"),
+            outcome_near=positive_int(where, "status.outcome_near", raw["status"]["outcome_near"]),
             quote_prefix=c("not_metric", "quote_prefix"), nm_before=c("not_metric", "before"),
             rank_before=c("not_metric", "rank_before"), rate_before=c("not_metric", "rate_before"),
             rate_counters=frozenset(word_list(where, "not_metric.rate_counters", nm["rate_counters"])),
             nm_after=c("not_metric", "after"), abstract_nouns=c("not_metric", "abstract_nouns"),
+            plan_names=c("not_metric", "plan_names"),
             spelled_counters=frozenset(word_list(where, "not_metric.spelled_counters", nm["spelled_counters"])),
             spelled_max=positive_int(where, "not_metric.spelled_max", nm["spelled_max"]),
             spelled_object_after=re.compile(f"^[^,,;;。、]{{0,8}}?(?:{objects})"),

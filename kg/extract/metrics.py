@@ -188,6 +188,8 @@ def _not_metric(text: str, start: int, end: int, kind: str, counter: str, scale:
             return True  # 一人担任, 一所学校
     if kind != "arabic" and r.abstract_nouns.search(tail):
         return True  # 四项原则, X项具体措施: a programme's shape, not a count of work
+    if kind == "chinese" and r.plan_names.match(text, start):
+        return True  # 十三五期间: a five-year plan's name
     if (kind == "chinese" and counter in r.spelled_counters and value is not None and value <= r.spelled_max
             and not r.spelled_object_after.search(tail)
             and (counter in r.phase_counters or not r.spelled_object_before.search(head))):
@@ -397,6 +399,8 @@ def extract_metrics(report: Report) -> list[Metric]:
             prev = quantities[i - 1] if i else None
             prev_end = prev.span[1] if prev and prev.span[1] <= q.span[0] and prev.span[1] >= clause[0] else 0
             indicator = shared.get(i) or _indicator(text, q, clause, prev_end)
+            if prev is not None and prev_end == q.span[0] and indicator == q.counter and prev.unit != q.unit:
+                indicator = out[-1].indicator  # 建档立卡学生26人3.9万元: the money is those students'
             qs, qe = _trim_quote(text, q, clause)
             cspan = (sent.span[0] + qs, sent.span[0] + qe)
             out.append(Metric(
@@ -405,5 +409,6 @@ def extract_metrics(report: Report) -> list[Metric]:
                 status=status,  # type: ignore[arg-type]
                 redacted=q.redacted, span=clean.original_span(cspan), quote=text[qs:qe],
                 quote_original=clean.original_text(cspan),
+                period=metric_rules().period_before.search(text, 0, q.span[0]) is not None,
             ))
     return out

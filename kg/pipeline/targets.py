@@ -10,7 +10,9 @@ is met at the target and exceeded above it, 控制在…以内 (<=) is met at or
 "no-outcome" (a projection inside that year's own summary is not a missing answer); a target whose
 year no other summary of the bureau covers has no check at all. A mid-year report (上半年总结,
 下半年计划: it summarises and plans the same year) holds partial figures: they are no year's
-outcome, and such a report is no summary of its year.
+outcome, and such a report is no summary of its year. In one report, an outcome must follow its
+target closely and say it was done (实际建成…: kg/data/metric_rules.toml, [status]). A figure over several years (五年来新增学位,
+十四五期间, Metric.period) is neither a target nor an outcome of one year.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from decimal import Decimal
 
 from kg.core.chars import to_simplified
 from kg.core.records import ReportFacts, TargetCheck, Verdict
+from kg.extract.metric_rules import metric_rules
 from kg.rdf.graph import metric_iris
 
 __all__ = ["TargetLinker", "verdict", "check_targets", "target_iris"]
@@ -41,6 +44,8 @@ class _Side:
     # an outcome from its year's own full-year summary is preferred to one a report of another
     # year (or a news item) gives in passing: progress figures (截至11月) are no year's outcome
     from_summary: bool = False
+    end: int = 0  # where the quote ends, in the original text
+    stated: bool = False  # its quote says it was done (实际建成6所)
 
 
 def verdict(target: _Side, outcome: _Side | None) -> Verdict:
@@ -66,7 +71,7 @@ def target_iris(f: ReportFacts) -> list[str]:
     if _bureau(f) is None:
         return []
     return [str(i) for x, i in zip(f.metrics, metric_iris(f), strict=True)
-            if x.status == "planned" and x.indicator_concept and x.year is not None]
+            if x.status == "planned" and x.indicator_concept and x.year is not None and not x.period]
 
 
 def _bureau(f: ReportFacts) -> str | None:
@@ -85,6 +90,7 @@ class TargetLinker:
         self._reports: dict[str, tuple[tuple[str, int], ...]] = {}  # target IRI -> its report id
 
     def add(self, facts: Iterable[ReportFacts]) -> None:
+        done = metric_rules().outcome_words
         for f in facts:
             bureau = _bureau(f)
             if bureau is None:
@@ -94,11 +100,12 @@ class TargetLinker:
             if f.summary_year is not None and not mid_year:
                 self._summaries.setdefault((bureau, f.summary_year), set()).add(rid)
             for x, iri in zip(f.metrics, metric_iris(f), strict=True):
-                if not x.indicator_concept or x.year is None or (mid_year and x.status == "achieved"):
+                if (not x.indicator_concept or x.year is None or x.period
+                        or (mid_year and x.status == "achieved")):
                     continue
                 side = _Side(str(iri), None if x.redacted else x.base_value, x.base_unit, x.comparator,
                              x.initiative, (f.source.name, f.source.sha256, f.index, x.span[0]),
-                             f.summary_year == x.year)
+                             f.summary_year == x.year, x.span[1], bool(done.search(x.quote)))
                 table = self._planned if x.status == "planned" else self._achieved
                 table.setdefault((bureau, x.indicator_concept, x.year), []).append(side)
                 self._reports[str(iri)] = rid
@@ -114,12 +121,22 @@ class TargetLinker:
                               key=lambda s: (not s.from_summary, s.order))
             for t in (s for s in targets if kept(s)):
                 # the same initiative when both name one; then the first in file order
-                fits = [o for o in outcomes if not (t.initiative and o.initiative and o.initiative != t.initiative)]
+                # a count of projects (个) is no answer to a count of schools (所)
+                fits = [o for o in outcomes if not (t.initiative and o.initiative and o.initiative != t.initiative)
+                        and o.unit == t.unit and self._answers(t, o)]
                 outcome = fits[0] if fits else None
                 if outcome is None and not summaries - {self._reports[t.iri]}:
                     continue  # no other summary of that year: nothing to judge by
                 checks[t.iri] = TargetCheck(t.iri, outcome.iri if outcome else None, verdict(t, outcome))
         return checks
+
+
+    def _answers(self, target: _Side, outcome: _Side) -> bool:
+        """Another report's outcome may answer; one of the same report only right after the target,
+        saying it was done."""
+        if self._reports[outcome.iri] != self._reports[target.iri]:
+            return True
+        return outcome.stated and 0 <= outcome.order[-1] - target.end <= metric_rules().outcome_near
 
 
 def check_targets(facts: Iterable[ReportFacts]) -> Mapping[str, TargetCheck]:
