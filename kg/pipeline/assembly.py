@@ -155,7 +155,7 @@ def build_report(result: BuildResult) -> dict:
         "files": [
             {"path": r.path, "reports": r.reports, "metrics": r.metrics,
              "initiatives": r.initiatives, "errors": list(r.errors), "warnings": list(r.warnings),
-             "seconds": r.seconds}
+             "seconds": r.seconds, "cpu_seconds": r.cpu_seconds, "peak_mib": r.peak_mib}
             for r in result.per_file
         ],
         "totals": result.totals,
