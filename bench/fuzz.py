@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-sys.path.insert(0, str(ROOT / "tests"))  # the mutations are test fixtures: one copy, shared
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # this tree's kg; the mutations are test fixtures
 
 from fixtures.mutate import mutants, seeds  # noqa: E402
 

@@ -221,7 +221,7 @@ def test_kill_9_of_the_main_process_ends_its_workers(corpus, reference, previous
     deadline = time.monotonic() + 300
     workers: list = []
     while time.monotonic() < deadline and p.poll() is None:
-        workers = psutil.Process(p.pid).children()
+        workers = psutil.Process(p.pid).children(recursive=True)
         if workers and len(list((out / ".cache").rglob("*.pickle"))) >= 2:
             break
         time.sleep(0.05)
