@@ -52,10 +52,10 @@ DEFAULT_BUDGET = Budget.of(Config())  # the build passes its own
 def process_file(path: str | Path, max_bytes: int = ingest.MAX_BYTES, budget: Budget = DEFAULT_BUDGET) -> FileOutcome:
     """ingest → clean → segment → extract for one file, within ``budget`` (kg.pipeline.budget).
     Errors become part of the result."""
-    _ready()
     recovery.crash_point("file")
     usage = Usage()
     try:
+        _ready()
         try:
             with limits(budget) as usage:
                 source = ingest.read_source(path, max_bytes=max_bytes, max_chars=budget.chars)
@@ -65,6 +65,8 @@ def process_file(path: str | Path, max_bytes: int = ingest.MAX_BYTES, budget: Bu
                                   hint="split the file into reports, or raise --file-seconds / "
                                        "--file-memory-mb") from None
         except MemoryError:  # the address-space cap: one allocation larger than the budget
+            if not budget.memory_bytes:
+                raise  # no cap was set: the machine ran out, not the file's budget
             raise OverBudgetError(f"stopped: needed more than {budget.memory_bytes / 2**20:.0f} MiB "
                                   "(the per-file budget)", path=str(path),
                                   hint="split the file into reports, or raise --file-memory-mb") from None
@@ -88,8 +90,8 @@ def _ready() -> None:
         _warm = True
         from kg.pipeline.build import warm_up  # the build module imports this one
 
-        warm_up()
         recovery.guard_worker()
+        warm_up()
 
 
 def _measured(result: FileResult, usage: Usage) -> FileResult:
