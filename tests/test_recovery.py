@@ -116,8 +116,11 @@ def corpus(tmp_path_factory, examples_dir) -> Path:
     return d
 
 
+MARK = "KG_TEST_BUILD_INTO"  # tells this test's build processes (and their workers) apart
+
+
 def _build(corpus: Path, out: Path, jobs: int, crash: str | None = None, cache: bool = True):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **{MARK: str(out)})
     env.pop(CRASH_ENV, None)
     if crash:
         env[CRASH_ENV] = crash
@@ -147,6 +150,28 @@ def previous(corpus, tmp_path_factory) -> Path:
     _, err = p.communicate(timeout=600)
     assert p.returncode == 0, err.decode()
     return out
+
+
+def _survivors(out: Path, timeout: float = 30) -> list[str]:
+    """Processes of the builds into ``out`` still running ``timeout`` s after the build died
+    (killed, so that they do not linger): its workers must exit with it."""
+    psutil = pytest.importorskip("psutil")
+    deadline = time.monotonic() + timeout
+    while True:
+        found = []
+        for proc in psutil.process_iter():
+            try:
+                if proc.environ().get(MARK) == str(out):
+                    found.append(proc)
+            except psutil.Error:
+                continue
+        if not found or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    names = [" ".join(p.cmdline())[-80:] for p in found]
+    for proc in found:
+        proc.kill()
+    return names
 
 
 def _entries(out: Path) -> dict[str, int]:
@@ -187,26 +212,30 @@ def _resume_and_compare(corpus: Path, out: Path, reference: dict[str, bytes], jo
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("crash, jobs", [
-    ("main:extracted:3", 1),  # mid extraction
-    ("main:graphed:2", 2),  # mid graph pass, its workers left behind
-    ("main:committed:1", 1),  # outputs complete, none renamed yet
-    ("main:renamed:1", 1),  # graph.ttl renamed, the others not
-    ("worker:file:2", 2),  # a worker, on its second file
-])
-def test_kill_9_at_a_point_then_resume(corpus, reference, previous, tmp_path, crash, jobs):
+@pytest.mark.parametrize("crashes, jobs", [
+    (["main:extracted:3"], 1),  # mid extraction
+    (["main:graphed:2"], 2),  # mid graph pass
+    # then again, now that every file's extraction is cached: the workers start in the graph pass
+    (["main:graphed:1", "main:graphed:2"], 2),
+    (["main:committed:1"], 1),  # outputs complete, none renamed yet
+    (["main:renamed:1"], 1),  # graph.ttl renamed, the others not
+    (["worker:file:2"], 2),  # a worker, on its second file
+], ids=["extracting", "graphing", "graphing-from-cache", "committed", "renaming", "worker"])
+def test_kill_9_at_a_point_then_resume(corpus, reference, previous, tmp_path, crashes, jobs):
     out = tmp_path / "out"
     shutil.copytree(previous, out)
-    p = _build(corpus, out, jobs, crash=crash)
-    _, err = p.communicate(timeout=600)
-    if crash.startswith("main:"):
-        assert p.returncode == -signal.SIGKILL, err.decode()
-    else:  # the build sees its worker die: a coded error, the outputs untouched
-        assert p.returncode == 2 and b"[E040]" in err and b"Traceback" not in err, err.decode()
-        assert not list(out.glob(recovery.STAGE_PREFIX + "*"))
-    _no_half_outputs(out, previous, reference)
+    for crash in crashes:
+        p = _build(corpus, out, jobs, crash=crash)
+        _, err = p.communicate(timeout=600)
+        if crash.startswith("main:"):
+            assert p.returncode == -signal.SIGKILL, err.decode()
+        else:  # the build sees its worker die: a coded error, the outputs untouched
+            assert p.returncode == 2 and b"[E040]" in err and b"Traceback" not in err, err.decode()
+            assert not list(out.glob(recovery.STAGE_PREFIX + "*"))
+        assert _survivors(out) == []
+        _no_half_outputs(out, previous, reference)
     cache = _resume_and_compare(corpus, out, reference, jobs)
-    if crash in ("main:committed:1", "main:renamed:1"):  # recovered, then found unchanged
+    if crashes[-1] in ("main:committed:1", "main:renamed:1"):  # recovered, then found unchanged
         assert cache["outputs_reused"]
 
 

@@ -129,7 +129,8 @@ _guarded = False
 def guard_worker() -> None:
     """In a pool worker: end this process when the build that started it dies (`kill -9` leaves
     the workers of a process pool waiting on their queue for ever). A thread waits on the
-    parent's sentinel, so it costs nothing while the parent lives."""
+    parent's sentinel, so it costs nothing while the parent lives. Called by every task a worker
+    may start with (a file, a graph, a merge part); after the first, a flag test."""
     global _guarded
     parent = mp.parent_process()
     if _guarded or parent is None:

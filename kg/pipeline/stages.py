@@ -204,6 +204,7 @@ def shacl() -> validate.Shacl:
 
 def graph_file(job: GraphJob) -> FileGraph:
     """One file's reports → its share of graph.ttl and facts.json: link, triples, SHACL, fragments."""
+    recovery.guard_worker()  # a worker may start here: every file's extraction came from the cache
     recovery.crash_point("graph")
     t0 = time.perf_counter()
     triples = report_triples(link(job), lookup(), targets=job.plan.targets)
