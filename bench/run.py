@@ -7,6 +7,7 @@ example reports under real county names (see ``generate``), so it is the same on
     python bench/run.py                 # 1k and 10k reports (the issue's figures; tens of minutes)
     python bench/run.py --sizes 200     # a quick look
     python bench/run.py --only-sparql   # SPARQL (rdflib limited to --rdflib-timeout s a query) and export
+    python bench/run.py --crash 10000 --fuzz 1100   # also kill -9 and resume (bench/crash.py), the fuzzer (bench/fuzz.py)
 """
 
 from __future__ import annotations
@@ -342,6 +343,10 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"interleaved -j 1/-j 2 rounds for corpora up to {ROUNDS_MAX_REPORTS} reports (fastest counts)")
     ap.add_argument("--only-sparql", action="store_true",
                     help="only the SPARQL and export figures (on the --sparql-size corpus)")
+    ap.add_argument("--crash", type=int, default=0, metavar="REPORTS",
+                    help="also kill -9 and resume a build of this many reports (bench/crash.py; 10000: about an hour)")
+    ap.add_argument("--fuzz", type=int, default=0, metavar="FILES",
+                    help="also build this many mangled files (bench/fuzz.py; 1100: about a quarter of an hour)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     args.out = args.out or BENCH / ("results-sparql.json" if args.only_sparql else "results.json")
@@ -373,11 +378,29 @@ def main(argv: list[str] | None = None) -> int:
     results["export"] = export_times(graph)
     results["export"]["build_export_stage_s"] = build["stage_seconds"].get("export")
     results["export"]["build_s"] = build["seconds"]
+    results.update(robustness(args.crash, args.fuzz))
     results["targets"] = targets(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(render(results))
     return 0
+
+
+def robustness(crash_reports: int, fuzz_files: int) -> dict:
+    """Issue 22's figures, when asked for: kill -9 and resume, and the mutation fuzzer."""
+    import importlib.util
+
+    out = {}
+    for key, size in (("crash", crash_reports), ("fuzz", fuzz_files)):
+        if not size:
+            continue
+        spec = importlib.util.spec_from_file_location(f"bench_{key}", BENCH / f"{key}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        out[key] = (module.crash_resume(size, 2, 3, 22) if key == "crash"
+                    else module.fuzz(size, 2, BENCH / "out" / "fuzz"))
+        print(module.render(out[key]), file=sys.stderr)
+    return out
 
 
 def _at_least(speedup) -> float | None:
@@ -413,6 +436,10 @@ def targets(r: dict) -> list[dict]:
         n = max(sizes, key=int)
         peak = max(sizes[n]["build_j1"]["peak_rss_mib"], sizes[n]["build_j2"]["peak_rss_mib"])
         check(f"peak RSS at {n} (MiB)", peak, f"< {PEAK_MIB_MAX}", peak < PEAK_MIB_MAX)
+    for key, name in (("crash", "kill -9 and resume"), ("fuzz", "mutation fuzzer")):
+        if key in r:
+            problems = r[key]["problems"]
+            check(f"{name}: properties broken", len(problems), "== 0", not problems)
     s = r.get("sparql")
     if s:
         check("SPARQL graph triples", s["triples"], f">= {SPARQL_TRIPLES_MIN:,}", s["triples"] >= SPARQL_TRIPLES_MIN)

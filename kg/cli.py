@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from kg.core.config import Config
 from kg.core.errors import KgError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -57,12 +58,17 @@ def build(
     no_viewer: Annotated[bool, typer.Option("--no-viewer", help="Skip viewer.html.")] = False,
     jobs: Annotated[int, typer.Option("-j", "--jobs", help="Worker processes (0 = all cores).")] = 0,
     max_file_mb: Annotated[float, typer.Option(help="Skip (and report) larger input files.")] = 32,
+    file_seconds: Annotated[float, typer.Option(
+        help="Stop (and report) a file after this many CPU seconds (0: no limit).")] = Config.file_seconds,
+    file_memory_mb: Annotated[float, typer.Option(
+        help="Stop (and report) a file that needs more MiB (0: no limit).")] = Config.file_memory_mb,
+    file_max_chars: Annotated[int, typer.Option(
+        help="Skip (and report) a file with more characters of text (0: no limit).")] = Config.file_max_chars,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     executor: Annotated[str, typer.Option(help="process | dask")] = "process",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (with --executor dask).")] = None,
 ) -> None:
     """Build graph.ttl, facts.json, viewer.html and build-report.json from report files."""
-    from kg.core.config import Config
     from kg.pipeline.build import build as run_build
 
     def show_error(r) -> None:
@@ -75,7 +81,8 @@ def build(
         raise _fail(KgError(f"--executor {executor!r}: choose process or dask"))
     config = Config(outdir=outdir, formats=tuple(f.value for f in fmt),
                     viewer=not no_viewer, jobs=jobs, max_file_mb=max_file_mb, cache=not no_cache, executor=executor,
-                    scheduler=scheduler)
+                    scheduler=scheduler, file_seconds=file_seconds, file_memory_mb=file_memory_mb,
+                    file_max_chars=file_max_chars)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
     try:

@@ -77,3 +77,14 @@ def test_peak_judged_at_largest_size(bench):
 ])
 def test_unordered(bench, text, expected):
     assert bench.unordered(text) == expected
+
+
+@pytest.mark.parametrize("crash, fuzz, missed", [
+    ([], [], []),
+    (["the resumed build's outputs differ"], [], ["kill -9 and resume: properties broken"]),
+    ([], ["x.txt: [E999] ..."], ["mutation fuzzer: properties broken"]),
+])
+def test_robustness_judged_when_run(bench, crash, fuzz, missed):
+    r = {**_results(), "crash": {"problems": crash}, "fuzz": {"problems": fuzz}}
+    assert _missed(bench, r) == missed
+    assert len(bench.targets(r)) == 11

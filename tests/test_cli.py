@@ -38,6 +38,23 @@ def test_build_strict_exits_1_on_a_failed_file(tmp_path, examples_dir):
     assert "garbage.pdf" in res.output
 
 
+def test_build_budget_flags_reach_the_build(tmp_path, examples_dir):
+    """--file-max-chars (and its sibling budget flags) set the per-file budget: a file over it is
+    reported with E004, the others are built."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("01_wuyi_county_2023.txt", "04_redacted_district.txt"):  # 1,845 and 1,587 characters
+        (src / name).write_bytes((examples_dir / name).read_bytes())
+    res = runner.invoke(app, ["build", str(src), "-o", str(tmp_path / "o"), "--no-viewer", "--no-cache", "-j", "1",
+                              "--file-max-chars", "1700", "--file-seconds", "60", "--file-memory-mb", "2048"])
+    assert res.exit_code == 0, res.output
+    files = json.loads((tmp_path / "o" / "build-report.json").read_text(encoding="utf-8"))["files"]
+    errors = {f["path"].rsplit("/", 1)[-1]: f["errors"] for f in files}
+    assert errors["04_redacted_district.txt"] == []
+    (over,) = errors["01_wuyi_county_2023.txt"]
+    assert over.startswith("[E004]") and "1,845 characters" in over and "1,700" in over
+
+
 def test_validate_exit_codes(built, tmp_path):
     out, _ = built
     assert runner.invoke(app, ["validate", str(out / "graph.ttl")]).exit_code == 0

@@ -23,6 +23,12 @@ class Config:
     viewer: bool = True
     progress: bool = True
     max_file_mb: float = 32  # larger input files are reported and skipped
+    # the per-file budget (kg.pipeline.budget): a file that takes more CPU time, grows its worker by
+    # more or holds more characters is stopped and reported (E004); 0 = no limit. A report is 5k-20k
+    # characters; a million take about 20 s, so the character cap stops a dump before the clock does.
+    file_seconds: float = 30
+    file_memory_mb: float = 1024
+    file_max_chars: int = 1_000_000
     jobs: int = 0  # worker processes for extraction; 0 = one per core (the CLI's default too)
     cache: bool = True  # reuse per-file extraction results keyed by content + pipeline version
     cache_dir: Path | None = None  # default OUTDIR/.cache

@@ -43,6 +43,14 @@ class FormatError(InputError):
     code = "E003"
 
 
+class OverBudgetError(InputError):
+    """A file took more time or memory than the per-file budget (``Config.file_seconds``,
+    ``Config.file_memory_mb``), or would expand beyond what any report needs (a zip bomb, millions
+    of characters): stopped and reported, the batch goes on."""
+
+    code = "E004"
+
+
 class DataFileError(KgError):
     """A rule/taxonomy/ontology data file shipped with kg is malformed."""
 

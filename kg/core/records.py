@@ -254,6 +254,8 @@ class FileResult:
     errors: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()  # read fine but worth a look (no report found, encoding repaired)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    peak_mib: int | None = None  # peak RSS above the process's when the file started (Linux)
 
 
 @dataclass(frozen=True)

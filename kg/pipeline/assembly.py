@@ -28,6 +28,7 @@ from kg.outputs.spool import (
     turtle_from_nt,
     write_facts_fragments,
 )
+from kg.pipeline import recovery
 from kg.pipeline.executors import Executor
 from kg.rdf.graph import new_graph
 from kg.terms.triples import TripleIndex, read_nt, to_graph
@@ -66,6 +67,7 @@ def start_merge(spool: LineSpool, ex: Executor, stage: Path) -> Callable[[], lis
 
 def merge_part(job: MergeJob) -> Part:
     """Merge one range of the sorted runs into N-Triples, then write its Turtle (in a worker)."""
+    recovery.guard_worker()  # a worker may start here: both per-file passes came from the cache
     t0 = time.perf_counter()
     n = 0
     with open(job.nt, "w", encoding="utf-8", newline="\n") as f:
@@ -155,7 +157,7 @@ def build_report(result: BuildResult) -> dict:
         "files": [
             {"path": r.path, "reports": r.reports, "metrics": r.metrics,
              "initiatives": r.initiatives, "errors": list(r.errors), "warnings": list(r.warnings),
-             "seconds": r.seconds}
+             "seconds": r.seconds, "cpu_seconds": r.cpu_seconds, "peak_mib": r.peak_mib}
             for r in result.per_file
         ],
         "totals": result.totals,

@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -41,6 +38,7 @@ from kg.outputs import export
 from kg.outputs.spool import FragmentSpool, LineSpool
 from kg.pipeline import assembly, stages
 from kg.pipeline.assembly import MergedGraph, Outputs, Part
+from kg.pipeline.budget import Budget
 from kg.pipeline.cache import (
     Cache,
     CacheCounts,
@@ -53,6 +51,7 @@ from kg.pipeline.cache import (
 )
 from kg.pipeline.executors import Executor, executor_for, progress
 from kg.pipeline.link import Linker, LinkKeys, LinkPlan
+from kg.pipeline.recovery import crash_point, recover, staging
 from kg.pipeline.stages import FileOutcome, GraphJob, GraphSeconds, PackedFacts, process_file
 from kg.rdf import validate
 from kg.rdf.graph import default_indicators, new_graph
@@ -79,8 +78,9 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
     out = Path(config.outdir)
     out.mkdir(parents=True, exist_ok=True)
     cache = Cache(config.cache_dir or out / ".cache") if config.cache else None
+    recover(out, cache.root if cache is not None else None)  # what a killed build left
     timings: dict[str, float] = {}
-    with executor_for(config) as ex, _staging(out) as stage:
+    with executor_for(config) as ex, staging(out) as stage:
         with _timer(timings, "extract"):
             extracted = _extract_pass(inputs, config, ex, cache, on_file)
         extraction_counts = CacheCounts.of(cache)
@@ -96,6 +96,7 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
                 pending = assembly.start_merge(graphs.spool, ex, stage)
             del jobs  # done with the records: free them before a repair loads the whole graph
             merged = _merge_and_check_shared(graphs, pending, config, stage, timings)
+            crash_point("merged")
             outputs = _write(merged, graphs.fragments, config, stage, timings)
             remember_outputs(cache, build_key, outputs, list(outputs.names), stage)
         result = _report(out, stage, per_file, outputs, reused, timings, extraction_counts, cache)
@@ -139,11 +140,13 @@ def _extract_pass(inputs: Iterable[str | Path], config: Config, ex: Executor, ca
 def _extract_files(paths: Sequence[Path], keys: list[str | None], config: Config, ex: Executor,
                    cache: Cache | None, on_file: Callable[[FileResult], None] | None) -> Iterator[FileOutcome]:
     """Each file's outcome, in input order; a file that failed is not cached (it is tried again)."""
-    work = functools.partial(process_file, max_bytes=int(config.max_file_mb * 2**20))
+    work = functools.partial(process_file, max_bytes=int(config.max_file_mb * 2**20),
+                             budget=Budget.of(config))
     with progress(len(paths), config.progress, "extracting") as tick:
         for outcome in cached_map(functools.partial(ex.map, work), [str(p) for p in paths], keys, cache,
                                   keep=lambda o: not o.result.errors):
             tick(Path(outcome.result.path).name)
+            crash_point("extracted")  # the outcome is in the cache by now
             if on_file:
                 on_file(outcome.result)
             yield outcome
@@ -192,6 +195,7 @@ def _graph_pass(jobs: list[GraphJob], keys: list[str | None], config: Config, ex
             dropped.extend(fg.dropped)
             cpu += fg.seconds
             tick("")
+            crash_point("graphed")
     timings.update(graph_cpu=cpu.graph, validate_cpu=cpu.validate, facts_cpu=cpu.facts)
     return GraphPass(spool, fragments, sorted(shared), tuple(violations), tuple(dropped))
 
@@ -270,21 +274,6 @@ def _report(out: Path, stage: Path, per_file: tuple[FileResult, ...], outputs: O
 
 
 # --- around the stages ----------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def _staging(out: Path) -> Iterator[Path]:
-    """A private folder inside ``out`` for the new outputs; on success each is renamed over the
-    old one (same file system: atomic per file, all within microseconds); on any failure or
-    interrupt the folder is removed and the previous outputs stay as they were."""
-    stage = Path(tempfile.mkdtemp(prefix=".partial-", dir=out))
-    try:
-        yield stage
-        for f in sorted(stage.iterdir()):
-            if f.is_file():
-                os.replace(f, out / f.name)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-
 
 @contextlib.contextmanager
 def _timer(timings: dict[str, float], name: str) -> Iterator[None]:

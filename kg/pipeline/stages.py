@@ -12,13 +12,16 @@ from __future__ import annotations
 import functools
 import pickle
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kg.core.errors import InternalError, KgError
+from kg.core.config import Config
+from kg.core.errors import InternalError, KgError, OverBudgetError
 from kg.core.records import FileResult, ReportFacts, Source, Violation
 from kg.extract.report import extract_report
 from kg.outputs import export
+from kg.pipeline import recovery
+from kg.pipeline.budget import Budget, OverBudget, Usage, limits
 from kg.pipeline.link import LinkPlan
 from kg.rdf import validate
 from kg.rdf.graph import concept_lookup, report_triples
@@ -43,25 +46,65 @@ def extract_source(source: Source) -> tuple[ReportFacts, ...]:
     return tuple(extract_report(r) for r in reports if r.duplicate_of is None)
 
 
-def process_file(path: str | Path, max_bytes: int = ingest.MAX_BYTES) -> FileOutcome:
-    """ingest → clean → segment → extract for one file. Errors become part of the result."""
-    t0 = time.perf_counter()
+DEFAULT_BUDGET = Budget.of(Config())  # the build passes its own
+
+
+def process_file(path: str | Path, max_bytes: int = ingest.MAX_BYTES, budget: Budget = DEFAULT_BUDGET) -> FileOutcome:
+    """ingest → clean → segment → extract for one file, within ``budget`` (kg.pipeline.budget).
+    Errors become part of the result."""
+    recovery.crash_point("file")
+    usage = Usage()
     try:
-        source = ingest.read_source(path, max_bytes=max_bytes)
-        facts = extract_source(source)
+        _ready()
+        try:
+            with limits(budget) as usage:
+                source = ingest.read_source(path, max_bytes=max_bytes, max_chars=budget.chars)
+                facts = extract_source(source)
+        except OverBudget as e:
+            raise OverBudgetError(f"stopped: {e.what} (the per-file budget)", path=str(path),
+                                  hint="split the file into reports, or raise --file-seconds / "
+                                       "--file-memory-mb") from None
+        except MemoryError:  # the address-space cap: one allocation larger than the budget
+            if not budget.memory_bytes:
+                raise  # no cap was set: the machine ran out, not the file's budget
+            raise OverBudgetError(f"stopped: needed more than {budget.memory_bytes / 2**20:.0f} MiB "
+                                  "(the per-file budget)", path=str(path),
+                                  hint="split the file into reports, or raise --file-memory-mb") from None
     except KgError as e:
-        return _failed(path, e, t0)
+        return _failed(path, e, usage)
     except Exception as e:  # a bug must not cost the user the rest of the batch: report it per file
         return _failed(path, InternalError(f"internal error {type(e).__name__}: {e}", path=str(path),
-                                           hint="please report this file"), t0)
-    return FileOutcome(_file_result(path, source, facts, round(time.perf_counter() - t0, 3)), facts)
+                                           hint="please report this file"), usage)
+    return FileOutcome(_measured(_file_result(path, source, facts), usage), facts)
 
 
-def _failed(path: str | Path, error: KgError, t0: float) -> FileOutcome:
-    return FileOutcome(FileResult(path=str(path), errors=(str(error),), seconds=time.perf_counter() - t0), ())
+_warm = False
 
 
-def _file_result(path: str | Path, source: Source, facts: tuple[ReportFacts, ...], seconds: float) -> FileResult:
+def _ready() -> None:
+    """Once per process, before the first file's budget starts: load the shared parts (jieba,
+    gazetteer, taxonomy, shapes), so that their start-up is not charged to a file, and (in a pool
+    worker) end with the build that started it."""
+    global _warm
+    if not _warm:
+        _warm = True
+        from kg.pipeline.build import warm_up  # the build module imports this one
+
+        recovery.guard_worker()
+        warm_up()
+
+
+def _measured(result: FileResult, usage: Usage) -> FileResult:
+    """``result`` with what the file cost (build-report.json shows it per file)."""
+    peak = None if usage.peak_bytes is None else round(usage.peak_bytes / 2**20)
+    return replace(result, seconds=round(usage.seconds, 3), cpu_seconds=round(usage.cpu_seconds, 3), peak_mib=peak)
+
+
+def _failed(path: str | Path, error: KgError, usage: Usage) -> FileOutcome:
+    return FileOutcome(_measured(FileResult(path=str(path), errors=(str(error),)), usage), ())
+
+
+def _file_result(path: str | Path, source: Source, facts: tuple[ReportFacts, ...]) -> FileResult:
     """What build-report.json says of a file that was read: counts, and what is worth a look."""
     warnings = []
     if not facts:
@@ -74,7 +117,6 @@ def _file_result(path: str | Path, source: Source, facts: tuple[ReportFacts, ...
         reports=len(facts),
         metrics=sum(len(f.metrics) for f in facts),
         initiatives=sum(len(f.mentions) for f in facts),
-        seconds=seconds,
     )
 
 
@@ -162,6 +204,8 @@ def shacl() -> validate.Shacl:
 
 def graph_file(job: GraphJob) -> FileGraph:
     """One file's reports → its share of graph.ttl and facts.json: link, triples, SHACL, fragments."""
+    recovery.guard_worker()  # a worker may start here: every file's extraction came from the cache
+    recovery.crash_point("graph")
     t0 = time.perf_counter()
     triples = report_triples(link(job), lookup(), targets=job.plan.targets)
     t1 = time.perf_counter()

@@ -13,11 +13,12 @@ import logging
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
 from kg.core.chars import HAN_CHAR, converter
-from kg.core.errors import EncodingError, FormatError, InputError
+from kg.core.errors import EncodingError, FormatError, InputError, OverBudgetError
 from kg.core.records import Source
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"})
@@ -83,10 +84,14 @@ def _is_supported_file(path: Path) -> bool:
 
 
 MAX_BYTES = 32 * 2**20  # a report is kilobytes; tens of megabytes is a dump to split first
+# what a .docx's parts may expand to: its text is kilobytes, so more is a zip bomb (checked while
+# inflating, not from the sizes the archive declares, which a bomb can fake)
+MAX_EXPANDED_BYTES = 64 * 2**20
 
 
-def read_source(path: str | Path, max_bytes: int = MAX_BYTES) -> Source:
-    """Read one input file into a :class:`Source` (original text, decoded/extracted)."""
+def read_source(path: str | Path, max_bytes: int = MAX_BYTES, max_chars: int = 0) -> Source:
+    """Read one input file into a :class:`Source` (original text, decoded/extracted); a text of
+    more than ``max_chars`` characters (0: any) is refused before anyone spends time on it."""
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -120,6 +125,10 @@ def read_source(path: str | Path, max_bytes: int = MAX_BYTES) -> Source:
     if not text.strip():
         raise FormatError(f"no text found in this {kind} file", path=str(p),
                           hint="a scanned PDF needs OCR first" if kind == "pdf" else _HINT_CONVERT)
+    if max_chars and len(text) > max_chars:
+        raise OverBudgetError(f"{len(text):,} characters of text, over the {max_chars:,} a file may hold "
+                              "(the per-file budget)", path=str(p),
+                              hint="split it into reports, or raise --file-max-chars")
     return Source(path=str(p), name=p.name, sha256=hashlib.sha256(raw).hexdigest(), text=text,
                   encoding=enc, format=kind)
 
@@ -341,18 +350,26 @@ def html_text(markup: str) -> str:
 
 
 def _walk_html(node, out: list[str]) -> None:
+    """The text of ``node``'s descendants into ``out``, a newline around each block. A loop over a
+    stack, not recursion: a page nested thousands of levels deep must not exhaust Python's stack."""
     from bs4 import NavigableString, Tag
 
-    for child in node.children:
-        if isinstance(child, NavigableString):
+    stack = [iter(node.children)]
+    closes = [False]  # whether the element at each level is a block (a newline after it)
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            if closes.pop():
+                out.append("\n")
+        elif isinstance(child, NavigableString):
             out.append(re.sub(r"\s+", " ", str(child)))
         elif isinstance(child, Tag):
             block = child.name in _BLOCK_TAGS
             if block:
                 out.append("\n")
-            _walk_html(child, out)
-            if block:
-                out.append("\n")
+            stack.append(iter(child.children))
+            closes.append(block)
 
 
 # --------------------------------------------------------------------------- docx / pdf
@@ -365,7 +382,9 @@ def _docx_text(raw: bytes, path: Path) -> str:
             if "word/document.xml" not in z.namelist():
                 raise FormatError("a zip archive, not a Word document", path=str(path),
                                   hint=_HINT_CONVERT)
-    except zipfile.BadZipFile as e:
+            _check_expansion(z, path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError, OSError,
+            EOFError) as e:  # RuntimeError: an encrypted member; NotImplementedError: an unknown method
         raise FormatError("corrupt .docx (bad zip)", path=str(path),
                           hint="re-save it from Word or LibreOffice") from e
     import docx
@@ -392,6 +411,20 @@ def _docx_text(raw: bytes, path: Path) -> str:
                         cells.append(t)
                 lines.append(" ".join(cells))
     return "\n".join(lines)
+
+
+def _check_expansion(z: zipfile.ZipFile, path: Path) -> None:
+    """Inflate every part once, in chunks, and refuse the archive when the parts together would
+    exceed MAX_EXPANDED_BYTES (python-docx would inflate and parse them whole)."""
+    total = 0
+    for info in z.infolist():
+        with z.open(info) as member:
+            while chunk := member.read(1 << 20):
+                total += len(chunk)
+                if total > MAX_EXPANDED_BYTES:
+                    raise OverBudgetError(f"its parts expand to more than {MAX_EXPANDED_BYTES / 2**20:.0f} MiB "
+                                          "(a zip bomb?)", path=str(path),
+                                          hint="re-save it from Word or LibreOffice; a report is kilobytes")
 
 
 def _pdf_text(raw: bytes, path: Path) -> str:
