@@ -306,3 +306,26 @@ def test_start_method_default_override_and_stale_server(monkeypatch):
     monkeypatch.setenv("KG_START_METHOD", "fork")
     with pytest.raises(KgError, match="KG_START_METHOD"):
         executors.start_method()
+
+
+@pytest.mark.slow
+def test_screened_shacl_gives_the_bytes_of_the_engine_alone(serial, tmp_path, examples_dir, monkeypatch):
+    """-j 1 graphs the example files in batches that shacl-rust screens at once; with the engine
+    named (no screen: pyshacl-turbo judges every file) the outputs are the same bytes."""
+    from kg.pipeline import stages
+    from kg.rdf.validate import Shacl
+
+    screened = []
+    failing = Shacl.failing
+    monkeypatch.setattr(Shacl, "failing", lambda self, *a: screened.append(1) or failing(self, *a))
+    stages.shacl.cache_clear()
+    try:
+        build([examples_dir], Config(outdir=tmp_path / "screen", progress=False, viewer=False, cache=False, jobs=1))
+        assert screened, "no batch was screened"
+        monkeypatch.setenv("KG_SHACL_ENGINE", "turbo")
+        stages.shacl.cache_clear()
+        build([examples_dir], Config(outdir=tmp_path / "alone", progress=False, viewer=False, cache=False, jobs=1))
+    finally:
+        stages.shacl.cache_clear()  # the next test's shapes are the default engine's again
+    _same(serial, tmp_path / "screen")
+    _same(serial, tmp_path / "alone")
