@@ -2,7 +2,8 @@
 
 Everything is measured in one run on this machine and written to bench/results.json; a table is
 printed at the end. The corpus is generated deterministically by recombining the paragraphs of the
-example reports under real county names (see ``generate``), so it is the same on every run.
+example reports under real county names, every count's digits redrawn in each copy, so that the
+reports are distinct (see ``generate``) and the same on every run.
 
     python bench/run.py                 # 1k and 10k reports (the figures; tens of minutes)
     python bench/run.py --sizes 200     # a quick look

@@ -325,7 +325,7 @@ def warm_up() -> None:
         raise InternalError("warm-up text produced no report", hint="segmentation rules changed?")
     stages.lookup()
     default_indicators()  # the graph pass describes each indicator a metric measures
-    stages.shacl()
+    stages.shacl()  # parsed, not run: shacl-rust starts a thread pool, which a fork would not copy
     # parts the sample never reaches but a real file may: a PDF's radicals, a sentence with spaces
     radicals()
     get_nlp()
