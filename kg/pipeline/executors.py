@@ -64,12 +64,19 @@ class ProcessPool(Executor):
     def map(self, func: Callable, items: list) -> Iterator:
         if len(items) <= 1:  # not worth a worker's start-up
             return super().map(func, items)
-        return _checked(self._local().map(func, items))
+        try:  # submitting fails too once a worker died (a forked one can die that fast)
+            results = self._local().map(func, items)
+        except BrokenProcessPool as e:
+            raise _died() from e
+        return _checked(results)
 
     def later(self, func: Callable, items: list) -> Callable[[], list]:
         if len(items) <= 1:
             return super().later(func, items)
-        futures = [self._local().submit(func, i) for i in items]
+        try:
+            futures = [self._local().submit(func, i) for i in items]
+        except BrokenProcessPool as e:
+            raise _died() from e
         return lambda: list(_checked(f.result() for f in futures))
 
     def _local(self) -> ProcessPoolExecutor:
@@ -160,9 +167,13 @@ def _checked(results: Iterable) -> Iterator:
     try:
         yield from results
     except BrokenProcessPool as e:
-        raise WorkerError("a worker process died during the build (killed by the system: out of memory?)",
-                          hint="run again with fewer jobs (-j 1) or more memory; the cache keeps the "
-                               "files already done") from e
+        raise _died() from e
+
+
+def _died() -> WorkerError:
+    return WorkerError("a worker process died during the build (killed by the system: out of memory?)",
+                       hint="run again with fewer jobs (-j 1) or more memory; the cache keeps the "
+                            "files already done")
 
 
 def progress(total: int, enabled: bool, what: str):
