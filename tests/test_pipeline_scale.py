@@ -256,3 +256,76 @@ def test_a_killed_worker_is_an_error_not_a_hang():
     assert not t.is_alive(), "the build hung on a dead worker"
     assert len(outcome) == 1 and isinstance(outcome[0], WorkerError), outcome
     assert "[E040]" in str(outcome[0]) and "-j 1" in str(outcome[0])
+
+
+
+def _lookup_loaded(_) -> int:
+    """In a pool worker: whether the taxonomy lookup is loaded before any item asked for it."""
+    from kg.pipeline import stages
+
+    return stages.lookup.cache_info().currsize
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method, warm", [("forkserver", 1), ("spawn", 0)])
+def test_start_method_gives_the_same_bytes_and_forked_workers_start_warm(serial, tmp_path, examples_dir,
+                                                                         monkeypatch, method, warm):
+    """Workers forked from the warm server hold the taxonomy lookup before their first item
+    (spawned ones do not); either way the outputs are the bytes of -j 1."""
+    import multiprocessing
+
+    from kg.pipeline import executors
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    with executors.ProcessPool(2, method) as pool:
+        assert set(pool.map(_lookup_loaded, [0, 1])) == {warm}
+    monkeypatch.setenv("KG_START_METHOD", method)
+    assert executors.start_method() == method
+    build([examples_dir], Config(outdir=tmp_path, progress=False, viewer=False, cache=False, jobs=2))
+    _same(serial, tmp_path)
+
+
+def test_start_method_default_override_and_stale_server(monkeypatch):
+    """Linux forks from the warm server, elsewhere spawns; KG_START_METHOD chooses; a server
+    warmed under other KG_* settings is not used (its workers would hold stale rules)."""
+    import sys
+
+    from kg.core.errors import KgError
+    from kg.pipeline import executors
+
+    monkeypatch.delenv("KG_START_METHOD", raising=False)
+    monkeypatch.setattr(executors, "_server_env", None)
+    assert executors.start_method() == ("forkserver" if sys.platform.startswith("linux") else "spawn")
+    monkeypatch.setenv("KG_START_METHOD", "spawn")
+    assert executors.start_method() == "spawn"
+    monkeypatch.setenv("KG_START_METHOD", "forkserver")
+    assert executors.start_method() == "forkserver"
+    monkeypatch.setattr(executors, "_server_env", {"KG_ONTOLOGY_DIR": "/elsewhere"})
+    assert executors.start_method() == "spawn"
+    monkeypatch.setenv("KG_START_METHOD", "fork")
+    with pytest.raises(KgError, match="KG_START_METHOD"):
+        executors.start_method()
+
+
+@pytest.mark.slow
+def test_screened_shacl_gives_the_bytes_of_the_engine_alone(serial, tmp_path, examples_dir, monkeypatch):
+    """-j 1 graphs the example files in batches that shacl-rust screens at once; with the engine
+    named (no screen: pyshacl-turbo judges every file) the outputs are the same bytes."""
+    from kg.pipeline import stages
+    from kg.rdf.validate import Shacl
+
+    screened = []
+    failing = Shacl.failing
+    monkeypatch.setattr(Shacl, "failing", lambda self, *a: screened.append(1) or failing(self, *a))
+    stages.shacl.cache_clear()
+    try:
+        build([examples_dir], Config(outdir=tmp_path / "screen", progress=False, viewer=False, cache=False, jobs=1))
+        assert screened, "no batch was screened"
+        monkeypatch.setenv("KG_SHACL_ENGINE", "turbo")
+        stages.shacl.cache_clear()
+        build([examples_dir], Config(outdir=tmp_path / "alone", progress=False, viewer=False, cache=False, jobs=1))
+    finally:
+        stages.shacl.cache_clear()  # the next test's shapes are the default engine's again
+    _same(serial, tmp_path / "screen")
+    _same(serial, tmp_path / "alone")

@@ -21,6 +21,7 @@ from kg.rdf.validate import (
     validate,
     validate_shared_lines,
     validate_unit,
+    validate_units,
 )
 from kg.terms import vocab as V
 from kg.terms.triples import nt_line
@@ -233,3 +234,73 @@ def test_shared_lines_is_the_prefix_filter_on_sorted_lines(pairs):
     expected = [ln for ln in lines  # a subject IRI starting with a report-scoped prefix
                 if not (ln.startswith("<") and ln[1:ln.index(">")].startswith(REPORT_SCOPED))]
     assert list(shared_lines(lines)) == expected
+
+
+# --- validate_units: a worker's files screened at once, each judged as on its own -----------------
+
+def _renamed(g: Graph, tag: str = "9") -> list:
+    """The graph's triples as another build's files: the report-scoped IRIs of its three sample
+    files (aaaa…, bbbb…, cccc…) renamed."""
+    from rdflib import URIRef
+
+    def term(t):
+        if not isinstance(t, URIRef):
+            return t
+        text = str(t)
+        for old in "abc":
+            text = text.replace(old * 16, tag * 15 + old)
+        return URIRef(text)
+
+    return [tuple(term(x) for x in t) for t in g]
+
+
+def _unit(triples) -> tuple[list, list[str]]:
+    triples = list(triples)
+    return triples, [nt_line(t) for t in triples]
+
+
+REPORT_SCOPED = tuple(str(V.ID[k]) for k in ("report/", "mention/", "metric/"))
+
+
+def test_the_screen_is_shacl_rust_unless_an_engine_is_named(monkeypatch):
+    assert Shacl().screen is not None and Shacl().screen.__name__ == "shacl_rust"
+    assert Shacl(engine="turbo").screen is None
+    monkeypatch.setenv("KG_SHACL_ENGINE", "pyshacl")
+    assert Shacl().screen is None
+
+
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_units_judged_at_once_are_judged_as_alone(base, graph, name, monkeypatch):
+    """Clean files around a broken one: the same reports as one run per file, and the screen
+    faults the broken file (so the engine's own report is the one kept); the clean ones pass
+    on the screen alone (the engine runs on the broken file only)."""
+    BREAKS[name][0](graph)
+    units = [_unit(_renamed(base)), _unit(graph), _unit(_renamed(base, "8"))]
+    alone = [validate_unit(u[0], lines=u[1]) for u in units]
+    assert [r.conforms for r in alone] == [True, False, True]
+    runs = []
+    engine = Shacl._run
+    monkeypatch.setattr(Shacl, "_run", lambda self, *a: runs.append(1) or engine(self, *a))
+    assert validate_units(units) == alone
+    # a concept out of the scheme in one file only: every file naming it is judged alone
+    assert len(runs) == (3 if name == "concept outside the scheme" else 1)
+    screen = Shacl()
+    cut = "".join(line for _, lines in units[1:2] for line in lines)
+    focus = {str(s) for s, _, _ in graph if str(s).startswith(REPORT_SCOPED)}
+    assert screen.failing(cut, focus), "the screen let a broken file pass"
+
+
+def test_units_sharing_a_node_or_saying_other_things_of_one_are_judged_alone(base, graph):
+    """Two files with the same report nodes, one missing a quote (in the union the other's quote
+    would hide it); and a file that says no concept is in the scheme beside one that says it is."""
+    broken = Graph()
+    broken += graph
+    _set(broken, METRIC, V.quote, None)
+    units = [_unit(base), _unit(broken)]
+    assert validate_units(units) == [validate_unit(u[0], lines=u[1]) for u in units]
+    assert not validate_units(units)[1].conforms
+    outside = Graph()
+    outside += graph
+    outside.remove((V.CONCEPT["after-school-care"], SKOS.inScheme, V.SCHEME))
+    units = [_unit(base), _unit(_renamed(outside))]
+    assert [r.conforms for r in validate_units(units)] == [True, False]

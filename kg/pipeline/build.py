@@ -186,7 +186,7 @@ def _graph_pass(jobs: list[GraphJob], keys: list[str | None], config: Config, ex
     shared: set[str] = set()
     cpu = GraphSeconds()
     with progress(len(jobs), config.progress, "graphing") as tick:
-        for fg in cached_map(functools.partial(ex.map, stages.graph_file), jobs, keys, cache):
+        for fg in cached_map(functools.partial(_in_batches, ex), jobs, keys, cache):
             spool.add(fg.lines)
             shared.update(validate.shared_lines(fg.lines))  # fg.lines are sorted
             for frag in fg.fragments:
@@ -198,6 +198,18 @@ def _graph_pass(jobs: list[GraphJob], keys: list[str | None], config: Config, ex
             crash_point("graphed")
     timings.update(graph_cpu=cpu.graph, validate_cpu=cpu.validate, facts_cpu=cpu.facts)
     return GraphPass(spool, fragments, sorted(shared), tuple(violations), tuple(dropped))
+
+
+# Files a worker graphs at once (stages.graph_files: one SHACL run for all): enough to pay the
+# engine's set-up once for many, few enough that every worker gets several batches to balance.
+BATCH_FILES = 32
+
+
+def _in_batches(ex: Executor, jobs: list[GraphJob]) -> Iterator:
+    """stages.graph_file of each job, in input order, run on ``ex`` in batches."""
+    size = max(1, min(BATCH_FILES, -(-len(jobs) // (4 * ex.parts))))
+    batches = [tuple(jobs[i:i + size]) for i in range(0, len(jobs), size)]
+    return (fg for batch in ex.map(stages.graph_files, batches) for fg in batch)
 
 
 # --- merge: the workers merge the runs while this process judges the shared nodes -----------------
@@ -302,7 +314,7 @@ def warm_up() -> None:
         raise InternalError("warm-up text produced no report", hint="segmentation rules changed?")
     stages.lookup()
     default_indicators()  # the graph pass describes each indicator a metric measures
-    stages.shacl()
+    stages.shacl()  # parsed, not run: shacl-rust starts a thread pool, which a fork would not copy
     # parts the sample never reaches but a real file may: a PDF's radicals, a sentence with spaces
     radicals()
     get_nlp()

@@ -46,32 +46,42 @@ class Executor:
 
 
 class ProcessPool(Executor):
-    """A local pool, started on first use. It serves both passes (files, then graphs), so each
-    worker loads jieba, the gazetteer, the taxonomy and the shapes once, on its first item.
+    """A local pool, started on first use. It serves both passes (files, then graphs). On Linux
+    its workers are forked from a server that has loaded jieba, the gazetteer, the taxonomy and
+    the shapes once (:func:`start_method`), so none of them loads anything; elsewhere they are
+    spawned and each loads them on its first item.
 
     The pool is a ProcessPoolExecutor, not multiprocessing.Pool: Pool's worker-handler thread
     also waits on the result pipe, so it spins while a result waits to be read; that took 1.5 s
     of the main process's CPU in a 1k-report build, CPU the two workers of a 2-core machine
     need. (The executor also fails with BrokenProcessPool if a worker is killed, where Pool hangs.)"""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, method: str | None = None):
         self.parts = jobs
+        self.method = method or start_method()
         self._pool: ProcessPoolExecutor | None = None
 
     def map(self, func: Callable, items: list) -> Iterator:
         if len(items) <= 1:  # not worth a worker's start-up
             return super().map(func, items)
-        return _checked(self._local().map(func, items))
+        try:  # submitting fails too once a worker died (a forked one can die that fast)
+            results = self._local().map(func, items)
+        except BrokenProcessPool as e:
+            raise _died() from e
+        return _checked(results)
 
     def later(self, func: Callable, items: list) -> Callable[[], list]:
         if len(items) <= 1:
             return super().later(func, items)
-        futures = [self._local().submit(func, i) for i in items]
+        try:
+            futures = [self._local().submit(func, i) for i in items]
+        except BrokenProcessPool as e:
+            raise _died() from e
         return lambda: list(_checked(f.result() for f in futures))
 
     def _local(self) -> ProcessPoolExecutor:
-        if self._pool is None:  # spawn, not fork: the parent may hold threads (progress bar)
-            self._pool = ProcessPoolExecutor(self.parts, mp_context=mp.get_context("spawn"))
+        if self._pool is None:  # never a plain fork: the parent may hold threads (progress bar)
+            self._pool = ProcessPoolExecutor(self.parts, mp_context=_context(self.method))
         return self._pool
 
     def close(self) -> None:
@@ -107,6 +117,41 @@ class Dask(Executor):
             self._client.close()
 
 
+# The module a forkserver imports before forking any worker: importing it warms the server.
+WARM_MODULE = "kg.pipeline.warm"
+START_METHODS = ("forkserver", "spawn")
+_server_env: dict[str, str] | None = None  # the KG_* settings the warm server was started under
+
+
+def start_method() -> str:
+    """How pool workers start: ``forkserver`` (forked from a warm server) where the platform has
+    it, else ``spawn``; KG_START_METHOD chooses. A server warmed under other KG_* settings
+    (KG_ONTOLOGY_DIR, KG_SHACL_ENGINE: a test or notebook changed them) would hand its workers
+    stale rules, so the pool spawns then: a forkserver lives as long as this process and its
+    environment is the one it started with."""
+    method = os.environ.get("KG_START_METHOD") or (
+        "forkserver" if sys.platform.startswith("linux") else "spawn")
+    if method not in START_METHODS:
+        raise KgError(f"unknown start method {method!r}",
+                      hint=f"set KG_START_METHOD to one of {', '.join(START_METHODS)}")
+    if method == "forkserver" and _server_env is not None and _server_env != _kg_env():
+        return "spawn"
+    return method
+
+
+def _kg_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k.startswith("KG_") and k != "KG_START_METHOD"}
+
+
+def _context(method: str):
+    global _server_env
+    ctx = mp.get_context(method)
+    if method == "forkserver" and _server_env is None:  # the first pool starts the server
+        ctx.set_forkserver_preload([WARM_MODULE])
+        _server_env = _kg_env()
+    return ctx
+
+
 def executor_for(config: Config) -> Executor:
     """The executor ``config`` asks for: Dask, a local pool of ``jobs`` (0: one per core), or this
     process alone."""
@@ -122,9 +167,13 @@ def _checked(results: Iterable) -> Iterator:
     try:
         yield from results
     except BrokenProcessPool as e:
-        raise WorkerError("a worker process died during the build (killed by the system: out of memory?)",
-                          hint="run again with fewer jobs (-j 1) or more memory; the cache keeps the "
-                               "files already done") from e
+        raise _died() from e
+
+
+def _died() -> WorkerError:
+    return WorkerError("a worker process died during the build (killed by the system: out of memory?)",
+                       hint="run again with fewer jobs (-j 1) or more memory; the cache keeps the "
+                            "files already done")
 
 
 def progress(total: int, enabled: bool, what: str):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg.core.config import Config
 from kg.core.errors import InternalError, KgError, OverBudgetError
-from kg.core.records import FileResult, ReportFacts, Source, Violation
+from kg.core.records import FileResult, ReportFacts, Source, ValidationReport, Violation
 from kg.extract.report import extract_report
 from kg.outputs import export
 from kg.pipeline import recovery
@@ -204,17 +204,34 @@ def shacl() -> validate.Shacl:
 
 def graph_file(job: GraphJob) -> FileGraph:
     """One file's reports → its share of graph.ttl and facts.json: link, triples, SHACL, fragments."""
+    return graph_files((job,))[0]
+
+
+def graph_files(jobs: tuple[GraphJob, ...]) -> tuple[FileGraph, ...]:
+    """:func:`graph_file` of each job, their SHACL in one run (validate.validate_units): a
+    worker's share of the files goes to it in such batches. Each file's result is what it would
+    be alone; the batch's SHACL seconds are shared out by the files' triples."""
     recovery.guard_worker()  # a worker may start here: every file's extraction came from the cache
     recovery.crash_point("graph")
     t0 = time.perf_counter()
-    triples = report_triples(link(job), lookup(), targets=job.plan.targets)
+    built = []
+    for job in jobs:
+        triples = report_triples(link(job), lookup(), targets=job.plan.targets)
+        built.append((triples, [nt_line(t) for t in triples]))
     t1 = time.perf_counter()
-    lines = [nt_line(t) for t in triples]
-    checked = check(triples, lines) if job.validate else Checked(triples, lines)
+    judged = [i for i, job in enumerate(jobs) if job.validate]
+    reports = dict(zip(judged, validate.validate_units([built[i] for i in judged], shacl()), strict=True))
+    checked = [check(*built[i], reports[i]) if i in reports else Checked(*built[i]) for i in range(len(jobs))]
     t2 = time.perf_counter()
-    frags = fragments(checked.triples)
-    return FileGraph(tuple(sorted(set(checked.lines))), frags, checked.violations, checked.dropped,
-                     GraphSeconds(t1 - t0, t2 - t1, time.perf_counter() - t2))
+    out = []
+    total = sum(len(b[0]) for b in built) or 1
+    for (triples, _), c in zip(built, checked, strict=True):
+        t = time.perf_counter()
+        frags = fragments(c.triples)
+        share = len(triples) / total
+        out.append(FileGraph(tuple(sorted(set(c.lines))), frags, c.violations, c.dropped,
+                             GraphSeconds((t1 - t0) * share, (t2 - t1) * share, time.perf_counter() - t)))
+    return tuple(out)
 
 
 def link(job: GraphJob) -> list[ReportFacts]:
@@ -222,9 +239,10 @@ def link(job: GraphJob) -> list[ReportFacts]:
     return job.plan.apply(job.facts.unpack())
 
 
-def check(triples: list, lines: list[str]) -> Checked:
-    """SHACL on the file's reports; rarely something fails: drop it, then judge what is left."""
-    report = validate.validate_unit(triples, shacl(), lines)
+def check(triples: list, lines: list[str], report: ValidationReport | None = None) -> Checked:
+    """SHACL on the file's reports (``report``: when already judged); rarely something fails:
+    drop it, then judge what is left."""
+    report = report or validate.validate_unit(triples, shacl(), lines)
     if report.conforms:
         return Checked(triples, lines, report.violations)
     g, dropped = validate.drop_invalid(to_graph(triples), report, inplace=True)
