@@ -1,26 +1,38 @@
 """`kg serve`: a read-only SPARQL 1.1 Protocol endpoint and the viewer on localhost; `kg push`: load
 a graph into any SPARQL 1.1 Graph Store Protocol endpoint (Oxigraph, Fuseki, QLever ...).
 
-Queries run in a worker process that holds an Oxigraph store: pyoxigraph cannot cancel a running
-query, so a query past its time limit costs the worker its life and a fresh one is started. The
-store only ever receives `query()` calls: SPARQL Update is refused before it reaches it.
+Queries run in worker processes forked from one process that loaded the graph into Oxigraph (see
+``QueryPool``): the HTTP threads only pass text along, so neither the GIL nor a heavy query holds up
+cheap ones. The store only ever receives ``query()`` calls, whose parser accepts no SPARQL Update;
+an update is answered 403 (recognised in the worker, after Oxigraph refused to parse it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing as mp
+import multiprocessing.connection as mpc
+import os
+import queue
+import shutil
+import signal
+import socket
+import tempfile
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kg.core.errors import GraphInputError, ServeError
-from kg.tools.query import is_update
 
 RDF_FORMATS = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json"}
+TEXT = "text/plain; charset=utf-8"
+READ_ONLY = b"this endpoint is read-only: SPARQL Update is refused"
 
 
 # --- the query worker --------------------------------------------------------------------------
@@ -55,7 +67,11 @@ def run_readonly(store, query: str, accept: str, limit: int) -> tuple[int, str, 
     try:
         result = store.query(query)
     except SyntaxError as e:
-        return 400, "text/plain; charset=utf-8", f"query syntax error: {e}".encode()
+        from kg.tools.query import is_update  # rdflib's parser: slow, so only when Oxigraph refused
+
+        if is_update(query):
+            return 403, TEXT, READ_ONLY
+        return 400, TEXT, f"query syntax error: {e}".encode()
     except Exception as e:  # evaluation errors from Oxigraph come back as their own types
         return 400, "text/plain; charset=utf-8", f"query failed: {type(e).__name__}: {e}".encode()
     if isinstance(result, ox.QueryBoolean):
@@ -85,57 +101,207 @@ def run_readonly(store, query: str, accept: str, limit: int) -> tuple[int, str, 
     return 200, "application/n-triples", body
 
 
-def _worker(graph_path: str, conn, limit: int) -> None:
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    fmt = ox.RdfFormat.from_extension(Path(graph_path).suffix.lstrip(".")) or ox.RdfFormat.TURTLE
-    store.bulk_load(path=graph_path, format=fmt)
-    conn.send(("ready", len(store)))
+def _worker_loop(store, conn, limit: int) -> None:
     while True:
         try:
             query, accept = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             return
         conn.send(run_readonly(store, query, accept, limit))
 
 
-class QueryWorker:
-    """One process holding the store; restarted when a query runs past ``timeout`` seconds."""
+def _connect(address: str):
+    sock = socket.socket(socket.AF_UNIX)
+    sock.connect(address)
+    return mpc.Connection(sock.detach())
 
-    def __init__(self, graph_path: Path, timeout: float, limit: int):
-        self.graph_path, self.timeout, self.limit = str(graph_path), timeout, limit
-        self._lock = threading.Lock()
-        self.triples = 0
-        self._start()
 
-    def _start(self) -> None:
+def _zygote(graph_path: str, address: str, token: bytes, ctl, limit: int) -> None:
+    """Load the graph once, then fork query workers on request: a fork shares the loaded store
+    copy-on-write, so replacing a worker killed at its time limit costs milliseconds, not a reload."""
+    import pyoxigraph as ox
+
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers: no zombies
+    store = ox.Store()
+    fmt = ox.RdfFormat.from_extension(Path(graph_path).suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+    store.bulk_load(path=graph_path, format=fmt)
+    ctl.send(("ready", len(store)))
+    while True:
+        try:
+            niceness = ctl.recv()
+        except (EOFError, OSError):
+            return
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                ctl.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                if niceness:
+                    os.nice(niceness)
+                conn = _connect(address)
+                conn.send((token, os.getpid()))
+                _worker_loop(store, conn, limit)
+            except BaseException:  # noqa: BLE001 (the server times out waiting and says so)
+                code = 1
+            finally:
+                os._exit(code)
+        ctl.send(pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+class _Worker:
+    def __init__(self, pid: int, conn, lane: str):
+        self.pid, self.conn, self.lane = pid, conn, lane
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        self.conn.close()
+
+
+class QueryPool:
+    """Query workers in two lanes, each a forked copy of one process that loaded the store.
+
+    Oxigraph cannot cancel a running query, so a query past its time limit costs its worker's life
+    (SIGKILL) and a fresh fork takes its place. A query runs first in the general lane; one that
+    runs past ``heavy_after`` seconds there is stopped, remembered as heavy (by its text) and run
+    again in the heavy lane, whose few workers run at lower CPU priority: so a heavy query holds a
+    general worker for at most ``heavy_after`` seconds once, and cheap queries keep their workers
+    and most of the CPU. The time limit counts from the request's arrival, queueing included.
+    """
+
+    HEAVY_NICENESS = 10
+    REMEMBERED = 4096  # heavy query texts kept (least recently seen dropped first)
+
+    def __init__(self, graph_path: Path, timeout: float, limit: int, workers: int = 2,
+                 heavy_workers: int = 1, heavy_after: float = 1.0):
+        self.timeout, self.limit = timeout, limit
+        self.heavy_after = min(heavy_after, timeout)
+        # workers connect back on a Unix socket in a private (0700) folder and prove who they are
+        self._token = os.urandom(16)
+        self._sockdir = tempfile.mkdtemp(prefix="kg-serve-")
+        address = os.path.join(self._sockdir, "workers")
+        self._listener = socket.socket(socket.AF_UNIX)
+        self._listener.bind(address)
+        self._listener.listen(64)
+        self._listener.settimeout(30)
         ctx = mp.get_context("spawn")
-        self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_worker, args=(self.graph_path, child, self.limit), daemon=True)
-        self._proc.start()
-        if not self._conn.poll(120):
-            raise ServeError("the query worker did not load the graph within 120 s", path=self.graph_path)
-        _, self.triples = self._conn.recv()
+        self._ctl, child = ctx.Pipe()
+        self._zygote = ctx.Process(target=_zygote, daemon=True,
+                                   args=(str(graph_path), address, self._token, child, limit))
+        self._zygote.start()
+        if not self._ctl.poll(300):
+            self._zygote.kill()
+            raise ServeError("the query process did not load the graph within 300 s", path=str(graph_path))
+        try:
+            _, self.triples = self._ctl.recv()
+        except EOFError as e:
+            raise ServeError("the query process could not load the graph", path=str(graph_path),
+                             hint="check the file with `kg validate`") from e
+        self._fork_lock = threading.Lock()
+        self._heavy: OrderedDict[str, None] = OrderedDict()
+        self._heavy_lock = threading.Lock()
+        self._idle = {"general": queue.Queue(), "heavy": queue.Queue()}
+        self._all: set[_Worker] = set()
+        for lane, n in (("general", max(1, workers)), ("heavy", max(1, heavy_workers))):
+            for _ in range(n):
+                self._idle[lane].put(self._fork(lane))
+
+    def _fork(self, lane: str) -> _Worker:
+        with self._fork_lock:
+            self._ctl.send(self.HEAVY_NICENESS if lane == "heavy" else 0)
+            pid = self._ctl.recv()
+            try:
+                sock, _ = self._listener.accept()
+            except TimeoutError as e:
+                raise ServeError("a query worker did not start within 30 s") from e
+            sock.setblocking(True)
+            conn = mpc.Connection(sock.detach())
+            if not conn.poll(30) or conn.recv() != (self._token, pid):
+                conn.close()
+                raise ServeError("a query worker did not introduce itself")
+            w = _Worker(pid, conn, lane)
+            self._all.add(w)
+            return w
+
+    def _replace(self, w: _Worker) -> None:
+        w.kill()
+        self._all.discard(w)
+        self._idle[w.lane].put(self._fork(w.lane))
+
+    def is_heavy(self, query: str) -> bool:
+        with self._heavy_lock:
+            if query in self._heavy:
+                self._heavy.move_to_end(query)
+                return True
+            return False
+
+    def _remember_heavy(self, query: str) -> None:
+        with self._heavy_lock:
+            self._heavy[query] = None
+            self._heavy.move_to_end(query)
+            while len(self._heavy) > self.REMEMBERED:
+                self._heavy.popitem(last=False)
 
     def run(self, query: str, accept: str) -> tuple[int, str, bytes]:
-        with self._lock:
-            self._conn.send((query, accept))
-            if self._conn.poll(self.timeout):
-                return self._conn.recv()
-            self._proc.kill()
-            self._proc.join()
-            self._start()
-            return 503, "text/plain; charset=utf-8", f"query timed out after {self.timeout:g} s".encode()
+        deadline = time.monotonic() + self.timeout
+        lane = "heavy" if self.is_heavy(query) else "general"
+        while True:
+            try:
+                w = self._idle[lane].get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return self._timed_out(lane, waited=True)
+            left = deadline - time.monotonic()
+            budget = min(left, self.heavy_after) if lane == "general" else left
+            try:
+                w.conn.send((query, accept))
+                if w.conn.poll(max(0.0, budget)):
+                    answer = w.conn.recv()
+                    self._idle[lane].put(w)
+                    return answer
+            except (EOFError, OSError):  # the worker died (out of memory?): replace it, say so
+                self._replace(w)
+                return 500, TEXT, b"the query worker died while answering; it has been restarted"
+            self._replace(w)
+            self._remember_heavy(query)
+            if lane == "heavy" or deadline - time.monotonic() <= 0:
+                return self._timed_out(lane, waited=False)
+            lane = "heavy"
+
+    def _timed_out(self, lane: str, waited: bool) -> tuple[int, str, bytes]:
+        why = " (waiting for a free worker)" if waited else ""
+        return 503, TEXT, f"query timed out after {self.timeout:g} s{why}; lane: {lane}".encode()
+
+    def health(self) -> dict:
+        """What /health answers: the graph's size and the workers alive and idle in each lane."""
+        alive = [w for w in list(self._all) if _alive(w.pid)]
+        return {"status": "ok", "triples": self.triples,
+                "workers": {lane: sum(w.lane == lane for w in alive) for lane in self._idle},
+                "idle": {lane: q.qsize() for lane, q in self._idle.items()},
+                "heavy_queries_remembered": len(self._heavy)}
 
     def close(self) -> None:
-        self._proc.kill()
-        self._proc.join()
+        for w in list(self._all):
+            w.kill()
+        self._all.clear()
+        self._zygote.kill()
+        self._zygote.join()
+        self._ctl.close()
+        self._listener.close()
+        shutil.rmtree(self._sockdir, ignore_errors=True)
 
 
 # --- HTTP ---------------------------------------------------------------------------------------
 
-def make_handler(worker: QueryWorker, outdir: Path):
+def make_handler(worker: QueryPool, outdir: Path):
     class Handler(BaseHTTPRequestHandler):
         server_version = "edu-kg"
 
@@ -154,15 +320,14 @@ def make_handler(worker: QueryWorker, outdir: Path):
             if not query:
                 self._send(400, "text/plain; charset=utf-8", b"missing 'query' parameter")
                 return
-            if is_update(query):
-                self._send(403, "text/plain; charset=utf-8", b"this endpoint is read-only: SPARQL Update is refused")
-                return
             self._send(*worker.run(query, self.headers.get("Accept", "")))
 
         def do_GET(self):  # noqa: N802 (http.server's naming)
             url = urllib.parse.urlsplit(self.path)
             if url.path == "/sparql":
                 self._query(urllib.parse.parse_qs(url.query).get("query", [None])[0])
+            elif url.path == "/health":
+                self._send(200, "application/json", json.dumps(worker.health()).encode())
             elif url.path in ("/", "/viewer.html") and (outdir / "viewer.html").is_file():
                 self._send(200, "text/html; charset=utf-8", (outdir / "viewer.html").read_bytes())
             elif url.path == "/graph.ttl" and (outdir / "graph.ttl").is_file():
@@ -179,13 +344,13 @@ def make_handler(worker: QueryWorker, outdir: Path):
             raw = self.rfile.read(n).decode("utf-8", "replace")
             ctype = self.headers.get("Content-Type", "")
             if ctype.startswith("application/sparql-update"):
-                self._send(403, "text/plain; charset=utf-8", b"this endpoint is read-only: SPARQL Update is refused")
+                self._send(403, TEXT, READ_ONLY)
             elif ctype.startswith("application/sparql-query"):
                 self._query(raw)
             else:
                 form = urllib.parse.parse_qs(raw)
                 if "update" in form:
-                    self._send(403, "text/plain; charset=utf-8", b"this endpoint is read-only: SPARQL Update is refused")
+                    self._send(403, TEXT, READ_ONLY)
                 else:
                     self._query(form.get("query", [None])[0])
 
@@ -197,19 +362,29 @@ def make_handler(worker: QueryWorker, outdir: Path):
     return Handler
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    # the default listen backlog of 5 drops connections when tens of clients arrive at once, and a
+    # dropped SYN is retried only after a second: that second would be every such client's latency
+    request_queue_size = 128
+
+
 class Server:
     """A running endpoint; ``url`` is where it listens. Use as a context manager or call close()."""
 
     def __init__(self, outdir: str | Path, host: str = "127.0.0.1", port: int = 7878,
-                 timeout: float = 10.0, limit: int = 10_000):
+                 timeout: float = 10.0, limit: int = 10_000, workers: int = 2):
         self.outdir = Path(outdir)
         graph = self.outdir / "graph.ttl" if self.outdir.is_dir() else self.outdir
         if not graph.is_file():
             raise GraphInputError("no graph to serve", path=str(graph), hint="run `kg build` first")
         if self.outdir.is_file():
             self.outdir = self.outdir.parent
-        self.worker = QueryWorker(graph, timeout, limit)
-        self.httpd = ThreadingHTTPServer((host, port), make_handler(self.worker, self.outdir))
+        self.worker = QueryPool(graph, timeout, limit, workers=workers)
+        try:
+            self.httpd = _HTTPServer((host, port), make_handler(self.worker, self.outdir))
+        except OSError:
+            self.worker.close()
+            raise
         self.url = f"http://{host}:{self.httpd.server_address[1]}"
 
     def serve_forever(self) -> None:
