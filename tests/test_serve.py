@@ -1,23 +1,19 @@
-"""kg serve (read-only SPARQL endpoint, timeout, limit) and kg push (Graph Store Protocol)."""
+"""kg serve: a read-only SPARQL endpoint with a time limit, a row limit and query workers in lanes
+(kg push: tests/test_push.py)."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from kg.core.errors import GraphInputError
 from kg.tools.query import is_update
-from kg.tools.serve import Server, push
+from kg.tools.serve import Server
 
 TTL = """@prefix ex: <http://example.org/> .
 ex:a ex:p "一" . ex:b ex:p "二" . ex:c ex:p "三" .
@@ -98,48 +94,3 @@ def test_slow_query_times_out_and_server_recovers(outdir):
 def test_server_needs_a_graph(tmp_path):
     with pytest.raises(GraphInputError, match="kg build"):
         Server(tmp_path, port=0)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def oxigraph_server(tmp_path):
-    exe = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(exe).exists():
-        pytest.skip("the oxigraph server (PyPI package 'oxigraph') is not installed")
-    port = _free_port()
-    proc = subprocess.Popen([exe, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(10)
-
-
-def test_push_loads_a_graph_into_oxigraph(outdir, oxigraph_server):
-    assert push(outdir / "graph.ttl", f"{oxigraph_server}/store") in (200, 201, 204)
-    q = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    _, body = _get(f"{oxigraph_server}/query?query={q}")
-    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "5"
-    # a named graph, replaced on a second push
-    assert push(outdir / "graph.ttl", f"{oxigraph_server}/store", named_graph="http://example.org/g") in (200, 201, 204)
-    assert push(outdir / "graph.ttl", f"{oxigraph_server}/store", named_graph="http://example.org/g") in (200, 201, 204)
-    q = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/g> { ?s ?p ?o } }")
-    assert json.loads(_get(f"{oxigraph_server}/query?query={q}")[1])["results"]["bindings"][0]["n"]["value"] == "5"
-
-
-def test_push_errors_are_clear(outdir, tmp_path):
-    with pytest.raises(GraphInputError):
-        push(tmp_path / "none.ttl", "http://127.0.0.1:9/store")
-    with pytest.raises(Exception, match="cannot reach"):
-        push(outdir / "graph.ttl", f"http://127.0.0.1:{_free_port()}/store")

@@ -1,5 +1,5 @@
-"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint and the viewer on localhost; `kg push`: load
-a graph into any SPARQL 1.1 Graph Store Protocol endpoint (Oxigraph, Fuseki, QLever ...).
+"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint and the viewer on localhost (`kg push`, which
+loads a graph into another store, is kg.tools.push).
 
 Queries run in worker processes forked from one process that loaded the graph into Oxigraph (see
 ``QueryPool``): the HTTP threads only pass text along, so neither the GIL nor a heavy query holds up
@@ -21,16 +21,13 @@ import socket
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kg.core.errors import GraphInputError, ServeError
 
-RDF_FORMATS = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json"}
 TEXT = "text/plain; charset=utf-8"
 READ_ONLY = b"this endpoint is read-only: SPARQL Update is refused"
 
@@ -157,6 +154,18 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU seconds a process used (Linux /proc; None elsewhere, and wall time is used instead)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
 class _Worker:
     def __init__(self, pid: int, conn, lane: str):
         self.pid, self.conn, self.lane = pid, conn, lane
@@ -172,17 +181,19 @@ class QueryPool:
 
     Oxigraph cannot cancel a running query, so a query past its time limit costs its worker's life
     (SIGKILL) and a fresh fork takes its place. A query runs first in the general lane; one that
-    runs past ``heavy_after`` seconds there is stopped, remembered as heavy (by its text) and run
-    again in the heavy lane, whose few workers run at lower CPU priority: so a heavy query holds a
+    uses ``heavy_after`` seconds of CPU there is stopped, remembered as heavy (by its text) and run
+    again in the heavy lane, whose workers run at lower CPU priority: so a heavy query holds a
     general worker for at most ``heavy_after`` seconds once, and cheap queries keep their workers
-    and most of the CPU. The time limit counts from the request's arrival, queueing included.
+    and most of the CPU. A remembered query that then finishes in the heavy lane in under half of
+    ``heavy_after`` (it was slow only because the machine was busy) is forgotten again. The time
+    limit counts from the request's arrival, queueing included.
     """
 
     HEAVY_NICENESS = 10
     REMEMBERED = 4096  # heavy query texts kept (least recently seen dropped first)
 
     def __init__(self, graph_path: Path, timeout: float, limit: int, workers: int = 2,
-                 heavy_workers: int = 1, heavy_after: float = 1.0):
+                 heavy_workers: int = 2, heavy_after: float = 0.5):
         self.timeout, self.limit = timeout, limit
         self.heavy_after = min(heavy_after, timeout)
         # workers connect back on a Unix socket in a private (0700) folder and prove who they are
@@ -251,6 +262,10 @@ class QueryPool:
             while len(self._heavy) > self.REMEMBERED:
                 self._heavy.popitem(last=False)
 
+    def _forget_heavy(self, query: str) -> None:
+        with self._heavy_lock:
+            self._heavy.pop(query, None)
+
     def run(self, query: str, accept: str) -> tuple[int, str, bytes]:
         deadline = time.monotonic() + self.timeout
         lane = "heavy" if self.is_heavy(query) else "general"
@@ -259,22 +274,43 @@ class QueryPool:
                 w = self._idle[lane].get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 return self._timed_out(lane, waited=True)
-            left = deadline - time.monotonic()
-            budget = min(left, self.heavy_after) if lane == "general" else left
             try:
                 w.conn.send((query, accept))
-                if w.conn.poll(max(0.0, budget)):
+                t = time.monotonic()
+                outcome = self._wait(w, lane, deadline)
+                if outcome == "done":
                     answer = w.conn.recv()
                     self._idle[lane].put(w)
+                    if lane == "heavy" and time.monotonic() - t < self.heavy_after / 2:
+                        self._forget_heavy(query)
                     return answer
             except (EOFError, OSError):  # the worker died (out of memory?): replace it, say so
                 self._replace(w)
                 return 500, TEXT, b"the query worker died while answering; it has been restarted"
             self._replace(w)
             self._remember_heavy(query)
-            if lane == "heavy" or deadline - time.monotonic() <= 0:
+            if outcome == "timeout":
                 return self._timed_out(lane, waited=False)
             lane = "heavy"
+
+    def _wait(self, w: _Worker, lane: str, deadline: float) -> str:
+        """Until the worker answers ("done"), the deadline passes ("timeout") or, in the general lane,
+        the query has used ``heavy_after`` seconds of CPU ("heavy"). CPU, not wall time: on a busy
+        machine a cheap query waits for a core, and it must not be taken for a heavy one."""
+        if lane == "heavy":
+            return "done" if w.conn.poll(max(0.0, deadline - time.monotonic())) else "timeout"
+        cpu0 = _cpu_seconds(w.pid)
+        t0 = time.monotonic()
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return "timeout"
+            cpu = _cpu_seconds(w.pid)
+            used = cpu - cpu0 if cpu is not None and cpu0 is not None else time.monotonic() - t0
+            if used >= self.heavy_after:
+                return "heavy"
+            if w.conn.poll(min(left, max(0.02, self.heavy_after - used))):
+                return "done"
 
     def _timed_out(self, lane: str, waited: bool) -> tuple[int, str, bytes]:
         why = " (waiting for a free worker)" if waited else ""
@@ -406,32 +442,4 @@ class Server:
         self.close()
 
 
-# --- push -------------------------------------------------------------------------------------
-
-def push(graph: str | Path, endpoint: str, *, named_graph: str | None = None,
-         timeout: float = 600.0) -> int:
-    """PUT ``graph`` into a Graph Store Protocol endpoint (replacing the target graph); returns the
-    HTTP status. ``endpoint`` is the store URL (Oxigraph: http://host:7878/store)."""
-    path = Path(graph)
-    if not path.is_file():
-        raise GraphInputError("no such graph file", path=str(path))
-    ctype = RDF_FORMATS.get(path.suffix)
-    if ctype is None:
-        raise GraphInputError(f"unknown graph format {path.suffix!r}", path=str(path),
-                              hint="give a .ttl, .nt or .jsonld file")
-    query = urllib.parse.urlencode({"graph": named_graph}) if named_graph else "default"
-    sep = "&" if "?" in endpoint else "?"
-    req = urllib.request.Request(f"{endpoint}{sep}{query}", data=path.read_bytes(), method="PUT",
-                                 headers={"Content-Type": ctype})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status
-    except urllib.error.HTTPError as e:
-        raise ServeError(f"the endpoint answered {e.code}: {e.read()[:300].decode('utf-8', 'replace')}",
-                         path=endpoint) from e
-    except urllib.error.URLError as e:
-        raise ServeError(f"cannot reach the endpoint: {e.reason}", path=endpoint,
-                         hint="is the server running, and is this its Graph Store URL?") from e
-
-
-__all__ = ["Server", "push", "run_readonly"]
+__all__ = ["Server", "run_readonly"]
