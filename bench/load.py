@@ -186,12 +186,12 @@ def _pct(xs: list[float], q: float) -> float | None:
 
 def run(target: Path, clients: int = 50, seconds: float = 60.0, max_requests: int = 20_000,
         timeout: float = 5.0, workers: int = 2, limit: int = 10_000, think: float = 2.0,
-        heavy_share: float = 0.1, update_share: float = 0.05, seed: int = 22) -> dict:
+        heavy_share: float = 0.1, update_share: float = 0.05, seed: int = 22, repeat: int = 3) -> dict:
     """The load run and its verdicts (``ok`` is every check together)."""
     proc, url = start_server(target, timeout, workers, limit)
     try:
         t0 = time.perf_counter()
-        p = plan(url)
+        p = plan(url, repeat)
         plan_s = time.perf_counter() - t0
         samples: list[Sample] = []
         lock, budget = threading.Lock(), [max_requests]

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +18,7 @@ from kg.core.errors import GraphInputError
 from kg.tools.query import is_update
 from kg.tools.serve import Server
 
+LOAD = Path(__file__).resolve().parent.parent / "bench" / "load.py"
 TTL = """@prefix ex: <http://example.org/> .
 ex:a ex:p "一" . ex:b ex:p "二" . ex:c ex:p "三" .
 ex:a ex:q ex:b . ex:b ex:q ex:c .
@@ -94,3 +98,21 @@ def test_slow_query_times_out_and_server_recovers(outdir):
 def test_server_needs_a_graph(tmp_path):
     with pytest.raises(GraphInputError, match="kg build"):
         Server(tmp_path, port=0)
+
+
+@pytest.fixture(scope="module")
+def load():
+    spec = importlib.util.spec_from_file_location("bench_load", LOAD)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_many_clients_on_the_example_graph(load, example_build):
+    """bench/load.py in small: 20 clients for a few seconds, cheap and heavy named queries, a query
+    that never ends and updates, on `kg serve` in its own process."""
+    r = load.run(example_build[0], clients=20, seconds=4, timeout=1.0, think=0.2, repeat=1)
+    assert r["cheap"]["n"] >= 50 and r["heavy"]["n"] > 0 and r["update"]["n"] > 0, load.render(r)
+    assert r["checks"] == dict.fromkeys(r["checks"], True), load.render(r)
+    assert r["health_after"]["workers"] == {"general": 2, "heavy": 2}
