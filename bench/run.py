@@ -7,6 +7,7 @@ example reports under real county names (see ``generate``), so it is the same on
     python bench/run.py                 # 1k and 10k reports (the issue's figures; tens of minutes)
     python bench/run.py --sizes 200     # a quick look
     python bench/run.py --only-sparql   # SPARQL (rdflib limited to --rdflib-timeout s a query) and export
+    python bench/run.py --load          # also `kg serve` under 50 clients (bench/load.py)
 """
 
 from __future__ import annotations
@@ -330,6 +331,20 @@ def export_times(graph_path: Path) -> dict:
             "oxigraph_turtle_s": round(oxi, 2)}
 
 
+def serve_load(outdir: Path) -> dict:
+    """bench/load.py with its defaults (50 clients, 60 s, --timeout 5) on a build's graph."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_load", BENCH / "load.py")
+    load = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = load  # its dataclasses look their module up there
+    spec.loader.exec_module(load)
+    r = load.run(outdir)
+    r["summary"] = load.render(r)
+    print(r["summary"], file=sys.stderr)
+    return r
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000", help="corpus sizes, comma-separated")
@@ -342,6 +357,8 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"interleaved -j 1/-j 2 rounds for corpora up to {ROUNDS_MAX_REPORTS} reports (fastest counts)")
     ap.add_argument("--only-sparql", action="store_true",
                     help="only the SPARQL and export figures (on the --sparql-size corpus)")
+    ap.add_argument("--load", action="store_true",
+                    help="also `kg serve` under 50 clients on the --sparql-size graph (bench/load.py, ~2 min)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     args.out = args.out or BENCH / ("results-sparql.json" if args.only_sparql else "results.json")
@@ -373,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     results["export"] = export_times(graph)
     results["export"]["build_export_stage_s"] = build["stage_seconds"].get("export")
     results["export"]["build_s"] = build["seconds"]
+    if args.load:
+        results["load"] = serve_load(graph.parent)
     results["targets"] = targets(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -423,6 +442,12 @@ def targets(r: dict) -> list[dict]:
                 floor = _at_least(q["speedup"])
                 check(f"{name} vs rdflib", q["speedup"], f">= {SPARQL_SPEEDUP_MIN:g}x",
                       floor is not None and floor >= SPARQL_SPEEDUP_MIN)
+    ld = r.get("load")
+    if ld:
+        check("serve: cheap p99 under 50 clients (s)", ld["cheap"]["p99_s"], "< 2", ld["checks"]["cheap_p99_under_2s"])
+        for name, met in ld["checks"].items():
+            if name != "cheap_p99_under_2s":
+                check(f"serve: {name.replace('_', ' ')}", met, "True", met)
     return out
 
 
@@ -448,6 +473,8 @@ def render(r: dict) -> str:
     lines.append(f"\nTurtle export of {e['triples']} triples: kg writer {e['kg_turtle_from_nt_s']} s (the build's "
                  f"export stage {e['build_export_stage_s']} s of {e['build_s']} s), rdflib {e['rdflib_turtle_s']} s, "
                  f"oxigraph dump {e['oxigraph_turtle_s']} s")
+    if "load" in r:
+        lines.append("\n" + r["load"]["summary"])
     checks = r.get("targets") or targets(r)
     missed = [c for c in checks if not c["met"]]
     lines.append(f"\nTargets: {len(checks) - len(missed)} of {len(checks)} met" + (", missed:" if missed else ""))

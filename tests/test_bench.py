@@ -77,3 +77,21 @@ def test_peak_judged_at_largest_size(bench):
 ])
 def test_unordered(bench, text, expected):
     assert bench.unordered(text) == expected
+
+
+def _load(p99=0.8, **broken) -> dict:
+    checks = {"cheap_p99_under_2s": p99 < 2, "cheap_answers_correct": True, "updates_refused": True,
+              "stayed_up": True, **broken}
+    return {"cheap": {"p99_s": p99}, "checks": checks, "summary": "kg serve under 50 clients ..."}
+
+
+@pytest.mark.parametrize("load, missed", [
+    (_load(), []),
+    (_load(p99=2.0), ["serve: cheap p99 under 50 clients (s)"]),
+    (_load(updates_refused=False), ["serve: updates refused"]),
+    (_load(stayed_up=False, cheap_answers_correct=False), ["serve: cheap answers correct", "serve: stayed up"]),
+])
+def test_serve_load_bounds(bench, load, missed):
+    r = {**_results(), "load": load}
+    assert _missed(bench, r) == missed
+    assert len(bench.targets(r)) == 9 + len(load["checks"])
