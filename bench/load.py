@@ -66,11 +66,11 @@ class Plan:
 
 # --- the server --------------------------------------------------------------------------------
 
-def start_server(target: Path, timeout: float, workers: int, limit: int) -> tuple[subprocess.Popen, str]:
+def start_server(target: Path, timeout: float, workers: int | None, limit: int) -> tuple[subprocess.Popen, str]:
     """`kg serve TARGET --port 0` in its own process; returns it and its base URL."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     cmd = [sys.executable, "-m", "kg", "serve", str(target), "--port", "0", "--timeout", str(timeout),
-           "--workers", str(workers), "--limit", str(limit)]
+           "--limit", str(limit)] + (["--workers", str(workers)] if workers else [])
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline()  # blocks until the graph is loaded (or the server failed)
     m = re.search(r"(http://127\.0\.0\.1:\d+)/sparql", line)
@@ -184,8 +184,19 @@ def _pct(xs: list[float], q: float) -> float | None:
     return round(xs[min(len(xs) - 1, int(q * len(xs)))], 3)
 
 
+def _still_up(url: str, proc: subprocess.Popen) -> tuple[bool, dict]:
+    """Whether the server still answers an ASK, and what its /health says."""
+    try:
+        status, body = request(url, "ASK { ?s ?p ?o }", timeout=30)
+        with urllib.request.urlopen(f"{url}/health", timeout=30) as r:
+            health = json.loads(r.read())
+    except OSError as e:
+        return False, {"error": str(e)}
+    return status == 200 and json.loads(body).get("boolean") is True and proc.poll() is None, health
+
+
 def run(target: Path, clients: int = 50, seconds: float = 60.0, max_requests: int = 20_000,
-        timeout: float = 5.0, workers: int = 2, limit: int = 10_000, think: float = 2.0,
+        timeout: float = 5.0, workers: int | None = None, limit: int = 10_000, think: float = 2.0,
         heavy_share: float = 0.1, update_share: float = 0.05, seed: int = 22, repeat: int = 3) -> dict:
     """The load run and its verdicts (``ok`` is every check together)."""
     proc, url = start_server(target, timeout, workers, limit)
@@ -206,11 +217,7 @@ def run(target: Path, clients: int = 50, seconds: float = 60.0, max_requests: in
         for th in threads:
             th.join(seconds + timeout + 120)
         wall = time.perf_counter() - t0
-        status, body = request(url, "ASK { ?s ?p ?o }")
-        alive_after = status == 200 and json.loads(body).get("boolean") is True
-        with urllib.request.urlopen(f"{url}/health", timeout=30) as r:
-            health = json.loads(r.read())
-        alive_after = alive_after and proc.poll() is None
+        alive_after, health = _still_up(url, proc)
     finally:
         proc.terminate()
         try:
@@ -219,7 +226,7 @@ def run(target: Path, clients: int = 50, seconds: float = 60.0, max_requests: in
             proc.kill()
     return summarize(samples, p, wall, plan_s, alive_after, health,
                      {"clients": clients, "seconds": seconds, "max_requests": max_requests, "timeout_s": timeout,
-                      "workers": workers, "think_mean_s": think, "heavy_share": heavy_share,
+                      "workers": health.get("workers"), "think_mean_s": think, "heavy_share": heavy_share,
                       "update_share": update_share, "cheap_max_alone_s": CHEAP_MAX})
 
 
@@ -260,7 +267,7 @@ def summarize(samples: list[Sample], p: Plan, wall: float, plan_s: float, alive_
 def render(r: dict) -> str:
     c, h, u = r["cheap"], r["heavy"], r["update"]
     lines = [f"kg serve under {r['config']['clients']} clients, {r['requests']} requests in {r['wall_s']} s "
-             f"({r['requests_per_s']}/s; --timeout {r['config']['timeout_s']:g}, {r['config']['workers']} workers):",
+             f"({r['requests_per_s']}/s; --timeout {r['config']['timeout_s']:g}, workers {r['config']['workers']}):",
              f"  cheap  n={c['n']} p50 {c['p50_s']} s, p95 {c['p95_s']} s, p99 {c['p99_s']} s, max {c['max_s']} s, "
              f"failed {c['failed']}, wrong {c['wrong']}",
              f"  heavy  n={h['n']} answered {h['answered']}, timed out {h['timed_out']}, max {h['max_s']} s, "
@@ -278,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--max-requests", type=int, default=20_000)
     ap.add_argument("--timeout", type=float, default=5.0, help="the server's --timeout")
-    ap.add_argument("--workers", type=int, default=2, help="the server's --workers")
+    ap.add_argument("--workers", type=int, help="the server's --workers (default: its own)")
     ap.add_argument("--think", type=float, default=2.0, help="mean pause of a client between requests (s)")
     ap.add_argument("--out", type=Path, help="write the results as JSON here")
     args = ap.parse_args(argv)

@@ -233,7 +233,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port (0 picks a free one).")] = 7878,
     timeout: Annotated[float, typer.Option(help="Seconds a query may run.")] = 10.0,
     limit: Annotated[int, typer.Option(help="Most rows a query returns.")] = 10_000,
-    workers: Annotated[int, typer.Option(help="Query processes for ordinary queries (heavy ones get one more).")] = 2,
+    workers: Annotated[int, typer.Option(help="Query processes for ordinary queries (heavy ones get 2 more).")] = 4,
 ) -> None:
     """Serve a read-only SPARQL endpoint at /sparql and the viewer at / on localhost."""
     from kg.tools.serve import Server

@@ -115,4 +115,4 @@ def test_many_clients_on_the_example_graph(load, example_build):
     r = load.run(example_build[0], clients=20, seconds=4, timeout=1.0, think=0.2, repeat=1)
     assert r["cheap"]["n"] >= 50 and r["heavy"]["n"] > 0 and r["update"]["n"] > 0, load.render(r)
     assert r["checks"] == dict.fromkeys(r["checks"], True), load.render(r)
-    assert r["health_after"]["workers"] == {"general": 2, "heavy": 2}
+    assert r["health_after"]["workers"] == {"general": 4, "heavy": 2}

@@ -29,6 +29,9 @@ from pathlib import Path
 from kg.core.errors import GraphInputError, ServeError
 
 TEXT = "text/plain; charset=utf-8"
+# general-lane workers: more than the cores, so a 10 ms lookup shares a core with a 0.3 s query
+# instead of queueing behind it (forked copies of one store: each costs little memory)
+WORKERS = 4
 READ_ONLY = b"this endpoint is read-only: SPARQL Update is refused"
 
 
@@ -192,7 +195,7 @@ class QueryPool:
     HEAVY_NICENESS = 10
     REMEMBERED = 4096  # heavy query texts kept (least recently seen dropped first)
 
-    def __init__(self, graph_path: Path, timeout: float, limit: int, workers: int = 2,
+    def __init__(self, graph_path: Path, timeout: float, limit: int, workers: int = WORKERS,
                  heavy_workers: int = 2, heavy_after: float = 0.5):
         self.timeout, self.limit = timeout, limit
         self.heavy_after = min(heavy_after, timeout)
@@ -408,7 +411,7 @@ class Server:
     """A running endpoint; ``url`` is where it listens. Use as a context manager or call close()."""
 
     def __init__(self, outdir: str | Path, host: str = "127.0.0.1", port: int = 7878,
-                 timeout: float = 10.0, limit: int = 10_000, workers: int = 2):
+                 timeout: float = 10.0, limit: int = 10_000, workers: int = WORKERS):
         self.outdir = Path(outdir)
         graph = self.outdir / "graph.ttl" if self.outdir.is_dir() else self.outdir
         if not graph.is_file():
