@@ -116,3 +116,30 @@ def test_many_clients_on_the_example_graph(load, example_build):
     assert r["cheap"]["n"] >= 50 and r["heavy"]["n"] > 0 and r["update"]["n"] > 0, load.render(r)
     assert r["checks"] == dict.fromkeys(r["checks"], True), load.render(r)
     assert r["health_after"]["workers"] == {"general": 4, "heavy": 2}
+
+
+SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . "
+        "?p ?q ?r . ?s ?t ?u . ?v ?w ?x . ?y ?z ?aa . ?bb ?cc ?dd }")
+
+
+def test_heavy_queries_do_not_hold_up_cheap_ones(outdir):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def timed(q):
+        t = time.monotonic()
+        status = _status(urllib.request.Request(f"{srv.url}/sparql?query={urllib.parse.quote(q)}"))
+        return status, time.monotonic() - t
+
+    with Server(outdir, port=0, timeout=2, limit=10, workers=2) as srv:
+        assert timed(SLOW)[0] == 503  # learnt: it used 0.5 s of CPU in an ordinary worker
+        health = json.loads(_get(f"{srv.url}/health")[1])
+        assert health["heavy_queries_remembered"] == 1 and health["workers"] == {"general": 2, "heavy": 2}
+        with ThreadPoolExecutor(8) as pool:
+            heavy = [pool.submit(timed, SLOW) for _ in range(4)]  # more than the heavy lane holds
+            time.sleep(0.2)
+            cheap = [timed("ASK { ?s ?p ?o }") for _ in range(10)]
+            done = [f.result() for f in heavy]
+        assert all(s == 200 for s, _ in cheap) and max(dt for _, dt in cheap) < 1.0, cheap
+        assert all(s == 503 and dt < 2 + 2 for s, dt in done), done  # waiting counts against the limit
+        health = json.loads(_get(f"{srv.url}/health")[1])
+        assert health["workers"] == {"general": 2, "heavy": 2}  # every killed worker replaced
