@@ -195,8 +195,10 @@ class QueryPool:
     HEAVY_NICENESS = 10
     REMEMBERED = 4096  # heavy query texts kept (least recently seen dropped first)
 
+    # 0.25 s of CPU: above the cheap named queries on a 1M-triple graph (<= 0.16 s alone), below
+    # the ones that list thousands of rows (bench/results-sparql.json)
     def __init__(self, graph_path: Path, timeout: float, limit: int, workers: int = WORKERS,
-                 heavy_workers: int = 2, heavy_after: float = 0.5):
+                 heavy_workers: int = 2, heavy_after: float = 0.25):
         self.timeout, self.limit = timeout, limit
         self.heavy_after = min(heavy_after, timeout)
         # workers connect back on a Unix socket in a private (0700) folder and prove who they are
