@@ -98,6 +98,9 @@ def test_slow_query_times_out_and_server_recovers(outdir):
 def test_server_needs_a_graph(tmp_path):
     with pytest.raises(GraphInputError, match="kg build"):
         Server(tmp_path, port=0)
+    (tmp_path / "graph.ttl").write_text("<http://e/a> <http://e/b> .\n", encoding="utf-8")  # no object
+    with pytest.raises(GraphInputError, match="cannot load the graph: SyntaxError"):
+        Server(tmp_path, port=0)
 
 
 @pytest.fixture(scope="module")

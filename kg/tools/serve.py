@@ -124,7 +124,11 @@ def _zygote(graph_path: str, address: str, token: bytes, ctl, limit: int) -> Non
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers: no zombies
     store = ox.Store()
     fmt = ox.RdfFormat.from_extension(Path(graph_path).suffix.lstrip(".")) or ox.RdfFormat.TURTLE
-    store.bulk_load(path=graph_path, format=fmt)
+    try:
+        store.bulk_load(path=graph_path, format=fmt)
+    except (OSError, SyntaxError, ValueError) as e:  # said by the server as a coded error, no traceback
+        ctl.send(("error", f"{type(e).__name__}: {e}"))
+        return
     ctl.send(("ready", len(store)))
     while True:
         try:
@@ -218,10 +222,14 @@ class QueryPool:
             self._zygote.kill()
             raise ServeError("the query process did not load the graph within 300 s", path=str(graph_path))
         try:
-            _, self.triples = self._ctl.recv()
+            state, detail = self._ctl.recv()
         except EOFError as e:
-            raise ServeError("the query process could not load the graph", path=str(graph_path),
-                             hint="check the file with `kg validate`") from e
+            raise ServeError("the query process died loading the graph", path=str(graph_path)) from e
+        if state != "ready":
+            self._zygote.join(10)
+            raise GraphInputError(f"cannot load the graph: {detail}", path=str(graph_path),
+                                  hint="check the file with `kg validate`")
+        self.triples = detail
         self._fork_lock = threading.Lock()
         self._heavy: OrderedDict[str, None] = OrderedDict()
         self._heavy_lock = threading.Lock()
