@@ -173,6 +173,12 @@ def _cpu_seconds(pid: int) -> float | None:
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
+def _used(pid: int, cpu0: float | None, t0: float) -> float:
+    """Seconds of CPU the worker used since ``cpu0`` (wall time since ``t0`` where unknown)."""
+    cpu = _cpu_seconds(pid)
+    return cpu - cpu0 if cpu is not None and cpu0 is not None else time.monotonic() - t0
+
+
 class _Worker:
     def __init__(self, pid: int, conn, lane: str):
         self.pid, self.conn, self.lane = pid, conn, lane
@@ -191,8 +197,9 @@ class QueryPool:
     uses ``heavy_after`` seconds of CPU there is stopped, remembered as heavy (by its text) and run
     again in the heavy lane, whose workers run at lower CPU priority: so a heavy query holds a
     general worker for at most ``heavy_after`` seconds once, and cheap queries keep their workers
-    and most of the CPU. A remembered query that then finishes in the heavy lane in under half of
-    ``heavy_after`` (it was slow only because the machine was busy) is forgotten again. The time
+    and most of the CPU. A remembered query that then finishes in the heavy lane on under half of
+    ``heavy_after`` of CPU is forgotten again (where CPU time cannot be read, wall time stands in,
+    and a busy machine can make a cheap query look heavy). The time
     limit counts from the request's arrival, queueing included.
     """
 
@@ -288,13 +295,13 @@ class QueryPool:
             except queue.Empty:
                 return self._timed_out(lane, waited=True)
             try:
+                cpu0, t0 = _cpu_seconds(w.pid), time.monotonic()
                 w.conn.send((query, accept))
-                t = time.monotonic()
-                outcome = self._wait(w, lane, deadline)
+                outcome = self._wait(w, lane, deadline, cpu0, t0)
                 if outcome == "done":
                     answer = w.conn.recv()
                     self._idle[lane].put(w)
-                    if lane == "heavy" and time.monotonic() - t < self.heavy_after / 2:
+                    if lane == "heavy" and _used(w.pid, cpu0, t0) < self.heavy_after / 2:
                         self._forget_heavy(query)
                     return answer
             except (EOFError, OSError):  # the worker died (out of memory?): replace it, say so
@@ -306,20 +313,17 @@ class QueryPool:
                 return self._timed_out(lane, waited=False)
             lane = "heavy"
 
-    def _wait(self, w: _Worker, lane: str, deadline: float) -> str:
+    def _wait(self, w: _Worker, lane: str, deadline: float, cpu0: float | None, t0: float) -> str:
         """Until the worker answers ("done"), the deadline passes ("timeout") or, in the general lane,
         the query has used ``heavy_after`` seconds of CPU ("heavy"). CPU, not wall time: on a busy
         machine a cheap query waits for a core, and it must not be taken for a heavy one."""
         if lane == "heavy":
             return "done" if w.conn.poll(max(0.0, deadline - time.monotonic())) else "timeout"
-        cpu0 = _cpu_seconds(w.pid)
-        t0 = time.monotonic()
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 return "timeout"
-            cpu = _cpu_seconds(w.pid)
-            used = cpu - cpu0 if cpu is not None and cpu0 is not None else time.monotonic() - t0
+            used = _used(w.pid, cpu0, t0)
             if used >= self.heavy_after:
                 return "heavy"
             if w.conn.poll(min(left, max(0.02, self.heavy_after - used))):
