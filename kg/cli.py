@@ -244,6 +244,8 @@ def serve(
         raise _fail(e if isinstance(e, KgError) else KgError(str(e))) from e
     out.print(f"SPARQL endpoint {server.url}/sparql ({server.worker.triples} triples), viewer {server.url}/",
               highlight=False, markup=False)
+    if threading.current_thread() is threading.main_thread():  # SIGTERM stops it cleanly, as Ctrl-C does
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -225,26 +225,32 @@ class QueryPool:
         self._zygote = ctx.Process(target=_zygote, daemon=True,
                                    args=(str(graph_path), address, self._token, child, limit))
         self._zygote.start()
+        self._fork_lock = threading.Lock()
+        self._heavy: OrderedDict[str, None] = OrderedDict()
+        self._heavy_lock = threading.Lock()
+        self._idle = {"general": queue.Queue(), "heavy": queue.Queue()}
+        self._all: set[_Worker] = set()
+        try:
+            self.triples = self._loaded(graph_path)
+            for lane, n in (("general", max(1, workers)), ("heavy", max(1, heavy_workers))):
+                for _ in range(n):
+                    self._idle[lane].put(self._fork(lane))
+        except BaseException:
+            self.close()
+            raise
+
+    def _loaded(self, graph_path: Path) -> int:
+        """Wait for the store to be loaded: its size, or the reason it could not be."""
         if not self._ctl.poll(300):
-            self._zygote.kill()
             raise ServeError("the query process did not load the graph within 300 s", path=str(graph_path))
         try:
             state, detail = self._ctl.recv()
         except EOFError as e:
             raise ServeError("the query process died loading the graph", path=str(graph_path)) from e
         if state != "ready":
-            self._zygote.join(10)
             raise GraphInputError(f"cannot load the graph: {detail}", path=str(graph_path),
                                   hint="check the file with `kg validate`")
-        self.triples = detail
-        self._fork_lock = threading.Lock()
-        self._heavy: OrderedDict[str, None] = OrderedDict()
-        self._heavy_lock = threading.Lock()
-        self._idle = {"general": queue.Queue(), "heavy": queue.Queue()}
-        self._all: set[_Worker] = set()
-        for lane, n in (("general", max(1, workers)), ("heavy", max(1, heavy_workers))):
-            for _ in range(n):
-                self._idle[lane].put(self._fork(lane))
+        return detail
 
     def _fork(self, lane: str) -> _Worker:
         with self._fork_lock:
