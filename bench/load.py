@@ -184,15 +184,26 @@ def _pct(xs: list[float], q: float) -> float | None:
     return round(xs[min(len(xs) - 1, int(q * len(xs)))], 3)
 
 
+def health(url: str, settle: float = 10.0) -> dict:
+    """/health, once every killed worker has been replaced (or after ``settle`` seconds)."""
+    end = time.monotonic() + settle
+    while True:
+        with urllib.request.urlopen(f"{url}/health", timeout=30) as r:
+            h = json.loads(r.read())
+        if h.get("workers") == h.get("configured") or time.monotonic() > end:
+            return h
+        time.sleep(0.2)
+
+
 def _still_up(url: str, proc: subprocess.Popen) -> tuple[bool, dict]:
-    """Whether the server still answers an ASK, and what its /health says."""
+    """Whether the server still answers an ASK with all its workers, and what its /health says."""
     try:
         status, body = request(url, "ASK { ?s ?p ?o }", timeout=30)
-        with urllib.request.urlopen(f"{url}/health", timeout=30) as r:
-            health = json.loads(r.read())
+        h = health(url)
     except OSError as e:
         return False, {"error": str(e)}
-    return status == 200 and json.loads(body).get("boolean") is True and proc.poll() is None, health
+    up = status == 200 and json.loads(body).get("boolean") is True and proc.poll() is None
+    return up and h.get("workers") == h.get("configured"), h
 
 
 def run(target: Path, clients: int = 50, seconds: float = 60.0, max_requests: int = 20_000,

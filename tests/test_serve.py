@@ -125,7 +125,7 @@ SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k 
         "?p ?q ?r . ?s ?t ?u . ?v ?w ?x . ?y ?z ?aa . ?bb ?cc ?dd }")
 
 
-def test_heavy_queries_do_not_hold_up_cheap_ones(outdir):
+def test_heavy_queries_do_not_hold_up_cheap_ones(outdir, load):
     from concurrent.futures import ThreadPoolExecutor
 
     def timed(q):
@@ -135,7 +135,7 @@ def test_heavy_queries_do_not_hold_up_cheap_ones(outdir):
 
     with Server(outdir, port=0, timeout=2, limit=10, workers=2) as srv:
         assert timed(SLOW)[0] == 503  # learnt: it used 0.25 s of CPU in an ordinary worker
-        health = json.loads(_get(f"{srv.url}/health")[1])
+        health = load.health(srv.url)
         assert health["heavy_queries_remembered"] == 1 and health["workers"] == {"general": 2, "heavy": 2}
         with ThreadPoolExecutor(8) as pool:
             heavy = [pool.submit(timed, SLOW) for _ in range(4)]  # more than the heavy lane holds
@@ -144,5 +144,4 @@ def test_heavy_queries_do_not_hold_up_cheap_ones(outdir):
             done = [f.result() for f in heavy]
         assert all(s == 200 for s, _ in cheap) and max(dt for _, dt in cheap) < 1.0, cheap
         assert all(s == 503 and dt < 2 + 2 for s, dt in done), done  # waiting counts against the limit
-        health = json.loads(_get(f"{srv.url}/health")[1])
-        assert health["workers"] == {"general": 2, "heavy": 2}  # every killed worker replaced
+        assert load.health(srv.url)["workers"] == {"general": 2, "heavy": 2}  # every killed worker replaced

@@ -230,9 +230,10 @@ class QueryPool:
         self._heavy_lock = threading.Lock()
         self._idle = {"general": queue.Queue(), "heavy": queue.Queue()}
         self._all: set[_Worker] = set()
+        self._size = {"general": max(1, workers), "heavy": max(1, heavy_workers)}
         try:
             self.triples = self._loaded(graph_path)
-            for lane, n in (("general", max(1, workers)), ("heavy", max(1, heavy_workers))):
+            for lane, n in self._size.items():
                 for _ in range(n):
                     self._idle[lane].put(self._fork(lane))
         except BaseException:
@@ -270,9 +271,17 @@ class QueryPool:
             return w
 
     def _replace(self, w: _Worker) -> None:
+        """Kill ``w`` and put a fresh fork in its lane, in the background: the request that killed
+        it is answered now, not after the fork."""
         w.kill()
         self._all.discard(w)
-        self._idle[w.lane].put(self._fork(w.lane))
+        threading.Thread(target=self._refill, args=(w.lane,), daemon=True).start()
+
+    def _refill(self, lane: str) -> None:
+        try:
+            self._idle[lane].put(self._fork(lane))
+        except (ServeError, OSError, EOFError):  # the lane runs a worker short; /health shows it
+            return
 
     def is_heavy(self, query: str) -> bool:
         with self._heavy_lock:
@@ -344,6 +353,7 @@ class QueryPool:
         alive = [w for w in list(self._all) if _alive(w.pid)]
         return {"status": "ok", "triples": self.triples,
                 "workers": {lane: sum(w.lane == lane for w in alive) for lane in self._idle},
+                "configured": dict(self._size),
                 "idle": {lane: q.qsize() for lane, q in self._idle.items()},
                 "heavy_queries_remembered": len(self._heavy)}
 
