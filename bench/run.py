@@ -9,6 +9,7 @@ reports are distinct (see ``generate``) and the same on every run.
     python bench/run.py --sizes 200     # a quick look
     python bench/run.py --only-sparql   # SPARQL (rdflib limited to --rdflib-timeout s a query) and export
     python bench/run.py --crash 10000 --fuzz 1100   # also kill -9 and resume (bench/crash.py), the fuzzer (bench/fuzz.py)
+    python bench/run.py --load          # also `kg serve` under 50 clients (bench/load.py)
 """
 
 from __future__ import annotations
@@ -364,6 +365,20 @@ def stage_seconds(timings: dict) -> dict[str, float]:
     return {name: round(sum(timings.get(k, 0.0) for k in keys), 2) for name, keys in STAGES.items()}
 
 
+def serve_load(outdir: Path) -> dict:
+    """bench/load.py with its defaults (50 clients, 60 s, --timeout 5) on a build's graph."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_load", BENCH / "load.py")
+    load = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = load  # its dataclasses look their module up there
+    spec.loader.exec_module(load)
+    r = load.run(outdir)
+    r["summary"] = load.render(r)
+    print(r["summary"], file=sys.stderr)
+    return r
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000", help="corpus sizes, comma-separated")
@@ -380,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also kill -9 and resume a build of this many reports (bench/crash.py; 10000: about an hour)")
     ap.add_argument("--fuzz", type=int, default=0, metavar="FILES",
                     help="also build this many mangled files (bench/fuzz.py; 1100: about a quarter of an hour)")
+    ap.add_argument("--load", action="store_true",
+                    help="also `kg serve` under 50 clients on the --sparql-size graph (bench/load.py, ~2 min)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     args.out = args.out or BENCH / ("results-sparql.json" if args.only_sparql else "results.json")
@@ -414,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
     results["export"]["build_export_stage_s"] = build["stage_seconds"].get("export")
     results["export"]["build_s"] = build["seconds"]
     results.update(robustness(args.crash, args.fuzz))
+    if args.load:
+        results["load"] = serve_load(graph.parent)
     results["targets"] = targets(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -488,6 +507,12 @@ def targets(r: dict) -> list[dict]:
                 floor = _at_least(q["speedup"])
                 check(f"{name} vs rdflib", q["speedup"], f">= {SPARQL_SPEEDUP_MIN:g}x",
                       floor is not None and floor >= SPARQL_SPEEDUP_MIN)
+    ld = r.get("load")
+    if ld:
+        check("serve: cheap p99 under 50 clients (s)", ld["cheap"]["p99_s"], "< 2", ld["checks"]["cheap_p99_under_2s"])
+        for name, met in ld["checks"].items():
+            if name != "cheap_p99_under_2s":
+                check(f"serve: {name.replace('_', ' ')}", met, "True", met)
     return out
 
 
@@ -516,6 +541,8 @@ def render(r: dict) -> str:
     lines.append(f"\nTurtle export of {e['triples']} triples: kg writer {e['kg_turtle_from_nt_s']} s (the build's "
                  f"export stage {e['build_export_stage_s']} s of {e['build_s']} s), rdflib {e['rdflib_turtle_s']} s, "
                  f"oxigraph dump {e['oxigraph_turtle_s']} s")
+    if "load" in r:
+        lines.append("\n" + r["load"]["summary"])
     checks = r.get("targets") or targets(r)
     missed = [c for c in checks if not c["met"]]
     lines.append(f"\nTargets: {len(checks) - len(missed)} of {len(checks)} met" + (", missed:" if missed else ""))

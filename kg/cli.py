@@ -240,16 +240,19 @@ def serve(
     port: Annotated[int, typer.Option(help="Port (0 picks a free one).")] = 7878,
     timeout: Annotated[float, typer.Option(help="Seconds a query may run.")] = 10.0,
     limit: Annotated[int, typer.Option(help="Most rows a query returns.")] = 10_000,
+    workers: Annotated[int, typer.Option(help="Query processes for ordinary queries (heavy ones get 2 more).")] = 4,
 ) -> None:
     """Serve a read-only SPARQL endpoint at /sparql and the viewer at / on localhost."""
     from kg.tools.serve import Server
 
     try:
-        server = Server(outdir, host=host, port=port, timeout=timeout, limit=limit)
+        server = Server(outdir, host=host, port=port, timeout=timeout, limit=limit, workers=workers)
     except (KgError, OSError) as e:
         raise _fail(e if isinstance(e, KgError) else KgError(str(e))) from e
     out.print(f"SPARQL endpoint {server.url}/sparql ({server.worker.triples} triples), viewer {server.url}/",
               highlight=False, markup=False)
+    if threading.current_thread() is threading.main_thread():  # SIGTERM stops it cleanly, as Ctrl-C does
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -265,7 +268,7 @@ def push(
     named_graph: Annotated[str | None, typer.Option("--graph-iri", help="Target named graph (default graph if absent).")] = None,
 ) -> None:
     """Load a graph into a SPARQL 1.1 Graph Store Protocol endpoint (replaces the target graph)."""
-    from kg.tools.serve import push as run_push
+    from kg.tools.push import push as run_push
 
     try:
         status = run_push(graph, endpoint, named_graph=named_graph)

@@ -114,3 +114,21 @@ def test_generated_reports_are_distinct_and_counts_redrawn(bench, tmp_path, monk
         year, schools, places = re.match(r"(\d+)年新建学校(\d+)所,新增学位(\d+)个,覆盖率达95%。", p).groups()
         assert 2021 <= int(year) <= 2029 and len(schools) == 2 and len(places) == 4
         assert not schools.startswith("0") and not places.startswith("0")
+
+
+def _load(p99=0.8, **broken) -> dict:
+    checks = {"cheap_p99_under_2s": p99 < 2, "cheap_answers_correct": True, "updates_refused": True,
+              "stayed_up": True, **broken}
+    return {"cheap": {"p99_s": p99}, "checks": checks, "summary": "kg serve under 50 clients ..."}
+
+
+@pytest.mark.parametrize("load, missed", [
+    (_load(), []),
+    (_load(p99=2.0), ["serve: cheap p99 under 50 clients (s)"]),
+    (_load(updates_refused=False), ["serve: updates refused"]),
+    (_load(stayed_up=False, cheap_answers_correct=False), ["serve: cheap answers correct", "serve: stayed up"]),
+])
+def test_serve_load_bounds(bench, load, missed):
+    r = {**_results(), "load": load}
+    assert _missed(bench, r) == missed
+    assert len(bench.targets(r)) == 10 + len(load["checks"])

@@ -1,11 +1,10 @@
-"""kg serve (read-only SPARQL endpoint, timeout, limit) and kg push (Graph Store Protocol)."""
+"""kg serve: a read-only SPARQL endpoint with a time limit, a row limit and query workers in lanes
+(kg push: tests/test_push.py)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import shutil
-import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -17,8 +16,9 @@ import pytest
 
 from kg.core.errors import GraphInputError
 from kg.tools.query import is_update
-from kg.tools.serve import Server, push
+from kg.tools.serve import Server
 
+LOAD = Path(__file__).resolve().parent.parent / "bench" / "load.py"
 TTL = """@prefix ex: <http://example.org/> .
 ex:a ex:p "一" . ex:b ex:p "二" . ex:c ex:p "三" .
 ex:a ex:q ex:b . ex:b ex:q ex:c .
@@ -98,48 +98,50 @@ def test_slow_query_times_out_and_server_recovers(outdir):
 def test_server_needs_a_graph(tmp_path):
     with pytest.raises(GraphInputError, match="kg build"):
         Server(tmp_path, port=0)
+    (tmp_path / "graph.ttl").write_text("<http://e/a> <http://e/b> .\n", encoding="utf-8")  # no object
+    with pytest.raises(GraphInputError, match="cannot load the graph: SyntaxError"):
+        Server(tmp_path, port=0)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="module")
+def load():
+    spec = importlib.util.spec_from_file_location("bench_load", LOAD)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
-@pytest.fixture
-def oxigraph_server(tmp_path):
-    exe = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(exe).exists():
-        pytest.skip("the oxigraph server (PyPI package 'oxigraph') is not installed")
-    port = _free_port()
-    proc = subprocess.Popen([exe, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(10)
+def test_many_clients_on_the_example_graph(load, example_build):
+    """bench/load.py in small: 20 clients for a few seconds, cheap and heavy named queries, a query
+    that never ends and updates, on `kg serve` in its own process."""
+    r = load.run(example_build[0], clients=20, seconds=4, timeout=1.0, think=0.2, repeat=1)
+    assert r["cheap"]["n"] >= 50 and r["heavy"]["n"] > 0 and r["update"]["n"] > 0, load.render(r)
+    assert r["checks"] == dict.fromkeys(r["checks"], True), load.render(r)
+    assert r["health_after"]["workers"] == {"general": 4, "heavy": 2}
 
 
-def test_push_loads_a_graph_into_oxigraph(outdir, oxigraph_server):
-    assert push(outdir / "graph.ttl", f"{oxigraph_server}/store") in (200, 201, 204)
-    q = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    _, body = _get(f"{oxigraph_server}/query?query={q}")
-    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "5"
-    # a named graph, replaced on a second push
-    assert push(outdir / "graph.ttl", f"{oxigraph_server}/store", named_graph="http://example.org/g") in (200, 201, 204)
-    assert push(outdir / "graph.ttl", f"{oxigraph_server}/store", named_graph="http://example.org/g") in (200, 201, 204)
-    q = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/g> { ?s ?p ?o } }")
-    assert json.loads(_get(f"{oxigraph_server}/query?query={q}")[1])["results"]["bindings"][0]["n"]["value"] == "5"
+SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o . "
+        "?p ?q ?r . ?s ?t ?u . ?v ?w ?x . ?y ?z ?aa . ?bb ?cc ?dd }")
 
 
-def test_push_errors_are_clear(outdir, tmp_path):
-    with pytest.raises(GraphInputError):
-        push(tmp_path / "none.ttl", "http://127.0.0.1:9/store")
-    with pytest.raises(Exception, match="cannot reach"):
-        push(outdir / "graph.ttl", f"http://127.0.0.1:{_free_port()}/store")
+def test_heavy_queries_do_not_hold_up_cheap_ones(outdir, load):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def timed(q):
+        t = time.monotonic()
+        status = _status(urllib.request.Request(f"{srv.url}/sparql?query={urllib.parse.quote(q)}"))
+        return status, time.monotonic() - t
+
+    with Server(outdir, port=0, timeout=2, limit=10, workers=2) as srv:
+        assert timed(SLOW)[0] == 503  # learnt: it used 0.25 s of CPU in an ordinary worker
+        health = load.health(srv.url)
+        assert health["heavy_queries_remembered"] == 1 and health["workers"] == {"general": 2, "heavy": 2}
+        with ThreadPoolExecutor(8) as pool:
+            heavy = [pool.submit(timed, SLOW) for _ in range(4)]  # more than the heavy lane holds
+            time.sleep(0.2)
+            cheap = [timed("ASK { ?s ?p ?o }") for _ in range(10)]
+            done = [f.result() for f in heavy]
+        assert all(s == 200 for s, _ in cheap) and max(dt for _, dt in cheap) < 1.0, cheap
+        assert all(s == 503 and dt < 2 + 2 for s, dt in done), done  # waiting counts against the limit
+        assert load.health(srv.url)["workers"] == {"general": 2, "heavy": 2}  # every killed worker replaced
