@@ -41,11 +41,11 @@ BIG_GRAPH_NODES = 1500  # above this the viewer opens on the region view, bureau
 REGION_NEIGHBORS = 8  # region view keeps each region's strongest links only
 VIS_LIB = ("templates", "lib", "vis-9.1.2")  # inside the installed pyvis package
 
-# Tableau-20-like palette: distinct on white, readable with dark labels.
+# Okabe-Ito (colour-blind safe) without black (node borders) and yellow (shared initiatives),
+# then the same hues lighter: provinces cycle through them, and the legend names them.
 PALETTE = (
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7",
-    "#9c755f", "#86bcb6", "#a0cbe8", "#ffbe7d", "#8cd17d", "#b6992d", "#f1ce63", "#d37295",
-    "#fabfd2", "#d4a6c8", "#79706e", "#499894",
+    "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7",
+    "#F3CF80", "#AAD9F4", "#80CEB9", "#80B8D8", "#EAAE80", "#E5BCD3",
 )
 GREY = "#bab0ac"
 
