@@ -300,3 +300,65 @@ def test_keyboard_moves_through_matrix_cells(viewer):
     page.keyboard.press("Enter")
     assert " — " in page.locator("#detail-body h2").inner_text()
     page.evaluate("window.__kg.setView('bureau')")
+
+
+# --------------------------------------------------------------------------- big graphs: aggregated, details on demand
+@pytest.fixture
+def big_page(viewer, tmp_path, monkeypatch):
+    """The fixture written as a big graph (level of detail, details in viewer-data/ beside it)."""
+    import kg.outputs.viz as viz
+
+    monkeypatch.setattr(viz, "BIG_GRAPH_NODES", 5)
+    path = write_viewer(rdflib.Graph().parse(FIXTURE, format="turtle"), tmp_path / "viewer.html", title="big")
+    assert (tmp_path / viz.DETAILS_DIR).is_dir()
+    page, requests, errors = _new_tab(viewer[0], path.as_uri() + "#view=bureau")
+    try:
+        yield page, requests, errors
+    finally:
+        page.close()
+
+
+def _drawn(page) -> set[str]:
+    return set(page.evaluate("window.__kg.visibleNodeIds()"))
+
+
+def test_big_graph_aggregates_regions_and_expands(big_page):
+    page, requests, errors = big_page
+    shown = _drawn(page)
+    assert {"g:福建省", "g:四川省", "g:山东省"} <= shown  # provinces, not bureaus
+    assert not any(page.evaluate("(ids) => ids.map(id => window.__kg.network().body.data.nodes.get(id).label)", sorted(shown))
+                   .count(x) for x in ("思明区教育局", "武侯区教育局"))
+    assert "课后服务" in {b["text"] for b in page.evaluate("window.__kg.labels()")}
+    page.evaluate("window.__kg.toggle('四川省')")
+    labels = page.evaluate("window.__kg.visibleNodeIds().map(id => window.__kg.network().body.data.nodes.get(id).label)")
+    assert "四川省" not in labels and {"成都市", "绵阳市教育局"} & set(labels)
+    page.evaluate("window.__kg.toggle('山东省')")  # the anonymized bureau: its province's group
+    labels = page.evaluate("window.__kg.visibleNodeIds().map(id => window.__kg.network().body.data.nodes.get(id).label)")
+    assert "某县教育局" in labels or any(x.startswith("未具名/匿名") for x in labels)
+    assert "open=" in page.url
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viewer-big-aggregated.png"))
+    assert errors == []
+
+
+def test_big_graph_panels_load_details_offline(big_page):
+    page, requests, errors = big_page
+    page.evaluate("window.__kg.showPanel(window.__kg.findNode('思明区教育局'))")
+    body = page.locator("#detail-body")
+    body.get_by_text("siming-2022.txt", exact=False).first.wait_for(timeout=5000)
+    text = body.inner_text()
+    assert "全区小学实现课后延时服务全覆盖。" in text and "海岛研学营" in text  # a local initiative, from details
+    assert '<script>window.__kgPwned=1</script><img src=x onerror="window.__kgPwned=2">' in text
+    assert page.evaluate("typeof window.__kgPwned") == "undefined"
+    assert page.locator("#detail-body img, #detail-body script").count() == 0
+    page.evaluate("window.__kg.showPanel(window.__kg.findNode('课后服务'))")
+    body.get_by_text("課後服務參與率達到百分之九十五", exact=False).first.wait_for(timeout=5000)
+    page.click("#view-region")
+    page.wait_for_function("window.__kg.view() === 'region'", timeout=5000)
+    assert page.evaluate("window.__kg.nodeCount()") == 5
+    page.click("#view-matrix")
+    assert page.evaluate("window.__kg.openCell('福建省', window.__kg.findNode('课后服务'))")
+    body.get_by_text("明年将课后服务延伸到初中。", exact=False).first.wait_for(timeout=5000)
+    assert any("/viewer-data/" in u for u in requests)  # details came from the files beside the page
+    assert all(u.startswith(("file:", "data:")) for u in requests), requests
+    assert errors == []

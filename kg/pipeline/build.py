@@ -282,6 +282,10 @@ def _staging(out: Path) -> Iterator[Path]:
         for f in sorted(stage.iterdir()):
             if f.is_file():
                 os.replace(f, out / f.name)
+            elif f.is_dir() and not f.name.startswith("."):  # the viewer's details (viewer-data/)
+                if (out / f.name).is_dir():
+                    shutil.rmtree(out / f.name)
+                os.replace(f, out / f.name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
