@@ -7,6 +7,7 @@ example reports under real county names (see ``generate``), so it is the same on
     python bench/run.py                 # 1k and 10k reports (the issue's figures; tens of minutes)
     python bench/run.py --sizes 200     # a quick look
     python bench/run.py --only-sparql   # SPARQL (rdflib limited to --rdflib-timeout s a query) and export
+    python bench/run.py --viewer        # the viewer at 1k and 10k reports (bench/viewer.py)
 """
 
 from __future__ import annotations
@@ -342,7 +343,13 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"interleaved -j 1/-j 2 rounds for corpora up to {ROUNDS_MAX_REPORTS} reports (fastest counts)")
     ap.add_argument("--only-sparql", action="store_true",
                     help="only the SPARQL and export figures (on the --sparql-size corpus)")
+    ap.add_argument("--viewer", action="store_true",
+                    help="only the viewer figures of issue 20 at --sizes (bench/viewer.py: size, first draw, panel, filter)")
     args = ap.parse_args(argv)
+    if args.viewer:
+        import viewer  # bench/viewer.py, beside this script
+
+        return viewer.main(["--sizes", args.sizes])
     sizes = [int(s) for s in args.sizes.split(",")]
     args.out = args.out or BENCH / ("results-sparql.json" if args.only_sparql else "results.json")
     results: dict = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}, "sizes": {}}

@@ -433,3 +433,18 @@ def test_targets_are_capped_per_bureau(monkeypatch):
     monkeypatch.setattr(network, "MAX_TARGETS", 1)
     qingshan = _bureau_item(viz.viewer_data(target_graph()), "青山区教育局")
     assert qingshan["nTargets"] == 2 and [t["indicator"] for t in qingshan["targets"]] == ["新增学位数"]
+
+
+@pytest.mark.parametrize("url, found", [
+    ("/viewer-data/b0.js", True), ("/viewer-data/c3.1.js", True), ("/viewer-data/regions.js", False),
+    ("/viewer-data/../viewer.html", False), ("/viewer-data/.hidden.js", False), ("/x/b0.js", False),
+    ("/viewer-data/sub/b0.js", False), ("/viewer-data/b0.js/..", False),
+])
+def test_details_file_only_names_in_its_folder(tmp_path, url, found):
+    (tmp_path / viz.DETAILS_DIR).mkdir()
+    for name in ("b0.js", "c3.1.js"):
+        (tmp_path / viz.DETAILS_DIR / name).write_text("x", encoding="utf-8")
+    got = viz.details_file(tmp_path, url)
+    assert (got is not None) is found
+    if found:
+        assert got.parent == tmp_path / viz.DETAILS_DIR

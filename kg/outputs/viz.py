@@ -39,7 +39,8 @@ from kg.outputs.layout import bureau_layout, region_layout
 from kg.outputs.network import UNKNOWN, build_network, region_projection
 from kg.terms.triples import TripleIndex
 
-__all__ = ["viewer_data", "embed_json", "render_html", "write_viewer", "open_viewer"]
+__all__ = ["viewer_data", "network_data", "split_details", "details_file", "embed_json", "render_html",
+           "write_viewer", "write_network_viewer", "open_viewer"]
 
 BIG_GRAPH_NODES = 1500  # above this the bureau view opens on aggregated regions, details load on demand
 REGION_NEIGHBORS = 8  # region view keeps each region's strongest links only
@@ -269,6 +270,19 @@ def details_script(name: str, data: Any) -> str:
     """One details file: a script that hands its data to the page (script tags load under file://,
     where fetch() is refused, and need no server)."""
     return f"window.__kgChunk({json.dumps(name)},{embed_json(data)});\n"
+
+
+_DETAILS_NAME = re.compile(r"[a-z0-9][a-z0-9.]*\.js")
+
+
+def details_file(outdir: str | Path, url_path: str) -> Path | None:
+    """The details file a served viewer asks for (``/viewer-data/<name>.js``), or None: only
+    names this module writes, so no path can leave the folder."""
+    folder, _, name = url_path.lstrip("/").partition("/")
+    if folder != DETAILS_DIR or not _DETAILS_NAME.fullmatch(name):
+        return None
+    path = Path(outdir) / DETAILS_DIR / name
+    return path if path.is_file() else None
 
 
 # --------------------------------------------------------------------------- HTML

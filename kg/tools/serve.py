@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kg.core.errors import GraphInputError, ServeError
+from kg.outputs.viz import details_file as viewer_details
 from kg.tools.query import is_update
 
 RDF_FORMATS = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json"}
@@ -165,6 +166,8 @@ def make_handler(worker: QueryWorker, outdir: Path):
                 self._query(urllib.parse.parse_qs(url.query).get("query", [None])[0])
             elif url.path in ("/", "/viewer.html") and (outdir / "viewer.html").is_file():
                 self._send(200, "text/html; charset=utf-8", (outdir / "viewer.html").read_bytes())
+            elif (details := viewer_details(outdir, url.path)) is not None:  # a big graph's viewer-data/
+                self._send(200, "text/javascript; charset=utf-8", details.read_bytes())
             elif url.path == "/graph.ttl" and (outdir / "graph.ttl").is_file():
                 self._send(200, "text/turtle; charset=utf-8", (outdir / "graph.ttl").read_bytes())
             else:
