@@ -328,7 +328,9 @@ def test_big_graph_aggregates_regions_and_expands(big_page):
     assert {"g:福建省", "g:四川省", "g:山东省"} <= shown  # provinces, not bureaus
     assert not any(page.evaluate("(ids) => ids.map(id => window.__kg.network().body.data.nodes.get(id).label)", sorted(shown))
                    .count(x) for x in ("思明区教育局", "武侯区教育局"))
-    assert "课后服务" in {b["text"] for b in page.evaluate("window.__kg.labels()")}
+    page.evaluate("window.__kg.redraw()")
+    boxes = page.evaluate("window.__kg.labels()")
+    assert "课后服务" in {b["text"] for b in boxes} and _overlaps(boxes) == []
     page.evaluate("window.__kg.toggle('四川省')")
     labels = page.evaluate("window.__kg.visibleNodeIds().map(id => window.__kg.network().body.data.nodes.get(id).label)")
     assert "四川省" not in labels and {"成都市", "绵阳市教育局"} & set(labels)

@@ -1,14 +1,22 @@
-"""Graph → interactive network viewer: one self-contained HTML file that works offline.
+"""Graph → interactive viewer: an offline HTML page, with its details beside it for big graphs.
 
 The bureau network and the region projection (``kg.outputs.network``), placed by
 ``kg.outputs.layout``, become plain JSON (``viewer_data``) rendered into our own template
-(``kg/templates/viewer.html``) with everything inlined.
+(``kg/templates/viewer.html``) with everything inlined. The template draws the bureau view, the
+region view and the regions × initiatives matrix, places the labels itself (most-shared
+initiatives first, never overlapping) and aggregates a big graph's bureaus by region.
+
+A big graph (``BIG_GRAPH_NODES``) keeps only what the views and filters need in the page and
+writes quotes, metrics, reports, targets, local initiatives and the region view to
+``viewer-data/*.js`` beside it (``split_details``): scripts the page adds when a panel needs them,
+which load under ``file://`` and offline, where ``fetch`` would be refused.
 
 Why not pyvis's own HTML: its template loads CDNs, does not escape, and ``add_edge`` is
 quadratic. We only borrow the vis-network build shipped inside the pyvis package. Report text
-travels as JSON in a ``<script type="application/json">`` block with ``< > & U+2028 U+2029``
-escaped and reaches the DOM only through ``textContent``; a Content-Security-Policy admits only
-our own inline scripts. Everything is sorted, so the same graph gives byte-identical HTML.
+travels as JSON (in a ``<script type="application/json">`` block, or a details file) with
+``< > & U+2028 U+2029`` escaped and reaches the DOM only through ``textContent``; a
+Content-Security-Policy admits only our own inline scripts (and the details files). Everything is
+sorted, so the same graph gives byte-identical files.
 """
 
 from __future__ import annotations
