@@ -136,3 +136,32 @@ def test_example_views_labels_matrix_and_hash(built):
         assert page.evaluate("window.__kg.view()") == "matrix"
         assert all(u.startswith(("file:", "data:", "about:")) for u in requests), requests
         assert errors == []
+
+
+def _drawn(page) -> set[str]:
+    return set(page.evaluate("window.__kg.visibleNodeIds()"))
+
+
+def test_big_build_publishes_the_details_beside_the_viewer(tmp_path, examples_dir, monkeypatch):
+    """A build whose graph counts as big writes viewer-data/ next to viewer.html (moved out of the
+    build's staging folder with the other outputs), replaces an earlier one, and its panels load."""
+    import kg.outputs.viz as viz
+
+    monkeypatch.setattr(viz, "BIG_GRAPH_NODES", 5)
+    out = tmp_path / "out"
+    (out / viz.DETAILS_DIR).mkdir(parents=True)
+    (out / viz.DETAILS_DIR / "stale.js").write_text("x", encoding="utf-8")
+    build([examples_dir], Config(outdir=out, progress=False, cache=False))
+    names = sorted(p.name for p in (out / viz.DETAILS_DIR).iterdir())
+    assert "stale.js" not in names and "regions.js" in names and any(n.startswith("b") for n in names)
+    assert not [p for p in out.iterdir() if p.name.startswith(".partial-")]
+    with opened(out / "viewer.html") as (page, requests, errors):
+        # six bureaus fit: the view opens with every region expanded; collapsing one aggregates it
+        assert "open=" in page.url and page.evaluate("window.__kg.findNode('武义县教育局')") in _drawn(page)
+        page.evaluate("window.__kg.toggle('浙江省')")
+        assert "g:浙江省" in _drawn(page) and page.evaluate("window.__kg.findNode('武义县教育局')") not in _drawn(page)
+        page.evaluate("window.__kg.showPanel(window.__kg.findNode('武义县教育局'))")
+        page.locator("#detail-body").get_by_text("01_wuyi_county_2023.txt", exact=False).first.wait_for(timeout=5000)
+        assert any(f"/{viz.DETAILS_DIR}/" in u for u in requests)
+        assert all(u.startswith(("file:", "data:")) for u in requests), requests
+        assert errors == []
