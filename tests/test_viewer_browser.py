@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from browser import ARTIFACTS, opened, require_browser
+from browser import ARTIFACTS, opened, require_browser, wait_until
 
 from kg.outputs.viz import write_viewer
 
@@ -173,7 +173,7 @@ def _new_tab(page, url: str) -> tuple:
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
     tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     tab.goto(url)
-    tab.wait_for_function("window.__kg && window.__kg.ready", timeout=15000)
+    wait_until(tab, "window.__kg && window.__kg.ready", 15000)
     return tab, requests, errors
 
 
@@ -280,7 +280,7 @@ def test_url_hash_restores_the_view_and_back_works(viewer):
     page.click("#view-bureau")
     assert page.evaluate("window.__kg.view()") == "bureau"
     page.go_back()
-    page.wait_for_function("window.__kg.view() === 'matrix'", timeout=5000)
+    wait_until(page, "window.__kg.view() === 'matrix'", 5000)
     assert "成都市 — 集团化办学" in page.locator("#detail-body").inner_text()
     page.evaluate("window.__kg.setView('bureau')")
     page.evaluate("window.__kg.setFilter('province', '')")
@@ -356,7 +356,7 @@ def test_big_graph_panels_load_details_offline(big_page):
     page.evaluate("window.__kg.showPanel(window.__kg.findNode('课后服务'))")
     body.get_by_text("課後服務參與率達到百分之九十五", exact=False).first.wait_for(timeout=5000)
     page.click("#view-region")
-    page.wait_for_function("window.__kg.view() === 'region'", timeout=5000)
+    wait_until(page, "window.__kg.view() === 'region'", 5000)
     assert page.evaluate("window.__kg.nodeCount()") == 5
     page.click("#view-matrix")
     assert page.evaluate("window.__kg.openCell('福建省', window.__kg.findNode('课后服务'))")

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser import ARTIFACTS, opened, require_browser
+from browser import ARTIFACTS, opened, require_browser, wait_until
 
 from kg.core.config import Config
 from kg.pipeline.build import build
@@ -127,12 +127,12 @@ def test_example_views_labels_matrix_and_hash(built):
         url = page.url
         page.goto("about:blank")
         page.goto(url)
-        page.wait_for_function("window.__kg && window.__kg.ready", timeout=15000)
+        wait_until(page, "window.__kg && window.__kg.ready", 15000)
         assert page.evaluate("window.__kg.view()") == "matrix"
         assert "海曙区 — 双减" in page.locator("#detail-body").inner_text()
         page.go_back()  # back to about:blank, forward again: the same view
         page.go_forward()
-        page.wait_for_function("window.__kg && window.__kg.ready", timeout=15000)
+        wait_until(page, "window.__kg && window.__kg.ready", 15000)
         assert page.evaluate("window.__kg.view()") == "matrix"
         assert all(u.startswith(("file:", "data:", "about:")) for u in requests), requests
         assert errors == []
