@@ -10,6 +10,7 @@ reports are distinct (see ``generate``) and the same on every run.
     python bench/run.py --only-sparql   # SPARQL (rdflib limited to --rdflib-timeout s a query) and export
     python bench/run.py --crash 10000 --fuzz 1100   # also kill -9 and resume (bench/crash.py), the fuzzer (bench/fuzz.py)
     python bench/run.py --load          # also `kg serve` under 50 clients (bench/load.py)
+    python bench/run.py --viewer        # the viewer at 1k and 10k reports (bench/viewer.py)
 """
 
 from __future__ import annotations
@@ -397,7 +398,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="also build this many mangled files (bench/fuzz.py; 1100: about a quarter of an hour)")
     ap.add_argument("--load", action="store_true",
                     help="also `kg serve` under 50 clients on the --sparql-size graph (bench/load.py, ~2 min)")
+    ap.add_argument("--viewer", action="store_true",
+                    help="only the viewer figures of issue 20 at --sizes (bench/viewer.py: size, first draw, panel, filter)")
     args = ap.parse_args(argv)
+    if args.viewer:
+        import viewer  # bench/viewer.py, beside this script
+
+        return viewer.main(["--sizes", args.sizes])
     sizes = [int(s) for s in args.sizes.split(",")]
     args.out = args.out or BENCH / ("results-sparql.json" if args.only_sparql else "results.json")
     results: dict = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}, "sizes": {}}

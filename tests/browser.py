@@ -45,8 +45,21 @@ def opened(path: Path, timeout_ms: int = 30000) -> Iterator[tuple]:
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.goto(path.as_uri())
-        page.wait_for_function("window.__kg && window.__kg.ready", timeout=timeout_ms)
+        wait_until(page, "window.__kg && window.__kg.ready", timeout_ms)
         try:
             yield page, requests, errors
         finally:
             browser.close()
+
+
+def wait_until(page, expression: str, timeout_ms: int = 15000) -> None:
+    """Poll ``expression`` from the test side until it is truthy. Playwright's wait_for_function
+    re-evaluates a string predicate with eval() inside the page, which the viewer's CSP (no
+    'unsafe-eval') refuses whenever the first check is not already true."""
+    import time
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(f"() => !!({expression})"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout_ms} ms: {expression}")
+        page.wait_for_timeout(50)

@@ -145,3 +145,16 @@ def test_heavy_queries_do_not_hold_up_cheap_ones(outdir, load):
         assert all(s == 200 for s, _ in cheap) and max(dt for _, dt in cheap) < 1.0, cheap
         assert all(s == 503 and dt < 2 + 2 for s, dt in done), done  # waiting counts against the limit
         assert load.health(srv.url)["workers"] == {"general": 2, "heavy": 2}  # every killed worker replaced
+
+
+def test_serves_the_viewer_details_beside_it(tmp_path):
+    """A big graph's viewer loads viewer-data/*.js: served as scripts, and nothing else under it."""
+    (tmp_path / "graph.ttl").write_text(TTL, encoding="utf-8")
+    (tmp_path / "viewer.html").write_text("<html></html>", encoding="utf-8")
+    (tmp_path / "viewer-data").mkdir()
+    (tmp_path / "viewer-data" / "b0.js").write_text('window.__kgChunk("b0",{});\n', encoding="utf-8")
+    with Server(tmp_path, port=0, timeout=5, limit=10) as srv:
+        assert _get(f"{srv.url}/viewer-data/b0.js")[1].startswith('window.__kgChunk("b0"')
+        for bad in ("/viewer-data/../graph.ttl", "/viewer-data/%2e%2e%2fgraph.ttl", "/viewer-data/c9.js",
+                    "/viewer-data/B0.JS", "/other/b0.js"):
+            assert _status(urllib.request.Request(f"{srv.url}{bad}")) == 404, bad

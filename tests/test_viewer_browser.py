@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from browser import ARTIFACTS, opened, require_browser
+from browser import ARTIFACTS, opened, require_browser, wait_until
 
 from kg.outputs.viz import write_viewer
 
@@ -151,7 +151,17 @@ def target_page(viewer, tmp_path):
     from target_fixtures import target_graph
 
     path = write_viewer(target_graph(), tmp_path / "viewer.html", title="targets")
-    page = viewer[0].context.browser.new_page(viewport={"width": 1400, "height": 900})
+    page, requests, errors = _new_tab(viewer[0], path.as_uri())
+    try:
+        yield page, requests, errors
+    finally:
+        page.close()
+
+
+def _new_tab(page, url: str) -> tuple:
+    """(page, requests, errors): ``url`` in a second tab of the session's browser (one sync
+    Playwright per process), with the same network block."""
+    tab = page.context.browser.new_page(viewport={"width": 1400, "height": 900})
     requests: list[str] = []
     errors: list[str] = []
 
@@ -159,15 +169,12 @@ def target_page(viewer, tmp_path):
         requests.append(r.request.url)
         r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort()
 
-    page.route("**/*", route)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.goto(path.as_uri())
-    page.wait_for_function("window.__kg && window.__kg.ready", timeout=15000)
-    try:
-        yield page, requests, errors
-    finally:
-        page.close()
+    tab.route("**/*", route)
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    tab.goto(url)
+    wait_until(tab, "window.__kg && window.__kg.ready", 15000)
+    return tab, requests, errors
 
 
 def test_bureau_panel_shows_targets_with_verdict_badges(target_page):
@@ -187,3 +194,173 @@ def test_bureau_panel_shows_targets_with_verdict_badges(target_page):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "viewer-targets.png"))
     assert errors == [] and all(u.startswith(("file:", "data:")) for u in requests)
+
+
+# --------------------------------------------------------------------------- labels, matrix, URL state
+def _overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
+    return [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]]
+
+
+def test_labels_most_shared_first_and_never_overlapping(viewer):
+    """At the default zoom the most-shared initiative is labelled, larger than a one-region one,
+    and no two drawn labels intersect (boxes in screen pixels, as drawn on the canvas)."""
+    page, _, _ = viewer
+    page.evaluate("window.__kg.setView('bureau')")
+    page.evaluate("window.__kg.network().fit({animation: false}); window.__kg.network().redraw()")
+    boxes = page.evaluate("window.__kg.labels()")
+    by_text = {b["text"]: b for b in boxes}
+    assert "课后服务" in by_text and by_text["课后服务"]["always"]  # 3 regions: the most shared
+    assert by_text["课后服务"]["h"] > by_text["海岛研学营"]["h"]  # size follows the number of regions
+    assert _overlaps(boxes) == []
+    assert len({b["text"] for b in boxes if b["id"].startswith(("b", "c", "t"))}) == 13  # room for all here
+
+
+def test_labels_stay_apart_when_crowded(viewer):
+    """Zoomed far out every node sits on a few pixels: fewer labels, still none overlapping, and
+    the most-shared initiative keeps its label."""
+    page, _, _ = viewer
+    page.evaluate("window.__kg.setView('bureau')")
+    page.evaluate("window.__kg.network().moveTo({scale: 0.12, animation: false}); window.__kg.network().redraw()")
+    boxes = page.evaluate("window.__kg.labels()")
+    assert _overlaps(boxes) == []
+    assert "课后服务" in {b["text"] for b in boxes}
+    assert len([b for b in boxes if b["id"].startswith(("b", "c", "t"))]) < 13
+    page.evaluate("window.__kg.network().fit({animation: false})")
+
+
+def test_matrix_cells_and_evidence(viewer):
+    page, _, errors = viewer
+    page.click("#view-matrix")
+    assert page.evaluate("window.__kg.view()") == "matrix"
+    # provinces only at first? five bureaus fit, so the rows open on the provinces
+    cells = {(r, c): (s, y) for r, c, s, y in page.evaluate("window.__kg.matrix()")}
+    assert cells[("福建省", "课后服务")] == ("both", [2022, 2023])
+    assert cells[("四川省", "课后服务")] == ("achieved", [2021])
+    assert cells[("四川省", "教师交流轮岗")] == ("planned", [2022])
+    assert ("福建省", "集团化办学") not in cells
+    assert all(c != "海岛研学营" for _, c in cells)  # a local initiative is no column
+    headers = page.locator("#matrix th.col button").all_inner_texts()
+    assert headers[0] == "课后服务"  # sorted by the number of regions
+    # expand 四川省: its cities appear with their own cells
+    page.click('#matrix .tog[aria-label="expand 四川省"]')
+    cells = {(r, c): (s, y) for r, c, s, y in page.evaluate("window.__kg.matrix()")}
+    assert cells[("四川省 › 成都市", "集团化办学")] == ("achieved", [2021])
+    assert cells[("四川省 › 绵阳市", "教师交流轮岗")] == ("planned", [2022])
+    # a click on a cell opens its evidence, payload as text
+    page.locator("#matrix td.cell.s-both").first.click()
+    text = page.locator("#detail-body").inner_text()
+    assert "福建省 — 课后服务" in text and "全区小学实现课后延时服务全覆盖。" in text and "siming-2022.txt" in text
+    # the status filter narrows the cells
+    page.select_option("#f-status", "planned")
+    cells = {(r, c) for r, c, _, _ in page.evaluate("window.__kg.matrix()")}
+    assert ("四川省 › 成都市", "集团化办学") not in cells and ("四川省 › 绵阳市", "教师交流轮岗") in cells
+    page.select_option("#f-status", "")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viewer-matrix.png"))
+    assert errors == []
+
+
+def test_url_hash_restores_the_view_and_back_works(viewer):
+    page, _, errors = viewer
+    page.click("#view-matrix")
+    page.select_option("#f-province", "四川省")
+    page.evaluate("window.__kg.openCell('四川省 › 成都市', window.__kg.findNode('集团化办学'))")
+    url = page.url
+    assert "view=matrix" in url and "province=" in url and "sel=cell" in url
+    other, requests, other_errors = _new_tab(page, url)
+    try:
+        assert other.evaluate("window.__kg.view()") == "matrix"
+        assert other.input_value("#f-province") == "四川省"
+        assert "成都市 — 集团化办学" in other.locator("#detail-body").inner_text()
+        assert other.locator("#matrix td.sel").count() == 1
+        assert other_errors == [] and all(u.startswith(("file:", "data:")) for u in requests)
+    finally:
+        other.close()
+    page.click("#view-bureau")
+    assert page.evaluate("window.__kg.view()") == "bureau"
+    page.go_back()
+    wait_until(page, "window.__kg.view() === 'matrix'", 5000)
+    assert "成都市 — 集团化办学" in page.locator("#detail-body").inner_text()
+    page.evaluate("window.__kg.setView('bureau')")
+    page.evaluate("window.__kg.setFilter('province', '')")
+    assert errors == []
+
+
+def test_keyboard_moves_through_matrix_cells(viewer):
+    page, _, _ = viewer
+    page.evaluate("window.__kg.setView('matrix')")
+    first = page.locator("#matrix td.cell[tabindex='0']")
+    first.focus()
+    start = (first.get_attribute("data-row"), first.get_attribute("data-col"))
+    page.keyboard.press("ArrowRight")
+    moved = page.evaluate("[document.activeElement.dataset.row, document.activeElement.dataset.col]")
+    assert moved == [start[0], str(int(start[1]) + 1)]
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Enter")
+    assert " — " in page.locator("#detail-body h2").inner_text()
+    page.evaluate("window.__kg.setView('bureau')")
+
+
+# --------------------------------------------------------------------------- big graphs: aggregated, details on demand
+@pytest.fixture
+def big_page(viewer, tmp_path, monkeypatch):
+    """The fixture written as a big graph (level of detail, details in viewer-data/ beside it)."""
+    import kg.outputs.viz as viz
+
+    monkeypatch.setattr(viz, "BIG_GRAPH_NODES", 5)
+    path = write_viewer(rdflib.Graph().parse(FIXTURE, format="turtle"), tmp_path / "viewer.html", title="big")
+    assert (tmp_path / viz.DETAILS_DIR).is_dir()
+    page, requests, errors = _new_tab(viewer[0], path.as_uri() + "#view=bureau")
+    try:
+        yield page, requests, errors
+    finally:
+        page.close()
+
+
+def _drawn(page) -> set[str]:
+    return set(page.evaluate("window.__kg.visibleNodeIds()"))
+
+
+def test_big_graph_aggregates_regions_and_expands(big_page):
+    page, requests, errors = big_page
+    shown = _drawn(page)
+    assert {"g:福建省", "g:四川省", "g:山东省"} <= shown  # provinces, not bureaus
+    assert not any(page.evaluate("(ids) => ids.map(id => window.__kg.network().body.data.nodes.get(id).label)", sorted(shown))
+                   .count(x) for x in ("思明区教育局", "武侯区教育局"))
+    page.evaluate("window.__kg.redraw()")
+    boxes = page.evaluate("window.__kg.labels()")
+    assert "课后服务" in {b["text"] for b in boxes} and _overlaps(boxes) == []
+    page.evaluate("window.__kg.toggle('四川省')")
+    labels = page.evaluate("window.__kg.visibleNodeIds().map(id => window.__kg.network().body.data.nodes.get(id).label)")
+    assert "四川省" not in labels and {"成都市", "绵阳市教育局"} & set(labels)
+    page.evaluate("window.__kg.toggle('山东省')")  # the anonymized bureau: its province's group
+    labels = page.evaluate("window.__kg.visibleNodeIds().map(id => window.__kg.network().body.data.nodes.get(id).label)")
+    assert "某县教育局" in labels or any(x.startswith("未具名/匿名") for x in labels)
+    assert "open=" in page.url
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viewer-big-aggregated.png"))
+    assert errors == []
+
+
+def test_big_graph_panels_load_details_offline(big_page):
+    page, requests, errors = big_page
+    page.evaluate("window.__kg.showPanel(window.__kg.findNode('思明区教育局'))")
+    body = page.locator("#detail-body")
+    body.get_by_text("siming-2022.txt", exact=False).first.wait_for(timeout=5000)
+    text = body.inner_text()
+    assert "全区小学实现课后延时服务全覆盖。" in text and "海岛研学营" in text  # a local initiative, from details
+    assert '<script>window.__kgPwned=1</script><img src=x onerror="window.__kgPwned=2">' in text
+    assert page.evaluate("typeof window.__kgPwned") == "undefined"
+    assert page.locator("#detail-body img, #detail-body script").count() == 0
+    page.evaluate("window.__kg.showPanel(window.__kg.findNode('课后服务'))")
+    body.get_by_text("課後服務參與率達到百分之九十五", exact=False).first.wait_for(timeout=5000)
+    page.click("#view-region")
+    wait_until(page, "window.__kg.view() === 'region'", 5000)
+    assert page.evaluate("window.__kg.nodeCount()") == 5
+    page.click("#view-matrix")
+    assert page.evaluate("window.__kg.openCell('福建省', window.__kg.findNode('课后服务'))")
+    body.get_by_text("明年将课后服务延伸到初中。", exact=False).first.wait_for(timeout=5000)
+    assert any("/viewer-data/" in u for u in requests)  # details came from the files beside the page
+    assert all(u.startswith(("file:", "data:")) for u in requests), requests
+    assert errors == []

@@ -245,13 +245,87 @@ def test_viewer_data_views_and_filters(graph):
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["bureau"]["nodes"])
 
 
-def test_big_graph_opens_on_region_view(graph, monkeypatch):
+def test_big_graph_opens_on_aggregated_bureau_view(graph, monkeypatch):
+    """A big graph opens on the bureau view at the level of detail that fits (regions aggregated
+    in the browser), not on the region projection."""
     monkeypatch.setattr(viz, "BIG_GRAPH_NODES", 5)
     monkeypatch.setattr(layout, "SPRING_MAX_NODES", 3)  # exercise the grouped layout too
     data = viz.viewer_data(graph)
-    assert data["big"] and data["initialView"] == "region"
+    assert data["big"] and data["lod"] and data["initialView"] == "bureau"
     points = {(n["x"], n["y"]) for n in data["bureau"]["nodes"]}
     assert len(points) == 13  # no two nodes on the same spot
+
+
+# --------------------------------------------------------------------------- details of big graphs
+@pytest.fixture
+def big_split(graph, monkeypatch):
+    monkeypatch.setattr(viz, "BIG_GRAPH_NODES", 5)
+    monkeypatch.setattr(viz, "CHUNK_BUREAUS", 2)
+    monkeypatch.setattr(viz, "CHUNK_EDGES", 1)
+    return viz.split_details(viz.viewer_data(graph))
+
+
+def test_split_keeps_links_in_the_page_and_quotes_in_details(big_split):
+    page, details = big_split
+    text = viz.embed_json(page)
+    assert "全区小学实现课后延时服务全覆盖" not in text and "siming-2022.txt" not in text  # quotes, reports
+    assert "海岛研学营" not in text  # a local initiative: listed in its bureau's details only
+    nodes = page["bureau"]["nodes"]
+    kinds = [n["kind"] for n in nodes]
+    assert (kinds.count("bureau"), kinds.count("initiative"), kinds.count("theme")) == (5, 4, 3)
+    bureaus = [n for n in nodes if n["kind"] == "bureau"]
+    shared = [n for n in nodes if n["kind"] == "initiative"]
+    links = {(bureaus[b]["label"], shared[c]["label"]): (b, s, y) for b, c, s, y, _ in page["bureau"]["links"]}
+    assert links[("思明区教育局", "课后服务")][1:] == (3, [2022, 2023])  # both
+    assert len(page["bureau"]["links"]) == 9 and page["region"] is None  # the 10th link is local
+    # every bureau's details, every link's evidence (in its bureau's file and its initiative's)
+    # 5 bureaus, 2 a file; 课后服务 3 links, the others 2 each, 1 a file
+    assert sorted(details) == ["b0", "b1", "b2", "c0.0", "c0.1", "c0.2", "c1.0", "c1.1", "c2.0", "c2.1",
+                               "c3.0", "c3.1", "regions"]
+    held = {eid for name, d in details.items() if name.startswith("b") for eid in d["edges"]}
+    assert held == {f"e{i}" for i in range(9)}
+    assert {eid for name, d in details.items() if name.startswith("c") for eid in d["edges"]} == held
+    local = [x for d in details.values() for xs in d.get("local", {}).values() for x in xs]
+    assert [x["label"] for x in local] == ["海岛研学营"] and local[0]["evidence"][0]["quoteOriginal"] == "组织海岛研学营十二期。"
+
+
+def test_initiative_details_follow_the_panel_order(big_split):
+    """An initiative's first details file holds the bureaus its panel lists first (by region)."""
+    page, details = big_split
+    nodes = page["bureau"]["nodes"]
+    bureaus = [n for n in nodes if n["kind"] == "bureau"]
+    shared = [n for n in nodes if n["kind"] == "initiative"]
+    after = next(i for i, n in enumerate(shared) if n["label"] == "课后服务")
+    parts = sorted((part, " › ".join(bureaus[b]["path"])) for b, c, _, _, part in page["bureau"]["links"] if c == after)
+    assert [p for _, p in parts] == sorted(p for _, p in parts)
+
+
+def test_details_files_are_scripts_with_escaped_json(big_split):
+    _, details = big_split
+    script = viz.details_script("b0", details["b0"])
+    assert script.startswith('window.__kgChunk("b0",') and script.endswith(");\n")
+    assert "<" not in script and json.loads(script[len('window.__kgChunk("b0",'):-3]) == json.loads(viz.embed_json(details["b0"]))
+
+
+def test_big_viewer_writes_details_beside_it_deterministically(graph, tmp_path, monkeypatch):
+    monkeypatch.setattr(viz, "BIG_GRAPH_NODES", 5)
+    a, b = tmp_path / "a" / "viewer.html", tmp_path / "b" / "viewer.html"
+    viz.write_viewer(graph, a)
+    again = rdflib.Graph().parse(data=graph.serialize(format="nt"), format="nt")
+    viz.write_viewer(again, b)
+    files = sorted(p.name for p in (a.parent / viz.DETAILS_DIR).iterdir())
+    assert files and files == sorted(p.name for p in (b.parent / viz.DETAILS_DIR).iterdir())
+    for name in files:
+        assert (a.parent / viz.DETAILS_DIR / name).read_bytes() == (b.parent / viz.DETAILS_DIR / name).read_bytes()
+    assert a.read_bytes() == b.read_bytes()
+    csp = re.search(r'Content-Security-Policy" content="([^"]+)"', a.read_text(encoding="utf-8")).group(1)
+    assert "script-src 'self' 'sha256-" in csp and "connect-src 'none'" in csp
+    assert sorted(p.name for p in a.parent.iterdir()) == [viz.DETAILS_DIR, "viewer.html"]  # no temp left
+    # a small viewer written over it removes the details folder it no longer needs
+    monkeypatch.setattr(viz, "BIG_GRAPH_NODES", 1500)
+    viz.write_viewer(graph, a)
+    assert sorted(p.name for p in a.parent.iterdir()) == ["viewer.html"]
+    assert "'self'" not in a.read_text(encoding="utf-8").split("style-src")[0]
 
 
 def test_grouped_layout_keeps_groups_apart():
@@ -359,3 +433,18 @@ def test_targets_are_capped_per_bureau(monkeypatch):
     monkeypatch.setattr(network, "MAX_TARGETS", 1)
     qingshan = _bureau_item(viz.viewer_data(target_graph()), "青山区教育局")
     assert qingshan["nTargets"] == 2 and [t["indicator"] for t in qingshan["targets"]] == ["新增学位数"]
+
+
+@pytest.mark.parametrize("url, found", [
+    ("/viewer-data/b0.js", True), ("/viewer-data/c3.1.js", True), ("/viewer-data/regions.js", False),
+    ("/viewer-data/../viewer.html", False), ("/viewer-data/.hidden.js", False), ("/x/b0.js", False),
+    ("/viewer-data/sub/b0.js", False), ("/viewer-data/b0.js/..", False),
+])
+def test_details_file_only_names_in_its_folder(tmp_path, url, found):
+    (tmp_path / viz.DETAILS_DIR).mkdir()
+    for name in ("b0.js", "c3.1.js"):
+        (tmp_path / viz.DETAILS_DIR / name).write_text("x", encoding="utf-8")
+    got = viz.details_file(tmp_path, url)
+    assert (got is not None) is found
+    if found:
+        assert got.parent == tmp_path / viz.DETAILS_DIR

@@ -18,7 +18,7 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.outputs.layout import SEED
-from kg.outputs.reader import GraphReader, MetricRecord, ReportRecord, local_name
+from kg.outputs.reader import FactRecord, GraphReader, MetricRecord, ReportRecord, local_name
 from kg.terms import vocab as V
 from kg.terms.triples import TripleIndex
 
@@ -64,7 +64,13 @@ def _metric_record(x: MetricRecord, rep: dict[str, Any]) -> dict[str, Any]:
         "quoteOriginal": x.quote_original or "",
         "file": rep["file"],
         "report": rep["iri"],
+        **_span(x),
     }
+
+
+def _span(x: FactRecord) -> dict[str, int]:
+    """The quote's character offsets into the original source text (none when not recorded)."""
+    return {"start": x.offset, "end": x.end} if x.offset >= 0 else {}
 
 
 def _shown_value(x: MetricRecord) -> str:
@@ -152,7 +158,7 @@ def build_network(graph: Graph | TripleIndex) -> nx.Graph:
         e["evidence"].append({
             "quote": m.quote or "", "quoteOriginal": m.quote_original or "",
             "alias": surface or (m.aliases[0] if m.aliases else ""),
-            "year": m.year, "status": status, "file": rep["file"], "report": rep["iri"],
+            "year": m.year, "status": status, "file": rep["file"], "report": rep["iri"], **_span(m),
         })
         c = aliases.setdefault(m.concept, set())
         c.update(m.aliases)

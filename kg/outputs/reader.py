@@ -70,6 +70,7 @@ class FactRecord:
     quote: str | None
     quote_original: str | None
     offset: int  # edu:startOffset; -1 when absent
+    end: int  # edu:endOffset; -1 when absent
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,13 +294,14 @@ class GraphReader:
     def _fact(self, node: Node, report: Node | None) -> dict[str, Any]:
         """The fields every fact shares (see FactRecord)."""
         start = int_of(self._get(node, V.startOffset))
+        end = int_of(self._get(node, V.endOffset))
         return {"iri": node, "report": report,
                 "bureau": self._get(node, V.bureau) or self.value(report, V.issuedBy),
                 "status": text_of(self._get(node, V.status)),
                 "year": year_of(self._get(node, V.year)),
                 "quote": text_of(self._get(node, V.quote)),
                 "quote_original": text_of(self._get(node, V.quoteOriginal)),
-                "offset": -1 if start is None else start}
+                "offset": -1 if start is None else start, "end": -1 if end is None else end}
 
     def mentions(self) -> list[MentionRecord]:
         """Every typed edu:InitiativeMention, by IRI."""

@@ -1,14 +1,22 @@
-"""Graph → interactive network viewer: one self-contained HTML file that works offline.
+"""Graph → interactive viewer: an offline HTML page, with its details beside it for big graphs.
 
 The bureau network and the region projection (``kg.outputs.network``), placed by
 ``kg.outputs.layout``, become plain JSON (``viewer_data``) rendered into our own template
-(``kg/templates/viewer.html``) with everything inlined.
+(``kg/templates/viewer.html``) with everything inlined. The template draws the bureau view, the
+region view and the regions × initiatives matrix, places the labels itself (most-shared
+initiatives first, never overlapping) and aggregates a big graph's bureaus by region.
+
+A big graph (``BIG_GRAPH_NODES``) keeps only what the views and filters need in the page and
+writes quotes, metrics, reports, targets, local initiatives and the region view to
+``viewer-data/*.js`` beside it (``split_details``): scripts the page adds when a panel needs them,
+which load under ``file://`` and offline, where ``fetch`` would be refused.
 
 Why not pyvis's own HTML: its template loads CDNs, does not escape, and ``add_edge`` is
 quadratic. We only borrow the vis-network build shipped inside the pyvis package. Report text
-travels as JSON in a ``<script type="application/json">`` block with ``< > & U+2028 U+2029``
-escaped and reaches the DOM only through ``textContent``; a Content-Security-Policy admits only
-our own inline scripts. Everything is sorted, so the same graph gives byte-identical HTML.
+travels as JSON (in a ``<script type="application/json">`` block, or a details file) with
+``< > & U+2028 U+2029`` escaped and reaches the DOM only through ``textContent``; a
+Content-Security-Policy admits only our own inline scripts (and the details files). Everything is
+sorted, so the same graph gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -19,13 +27,17 @@ import hashlib
 import html
 import json
 import math
+import os
 import re
+import shutil
+import tempfile
 import webbrowser
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import rdflib
 
 from kg.core.atomic import atomic_open
@@ -35,17 +47,18 @@ from kg.outputs.layout import bureau_layout, region_layout
 from kg.outputs.network import UNKNOWN, build_network, region_projection
 from kg.terms.triples import TripleIndex
 
-__all__ = ["viewer_data", "embed_json", "render_html", "write_viewer", "open_viewer"]
+__all__ = ["viewer_data", "network_data", "split_details", "details_file", "embed_json", "render_html",
+           "write_viewer", "write_network_viewer", "open_viewer"]
 
-BIG_GRAPH_NODES = 1500  # above this the viewer opens on the region view, bureau view on demand
+BIG_GRAPH_NODES = 1500  # above this the bureau view opens on aggregated regions, details load on demand
 REGION_NEIGHBORS = 8  # region view keeps each region's strongest links only
 VIS_LIB = ("templates", "lib", "vis-9.1.2")  # inside the installed pyvis package
 
-# Tableau-20-like palette: distinct on white, readable with dark labels.
+# Okabe-Ito (colour-blind safe) without black (node borders) and yellow (shared initiatives),
+# then the same hues lighter: provinces cycle through them, and the legend names them.
 PALETTE = (
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7",
-    "#9c755f", "#86bcb6", "#a0cbe8", "#ffbe7d", "#8cd17d", "#b6992d", "#f1ce63", "#d37295",
-    "#fabfd2", "#d4a6c8", "#79706e", "#499894",
+    "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7",
+    "#F3CF80", "#AAD9F4", "#80CEB9", "#80B8D8", "#EAAE80", "#E5BCD3",
 )
 GREY = "#bab0ac"
 
@@ -83,7 +96,12 @@ def _pt(xy: tuple[float, float]) -> tuple[float, float]:
 
 def viewer_data(graph: rdflib.Graph | TripleIndex, *, title: str = "edu-kg") -> dict[str, Any]:
     """Everything the template needs, as plain JSON-able data (sorted, no timestamps)."""
-    G = build_network(graph)
+    return network_data(build_network(graph), title=title)
+
+
+def network_data(G: nx.Graph, *, title: str = "edu-kg") -> dict[str, Any]:
+    """``viewer_data`` from a bureau network as ``build_network`` makes it (the bench feeds it
+    synthetic networks of 10k reports without building their graphs)."""
     big = G.number_of_nodes() > BIG_GRAPH_NODES
     P = region_projection(G, max_neighbors=REGION_NEIGHBORS)
     pos, rpos = bureau_layout(G), region_layout(P)
@@ -106,7 +124,7 @@ def viewer_data(graph: rdflib.Graph | TripleIndex, *, title: str = "edu-kg") -> 
         item: dict[str, Any] = {"id": short[node], "iri": node, "kind": d["kind"],
                                 "label": d["label"], "x": x, "y": y}
         if d["kind"] == "bureau":
-            item.update(province=d["province"], path=d["path"], anonymized=d["anonymized"],
+            item.update(province=d["province"], path=d["path"], anonymized=d["anonymized"], level=d.get("level", ""),
                         reports=d["reports"], metrics=d["metrics"], n=d["n_initiatives"],
                         color=pcol[d["province"]], size=round(10 + min(20.0, 5 * math.sqrt(d["n_initiatives"])), 1),
                         search=_search_key(d["label"], *d["path"]),
@@ -160,9 +178,10 @@ def viewer_data(graph: rdflib.Graph | TripleIndex, *, title: str = "edu-kg") -> 
     years = sorted({y for e in edges for y in e.get("years", [])})
     themes = sorted((n for n in nodes if n["kind"] == "theme"), key=lambda n: (n["label"], n["id"]))
     return {
+        "lod": big,
         "title": title,
         "big": big,
-        "initialView": "region" if big else "bureau",
+        "initialView": "bureau",
         "provinces": [{"name": p, "color": pcol[p]} for p in provinces],
         "themes": [{"id": t["id"], "label": t["label"]} for t in themes],
         "years": years,
@@ -170,6 +189,108 @@ def viewer_data(graph: rdflib.Graph | TripleIndex, *, title: str = "edu-kg") -> 
         "bureau": {"nodes": nodes, "edges": edges},
         "region": {"nodes": rnodes, "edges": redges},
     }
+
+
+# --------------------------------------------------------------------------- big graphs: page + details
+DETAILS_DIR = "viewer-data"  # beside viewer.html: the details of big graphs, loaded on demand
+CHUNK_BUREAUS = 48  # bureaus per details file (a bureau panel loads one)
+CHUNK_EDGES = 120  # an initiative's links per details file, in the panel's order (a panel loads one)
+STATUS_CODES = {"": 0, "achieved": 1, "planned": 2, "both": 3}
+
+
+def split_details(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(page, details) of a big graph's viewer data: the page keeps what the level-of-detail
+    network, the matrix and the filters need; quotes, metrics, reports, targets, local initiatives
+    and the region view go to details files, named in the page and fetched when a panel or view
+    needs them. Small graphs keep everything in the page (one self-contained file)."""
+    nodes = data["bureau"]["nodes"]
+    by_id = {n["id"]: n for n in nodes}
+    bureaus = [n for n in nodes if n["kind"] == "bureau"]
+    shared = [n for n in nodes if n["kind"] == "initiative" and not n["local"]]
+    themes = [n for n in nodes if n["kind"] == "theme"]
+    bidx = {n["id"]: i for i, n in enumerate(bureaus)}
+    cidx = {n["id"]: i for i, n in enumerate(shared)}
+    details: dict[str, Any] = {}
+
+    def chunk(name: str) -> dict[str, Any]:
+        return details.setdefault(name, {"bureaus": {}, "edges": {}, "local": {}})
+
+    for n in bureaus:
+        d = chunk(f"b{bidx[n['id']] // CHUNK_BUREAUS}")
+        d["bureaus"][n["id"]] = {"reports": n["reports"], "metrics": n["metrics"],
+                                 "targets": n.get("targets", []), "nTargets": n.get("nTargets", 0)}
+    links: list[list[Any]] = []
+    per_initiative: dict[str, int] = defaultdict(int)
+    # an initiative's links are listed by region and bureau (the panel's order), so the first
+    # details file of an initiative holds the bureaus its panel shows first
+    rank: dict[str, int] = {}
+    ordered: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for e in data["bureau"]["edges"]:
+        if e["kind"] == "implements":
+            b, c = (e["from"], e["to"]) if by_id[e["from"]]["kind"] == "bureau" else (e["to"], e["from"])
+            ordered[c].append((" › ".join(by_id[b]["path"]), by_id[b]["label"], e["id"]))
+    for items in ordered.values():
+        for i, (_, _, eid) in enumerate(sorted(items)):
+            rank[eid] = i
+    for e in data["bureau"]["edges"]:
+        if e["kind"] != "implements":
+            continue
+        b, c = (e["from"], e["to"]) if by_id[e["from"]]["kind"] == "bureau" else (e["to"], e["from"])
+        info = {"evidence": [_lean(q) for q in e["evidence"]], "metrics": [_lean(m) for m in e["metrics"]],
+                "reports": e["reports"]}
+        home = chunk(f"b{bidx[b] // CHUNK_BUREAUS}")
+        if c in cidx:
+            eid, part = f"e{len(links)}", rank[e["id"]] // CHUNK_EDGES
+            links.append([bidx[b], cidx[c], STATUS_CODES.get(e["status"], 0), e["years"], part])
+            home["edges"][eid] = info
+            chunk(f"c{cidx[c]}.{part}")["edges"][eid] = info
+            per_initiative[c] += 1
+        else:  # a local initiative: one bureau's, listed in its panel only
+            loc = by_id[c]
+            home["local"].setdefault(b, []).append({"label": loc["label"], "status": e["status"],
+                                                    "years": e["years"], **info})
+    keep = ("id", "kind", "label", "x", "y", "size", "color", "province", "path", "anonymized", "level", "n",
+            "search", "local", "themes", "aliases", "nBureaus")
+    page = dict(data)
+    page["bureau"] = {
+        "nodes": [{k: n[k] for k in keep if k in n} for n in (*bureaus, *shared, *themes)],
+        "links": links,
+        "broader": [[e["from"], e["to"]] for e in data["bureau"]["edges"] if e["kind"] == "broader"
+                    and (e["from"] in cidx or e["to"] in cidx)],
+        "nLocal": sum(1 for n in nodes if n["kind"] == "initiative" and n["local"]),
+    }
+    page["region"] = None
+    details["regions"] = {"region": data["region"]}
+    page["details"] = {"dir": DETAILS_DIR, "chunkBureaus": CHUNK_BUREAUS, "chunkEdges": CHUNK_EDGES,
+                       "perInitiative": {c: per_initiative[c] for c in sorted(per_initiative)}}
+    return page, details
+
+
+def _lean(record: dict[str, Any]) -> dict[str, Any]:
+    """A quote record without its simplified quote when it reads as the original (the panel
+    shows the original): details files hold every quote twice over otherwise."""
+    if record.get("quote") and record.get("quote") == record.get("quoteOriginal"):
+        return {k: v for k, v in record.items() if k != "quote"}
+    return record
+
+
+def details_script(name: str, data: Any) -> str:
+    """One details file: a script that hands its data to the page (script tags load under file://,
+    where fetch() is refused, and need no server)."""
+    return f"window.__kgChunk({json.dumps(name)},{embed_json(data)});\n"
+
+
+_DETAILS_NAME = re.compile(r"[a-z0-9][a-z0-9.]*\.js")
+
+
+def details_file(outdir: str | Path, url_path: str) -> Path | None:
+    """The details file a served viewer asks for (``/viewer-data/<name>.js``), or None: only
+    names this module writes, so no path can leave the folder."""
+    folder, _, name = url_path.lstrip("/").partition("/")
+    if folder != DETAILS_DIR or not _DETAILS_NAME.fullmatch(name):
+        return None
+    path = Path(outdir) / DETAILS_DIR / name
+    return path if path.is_file() else None
 
 
 # --------------------------------------------------------------------------- HTML
@@ -211,27 +332,61 @@ def _assets() -> tuple[str, str, str]:
     return template, js, css
 
 
-def _csp(*scripts: str) -> str:
+def _csp(*scripts: str, files: bool = False) -> str:
     """Content-Security-Policy allowing exactly our inline scripts (by hash) and no network.
 
     Defence in depth behind textContent: an injected inline handler or <script> would not run,
     and nothing (fonts, images, fetches) may leave the page."""
     hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode()
                       + "'" for s in scripts)
-    return (f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
+    # details files beside a big graph's page load as scripts of the page's own origin ('self')
+    own = "'self' " if files else ""
+    return (f"default-src 'none'; script-src {own}{hashes}; style-src 'unsafe-inline'; "
             "img-src data: blob:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
 
 
 def render_html(graph: rdflib.Graph | TripleIndex, *, title: str = "edu-kg") -> str:
     """The viewer page as a string: template + inlined vis-network + escaped JSON data."""
+    return _page(viewer_data(graph, title=title), title)
+
+
+def _write(data: dict[str, Any], path: Path, title: str) -> Path:
+    """viewer.html, and for a big graph its details folder beside it (each file atomic; the
+    folder is replaced as a whole, so no stale file of an earlier build is left)."""
+    details: dict[str, Any] = {}
+    if data.get("lod"):
+        data, details = split_details(data)
+    folder = path.parent / DETAILS_DIR
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if details:
+        tmp = Path(tempfile.mkdtemp(prefix=".viewer-data-", dir=path.parent))
+        tmp.chmod(0o755)  # mkdtemp's 0700 would hide the folder from a web server or another user
+        try:
+            for name in sorted(details):
+                with atomic_open(tmp / f"{name}.js") as fh:
+                    fh.write(details_script(name, details[name]))
+            if folder.exists():
+                shutil.rmtree(folder)
+            os.replace(tmp, folder)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    elif folder.is_dir():
+        shutil.rmtree(folder)  # an earlier big build's details: this viewer needs none
+    text = _page(data, title)
+    with atomic_open(path) as fh:
+        fh.write(text)
+    return path
+
+
+def _page(data: dict[str, Any], title: str) -> str:
     template, js, css = _assets()
     app = re.search(r'<script id="kg-app">(.*?)</script>', template, re.S)
     if app is None:
         raise DataFileError('the viewer template lacks <script id="kg-app">',
                             path="kg/templates/viewer.html")
     parts = {"/*__VIS_CSS__*/": css, "/*__VIS_JS__*/": js, "__TITLE__": html.escape(title),
-             "__DATA__": embed_json(viewer_data(graph, title=title)),
-             "__CSP__": _csp(js, app.group(1))}  # base64 and fixed words: attribute-safe
+             "__DATA__": embed_json(data),
+             "__CSP__": _csp(js, app.group(1), files=data.get("details") is not None)}  # base64 and fixed words: attribute-safe
     # one pass over the template: inserted text is never rescanned for slots
     return re.sub(r"/\*__VIS_CSS__\*/|/\*__VIS_JS__\*/|__TITLE__|__DATA__|__CSP__",
                   lambda m: parts[m.group(0)], template)
@@ -239,11 +394,12 @@ def render_html(graph: rdflib.Graph | TripleIndex, *, title: str = "edu-kg") -> 
 
 def write_viewer(graph: rdflib.Graph | TripleIndex, path: str | Path, *, title: str = "edu-kg") -> Path:
     """Write the self-contained viewer to ``path`` atomically (temp file + os.replace)."""
-    path = Path(path)
-    text = render_html(graph, title=title)
-    with atomic_open(path) as fh:
-        fh.write(text)
-    return path
+    return _write(viewer_data(graph, title=title), Path(path), title)
+
+
+def write_network_viewer(G: nx.Graph, path: str | Path, *, title: str = "edu-kg") -> Path:
+    """``write_viewer`` from a bureau network (``build_network``'s shape) instead of a graph."""
+    return _write(network_data(G, title=title), Path(path), title)
 
 
 def open_viewer(outdir: str | Path) -> Path:

@@ -55,15 +55,16 @@ def crash_point(name: str) -> None:
 
 @contextlib.contextmanager
 def staging(out: Path) -> Iterator[Path]:
-    """A private folder inside ``out`` for the new outputs. On success every file in it not named
-    with a dot is marked complete and renamed over the old one (same file system: atomic per file),
-    build-report.json last; on a failure or an interrupt the folder is removed and the previous
+    """A private folder inside ``out`` for the new outputs. On success every file and folder in it
+    not named with a dot (the viewer's details, viewer-data/) is marked complete and renamed over
+    the old one (same file system: atomic per file; a folder replaces the old one right after
+    removing it), build-report.json last; on a failure or an interrupt the folder is removed and the previous
     outputs stay as they were. After a `kill -9`, :func:`recover` finishes or removes it."""
     stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
     (stage / _OWNER).write_text(str(os.getpid()), encoding="utf-8")
     try:
         yield stage
-        names = sorted((f.name for f in stage.iterdir() if f.is_file() and not f.name.startswith(".")),
+        names = sorted((f.name for f in stage.iterdir() if not f.name.startswith(".")),
                        key=lambda n: (n == "build-report.json", n))
         with atomic_open(stage / _COMMIT) as f:
             json.dump(names, f)
@@ -75,8 +76,14 @@ def staging(out: Path) -> Iterator[Path]:
 
 def _rename(stage: Path, out: Path, names: list[str]) -> None:
     for name in names:
-        if (stage / name).is_file():  # a roll-forward finds some already renamed
-            os.replace(stage / name, out / name)
+        new = stage / name
+        if new.is_dir():  # viewer-data/: a folder cannot be renamed over a full one
+            if (out / name).is_dir():
+                shutil.rmtree(out / name)
+            os.replace(new, out / name)
+            crash_point("renamed")
+        elif new.is_file():  # a roll-forward finds some already renamed
+            os.replace(new, out / name)
             crash_point("renamed")
 
 

@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from kg.core.errors import GraphInputError, ServeError
+from kg.outputs.viz import details_file as viewer_details
 
 TEXT = "text/plain; charset=utf-8"
 # general-lane workers: more than the cores, so a 10 ms lookup shares a core with a 0.3 s query
@@ -399,6 +400,8 @@ def make_handler(worker: QueryPool, outdir: Path):
                 self._send(200, "application/json", json.dumps(worker.health()).encode())
             elif url.path in ("/", "/viewer.html") and (outdir / "viewer.html").is_file():
                 self._send(200, "text/html; charset=utf-8", (outdir / "viewer.html").read_bytes())
+            elif (details := viewer_details(outdir, url.path)) is not None:  # a big graph's viewer-data/
+                self._send(200, "text/javascript; charset=utf-8", details.read_bytes())
             elif url.path == "/graph.ttl" and (outdir / "graph.ttl").is_file():
                 self._send(200, "text/turtle; charset=utf-8", (outdir / "graph.ttl").read_bytes())
             else:
