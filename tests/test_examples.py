@@ -93,7 +93,7 @@ def scored(example_build):
 
 def test_readme_parses():
     gold = parse_readme(README.read_text(encoding="utf-8"))
-    assert len(gold) == 6
+    assert len(gold) == 7
     assert sum(len(g["metrics"]) for g in gold) >= 90
     assert all(g.get("bureau") for g in gold)
 

@@ -15,8 +15,8 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "8f14f6e82e12f0584a9ea27a52a767c17aa5271132303db3b039c5f6af673933",
-        "facts.json": "7dfa8f8be9bc33781502bec5140d66b559dea977bcc2337ca72571169fb90152",
+        "graph.ttl": "7eff6fbc4b1e3a314c64cb3fae6764681841e325ad2d34e148267d462e829f6e",
+        "facts.json": "d5ccd98e6b443d0c161c3e10ac16a8518e2b57eb8f2a7a9a04607609e6320439",
     },
     "shared": {
         "graph.ttl": "a3414353aba6af6fe38dd740c63bf90eed7b188bf2cb19c3609155dac169601e",

@@ -282,6 +282,9 @@ def test_relative_comparisons_are_not_years(lines, years):
         # a lead that states what the year's work must do opens a plan
         (["2016年,全县学校工作总体要求是:深化改革,提高质量。", "一、坚持特色发展,推进课程改革", P1],
          (None, 2016)),
+        # one that looks back at the targets set at the year's start opens a summary
+        (["某县教育局2024年工作总结", "2024年,县教育局围绕年初确定的目标任务,统筹推进各项工作。",
+          "一、学校建设", P1], (2024, None)),
         # a school year written by its year
         (["县教育局教育工作总结", P1, "2022学年全县教师学历达标率达到96%。" + P2], (2022, None)),
         # 完成情况 names the summary, so a lead before the headings is no plan
@@ -289,7 +292,7 @@ def test_relative_comparisons_are_not_years(lines, years):
          (2019, 2020)),
     ],
     ids=["blank-year", "redacted-year", "title-year-in-body", "no-year-in-body", "requirements-lead",
-         "school-year",
+         "targets-set-at-the-start", "school-year",
          "completion-and-plan"],
 )
 def test_site_year_on_a_template_title(lines, years):
