@@ -227,9 +227,9 @@ _ORDER_BY_TAIL = re.compile(r"\bORDER\s+BY\b[^{}]*\Z", re.I)
 
 def unordered(text: str) -> str:
     """A SELECT query without the ORDER BY (and LIMIT/OFFSET) after its last closing brace."""
-    from kg.tools.query import with_limit
+    from kg.tools.query import with_page
 
-    return _ORDER_BY_TAIL.sub("", with_limit(text, 0)).rstrip() + "\n"
+    return _ORDER_BY_TAIL.sub("", with_page(text, 0)).rstrip() + "\n"
 
 
 def _engine_p50(store, name: str, params: dict | None, repeat: int) -> tuple[float, float]:
