@@ -44,7 +44,8 @@ PEAK_MIB_MAX = 1536  # at the largest corpus
 STAGES = {"extraction": ("extract",), "SHACL": ("validate_cpu", "validate_shared"),
           "facts fragments": ("facts_cpu",), "graph": ("graph_cpu",), "merge": ("merge",),
           "export": ("export",), "viewer": ("viewer",)}
-SPARQL_P50_MAX = 0.5  # seconds, on the >= 1M-triple graph
+SPARQL_P50_MAX = 0.5  # seconds, on the >= 1M-triple graph: a named query's first page (its defaults)
+SPARQL_FULL_MAX = 1.5  # seconds, the same graph: a full listing (-p limit=0)
 SPARQL_SPEEDUP_MIN = 10.0  # over rdflib
 SPARQL_TRIPLES_MIN = 1_000_000
 EXPORT_SHARE_MAX = 0.5  # "the build must not spend most of its time serializing"
@@ -216,19 +217,16 @@ def sparql(graph_path: Path, repeat: int = 5, rdflib_timeout: float = 120.0) -> 
         "PREFIX edu: <https://w3id.org/edu-kg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
         "SELECT ?name (COUNT(?i) AS ?n) WHERE { ?b edu:implements ?i ; rdfs:label ?name } "
         "GROUP BY ?name ORDER BY DESC(?n) ?name LIMIT 1")))["name"].value
-    # indicator_by_region is asked for one indicator, the one most metrics measure
-    commonest = next(iter(store.query(
-        "PREFIX edu: <https://w3id.org/edu-kg/ontology#> "
-        "SELECT ?i (COUNT(?m) AS ?n) WHERE { ?m edu:indicatorConcept ?i } GROUP BY ?i ORDER BY DESC(?n) ?i LIMIT 1")),
-        None)
+    # every other query runs at its defaults: its first page (1,000 rows), and in full (limit=0)
     params = {"bureaus_sharing_with": {"bureau_name": busiest}, "bureau_timeline": {"bureau_name": busiest}}
-    if commonest is not None:
-        params["indicator_by_region"] = {"indicator": commonest["i"].value}
     names = sorted(list_queries())
     rows = {}
     for name in names:
         p50, got = _p50(lambda n=name: run_query(n, store, store="oxigraph", params=params.get(n)), repeat)
-        rows[name] = {"oxigraph_p50_s": p50, "rows": len(got.rows)}
+        full_p50, full = _p50(lambda n=name: run_query(n, store, store="oxigraph",
+                                                        params={**params.get(n, {}), "limit": 0}), repeat)
+        rows[name] = {"oxigraph_p50_s": p50, "rows": len(got.rows), "full_p50_s": full_p50,
+                      "full_rows": len(full.rows)}
     # where a query misses the target, what the engine alone needs (solutions written as TSV in
     # Rust, no Python terms), with and without its ORDER BY and LIMIT
     for name in names:
@@ -257,9 +255,9 @@ _ORDER_BY_TAIL = re.compile(r"\bORDER\s+BY\b[^{}]*\Z", re.I)
 
 def unordered(text: str) -> str:
     """A SELECT query without the ORDER BY (and LIMIT/OFFSET) after its last closing brace."""
-    from kg.tools.query import with_limit
+    from kg.tools.query import with_page
 
-    return _ORDER_BY_TAIL.sub("", with_limit(text, 0)).rstrip() + "\n"
+    return _ORDER_BY_TAIL.sub("", with_page(text, 0)).rstrip() + "\n"
 
 
 def _engine_p50(store, name: str, params: dict | None, repeat: int) -> tuple[float, float]:
@@ -510,6 +508,9 @@ def targets(r: dict) -> list[dict]:
         for name, q in s["queries"].items():
             check(f"{name} p50 (s)", q["oxigraph_p50_s"], f"<= {SPARQL_P50_MAX}",
                   q["oxigraph_p50_s"] <= SPARQL_P50_MAX)
+            if "full_p50_s" in q:
+                check(f"{name} full listing p50 (s)", q["full_p50_s"], f"<= {SPARQL_FULL_MAX}",
+                      q["full_p50_s"] <= SPARQL_FULL_MAX)
             if "speedup" in q:
                 floor = _at_least(q["speedup"])
                 check(f"{name} vs rdflib", q["speedup"], f">= {SPARQL_SPEEDUP_MIN:g}x",
@@ -540,10 +541,11 @@ def render(r: dict) -> str:
                          f"{inc['unchanged_s']} s ({inc['unchanged_ratio']:.1%}), one file changed "
                          f"{inc['one_changed_s']} s (misses {inc['one_changed_cache']})")
     s = r["sparql"]
-    lines.append(f"\nSPARQL on {s['triples']} triples (oxigraph p50 s / rdflib s / speed-up / rows):")
+    lines.append(f"\nSPARQL on {s['triples']} triples (first page: oxigraph p50 s / rdflib s / speed-up / rows; "
+                 f"full listing: p50 s / rows):")
     for name, q in s["queries"].items():
         lines.append(f"  {name:<34} {q['oxigraph_p50_s']:>8} {q.get('rdflib_s', '-'):>9} {q.get('speedup', '-'):>7}"
-                     f" {q.get('rows', '-'):>7}")
+                     f" {q.get('rows', '-'):>7} {q.get('full_p50_s', '-'):>8} {q.get('full_rows', '-'):>7}")
     e = r["export"]
     lines.append(f"\nTurtle export of {e['triples']} triples: kg writer {e['kg_turtle_from_nt_s']} s (the build's "
                  f"export stage {e['build_export_stage_s']} s of {e['build_s']} s), rdflib {e['rdflib_turtle_s']} s, "

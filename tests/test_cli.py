@@ -96,6 +96,25 @@ def test_query_named_and_file(built, tmp_path):
     assert runner.invoke(app, ["query", "no_such_query", "--graph", str(out / "graph.ttl")]).exit_code == 2
 
 
+def test_query_pages_with_limit_and_offset(built):
+    """-p offset=N -p limit=N give the slice of the full listing (-p limit=0); a bad offset exits 2."""
+    out, _ = built
+    graph = str(out / "graph.ttl")
+
+    def rows(*params: str) -> list[dict]:
+        res = runner.invoke(app, ["query", "evidence", "--graph", graph, "--format", "json",
+                                  *[a for p in params for a in ("-p", p)]])
+        assert res.exit_code == 0, res.output
+        return json.loads(res.output)
+
+    every = rows("limit=0")
+    assert len(every) > 3
+    assert rows("offset=1", "limit=2") == every[1:3]
+    assert rows() == every[:1000]
+    res = runner.invoke(app, ["query", "evidence", "--graph", graph, "-p", "offset=-1"])
+    assert res.exit_code == 2 and "offset must not be negative" in res.output
+
+
 def test_queries_lists_names():
     res = runner.invoke(app, ["queries"])
     assert res.exit_code == 0 and "shared_initiatives" in res.output

@@ -9,9 +9,17 @@ Query files start with header comments::
 A parameter is a ``VALUES ?name { <default> }`` clause in the query body; ``params`` replace its
 value (strings escaped, integers checked), so a parameter can never inject SPARQL.
 
-Every query also takes ``limit`` (``kg query NAME -p limit=N``): at most N rows, 0 for all. It
-replaces the query's own trailing ``LIMIT`` (a default for queries that list every fact, such as
-``evidence``) or adds one.
+Every query also takes ``limit`` and ``offset`` (``kg query NAME -p limit=N -p offset=M``): the rows
+from M on, at most N of them (0 for all). They replace the query's own trailing ``LIMIT``/``OFFSET``
+or add them. Every named query is a listing in a stable order (literals and numbers first, an IRI
+only to break ties) that ends with ``LIMIT 1000`` (PAGE_SIZE): its first page.
+
+A listing whose rows are costly to join may first find the keys of its page's rows (the files, the
+labels ...) in a subquery, so that only those rows are joined to their details. That subquery is
+the block between two lines marked ``# page keys`` (the opening and the closing brace); its
+``LIMIT`` line, marked ``# page``, is given the page's end (offset + limit), and a full listing
+drops the block. Its rows must be the outer query's rows (one key each), and the outer order must
+start with the key.
 
 Both engines give the same rows for the named queries (a test checks every one); years are compared
 as integers (``xsd:integer(str(?y))``) because rdflib silently drops gYear comparisons.
@@ -176,42 +184,59 @@ def _sparql_value(p: Param, value) -> str:
     return f'"{s}"'
 
 
-LIMIT_PARAM = "limit"  # taken by every query (unless it declares a parameter of that name)
-_TRAILING_LIMIT = re.compile(r"\bLIMIT\s+\d+(?=(?:\s+OFFSET\s+\d+)?\s*\Z)", re.I)
+PAGE_PARAMS = ("limit", "offset")  # taken by every query (unless it declares a parameter of that name)
+PAGE_SIZE = 1000  # the rows a named query lists by default: its trailing LIMIT
+_SLICE = re.compile(r"(?:\b(?:LIMIT|OFFSET)\s+\d+\s*){1,2}\Z", re.I)
+_PAGE_BLOCK = re.compile(r"^[ \t]*\{[ \t]*#[ \t]*page keys\b.*?^[ \t]*\}[ \t]*#[ \t]*page keys\b[^\n]*\n?",
+                         re.I | re.M | re.S)
+_PAGE_LIMIT = re.compile(r"\bLIMIT\s+\d+(?=[ \t]*#[ \t]*page\b)", re.I)
 
 
-def with_limit(text: str, value) -> str:
-    """The query with at most ``value`` rows: its own trailing LIMIT replaced, or one added; 0 = all."""
+def _whole(name: str, value) -> int:
     try:
         n = int(str(value).strip())
     except ValueError as e:
-        raise QueryError(f"limit must be a whole number, not {value!r}", hint="0 means no limit") from e
+        raise QueryError(f"{name} must be a whole number, not {value!r}", hint="0 means no limit") from e
     if n < 0:
-        raise QueryError(f"limit must not be negative, not {n}", hint="0 means no limit")
+        raise QueryError(f"{name} must not be negative, not {n}", hint="0 means no limit")
+    return n
+
+
+def with_page(text: str, limit=None, offset=None) -> str:
+    """The query's rows from ``offset`` on, at most ``limit`` (0 = all): its own trailing LIMIT and
+    OFFSET replaced (None keeps the query's own), and its ``# page`` subqueries sized to match."""
     text = text.rstrip()
-    if _TRAILING_LIMIT.search(text):
-        return _TRAILING_LIMIT.sub(f"LIMIT {n}" if n else "", text).rstrip() + "\n"
-    return f"{text}\nLIMIT {n}\n" if n else text + "\n"
+    own = _SLICE.search(text)
+    body, clause = (text[:own.start()].rstrip(), own.group()) if own else (text, "")
+    own_limit = re.search(r"LIMIT\s+(\d+)", clause, re.I)
+    own_offset = re.search(r"OFFSET\s+(\d+)", clause, re.I)
+    n = _whole("limit", limit) if limit is not None else int(own_limit.group(1)) if own_limit else 0
+    o = _whole("offset", offset) if offset is not None else int(own_offset.group(1)) if own_offset else 0
+
+    # the page-keys subquery must reach the page's end; a full listing needs no keys
+    body = _PAGE_LIMIT.sub(f"LIMIT {n + o}", body) if n else _PAGE_BLOCK.sub("", body)
+    return body + (f"\nLIMIT {n}" if n else "") + (f"\nOFFSET {o}" if o else "") + "\n"
 
 
 def apply_params(text: str, info: QueryInfo, params: dict | None) -> str:
     if not params:
         return text
     known = {p.name: p for p in info.params}
+    page = {}
     for name, value in params.items():
         p = known.get(name)
-        if p is None and name == LIMIT_PARAM:
-            text = with_limit(text, value)
+        if p is None and name in PAGE_PARAMS:
+            page[name] = value
             continue
         if p is None:
             raise QueryError(f"query {info.name!r} has no parameter {name!r}",
-                             hint=f"its parameters: {', '.join([*known, LIMIT_PARAM])}")
+                             hint=f"its parameters: {', '.join([*known, *PAGE_PARAMS])}")
         pattern = re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{[^}]*\}")
         if not pattern.search(text):
             raise QueryError(f"query {info.name!r} declares {name!r} but has no VALUES ?{name} clause")
         clause = f"VALUES ?{name} {{ {_sparql_value(p, value)} }}"
         text = pattern.sub(lambda _m, c=clause: c, text)
-    return text
+    return with_page(text, **page) if page else text
 
 
 def _parse_error(kind: str, text: str) -> Exception | None:
