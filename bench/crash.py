@@ -18,7 +18,6 @@ import argparse
 import hashlib
 import json
 import os
-import pickle
 import random
 import shutil
 import signal
@@ -32,6 +31,9 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 OUTPUTS = ("graph.ttl", "facts.json")
+sys.path.insert(0, str(ROOT))  # this tree's kg, as the builds it starts use
+
+from kg.pipeline.cache import entry_kinds  # noqa: E402
 
 
 def _generate(n: int) -> Path:
@@ -73,13 +75,7 @@ def _digests(out: Path) -> dict[str, str | None]:
 
 
 def _entries(out: Path) -> dict[str, int]:
-    """Complete cache entries by the records they hold (a damaged one would fail to load)."""
-    kinds: dict[str, int] = {}
-    for p in (out / ".cache").rglob("*.pickle"):
-        with open(p, "rb") as f:
-            kind = type(pickle.load(f)).__name__
-        kinds[kind] = kinds.get(kind, 0) + 1
-    return kinds
+    return entry_kinds(out / ".cache")
 
 
 def _kill(p: psutil.Popen, after: float, worker: bool) -> dict:

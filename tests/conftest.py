@@ -20,6 +20,25 @@ EXAMPLES = ROOT / "examples" / "reports"
 SHARED = Path(os.environ.get("KG_SHARED", ROOT.parent / "shared"))
 
 
+def load_bench_script(name: str):
+    """bench/<name>.py as a module (bench/ is scripts, not a package), registered in sys.modules so
+    its dataclasses find their module."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def bench_script():
+    """A loader of bench/<name>.py (see :func:`load_bench_script`)."""
+    return load_bench_script
+
+
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return EXAMPLES

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
-
-RUN = Path(__file__).resolve().parent.parent / "bench" / "run.py"
 
 
 @pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("bench_run", RUN)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def bench(bench_script):
+    return bench_script("run")
 
 
 def _results(ratio=3.4, speedup=1.8, peak=900, p50=0.3, rdflib_speedup=">=12.0", unchanged=0.05,

@@ -3,22 +3,14 @@ verdicts judge issue 20's bounds at the largest size."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from kg.outputs import viz
 
-VIEWER = Path(__file__).resolve().parent.parent / "bench" / "viewer.py"
-
 
 @pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("bench_viewer", VIEWER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def bench(bench_script):
+    return bench_script("viewer")
 
 
 @pytest.fixture(scope="module")

@@ -4,21 +4,13 @@ file goes over the per-file budget. bench/fuzz.py runs the same on a thousand an
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 from fixtures.mutate import MUTATIONS, ON_SEEDS, mutants, seeds
 
-FUZZ = Path(__file__).resolve().parent.parent / "bench" / "fuzz.py"
-
 
 @pytest.fixture(scope="module")
-def fuzz():
-    spec = importlib.util.spec_from_file_location("bench_fuzz", FUZZ)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def fuzz(bench_script):
+    return bench_script("fuzz")
 
 
 def test_mutants_are_deterministic_and_mutated(examples_dir):

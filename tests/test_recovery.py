@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import shutil
 import signal
 import subprocess
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kg.pipeline import recovery
+from kg.pipeline.cache import entry_kinds
 from kg.pipeline.recovery import CRASH_ENV, recover, staging
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,13 +175,7 @@ def _survivors(out: Path, timeout: float = 30) -> list[str]:
 
 
 def _entries(out: Path) -> dict[str, int]:
-    """Complete cache entries by kind (the records they hold)."""
-    kinds: dict[str, int] = {}
-    for p in (out / ".cache").rglob("*.pickle"):
-        with open(p, "rb") as f:
-            kind = type(pickle.load(f)).__name__
-        kinds[kind] = kinds.get(kind, 0) + 1
-    return kinds
+    return entry_kinds(out / ".cache")
 
 
 def _no_half_outputs(out: Path, previous: Path, reference: dict[str, bytes]) -> None:
@@ -263,3 +257,16 @@ def test_kill_9_of_the_main_process_ends_its_workers(corpus, reference, previous
     assert not alive, "workers outlived their build"
     _no_half_outputs(out, previous, reference)
     _resume_and_compare(corpus, out, reference, 2)
+
+
+def test_entry_kinds_counts_complete_entries_by_record(tmp_path):
+    import pickle
+
+    from kg.pipeline.cache import Cache
+
+    cache = Cache(tmp_path / ".cache", version="v")
+    cache.put("ab01", {"a": 1})
+    cache.put("ab02", {"b": 2})
+    cache.put("cd01", [1])
+    (tmp_path / ".cache" / "v" / "cd" / "cd02.pickle").write_bytes(pickle.dumps([2])[:5])  # cut short
+    assert entry_kinds(tmp_path / ".cache") == {"dict": 2, "list": 1}

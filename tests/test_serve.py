@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +15,6 @@ from kg.core.errors import GraphInputError
 from kg.tools.query import is_update
 from kg.tools.serve import Server
 
-LOAD = Path(__file__).resolve().parent.parent / "bench" / "load.py"
 TTL = """@prefix ex: <http://example.org/> .
 ex:a ex:p "一" . ex:b ex:p "二" . ex:c ex:p "三" .
 ex:a ex:q ex:b . ex:b ex:q ex:c .
@@ -104,12 +100,8 @@ def test_server_needs_a_graph(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def load():
-    spec = importlib.util.spec_from_file_location("bench_load", LOAD)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+def load(bench_script):
+    return bench_script("load")
 
 
 def test_many_clients_on_the_example_graph(load, example_build):

@@ -102,6 +102,21 @@ class Cache:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def entry_kinds(folder: Path) -> dict[str, int]:
+    """The complete entries under a cache folder (``OUTDIR/.cache``), counted by the record they
+    hold; an entry that does not load (a damaged one) is not counted. For `kg build`'s resume
+    checks (tests/test_recovery.py, bench/crash.py)."""
+    kinds: dict[str, int] = {}
+    for p in sorted(folder.rglob("*.pickle")):
+        try:
+            with p.open("rb") as f:
+                kind = type(pickle.load(f)).__name__
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            continue  # damaged: the next build overwrites it
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds
+
+
 @dataclass(frozen=True)
 class CacheCounts:
     """Hits and misses of a cache's per-file entries (zero without a cache)."""
