@@ -26,6 +26,7 @@ from kg.terms.indicators import IndicatorScheme, default_path, load_indicators
 from kg.terms.taxonomy import normalize
 
 _BRACKETED = re.compile(r"[(（][^)）]*(?:[)）]|$)")
+_LIST_LEAD = re.compile(r"^[()（）]*(?:其中)?")  # 其中 opens a list item; it says nothing of what is counted
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ class IndicatorMatcher:
         the previous concept, with this metric's own build verb. Only a short item does (a verb, a
         place, a level); a longer one says what it counts, and a qualifier (民办) changes it."""
         gap = metric.span[0] - prev.span[1]
-        own = _BRACKETED.sub("", normalize(metric.indicator)).strip("()（）其中")
+        own = _LIST_LEAD.sub("", _BRACKETED.sub("", normalize(metric.indicator)))
         if (len(own) > self._list_item_len or any(q in metric.indicator for q in self._qualifiers)
                 or prev.indicator_concept is None or prev.base_unit != metric.base_unit
                 or metric.base_unit not in self._by_unit or metric.span[0] < prev.span[0]

@@ -372,6 +372,7 @@ def extract_metrics(report: Report) -> list[Metric]:
     """Every quantity of the bureau's work in ``report`` as a :class:`Metric` (initiative left None)."""
     clean = report.clean
     out: list[Metric] = []
+    period_before = metric_rules().period_before
     for section, sent in _sentences(report):
         text = sent.text
         quantities = parse_quantities(text)
@@ -409,6 +410,6 @@ def extract_metrics(report: Report) -> list[Metric]:
                 status=status,  # type: ignore[arg-type]
                 redacted=q.redacted, span=clean.original_span(cspan), quote=text[qs:qe],
                 quote_original=clean.original_text(cspan),
-                period=metric_rules().period_before.search(text, 0, q.span[0]) is not None,
+                period=period_before.search(text, 0, q.span[0]) is not None,
             ))
     return out
