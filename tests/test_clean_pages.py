@@ -238,3 +238,19 @@ def test_a_sharing_site_export_gives_the_same_facts_as_the_plain_report(tmp_path
     assert ct.text == clean(src(plain)).text
     assert [r.rule for r in ct.removed].count("page_marker") == 5
     assert "1、加强师德师风建设。\n2、落实课后服务。\n3、改善办学条件。" in ct.text
+
+
+@pytest.mark.parametrize("furniture", [
+    "- 1\n- 0\n- 约6.4千字\n- 约 12页\n- 2030-03-01 发布于某省\n- 举报\n",
+    "已閱讀4頁,還剩2頁未讀, 繼續免費閱讀\n",  # the reading prompt, in traditional script too
+])
+def test_a_document_pages_statistics_go_and_leave_the_title_its_own_line(furniture):
+    title = "某县教育局2030年工作总结和2031年工作打算"
+    ct = clean(src(furniture + title + "\n" + "2030年,全县" + FILL + "。"))
+    assert ct.text.startswith(title + "\n")
+    assert {r.rule for r in ct.removed} == {"share_site_meta"}
+
+
+@pytest.mark.parametrize("line", ["1", "约10人参加", "举报电话12345", "全县约8千字的读本发放到校"])
+def test_numbers_and_words_in_body_lines_are_not_page_statistics(line):
+    assert line in clean(src(FILL + "。\n" + line + "\n" + FILL + "。")).text

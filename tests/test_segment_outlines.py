@@ -359,12 +359,28 @@ def test_a_title_wrapped_onto_a_second_line():
     "过去的一年,全县教育系统攻坚克难,取得了新的成绩。在此,我代表局领导班子向在座的各位,并通过你们"
     "向全县广大教职工表示衷心的感谢和崇高的敬意!今天召开全县教育工作会议,会议的主要任务是,回顾总结"
     "2018年教育工作,研究部署2019年教育改革发展任务。",
+    "会议总结了2018年某县教育工作,对2019年教育工作作出了部署。",  # the year after 对, 部署 last
 ])
 def test_a_speech_plans_the_year_its_agenda_arranges(opening):
     text = "\n".join(["在2019年全县教育工作会议上的讲话", "同志们:", opening + P1,
                       "一、2018年教育工作回顾", P2])
     (r,) = reports_of(text)
     assert (r.summary_year, r.plan_year) == (2018, 2019)
+
+
+@pytest.mark.parametrize("headline", ["某县召开2019年全县教育工作会议", "2019年全县教育工作会议召开"])
+def test_a_meeting_report_reviews_the_year_its_agenda_names_not_the_meetings(headline):
+    # news of the annual meeting: titled and dated with the meeting's year, reviewing the year before
+    text = "\n".join([headline, "2月27日,某县2019年教育工作会议召开。会议全面总结回顾了2018年工作,"
+                       "安排部署2019年任务。" + P1, P2])
+    (r,) = reports_of(text)
+    assert (r.summary_year, r.plan_year) == (2018, 2019)
+
+
+def test_a_title_cut_short_by_the_site_still_declares_its_plan():
+    text = "\n".join(["某区教育局2030年工作总结暨2031年工作思", "2030年,全区" + P1, "一、重点工作成效", P2])
+    (r,) = reports_of(text)
+    assert (r.summary_year, r.plan_year) == (2030, 2031)
 
 
 def test_a_half_year_summary_that_sets_out_to_plan_the_second_half():

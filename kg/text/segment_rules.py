@@ -52,6 +52,7 @@ class SegmentRules:
     comparison_before: re.Pattern
     comparison_after: re.Pattern
     agenda_plan: re.Pattern
+    agenda_summary: re.Pattern
     agenda_reach: int  # characters from a report's start where it states its agenda
     lead_chars: int  # characters from a report's start where it opens with its own year
     cover_notice: re.Pattern
@@ -118,6 +119,7 @@ def parse_segment_rules(d: dict, fname: str) -> SegmentRules:
             comparison_before=_rx(fname, "years.comparison_before", years["comparison_before"]),
             comparison_after=_rx(fname, "years.comparison_after", years["comparison_after"]),
             agenda_plan=_rx(fname, "years.agenda_plan", years["agenda_plan"]),
+            agenda_summary=_rx(fname, "years.agenda_summary", years["agenda_summary"]),
             agenda_reach=n("years", "agenda_reach"),
             lead_chars=n("years", "lead_chars"),
         )

@@ -161,6 +161,10 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
             decided, year = from_title(kind, base, explicit_only=True)
             if decided:
                 return decided, year
+        if kind == "summary" and spans:
+            m = rules.agenda_summary.search(text, spans[0][0], spans[0][0] + rules.agenda_reach)
+            if m:  # the meeting says which year it reviews (总结回顾2021年工作)
+                return True, int(m.group(1))
         decided, year = _vote([text[spans[k][0]:spans[k][1]] for k in idx], rules)
         if decided:
             return decided, year
@@ -179,7 +183,7 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
     if plan_year is None and summary_year is not None:
         # a speech says what its meeting is for: 总结2013年工作,安排部署2014年工作
         m = rules.agenda_plan.search(text, spans[0][0], spans[0][0] + rules.agenda_reach) if spans else None
-        token = m.group(1) if m else None
+        token = next((g for g in m.groups() if g), None) if m else None
         if token and token[0].isdigit() and int(token[:4]) > summary_year:
             plan_year = int(token[:4])
         elif token and token in rules.relative:
