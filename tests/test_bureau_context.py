@@ -57,6 +57,10 @@ NINGHAI = ("浙江省", "宁波市", "宁海县")
                  ("长兴县教育局", False, CHANGXING, "county"), id="commendation"),
     pytest.param("工作总结", ["荣获余杭区教育局授予的先进集体称号。", "长兴县城区学校,全县师生。"],
                  ("长兴县教育局", False, CHANGXING, "county"), id="award"),
+    # the issuer's annual meeting honours its county bureaus, held at the issuer's own seat
+    pytest.param("", ["2月23日,全市教育工作会议在湖州市教育局召开。会议表彰了长兴县教育局等3个县区教育局。",
+                      "全市新建幼儿园5所,湖州市将持续推进教育改革。"],
+                 ("湖州市教育局", False, ("浙江省", "湖州市", None), "city"), id="venue-and-honoured"),
     pytest.param("工作总结", ["湖州市教育局组织全市校长培训,我县20人参加。",
                               "全县新建学校2所,长兴县实验小学投入使用。"],
                  ("长兴县教育局", False, CHANGXING, "county"), id="named-superior-in-a-county-report"),

@@ -65,12 +65,14 @@ def cleaned(text: str, fmt: str = "txt") -> str:
          BODY + "\nThe county opened two new kindergartens this year."),
         (BODY + "\nxxxx xx xxx", BODY + "\nxxxx xx xxx"),
         ("范文 > 工作计划 > 教育局工作计划\n" + BODY, BODY),  # a breadcrumb
+        ("您现在的位置:首页\n > 政务公开 > 规划计划 > 计划总结\n" + BODY, BODY),  # its tail on a line
         (BODY + "\n比较:2021年>2020年。", BODY + "\n比较:2021年>2020年。"),  # one > is no breadcrumb
         # a document page's furniture: uploader line, buttons, thumbnails, captions
         ("上传人:某某 文档编号:123456 上传时间:2020-01-02 格式:DOCX 页数:8\n" + BODY, BODY),
         ("下载 相关 举报\n资源描述\n" + BODY, BODY),
         ("您好,欢迎访问某某文档网\n" + BODY, BODY),
         ("提示:此文由网友投稿,不代表本站立场。\n" + BODY, BODY),
+        ("版权说明:本文档由用户提供并上传,若内容存在侵权,请进行举报或认领\n" + BODY, BODY),
         ("岁月匆匆,以下是小编收集整理的学校总结范文,仅供参考。\n" + BODY, BODY),
         ("前言:本站为您整理了多篇计划范文,有需要可联系客服老师。\n" + BODY, BODY),
         ("申明敬告:本站对用户上传的资料不作审核。\n" + BODY, BODY),

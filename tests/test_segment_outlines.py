@@ -316,8 +316,12 @@ def test_site_year_on_a_template_title(lines, years):
         # a compilation's title run into its first item's marker: the heading after it stays
         ("学校工作总结三篇学校工作总结三篇【篇一】一、2019年工作总结(一)" + P1 + P2,
          "学校工作总结三篇", (2019, None), "【篇一】一、2019年工作总结"),
+        # a template's title with its tag, run into a body whose year is a one-glyph blank
+        ("某区教育局2030年度工作总结范本_年,全区" + P1 + P2, "某区教育局2030年度工作总结范本", (None, None),
+         "_年,全区"),
     ],
-    ids=["title-then-year", "title-twice-then-lead", "late-redacted-year", "title-before-pian-marker"],
+    ids=["title-then-year", "title-twice-then-lead", "late-redacted-year", "title-before-pian-marker",
+         "template-blank-year"],
 )
 def test_glued_title_leaves_the_body(text, title, years, head):
     (r,) = reports_of(text)

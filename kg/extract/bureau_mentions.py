@@ -94,6 +94,7 @@ class _Cues:
     parent_tail: re.Pattern  # matched right after it
     peer_head: re.Pattern
     peer_tail: re.Pattern
+    venue_tail: re.Pattern
     pairs: tuple[tuple[re.Pattern, re.Pattern, int], ...]
 
 
@@ -107,6 +108,7 @@ def _cues() -> _Cues:
         return re.compile(alternation(words))
 
     return _Cues(ending(r.parent_before), starting(r.parent_after), ending(r.peer_before), starting(r.peer_after),
+                 starting(r.venue_after),
                  tuple((ending(p.before), starting(p.after), p.window) for p in r.pairs))
 
 
@@ -118,6 +120,8 @@ def _context(text: str, start: int, end: int) -> tuple[bool, bool]:
     if s > 0 and text[s - 1] in r.quotes:
         s -= 1
     head = text[max(0, s - r.head_window):s]
+    if c.venue_tail.match(text, end):
+        return False, False  # 在某市教育局召开: where a meeting sat
     if c.parent_head.search(head) or c.parent_tail.match(text, end):
         return True, False
     if c.peer_head.search(head) or c.peer_tail.match(text, end):

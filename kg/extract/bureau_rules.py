@@ -65,6 +65,7 @@ class Rules:
     self_refs: dict[str, tuple[str, int]]
     parent_before: tuple[str, ...]
     parent_after: tuple[str, ...]
+    venue_after: tuple[str, ...]
     subdivisions: re.Pattern
     grant_before: re.Pattern
     grant_window: int
@@ -145,6 +146,7 @@ def parse_bureau_rules(raw: dict, where: str) -> Rules:
             self_refs=self_refs,
             parent_before=parent_before,
             parent_after=words(parent, "after", "parent.after"),
+            venue_after=words(parent, "venue_after", "parent.venue_after"),
             subdivisions=any_of(parent, "subdivisions", "parent.subdivisions"),
             grant_before=re.compile(alternation(words(parent, "grant_before", "parent.grant_before")) + "(?:了)?$"),
             grant_window=positive_int(where, "parent.grant_window", parent["grant_window"]),

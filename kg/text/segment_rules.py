@@ -19,7 +19,7 @@ from kg.core.patterns import alternation
 
 NUM = "[一二三四五六七八九十百零〇两\\d]+"
 _BLANK = f"[{re.escape(REDACTION_GLYPHS)}_]"  # a redacted or blanked-out digit (20XX年, 20__年)
-_YEAR = f"(?:\\d{{4}}学?|(?:19|20){_BLANK}{{1,2}}|{_BLANK}{{2,4}})年"
+_YEAR = f"(?:\\d{{4}}学?|(?:19|20){_BLANK}{{1,2}}|{_BLANK}{{1,4}})年"
 
 
 @dataclass(frozen=True)
