@@ -100,6 +100,8 @@ BROKEN = [  # file, key path, new value (None: drop the key), what the error mus
     ("initiatives.toml", "matching.long_label", None, "long_label"),
     ("initiatives.toml", "discovery.max_len", -22, "discovery.max_len"),
     ("initiatives.toml", "discovery.min_core", True, "discovery.min_core"),
+    ("initiatives.toml", "discovery.into_not_after", ["走", "引进"], "into_not_after"),
+    ("initiatives.toml", "discovery.into_places", None, "into_places"),
     ("metric_rules.toml", "indicator.verb_len", None, "verb_len"),
     ("metric_rules.toml", "quote.max_len", -28, "quote.max_len"),
     ("metric_rules.toml", "status.outcome_near", -1, "status.outcome_near"),

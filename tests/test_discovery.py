@@ -4,6 +4,7 @@ Discovery through whole reports (what becomes a mention) is in test_initiatives.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,3 +35,20 @@ def test_discovered_names_never_span_items(text):
         assert 0 <= s <= e <= len(text) and name
         # a name is one item: never across a 、 outside a gloss, never across an item marker
         assert "、" not in name and not rules.item_marker.search(name)
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("深入推进山歌文化进校园活动。", ["山歌文化进校园"]),
+    ("推动新时代文明实践精神进教材、进课堂、进头脑。", ["新时代文明实践精神进教材、进课堂、进头脑"]),
+    ("举办全市平安校园行暨书法进校园系列活动。", ["书法进校园"]),  # after the joiner
+    ("推动体育、艺术和劳动教育进校园。", ["劳动教育进校园"]),
+    ("严禁商业广告进校园。", []),  # kept out: no campaign
+    ("组织专家走进校园开展讲座。", []),  # 走进 is a verb
+    ("引进优秀人才进学校。", []),
+    ("促进家校共育。", []),
+])
+def test_a_campaign_into_schools_is_named_by_its_subject(sentence, names):
+    got = [n for _s, _e, n in discover(sentence) if "进" in n]
+    assert got == names
+    for s, e, n in discover(sentence):
+        assert sentence[s:e] == n or "“" in sentence[s:e]

@@ -19,8 +19,8 @@ PINNED = {
         "facts.json": "d5ccd98e6b443d0c161c3e10ac16a8518e2b57eb8f2a7a9a04607609e6320439",
     },
     "shared": {
-        "graph.ttl": "a3414353aba6af6fe38dd740c63bf90eed7b188bf2cb19c3609155dac169601e",
-        "facts.json": "45f7cd835979c6e00c76b4210057a0b8f9f59864326c70a104af04be6bf5a88b",
+        "graph.ttl": "1b13c1e4b0cb3e38384e9694db21405166b82d1c662de421124cb267306d402c",
+        "facts.json": "e4f3df23f5283079578db72b38f0b872e25adcf411bbf5c0cddcdbe0c64c36c8",
     },
 }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kg.core.chars import HAN_CHAR, HAN_RANGE, QUOTE_CHARS, REDACTION_GLYPHS_HALF
+from kg.core.chars import HAN_CHAR, HAN_RANGE, OPEN_QUOTES, QUOTE_CHARS, REDACTION_GLYPHS_HALF
 from kg.extract.initiative_rules import (
     BRACKETED,
     CLAUSE_MARK,
@@ -43,8 +43,9 @@ def _joined(name: str, rules: Rules) -> bool:
     return patterns(rules)["joined"].search(reworded(name)) is not None
 
 
-def _peel(label: str, rules: Rules) -> str:
-    """Drop leading adverbs, verbs, own-place words and years: 全面推进2022年… → …"""
+def _peel(label: str, rules: Rules, min_word: int = 1) -> str:
+    """Drop leading adverbs, verbs, own-place words and years: 全面推进2022年… → …; with
+    ``min_word`` 2, no one-character word (新 of 新时代 stays)."""
     own_place = patterns(rules)["own_place"]
     prev = None
     while prev != label:
@@ -54,7 +55,7 @@ def _peel(label: str, rules: Rules) -> str:
         label = _YEAR.sub("", label, count=1) if _YEAR.match(label) else label
         key = reworded(label)
         for w in rules.triggers + rules.adverbs:
-            if key.startswith(w) and len(label) > len(w) + 1:
+            if len(w) >= min_word and key.startswith(w) and len(label) > len(w) + 1:
                 label = label[len(w):]
                 break
     return label
@@ -393,6 +394,31 @@ def _designated(sentence: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
             yield m.end(1) - len(name), m.end(1), name
 
 
+_INTO_SUBJECT_MAX = 20  # 习近平新时代中国特色社会主义思想 is 17 characters
+
+
+def _into(sentence: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
+    """推动红旗渠精神进校园 → 红旗渠精神进校园: a campaign bringing its subject into schools (the
+    chain 进教材、进课堂、进头脑 stays in the name). The subject starts after the clause's last
+    trigger verb, list mark, joiner (平安校园行暨法治进校园) or opening quote; one kept out
+    (严禁…进校园) is no campaign."""
+    pats = patterns(rules)
+    key = reworded(sentence)
+    for m in pats["into"].finditer(sentence):
+        marks = [sentence.rfind(c, 0, m.start()) for c in CLAUSE_MARKS + "、暨和及与" + OPEN_QUOTES]
+        lo = max(marks) + 1
+        if pats["into_banned"].search(sentence, lo, m.start()):
+            continue
+        verbs = list(pats["trigger"].finditer(key, lo, m.start()))
+        if verbs:
+            lo = verbs[-1].end()
+        subject = _peel(sentence[lo:m.start()], rules, min_word=2)
+        if not 2 <= core_len(subject, rules) or len(subject) > _INTO_SUBJECT_MAX:
+            continue
+        start = m.start() - len(subject)
+        yield start, m.end(), sentence[start:m.end()]
+
+
 def discover(sentence: str, rules: Rules | None = None, heading: bool = False
              ) -> list[tuple[int, int, str]]:
     """Candidate local names in one sentence: (start, end, name) in sentence coordinates."""
@@ -409,6 +435,8 @@ def discover(sentence: str, rules: Rules | None = None, heading: bool = False
             out += [(clause_m.start() + s, clause_m.start() + e, n)
                     for s, e, n in _enumerated(clause_m.group(0), rules)]
     out += [(m.start(), m.end(), m.group(0)) for m in rules.strategy.finditer(sentence)]
+    if "进" in sentence:
+        out += _into(sentence, rules)
     if _ENUM.match(sentence):
         out += _item_name(sentence, rules)
     key = reworded(sentence)  # same offsets; a variant never spans a clause mark

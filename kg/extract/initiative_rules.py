@@ -83,6 +83,9 @@ class Rules:
     designation_verbs: Words
     designation_levels: Words
     designation_nouns: Words
+    into_places: Words
+    into_not_after: Words
+    into_banned: Words
     grant_levels: Words
     numeral_chars: str
     # [status]
@@ -128,6 +131,8 @@ def parse_initiative_rules(data: dict, where: str) -> Rules:
     got["programme_nouns"] = longest_first(got["programme_nouns"] + got["zone_nouns"])
     if any(len(w) != 2 or (w[0] == "要") == (w[1] == "要") for w in got["not_modal_yao"]):
         raise DataFileError("'not_modal_yao' words are two characters, 要 first or last", path=where)
+    if any(len(w) != 1 for w in got["into_not_after"]):
+        raise DataFileError("'into_not_after' holds single characters (the 走 of 走进)", path=where)
     return Rules(**got)
 
 
@@ -197,6 +202,12 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
             rf"{alt(rules.designation_verbs)}(?:了)?(?:首批|第[一二三四五六七八九十]批)?"
             rf"({alt(rules.designation_levels)}?级?(?:以上)?[^,.;:。,;:、“”《》()（）]{{2,20}}?"
             rf"{alt(rules.zone_nouns + rules.designation_nouns)})"),
+        # a campaign into schools: the chain 进校园、进课堂 (its subject is found by the caller);
+        # 走进 and the like are verbs
+        "into": re.compile(
+            rf"(?<![{re.escape(''.join(rules.into_not_after))}])进{alt(rules.into_places)}"
+            rf"(?:[、,]?进{alt(rules.into_places)})*"),
+        "into_banned": re.compile(alt(rules.into_banned)),
         # the level or region a designation is granted at (any province's name: 广东省)
         "grant_level": re.compile(rf"^(?:[{han}]{{2,3}}省|{alt(rules.grant_levels)})(?:以上)?"),
         "about": re.compile(
