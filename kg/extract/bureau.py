@@ -88,8 +88,11 @@ def _context_region(places: list[Mention], level: Level | None, text: str = "") 
     most named, and its city most named; else its own counties' city; else the province the
     text's words give away (来川视察, 南粤). Peers (visits, partners) do not count; a tie between
     two provinces or two cities leaves that level unknown, never a guess."""
-    if level is None or level == "province":
+    if level is None:
         return None
+    if level == "province":
+        return _parent_of_named([m for m in places if not m.redacted and m.places and not m.peer], level) \
+            or _cued_province(text)
     return _named_region(places, level) or _cued_province(text)
 
 
@@ -125,11 +128,19 @@ def _named_region(places: list[Mention], level: Level) -> Region | None:
 
 def _parent_of_named(named: list[Mention], level: Level) -> Region | None:
     """A city report that names no place above it but several of its own counties (舒城县,
-    金寨县, 霍邱县): the city they all belong to. Only when at least ``min_children`` distinct
-    counties are named and every one of them lies in that city."""
-    if level != "city":
+    金寨县, 霍邱县): the city they all belong to; a province's, several of its cities or counties
+    (a speech at a meeting held in 大理州巍山县): that province. Only when at least
+    ``min_children`` distinct places are named and every one of them lies in that city or province."""
+    if level not in ("city", "province"):
         return None
-    below = {p for m in named if (p := _resolve(m.places, named)) is not None and p.level == "county"}
+    below = {p for m in named if (p := _resolve(m.places, named)) is not None
+             and (p.level == "county" or level == "province" and p.level == "city")}
+    if level == "province":
+        provinces = {(p.region.province, p.region.province_code) for p in below}
+        if len(below) < bureau_rules().min_children or len(provinces) != 1:
+            return None
+        ((province, pcode),) = provinces
+        return Region(province=province, province_code=pcode) if province else None
     cities = {(p.region.province, p.region.province_code, p.region.city, p.region.city_code) for p in below}
     if len(below) < bureau_rules().min_children or len(cities) != 1:
         return None
