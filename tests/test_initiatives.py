@@ -87,6 +87,15 @@ def test_passing_topic_dropped(tax):
     assert not ms
 
 
+@pytest.mark.parametrize("sentence, concepts", [
+    ("全年国家助学金惠及困难学生,其中国家助学金2800人次。", ["student-aid"]),  # the figure reports on it
+    ("参加课后服务的学生比例达到95%。", []),  # a figure later in the clause is the sentence's own
+    ("检查内容包括食堂卫生、防溺水等方面。", []),
+])
+def test_a_label_named_once_with_its_figure_right_after_it_is_reported(tax, sentence, concepts):
+    assert [m.concept for m in run(tax, ("summary", 2022, sentence))] == concepts
+
+
 # --------------------------------------------------------------------------- re-worded text
 
 @pytest.fixture(scope="module")

@@ -208,7 +208,11 @@ def _is_strong(text: str, s: int, e: int, surface: str, rules: Rules) -> bool:
     before = reworded(text[mark + 1 if mark >= 0 else lo: s])
     if pats["strong_before"].search(before):
         return True
-    return pats["list_after"].match(after) is not None  # 甲、乙等工作: the list names programmes
+    if pats["list_after"].match(after) is not None:  # 甲、乙等工作: the list names programmes
+        return True
+    # a figure written right after it reports on it (建设教师周转房90套, 送教上门17人); one a few
+    # characters later is as often the sentence's other figure
+    return pats["count"].match(text, e) is not None
 
 
 def _quote_span(text: str, base: int, quote: str, at: int) -> Span:
