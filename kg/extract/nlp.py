@@ -1,8 +1,10 @@
-"""The shared Chinese tokenizer: spaCy blank ``zh`` with the jieba segmenter, built once per process.
+"""The shared Chinese tokenizer: jieba's words, with the token offsets of spaCy's blank ``zh``
+pipeline on the jieba segmenter (:func:`token_bounds`), computed without spaCy: building a Doc
+would cost as much again as segmenting, and importing spaCy about a second of every build's
+start-up (tests/test_nlp.py checks the offsets against spaCy's Docs).
 
-spaCy's jieba segmenter uses the global ``jieba`` module, so words added here (taxonomy labels,
-units) affect every tokenizer in the process. That is what we want: one dictionary, loaded once
-per worker.
+jieba is the global module, so words added here (taxonomy labels, units) affect every use of it
+in the process. That is what we want: one dictionary, loaded once per worker.
 """
 
 from __future__ import annotations
@@ -10,19 +12,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 import jieba
 
 jieba.setLogLevel(logging.WARNING)  # jieba logs "Building prefix dict..." at INFO on first use
-
-
-@lru_cache(maxsize=1)
-def get_nlp():
-    """Return the process-wide spaCy pipeline (tokenizer only; no model download)."""
-    import spacy
-
-    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 
 _SPACE = re.compile(r"\s")
@@ -31,21 +24,46 @@ _SPACE = re.compile(r"\s")
 def token_bounds(text: str) -> tuple[set[int], set[int]]:
     """Start and end offsets of the tokens of ``text`` in the shared tokenizer's Doc.
 
-    Without whitespace those tokens are exactly jieba's words (the segmenter calls
-    ``jieba.cut(text, cut_all=False)``), so offsets are summed from the words instead of building
-    a Doc, which would cost as much again as segmenting. Text with whitespace goes through spaCy,
-    which aligns the spaces.
+    Those tokens are jieba's words (the segmenter calls ``jieba.cut(text, cut_all=False)``),
+    aligned to the text as spaCy aligns them (:func:`aligned_words`), so offsets are summed from
+    the words instead of building a Doc, which would cost as much again as segmenting, and a
+    build never imports spaCy (about a second of its start-up).
     """
-    if _SPACE.search(text):
-        doc = get_nlp().make_doc(text)
-        return {t.idx for t in doc}, {t.idx + len(t.text) for t in doc}
+    words = [w for w in jieba.cut(text, cut_all=False) if w]
+    tokens = aligned_words(words, text) if _SPACE.search(text) else [(w, False) for w in words]
     starts, ends, pos = set(), set(), 0
-    for w in jieba.cut(text, cut_all=False):
-        if w:
-            starts.add(pos)
-            pos += len(w)
-            ends.add(pos)
+    for word, space in tokens:
+        starts.add(pos)
+        pos += len(word)
+        ends.add(pos)
+        pos += space
     return starts, ends
+
+
+def aligned_words(words: list[str], text: str) -> list[tuple[str, bool]]:
+    """The tokens, each with whether one space follows it, that spaCy makes of ``words`` over
+    ``text`` (``spacy.util.get_words_and_spaces``, from which its Chinese tokenizer builds the
+    Doc): whitespace words dropped, one ASCII space after a word folded into it, any other gap
+    its own token."""
+    if "".join("".join(words).split()) != "".join(text.split()):
+        raise ValueError(f"the words do not align with the text {text[:40]!r}")  # spaCy's E194
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for word in words:
+        if word.isspace():
+            continue
+        start = text.find(word, pos)
+        if start < 0:
+            raise ValueError(f"the words do not align with the text {text[:40]!r}")
+        if start > pos:
+            out.append((text[pos:start], False))
+        pos = start + len(word)
+        space = pos < len(text) and text[pos] == " "
+        out.append((word, space))
+        pos += space
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
 
 
 _added: set[str] = set()
