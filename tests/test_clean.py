@@ -244,3 +244,36 @@ def test_clean_is_idempotent_and_maps_back(text: str):
 def test_clean_never_raises_on_unicode(text: str):
     ct = clean(src(text, "pdf"))
     assert len(ct.offset_map) == len(ct.text) + 1
+
+
+def _doc(text: str):
+    from kg.text.cleandoc import Doc
+
+    src = Source(path="t.txt", name="t.txt", sha256="0" * 64, text=text, encoding="utf-8", format="txt")
+    return Doc(src, text, tuple(range(len(text) + 1)))
+
+
+def test_noise_lines_are_judged_once_a_file_and_alike_each_time():
+    """The clean loop's second pass re-judges the same lines: their verdicts are remembered per
+    file, and the result is the fresh judgement's."""
+    from kg.text import noise
+
+    text = "某县教育局工作总结\n来源:某某网\n推进集团化办学。\n关键词:教育 总结\n推进集团化办学。\n"
+    doc = _doc(text)
+    first = noise.step_noise_lines(doc)
+    verdicts = noise._verdicts(doc.source)
+    assert verdicts["推进集团化办学。"] is None and verdicts["关键词:教育 总结"] == "keyword_line"
+    assert noise.step_noise_lines(doc) == first  # from the verdicts
+    assert noise.step_noise_lines(_doc(text)) == first  # another file: judged afresh
+    assert "来源:某某网" not in first.text and first.text.count("推进集团化办学") == 2
+
+
+def test_noise_line_verdicts_follow_the_rules_they_were_judged_under(monkeypatch):
+    from kg.text import noise
+
+    doc = _doc("甲乙丙丁戊\n正文一句。\n")
+    assert noise.step_noise_lines(doc).text == doc.text
+    other = parse_noise_rules(parse_toml('[[line]]\nrule = "x"\npattern = "^甲"\n[repeated_paragraph]\nmin_len = 30\n',
+                                        "noise.toml"), "noise.toml")
+    monkeypatch.setattr(noise, "noise_rules", lambda: other)
+    assert noise.step_noise_lines(doc).text == "正文一句。\n"
