@@ -277,3 +277,27 @@ def test_noise_line_verdicts_follow_the_rules_they_were_judged_under(monkeypatch
                                         "noise.toml"), "noise.toml")
     monkeypatch.setattr(noise, "noise_rules", lambda: other)
     assert noise.step_noise_lines(doc).text == "正文一句。\n"
+
+
+# noise.toml's inline rules as first written; the shipped ones are rewritten for speed only
+_WRITTEN = {
+    "read_more": r"(?:展开阅读全文|点击查看更多|点击阅读全文|查看更多内容|(?:点击)?(?:展开|收起)全文)\s*[>»›∨]*",
+    "script_fragment": r"""(?<![A-Za-z0-9_])(?:[A-Za-z_$][A-Za-z0-9_$]*\.)*[A-Za-z_$][A-Za-z0-9_$]*\((?:\s*|\s*["'][^"'\n]{0,40}["']\s*)\)\s*;\s*[。.]?""",
+}
+
+
+@pytest.mark.parametrize("text", [
+    "点击展开全文>>", "展开全文", "收起全文 ∨", "点击收起全文", "点击查看更多", "查看更多内容", "展开阅读全文 »",
+    "点击点击展开全文", "展开阅读全文全文", "正文。展开全文\n下一段", "点击阅读全文》", "阅读全文",
+    "content_2();", 'show_ad("x");', "document.write( ) ;。", "a.b.c();.", "1abc();", "_x();", "$f ();",
+    "Ab_1.cD('长文本');", "x.();", "推进(一)项工作;", "f(\"a\nb\");", "ABC();DEF();", "页面content_2();正文",
+])
+def test_rewritten_inline_rules_match_as_written(text):
+    import re
+
+    from kg.text.noise import noise_rules
+
+    shipped = {rule: pat for rule, pat, _ in noise_rules().inline}
+    for rule, written in _WRITTEN.items():
+        old = re.compile(written, re.I)
+        assert [m.span() for m in shipped[rule].finditer(text)] == [m.span() for m in old.finditer(text)], rule
