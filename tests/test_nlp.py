@@ -67,3 +67,28 @@ def test_aligned_words(words, text, expected):
 def test_aligned_words_refuses_words_of_another_text():
     with pytest.raises(ValueError, match="do not align"):
         aligned_words(["全县", "小学"], "全县 中小学")
+
+
+@pytest.mark.parametrize("text", SPACED + ["落实双减要求", "成本和能耗双双减少", "推进“县管校聘”工作,新增学位100个。", "",
+                                  "体育艺术2+1项目与STEM课程", "。。", "a", "中", "(一)推进集团化办学;新建幼儿园3所!"])
+def test_token_bounds_asked_offset_by_offset_are_the_whole_texts(text):
+    _same_bounds(text)
+
+
+def test_token_bounds_by_block_on_report_lines():
+    lines = [ln for p in sorted(EXAMPLES.glob("*.txt")) for ln in p.read_text(encoding="utf-8").splitlines() if ln]
+    assert len(lines) > 100
+    for line in lines:
+        _same_bounds(line)
+
+
+def _same_bounds(text: str) -> None:
+    """Every offset (and one past either end) answers as the whole text's token bounds say."""
+    from kg.extract.nlp import TokenBounds
+
+    starts, ends = token_bounds(text)
+    asked = TokenBounds(text)
+    positions = list(range(-1, len(text) + 2))
+    random.Random(len(text)).shuffle(positions)  # in any order: blocks are cut when first asked
+    for i in positions:
+        assert (asked.is_start(i), asked.is_end(i)) == (i in starts, i in ends), (text, i)

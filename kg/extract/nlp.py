@@ -9,6 +9,7 @@ in the process. That is what we want: one dictionary, loaded once per worker.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Iterable
@@ -38,6 +39,46 @@ def token_bounds(text: str) -> tuple[set[int], set[int]]:
         ends.add(pos)
         pos += space
     return starts, ends
+
+
+class TokenBounds:
+    """Whether an offset of ``text`` starts or ends a token (as in :func:`token_bounds`), asked
+    offset by offset: jieba segments each Han block of a text (a run of its ``re_han_default``)
+    on its own and makes every other character a word, so only the blocks asked about are
+    segmented (a sentence's matcher asks about one or two of its blocks). Text with whitespace
+    is segmented whole, through :func:`token_bounds`."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._whole = token_bounds(text) if _SPACE.search(text) else None
+        self._blocks = [m.span() for m in jieba.re_han_default.finditer(text)]
+        self._starts = [a for a, _ in self._blocks]
+        self._cut: dict[int, tuple[set[int], set[int]]] = {}
+
+    def is_start(self, i: int) -> bool:
+        if self._whole is not None:
+            return i in self._whole[0]
+        if not 0 <= i < len(self.text):
+            return False
+        k = bisect.bisect_right(self._starts, i) - 1
+        return i in self._words(k)[0] if k >= 0 and i < self._blocks[k][1] else True
+
+    def is_end(self, i: int) -> bool:
+        if self._whole is not None:
+            return i in self._whole[1]
+        if not 0 < i <= len(self.text):
+            return False
+        k = bisect.bisect_right(self._starts, i - 1) - 1
+        return i in self._words(k)[1] if k >= 0 and i - 1 < self._blocks[k][1] else True
+
+    def _words(self, k: int) -> tuple[set[int], set[int]]:
+        """Token starts and ends (offsets in the text) of block ``k``, segmented once."""
+        got = self._cut.get(k)
+        if got is None:
+            a, b = self._blocks[k]
+            starts, ends = token_bounds(self.text[a:b])
+            got = self._cut[k] = ({a + i for i in starts}, {a + i for i in ends})
+        return got
 
 
 def aligned_words(words: list[str], text: str) -> list[tuple[str, bool]]:
