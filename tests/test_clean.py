@@ -301,3 +301,21 @@ def test_rewritten_inline_rules_match_as_written(text):
     for rule, written in _WRITTEN.items():
         old = re.compile(written, re.I)
         assert [m.span() for m in shipped[rule].finditer(text)] == [m.span() for m in old.finditer(text)], rule
+
+
+_WRITTEN_FOOTER = r"ICP\s*备|ICP证|公网安备|网站标识码|版权所有|All Rights Reserved|Copyright\s*(?:©|\(c\))?\s*\d{4}"
+
+
+@pytest.mark.parametrize("line", [
+    "浙ICP备12345号", "icp 备", "ICP证", "沪公网安备 3101号", "网站标识码:123", "版权所有 某某网", "all rights reserved",
+    "Copyright © 2023", "COPYRIGHT(c) 2021", "copyright 20", "İCP备", "ıcp备", "ＩＣＰ备", "正文一句。", "A", "",
+])
+def test_rewritten_line_rules_match_as_written(line):
+    import re
+
+    from kg.text.noise import noise_rules
+
+    footer = next(r for r in noise_rules().lines if "ICP" in r.pattern.pattern)
+    assert bool(footer.pattern.search(line)) == bool(re.compile(_WRITTEN_FOOTER, re.I).search(line))
+    page = next(r for r in noise_rules().lines if r.rule == "share_site_page")
+    assert page.requires in "某某工作总结.docx_第3页" and page.pattern.search("某某工作总结_第 12 页")
