@@ -246,3 +246,78 @@ def test_clean_is_idempotent_and_maps_back(text: str):
 def test_clean_never_raises_on_unicode(text: str):
     ct = clean(src(text, "pdf"))
     assert len(ct.offset_map) == len(ct.text) + 1
+
+
+def _doc(text: str):
+    from kg.text.cleandoc import Doc
+
+    src = Source(path="t.txt", name="t.txt", sha256="0" * 64, text=text, encoding="utf-8", format="txt")
+    return Doc(src, text, tuple(range(len(text) + 1)))
+
+
+def test_noise_lines_are_judged_once_a_file_and_alike_each_time():
+    """The clean loop's second pass re-judges the same lines: their verdicts are remembered per
+    file, and the result is the fresh judgement's."""
+    from kg.text import noise
+
+    text = "某县教育局工作总结\n来源:某某网\n推进集团化办学。\n关键词:教育 总结\n推进集团化办学。\n"
+    doc = _doc(text)
+    first = noise.step_noise_lines(doc)
+    verdicts = noise._verdicts(doc.source)
+    assert verdicts["推进集团化办学。"] is None and verdicts["关键词:教育 总结"] == "keyword_line"
+    assert noise.step_noise_lines(doc) == first  # from the verdicts
+    assert noise.step_noise_lines(_doc(text)) == first  # another file: judged afresh
+    assert "来源:某某网" not in first.text and first.text.count("推进集团化办学") == 2
+
+
+def test_noise_line_verdicts_follow_the_rules_they_were_judged_under(monkeypatch):
+    from kg.text import noise
+
+    doc = _doc("甲乙丙丁戊\n正文一句。\n")
+    assert noise.step_noise_lines(doc).text == doc.text
+    other = parse_noise_rules(parse_toml('[[line]]\nrule = "x"\npattern = "^甲"\n[repeated_paragraph]\nmin_len = 30\n',
+                                        "noise.toml"), "noise.toml")
+    monkeypatch.setattr(noise, "noise_rules", lambda: other)
+    assert noise.step_noise_lines(doc).text == "正文一句。\n"
+
+
+# noise.toml's inline rules as first written; the shipped ones are rewritten for speed only
+_WRITTEN = {
+    "read_more": r"(?:展开阅读全文|点击查看更多|点击阅读全文|查看更多内容|(?:点击)?(?:展开|收起)全文)\s*[>»›∨]*",
+    "script_fragment": r"""(?<![A-Za-z0-9_])(?:[A-Za-z_$][A-Za-z0-9_$]*\.)*[A-Za-z_$][A-Za-z0-9_$]*\((?:\s*|\s*["'][^"'\n]{0,40}["']\s*)\)\s*;\s*[。.]?""",
+}
+
+
+@pytest.mark.parametrize("text", [
+    "点击展开全文>>", "展开全文", "收起全文 ∨", "点击收起全文", "点击查看更多", "查看更多内容", "展开阅读全文 »",
+    "点击点击展开全文", "展开阅读全文全文", "正文。展开全文\n下一段", "点击阅读全文》", "阅读全文",
+    "content_2();", 'show_ad("x");', "document.write( ) ;。", "a.b.c();.", "1abc();", "_x();", "$f ();",
+    "Ab_1.cD('长文本');", "x.();", "推进(一)项工作;", "f(\"a\nb\");", "ABC();DEF();", "页面content_2();正文",
+])
+def test_rewritten_inline_rules_match_as_written(text):
+    import re
+
+    from kg.text.noise import noise_rules
+
+    shipped = {rule: pat for rule, pat, _ in noise_rules().inline}
+    for rule, written in _WRITTEN.items():
+        old = re.compile(written, re.I)
+        assert [m.span() for m in shipped[rule].finditer(text)] == [m.span() for m in old.finditer(text)], rule
+
+
+_WRITTEN_FOOTER = r"ICP\s*备|ICP证|公网安备|网站标识码|版权所有|All Rights Reserved|Copyright\s*(?:©|\(c\))?\s*\d{4}"
+
+
+@pytest.mark.parametrize("line", [
+    "浙ICP备12345号", "icp 备", "ICP证", "沪公网安备 3101号", "网站标识码:123", "版权所有 某某网", "all rights reserved",
+    "Copyright © 2023", "COPYRIGHT(c) 2021", "copyright 20", "İCP备", "ıcp备", "ＩＣＰ备", "正文一句。", "A", "",
+])
+def test_rewritten_line_rules_match_as_written(line):
+    import re
+
+    from kg.text.noise import noise_rules
+
+    footer = next(r for r in noise_rules().lines if "ICP" in r.pattern.pattern)
+    assert bool(footer.pattern.search(line)) == bool(re.compile(_WRITTEN_FOOTER, re.I).search(line))
+    page = next(r for r in noise_rules().lines if r.rule == "share_site_page")
+    assert page.requires in "某某工作总结.docx_第3页" and page.pattern.search("某某工作总结_第 12 页")

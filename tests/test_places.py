@@ -39,3 +39,46 @@ def test_every_gazetteer_code_names_one_place():
                     if level == "city" and r.city == r.province:
                         path = path[:1]  # municipality: the province itself
                     assert owner.setdefault(code, path) == path, (code, path, owner[code])
+
+
+def test_location_table_is_jionlps_loader_table():
+    """The gazetteer reads jionlp's file itself (no jionlp import): the same table, order included."""
+    import contextlib
+    import io
+    import json
+
+    from kg.extract.places import location_table
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        import jionlp
+    expected = jionlp.china_location_loader()
+    got = location_table()
+    assert got == expected and len(got) >= 30
+    assert json.dumps(got, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
+
+
+# an invented table in jionlp's layout: province, city (aliases split on /), county; towns and
+# villages (three and four tabs) skipped, as are lines without three fields
+_TABLE = ("东海省\t990000\t东海\n\t青山市\t990100\t青山/青城\n\t\t白沙县\t990101\t白沙\n"
+          "\t\t\t白沙镇\n\t\t\t\t白沙村\n\t\t坏行\n\t\t黑水区\t990102\t黑水\n")
+_EXPECTED = {"东海省": {"_full_name": "东海省", "_alias": "东海", "_admin_code": "990000",
+                      "青山市": {"_full_name": "青山市", "_alias": ["青山", "青城"], "_admin_code": "990100",
+                              "白沙县": {"_full_name": "白沙县", "_alias": "白沙", "_admin_code": "990101"},
+                              "黑水区": {"_full_name": "黑水区", "_alias": "黑水", "_admin_code": "990102"}}}}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_location_table_reads_the_layout_with_any_newline(tmp_path, newline):
+    path = tmp_path / "china_location.txt"
+    path.write_bytes(_TABLE.replace("\n", newline).encode("utf-8"))
+    from kg.extract.places import location_table
+
+    assert location_table(path) == _EXPECTED
+
+
+def test_location_table_names_an_unreadable_file(tmp_path):
+    from kg.core.errors import DataFileError
+    from kg.extract.places import location_table
+
+    with pytest.raises(DataFileError, match="jionlp"):
+        location_table(tmp_path / "missing.txt")

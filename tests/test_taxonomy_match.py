@@ -37,16 +37,6 @@ def test_short_label_needs_token_boundaries(tax):
     assert not [h for h in match_taxonomy("成本和能耗双双减少", tax) if h.concept == "double-reduction"]
 
 
-@pytest.mark.parametrize("text", ["落实双减要求", "成本和能耗双双减少", "推进“县管校聘”工作,新增学位100个。",
-                                  "体育艺术2+1项目与STEM课程", "全县 中小学 课后服务", "", "。。"])
-def test_token_bounds_are_the_spacy_docs(text):
-    # the matcher reads jieba's words directly; they must be the tokens of the shared spaCy Doc
-    from kg.extract.nlp import get_nlp, token_bounds
-
-    doc = get_nlp().make_doc(text)
-    assert token_bounds(text) == ({t.idx for t in doc}, {t.idx + len(t.text) for t in doc})
-
-
 def test_nested_and_overlapping_labels_are_all_candidates(tax):
     # the prefilter + trie scan must see 营养改善计划 inside 农村学生营养改善计划 and 双减 twice
     found = {(s, e, form) for s, e, form, _ in _matcher(tax).scan("农村学生营养改善计划和双减双减")}

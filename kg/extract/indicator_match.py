@@ -15,13 +15,13 @@ The verbs, compounds and qualifiers are data: kg/data/indicators.toml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.core.datafiles import positive_int, rule_file, text, word_list
 from kg.core.errors import DataFileError
 from kg.core.patterns import longest_pattern
-from kg.core.records import Metric
+from kg.core.records import Metric, evolve
 from kg.terms.indicators import IndicatorScheme, default_path, load_indicators
 from kg.terms.taxonomy import normalize
 
@@ -200,5 +200,5 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
         iid = matcher.match(m)
         if iid is None and out:
             iid = matcher.continued(out[-1], m)
-        out.append(replace(m, indicator_concept=iid) if iid else m)
+        out.append(evolve(m, indicator_concept=iid) if iid else m)
     return out

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import replace
 
-from kg.core.records import InitiativeMention, Metric, Report, ReportFacts, SourceRef
+from kg.core.records import InitiativeMention, Metric, Report, ReportFacts, SourceRef, evolve
 from kg.extract.bureau import extract_bureau
 from kg.extract.indicator_match import map_indicators
 from kg.extract.initiatives import extract_initiatives
@@ -67,7 +66,7 @@ def attach_metrics(report: Report, mentions: list[InitiativeMention],
                 label = named_in(sent.text, rel + len(metric.quote)) or named_in(sent.text)
             if label is None and heading:
                 label = named_in(heading)
-        out.append(replace(metric, initiative=label) if label else metric)
+        out.append(evolve(metric, initiative=label) if label else metric)
     return out
 
 

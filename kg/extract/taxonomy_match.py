@@ -126,34 +126,31 @@ def match_taxonomy(text: str, taxonomy: Taxonomy, offset: int = 0) -> list[Hit]:
     cands = list(m.scan_keyed(plain))
     if not cands:
         return []
-    bounds: tuple[set[int], set[int]] | None = None
+    bounds = None
+    cuts: set[int] = set()
 
-    def token_bounds() -> tuple[set[int], set[int]]:
-        nonlocal bounds
+    def boundary(i: int, end: bool) -> bool:
+        """Is offset ``i`` of ``plain`` a token start (or with ``end``, a token end)?"""
+        nonlocal bounds, cuts
         if bounds is None:
             from kg.extract.nlp import (
-                token_bounds as tb,  # here: most sentences never need the tokenizer
+                TokenBounds,  # here: most sentences never need the tokenizer
             )
 
-            starts, ends = tb(plain)
+            bounds = TokenBounds(plain)
             # where a quote mark was removed the writer drew a boundary (“双减”政策)
             if isinstance(keep, list):
                 cuts = {i for i in range(1, len(keep)) if keep[i] - keep[i - 1] > 1}
-                starts, ends = starts | cuts, ends | cuts
-            bounds = (starts, ends)
-        return bounds
+        return i in cuts or (bounds.is_end(i) if end else bounds.is_start(i))
 
     accepted = []
     for s, e, form, cid, swaps in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0], c[4])):
         if any(s < ae and as_ < e for as_, ae, *_ in accepted):
             continue
-        if swaps:
-            starts, ends = token_bounds()
-            if not all(a in starts and b in ends for a, b in swaps):
-                continue  # a swapped word must be a whole word (中学员工 holds no 学员)
+        if swaps and not all(boundary(a, False) and boundary(b, True) for a, b in swaps):
+            continue  # a swapped word must be a whole word (中学员工 holds no 学员)
         if len(form) <= 3:
-            starts, ends = token_bounds()
-            ok_s, ok_e = s in starts, e in ends
+            ok_s, ok_e = boundary(s, False), boundary(e, True)
             if not (ok_s and ok_e) if len(form) <= 2 else not (ok_s or ok_e):
                 continue
         accepted.append((s, e, plain[s:e] if swaps else form, cid))

@@ -33,7 +33,6 @@ from kg.core.records import (
     ValidationReport,
     Violation,
 )
-from kg.extract.nlp import get_nlp
 from kg.outputs import export
 from kg.outputs.spool import FragmentSpool, LineSpool
 from kg.pipeline import assembly, stages
@@ -315,6 +314,4 @@ def warm_up() -> None:
     stages.lookup()
     default_indicators()  # the graph pass describes each indicator a metric measures
     stages.shacl()  # parsed, not run: shacl-rust starts a thread pool, which a fork would not copy
-    # parts the sample never reaches but a real file may: a PDF's radicals, a sentence with spaces
-    radicals()
-    get_nlp()
+    radicals()  # a part the sample never reaches but a real file may: a PDF's radicals

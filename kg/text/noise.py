@@ -10,6 +10,8 @@ from functools import lru_cache
 
 from kg.core.datafiles import compile_pattern, positive_int, rule_file, share
 from kg.core.errors import DataFileError
+from kg.core.patterns import by_identity
+from kg.core.records import Source
 from kg.text.cleandoc import Doc, drop_lines, line_spans, sub
 
 
@@ -106,6 +108,9 @@ def _rule_name(fname: str, where: str, r: object) -> str:
     return r["rule"]
 
 
+_RULES = ""  # the verdicts' key for the rules they were judged under (a judged line is never empty)
+
+
 def step_inline_noise(doc: Doc) -> Doc:
     """Drop the spans [[inline]] rules match (read-more links, a site's stamp)."""
     for rule, pat, requires in noise_rules().inline:
@@ -114,19 +119,38 @@ def step_inline_noise(doc: Doc) -> Doc:
     return doc
 
 
+@by_identity(maxsize=2)
+def _verdicts(source: Source) -> dict:
+    """A file's judged lines → the line rule dropping each (None: kept). The clean loop passes
+    over a file again whenever a step changed it (every text ending in a newline), and a line's
+    verdict depends on its text alone, so each line is judged once a file."""
+    return {}
+
+
+def _line_rule(line: str, rules: NoiseRules) -> str | None:
+    """The first [[line]] rule that drops ``line`` (stripped), or None."""
+    for r in rules.lines:
+        if len(line) <= r.max_len and r.requires in line and r.pattern.search(line):
+            return r.rule
+    return None
+
+
 def step_noise_lines(doc: Doc) -> Doc:
     """Drop site furniture lines (metadata, footers, keyword lines, spam) and related lists."""
     rules = noise_rules()
     spans = line_spans(doc.text)
     drop: dict[int, str] = {}
+    verdicts = _verdicts(doc.source)
+    if verdicts.get(_RULES) is not rules:  # judged under other rules (a test swapped them)
+        verdicts.clear()
+        verdicts[_RULES] = rules
     for i, (s, e) in enumerate(spans):
         line = doc.text[s:e].strip()
         if not line:
             continue
-        for r in rules.lines:
-            if len(line) <= r.max_len and r.requires in line and r.pattern.search(line):
-                drop[i] = r.rule
-                break
+        rule = verdicts[line] if line in verdicts else verdicts.setdefault(line, _line_rule(line, rules))
+        if rule is not None:
+            drop[i] = rule
     for b in rules.blocks:
         i = 0
         while i < len(spans):
