@@ -254,9 +254,8 @@ def _renamed(g: Graph, tag: str = "9") -> list:
     return [tuple(term(x) for x in t) for t in g]
 
 
-def _unit(triples) -> tuple[list, list[str]]:
-    triples = list(triples)
-    return triples, [nt_line(t) for t in triples]
+def _unit(triples) -> list[str]:
+    return [nt_line(t) for t in triples]
 
 
 REPORT_SCOPED = tuple(str(V.ID[k]) for k in ("report/", "mention/", "metric/"))
@@ -276,7 +275,7 @@ def test_units_judged_at_once_are_judged_as_alone(base, graph, name, monkeypatch
     on the screen alone (the engine runs on the broken file only)."""
     BREAKS[name][0](graph)
     units = [_unit(_renamed(base)), _unit(graph), _unit(_renamed(base, "8"))]
-    alone = [validate_unit(u[0], lines=u[1]) for u in units]
+    alone = [validate_unit(lines=u) for u in units]
     assert [r.conforms for r in alone] == [True, False, True]
     runs = []
     engine = Shacl._run
@@ -285,7 +284,7 @@ def test_units_judged_at_once_are_judged_as_alone(base, graph, name, monkeypatch
     # a concept out of the scheme in one file only: every file naming it is judged alone
     assert len(runs) == (3 if name == "concept outside the scheme" else 1)
     screen = Shacl()
-    cut = "".join(line for _, lines in units[1:2] for line in lines)
+    cut = "".join(units[1])
     focus = {str(s) for s, _, _ in graph if str(s).startswith(REPORT_SCOPED)}
     assert screen.failing(cut, focus), "the screen let a broken file pass"
 
@@ -297,7 +296,7 @@ def test_units_sharing_a_node_or_saying_other_things_of_one_are_judged_alone(bas
     broken += graph
     _set(broken, METRIC, V.quote, None)
     units = [_unit(base), _unit(broken)]
-    assert validate_units(units) == [validate_unit(u[0], lines=u[1]) for u in units]
+    assert validate_units(units) == [validate_unit(lines=u) for u in units]
     assert not validate_units(units)[1].conforms
     outside = Graph()
     outside += graph

@@ -24,7 +24,7 @@ from rdflib.namespace import PROV, RDF, SH, SKOS
 from kg.core.errors import DataFileError, KgError
 from kg.core.records import ValidationReport, Violation
 from kg.terms import vocab as V
-from kg.terms.triples import TripleIndex, nt_line, nt_term, to_graph
+from kg.terms.triples import TripleIndex, iri_text, nt_line, nt_term, parse_nt, to_graph
 
 __all__ = ["validate", "drop_invalid", "format_violations", "load_shapes", "Shacl",
            "validate_unit", "validate_units", "validate_shared_lines", "shared_lines", "shape_paths", "merge_reports"]
@@ -206,7 +206,7 @@ class Shacl:
         if conforms:
             return []
         if triples is None:  # quotes for the messages: only report-scoped nodes have them
-            triples = []
+            triples = parse_nt(text) if text else []
         found = _violations(results, TripleIndex(triples), self.shapes)
         if focus is not None:
             wanted = {str(f) for f in focus}
@@ -246,16 +246,16 @@ def shared_lines(lines: Sequence[str]) -> Iterator[str]:
     yield from lines[start:]
 
 
-def validate_unit(triples: list, shacl: Shacl | None = None,
-                  lines: list[str] | None = None) -> ValidationReport:
-    """Validate the report-scoped nodes of a self-contained triple set (kg.rdf.graph.report_triples);
-    ``lines``: the triples' N-Triples lines, when the caller has them already."""
+def validate_unit(triples: list | None = None, shacl: Shacl | None = None,
+                  lines: Sequence[str] | None = None) -> ValidationReport:
+    """Validate the report-scoped nodes of a self-contained triple set (kg.rdf.graph.report_lines),
+    given as rdflib triples or as its N-Triples ``lines`` (then ``triples`` is not needed)."""
     shacl = shacl or Shacl()
-    return _judge(_cut(triples, lines if lines is not None else [nt_line(t) for t in triples]), shacl)
+    return _judge(_cut(lines if lines is not None else [nt_line(t) for t in triples or ()]), shacl)
 
 
-def validate_units(units: Sequence[tuple[list, list[str]]], shacl: Shacl | None = None) -> list[ValidationReport]:
-    """:func:`validate_unit` of each (triples, lines) unit, many at once where a screen is there.
+def validate_units(units: Sequence[Sequence[str]], shacl: Shacl | None = None) -> list[ValidationReport]:
+    """:func:`validate_unit` of each unit (its N-Triples lines), many at once where a screen is there.
 
     The screen (shacl-rust, indexed) runs once over the units that are judged in the union as
     on their own: no other unit has their report-scoped nodes, and every node they link to has
@@ -267,7 +267,7 @@ def validate_units(units: Sequence[tuple[list, list[str]]], shacl: Shacl | None 
     with a number (sh:minInclusive on "98"^^xsd:string) and the value's sh:datatype fails the
     node anyway (tested)."""
     shacl = shacl or Shacl()
-    cuts = [_cut(triples, lines) for triples, lines in units]
+    cuts = [_cut(lines) for lines in units]
     if shacl.screen is None:
         return [_judge(c, shacl) for c in cuts]
     owners: dict[str, int] = {}
@@ -290,8 +290,7 @@ class _Cut:
     """What SHACL looks at in a unit: the report-scoped nodes' triples and their SUPPORT ones."""
 
     text: str  # their N-Triples lines
-    triples: list
-    focus: tuple[str, ...]  # the report-scoped subjects, sorted
+    focus: tuple[str, ...]  # the report-scoped subjects (IRIs), sorted
 
     def support(self) -> dict[str, frozenset[str]]:
         """Each node the unit names but does not judge -> the SUPPORT lines it says of it here
@@ -308,20 +307,19 @@ _SUPPORT_LINE = re.compile("^(<[^>]*>) (?:" + "|".join(re.escape(p) for p in sor
 _OBJECT = re.compile(r"^<[^>]*> <[^>]*> (<[^>]*>) \.$", re.M)
 
 
-def _cut(triples: list, lines: list[str]) -> _Cut:
-    # chosen by the lines' text, not the rdflib terms (hashing a URIRef builds a tuple each time):
-    # 0.56 ms a file instead of 0.81, beside the engine's ~12 ms
+def _cut(lines: Sequence[str]) -> _Cut:
+    """Chosen by the lines' text: no rdflib term is made."""
     scoped = [line.startswith(_REPORT_SCOPED_NT) for line in lines]
     keep = [i for i, line in enumerate(lines) if scoped[i] or line.split(" ", 2)[1] in _SUPPORT_NT]
-    focus = tuple(sorted({str(triples[i][0]) for i in keep if scoped[i]}))
-    return _Cut("".join(lines[i] for i in keep), [triples[i] for i in keep], focus)
+    focus = tuple(sorted({iri_text(lines[i][: lines[i].index(" ")]) for i in keep if scoped[i]}))
+    return _Cut("".join(lines[i] for i in keep), focus)
 
 
 def _judge(cut: _Cut, shacl: Shacl) -> ValidationReport:
     """The engine's report on a unit's report-scoped nodes."""
     if not cut.focus:
         return _report([])
-    return _report(shacl._run(cut.text if shacl.native else None, cut.triples, list(cut.focus)))
+    return _report(shacl._run(cut.text, None, list(cut.focus)))
 
 
 def shape_paths(shapes: Graph) -> frozenset:

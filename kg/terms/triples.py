@@ -2,15 +2,17 @@
 
 A build handles one file's triples at a time (a few thousand), so an rdflib ``Graph`` (≈30 µs per
 added triple, three indexes and context bookkeeping) costs more than the work itself. Here a triple
-set is a plain list of rdflib terms; :func:`nt_line` writes it as N-Triples and :class:`TripleIndex`
-answers the ``value`` / ``objects`` / ``subjects`` / ``in`` questions of rdflib's Graph read API
+set is a plain list of rdflib terms, or its N-Triples lines (:func:`nt_line`; the graph builder
+writes them directly with :func:`nt_iri` and :func:`nt_literal`); :class:`TripleIndex` answers the ``value`` / ``objects`` / ``subjects`` / ``in`` questions of rdflib's Graph read API
 that its readers ask: the graph reader (``kg.outputs.reader``), the taxonomy and indicator loaders
-(through :func:`read_turtle`) and the quotes of SHACL messages (``kg.rdf.validate``). Imports
-nothing of ours: rdflib, and pyoxigraph to parse files.
+(through :func:`read_turtle`) and the quotes of SHACL messages (``kg.rdf.validate``); a build's
+facts fragments read a file's lines through :meth:`TripleIndex.from_lines`. Imports nothing of
+ours: rdflib, and pyoxigraph to parse files.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -20,8 +22,8 @@ from rdflib.namespace import XSD
 
 from kg.core.errors import DataFileError
 
-__all__ = ["OXIGRAPH_LIMIT", "Triple", "nt_term", "nt_line", "nt_lines", "TripleIndex", "to_graph",
-           "read_nt", "read_turtle"]
+__all__ = ["OXIGRAPH_LIMIT", "Triple", "nt_iri", "iri_text", "nt_literal", "nt_term", "nt_line", "nt_lines",
+           "TripleIndex", "to_graph", "read_nt", "parse_nt", "read_turtle"]
 
 OXIGRAPH_LIMIT = 50_000  # triples in a graph above which pyoxigraph (load, query, Turtle) beats rdflib
 
@@ -36,22 +38,48 @@ _LIT_TABLE = str.maketrans(_LIT_ESCAPE)
 _iri_cache: dict[str, str] = {}
 
 
+# a character that needs escaping: translate() looks every character up in a dict, which costs
+# more than the search, and almost no IRI or text of ours holds one
+_IRI_SPECIAL = re.compile("[" + re.escape("".join(_IRI_ESCAPE)) + "]")
+_LIT_SPECIAL = re.compile("[" + re.escape("".join(_LIT_ESCAPE)) + "]")
+
+
+def nt_iri(iri: str) -> str:
+    """N-Triples form of an IRI given as text."""
+    return "<" + (iri.translate(_IRI_TABLE) if _IRI_SPECIAL.search(iri) else iri) + ">"
+
+
+def nt_literal(text: str, lang: str | None = None, datatype: str | None = None) -> str:
+    """N-Triples form of a literal given as text: a language-tagged string, a typed value
+    (``datatype``: the datatype's IRI) or a plain string."""
+    body = '"' + (text.translate(_LIT_TABLE) if _LIT_SPECIAL.search(text) else text) + '"'
+    if lang:
+        return f"{body}@{lang}"
+    if datatype is not None and datatype != _XSD_STRING:
+        return body + "^^" + nt_iri(datatype)
+    return body
+
+
+_IRI_UNESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def iri_text(nt: str) -> str:
+    """The IRI of its N-Triples form ``<...>`` (the inverse of :func:`nt_iri`)."""
+    iri = nt[1:-1]
+    return _IRI_UNESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), iri) if "\\" in iri else iri
+
+
 def nt_term(t) -> str:
     """N-Triples form of one rdflib term (IRIs cached: a build repeats a few thousand of them)."""
     if type(t) is URIRef or isinstance(t, URIRef):
         s = _iri_cache.get(t)
         if s is None:
-            s = "<" + str(t).translate(_IRI_TABLE) + ">"
+            s = nt_iri(str(t))
             if len(_iri_cache) < 200_000:
                 _iri_cache[t] = s
         return s
     if isinstance(t, Literal):
-        body = '"' + str(t).translate(_LIT_TABLE) + '"'
-        if t.language:
-            return f"{body}@{t.language}"
-        if t.datatype is not None and str(t.datatype) != _XSD_STRING:
-            return body + "^^" + nt_term(t.datatype)
-        return body
+        return nt_literal(str(t), t.language, None if t.datatype is None else str(t.datatype))
     if isinstance(t, BNode):
         return f"_:{t}"
     raise TypeError(f"not an RDF term: {t!r}")
@@ -86,6 +114,26 @@ class TripleIndex:
         self._n = 0
         for t in triples:
             self.add(t)
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str]) -> TripleIndex:
+        """The index of N-Triples ``lines``, each a distinct triple (the sorted unique lines a
+        build keeps of a file). Faster than ``TripleIndex(parse_nt(...))``, which a build's
+        facts fragments spent most of their time in: each distinct term is made once, so equal
+        terms are one object (dictionary look-ups then stop at identity), and no duplicate is
+        looked for."""
+        index = cls()
+        sp, po = index._sp, index._po
+        terms: dict[str, object] = {}
+        for line in lines:
+            s, p, o = line.rstrip("\n")[:-2].split(" ", 2)  # only the object holds spaces
+            s = terms[s] if s in terms else terms.setdefault(s, _nt_to_term(s))
+            p = terms[p] if p in terms else terms.setdefault(p, _nt_to_term(p))
+            o = terms[o] if o in terms else terms.setdefault(o, _nt_to_term(o))
+            sp.setdefault(s, {}).setdefault(p, []).append(o)
+            po.setdefault(p, {}).setdefault(o, []).append(s)
+            index._n += 1
+        return index
 
     def add(self, t: Triple) -> None:
         s, p, o = t
@@ -147,6 +195,66 @@ class TripleIndex:
         return vals[0] if len(vals) == 1 else min(vals, key=nt_term)
 
 
+_LIT_UNESCAPE = re.compile(r"""\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))""")
+_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _unescape(m: re.Match) -> str:
+    return _ECHAR[m.group(3)] if m.group(3) else chr(int(m.group(1) or m.group(2), 16))
+
+
+def _string_literal(text: str, lang: str | None) -> Literal:
+    """``Literal(text, lang=lang)`` without rdflib's casting, which a plain or language-tagged
+    string does not need (its value is itself): 0.3 µs instead of 4. Used only while it makes
+    what rdflib makes (:data:`_FAST_STRINGS`, checked at import)."""
+    lit = str.__new__(Literal, text)
+    lit._language, lit._datatype, lit._value, lit._ill_typed = lang, None, text, None
+    return lit
+
+
+def _same_literal(a: Literal, b: Literal) -> bool:
+    return all(getattr(a, k, None) == getattr(b, k, None) and type(getattr(a, k, None)) is type(getattr(b, k, None))
+               for k in Literal.__slots__) and str(a) == str(b) and hash(a) == hash(b)
+
+
+_FAST_STRINGS = set(Literal.__slots__) == {"_language", "_datatype", "_value", "_ill_typed"} and all(
+    _same_literal(_string_literal(t, lang), Literal(t, lang=lang))
+    for t in ("", "课后服务", 'a "b"\n', "98%") for lang in (None, "zh", "en"))
+
+# IRIs and typed literals repeat from file to file (vocabulary, concepts, years, offsets): made
+# once per process, up to a bound
+_TERMS: dict[str, object] = {}
+_TERMS_MAX = 200_000
+
+
+def _nt_to_term(text: str):
+    """The rdflib term of one N-Triples term: what :func:`_from_ox` makes of pyoxigraph's."""
+    if text.startswith('"') and not text.endswith(">"):  # a plain or language-tagged string
+        end = text.rindex('"')
+        body, lang = text[1:end], text[end + 2:] or None
+        if "\\" in body:
+            body = _LIT_UNESCAPE.sub(_unescape, body)
+        return _string_literal(body, lang) if _FAST_STRINGS else Literal(body, lang=lang)
+    term = _TERMS.get(text)
+    if term is None:
+        if len(_TERMS) >= _TERMS_MAX:
+            _TERMS.clear()
+        term = _TERMS[text] = _make_term(text)
+    return term
+
+
+def _make_term(text: str):
+    if text.startswith("<"):
+        return URIRef(iri_text(text))
+    if text.startswith("_:"):
+        return BNode(text[2:])
+    end = text.rindex('"')
+    body, datatype = text[1:end], iri_text(text[end + 3:])
+    if "\\" in body:
+        body = _LIT_UNESCAPE.sub(_unescape, body)
+    return Literal(body) if datatype == _XSD_STRING else Literal(body, datatype=URIRef(datatype))
+
+
 def _from_ox(t, cache: dict):
     import pyoxigraph as ox
 
@@ -168,19 +276,24 @@ def _from_ox(t, cache: dict):
     return r
 
 
-def _parse(path: str, fmt: str) -> Iterator[Triple]:
-    """rdflib-term triples of an RDF file (``fmt``: a pyoxigraph RdfFormat name), parsed by
-    pyoxigraph (≈15× rdflib's parser); each distinct term is converted once."""
+def _parse(path: str | None, fmt: str, text: str | None = None) -> Iterator[Triple]:
+    """rdflib-term triples of an RDF file, or of ``text`` (``fmt``: a pyoxigraph RdfFormat
+    name), parsed by pyoxigraph (≈15× rdflib's parser); each distinct term is converted once."""
     import pyoxigraph as ox
 
     cache: dict = {}
-    for t in ox.parse(path=path, format=getattr(ox.RdfFormat, fmt)):
+    for t in ox.parse(text, path=path, format=getattr(ox.RdfFormat, fmt)):
         yield (_from_ox(t.subject, cache), _from_ox(t.predicate, cache), _from_ox(t.object, cache))
 
 
 def read_nt(path) -> Iterator[Triple]:
     """rdflib-term triples of an N-Triples file."""
     return _parse(str(path), "N_TRIPLES")
+
+
+def parse_nt(text: str) -> Iterator[Triple]:
+    """rdflib-term triples of N-Triples text."""
+    return _parse(None, "N_TRIPLES", text)
 
 
 def read_turtle(path) -> TripleIndex:
