@@ -145,6 +145,13 @@ def test_index_from_lines_answers_as_the_index_of_parsed_triples():
     assert idx.value(S, RDFS.label).language is None
     assert set(idx.subjects(RDF.type, P)) == {S, BNode("b1")}
     assert idx.value(S, P, any=True) == ref.value(S, P, any=True)
+    assert set(idx.subject_objects(RDFS.label)) == set(ref.subject_objects(RDFS.label))
+    assert idx.value(predicate=RDF.type, object=P) == ref.value(predicate=RDF.type, object=P)
+    # lines in any order, a subject's lines apart: the same index
+    assert set(TripleIndex.from_lines(reversed(lines))) == set(idx)
+    assert set(TripleIndex.from_lines(lines[1:] + lines[:1]).subjects(RDF.type, P)) == {S, BNode("b1")}
+    with pytest.raises(TypeError):
+        idx.add((S, P, S))
 
 
 def test_fast_strings_are_in_use_with_this_rdflib():
