@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import os
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -291,28 +290,34 @@ class _Cut:
 
     text: str  # their N-Triples lines
     focus: tuple[str, ...]  # the report-scoped subjects (IRIs), sorted
+    said: dict[str, frozenset[str]]  # each node named but not judged -> its SUPPORT lines here
 
     def support(self) -> dict[str, frozenset[str]]:
         """Each node the unit names but does not judge -> the SUPPORT lines it says of it here
-        (maybe none). Regular expressions over the text: a Python loop over the lines cost more
-        than the screen saves."""
-        said: dict[str, list[str]] = {}
-        for m in _SUPPORT_LINE.finditer(self.text):
-            said.setdefault(m.group(1), []).append(m.group(0))
-        own = {f"<{f}>" for f in self.focus}
-        return {n: frozenset(said.get(n, ())) for n in {*_OBJECT.findall(self.text), *said} - own}
-
-
-_SUPPORT_LINE = re.compile("^(<[^>]*>) (?:" + "|".join(re.escape(p) for p in sorted(_SUPPORT_NT)) + ") .*\n", re.M)
-_OBJECT = re.compile(r"^<[^>]*> <[^>]*> (<[^>]*>) \.$", re.M)
+        (maybe none)."""
+        return self.said
 
 
 def _cut(lines: Sequence[str]) -> _Cut:
-    """Chosen by the lines' text: no rdflib term is made."""
-    scoped = [line.startswith(_REPORT_SCOPED_NT) for line in lines]
-    keep = [i for i, line in enumerate(lines) if scoped[i] or line.split(" ", 2)[1] in _SUPPORT_NT]
-    focus = tuple(sorted({iri_text(lines[i][: lines[i].index(" ")]) for i in keep if scoped[i]}))
-    return _Cut("".join(lines[i] for i in keep), focus)
+    """One pass over the lines' text (no rdflib term is made): the report-scoped lines, the
+    SUPPORT lines, and what they say of each other node they name."""
+    keep: list[str] = []
+    focus: set[str] = set()
+    said: dict[str, set[str]] = {}
+    named: set[str] = set()
+    for line in lines:
+        s, p, rest = line.split(" ", 2)
+        if line.startswith(_REPORT_SCOPED_NT):
+            focus.add(s)
+        elif p in _SUPPORT_NT:
+            said.setdefault(s, set()).add(line)
+        else:
+            continue
+        keep.append(line)
+        if rest.startswith("<"):
+            named.add(rest[:-3])  # "<o> .\n"
+    support = {n: frozenset(said.get(n, ())) for n in named.union(said) - focus}
+    return _Cut("".join(keep), tuple(sorted(iri_text(f) for f in focus)), support)
 
 
 def _judge(cut: _Cut, shacl: Shacl) -> ValidationReport:
