@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -152,8 +153,14 @@ class Shacl:
         self.shapes = load_shapes(shapes)
         self.module = _engine(engine)
         self.screen = _screen(engine)
-        # shacl-rust reads the shapes as text on each run; N-Triples parses fastest
-        self._screen_shapes = self.shapes.serialize(format="nt") if self.screen is not None else None
+        # shacl-rust reads the shapes as text on each run; N-Triples parses fastest. The SPARQL
+        # constraints it can leave to Oxigraph are run there (see failing)
+        self._screen_shapes, self._screen_sparql = None, ()
+        if self.screen is not None:
+            screen_shapes, self._screen_sparql = _split_sparql(self.shapes)
+            self._screen_shapes = screen_shapes.serialize(format="nt")
+        # the predicates (N-Triples) whose lines those SPARQL constraints read
+        self.sparql_predicates = frozenset(p for c in self._screen_sparql for p in c.predicates)
         self._compiled = None
         self._input = None
         if self.module.__name__ == "pyshacl_turbo":
@@ -184,12 +191,20 @@ class Shacl:
             return []
         return self._run(text, None, focus)
 
-    def failing(self, text: str, focus: set[str]) -> set[str]:
+    def failing(self, text: str, focus: set[str], sparql_text: str | None = None) -> set[str]:
         """The IRIs of ``focus`` that the screen finds a result for in N-Triples ``text`` (it
-        judges every target there; shared nodes, cut short in a unit, fail and are ignored)."""
+        judges every target there; shared nodes, cut short in a unit, fail and are ignored).
+        ``sparql_text``: the lines of ``text`` whose predicate is in :attr:`sparql_predicates`,
+        when the caller has them (else they are searched for)."""
         got = self.screen.validate(text, self._screen_shapes, data_format="nt", shapes_format="nt",
                                    experimental_index=True)
-        return set() if got["conforms"] else {r["focusNode"][1:-1] for r in got["results"]} & focus
+        found = set() if got["conforms"] else {r["focusNode"][1:-1] for r in got["results"]}
+        if self._screen_sparql and sparql_text is None:
+            sparql_text = "".join(line for line in text.splitlines(keepends=True)
+                                  if line.split(" ", 2)[1] in self.sparql_predicates)
+        for constraint in self._screen_sparql:
+            found |= constraint.failing(sparql_text)
+        return found & focus
 
     def _run(self, text: str | None, triples: list | None, focus: list | None) -> list[Violation]:
         if self._compiled is not None and text is not None:
@@ -211,6 +226,94 @@ class Shacl:
             wanted = {str(f) for f in focus}
             found = [v for v in found if v.focus in wanted]
         return found
+
+
+# --- the screen's SPARQL constraints ----------------------------------------------------------------
+# shacl-rust runs a SPARQL constraint once per focus node, which took half of the screen's time on
+# our shapes. Run instead once over a batch, on the lines of the predicates the query names, in
+# Oxigraph, each ?this it returns is a focus node that fails. That is the constraint's answer when
+# $this is bound by the query's first triple pattern (so pre-binding it changes nothing) and no
+# predicate is a variable (so no other line can matter); other constraints stay with shacl-rust.
+
+@dataclass(frozen=True)
+class _ScreenSparql:
+    """A SHACL-SPARQL constraint run over a whole batch (see above)."""
+
+    query: str
+    predicates: frozenset[str]  # N-Triples of the predicates it reads
+
+    def failing(self, text: str) -> set[str]:
+        """The ?this of each solution on ``text``: N-Triples holding (at least) every line of
+        :attr:`predicates` (the lines of other predicates match no triple pattern)."""
+        import pyoxigraph as ox
+
+        if not text:
+            return set()
+        store = ox.Store()
+        store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        return {row["this"].value for row in store.query(self.query) if row["this"] is not None}
+
+
+_THIS_FIRST = re.compile(r"\bWHERE\s*\{\s*\$this\s", re.I)
+
+
+def _split_sparql(shapes: Graph) -> tuple[Graph, tuple[_ScreenSparql, ...]]:
+    """The shapes without the SPARQL constraints the screen runs itself, and those."""
+    split, drop = [], set()
+    for shape, c in shapes.subject_objects(SH.sparql):
+        select = shapes.value(c, SH.select)
+        targets = {p for p, _ in shapes.predicate_objects(shape) if str(p).startswith(str(SH) + "target")}
+        if (select is None or targets != {SH.targetClass} or next(shapes.subjects(None, shape), None) is not None
+                or shapes.value(c, SH.prefixes) is not None or shapes.value(c, SH.deactivated) is not None
+                or not _THIS_FIRST.search(str(select))):
+            continue  # aimed at nodes another way, or a query this cannot judge: shacl-rust's
+        predicates = _query_predicates(str(select))
+        if predicates is None:
+            continue
+        split.append(_ScreenSparql(str(select), frozenset(nt_term(p) for p in predicates)))
+        drop.add((shape, SH.sparql, c))
+    if not drop:
+        return shapes, ()
+    rest = Graph()
+    for t in shapes:
+        if t not in drop:
+            rest.add(t)
+    return rest, tuple(split)
+
+
+@lru_cache(maxsize=32)
+def _query_predicates(select: str) -> frozenset[URIRef] | None:
+    """Every predicate IRI a SPARQL query's triple patterns name (in paths too), or None when
+    one is a variable or a negated path (then any line may matter)."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+    from rdflib.plugins.sparql import prepareQuery
+
+    found: set[URIRef] = set()
+
+    def predicate(p) -> bool:
+        if isinstance(p, URIRef):
+            found.add(p)
+            return True
+        if isinstance(p, (SequencePath, AlternativePath)):
+            return all(predicate(x) for x in p.args)
+        if isinstance(p, InvPath):
+            return predicate(p.arg)
+        if isinstance(p, MulPath):
+            return predicate(p.path)
+        return False  # a variable, a negated path (any predicate but ...), or unknown
+
+    def walk(node) -> bool:
+        if isinstance(node, dict):
+            return all(all(predicate(t[1]) for t in v) if k == "triples" else walk(v) for k, v in node.items())
+        if isinstance(node, (list, tuple)):
+            return all(walk(x) for x in node)
+        return True
+
+    try:
+        algebra = prepareQuery(select).algebra
+    except Exception:  # a query rdflib cannot read: leave it to shacl-rust
+        return None
+    return frozenset(found) if walk(algebra) else None
 
 
 # --- report-scoped and shared nodes ----------------------------------------------------------------
@@ -266,7 +369,7 @@ def validate_units(units: Sequence[Sequence[str]], shacl: Shacl | None = None) -
     with a number (sh:minInclusive on "98"^^xsd:string) and the value's sh:datatype fails the
     node anyway (tested)."""
     shacl = shacl or Shacl()
-    cuts = [_cut(lines) for lines in units]
+    cuts = [_cut(lines, shacl.sparql_predicates) for lines in units]
     if shacl.screen is None:
         return [_judge(c, shacl) for c in cuts]
     owners: dict[str, int] = {}
@@ -279,7 +382,8 @@ def validate_units(units: Sequence[Sequence[str]], shacl: Shacl | None = None) -
             variants.setdefault(node, set()).add(said)
     batch = [i for i, c in enumerate(cuts) if c.focus and all(owners[f] == 1 for f in c.focus)
              and all(len(variants[n]) == 1 for n in supports[i])]
-    failing = shacl.failing("".join(cuts[i].text for i in batch), set(owners)) if len(batch) > 1 else set()
+    failing = (shacl.failing("".join(cuts[i].text for i in batch), set(owners),
+                             "".join(cuts[i].sparql for i in batch)) if len(batch) > 1 else set())
     passed = {i for i in batch if failing.isdisjoint(cuts[i].focus)} if len(batch) > 1 else set()
     return [_report([]) if i in passed else _judge(c, shacl) for i, c in enumerate(cuts)]
 
@@ -291,6 +395,7 @@ class _Cut:
     text: str  # their N-Triples lines
     focus: tuple[str, ...]  # the report-scoped subjects (IRIs), sorted
     said: dict[str, frozenset[str]]  # each node named but not judged -> its SUPPORT lines here
+    sparql: str = ""  # the lines of ``text`` the screen's SPARQL constraints read
 
     def support(self) -> dict[str, frozenset[str]]:
         """Each node the unit names but does not judge -> the SUPPORT lines it says of it here
@@ -298,10 +403,12 @@ class _Cut:
         return self.said
 
 
-def _cut(lines: Sequence[str]) -> _Cut:
+def _cut(lines: Sequence[str], sparql_predicates: frozenset[str] = frozenset()) -> _Cut:
     """One pass over the lines' text (no rdflib term is made): the report-scoped lines, the
-    SUPPORT lines, and what they say of each other node they name."""
+    SUPPORT lines, what they say of each other node they name, and those of them that the
+    screen's SPARQL constraints read (``sparql_predicates``)."""
     keep: list[str] = []
+    sparql: list[str] = []
     focus: set[str] = set()
     said: dict[str, set[str]] = {}
     named: set[str] = set()
@@ -314,10 +421,12 @@ def _cut(lines: Sequence[str]) -> _Cut:
         else:
             continue
         keep.append(line)
+        if p in sparql_predicates:
+            sparql.append(line)
         if rest.startswith("<"):
             named.add(rest[:-3])  # "<o> .\n"
     support = {n: frozenset(said.get(n, ())) for n in named.union(said) - focus}
-    return _Cut("".join(keep), tuple(sorted(iri_text(f) for f in focus)), support)
+    return _Cut("".join(keep), tuple(sorted(iri_text(f) for f in focus)), support, "".join(sparql))
 
 
 def _judge(cut: _Cut, shacl: Shacl) -> ValidationReport:
