@@ -19,12 +19,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-def units(corpus: Path, n: int) -> list[tuple[list, list[str]]]:
-    """(triples, N-Triples lines) of each of the first ``n`` files, linked as a build links them."""
+def units(corpus: Path, n: int) -> list[list[str]]:
+    """The N-Triples lines of each of the first ``n`` files, linked as a build links them."""
     from kg.pipeline import stages
     from kg.pipeline.link import Linker, LinkKeys
-    from kg.rdf.graph import report_triples
-    from kg.terms.triples import nt_line
+    from kg.rdf.graph import report_lines
 
     outcomes = [stages.process_file(p) for p in sorted(corpus.glob("*.txt"))[:n]]
     linker = Linker()
@@ -34,8 +33,7 @@ def units(corpus: Path, n: int) -> list[tuple[list, list[str]]]:
     out = []
     for o in outcomes:
         job = stages.GraphJob(stages.PackedFacts.pack(o.facts), plan.for_keys(LinkKeys.of(o.facts)))
-        triples = report_triples(stages.link(job), stages.lookup(), targets=job.plan.targets)
-        out.append((triples, [nt_line(t) for t in triples]))
+        out.append(report_lines(stages.link(job), stages.lookup(), targets=job.plan.targets))
     return out
 
 
@@ -62,10 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     corpus = args.corpus or bench_run.generate(1000, bench_run.corpus_dir(1000))
     us = units(corpus, args.units)
-    print(f"{len(us)} units, mean {statistics.mean(len(t) for t, _ in us):.0f} triples", flush=True)
+    print(f"{len(us)} units, mean {statistics.mean(len(set(lines)) for lines in us):.0f} triples", flush=True)
     batches = [us[i:i + args.batch] for i in range(0, len(us), args.batch)]
-    ref = [va.validate_unit(t, va.Shacl(engine="pyshacl"), lines) for t, lines in us]
-    ways = {"turbo, per unit": lambda: [va.validate_unit(t, va.Shacl(engine="turbo"), lines) for t, lines in us],
+    ref = [va.validate_unit(shacl=va.Shacl(engine="pyshacl"), lines=lines) for lines in us]
+    ways = {"turbo, per unit": lambda: [va.validate_unit(shacl=va.Shacl(engine="turbo"), lines=lines) for lines in us],
             "validate_units (screen)": lambda: [r for b in batches for r in va.validate_units(b)]}
     for name, way in ways.items():
         seconds, got = _best(way, args.repeat)

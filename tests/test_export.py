@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from facts_format import check_facts
 from graph_fixtures import sample_facts
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -153,3 +155,21 @@ def test_a_municipality_is_its_own_city_in_facts(tmp_path):
     build([tmp_path / "in"], Config(outdir=tmp_path / "out", progress=False, viewer=False))
     (report,) = json.loads((tmp_path / "out" / "facts.json").read_text(encoding="utf-8"))["reports"]
     assert report["region"] == {"province": "北京市", "city": "北京市", "county": "东城区"}
+
+
+_scalars = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
+            | st.decimals(allow_nan=False, allow_infinity=False, places=3))
+_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+                       | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=25)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.text(max_size=6), _values, max_size=6)
+       | st.dictionaries(st.integers(), st.integers(), min_size=1, max_size=3))
+def test_report_fragment_is_the_json_modules_text_indented(report):
+    """report_fragment writes facts.json's text itself (json's indented encoder is slow): the
+    bytes of json.dumps, every line indented two more, for any value (an int key: json's own)."""
+    from kg.outputs.export import _json_default, report_fragment
+
+    text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True, default=_json_default)
+    assert report_fragment(report) == "\n".join("  " + line for line in text.split("\n"))

@@ -251,3 +251,17 @@ def test_places_sharing_a_gazetteer_code_stay_apart_and_conform(taxonomy):
     for r in g.subjects(RDF.type, V.Region):
         assert len(set(g.objects(r, rns.RDFS.label))) == 1 and (r, V.partOf, r) not in g
     assert g.value(V.ID["region/110101"], V.partOf) == V.ID["region/110000"]
+
+
+def test_report_lines_are_the_graphs_n_triples(taxonomy):
+    """The builder writes N-Triples text itself: its lines are what rdflib's terms write, awkward
+    characters included (quotes, backslashes, line breaks in a quote)."""
+    from kg.rdf.graph import concept_lookup, report_lines
+    from kg.terms.triples import nt_lines
+
+    f = small_report()
+    odd = replace(f.metrics[0], quote='新建"学校"\\2所\n其中\r1所')
+    facts = [*sample_facts(), replace(f, metrics=(odd,))]
+    lines = report_lines(facts, concept_lookup(taxonomy))
+    assert sorted(set(lines)) == nt_lines(build_graph(facts, taxonomy=taxonomy))
+    assert any('\\"学校\\"\\\\2所\\n其中\\r1所' in line for line in lines)

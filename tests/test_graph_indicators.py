@@ -87,6 +87,23 @@ def test_broken_indicator_facts_are_violations_in_the_build_and_in_kg_validate(g
     assert sorted(map(str, whole.violations)) == sorted(map(str, split.violations))
 
 
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_the_screen_faults_each_broken_indicator_fact(graph, name):
+    """The screen runs the SPARQL constraint (a base unit the kind does not take) in Oxigraph
+    over the batch, not in shacl-rust per metric: it must still fault the metric."""
+    from kg.rdf.validate import Shacl
+
+    screen = Shacl()
+    assert screen._screen_sparql and "shacl#sparql" not in screen._screen_shapes
+    text = "".join(nt_line(t) for t in graph)
+    assert not screen.failing(text, {str(METRIC)})
+    BREAKS[name][0](graph)
+    lines = [nt_line(t) for t in graph]
+    assert screen.failing("".join(lines), {str(METRIC)}) == {str(METRIC)}
+    read = "".join(ln for ln in lines if ln.split(" ", 2)[1] in screen.sparql_predicates)
+    assert screen.failing("".join(lines), {str(METRIC)}, read) == {str(METRIC)}
+
+
 def test_a_growth_rate_may_pass_100():
     g = build_graph(_with_indicator("funding-growth"), taxonomy=concepts(), indicators=SMALL)
     _set(g, METRIC, V.value, Literal("150", datatype=XSD.decimal))

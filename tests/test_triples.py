@@ -10,7 +10,20 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 
-from kg.terms.triples import TripleIndex, nt_line, nt_lines, read_nt, read_turtle, to_graph
+from kg.terms import triples as T
+from kg.terms.triples import (
+    TripleIndex,
+    iri_text,
+    nt_iri,
+    nt_line,
+    nt_lines,
+    nt_literal,
+    nt_term,
+    parse_nt,
+    read_nt,
+    read_turtle,
+    to_graph,
+)
 
 S = URIRef("https://example.org/s")
 P = URIRef("https://example.org/p")
@@ -82,3 +95,65 @@ def test_index_answers_like_rdflib():
     assert (S, RDF.type, P) in idx and (S, RDF.type, S) not in idx
     assert (None, RDF.type, P) in idx and (None, RDFS.comment, None) not in idx
     assert idx.value(S, RDFS.comment) is None
+
+
+# --- N-Triples text without rdflib terms (the graph builder's), and back -------------------------
+
+AWKWARD = ["", "课后服务", 'a"b\\c\nd\re', "tab\there", "x" * 3]
+TYPED = [Literal("2022", datatype=XSD.gYear), Literal(True), Literal("1.50", datatype=XSD.decimal),
+         Literal("7", datatype=XSD.integer), Literal("s", datatype=XSD.string)]
+
+
+@pytest.mark.parametrize("value", AWKWARD)
+@pytest.mark.parametrize("lang", [None, "zh", "en"])
+def test_nt_literal_writes_what_nt_term_writes(value, lang):
+    assert nt_literal(value, lang) == nt_term(Literal(value, lang=lang))
+
+
+@pytest.mark.parametrize("lit", TYPED)
+def test_nt_literal_of_typed_values(lit):
+    assert nt_literal(str(lit), None, str(lit.datatype)) == nt_term(lit)
+
+
+@pytest.mark.parametrize("iri", ["https://example.org/a", "https://example.org/青 <x>", "urn:x\x01{}|^`\\"])
+def test_nt_iri_writes_what_nt_term_writes_and_iri_text_reads_it_back(iri):
+    assert nt_iri(iri) == nt_term(URIRef(iri))
+    assert iri_text(nt_iri(iri)) == iri
+
+
+@settings(max_examples=300, deadline=None)
+@given(text, st.sampled_from([None, "zh", "en"]))
+def test_index_from_lines_holds_the_terms_the_parser_makes(value, lang):
+    """Strings are made without rdflib's casting: equal, of the same kind, and as rdflib makes them."""
+    lines = [nt_line((S, P, Literal(value, lang=lang))), nt_line((S, RDFS.label, Literal(value)))]
+    got, want = sorted(TripleIndex.from_lines(lines), key=nt_line), sorted(parse_nt("".join(lines)), key=nt_line)
+    assert got == want
+    for a, b in zip(got, want, strict=True):
+        assert [type(x) for x in a] == [type(x) for x in b]
+        assert (a[2].language, a[2].datatype, a[2].value) == (b[2].language, b[2].datatype, b[2].value)
+
+
+def test_index_from_lines_answers_as_the_index_of_parsed_triples():
+    triples = [(S, RDF.type, P), (S, RDFS.label, Literal("z", lang="zh")), (S, RDFS.label, Literal("a")),
+               (BNode("b1"), RDF.type, P), (URIRef("https://example.org/青%20x"), P, S),
+               *((S, P, lit) for lit in TYPED)]
+    lines = nt_lines(triples)
+    idx, ref = TripleIndex.from_lines(lines), TripleIndex(parse_nt("".join(lines)))
+    assert len(idx) == len(ref) == len(triples)
+    assert set(idx) == set(ref)  # "s"^^xsd:string reads as "s" in both (RDF 1.1)
+    assert idx.value(S, RDFS.label) == ref.value(S, RDFS.label) == Literal("a")
+    assert idx.value(S, RDFS.label).language is None
+    assert set(idx.subjects(RDF.type, P)) == {S, BNode("b1")}
+    assert idx.value(S, P, any=True) == ref.value(S, P, any=True)
+    assert set(idx.subject_objects(RDFS.label)) == set(ref.subject_objects(RDFS.label))
+    assert idx.value(predicate=RDF.type, object=P) == ref.value(predicate=RDF.type, object=P)
+    # lines in any order, a subject's lines apart: the same index
+    assert set(TripleIndex.from_lines(reversed(lines))) == set(idx)
+    assert set(TripleIndex.from_lines(lines[1:] + lines[:1]).subjects(RDF.type, P)) == {S, BNode("b1")}
+    with pytest.raises(TypeError):
+        idx.add((S, P, S))
+
+
+def test_fast_strings_are_in_use_with_this_rdflib():
+    """rdflib's Literal keeps its four slots: the fast strings are on (else every build is slower)."""
+    assert T._FAST_STRINGS

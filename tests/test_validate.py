@@ -8,7 +8,7 @@ from graph_fixtures import concepts, sample_facts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF, SH, SKOS
 
 from kg.outputs.export import facts_from_graph
 from kg.rdf.graph import build_graph
@@ -254,9 +254,8 @@ def _renamed(g: Graph, tag: str = "9") -> list:
     return [tuple(term(x) for x in t) for t in g]
 
 
-def _unit(triples) -> tuple[list, list[str]]:
-    triples = list(triples)
-    return triples, [nt_line(t) for t in triples]
+def _unit(triples) -> list[str]:
+    return [nt_line(t) for t in triples]
 
 
 REPORT_SCOPED = tuple(str(V.ID[k]) for k in ("report/", "mention/", "metric/"))
@@ -276,7 +275,7 @@ def test_units_judged_at_once_are_judged_as_alone(base, graph, name, monkeypatch
     on the screen alone (the engine runs on the broken file only)."""
     BREAKS[name][0](graph)
     units = [_unit(_renamed(base)), _unit(graph), _unit(_renamed(base, "8"))]
-    alone = [validate_unit(u[0], lines=u[1]) for u in units]
+    alone = [validate_unit(lines=u) for u in units]
     assert [r.conforms for r in alone] == [True, False, True]
     runs = []
     engine = Shacl._run
@@ -285,7 +284,7 @@ def test_units_judged_at_once_are_judged_as_alone(base, graph, name, monkeypatch
     # a concept out of the scheme in one file only: every file naming it is judged alone
     assert len(runs) == (3 if name == "concept outside the scheme" else 1)
     screen = Shacl()
-    cut = "".join(line for _, lines in units[1:2] for line in lines)
+    cut = "".join(units[1])
     focus = {str(s) for s, _, _ in graph if str(s).startswith(REPORT_SCOPED)}
     assert screen.failing(cut, focus), "the screen let a broken file pass"
 
@@ -297,10 +296,53 @@ def test_units_sharing_a_node_or_saying_other_things_of_one_are_judged_alone(bas
     broken += graph
     _set(broken, METRIC, V.quote, None)
     units = [_unit(base), _unit(broken)]
-    assert validate_units(units) == [validate_unit(u[0], lines=u[1]) for u in units]
+    assert validate_units(units) == [validate_unit(lines=u) for u in units]
     assert not validate_units(units)[1].conforms
     outside = Graph()
     outside += graph
     outside.remove((V.CONCEPT["after-school-care"], SKOS.inScheme, V.SCHEME))
     units = [_unit(base), _unit(_renamed(outside))]
     assert [r.conforms for r in validate_units(units)] == [True, False]
+
+
+# --- the screen's own SPARQL constraints -----------------------------------------------------------
+
+@pytest.mark.parametrize("query, expected", [
+    ("SELECT $this WHERE { $this <http://x/a> ?v . FILTER NOT EXISTS { ?v <http://x/b> ?w } }",
+     {"http://x/a", "http://x/b"}),
+    ("SELECT $this WHERE { $this <http://x/a>/^<http://x/b>* ?v }", {"http://x/a", "http://x/b"}),
+    ("SELECT $this WHERE { $this a <http://x/C> }", {str(RDF.type)}),
+    ("SELECT $this WHERE { $this ?p ?v }", None),  # any line may matter
+    ("SELECT $this WHERE { $this !<http://x/a> ?v }", None),
+    ("SELECT $this WHERE { $this <http://x/a> ?v ; ?p ?w }", None),
+    ("not a query", None),
+])
+def test_query_predicates(query, expected):
+    from kg.rdf.validate import _query_predicates
+
+    got = _query_predicates(query)
+    assert (None if got is None else {str(p) for p in got}) == expected
+
+
+SPARQL_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://x/> .
+ex:Mine a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:sparql [ sh:select "SELECT $this WHERE { $this ex:p ?v }" ; sh:prefixes ex: ] ,
+              [ sh:select "SELECT $this WHERE { $this <http://x/q> ?v }" ] ,
+              [ sh:select "SELECT $this WHERE { ?v <http://x/q> $this }" ] .
+ex:Nodes a sh:NodeShape ; sh:targetNode ex:n ;
+    sh:sparql [ sh:select "SELECT $this WHERE { $this <http://x/q> ?v }" ] .
+"""
+
+
+def test_the_screen_runs_only_the_sparql_constraints_it_can_judge_itself():
+    """Left to shacl-rust: a query with prefixes, one not starting on $this, a shape aimed at
+    nodes another way; the screen's own: a query on $this with IRI predicates."""
+    from kg.rdf.validate import _split_sparql
+
+    shapes = Graph().parse(data=SPARQL_SHAPES, format="turtle")
+    rest, own = _split_sparql(shapes)
+    assert [c.predicates for c in own] == [frozenset({"<http://x/q>"})]
+    assert len(list(rest.triples((None, SH.sparql, None)))) == 3
+    flagged = own[0].failing("<http://x/a> <http://x/q> \"1\" .\n<http://x/b> <http://x/r> \"1\" .\n")
+    assert flagged == {"http://x/a"}

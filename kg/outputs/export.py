@@ -8,7 +8,9 @@ extraction records: it cannot say more than the validated graph does.
 from __future__ import annotations
 
 import json
+import math
 from decimal import Decimal
+from json.encoder import encode_basestring as _encode_string
 from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
@@ -202,8 +204,62 @@ def facts_from_graph(graph: Graph) -> dict:
 
 def report_fragment(report: dict) -> str:
     """One report of facts.json as it appears inside the document (indented two levels)."""
-    text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True, default=_json_default)
-    return "\n".join("  " + line for line in text.split("\n"))
+    out = ["  "]
+    try:
+        _indented(report, "  ", out)
+    except _NotPlain:  # a key json would convert: its own encoder
+        text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True, default=_json_default)
+        return "\n".join("  " + line for line in text.split("\n"))
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _indented(o, indent: str, out: list[str]) -> None:
+    """What ``json.dumps(o, ensure_ascii=False, indent=1, sort_keys=True, default=_json_default)``
+    writes, each line after the first starting with ``indent``, appended to ``out`` (tested
+    equal). json's indented encoder is pure Python and took a fifth of the facts fragments' time;
+    this writes the same text with the scalars in C."""
+    if isinstance(o, str):
+        out.append(_encode_string(o))
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif isinstance(o, int):
+        out.append(int.__repr__(o))
+    elif isinstance(o, float):
+        out.append(float.__repr__(o) if math.isfinite(o) else json.dumps(o))
+    elif isinstance(o, dict):
+        if not o:
+            out.append("{}")
+            return
+        if not all(isinstance(k, str) for k in o):
+            raise _NotPlain
+        inner = indent + " "
+        sep = "{\n" + inner
+        for k in sorted(o):
+            out.append(sep + _encode_string(k) + ": ")
+            _indented(o[k], inner, out)
+            sep = ",\n" + inner
+        out.append("\n" + indent + "}")
+    elif isinstance(o, (list, tuple)):
+        if not o:
+            out.append("[]")
+            return
+        inner = indent + " "
+        sep = "[\n" + inner
+        for x in o:
+            out.append(sep)
+            _indented(x, inner, out)
+            sep = ",\n" + inner
+        out.append("\n" + indent + "]")
+    else:
+        _indented(_json_default(o), indent, out)
 
 
 def report_sort_key(report: dict) -> tuple:

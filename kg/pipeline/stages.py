@@ -24,8 +24,8 @@ from kg.pipeline import recovery
 from kg.pipeline.budget import Budget, OverBudget, Usage, limits
 from kg.pipeline.link import LinkPlan
 from kg.rdf import validate
-from kg.rdf.graph import concept_lookup, report_triples
-from kg.terms.triples import TripleIndex, nt_line, to_graph
+from kg.rdf.graph import concept_lookup, report_lines
+from kg.terms.triples import TripleIndex, nt_line, parse_nt, to_graph
 from kg.text import clean as clean_stage
 from kg.text import ingest, segment
 
@@ -182,9 +182,8 @@ class FileGraph:
 
 @dataclass(frozen=True)
 class Checked:
-    """A file's triples after SHACL: what failed is dropped, what is left judged again."""
+    """A file's lines after SHACL: what failed is dropped, what is left judged again."""
 
-    triples: list
     lines: list[str]
     violations: tuple[Violation, ...] = ()
     dropped: tuple[Violation, ...] = ()
@@ -214,22 +213,20 @@ def graph_files(jobs: tuple[GraphJob, ...]) -> tuple[FileGraph, ...]:
     recovery.guard_worker()  # a worker may start here: every file's extraction came from the cache
     recovery.crash_point("graph")
     t0 = time.perf_counter()
-    built = []
-    for job in jobs:
-        triples = report_triples(link(job), lookup(), targets=job.plan.targets)
-        built.append((triples, [nt_line(t) for t in triples]))
+    built = [report_lines(link(job), lookup(), targets=job.plan.targets) for job in jobs]
     t1 = time.perf_counter()
     judged = [i for i, job in enumerate(jobs) if job.validate]
     reports = dict(zip(judged, validate.validate_units([built[i] for i in judged], shacl()), strict=True))
-    checked = [check(*built[i], reports[i]) if i in reports else Checked(*built[i]) for i in range(len(jobs))]
+    checked = [check(built[i], reports[i]) if i in reports else Checked(built[i]) for i in range(len(jobs))]
     t2 = time.perf_counter()
     out = []
-    total = sum(len(b[0]) for b in built) or 1
-    for (triples, _), c in zip(built, checked, strict=True):
+    total = sum(map(len, built)) or 1
+    for lines, c in zip(built, checked, strict=True):
         t = time.perf_counter()
-        frags = fragments(c.triples)
-        share = len(triples) / total
-        out.append(FileGraph(tuple(sorted(set(c.lines))), frags, c.violations, c.dropped,
+        unique = sorted(set(c.lines))
+        frags = fragments(unique)
+        share = len(lines) / total
+        out.append(FileGraph(tuple(unique), frags, c.violations, c.dropped,
                              GraphSeconds((t1 - t0) * share, (t2 - t1) * share, time.perf_counter() - t)))
     return tuple(out)
 
@@ -239,20 +236,19 @@ def link(job: GraphJob) -> list[ReportFacts]:
     return job.plan.apply(job.facts.unpack())
 
 
-def check(triples: list, lines: list[str], report: ValidationReport | None = None) -> Checked:
+def check(lines: list[str], report: ValidationReport | None = None) -> Checked:
     """SHACL on the file's reports (``report``: when already judged); rarely something fails:
-    drop it, then judge what is left."""
-    report = report or validate.validate_unit(triples, shacl(), lines)
+    drop it (in rdflib), then judge what is left."""
+    report = report or validate.validate_unit(shacl=shacl(), lines=lines)
     if report.conforms:
-        return Checked(triples, lines, report.violations)
-    g, dropped = validate.drop_invalid(to_graph(triples), report, inplace=True)
-    triples = list(g)
-    lines = [nt_line(t) for t in triples]
-    report = validate.validate_unit(triples, shacl(), lines)
-    return Checked(triples, lines, report.violations, tuple(dropped))
+        return Checked(lines, report.violations)
+    g, dropped = validate.drop_invalid(to_graph(parse_nt("".join(lines))), report, inplace=True)
+    lines = [nt_line(t) for t in g]
+    report = validate.validate_unit(shacl=shacl(), lines=lines)
+    return Checked(lines, report.violations, tuple(dropped))
 
 
-def fragments(triples: list) -> tuple[FactsFragment, ...]:
-    """The file's facts.json fragments, read back from its (validated) triples."""
-    doc = export.facts_from_graph(TripleIndex(triples))
+def fragments(lines: list[str]) -> tuple[FactsFragment, ...]:
+    """The file's facts.json fragments, read back from its (validated) N-Triples lines (each once)."""
+    doc = export.facts_from_graph(TripleIndex.from_lines(lines))
     return tuple(FactsFragment(export.report_sort_key(r), export.report_fragment(r)) for r in doc["reports"])

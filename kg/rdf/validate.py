@@ -24,7 +24,7 @@ from rdflib.namespace import PROV, RDF, SH, SKOS
 from kg.core.errors import DataFileError, KgError
 from kg.core.records import ValidationReport, Violation
 from kg.terms import vocab as V
-from kg.terms.triples import TripleIndex, nt_line, nt_term, to_graph
+from kg.terms.triples import TripleIndex, iri_text, nt_line, nt_term, parse_nt, to_graph
 
 __all__ = ["validate", "drop_invalid", "format_violations", "load_shapes", "Shacl",
            "validate_unit", "validate_units", "validate_shared_lines", "shared_lines", "shape_paths", "merge_reports"]
@@ -153,8 +153,14 @@ class Shacl:
         self.shapes = load_shapes(shapes)
         self.module = _engine(engine)
         self.screen = _screen(engine)
-        # shacl-rust reads the shapes as text on each run; N-Triples parses fastest
-        self._screen_shapes = self.shapes.serialize(format="nt") if self.screen is not None else None
+        # shacl-rust reads the shapes as text on each run; N-Triples parses fastest. The SPARQL
+        # constraints it can leave to Oxigraph are run there (see failing)
+        self._screen_shapes, self._screen_sparql = None, ()
+        if self.screen is not None:
+            screen_shapes, self._screen_sparql = _split_sparql(self.shapes)
+            self._screen_shapes = screen_shapes.serialize(format="nt")
+        # the predicates (N-Triples) whose lines those SPARQL constraints read
+        self.sparql_predicates = frozenset(p for c in self._screen_sparql for p in c.predicates)
         self._compiled = None
         self._input = None
         if self.module.__name__ == "pyshacl_turbo":
@@ -185,12 +191,20 @@ class Shacl:
             return []
         return self._run(text, None, focus)
 
-    def failing(self, text: str, focus: set[str]) -> set[str]:
+    def failing(self, text: str, focus: set[str], sparql_text: str | None = None) -> set[str]:
         """The IRIs of ``focus`` that the screen finds a result for in N-Triples ``text`` (it
-        judges every target there; shared nodes, cut short in a unit, fail and are ignored)."""
+        judges every target there; shared nodes, cut short in a unit, fail and are ignored).
+        ``sparql_text``: the lines of ``text`` whose predicate is in :attr:`sparql_predicates`,
+        when the caller has them (else they are searched for)."""
         got = self.screen.validate(text, self._screen_shapes, data_format="nt", shapes_format="nt",
                                    experimental_index=True)
-        return set() if got["conforms"] else {r["focusNode"][1:-1] for r in got["results"]} & focus
+        found = set() if got["conforms"] else {r["focusNode"][1:-1] for r in got["results"]}
+        if self._screen_sparql and sparql_text is None:
+            sparql_text = "".join(line for line in text.splitlines(keepends=True)
+                                  if line.split(" ", 2)[1] in self.sparql_predicates)
+        for constraint in self._screen_sparql:
+            found |= constraint.failing(sparql_text)
+        return found & focus
 
     def _run(self, text: str | None, triples: list | None, focus: list | None) -> list[Violation]:
         if self._compiled is not None and text is not None:
@@ -206,12 +220,100 @@ class Shacl:
         if conforms:
             return []
         if triples is None:  # quotes for the messages: only report-scoped nodes have them
-            triples = []
+            triples = parse_nt(text) if text else []
         found = _violations(results, TripleIndex(triples), self.shapes)
         if focus is not None:
             wanted = {str(f) for f in focus}
             found = [v for v in found if v.focus in wanted]
         return found
+
+
+# --- the screen's SPARQL constraints ----------------------------------------------------------------
+# shacl-rust runs a SPARQL constraint once per focus node, which took half of the screen's time on
+# our shapes. Run instead once over a batch, on the lines of the predicates the query names, in
+# Oxigraph, each ?this it returns is a focus node that fails. That is the constraint's answer when
+# $this is bound by the query's first triple pattern (so pre-binding it changes nothing) and no
+# predicate is a variable (so no other line can matter); other constraints stay with shacl-rust.
+
+@dataclass(frozen=True)
+class _ScreenSparql:
+    """A SHACL-SPARQL constraint run over a whole batch (see above)."""
+
+    query: str
+    predicates: frozenset[str]  # N-Triples of the predicates it reads
+
+    def failing(self, text: str) -> set[str]:
+        """The ?this of each solution on ``text``: N-Triples holding (at least) every line of
+        :attr:`predicates` (the lines of other predicates match no triple pattern)."""
+        import pyoxigraph as ox
+
+        if not text:
+            return set()
+        store = ox.Store()
+        store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        return {row["this"].value for row in store.query(self.query) if row["this"] is not None}
+
+
+_THIS_FIRST = re.compile(r"\bWHERE\s*\{\s*\$this\s", re.I)
+
+
+def _split_sparql(shapes: Graph) -> tuple[Graph, tuple[_ScreenSparql, ...]]:
+    """The shapes without the SPARQL constraints the screen runs itself, and those."""
+    split, drop = [], set()
+    for shape, c in shapes.subject_objects(SH.sparql):
+        select = shapes.value(c, SH.select)
+        targets = {p for p, _ in shapes.predicate_objects(shape) if str(p).startswith(str(SH) + "target")}
+        if (select is None or targets != {SH.targetClass} or next(shapes.subjects(None, shape), None) is not None
+                or shapes.value(c, SH.prefixes) is not None or shapes.value(c, SH.deactivated) is not None
+                or not _THIS_FIRST.search(str(select))):
+            continue  # aimed at nodes another way, or a query this cannot judge: shacl-rust's
+        predicates = _query_predicates(str(select))
+        if predicates is None:
+            continue
+        split.append(_ScreenSparql(str(select), frozenset(nt_term(p) for p in predicates)))
+        drop.add((shape, SH.sparql, c))
+    if not drop:
+        return shapes, ()
+    rest = Graph()
+    for t in shapes:
+        if t not in drop:
+            rest.add(t)
+    return rest, tuple(split)
+
+
+@lru_cache(maxsize=32)
+def _query_predicates(select: str) -> frozenset[URIRef] | None:
+    """Every predicate IRI a SPARQL query's triple patterns name (in paths too), or None when
+    one is a variable or a negated path (then any line may matter)."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+    from rdflib.plugins.sparql import prepareQuery
+
+    found: set[URIRef] = set()
+
+    def predicate(p) -> bool:
+        if isinstance(p, URIRef):
+            found.add(p)
+            return True
+        if isinstance(p, (SequencePath, AlternativePath)):
+            return all(predicate(x) for x in p.args)
+        if isinstance(p, InvPath):
+            return predicate(p.arg)
+        if isinstance(p, MulPath):
+            return predicate(p.path)
+        return False  # a variable, a negated path (any predicate but ...), or unknown
+
+    def walk(node) -> bool:
+        if isinstance(node, dict):
+            return all(all(predicate(t[1]) for t in v) if k == "triples" else walk(v) for k, v in node.items())
+        if isinstance(node, (list, tuple)):
+            return all(walk(x) for x in node)
+        return True
+
+    try:
+        algebra = prepareQuery(select).algebra
+    except Exception:  # a query rdflib cannot read: leave it to shacl-rust
+        return None
+    return frozenset(found) if walk(algebra) else None
 
 
 # --- report-scoped and shared nodes ----------------------------------------------------------------
@@ -246,16 +348,16 @@ def shared_lines(lines: Sequence[str]) -> Iterator[str]:
     yield from lines[start:]
 
 
-def validate_unit(triples: list, shacl: Shacl | None = None,
-                  lines: list[str] | None = None) -> ValidationReport:
-    """Validate the report-scoped nodes of a self-contained triple set (kg.rdf.graph.report_triples);
-    ``lines``: the triples' N-Triples lines, when the caller has them already."""
+def validate_unit(triples: list | None = None, shacl: Shacl | None = None,
+                  lines: Sequence[str] | None = None) -> ValidationReport:
+    """Validate the report-scoped nodes of a self-contained triple set (kg.rdf.graph.report_lines),
+    given as rdflib triples or as its N-Triples ``lines`` (then ``triples`` is not needed)."""
     shacl = shacl or Shacl()
-    return _judge(_cut(triples, lines if lines is not None else [nt_line(t) for t in triples]), shacl)
+    return _judge(_cut(lines if lines is not None else [nt_line(t) for t in triples or ()]), shacl)
 
 
-def validate_units(units: Sequence[tuple[list, list[str]]], shacl: Shacl | None = None) -> list[ValidationReport]:
-    """:func:`validate_unit` of each (triples, lines) unit, many at once where a screen is there.
+def validate_units(units: Sequence[Sequence[str]], shacl: Shacl | None = None) -> list[ValidationReport]:
+    """:func:`validate_unit` of each unit (its N-Triples lines), many at once where a screen is there.
 
     The screen (shacl-rust, indexed) runs once over the units that are judged in the union as
     on their own: no other unit has their report-scoped nodes, and every node they link to has
@@ -267,7 +369,7 @@ def validate_units(units: Sequence[tuple[list, list[str]]], shacl: Shacl | None 
     with a number (sh:minInclusive on "98"^^xsd:string) and the value's sh:datatype fails the
     node anyway (tested)."""
     shacl = shacl or Shacl()
-    cuts = [_cut(triples, lines) for triples, lines in units]
+    cuts = [_cut(lines, shacl.sparql_predicates) for lines in units]
     if shacl.screen is None:
         return [_judge(c, shacl) for c in cuts]
     owners: dict[str, int] = {}
@@ -280,7 +382,8 @@ def validate_units(units: Sequence[tuple[list, list[str]]], shacl: Shacl | None 
             variants.setdefault(node, set()).add(said)
     batch = [i for i, c in enumerate(cuts) if c.focus and all(owners[f] == 1 for f in c.focus)
              and all(len(variants[n]) == 1 for n in supports[i])]
-    failing = shacl.failing("".join(cuts[i].text for i in batch), set(owners)) if len(batch) > 1 else set()
+    failing = (shacl.failing("".join(cuts[i].text for i in batch), set(owners),
+                             "".join(cuts[i].sparql for i in batch)) if len(batch) > 1 else set())
     passed = {i for i in batch if failing.isdisjoint(cuts[i].focus)} if len(batch) > 1 else set()
     return [_report([]) if i in passed else _judge(c, shacl) for i, c in enumerate(cuts)]
 
@@ -290,38 +393,47 @@ class _Cut:
     """What SHACL looks at in a unit: the report-scoped nodes' triples and their SUPPORT ones."""
 
     text: str  # their N-Triples lines
-    triples: list
-    focus: tuple[str, ...]  # the report-scoped subjects, sorted
+    focus: tuple[str, ...]  # the report-scoped subjects (IRIs), sorted
+    said: dict[str, frozenset[str]]  # each node named but not judged -> its SUPPORT lines here
+    sparql: str = ""  # the lines of ``text`` the screen's SPARQL constraints read
 
     def support(self) -> dict[str, frozenset[str]]:
         """Each node the unit names but does not judge -> the SUPPORT lines it says of it here
-        (maybe none). Regular expressions over the text: a Python loop over the lines cost more
-        than the screen saves."""
-        said: dict[str, list[str]] = {}
-        for m in _SUPPORT_LINE.finditer(self.text):
-            said.setdefault(m.group(1), []).append(m.group(0))
-        own = {f"<{f}>" for f in self.focus}
-        return {n: frozenset(said.get(n, ())) for n in {*_OBJECT.findall(self.text), *said} - own}
+        (maybe none)."""
+        return self.said
 
 
-_SUPPORT_LINE = re.compile("^(<[^>]*>) (?:" + "|".join(re.escape(p) for p in sorted(_SUPPORT_NT)) + ") .*\n", re.M)
-_OBJECT = re.compile(r"^<[^>]*> <[^>]*> (<[^>]*>) \.$", re.M)
-
-
-def _cut(triples: list, lines: list[str]) -> _Cut:
-    # chosen by the lines' text, not the rdflib terms (hashing a URIRef builds a tuple each time):
-    # 0.56 ms a file instead of 0.81, beside the engine's ~12 ms
-    scoped = [line.startswith(_REPORT_SCOPED_NT) for line in lines]
-    keep = [i for i, line in enumerate(lines) if scoped[i] or line.split(" ", 2)[1] in _SUPPORT_NT]
-    focus = tuple(sorted({str(triples[i][0]) for i in keep if scoped[i]}))
-    return _Cut("".join(lines[i] for i in keep), [triples[i] for i in keep], focus)
+def _cut(lines: Sequence[str], sparql_predicates: frozenset[str] = frozenset()) -> _Cut:
+    """One pass over the lines' text (no rdflib term is made): the report-scoped lines, the
+    SUPPORT lines, what they say of each other node they name, and those of them that the
+    screen's SPARQL constraints read (``sparql_predicates``)."""
+    keep: list[str] = []
+    sparql: list[str] = []
+    focus: set[str] = set()
+    said: dict[str, set[str]] = {}
+    named: set[str] = set()
+    for line in lines:
+        s, p, rest = line.split(" ", 2)
+        if line.startswith(_REPORT_SCOPED_NT):
+            focus.add(s)
+        elif p in _SUPPORT_NT:
+            said.setdefault(s, set()).add(line)
+        else:
+            continue
+        keep.append(line)
+        if p in sparql_predicates:
+            sparql.append(line)
+        if rest.startswith("<"):
+            named.add(rest[:-3])  # "<o> .\n"
+    support = {n: frozenset(said.get(n, ())) for n in named.union(said) - focus}
+    return _Cut("".join(keep), tuple(sorted(iri_text(f) for f in focus)), support, "".join(sparql))
 
 
 def _judge(cut: _Cut, shacl: Shacl) -> ValidationReport:
     """The engine's report on a unit's report-scoped nodes."""
     if not cut.focus:
         return _report([])
-    return _report(shacl._run(cut.text if shacl.native else None, cut.triples, list(cut.focus)))
+    return _report(shacl._run(cut.text, None, list(cut.focus)))
 
 
 def shape_paths(shapes: Graph) -> frozenset:
