@@ -15,7 +15,7 @@ SMALL = Path(__file__).parent / "fixtures" / "indicators_small.ttl"
 
 @pytest.fixture(scope="module")
 def matcher() -> IndicatorMatcher:
-    return IndicatorMatcher(load_indicators(SMALL), remaps=())
+    return IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=())
 
 
 def m(indicator, unit, base_unit, quote=None, value="1"):
@@ -138,6 +138,16 @@ def test_remaps_must_name_the_schemes_ids():
       "words": {"compounds": ["中小学"], "qualifiers": "民办"}}, "qualifiers"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
       "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": -1}}, "list_gap"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
+      "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": 1, "list_item_len": 1}},
+     "breakdown_prefix"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}], "breakdown": {"leads": ["x"]},
+      "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": 1, "list_item_len": 1,
+                "breakdown_prefix": 1}}, "breakdown"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}], "breakdown": [{"leads": ["x"]}],
+      "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": 1, "list_item_len": 1,
+                "breakdown_prefix": 1}},
+     r"breakdown\[0\]\.to"),
 ])
 def test_bad_indicator_rules_name_the_key(table, match):
     from kg.core.errors import DataFileError
@@ -145,3 +155,81 @@ def test_bad_indicator_rules_name_the_key(table, match):
 
     with pytest.raises(DataFileError, match=match):
         parse_indicator_rules(table, "indicators.toml")
+
+
+# --- breakdowns: a list item naming a kind of school after a total (invented sentences) -----------
+
+def _listed(*items):
+    """Metrics (indicator, unit, quote) written one after another, each quote starting one character
+    after the previous one ends, as a list separated by 、 or ，."""
+    from dataclasses import replace as with_
+    out, start = [], 0
+    for indicator, unit, quote in items:
+        out.append(with_(m(indicator, unit, unit, quote), span=(start, start + len(quote))))
+        start += len(quote) + 1
+    return out
+
+
+@pytest.mark.parametrize("items, expected", [
+    # a total of schools built, then its kinds: each counts schools built
+    ([("全镇新建学校", "所", "全镇新建学校12所"), ("其中幼儿园", "所", "其中幼儿园5所"),
+      ("初中", "所", "初中2所"), ("村完小", "所", "村完小5所")],
+     ["new-schools", "new-kindergartens", "new-schools", "new-schools"]),
+    # schools opened stay schools opened
+    ([("投入使用学校", "所", "投入使用学校9所"), ("其中中小学", "所", "其中中小学4所"),
+      ("幼儿园", "所", "幼儿园5所")], ["schools-opened"] * 3),
+    # a total of places, then its kinds: places, by level
+    ([("增加学位", "个", "增加学位3600个"), ("其中幼儿园", "个", "其中幼儿园600个"),
+      ("小学", "个", "小学1800个"), ("普通高中", "个", "普通高中1200个")],
+     ["new-places", "preschool-places", "compulsory-places", "senior-places"]),
+    # after places, a school named in full is that school's places, not a count of schools
+    ([("新增学前学位", "个", "新增学前学位450个"), ("分别是青岭镇中心幼儿园", "个", "分别是青岭镇中心幼儿园180个"),
+      ("石桥小学附属幼儿园", "个", "石桥小学附属幼儿园270个")], ["preschool-places"] * 3),
+    # a stock total lists its stock
+    ([("全县幼儿园", "所", "全县幼儿园60所"), ("其中公办幼儿园", "所", "其中公办幼儿园25所")],
+     ["kindergartens", "public-kindergartens"]),
+    # the head after the number reads a sentence, not a list item
+    ([("建成公办园", "所", "今年建成6所公办园"), ("城区公办园", "所", "城区2所公办园的格局")],
+     ["schools-opened", "public-kindergartens"]),
+    # after a total of the same kind, a long text before the head says more than a kind of school
+    ([("新建学校", "所", "新建学校8所"), ("全县现有幼儿园", "所", "全县现有幼儿园80所")],
+     ["new-schools", "kindergartens"]),
+])
+def test_a_list_item_naming_a_kind_of_school_breaks_down_the_total_before_it(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_listed(*items), shipped)] == expected
+
+
+def test_a_breakdown_far_from_its_total_does_not_apply(shipped):
+    from dataclasses import replace as with_
+    total, item = _listed(("新建学校", "所", "新建学校8所"), ("幼儿园", "所", "幼儿园3所"))
+    far = with_(item, span=(total.span[1] + 40, total.span[1] + 45))
+    assert [x.indicator_concept for x in map_indicators([total, far], shipped)] == ["new-schools", "kindergartens"]
+
+
+@pytest.mark.parametrize("indicator, unit, quote, expected", [
+    ("新建、改建校舍", "平方米", "新建、改建校舍3.2万平方米", "new-building-area"),  # built area, not the stock
+    ("校舍", "平方米", "全县校舍12万平方米", "building-area"),
+    ("改建运动场", "平方米", "改建运动场8000平方米", "sports-ground-area"),
+    ("将建设学校", "所", "全区将建设6所学校", "new-schools"),
+    ("普惠性幼儿园", "所", "新建改扩建普惠性幼儿园6所", "new-kindergartens"),
+    ("新增普惠性民办幼儿园", "所", "全区新增3所普惠性民办幼儿园", "new-inclusive-kindergartens"),  # recognised
+    ("公办普高", "所", "推进4所公办普高建设", "new-schools"),  # 建设 after the head
+    ("开工建设中小学和幼儿园", "所", "开工建设中小学和幼儿园20所", "new-schools"),  # both heads: all schools
+])
+def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quote, expected):
+    assert shipped.match(m(indicator, unit, unit, quote)) == expected
+
+
+@pytest.mark.parametrize("indicator, expected", [
+    ("重本上线率", "gaokao-first-tier-rate"), ("重本率", "gaokao-first-tier-rate"),  # 重本 = 重点本科
+])
+def test_new_alt_labels(shipped, indicator, expected):
+    assert shipped.match(m(indicator, "%", "ratio", indicator + "达到21.5%")) == expected
+
+
+def test_breakdowns_must_name_the_schemes_ids():
+    from kg.core.errors import DataFileError
+    from kg.extract.indicator_match import Breakdown
+
+    with pytest.raises(DataFileError, match="breakdown"):
+        IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(Breakdown(("new-places",), (("*", "x"),)),))

@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "7eff6fbc4b1e3a314c64cb3fae6764681841e325ad2d34e148267d462e829f6e",
-        "facts.json": "d5ccd98e6b443d0c161c3e10ac16a8518e2b57eb8f2a7a9a04607609e6320439",
+        "graph.ttl": "29baad99f3eac103c715c4535b8bbddaeab86689cf50835cef169df8fcfd6ba0",
+        "facts.json": "6b9fdc21951df96030555461150d37fb94796615001a5d3472df8025bb649255",
     },
     "shared": {
-        "graph.ttl": "a3414353aba6af6fe38dd740c63bf90eed7b188bf2cb19c3609155dac169601e",
-        "facts.json": "45f7cd835979c6e00c76b4210057a0b8f9f59864326c70a104af04be6bf5a88b",
+        "graph.ttl": "98eb1590ab003fa9b4995b512e2af5fdbc4bba98190299db82ac644c742292b7",
+        "facts.json": "9673a4094c551e047657b68d30c79d935eca51928189b0a499d643616a496275",
     },
 }
 

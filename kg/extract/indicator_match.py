@@ -9,7 +9,9 @@ concept: the indicator stays text only. A build verb before a school's head noun
 开办幼儿园), or anywhere in the metric's clause (369所幼儿园投入使用), makes the count one of schools
 built or opened. A label never starts inside a compound word (小学 in 中小学, 中小学 in 其中小学),
 and a bare qualifier (幼儿园173所(81所民办): 民办) is read with the head noun of its quote (民办幼儿园).
-The verbs, compounds and qualifiers are data: kg/data/indicators.toml.
+A list item naming a kind of school right after a total of schools built or places added breaks
+that total down (新建学校90所，其中幼儿园33所; 增加学位5000个，其中幼儿园420个): it counts the same thing.
+The verbs, compounds, qualifiers and breakdowns are data: kg/data/indicators.toml.
 """
 
 from __future__ import annotations
@@ -22,10 +24,19 @@ from kg.core.datafiles import positive_int, rule_file, text, word_list
 from kg.core.errors import DataFileError
 from kg.core.patterns import longest_pattern
 from kg.core.records import Metric
+from kg.extract.metrics import CHINESE
 from kg.terms.indicators import IndicatorScheme, default_path, load_indicators
 from kg.terms.taxonomy import normalize
 
 _BRACKETED = re.compile(r"[(（][^)）]*(?:[)）]|$)")
+
+
+@lru_cache(maxsize=256)
+def _head_then_number(label: str) -> re.Pattern:
+    """A list item's head noun written right before its number (幼儿园33所), as a list writes it."""
+    return re.compile(rf"{re.escape(label)}(?:\d|{CHINESE})")
+
+
 _LIST_LEAD = re.compile(r"^[()（）]*(?:其中)?")  # 其中 opens a list item; it says nothing of what is counted
 
 
@@ -44,6 +55,24 @@ class Remap:
 
 
 @dataclass(frozen=True)
+class Breakdown:
+    """A list item naming a kind of school, after a total of one of ``leads``: the concept it counts."""
+
+    leads: tuple[str, ...]
+    to: tuple[tuple[str, str], ...]  # (domain id of the item's school kind or "*", indicator id)
+
+    def target(self, domain: str) -> str | None:
+        table = dict(self.to)
+        return table.get(domain, table.get("*"))
+
+
+def _domain_table(fname: str, where: str, to: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(to, dict) or not to:
+        raise DataFileError(f"{where}.to: must map domains to indicator ids", path=fname)
+    return tuple(sorted((text(fname, f"{where}.to", k), text(fname, f"{where}.to", v)) for k, v in to.items()))
+
+
+@dataclass(frozen=True)
 class IndicatorRules:
     """kg/data/indicators.toml: build-verb remaps, compound words labels may not start inside, and
     qualifiers read with the head noun of their quote."""
@@ -53,6 +82,8 @@ class IndicatorRules:
     qualifiers: tuple[str, ...] = ()
     list_gap: int = 0  # characters between two metrics for the second to continue the first
     list_item_len: int = 0  # the longest indicator text that may continue the metric before it
+    breakdowns: tuple[Breakdown, ...] = ()
+    breakdown_prefix: int = 0  # the most characters before a breakdown item's kind of school (市县)
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -63,22 +94,26 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
     out = []
     for i, e in enumerate(entries):
         where = f"remap[{i}]"
-        to = e.get("to") if isinstance(e, dict) else None
-        if not isinstance(to, dict) or not to:
-            raise DataFileError(f"{where}.to: must map domains to indicator ids", path=fname)
+        to = _domain_table(fname, where, e.get("to") if isinstance(e, dict) else None)
         out.append(Remap(text(fname, f"{where}.kind", e.get("kind")),
                          tuple(sorted(word_list(fname, f"{where}.cues", e.get("cues")), key=len, reverse=True)),
-                         tuple(sorted((text(fname, f"{where}.to", k), text(fname, f"{where}.to", v))
-                                      for k, v in to.items())),
+                         to,
                          tuple(word_list(fname, f"{where}.heads", e["heads"])) if "heads" in e else ()))
     words = data.get("words")
     if not isinstance(words, dict):
         raise DataFileError("words: needs a [words] table with compounds and qualifiers", path=fname,
                             hint="see the file's comments")
+    breakdowns = data.get("breakdown", [])
+    if not isinstance(breakdowns, list) or not all(isinstance(e, dict) for e in breakdowns):
+        raise DataFileError("breakdown: must be [[breakdown]] entries", path=fname, hint="see the file's comments")
     return IndicatorRules(tuple(out), tuple(word_list(fname, "words.compounds", words.get("compounds"))),
                           tuple(word_list(fname, "words.qualifiers", words.get("qualifiers"))),
                           positive_int(fname, "words.list_gap", words.get("list_gap")),
-                          positive_int(fname, "words.list_item_len", words.get("list_item_len")))
+                          positive_int(fname, "words.list_item_len", words.get("list_item_len")),
+                          tuple(Breakdown(word_list(fname, f"breakdown[{i}].leads", e.get("leads")),
+                                          _domain_table(fname, f"breakdown[{i}]", e.get("to")))
+                                for i, e in enumerate(breakdowns)),
+                          positive_int(fname, "words.breakdown_prefix", words.get("breakdown_prefix")))
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +125,8 @@ class IndicatorMatcher:
     """Per base unit, one pattern over the labels of every indicator that unit can measure."""
 
     def __init__(self, scheme: IndicatorScheme, remaps: tuple[Remap, ...] | None = None,
-                 compounds: tuple[str, ...] | None = None, qualifiers: tuple[str, ...] | None = None):
+                 compounds: tuple[str, ...] | None = None, qualifiers: tuple[str, ...] | None = None,
+                 breakdowns: tuple[Breakdown, ...] | None = None):
         owner = scheme.labels()
         units = {u for k in scheme.kinds.values() for u in k.units}
         self._scheme = scheme
@@ -102,10 +138,19 @@ class IndicatorMatcher:
         self._compounds = longest_pattern(rules.compounds if compounds is None else compounds)
         self._qualifiers = rules.qualifiers if qualifiers is None else qualifiers
         self._list_gap, self._list_item_len = rules.list_gap, rules.list_item_len
+        self._breakdowns = rules.breakdowns if breakdowns is None else breakdowns
+        self._breakdown_prefix = rules.breakdown_prefix
+        # the kinds of school a breakdown's item may name: the stock heads the school remaps replace
+        self._school_heads = frozenset(h for r in self._remaps if r.kind == "kind-schools" for h in r.heads)
         for r in self._remaps:
             unknown = sorted(({iid for _, iid in r.to} | set(r.heads)) - set(scheme.indicators))
             if r.kind not in scheme.kinds or unknown:
                 raise DataFileError(f"a remap names what the indicator scheme lacks: {r.kind} {unknown}",
+                                    path="indicators.toml", hint="use ids of ontology/indicators.ttl")
+        for b in self._breakdowns:
+            unknown = sorted(({iid for _, iid in b.to} | set(b.leads)) - set(scheme.indicators))
+            if unknown:
+                raise DataFileError(f"a breakdown names what the indicator scheme lacks: {unknown}",
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
 
     def _label(self, form: str, base_unit: str) -> tuple[str, int] | None:
@@ -184,6 +229,29 @@ class IndicatorMatcher:
                               metric.base_unit)
 
 
+    def broken_down(self, prev: Metric, metric: Metric, iid: str) -> str | None:
+        """A metric whose indicator names only a kind of school (``iid``, a stock head), written right
+        after a total of a breakdown's leads in the same unit, counts that total's thing for its kind
+        of school: 新建学校90所，其中幼儿园33所 (new kindergartens); 增加学位5000个，其中幼儿园420个 and
+        城东幼儿园240个、… (places). Its text must end with the head; a head of the lead's own quantity
+        kind must stand nearly alone (幼儿园, 市县中小学), a named school after a total of places
+        may not (城东幼儿园240个 are places there, not 240 kindergartens)."""
+        if (iid not in self._school_heads or prev.indicator_concept is None or prev.base_unit != metric.base_unit
+                or metric.span[0] < prev.span[0] or metric.span[0] - prev.span[1] > self._list_gap):
+            return None
+        lead = next((b for b in self._breakdowns if prev.indicator_concept in b.leads), None)
+        own = _LIST_LEAD.sub("", _BRACKETED.sub("", normalize(metric.indicator)))
+        head = self._label(own, metric.base_unit) if own else None
+        if lead is None or head is None or head[1] + len(head[0]) != len(own) \
+                or not _head_then_number(head[0]).search(normalize(metric.quote)):
+            return None  # 市区3所公办园的格局: the head after the number reads a sentence, not a list
+        same_kind = self._scheme.indicators[prev.indicator_concept].kind == self._scheme.indicators[iid].kind
+        if same_kind and head[1] > self._breakdown_prefix:
+            return None
+        target = lead.target(self._scheme.indicators[iid].domain)
+        return target if target and self._scheme.allows(target, metric.base_unit) else None
+
+
 @lru_cache(maxsize=1)
 def default_matcher() -> IndicatorMatcher | None:
     """The matcher over ontology/indicators.ttl; None when the file is absent (no concepts then)."""
@@ -200,5 +268,7 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
         iid = matcher.match(m)
         if iid is None and out:
             iid = matcher.continued(out[-1], m)
+        elif out:
+            iid = matcher.broken_down(out[-1], m, iid) or iid
         out.append(replace(m, indicator_concept=iid) if iid else m)
     return out
