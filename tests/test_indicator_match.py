@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -134,6 +136,7 @@ def test_remaps_must_name_the_schemes_ids():
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {}}]}, "to"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}, "heads": []}]}, "heads"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}]}, "words"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}, "before": "yes"}]}, "before"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
       "words": {"compounds": ["中小学"], "qualifiers": "民办"}}, "qualifiers"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
@@ -141,12 +144,15 @@ def test_remaps_must_name_the_schemes_ids():
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
       "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": 1, "list_item_len": 1}},
      "breakdown_prefix"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
+      "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": 1, "list_item_len": 1,
+                "breakdown_prefix": 1}}, "people_unit"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}], "breakdown": {"leads": ["x"]},
       "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": 1, "list_item_len": 1,
-                "breakdown_prefix": 1}}, "breakdown"),
+                "breakdown_prefix": 1, "people_unit": "人"}}, "breakdown"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}], "breakdown": [{"leads": ["x"]}],
       "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": 1, "list_item_len": 1,
-                "breakdown_prefix": 1}},
+                "breakdown_prefix": 1, "people_unit": "人"}},
      r"breakdown\[0\]\.to"),
 ])
 def test_bad_indicator_rules_name_the_key(table, match):
@@ -185,6 +191,10 @@ def _listed(*items):
     # after places, a school named in full is that school's places, not a count of schools
     ([("新增学前学位", "个", "新增学前学位450个"), ("分别是青岭镇中心幼儿园", "个", "分别是青岭镇中心幼儿园180个"),
       ("石桥小学附属幼儿园", "个", "石桥小学附属幼儿园270个")], ["preschool-places"] * 3),
+    # projects counted by kind of school are schools being built, also past an aside on the total
+    ([("学校建设项目", "个", "学校建设项目9个"), ("竣工", "个", "计划竣工2个"),
+      ("其中幼儿园", "个", "其中幼儿园5个"), ("小学", "个", "小学4个")],
+     ["construction-projects", "projects-completed", "new-kindergartens", "new-schools"]),
     # a stock total lists its stock
     ([("全县幼儿园", "所", "全县幼儿园60所"), ("其中公办幼儿园", "所", "其中公办幼儿园25所")],
      ["kindergartens", "public-kindergartens"]),
@@ -220,11 +230,47 @@ def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quo
     assert shipped.match(m(indicator, unit, unit, quote)) == expected
 
 
-@pytest.mark.parametrize("indicator, expected", [
-    ("重本上线率", "gaokao-first-tier-rate"), ("重本率", "gaokao-first-tier-rate"),  # 重本 = 重点本科
+@pytest.mark.parametrize("indicator, unit, base_unit, expected", [
+    ("重本上线率", "%", "ratio", "gaokao-first-tier-rate"), ("重本率", "%", "ratio", "gaokao-first-tier-rate"),
+    ("在园幼儿普惠覆盖率", "%", "ratio", "inclusive-kindergarten-coverage"),
+    ("初中毕业生升入高中的比例", "%", "ratio", "junior-progression-rate"),
+    ("公办园和民办园幼儿园幼儿", "人", "人", "kindergarten-children"),
+    ("省级骨干园", "所", "所", "quality-rated-kindergartens"),
+    ("示范幼儿园三分园", "所", "所", "kindergartens"),  # a branch campus is a kindergarten
+    ("区县自建园", "所", "所", "new-kindergartens"),
+    ("带动社会投入资金", "亿元", "元", "social-investment"),
+    ("农村学生营养改善惠及学生", "万人", "人", "nutrition-beneficiaries"),
 ])
-def test_new_alt_labels(shipped, indicator, expected):
-    assert shipped.match(m(indicator, "%", "ratio", indicator + "达到21.5%")) == expected
+def test_new_alt_labels(shipped, indicator, unit, base_unit, expected):
+    assert shipped.match(m(indicator, unit, base_unit, indicator + "达到21")) == expected
+
+
+@pytest.mark.parametrize("indicator, quote, expected", [
+    ("公办园学位建设任务", "全县公办园学位建设任务1200个", "preschool-places"),  # a kindergarten word before
+    ("学前教育新增学位", "学前教育新增学位800个", "preschool-places"),
+    ("新增中小学学位", "新增中小学学位3000个、学前教育学位900个", "new-places"),  # only before the head
+    ("学位建设任务", "学位建设任务1200个", "new-places"),
+])
+def test_places_a_kindergarten_word_qualifies_before_the_head(shipped, indicator, quote, expected):
+    assert shipped.match(m(indicator, "个", "个", quote)) == expected
+
+
+@pytest.mark.parametrize("indicator, quote, value, unit, expected", [
+    ("在园幼儿", "全镇共有在园幼儿3,120个", "3120", "个", None),  # children written in 个: no count of schools
+    ("公办幼儿园在园幼儿", "其中公办幼儿园在园幼儿1800个", "1800", "个", None),
+    # the text may run past the number: 学位 is the head of the 900, not of the 12
+    ("改扩建的幼儿园增加学位", "改扩建的12所幼儿园增加学位900个", "12", "所", "new-kindergartens"),
+    # a kind of school before a count of people is its level, not a head naming people
+    ("完成今年全县中职", "完成今年全县中职1200人以上的招生任务", "1200", "人", "new-entrants"),
+])
+def test_a_head_naming_people_in_another_unit_gets_no_concept(shipped, indicator, quote, value, unit, expected):
+    assert shipped.match(m(indicator, unit, unit, quote, value=value)) == expected
+
+
+def test_an_item_naming_what_it_counts_in_another_unit_continues_nothing(shipped):
+    total, item = _listed(("幼儿班", "个", "附设幼儿班40个"), ("在园幼儿", "个", "在园幼儿1200个"))
+    item = replace(item, value=Decimal("1200"))
+    assert [x.indicator_concept for x in map_indicators([total, item], shipped)] == ["kindergartens", None]
 
 
 def test_breakdowns_must_name_the_schemes_ids():

@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "29baad99f3eac103c715c4535b8bbddaeab86689cf50835cef169df8fcfd6ba0",
-        "facts.json": "6b9fdc21951df96030555461150d37fb94796615001a5d3472df8025bb649255",
+        "graph.ttl": "da1500310283cef3c82f6478e480bdca582b2f25cd0cfc885132368a02122a34",
+        "facts.json": "4efebf7cf3140a6dbc6b868b5eadc7860e0ad14d9f397dbdfdb3cd364b63b287",
     },
     "shared": {
-        "graph.ttl": "98eb1590ab003fa9b4995b512e2af5fdbc4bba98190299db82ac644c742292b7",
-        "facts.json": "9673a4094c551e047657b68d30c79d935eca51928189b0a499d643616a496275",
+        "graph.ttl": "a7b90edf5732a19e5e7a201d42c43c9a6812ab3cc4db6de952fd435cf1cc5723",
+        "facts.json": "9a94046ca3f1e735459b0c5265ba06c205b473af12d9e5b4941e058521b92a0c",
     },
 }
 

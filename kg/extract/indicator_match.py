@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import lru_cache
 
 from kg.core.datafiles import positive_int, rule_file, text, word_list
 from kg.core.errors import DataFileError
 from kg.core.patterns import longest_pattern
 from kg.core.records import Metric
-from kg.extract.metrics import CHINESE
+from kg.extract.metrics import ARABIC, CHINESE
 from kg.terms.indicators import IndicatorScheme, default_path, load_indicators
 from kg.terms.taxonomy import normalize
 
@@ -35,6 +36,17 @@ _BRACKETED = re.compile(r"[(（][^)）]*(?:[)）]|$)")
 def _head_then_number(label: str) -> re.Pattern:
     """A list item's head noun written right before its number (幼儿园33所), as a list writes it."""
     return re.compile(rf"{re.escape(label)}(?:\d|{CHINESE})")
+
+
+@lru_cache(maxsize=256)
+def _after(label: str) -> re.Pattern:
+    """The number written right after a label (在园幼儿29098个: 29098)."""
+    return re.compile(rf"{re.escape(label)}({ARABIC})")
+
+
+def _arabic(written: str) -> Decimal:
+    """An ARABIC number as written (1,122 or 1 122) as a value."""
+    return Decimal(written.replace(",", "").replace(" ", ""))
 
 
 _LIST_LEAD = re.compile(r"^[()（）]*(?:其中)?")  # 其中 opens a list item; it says nothing of what is counted
@@ -48,6 +60,7 @@ class Remap:
     cues: tuple[str, ...]
     to: tuple[tuple[str, str], ...]  # (domain id or "*", indicator id)
     heads: tuple[str, ...] = ()  # the stock concepts it applies to (empty: every one of the kind)
+    before: bool = False  # the cue counts only before the head, not elsewhere in the clause
 
     def target(self, domain: str) -> str | None:
         table = dict(self.to)
@@ -72,6 +85,12 @@ def _domain_table(fname: str, where: str, to: object) -> tuple[tuple[str, str], 
     return tuple(sorted((text(fname, f"{where}.to", k), text(fname, f"{where}.to", v)) for k, v in to.items()))
 
 
+def _flag(fname: str, where: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise DataFileError(f"{where}: must be true or false", path=fname)
+    return value
+
+
 @dataclass(frozen=True)
 class IndicatorRules:
     """kg/data/indicators.toml: build-verb remaps, compound words labels may not start inside, and
@@ -84,6 +103,7 @@ class IndicatorRules:
     list_item_len: int = 0  # the longest indicator text that may continue the metric before it
     breakdowns: tuple[Breakdown, ...] = ()
     breakdown_prefix: int = 0  # the most characters before a breakdown item's kind of school (市县)
+    people_unit: str = "人"  # the base unit of a count of people: a label it measures names people
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -98,7 +118,8 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
         out.append(Remap(text(fname, f"{where}.kind", e.get("kind")),
                          tuple(sorted(word_list(fname, f"{where}.cues", e.get("cues")), key=len, reverse=True)),
                          to,
-                         tuple(word_list(fname, f"{where}.heads", e["heads"])) if "heads" in e else ()))
+                         tuple(word_list(fname, f"{where}.heads", e["heads"])) if "heads" in e else (),
+                         _flag(fname, f"{where}.before", e.get("before", False))))
     words = data.get("words")
     if not isinstance(words, dict):
         raise DataFileError("words: needs a [words] table with compounds and qualifiers", path=fname,
@@ -113,7 +134,8 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           tuple(Breakdown(word_list(fname, f"breakdown[{i}].leads", e.get("leads")),
                                           _domain_table(fname, f"breakdown[{i}]", e.get("to")))
                                 for i, e in enumerate(breakdowns)),
-                          positive_int(fname, "words.breakdown_prefix", words.get("breakdown_prefix")))
+                          positive_int(fname, "words.breakdown_prefix", words.get("breakdown_prefix")),
+                          text(fname, "words.people_unit", words.get("people_unit")))
 
 
 @lru_cache(maxsize=1)
@@ -133,6 +155,7 @@ class IndicatorMatcher:
         self._owner = owner
         self._by_unit = {u: longest_pattern(sorted(lab for lab, iid in owner.items() if scheme.allows(iid, u)))
                          for u in sorted(units)}
+        self._every = longest_pattern(sorted(owner))
         rules = indicator_rules()
         self._remaps = rules.remaps if remaps is None else remaps
         self._compounds = longest_pattern(rules.compounds if compounds is None else compounds)
@@ -140,6 +163,7 @@ class IndicatorMatcher:
         self._list_gap, self._list_item_len = rules.list_gap, rules.list_item_len
         self._breakdowns = rules.breakdowns if breakdowns is None else breakdowns
         self._breakdown_prefix = rules.breakdown_prefix
+        self._people = rules.people_unit
         # the kinds of school a breakdown's item may name: the stock heads the school remaps replace
         self._school_heads = frozenset(h for r in self._remaps if r.kind == "kind-schools" for h in r.heads)
         for r in self._remaps:
@@ -153,9 +177,10 @@ class IndicatorMatcher:
                 raise DataFileError(f"a breakdown names what the indicator scheme lacks: {unknown}",
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
 
-    def _label(self, form: str, base_unit: str) -> tuple[str, int] | None:
-        """The label ending nearest the end of ``form`` (the longest of those) and its start; never
-        one that starts inside a compound word (compounds read leftmost first: 其中小学 is 其中 + 小学)."""
+    def _label(self, form: str, base_unit: str | None) -> tuple[str, int] | None:
+        """The label ending nearest the end of ``form`` (the longest of those) and its start, among
+        those ``base_unit`` can measure (None: every label); never one that starts inside a compound
+        word (compounds read leftmost first: 其中小学 is 其中 + 小学)."""
         inside: set[int] = set()
         end = 0
         for m in self._compounds.finditer(form):  # zero-width: one match at each start
@@ -163,7 +188,7 @@ class IndicatorMatcher:
                 end = m.start() + len(m.group(1))
                 inside.update(range(m.start() + 1, end))
         best: tuple[int, int, str] | None = None
-        for m in self._by_unit[base_unit].finditer(form):  # every label at every start
+        for m in (self._every if base_unit is None else self._by_unit[base_unit]).finditer(form):
             if m.start() in inside:
                 continue  # 中小学学位: not 小学学位 (学位 at its own start still counts)
             label = m.group(1)
@@ -171,6 +196,22 @@ class IndicatorMatcher:
             if best is None or key > best:
                 best = key
         return None if best is None else (best[2], best[0] - best[1])
+
+    def _foreign_head(self, metric: Metric, written: str) -> bool:
+        """Whether the head of ``written`` (the label ending last) names people, whom the metric's
+        unit cannot measure, right before its number: 在园幼儿29098个 counts children, not schools
+        in 个, so no label before it may answer (a kind of school is no head of that sort: 小学1200人
+        are its pupils). (An indicator text may run past the number:
+        30所幼儿园增加学位4505个 gives the 30 the text 幼儿园增加学位, and 学位 is the 4505's head.)"""
+        base_unit = metric.base_unit or ""
+        form = normalize(written)
+        head = self._label(form, None)
+        if head is None or self._scheme.allows(self._owner[head[0]], base_unit) \
+                or not self._scheme.allows(self._owner[head[0]], self._people) \
+                or not any(_arabic(n) == metric.value for n in _after(head[0]).findall(normalize(metric.quote))):
+            return False
+        fits = self._label(form, base_unit)
+        return fits is None or fits[1] + len(fits[0]) < head[1] + len(head[0])
 
     def _best(self, written: str, base_unit: str, *context: str) -> str | None:
         """The concept of the best label in ``written``; build verbs are looked for before that
@@ -183,11 +224,12 @@ class IndicatorMatcher:
         return self._remapped(self._owner[label], (form[:start], *map(normalize, context)), base_unit)
 
     def _remapped(self, iid: str, places: tuple[str, ...], base_unit: str) -> str:
-        """The first place with a build verb decides (in it, the first remap entry wins)."""
+        """The first place with a build verb decides (in it, the first remap entry wins); the first
+        place is the text before the head."""
         ind = self._scheme.indicators[iid]
-        for where in places:
+        for i, where in enumerate(places):
             for r in self._remaps:
-                if ind.kind == r.kind and (not r.heads or iid in r.heads) and any(c in where for c in r.cues):
+                if (not r.before or i == 0) and ind.kind == r.kind and (not r.heads or iid in r.heads) and any(c in where for c in r.cues):
                     target = r.target(ind.domain)
                     if target and self._scheme.allows(target, base_unit):
                         return target
@@ -200,6 +242,8 @@ class IndicatorMatcher:
             return None
         # another number's bracket is not this metric's clause: 幼儿园89所(新增25所) built none of the 89
         clause = _BRACKETED.sub("", metric.quote)
+        if self._foreign_head(metric, metric.indicator):
+            return None
         found = self._best(metric.indicator, unit, clause)
         if found is not None:
             return found
@@ -223,7 +267,8 @@ class IndicatorMatcher:
         if (len(own) > self._list_item_len or any(q in metric.indicator for q in self._qualifiers)
                 or prev.indicator_concept is None or prev.base_unit != metric.base_unit
                 or metric.base_unit not in self._by_unit or metric.span[0] < prev.span[0]
-                or gap > self._list_gap):  # the same clause (gap < 0) or the next one
+                or gap > self._list_gap  # the same clause (gap < 0) or the next one
+                or self._foreign_head(metric, own)):  # 在园幼儿 names what it counts
             return None
         return self._remapped(prev.indicator_concept, tuple(map(normalize, (metric.indicator, metric.quote))),
                               metric.base_unit)
@@ -233,9 +278,9 @@ class IndicatorMatcher:
         """A metric whose indicator names only a kind of school (``iid``, a stock head), written right
         after a total of a breakdown's leads in the same unit, counts that total's thing for its kind
         of school: 新建学校90所，其中幼儿园33所 (new kindergartens); 增加学位5000个，其中幼儿园420个 and
-        城东幼儿园240个、… (places). Its text must end with the head; a head of the lead's own quantity
-        kind must stand nearly alone (幼儿园, 市县中小学), a named school after a total of places
-        may not (城东幼儿园240个 are places there, not 240 kindergartens)."""
+        城东幼儿园240个、… (places). Its text must end with the head; an item that stays a count of
+        schools must name its kind nearly alone (幼儿园, 市县中小学), one that becomes places may name
+        the school in full (城东幼儿园240个 are its places there, not 240 kindergartens)."""
         if (iid not in self._school_heads or prev.indicator_concept is None or prev.base_unit != metric.base_unit
                 or metric.span[0] < prev.span[0] or metric.span[0] - prev.span[1] > self._list_gap):
             return None
@@ -245,11 +290,12 @@ class IndicatorMatcher:
         if lead is None or head is None or head[1] + len(head[0]) != len(own) \
                 or not _head_then_number(head[0]).search(normalize(metric.quote)):
             return None  # 市区3所公办园的格局: the head after the number reads a sentence, not a list
-        same_kind = self._scheme.indicators[prev.indicator_concept].kind == self._scheme.indicators[iid].kind
-        if same_kind and head[1] > self._breakdown_prefix:
-            return None
         target = lead.target(self._scheme.indicators[iid].domain)
-        return target if target and self._scheme.allows(target, metric.base_unit) else None
+        if not target or not self._scheme.allows(target, metric.base_unit):
+            return None
+        # still a count of schools: a long text before the head says more than a kind of school
+        same_kind = self._scheme.indicators[target].kind == self._scheme.indicators[iid].kind
+        return None if same_kind and head[1] > self._breakdown_prefix else target
 
 
 @lru_cache(maxsize=1)
