@@ -313,3 +313,17 @@ def test_drop_repeated_metrics_needs_the_context_to_repeat(paragraphs, kept):
 
     r = make_report(paragraphs)
     assert len(drop_repeated_metrics(extract_metrics(r), r.clean.source.text)) == kept
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("按工程规划,新建幼儿园12所。", "planned"),  # 规划: the plan's figure
+    ("全区公办园学位建设任务900个。", "planned"),  # a task, right before its number
+    ("其中东湖镇任务数是4所。", "planned"),
+    ("全市将建设6所学校。", "planned"),  # 将 建设
+    ("参加“十四五”规划2023年度课题的学校5个。", "achieved"),  # a five-year plan's name
+    ("依照《学校布局规划》新建学校3所已经全部完工。", "achieved"),  # a plan's name in 《》
+    ("完成市目标任务109.8%。", "achieved"),  # not right before the number: done
+])
+def test_plan_and_task_words_make_a_figure_planned(sentence, expected):
+    (m,) = extract_metrics(make_report([sentence], summary_year=2022))
+    assert m.status == expected

@@ -237,3 +237,19 @@ def test_in_one_report_only_an_outcome_right_after_the_target_answers_it():
                                            places("520", "achieved", 2022, (400, 410))], summary=2022)
     for f in (before, far, breakdown):  # last year's result, a district's or the plan's own share
         assert check_targets([f]) == {}
+
+
+def test_a_list_says_it_was_done_once_at_its_head():
+    """实际完成新建幼儿园30所；新增学位2800个，超额完成12%；…: each figure of the list answers its target."""
+    area = replace(metric("新建校舍", "3", "万平方米", "=", 2022, "planned", (22, 34), "新建校舍3万平方米",
+                          base_value="30000", base_unit="平方米"), indicator_concept="new-building-area")
+    done_area = replace(area, value=Decimal("3.5"), base_value=Decimal("35000"), status="achieved", span=(62, 76),
+                        quote="新建校舍3.5万平方米")
+    f = report(SHA_A, "2022.txt", QING, [
+        places("2500", "planned", 2022, (10, 20)), area,
+        places("2800", "achieved", 2022, (40, 60), quote="实际完成新增学位2800个"), done_area])
+    checks = check_targets([f])
+    assert checks[iri(f, 1)].outcome == iri(f, 3) and checks[iri(f, 1)].verdict == "exceeded"
+    # a figure further on, or after one that says nothing, is not in the list
+    far = replace(done_area, span=(90, 104))
+    assert check_targets([replace(f, metrics=(*f.metrics[:3], far))]).get(iri(f, 1)) is None

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kg.core.chars import to_simplified
-from kg.core.records import ReportFacts, TargetCheck, Verdict
+from kg.core.records import Metric, ReportFacts, TargetCheck, Verdict
 from kg.extract.metric_rules import metric_rules
 from kg.rdf.graph import metric_iris
 
@@ -79,6 +79,22 @@ def _bureau(f: ReportFacts) -> str | None:
     return to_simplified(b.name) if b.name and not b.anonymized else None
 
 
+def _stated(metrics: Iterable[Metric]) -> list[bool]:
+    """Per metric, whether its quote says it was done (实际建成6所), or it is an achieved figure that
+    continues, a few characters on, a list one of those heads (实际完成新建幼儿园30所；新建校舍22.46万
+    平方米，超额完成12.3%；新建运动场56.17万平方米: all three were done)."""
+    rules = metric_rules()
+    out: list[bool] = []
+    prev: Metric | None = None
+    for x in metrics:
+        said = bool(rules.outcome_words.search(x.quote))
+        if not said and prev is not None and out[-1] and x.status == "achieved":
+            said = 0 <= x.span[0] - prev.span[1] <= rules.outcome_list_gap
+        out.append(said)
+        prev = x
+    return out
+
+
 class TargetLinker:
     """Collects planned and achieved metrics with an indicator and a year, per named bureau."""
 
@@ -90,7 +106,6 @@ class TargetLinker:
         self._reports: dict[str, tuple[tuple[str, int], ...]] = {}  # target IRI -> its report id
 
     def add(self, facts: Iterable[ReportFacts]) -> None:
-        done = metric_rules().outcome_words
         for f in facts:
             bureau = _bureau(f)
             if bureau is None:
@@ -99,13 +114,13 @@ class TargetLinker:
             mid_year = f.summary_year is not None and f.summary_year == f.plan_year
             if f.summary_year is not None and not mid_year:
                 self._summaries.setdefault((bureau, f.summary_year), set()).add(rid)
-            for x, iri in zip(f.metrics, metric_iris(f), strict=True):
+            for x, iri, stated in zip(f.metrics, metric_iris(f), _stated(f.metrics), strict=True):
                 if (not x.indicator_concept or x.year is None or x.period
                         or (mid_year and x.status == "achieved")):
                     continue
                 side = _Side(str(iri), None if x.redacted else x.base_value, x.base_unit, x.comparator,
                              x.initiative, (f.source.name, f.source.sha256, f.index, x.span[0]),
-                             f.summary_year == x.year, x.span[1], bool(done.search(x.quote)))
+                             f.summary_year == x.year, x.span[1], stated)
                 table = self._planned if x.status == "planned" else self._achieved
                 table.setdefault((bureau, x.indicator_concept, x.year), []).append(side)
                 self._reports[str(iri)] = rid
