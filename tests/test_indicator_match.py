@@ -17,7 +17,7 @@ SMALL = Path(__file__).parent / "fixtures" / "indicators_small.ttl"
 
 @pytest.fixture(scope="module")
 def matcher() -> IndicatorMatcher:
-    return IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=())
+    return IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={})
 
 
 def m(indicator, unit, base_unit, quote=None, value="1"):
@@ -137,6 +137,9 @@ def test_remaps_must_name_the_schemes_ids():
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}, "heads": []}]}, "heads"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}]}, "words"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}, "before": "yes"}]}, "before"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}], "generic": {"a": ["b"], "c": ["b"]},
+      "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": 1, "list_item_len": 1,
+                "breakdown_prefix": 1, "people_unit": "人"}}, "two indicators"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
       "words": {"compounds": ["中小学"], "qualifiers": "民办"}}, "qualifiers"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
@@ -273,9 +276,12 @@ def test_an_item_naming_what_it_counts_in_another_unit_continues_nothing(shipped
     assert [x.indicator_concept for x in map_indicators([total, item], shipped)] == ["kindergartens", None]
 
 
-def test_breakdowns_must_name_the_schemes_ids():
+def test_breakdowns_and_generics_must_name_the_schemes_ids():
     from kg.core.errors import DataFileError
     from kg.extract.indicator_match import Breakdown
 
     with pytest.raises(DataFileError, match="breakdown"):
-        IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(Breakdown(("new-places",), (("*", "x"),)),))
+        IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(Breakdown(("new-places",), (("*", "x"),)),),
+                         generic={})
+    with pytest.raises(DataFileError, match="generic"):
+        IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={"kind-of-x": "new-places"})

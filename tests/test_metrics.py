@@ -323,6 +323,8 @@ def test_drop_repeated_metrics_needs_the_context_to_repeat(paragraphs, kept):
     ("参加“十四五”规划2023年度课题的学校5个。", "achieved"),  # a five-year plan's name
     ("依照《学校布局规划》新建学校3所已经全部完工。", "achieved"),  # a plan's name in 《》
     ("完成市目标任务109.8%。", "achieved"),  # not right before the number: done
+    ("到2023年年底,全区毛入园率达到91%。", "planned"),  # a deadline
+    ("到2021年底,全区已建成幼儿园15所。", "achieved"),  # ... unless 已 says it is met
 ])
 def test_plan_and_task_words_make_a_figure_planned(sentence, expected):
     (m,) = extract_metrics(make_report([sentence], summary_year=2022))

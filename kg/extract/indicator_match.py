@@ -17,7 +17,7 @@ The verbs, compounds, qualifiers and breakdowns are data: kg/data/indicators.tom
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -91,6 +91,18 @@ def _flag(fname: str, where: str, value: object) -> bool:
     return value
 
 
+def _generic(fname: str, table: object) -> dict[str, str]:
+    """[generic]: generic indicator id -> the ids of its kinds, turned into kind -> generic."""
+    if not isinstance(table, dict):
+        raise DataFileError("generic: must map an indicator id to a list of ids", path=fname)
+    out: dict[str, str] = {}
+    for broad, kinds in sorted(table.items()):
+        for k in word_list(fname, f"generic.{broad}", kinds):
+            if out.setdefault(k, broad) != broad:
+                raise DataFileError(f"generic: {k} is a kind of two indicators", path=fname)
+    return out
+
+
 @dataclass(frozen=True)
 class IndicatorRules:
     """kg/data/indicators.toml: build-verb remaps, compound words labels may not start inside, and
@@ -104,6 +116,7 @@ class IndicatorRules:
     breakdowns: tuple[Breakdown, ...] = ()
     breakdown_prefix: int = 0  # the most characters before a breakdown item's kind of school (市县)
     people_unit: str = "人"  # the base unit of a count of people: a label it measures names people
+    generic: dict[str, str] = field(default_factory=dict)  # indicator id -> the one it is a kind of
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -135,7 +148,8 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                                           _domain_table(fname, f"breakdown[{i}]", e.get("to")))
                                 for i, e in enumerate(breakdowns)),
                           positive_int(fname, "words.breakdown_prefix", words.get("breakdown_prefix")),
-                          text(fname, "words.people_unit", words.get("people_unit")))
+                          text(fname, "words.people_unit", words.get("people_unit")),
+                          _generic(fname, data.get("generic", {})))
 
 
 @lru_cache(maxsize=1)
@@ -148,7 +162,7 @@ class IndicatorMatcher:
 
     def __init__(self, scheme: IndicatorScheme, remaps: tuple[Remap, ...] | None = None,
                  compounds: tuple[str, ...] | None = None, qualifiers: tuple[str, ...] | None = None,
-                 breakdowns: tuple[Breakdown, ...] | None = None):
+                 breakdowns: tuple[Breakdown, ...] | None = None, generic: dict[str, str] | None = None):
         owner = scheme.labels()
         units = {u for k in scheme.kinds.values() for u in k.units}
         self._scheme = scheme
@@ -171,6 +185,11 @@ class IndicatorMatcher:
             if r.kind not in scheme.kinds or unknown:
                 raise DataFileError(f"a remap names what the indicator scheme lacks: {r.kind} {unknown}",
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
+        generic = rules.generic if generic is None else generic
+        unknown = sorted((set(generic) | set(generic.values())) - set(scheme.indicators))
+        if unknown:  # read by kg.pipeline.targets; checked here, where the scheme is at hand
+            raise DataFileError(f"[generic] names what the indicator scheme lacks: {unknown}",
+                                path="indicators.toml", hint="use ids of ontology/indicators.ttl")
         for b in self._breakdowns:
             unknown = sorted(({iid for _, iid in b.to} | set(b.leads)) - set(scheme.indicators))
             if unknown:
