@@ -243,9 +243,21 @@ def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quo
     ("区县自建园", "所", "所", "new-kindergartens"),
     ("带动社会投入资金", "亿元", "元", "social-investment"),
     ("农村学生营养改善惠及学生", "万人", "人", "nutrition-beneficiaries"),
+    ("规划投资", "亿元", "元", "project-investment"), ("累计投资", "万元", "元", "project-investment"),
+    ("公办及普惠性民办幼儿园在园幼儿占比", "%", "ratio", "inclusive-kindergarten-coverage"),
+    ("全市重点推动的项目", "个", "个", "key-projects"),
 ])
 def test_new_alt_labels(shipped, indicator, unit, base_unit, expected):
     assert shipped.match(m(indicator, unit, base_unit, indicator + "达到21")) == expected
+
+
+@pytest.mark.parametrize("quote, unit, expected", [
+    ("48个项目已经全部启动", "个", "projects-started"),  # the verb after the number names what is counted
+    ("31项已经完成", "项", "projects-completed"),
+    ("9所主体已经完成", "所", "projects-completed"),
+])
+def test_a_verb_after_the_number(shipped, quote, unit, expected):
+    assert shipped.match(m(quote.split("已")[0].strip("0123456789个项所"), unit, unit, quote)) == expected
 
 
 @pytest.mark.parametrize("indicator, quote, expected", [
