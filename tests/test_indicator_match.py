@@ -17,7 +17,7 @@ SMALL = Path(__file__).parent / "fixtures" / "indicators_small.ttl"
 
 @pytest.fixture(scope="module")
 def matcher() -> IndicatorMatcher:
-    return IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={})
+    return IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={}, follows=())
 
 
 def m(indicator, unit, base_unit, quote=None, value="1"):
@@ -282,6 +282,17 @@ def test_a_head_naming_people_in_another_unit_gets_no_concept(shipped, indicator
     assert shipped.match(m(indicator, unit, unit, quote, value=value)) == expected
 
 
+@pytest.mark.parametrize("items, expected", [
+    # places added right after kindergartens built are kindergarten places
+    ([("新建幼儿园", "所", "全县新建幼儿园12所"), ("增加学位", "个", "增加学位2400个")],
+     ["new-kindergartens", "preschool-places"]),
+    # after schools built they stay places of any level
+    ([("新建学校", "所", "新建学校12所"), ("增加学位", "个", "增加学位2400个")], ["new-schools", "new-places"]),
+])
+def test_places_right_after_kindergartens_built_are_kindergarten_places(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_listed(*items), shipped)] == expected
+
+
 def test_an_item_naming_what_it_counts_in_another_unit_continues_nothing(shipped):
     total, item = _listed(("幼儿班", "个", "附设幼儿班40个"), ("在园幼儿", "个", "在园幼儿1200个"))
     item = replace(item, value=Decimal("1200"))
@@ -290,10 +301,14 @@ def test_an_item_naming_what_it_counts_in_another_unit_continues_nothing(shipped
 
 def test_breakdowns_and_generics_must_name_the_schemes_ids():
     from kg.core.errors import DataFileError
-    from kg.extract.indicator_match import Breakdown
+    from kg.extract.indicator_match import Breakdown, Follow
 
     with pytest.raises(DataFileError, match="breakdown"):
         IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(Breakdown(("new-places",), (("*", "x"),)),),
-                         generic={})
+                         generic={}, follows=())
     with pytest.raises(DataFileError, match="generic"):
-        IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={"kind-of-x": "new-places"})
+        IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={"kind-of-x": "new-places"},
+                         follows=())
+    with pytest.raises(DataFileError, match="follow"):
+        IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={},
+                         follows=(Follow(("nope",), "new-places", "new-places"),))

@@ -19,8 +19,8 @@ PINNED = {
         "facts.json": "4efebf7cf3140a6dbc6b868b5eadc7860e0ad14d9f397dbdfdb3cd364b63b287",
     },
     "shared": {
-        "graph.ttl": "a7b90edf5732a19e5e7a201d42c43c9a6812ab3cc4db6de952fd435cf1cc5723",
-        "facts.json": "9a94046ca3f1e735459b0c5265ba06c205b473af12d9e5b4941e058521b92a0c",
+        "graph.ttl": "d76e5439b5efe35aae9e28c973087a7c4feb688ee701fbdb0288dd25c8f1cffb",
+        "facts.json": "2a078788cc46e2233b2e6e52fcdcaf0ea0fc19cecb1db5172ff3af51450a848a",
     },
 }
 

@@ -79,10 +79,26 @@ class Breakdown:
         return table.get(domain, table.get("*"))
 
 
+@dataclass(frozen=True)
+class Follow:
+    """A generic figure right after one of ``after`` counts the specific ``to`` (新建幼儿园40所，增加
+    学位8000个: kindergarten places)."""
+
+    after: tuple[str, ...]
+    generic: str
+    to: str
+
+
 def _domain_table(fname: str, where: str, to: object) -> tuple[tuple[str, str], ...]:
     if not isinstance(to, dict) or not to:
         raise DataFileError(f"{where}.to: must map domains to indicator ids", path=fname)
     return tuple(sorted((text(fname, f"{where}.to", k), text(fname, f"{where}.to", v)) for k, v in to.items()))
+
+
+def _entries(fname: str, name: str, entries: object) -> list[dict]:
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise DataFileError(f"{name}: must be [[{name}]] entries", path=fname, hint="see the file's comments")
+    return entries
 
 
 def _flag(fname: str, where: str, value: object) -> bool:
@@ -117,6 +133,7 @@ class IndicatorRules:
     breakdown_prefix: int = 0  # the most characters before a breakdown item's kind of school (市县)
     people_unit: str = "人"  # the base unit of a count of people: a label it measures names people
     generic: dict[str, str] = field(default_factory=dict)  # indicator id -> the one it is a kind of
+    follows: tuple[Follow, ...] = ()
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -137,9 +154,7 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
     if not isinstance(words, dict):
         raise DataFileError("words: needs a [words] table with compounds and qualifiers", path=fname,
                             hint="see the file's comments")
-    breakdowns = data.get("breakdown", [])
-    if not isinstance(breakdowns, list) or not all(isinstance(e, dict) for e in breakdowns):
-        raise DataFileError("breakdown: must be [[breakdown]] entries", path=fname, hint="see the file's comments")
+    breakdowns = _entries(fname, "breakdown", data.get("breakdown", []))
     return IndicatorRules(tuple(out), tuple(word_list(fname, "words.compounds", words.get("compounds"))),
                           tuple(word_list(fname, "words.qualifiers", words.get("qualifiers"))),
                           positive_int(fname, "words.list_gap", words.get("list_gap")),
@@ -149,7 +164,11 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                                 for i, e in enumerate(breakdowns)),
                           positive_int(fname, "words.breakdown_prefix", words.get("breakdown_prefix")),
                           text(fname, "words.people_unit", words.get("people_unit")),
-                          _generic(fname, data.get("generic", {})))
+                          _generic(fname, data.get("generic", {})),
+                          tuple(Follow(word_list(fname, f"follow[{i}].after", e.get("after")),
+                                       text(fname, f"follow[{i}].from", e.get("from")),
+                                       text(fname, f"follow[{i}].to", e.get("to")))
+                                for i, e in enumerate(_entries(fname, "follow", data.get("follow", [])))))
 
 
 @lru_cache(maxsize=1)
@@ -162,7 +181,8 @@ class IndicatorMatcher:
 
     def __init__(self, scheme: IndicatorScheme, remaps: tuple[Remap, ...] | None = None,
                  compounds: tuple[str, ...] | None = None, qualifiers: tuple[str, ...] | None = None,
-                 breakdowns: tuple[Breakdown, ...] | None = None, generic: dict[str, str] | None = None):
+                 breakdowns: tuple[Breakdown, ...] | None = None, generic: dict[str, str] | None = None,
+                 follows: tuple[Follow, ...] | None = None):
         owner = scheme.labels()
         units = {u for k in scheme.kinds.values() for u in k.units}
         self._scheme = scheme
@@ -186,9 +206,11 @@ class IndicatorMatcher:
                 raise DataFileError(f"a remap names what the indicator scheme lacks: {r.kind} {unknown}",
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
         generic = rules.generic if generic is None else generic
-        unknown = sorted((set(generic) | set(generic.values())) - set(scheme.indicators))
+        self._follows = rules.follows if follows is None else follows
+        unknown = sorted((set(generic) | set(generic.values())
+                          | {i for f in self._follows for i in (*f.after, f.generic, f.to)}) - set(scheme.indicators))
         if unknown:  # read by kg.pipeline.targets; checked here, where the scheme is at hand
-            raise DataFileError(f"[generic] names what the indicator scheme lacks: {unknown}",
+            raise DataFileError(f"[generic] or [[follow]] names what the indicator scheme lacks: {unknown}",
                                 path="indicators.toml", hint="use ids of ontology/indicators.ttl")
         for b in self._breakdowns:
             unknown = sorted(({iid for _, iid in b.to} | set(b.leads)) - set(scheme.indicators))
@@ -317,6 +339,15 @@ class IndicatorMatcher:
         return None if same_kind and head[1] > self._breakdown_prefix else target
 
 
+    def followed(self, prev: Metric, metric: Metric, iid: str) -> str | None:
+        """The specific concept a generic figure counts right after a figure of a [[follow]]'s
+        ``after``: 新建幼儿园40所，增加学位8000个 (kindergarten places)."""
+        if metric.span[0] < prev.span[0] or metric.span[0] - prev.span[1] > self._list_gap:
+            return None
+        return next((f.to for f in self._follows if f.generic == iid and prev.indicator_concept in f.after
+                     and self._scheme.allows(f.to, metric.base_unit)), None)
+
+
 @lru_cache(maxsize=1)
 def default_matcher() -> IndicatorMatcher | None:
     """The matcher over ontology/indicators.ttl; None when the file is absent (no concepts then)."""
@@ -334,6 +365,6 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
         if iid is None and out:
             iid = matcher.continued(out[-1], m)
         elif out:
-            iid = matcher.broken_down(out[-1], m, iid) or iid
+            iid = matcher.broken_down(out[-1], m, iid) or matcher.followed(out[-1], m, iid) or iid
         out.append(replace(m, indicator_concept=iid) if iid else m)
     return out
