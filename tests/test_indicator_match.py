@@ -88,6 +88,7 @@ def test_a_build_verb_makes_a_school_count_one_of_schools_built(shipped, indicat
     ("(民办", "所", "幼儿园60所(25所民办)", "private-kindergartens"),  # qualifier + the quote's head
     ("(民办", "人", "初中生3200人(民办410人)", "private-school-students"),
     ("(公办", "所", "初中12所(8所公办)", "junior-schools"),  # no label for the pair: the quote's head
+    ("(民办", "所", "完全中学5所(3所民办)", "private-schools"),
     ("全区幼儿园", "所", "全区幼儿园89所(新增25所)", "kindergartens"),  # the bracket's verb is the 25's
     ("(新增", "所", "全区幼儿园89所(新增25所)", "new-kindergartens"),
 ])
