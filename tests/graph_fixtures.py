@@ -121,5 +121,6 @@ def with_indicators(facts: list[ReportFacts]) -> list[ReportFacts]:
     """The facts with their metrics mapped to the invented scheme, as extraction maps them."""
     from kg.extract.indicator_match import IndicatorMatcher, map_indicators
 
-    matcher = IndicatorMatcher(small_indicators(), remaps=())
+    # the shipped rules name the shipped scheme's ids: none of them for the invented one
+    matcher = IndicatorMatcher(small_indicators(), remaps=(), breakdowns=(), generic={}, follows=())
     return [replace(f, metrics=tuple(map_indicators(list(f.metrics), matcher))) for f in facts]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ SMALL = Path(__file__).parent / "fixtures" / "indicators_small.ttl"
 
 @pytest.fixture(scope="module")
 def matcher() -> IndicatorMatcher:
-    return IndicatorMatcher(load_indicators(SMALL), remaps=())
+    return IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={}, follows=())
 
 
 def m(indicator, unit, base_unit, quote=None, value="1"):
@@ -86,6 +88,7 @@ def test_a_build_verb_makes_a_school_count_one_of_schools_built(shipped, indicat
     ("(民办", "所", "幼儿园60所(25所民办)", "private-kindergartens"),  # qualifier + the quote's head
     ("(民办", "人", "初中生3200人(民办410人)", "private-school-students"),
     ("(公办", "所", "初中12所(8所公办)", "junior-schools"),  # no label for the pair: the quote's head
+    ("(民办", "所", "完全中学5所(3所民办)", "private-schools"),
     ("全区幼儿园", "所", "全区幼儿园89所(新增25所)", "kindergartens"),  # the bracket's verb is the 25's
     ("(新增", "所", "全区幼儿园89所(新增25所)", "new-kindergartens"),
 ])
@@ -134,10 +137,27 @@ def test_remaps_must_name_the_schemes_ids():
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {}}]}, "to"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}, "heads": []}]}, "heads"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}]}, "words"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}, "before": "yes"}]}, "before"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}], "generic": {"a": ["b"], "c": ["b"]},
+      "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": 1, "list_item_len": 1,
+                "breakdown_prefix": 1, "people_unit": "人"}}, "two indicators"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
       "words": {"compounds": ["中小学"], "qualifiers": "民办"}}, "qualifiers"),
     ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
       "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": -1}}, "list_gap"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
+      "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": 1, "list_item_len": 1}},
+     "breakdown_prefix"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}],
+      "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": 1, "list_item_len": 1,
+                "breakdown_prefix": 1}}, "people_unit"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}], "breakdown": {"leads": ["x"]},
+      "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": 1, "list_item_len": 1,
+                "breakdown_prefix": 1, "people_unit": "人"}}, "breakdown"),
+    ({"remap": [{"kind": "kind-schools", "cues": ["新建"], "to": {"*": "x"}}], "breakdown": [{"leads": ["x"]}],
+      "words": {"compounds": ["中小学"], "qualifiers": ["民办"], "list_gap": 1, "list_item_len": 1,
+                "breakdown_prefix": 1, "people_unit": "人"}},
+     r"breakdown\[0\]\.to"),
 ])
 def test_bad_indicator_rules_name_the_key(table, match):
     from kg.core.errors import DataFileError
@@ -145,3 +165,151 @@ def test_bad_indicator_rules_name_the_key(table, match):
 
     with pytest.raises(DataFileError, match=match):
         parse_indicator_rules(table, "indicators.toml")
+
+
+# --- breakdowns: a list item naming a kind of school after a total (invented sentences) -----------
+
+def _listed(*items):
+    """Metrics (indicator, unit, quote) written one after another, each quote starting one character
+    after the previous one ends, as a list separated by 、 or ，."""
+    from dataclasses import replace as with_
+    out, start = [], 0
+    for indicator, unit, quote in items:
+        out.append(with_(m(indicator, unit, unit, quote), span=(start, start + len(quote))))
+        start += len(quote) + 1
+    return out
+
+
+@pytest.mark.parametrize("items, expected", [
+    # a total of schools built, then its kinds: each counts schools built
+    ([("全镇新建学校", "所", "全镇新建学校12所"), ("其中幼儿园", "所", "其中幼儿园5所"),
+      ("初中", "所", "初中2所"), ("村完小", "所", "村完小5所")],
+     ["new-schools", "new-kindergartens", "new-schools", "new-schools"]),
+    # schools opened stay schools opened
+    ([("投入使用学校", "所", "投入使用学校9所"), ("其中中小学", "所", "其中中小学4所"),
+      ("幼儿园", "所", "幼儿园5所")], ["schools-opened"] * 3),
+    # a total of places, then its kinds: places, by level
+    ([("增加学位", "个", "增加学位3600个"), ("其中幼儿园", "个", "其中幼儿园600个"),
+      ("小学", "个", "小学1800个"), ("普通高中", "个", "普通高中1200个")],
+     ["new-places", "preschool-places", "compulsory-places", "senior-places"]),
+    # after places, a school named in full is that school's places, not a count of schools
+    ([("新增学前学位", "个", "新增学前学位450个"), ("分别是青岭镇中心幼儿园", "个", "分别是青岭镇中心幼儿园180个"),
+      ("石桥小学附属幼儿园", "个", "石桥小学附属幼儿园270个")], ["preschool-places"] * 3),
+    # projects counted by kind of school are schools being built, also past an aside on the total
+    ([("学校建设项目", "个", "学校建设项目9个"), ("竣工", "个", "计划竣工2个"),
+      ("其中幼儿园", "个", "其中幼儿园5个"), ("小学", "个", "小学4个")],
+     ["construction-projects", "projects-completed", "new-kindergartens", "new-schools"]),
+    # a stock total lists its stock
+    ([("全县幼儿园", "所", "全县幼儿园60所"), ("其中公办幼儿园", "所", "其中公办幼儿园25所")],
+     ["kindergartens", "public-kindergartens"]),
+    # the head after the number reads a sentence, not a list item
+    ([("建成公办园", "所", "今年建成6所公办园"), ("城区公办园", "所", "城区2所公办园的格局")],
+     ["schools-opened", "public-kindergartens"]),
+    # after a total of the same kind, a long text before the head says more than a kind of school
+    ([("新建学校", "所", "新建学校8所"), ("全县现有幼儿园", "所", "全县现有幼儿园80所")],
+     ["new-schools", "kindergartens"]),
+])
+def test_a_list_item_naming_a_kind_of_school_breaks_down_the_total_before_it(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_listed(*items), shipped)] == expected
+
+
+def test_a_breakdown_far_from_its_total_does_not_apply(shipped):
+    from dataclasses import replace as with_
+    total, item = _listed(("新建学校", "所", "新建学校8所"), ("幼儿园", "所", "幼儿园3所"))
+    far = with_(item, span=(total.span[1] + 40, total.span[1] + 45))
+    assert [x.indicator_concept for x in map_indicators([total, far], shipped)] == ["new-schools", "kindergartens"]
+
+
+@pytest.mark.parametrize("indicator, unit, quote, expected", [
+    ("新建、改建校舍", "平方米", "新建、改建校舍3.2万平方米", "new-building-area"),  # built area, not the stock
+    ("校舍", "平方米", "全县校舍12万平方米", "building-area"),
+    ("改建运动场", "平方米", "改建运动场8000平方米", "sports-ground-area"),
+    ("将建设学校", "所", "全区将建设6所学校", "new-schools"),
+    ("普惠性幼儿园", "所", "新建改扩建普惠性幼儿园6所", "new-kindergartens"),
+    ("新增普惠性民办幼儿园", "所", "全区新增3所普惠性民办幼儿园", "new-inclusive-kindergartens"),  # recognised
+    ("公办普高", "所", "推进4所公办普高建设", "new-schools"),  # 建设 after the head
+    ("开工建设中小学和幼儿园", "所", "开工建设中小学和幼儿园20所", "new-schools"),  # both heads: all schools
+])
+def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quote, expected):
+    assert shipped.match(m(indicator, unit, unit, quote)) == expected
+
+
+@pytest.mark.parametrize("indicator, unit, base_unit, expected", [
+    ("重本上线率", "%", "ratio", "gaokao-first-tier-rate"), ("重本率", "%", "ratio", "gaokao-first-tier-rate"),
+    ("在园幼儿普惠覆盖率", "%", "ratio", "inclusive-kindergarten-coverage"),
+    ("初中毕业生升入高中的比例", "%", "ratio", "junior-progression-rate"),
+    ("公办园和民办园幼儿园幼儿", "人", "人", "kindergarten-children"),
+    ("省级骨干园", "所", "所", "quality-rated-kindergartens"),
+    ("示范幼儿园三分园", "所", "所", "kindergartens"),  # a branch campus is a kindergarten
+    ("区县自建园", "所", "所", "new-kindergartens"),
+    ("带动社会投入资金", "亿元", "元", "social-investment"),
+    ("农村学生营养改善惠及学生", "万人", "人", "nutrition-beneficiaries"),
+    ("规划投资", "亿元", "元", "project-investment"), ("累计投资", "万元", "元", "project-investment"),
+    ("公办及普惠性民办幼儿园在园幼儿占比", "%", "ratio", "inclusive-kindergarten-coverage"),
+    ("全市重点推动的项目", "个", "个", "key-projects"),
+])
+def test_new_alt_labels(shipped, indicator, unit, base_unit, expected):
+    assert shipped.match(m(indicator, unit, base_unit, indicator + "达到21")) == expected
+
+
+@pytest.mark.parametrize("quote, unit, expected", [
+    ("48个项目已经全部启动", "个", "projects-started"),  # the verb after the number names what is counted
+    ("31项已经完成", "项", "projects-completed"),
+    ("9所主体已经完成", "所", "projects-completed"),
+])
+def test_a_verb_after_the_number(shipped, quote, unit, expected):
+    assert shipped.match(m(quote.split("已")[0].strip("0123456789个项所"), unit, unit, quote)) == expected
+
+
+@pytest.mark.parametrize("indicator, quote, expected", [
+    ("公办园学位建设任务", "全县公办园学位建设任务1200个", "preschool-places"),  # a kindergarten word before
+    ("学前教育新增学位", "学前教育新增学位800个", "preschool-places"),
+    ("新增中小学学位", "新增中小学学位3000个、学前教育学位900个", "new-places"),  # only before the head
+    ("学位建设任务", "学位建设任务1200个", "new-places"),
+])
+def test_places_a_kindergarten_word_qualifies_before_the_head(shipped, indicator, quote, expected):
+    assert shipped.match(m(indicator, "个", "个", quote)) == expected
+
+
+@pytest.mark.parametrize("indicator, quote, value, unit, expected", [
+    ("在园幼儿", "全镇共有在园幼儿3,120个", "3120", "个", None),  # children written in 个: no count of schools
+    ("公办幼儿园在园幼儿", "其中公办幼儿园在园幼儿1800个", "1800", "个", None),
+    # the text may run past the number: 学位 is the head of the 900, not of the 12
+    ("改扩建的幼儿园增加学位", "改扩建的12所幼儿园增加学位900个", "12", "所", "new-kindergartens"),
+    # a kind of school before a count of people is its level, not a head naming people
+    ("完成今年全县中职", "完成今年全县中职1200人以上的招生任务", "1200", "人", "new-entrants"),
+])
+def test_a_head_naming_people_in_another_unit_gets_no_concept(shipped, indicator, quote, value, unit, expected):
+    assert shipped.match(m(indicator, unit, unit, quote, value=value)) == expected
+
+
+@pytest.mark.parametrize("items, expected", [
+    # places added right after kindergartens built are kindergarten places
+    ([("新建幼儿园", "所", "全县新建幼儿园12所"), ("增加学位", "个", "增加学位2400个")],
+     ["new-kindergartens", "preschool-places"]),
+    # after schools built they stay places of any level
+    ([("新建学校", "所", "新建学校12所"), ("增加学位", "个", "增加学位2400个")], ["new-schools", "new-places"]),
+])
+def test_places_right_after_kindergartens_built_are_kindergarten_places(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_listed(*items), shipped)] == expected
+
+
+def test_an_item_naming_what_it_counts_in_another_unit_continues_nothing(shipped):
+    total, item = _listed(("幼儿班", "个", "附设幼儿班40个"), ("在园幼儿", "个", "在园幼儿1200个"))
+    item = replace(item, value=Decimal("1200"))
+    assert [x.indicator_concept for x in map_indicators([total, item], shipped)] == ["kindergartens", None]
+
+
+def test_breakdowns_and_generics_must_name_the_schemes_ids():
+    from kg.core.errors import DataFileError
+    from kg.extract.indicator_match import Breakdown, Follow
+
+    with pytest.raises(DataFileError, match="breakdown"):
+        IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(Breakdown(("new-places",), (("*", "x"),)),),
+                         generic={}, follows=())
+    with pytest.raises(DataFileError, match="generic"):
+        IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={"kind-of-x": "new-places"},
+                         follows=())
+    with pytest.raises(DataFileError, match="follow"):
+        IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={},
+                         follows=(Follow(("nope",), "new-places", "new-places"),))

@@ -313,3 +313,21 @@ def test_drop_repeated_metrics_needs_the_context_to_repeat(paragraphs, kept):
 
     r = make_report(paragraphs)
     assert len(drop_repeated_metrics(extract_metrics(r), r.clean.source.text)) == kept
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("工程规划新建幼儿园12所。", "planned"),  # 规划 and what it plans
+    ("全区公办园学位建设任务900个。", "planned"),  # a task, right before its number
+    ("其中东湖镇任务数是4所。", "planned"),
+    ("全市将建设6所学校。", "planned"),  # 将 建设
+    ("参加“十四五”规划2023年度课题的学校5个。", "achieved"),  # a five-year plan's name
+    ("依照《学校布局规划》新建学校3所已经全部完工。", "achieved"),  # a plan's name in 《》
+    ("按照中小学建设规划,成立专班,全面推进30个重点项目。", "achieved"),  # a plan referred to
+    ("比规划的2800个增加300个。", "planned"),
+    ("完成市目标任务109.8%。", "achieved"),  # not right before the number: done
+    ("到2023年年底,全区毛入园率达到91%。", "planned"),  # a deadline
+    ("到2021年底,全区已建成幼儿园15所。", "achieved"),  # ... unless 已 says it is met
+])
+def test_plan_and_task_words_make_a_figure_planned(sentence, expected):
+    m = extract_metrics(make_report([sentence], summary_year=2022))[0]
+    assert m.status == expected

@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "7eff6fbc4b1e3a314c64cb3fae6764681841e325ad2d34e148267d462e829f6e",
-        "facts.json": "d5ccd98e6b443d0c161c3e10ac16a8518e2b57eb8f2a7a9a04607609e6320439",
+        "graph.ttl": "da1500310283cef3c82f6478e480bdca582b2f25cd0cfc885132368a02122a34",
+        "facts.json": "4efebf7cf3140a6dbc6b868b5eadc7860e0ad14d9f397dbdfdb3cd364b63b287",
     },
     "shared": {
-        "graph.ttl": "1b13c1e4b0cb3e38384e9694db21405166b82d1c662de421124cb267306d402c",
-        "facts.json": "e4f3df23f5283079578db72b38f0b872e25adcf411bbf5c0cddcdbe0c64c36c8",
+        "graph.ttl": "8dd291b6fda1c3a43bf9cabcc7fe973d129498ab90b3de2f6c4e5be1cbef9dd0",
+        "facts.json": "373908553ec8529cab6734e1daf048c395859232f84d727a956df1e7be928106",
     },
 }
 

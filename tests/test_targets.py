@@ -237,3 +237,51 @@ def test_in_one_report_only_an_outcome_right_after_the_target_answers_it():
                                            places("520", "achieved", 2022, (400, 410))], summary=2022)
     for f in (before, far, breakdown):  # last year's result, a district's or the plan's own share
         assert check_targets([f]) == {}
+
+
+def test_a_list_says_it_was_done_once_at_its_head():
+    """实际完成新建幼儿园30所；新增学位2800个，超额完成12%；…: each figure of the list answers its target."""
+    area = replace(metric("新建校舍", "3", "万平方米", "=", 2022, "planned", (22, 34), "新建校舍3万平方米",
+                          base_value="30000", base_unit="平方米"), indicator_concept="new-building-area")
+    done_area = replace(area, value=Decimal("3.5"), base_value=Decimal("35000"), status="achieved", span=(62, 76),
+                        quote="新建校舍3.5万平方米")
+    f = report(SHA_A, "2022.txt", QING, [
+        places("2500", "planned", 2022, (10, 20)), area,
+        places("2800", "achieved", 2022, (40, 60), quote="实际完成新增学位2800个"), done_area])
+    checks = check_targets([f])
+    assert checks[iri(f, 1)].outcome == iri(f, 3) and checks[iri(f, 1)].verdict == "exceeded"
+    # a figure further on, or after one that says nothing, is not in the list
+    far = replace(done_area, span=(90, 104))
+    assert check_targets([replace(f, metrics=(*f.metrics[:3], far))]).get(iri(f, 1)) is None
+
+
+def _kindergarten_places(value, status, span, quote):
+    return replace(places(value, status, 2022, span, quote=quote), indicator_concept="preschool-places")
+
+
+def test_the_reports_own_answer_may_drop_the_targets_qualifier_and_comes_first():
+    """学位建设任务1467个 (kindergarten places), 实际完成1695个学位 (places): the report answers its target."""
+    f = report(SHA_A, "2022.txt", QING, [
+        _kindergarten_places("1400", "planned", (10, 26), "全县公办园学位建设任务1400个"),
+        places("1600", "achieved", 2022, (28, 38), quote="实际完成1600个学位"),
+        _kindergarten_places("700", "achieved", (40, 56), "实际建设增加公办幼儿园学位700个")], summary=2022)
+    other = report(SHA_B, "2022-news.txt", QING, [_kindergarten_places("1500", "achieved", (5, 15), "新增学位1500个")],
+                   summary=2022)
+    c = check_targets([f, other])[iri(f, 0)]
+    assert (c.outcome, c.verdict) == (iri(f, 1), "exceeded")
+    # another report's figure in the generic indicator is no answer: it may be a total of all levels
+    plan = report(SHA_A, "2021.txt", QING, [_kindergarten_places("1400", "planned", (10, 26), "学前学位1400个")],
+                  summary=2021, plan=2022)
+    total = report(SHA_B, "2022.txt", QING, [places("9000", "achieved", 2022, (5, 15))], summary=2022)
+    assert check_targets([plan, total])[iri(plan)].outcome is None
+
+
+def test_a_share_answers_only_a_share():
+    total = places("156", "planned", 2022, (10, 20), quote="新建学校156所")
+    share = places("100", "achieved", 2022, (22, 40), quote="其中新建、改扩建100所中小学校列为实事")
+    f = report(SHA_A, "2022.txt", QING, [total, replace(share, quote="其中实际完成100所")])
+    assert check_targets([f]) == {}  # the 100 is part of the 156, not its outcome
+    part = places("30", "planned", 2022, (10, 20), quote="(其中公办30所以上)")
+    done = places("36", "achieved", 2022, (22, 32), quote="(其中公办实际建成36所)")
+    g = report(SHA_A, "2022.txt", QING, [part, done])
+    assert check_targets([g])[iri(g, 0)].verdict == "exceeded"

@@ -9,23 +9,46 @@ concept: the indicator stays text only. A build verb before a school's head noun
 开办幼儿园), or anywhere in the metric's clause (369所幼儿园投入使用), makes the count one of schools
 built or opened. A label never starts inside a compound word (小学 in 中小学, 中小学 in 其中小学),
 and a bare qualifier (幼儿园173所(81所民办): 民办) is read with the head noun of its quote (民办幼儿园).
-The verbs, compounds and qualifiers are data: kg/data/indicators.toml.
+A list item naming a kind of school right after a total of schools built or places added breaks
+that total down (新建学校90所，其中幼儿园33所; 增加学位5000个，其中幼儿园420个): it counts the same thing.
+The verbs, compounds, qualifiers and breakdowns are data: kg/data/indicators.toml.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 
 from kg.core.datafiles import positive_int, rule_file, text, word_list
 from kg.core.errors import DataFileError
 from kg.core.patterns import longest_pattern
 from kg.core.records import Metric, evolve
+from kg.extract.metrics import ARABIC, CHINESE
 from kg.terms.indicators import IndicatorScheme, default_path, load_indicators
 from kg.terms.taxonomy import normalize
 
 _BRACKETED = re.compile(r"[(（][^)）]*(?:[)）]|$)")
+
+
+@lru_cache(maxsize=256)
+def _head_then_number(label: str) -> re.Pattern:
+    """A list item's head noun written right before its number (幼儿园33所), as a list writes it."""
+    return re.compile(rf"{re.escape(label)}(?:\d|{CHINESE})")
+
+
+@lru_cache(maxsize=256)
+def _after(label: str) -> re.Pattern:
+    """The number written right after a label (在园幼儿29098个: 29098)."""
+    return re.compile(rf"{re.escape(label)}({ARABIC})")
+
+
+def _arabic(written: str) -> Decimal:
+    """An ARABIC number as written (1,122 or 1 122) as a value."""
+    return Decimal(written.replace(",", "").replace(" ", ""))
+
+
 _LIST_LEAD = re.compile(r"^[()（）]*(?:其中)?")  # 其中 opens a list item; it says nothing of what is counted
 
 
@@ -37,10 +60,63 @@ class Remap:
     cues: tuple[str, ...]
     to: tuple[tuple[str, str], ...]  # (domain id or "*", indicator id)
     heads: tuple[str, ...] = ()  # the stock concepts it applies to (empty: every one of the kind)
+    before: bool = False  # the cue counts only before the head, not elsewhere in the clause
 
     def target(self, domain: str) -> str | None:
         table = dict(self.to)
         return table.get(domain, table.get("*"))
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A list item naming a kind of school, after a total of one of ``leads``: the concept it counts."""
+
+    leads: tuple[str, ...]
+    to: tuple[tuple[str, str], ...]  # (domain id of the item's school kind or "*", indicator id)
+
+    def target(self, domain: str) -> str | None:
+        table = dict(self.to)
+        return table.get(domain, table.get("*"))
+
+
+@dataclass(frozen=True)
+class Follow:
+    """A generic figure right after one of ``after`` counts the specific ``to`` (新建幼儿园40所，增加
+    学位8000个: kindergarten places)."""
+
+    after: tuple[str, ...]
+    generic: str
+    to: str
+
+
+def _domain_table(fname: str, where: str, to: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(to, dict) or not to:
+        raise DataFileError(f"{where}.to: must map domains to indicator ids", path=fname)
+    return tuple(sorted((text(fname, f"{where}.to", k), text(fname, f"{where}.to", v)) for k, v in to.items()))
+
+
+def _entries(fname: str, name: str, entries: object) -> list[dict]:
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise DataFileError(f"{name}: must be [[{name}]] entries", path=fname, hint="see the file's comments")
+    return entries
+
+
+def _flag(fname: str, where: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise DataFileError(f"{where}: must be true or false", path=fname)
+    return value
+
+
+def _generic(fname: str, table: object) -> dict[str, str]:
+    """[generic]: generic indicator id -> the ids of its kinds, turned into kind -> generic."""
+    if not isinstance(table, dict):
+        raise DataFileError("generic: must map an indicator id to a list of ids", path=fname)
+    out: dict[str, str] = {}
+    for broad, kinds in sorted(table.items()):
+        for k in word_list(fname, f"generic.{broad}", kinds):
+            if out.setdefault(k, broad) != broad:
+                raise DataFileError(f"generic: {k} is a kind of two indicators", path=fname)
+    return out
 
 
 @dataclass(frozen=True)
@@ -53,6 +129,11 @@ class IndicatorRules:
     qualifiers: tuple[str, ...] = ()
     list_gap: int = 0  # characters between two metrics for the second to continue the first
     list_item_len: int = 0  # the longest indicator text that may continue the metric before it
+    breakdowns: tuple[Breakdown, ...] = ()
+    breakdown_prefix: int = 0  # the most characters before a breakdown item's kind of school (市县)
+    people_unit: str = "人"  # the base unit of a count of people: a label it measures names people
+    generic: dict[str, str] = field(default_factory=dict)  # indicator id -> the one it is a kind of
+    follows: tuple[Follow, ...] = ()
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -63,22 +144,31 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
     out = []
     for i, e in enumerate(entries):
         where = f"remap[{i}]"
-        to = e.get("to") if isinstance(e, dict) else None
-        if not isinstance(to, dict) or not to:
-            raise DataFileError(f"{where}.to: must map domains to indicator ids", path=fname)
+        to = _domain_table(fname, where, e.get("to") if isinstance(e, dict) else None)
         out.append(Remap(text(fname, f"{where}.kind", e.get("kind")),
                          tuple(sorted(word_list(fname, f"{where}.cues", e.get("cues")), key=len, reverse=True)),
-                         tuple(sorted((text(fname, f"{where}.to", k), text(fname, f"{where}.to", v))
-                                      for k, v in to.items())),
-                         tuple(word_list(fname, f"{where}.heads", e["heads"])) if "heads" in e else ()))
+                         to,
+                         tuple(word_list(fname, f"{where}.heads", e["heads"])) if "heads" in e else (),
+                         _flag(fname, f"{where}.before", e.get("before", False))))
     words = data.get("words")
     if not isinstance(words, dict):
         raise DataFileError("words: needs a [words] table with compounds and qualifiers", path=fname,
                             hint="see the file's comments")
+    breakdowns = _entries(fname, "breakdown", data.get("breakdown", []))
     return IndicatorRules(tuple(out), tuple(word_list(fname, "words.compounds", words.get("compounds"))),
                           tuple(word_list(fname, "words.qualifiers", words.get("qualifiers"))),
                           positive_int(fname, "words.list_gap", words.get("list_gap")),
-                          positive_int(fname, "words.list_item_len", words.get("list_item_len")))
+                          positive_int(fname, "words.list_item_len", words.get("list_item_len")),
+                          tuple(Breakdown(word_list(fname, f"breakdown[{i}].leads", e.get("leads")),
+                                          _domain_table(fname, f"breakdown[{i}]", e.get("to")))
+                                for i, e in enumerate(breakdowns)),
+                          positive_int(fname, "words.breakdown_prefix", words.get("breakdown_prefix")),
+                          text(fname, "words.people_unit", words.get("people_unit")),
+                          _generic(fname, data.get("generic", {})),
+                          tuple(Follow(word_list(fname, f"follow[{i}].after", e.get("after")),
+                                       text(fname, f"follow[{i}].from", e.get("from")),
+                                       text(fname, f"follow[{i}].to", e.get("to")))
+                                for i, e in enumerate(_entries(fname, "follow", data.get("follow", [])))))
 
 
 @lru_cache(maxsize=1)
@@ -90,27 +180,48 @@ class IndicatorMatcher:
     """Per base unit, one pattern over the labels of every indicator that unit can measure."""
 
     def __init__(self, scheme: IndicatorScheme, remaps: tuple[Remap, ...] | None = None,
-                 compounds: tuple[str, ...] | None = None, qualifiers: tuple[str, ...] | None = None):
+                 compounds: tuple[str, ...] | None = None, qualifiers: tuple[str, ...] | None = None,
+                 breakdowns: tuple[Breakdown, ...] | None = None, generic: dict[str, str] | None = None,
+                 follows: tuple[Follow, ...] | None = None):
         owner = scheme.labels()
         units = {u for k in scheme.kinds.values() for u in k.units}
         self._scheme = scheme
         self._owner = owner
         self._by_unit = {u: longest_pattern(sorted(lab for lab, iid in owner.items() if scheme.allows(iid, u)))
                          for u in sorted(units)}
+        self._every = longest_pattern(sorted(owner))
         rules = indicator_rules()
         self._remaps = rules.remaps if remaps is None else remaps
         self._compounds = longest_pattern(rules.compounds if compounds is None else compounds)
         self._qualifiers = rules.qualifiers if qualifiers is None else qualifiers
         self._list_gap, self._list_item_len = rules.list_gap, rules.list_item_len
+        self._breakdowns = rules.breakdowns if breakdowns is None else breakdowns
+        self._breakdown_prefix = rules.breakdown_prefix
+        self._people = rules.people_unit
+        # the kinds of school a breakdown's item may name: the stock heads the school remaps replace
+        self._school_heads = frozenset(h for r in self._remaps if r.kind == "kind-schools" for h in r.heads)
         for r in self._remaps:
             unknown = sorted(({iid for _, iid in r.to} | set(r.heads)) - set(scheme.indicators))
             if r.kind not in scheme.kinds or unknown:
                 raise DataFileError(f"a remap names what the indicator scheme lacks: {r.kind} {unknown}",
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
+        generic = rules.generic if generic is None else generic
+        self._follows = rules.follows if follows is None else follows
+        unknown = sorted((set(generic) | set(generic.values())
+                          | {i for f in self._follows for i in (*f.after, f.generic, f.to)}) - set(scheme.indicators))
+        if unknown:  # read by kg.pipeline.targets; checked here, where the scheme is at hand
+            raise DataFileError(f"[generic] or [[follow]] names what the indicator scheme lacks: {unknown}",
+                                path="indicators.toml", hint="use ids of ontology/indicators.ttl")
+        for b in self._breakdowns:
+            unknown = sorted(({iid for _, iid in b.to} | set(b.leads)) - set(scheme.indicators))
+            if unknown:
+                raise DataFileError(f"a breakdown names what the indicator scheme lacks: {unknown}",
+                                    path="indicators.toml", hint="use ids of ontology/indicators.ttl")
 
-    def _label(self, form: str, base_unit: str) -> tuple[str, int] | None:
-        """The label ending nearest the end of ``form`` (the longest of those) and its start; never
-        one that starts inside a compound word (compounds read leftmost first: 其中小学 is 其中 + 小学)."""
+    def _label(self, form: str, base_unit: str | None) -> tuple[str, int] | None:
+        """The label ending nearest the end of ``form`` (the longest of those) and its start, among
+        those ``base_unit`` can measure (None: every label); never one that starts inside a compound
+        word (compounds read leftmost first: 其中小学 is 其中 + 小学)."""
         inside: set[int] = set()
         end = 0
         for m in self._compounds.finditer(form):  # zero-width: one match at each start
@@ -118,7 +229,7 @@ class IndicatorMatcher:
                 end = m.start() + len(m.group(1))
                 inside.update(range(m.start() + 1, end))
         best: tuple[int, int, str] | None = None
-        for m in self._by_unit[base_unit].finditer(form):  # every label at every start
+        for m in (self._every if base_unit is None else self._by_unit[base_unit]).finditer(form):
             if m.start() in inside:
                 continue  # 中小学学位: not 小学学位 (学位 at its own start still counts)
             label = m.group(1)
@@ -126,6 +237,22 @@ class IndicatorMatcher:
             if best is None or key > best:
                 best = key
         return None if best is None else (best[2], best[0] - best[1])
+
+    def _foreign_head(self, metric: Metric, written: str) -> bool:
+        """Whether the head of ``written`` (the label ending last) names people, whom the metric's
+        unit cannot measure, right before its number: 在园幼儿29098个 counts children, not schools
+        in 个, so no label before it may answer (a kind of school is no head of that sort: 小学1200人
+        are its pupils). (An indicator text may run past the number:
+        30所幼儿园增加学位4505个 gives the 30 the text 幼儿园增加学位, and 学位 is the 4505's head.)"""
+        base_unit = metric.base_unit or ""
+        form = normalize(written)
+        head = self._label(form, None)
+        if head is None or self._scheme.allows(self._owner[head[0]], base_unit) \
+                or not self._scheme.allows(self._owner[head[0]], self._people) \
+                or not any(_arabic(n) == metric.value for n in _after(head[0]).findall(normalize(metric.quote))):
+            return False
+        fits = self._label(form, base_unit)
+        return fits is None or fits[1] + len(fits[0]) < head[1] + len(head[0])
 
     def _best(self, written: str, base_unit: str, *context: str) -> str | None:
         """The concept of the best label in ``written``; build verbs are looked for before that
@@ -138,11 +265,12 @@ class IndicatorMatcher:
         return self._remapped(self._owner[label], (form[:start], *map(normalize, context)), base_unit)
 
     def _remapped(self, iid: str, places: tuple[str, ...], base_unit: str) -> str:
-        """The first place with a build verb decides (in it, the first remap entry wins)."""
+        """The first place with a build verb decides (in it, the first remap entry wins); the first
+        place is the text before the head."""
         ind = self._scheme.indicators[iid]
-        for where in places:
+        for i, where in enumerate(places):
             for r in self._remaps:
-                if ind.kind == r.kind and (not r.heads or iid in r.heads) and any(c in where for c in r.cues):
+                if (not r.before or i == 0) and ind.kind == r.kind and (not r.heads or iid in r.heads) and any(c in where for c in r.cues):
                     target = r.target(ind.domain)
                     if target and self._scheme.allows(target, base_unit):
                         return target
@@ -155,6 +283,8 @@ class IndicatorMatcher:
             return None
         # another number's bracket is not this metric's clause: 幼儿园89所(新增25所) built none of the 89
         clause = _BRACKETED.sub("", metric.quote)
+        if self._foreign_head(metric, metric.indicator):
+            return None
         found = self._best(metric.indicator, unit, clause)
         if found is not None:
             return found
@@ -178,10 +308,44 @@ class IndicatorMatcher:
         if (len(own) > self._list_item_len or any(q in metric.indicator for q in self._qualifiers)
                 or prev.indicator_concept is None or prev.base_unit != metric.base_unit
                 or metric.base_unit not in self._by_unit or metric.span[0] < prev.span[0]
-                or gap > self._list_gap):  # the same clause (gap < 0) or the next one
+                or gap > self._list_gap  # the same clause (gap < 0) or the next one
+                or self._foreign_head(metric, own)):  # 在园幼儿 names what it counts
             return None
         return self._remapped(prev.indicator_concept, tuple(map(normalize, (metric.indicator, metric.quote))),
                               metric.base_unit)
+
+
+    def broken_down(self, prev: Metric, metric: Metric, iid: str) -> str | None:
+        """A metric whose indicator names only a kind of school (``iid``, a stock head), written right
+        after a total of a breakdown's leads in the same unit, counts that total's thing for its kind
+        of school: 新建学校90所，其中幼儿园33所 (new kindergartens); 增加学位5000个，其中幼儿园420个 and
+        城东幼儿园240个、… (places). Its text must end with the head; an item that stays a count of
+        schools must name its kind nearly alone (幼儿园, 市县中小学), one that becomes places may name
+        the school in full (城东幼儿园240个 are its places there, not 240 kindergartens)."""
+        if (iid not in self._school_heads or prev.indicator_concept is None or prev.base_unit != metric.base_unit
+                or metric.span[0] < prev.span[0] or metric.span[0] - prev.span[1] > self._list_gap):
+            return None
+        lead = next((b for b in self._breakdowns if prev.indicator_concept in b.leads), None)
+        own = _LIST_LEAD.sub("", _BRACKETED.sub("", normalize(metric.indicator)))
+        head = self._label(own, metric.base_unit) if own else None
+        if lead is None or head is None or head[1] + len(head[0]) != len(own) \
+                or not _head_then_number(head[0]).search(normalize(metric.quote)):
+            return None  # 市区3所公办园的格局: the head after the number reads a sentence, not a list
+        target = lead.target(self._scheme.indicators[iid].domain)
+        if not target or not self._scheme.allows(target, metric.base_unit):
+            return None
+        # still a count of schools: a long text before the head says more than a kind of school
+        same_kind = self._scheme.indicators[target].kind == self._scheme.indicators[iid].kind
+        return None if same_kind and head[1] > self._breakdown_prefix else target
+
+
+    def followed(self, prev: Metric, metric: Metric, iid: str) -> str | None:
+        """The specific concept a generic figure counts right after a figure of a [[follow]]'s
+        ``after``: 新建幼儿园40所，增加学位8000个 (kindergarten places)."""
+        if metric.span[0] < prev.span[0] or metric.span[0] - prev.span[1] > self._list_gap:
+            return None
+        return next((f.to for f in self._follows if f.generic == iid and prev.indicator_concept in f.after
+                     and self._scheme.allows(f.to, metric.base_unit)), None)
 
 
 @lru_cache(maxsize=1)
@@ -200,5 +364,7 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
         iid = matcher.match(m)
         if iid is None and out:
             iid = matcher.continued(out[-1], m)
+        elif out:
+            iid = matcher.broken_down(out[-1], m, iid) or matcher.followed(out[-1], m, iid) or iid
         out.append(evolve(m, indicator_concept=iid) if iid else m)
     return out

@@ -100,6 +100,8 @@ class MetricRules:
     period_before: re.Pattern
     outcome_words: re.Pattern
     outcome_near: int
+    outcome_list_gap: int  # an achieved figure this close after a stated one continues its list
+    part_of: re.Pattern  # a quote opening so is a share of a total written before it (其中…)
     quote_prefix: re.Pattern
     nm_before: re.Pattern
     rank_before: re.Pattern
@@ -156,6 +158,8 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
             achieved_reset=c("status", "achieved_reset"), achieved_in_plan=c("status", "achieved_in_plan"),
             period_before=c("status", "period_before"), outcome_words=c("status", "outcome_words"),
             outcome_near=positive_int(where, "status.outcome_near", raw["status"]["outcome_near"]),
+            outcome_list_gap=positive_int(where, "status.outcome_list_gap", raw["status"]["outcome_list_gap"]),
+            part_of=c("status", "part_of"),
             quote_prefix=c("not_metric", "quote_prefix"), nm_before=c("not_metric", "before"),
             rank_before=c("not_metric", "rank_before"), rate_before=c("not_metric", "rate_before"),
             rate_counters=frozenset(word_list(where, "not_metric.rate_counters", nm["rate_counters"])),

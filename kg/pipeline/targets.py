@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kg.core.chars import to_simplified
-from kg.core.records import ReportFacts, TargetCheck, Verdict
+from kg.core.records import Metric, ReportFacts, TargetCheck, Verdict
+from kg.extract.indicator_match import indicator_rules
 from kg.extract.metric_rules import metric_rules
 from kg.rdf.graph import metric_iris
 
@@ -46,6 +47,7 @@ class _Side:
     from_summary: bool = False
     end: int = 0  # where the quote ends, in the original text
     stated: bool = False  # its quote says it was done (实际建成6所)
+    part: bool = False  # its quote opens with 其中: a share of a total written before it
 
 
 def verdict(target: _Side, outcome: _Side | None) -> Verdict:
@@ -79,6 +81,22 @@ def _bureau(f: ReportFacts) -> str | None:
     return to_simplified(b.name) if b.name and not b.anonymized else None
 
 
+def _stated(metrics: Iterable[Metric]) -> list[bool]:
+    """Per metric, whether its quote says it was done (实际建成6所), or it is an achieved figure that
+    continues, a few characters on, a list one of those heads (实际完成新建幼儿园30所；新建校舍22.46万
+    平方米，超额完成12.3%；新建运动场56.17万平方米: all three were done)."""
+    rules = metric_rules()
+    out: list[bool] = []
+    prev: Metric | None = None
+    for x in metrics:
+        said = bool(rules.outcome_words.search(x.quote))
+        if not said and prev is not None and out[-1] and x.status == "achieved":
+            said = 0 <= x.span[0] - prev.span[1] <= rules.outcome_list_gap
+        out.append(said)
+        prev = x
+    return out
+
+
 class TargetLinker:
     """Collects planned and achieved metrics with an indicator and a year, per named bureau."""
 
@@ -90,7 +108,7 @@ class TargetLinker:
         self._reports: dict[str, tuple[tuple[str, int], ...]] = {}  # target IRI -> its report id
 
     def add(self, facts: Iterable[ReportFacts]) -> None:
-        done = metric_rules().outcome_words
+        part_of = metric_rules().part_of
         for f in facts:
             bureau = _bureau(f)
             if bureau is None:
@@ -99,13 +117,13 @@ class TargetLinker:
             mid_year = f.summary_year is not None and f.summary_year == f.plan_year
             if f.summary_year is not None and not mid_year:
                 self._summaries.setdefault((bureau, f.summary_year), set()).add(rid)
-            for x, iri in zip(f.metrics, metric_iris(f), strict=True):
+            for x, iri, stated in zip(f.metrics, metric_iris(f), _stated(f.metrics), strict=True):
                 if (not x.indicator_concept or x.year is None or x.period
                         or (mid_year and x.status == "achieved")):
                     continue
                 side = _Side(str(iri), None if x.redacted else x.base_value, x.base_unit, x.comparator,
                              x.initiative, (f.source.name, f.source.sha256, f.index, x.span[0]),
-                             f.summary_year == x.year, x.span[1], bool(done.search(x.quote)))
+                             f.summary_year == x.year, x.span[1], stated, bool(part_of.match(x.quote)))
                 table = self._planned if x.status == "planned" else self._achieved
                 table.setdefault((bureau, x.indicator_concept, x.year), []).append(side)
                 self._reports[str(iri)] = rid
@@ -114,22 +132,34 @@ class TargetLinker:
         """Target IRI → its check; ``left_out``: reports the graph leaves out (duplicates)."""
         kept = lambda s: self._reports[s.iri] not in left_out  # noqa: E731
         checks: dict[str, TargetCheck] = {}
+        generic = indicator_rules().generic
         for key, targets in sorted(self._planned.items()):
-            bureau, _, year = key
+            bureau, concept, year = key
             summaries = self._summaries.get((bureau, year), set()) - left_out
             outcomes = sorted((s for s in self._achieved.get(key, ()) if kept(s)),
                               key=lambda s: (not s.from_summary, s.order))
+            # the report's own answer may drop the target's qualifier (学位建设任务1467个, 实际完成1695个学位)
+            broader = sorted((s for s in self._achieved.get((bureau, generic.get(concept, ""), year), ())
+                              if kept(s)), key=lambda s: s.order)
             for t in (s for s in targets if kept(s)):
-                # the same initiative when both name one; then the first in file order
-                # a count of projects (个) is no answer to a count of schools (所)
-                fits = [o for o in outcomes if not (t.initiative and o.initiative and o.initiative != t.initiative)
-                        and o.unit == t.unit and self._answers(t, o)]
+                # the same initiative when both name one; a count of projects (个) is no answer to a
+                # count of schools (所); a share (其中…) answers only a share
+                def fit(o: _Side) -> bool:
+                    return (not (t.initiative and o.initiative and o.initiative != t.initiative)  # noqa: B023
+                            and o.unit == t.unit and o.part == t.part and self._answers(t, o))  # noqa: B023
+                # the report's own answer, right after the target, first; then the year's summary
+                own = sorted((o for o in (*outcomes, *broader) if self._same_report(t, o) and fit(o)),
+                             key=lambda s: s.order)
+                fits = own or [o for o in outcomes if fit(o)]
                 outcome = fits[0] if fits else None
                 if outcome is None and not summaries - {self._reports[t.iri]}:
                     continue  # no other summary of that year: nothing to judge by
                 checks[t.iri] = TargetCheck(t.iri, outcome.iri if outcome else None, verdict(t, outcome))
         return checks
 
+
+    def _same_report(self, target: _Side, outcome: _Side) -> bool:
+        return self._reports[outcome.iri] == self._reports[target.iri]
 
     def _answers(self, target: _Side, outcome: _Side) -> bool:
         """Another report's outcome may answer; one of the same report only right after the target,
