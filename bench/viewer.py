@@ -8,6 +8,7 @@ Zipf-like popularity, local ones, quotes cut from the example reports, metrics a
 seed, same network, same bytes.
 
     python bench/viewer.py --sizes 1000,10000     # or: python bench/run.py --viewer
+    python bench/viewer.py --build OUTDIR         # the viewer a real `kg build` wrote there
 """
 
 from __future__ import annotations
@@ -237,6 +238,23 @@ def run(sizes: list[int], rounds: int = 3) -> dict:
     return results
 
 
+def measure_build(outdir: Path, rounds: int = 3) -> dict:
+    """The figures of ``run`` for the viewer.html a real build wrote in ``outdir``, under the number
+    of reports its build-report.json counts."""
+    report = json.loads((outdir / "build-report.json").read_text(encoding="utf-8"))
+    n = report["totals"]["reports"]
+    html = outdir / "viewer.html"
+    runs = [measure(html) for _ in range(rounds)]
+    beside = sum(p.stat().st_size for p in (outdir / "viewer-data").rglob("*") if p.is_file())
+    best = {k: min(r[k] for r in runs) for k in ("first_draw_s", "panel_s", "filter_s", "filter_worst_s", "load_wall_s")}
+    result = {"build": str(outdir), "html_mb": round(html.stat().st_size / 1e6, 2),
+              "details_beside_mb": round(beside / 1e6, 2), "initial_view": runs[0]["view"],
+              "offline": all(r["offline"] for r in runs), **{k: round(v, 3) for k, v in best.items()},
+              "first_draw_s_median": round(statistics.median(r["first_draw_s"] for r in runs), 3)}
+    print(f"viewer of {outdir} ({n} reports): {result}", file=sys.stderr)
+    return {str(n): result}
+
+
 def targets(results: dict) -> list[dict]:
     """The bounds of issue 20, checked at the largest size measured."""
     if not results:
@@ -256,9 +274,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000", help="reports, comma-separated")
     ap.add_argument("--rounds", type=int, default=3, help="browser runs per size (the fastest counts)")
+    ap.add_argument("--build", type=Path, metavar="OUTDIR",
+                    help="measure the viewer a real `kg build` wrote in OUTDIR instead of synthetic ones")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results-viewer.json")
     args = ap.parse_args(argv)
-    results = run([int(s) for s in args.sizes.split(",")], args.rounds)
+    if args.build:
+        results = measure_build(args.build, args.rounds)
+    else:
+        results = run([int(s) for s in args.sizes.split(",")], args.rounds)
     checks = targets(results)
     args.out.write_text(json.dumps({"sizes": results, "targets": checks}, ensure_ascii=False, indent=1), encoding="utf-8")
     for c in checks:
