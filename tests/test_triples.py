@@ -154,6 +154,24 @@ def test_index_from_lines_answers_as_the_index_of_parsed_triples():
         idx.add((S, P, S))
 
 
+@pytest.mark.parametrize("cut", [1, 3, 5])
+def test_index_from_lines_over_a_base_answers_as_one_index_and_leaves_the_base(cut):
+    """A batch read beside a shared base answers as the index of both; a subject in both (here S)
+    gets its own copy, and the base is the same afterwards."""
+    other = URIRef("https://example.org/o")
+    triples = [(S, RDF.type, P), (S, RDFS.label, Literal("z", lang="zh")), (BNode("b1"), RDF.type, P),
+               (other, P, S), (other, RDFS.label, Literal("o")), (S, P, Literal("p"))]
+    lines = nt_lines(triples)
+    base = TripleIndex.from_lines(lines[:cut])
+    before = sorted(base, key=nt_line)
+    idx, ref = TripleIndex.from_lines(lines[cut:], base), TripleIndex.from_lines(lines)
+    assert sorted(idx, key=nt_line) == sorted(ref, key=nt_line) and len(idx) == len(ref)
+    assert set(idx.subjects(RDF.type, P)) == set(ref.subjects(RDF.type, P))
+    assert idx.value(S, RDFS.label) == ref.value(S, RDFS.label)
+    assert sorted(base, key=nt_line) == before and len(base) == cut
+    assert idx.has_subject(other) and not TripleIndex.from_lines(nt_lines([(S, P, other)])).has_subject(other)
+
+
 def test_fast_strings_are_in_use_with_this_rdflib():
     """rdflib's Literal keeps its four slots: the fast strings are on (else every build is slower)."""
     assert T._FAST_STRINGS

@@ -11,18 +11,23 @@ gives the same layout and the same HTML (``kg.outputs.viz``).
 
 from __future__ import annotations
 
+import contextlib
+import re
+import zlib
 from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from kg.outputs.layout import SEED
 from kg.outputs.reader import FactRecord, GraphReader, MetricRecord, ReportRecord, local_name
 from kg.terms import vocab as V
-from kg.terms.triples import TripleIndex
+from kg.terms.triples import TripleIndex, iri_text, nt_term
 
-__all__ = ["build_network", "region_projection", "UNKNOWN", "MAX_TARGETS"]
+__all__ = ["build_network", "build_network_from_lines", "region_projection", "UNKNOWN", "MAX_TARGETS"]
 
 UNKNOWN = "(unknown)"
 MAX_TARGETS = 40  # a bureau's targets in the viewer data, latest years first (the panel's list cap)
@@ -119,6 +124,12 @@ def _named(label: str | None, node: Any) -> str:
     return label if label is not None else local_name(node)
 
 
+BATCH_TRIPLES = 400_000  # build_network_from_lines: triples indexed at once (~70 MiB)
+_REPORT_SCOPED = tuple(f"<{V.ID[k]}" for k in ("report/", "mention/", "metric/"))
+_ID_LEN = len(f"<{V.ID}")
+_KEY_END = re.compile(r"[-/> ]")  # the end of the source's part of a report key
+
+
 def build_network(graph: Graph | TripleIndex) -> nx.Graph:
     """Bureau — initiative concept — theme network from the edu-kg RDF graph.
 
@@ -129,103 +140,186 @@ def build_network(graph: Graph | TripleIndex) -> nx.Graph:
     outcome and verdict (latest years first, at most ``MAX_TARGETS``; ``n_targets`` counts all). Nodes and edges are inserted in sorted order (stable layouts).
     """
     r = GraphReader(graph)
-    issuer = r.issuers()
+    parts = _Parts()
+    parts.add(r, set(graph.objects(None, V.outcome)))
+    return parts.network(r)
 
-    def info(rep: Any) -> dict[str, Any]:
-        return _report_info(r.report(rep) if rep is not None else None)
 
-    bureaus: set[Any] = r.typed(V.Bureau) | set(issuer.values())
-    edges: dict[tuple[Any, Any], dict[str, Any]] = {}
-    aliases: dict[Any, set[str]] = {}
-    mention_edge: dict[Any, tuple[Any, Any]] = {}
+def build_network_from_lines(lines: Iterable[str], triples: int, workdir: Path,
+                             batch_triples: int | None = None) -> nx.Graph:
+    """``build_network`` of the graph in N-Triples ``lines`` (each a distinct triple), ``triples``
+    of them, without indexing the whole graph at once: a graph of more than ``batch_triples``
+    (default ``BATCH_TRIPLES``) is
+    read in batches of whole reports (a report's, its mentions' and its metrics' lines, spooled
+    under ``workdir`` by report) beside every shared node (bureaus, regions, concepts). The index
+    of a 10k-report graph took ~1.6 GiB; a batch's takes a few dozen MiB. Same network."""
+    n = max(1, -(-triples // (batch_triples or BATCH_TRIPLES)))
+    if n == 1:
+        return build_network(TripleIndex.from_lines(lines))
+    shared: list[str] = []
+    wanted: set[URIRef] = set()
+    outcome = f"{nt_term(V.outcome)} "
+    with contextlib.ExitStack() as stack:
+        spools = [stack.enter_context(open(workdir / f".network-{i}.nt", "w", encoding="utf-8", newline="\n"))
+                  for i in range(n)]
+        subject, spool = "\0", spools[0]  # "<s> ": a subject's lines come together
+        for line in lines:
+            if not line.startswith(subject):
+                if not line.startswith(_REPORT_SCOPED):
+                    shared.append(line)
+                    continue
+                subject, spool = line[:line.index(" ") + 1], spools[batch_of(line, n)]
+            if outcome in line and line.startswith(outcome, len(subject)):  # "<target> edu:outcome <metric> ."
+                wanted.add(URIRef(iri_text(line[:-3].rsplit(" ", 1)[1])))
+            spool.write(line)
+    parts = _Parts()
+    base = TripleIndex.from_lines(shared)
+    del shared
+    for i in range(n):
+        path = workdir / f".network-{i}.nt"
+        with open(path, encoding="utf-8") as f:
+            parts.add(GraphReader(TripleIndex.from_lines(f, base)), wanted)
+        path.unlink()
+    r = GraphReader(base)
+    return parts.network(r)
 
-    for m in r.mentions():
-        if m.bureau is None or m.concept is None:
-            continue  # SHACL reports these; the viewer shows only what it can place
-        bureaus.add(m.bureau)
-        key = (m.bureau, m.concept)
-        mention_edge[m.iri] = key
-        e = edges.setdefault(key, {"statuses": set(), "years": set(), "evidence": [],
-                                   "metrics": [], "reports": set()})
-        status = m.status or ""
-        e["statuses"].add(status)
-        if m.year is not None:
-            e["years"].add(m.year)
-        rep = info(m.report)
-        if rep["iri"]:
-            e["reports"].add(rep["iri"])
-        surface = m.label or ""  # the words the report used
-        e["evidence"].append({
-            "quote": m.quote or "", "quoteOriginal": m.quote_original or "",
-            "alias": surface or (m.aliases[0] if m.aliases else ""),
-            "year": m.year, "status": status, "file": rep["file"], "report": rep["iri"], **_span(m),
-        })
-        c = aliases.setdefault(m.concept, set())
-        c.update(m.aliases)
-        if surface:
-            c.add(surface)
 
-    loose_metrics: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-    targets: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-    for x in r.metrics():
-        record = _metric_record(x, info(x.report))
-        if x.verdict is not None and x.bureau is not None:
-            bureaus.add(x.bureau)
-            outcome = r.metric(x.outcome) if x.outcome is not None else None
-            targets[x.bureau].append(_target_record(x, info(x.report), outcome,
-                                                    info(outcome.report if outcome else None)))
-        if x.initiative in mention_edge:
-            edges[mention_edge[x.initiative]]["metrics"].append(record)
-        elif x.bureau is not None:
-            bureaus.add(x.bureau)
-            loose_metrics[x.bureau].append(record)
+def batch_of(line: str, n: int) -> int:
+    """Which of ``n`` batches a report-scoped line goes to: its report's file's (a file's reports
+    stay together; the report key is ``<sha256[:16] of the source>-<index>``)."""
+    start = line.index("/", _ID_LEN) + 1
+    end = _KEY_END.search(line, start)
+    return zlib.crc32(line[start:end.start() if end else None].encode()) % n
 
-    reports_of: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-    for rep, b in issuer.items():
-        reports_of[b].append(info(rep))
 
-    G = nx.Graph()
-    region_of: dict[Any, str] = {}
-    for node in sorted(bureaus, key=str):
-        b = r.bureau(node)
-        path = [{"label": _named(s.label, s.iri), "level": s.level or ""} for s in b.path]
-        region_of[node] = str(b.region) if b.region is not None else str(node)
-        G.add_node(str(node), kind="bureau", label=_bureau_label(b.label, reports_of.get(node, [])),
-                   region=str(b.region) if b.region is not None else "",
-                   path=[step["label"] for step in path],
-                   level=b.level or "",
-                   province=_province(path), anonymized=b.anonymized,
-                   reports=sorted(reports_of.get(node, []),
-                                  key=lambda d: (d["file"], d["index"] or 0, d["iri"])),
-                   metrics=_sort_records(loose_metrics.get(node, [])), n_initiatives=0,
-                   targets=_cap_targets(targets.get(node, [])), n_targets=len(targets.get(node, [])))
+class _Parts:
+    """What ``build_network`` gathers from the reports, one batch of whole reports at a time: each
+    batch's reader knows the shared nodes and its reports; a target's outcome may be another
+    batch's metric, so targets wait for the end."""
 
-    carriers: dict[Any, set[Any]] = defaultdict(set)
-    bureaus_of: dict[Any, set[Any]] = defaultdict(set)
-    for (b, c) in edges:
-        carriers[c].add(region_of[b])
-        bureaus_of[c].add(b)
-    theme_nodes: set[Any] = set()
-    for node in sorted(aliases, key=str):
-        c = r.concept(node)
-        theme_nodes.update(c.themes)
-        G.add_node(str(node), kind="initiative", label=_named(c.label, node),
-                   local=c.local, themes=[str(t) for t in c.themes],
-                   aliases=sorted(aliases[node]),
-                   n_regions=len(carriers[node]), n_bureaus=len(bureaus_of[node]))
-    for t in sorted(theme_nodes, key=str):
-        G.add_node(str(t), kind="theme", label=_named(r.concept(t).label, t))
+    def __init__(self) -> None:
+        self.bureaus: set[Any] = set()
+        self.edges: dict[tuple[Any, Any], dict[str, Any]] = {}
+        self.aliases: dict[Any, set[str]] = {}
+        self.loose_metrics: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        self.targets: list[tuple[Any, MetricRecord, dict[str, Any]]] = []  # bureau, target, its report
+        self.outcomes: dict[Any, tuple[MetricRecord, dict[str, Any]]] = {}
+        self.reports_of: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        # one object per distinct text (a quote and its original, a unit, a report's IRI): half a
+        # million records at 10k reports, most of their strings repeated
+        self.strings: dict[str, str] = {}
 
-    for (b, c) in sorted(edges, key=lambda k: (str(k[0]), str(k[1]))):
-        e = edges[(b, c)]
-        G.add_edge(str(b), str(c), kind="implements", status=_merge_status(e["statuses"]),
-                   years=sorted(e["years"]), reports=sorted(e["reports"]),
-                   metrics=_sort_records(e["metrics"]), evidence=_sort_records(e["evidence"]))
-        G.nodes[str(b)]["n_initiatives"] += 1
-    for c in sorted(aliases, key=str):
-        for t in G.nodes[str(c)]["themes"]:
-            G.add_edge(str(c), t, kind="broader")
-    return G
+    def lean(self, record: dict[str, Any]) -> dict[str, Any]:
+        strings = self.strings
+        return {k: strings.setdefault(v, v) if isinstance(v, str) else v for k, v in record.items()}
+
+    def add(self, r: GraphReader, wanted: set) -> None:
+        """The reports ``r`` reads; ``wanted``: every target's outcome, wherever it lies."""
+        issuer = r.issuers()
+        infos: dict[Any, dict[str, Any]] = {}
+
+        def info(rep: Any) -> dict[str, Any]:
+            found = infos.get(rep)
+            if found is None:
+                found = infos[rep] = self.lean(_report_info(r.report(rep) if rep is not None else None))
+            return found
+
+        self.bureaus |= r.typed(V.Bureau) | set(issuer.values())
+        edges, mention_edge = self.edges, {}
+        for m in r.mentions():
+            if m.bureau is None or m.concept is None:
+                continue  # SHACL reports these; the viewer shows only what it can place
+            self.bureaus.add(m.bureau)
+            key = (m.bureau, m.concept)
+            mention_edge[m.iri] = key
+            e = edges.setdefault(key, {"statuses": set(), "years": set(), "evidence": [],
+                                       "metrics": [], "reports": set()})
+            status = m.status or ""
+            e["statuses"].add(status)
+            if m.year is not None:
+                e["years"].add(m.year)
+            rep = info(m.report)
+            if rep["iri"]:
+                e["reports"].add(rep["iri"])
+            surface = m.label or ""  # the words the report used
+            e["evidence"].append(self.lean({
+                "quote": m.quote or "", "quoteOriginal": m.quote_original or "",
+                "alias": surface or (m.aliases[0] if m.aliases else ""),
+                "year": m.year, "status": status, "file": rep["file"], "report": rep["iri"], **_span(m),
+            }))
+            c = self.aliases.setdefault(m.concept, set())
+            c.update(m.aliases)
+            if surface:
+                c.add(surface)
+
+        for x in r.metrics():
+            record = self.lean(_metric_record(x, info(x.report)))
+            if x.verdict is not None and x.bureau is not None:
+                self.bureaus.add(x.bureau)
+                self.targets.append((x.bureau, x, info(x.report)))
+            if x.initiative in mention_edge:
+                edges[mention_edge[x.initiative]]["metrics"].append(record)
+            elif x.bureau is not None:
+                self.bureaus.add(x.bureau)
+                self.loose_metrics[x.bureau].append(record)
+        for node in wanted:
+            if node not in self.outcomes and r.describes(node):
+                outcome = r.metric(node)
+                self.outcomes[node] = (outcome, info(outcome.report))
+        for rep, b in issuer.items():
+            self.reports_of[b].append(info(rep))
+
+    def network(self, r: GraphReader) -> nx.Graph:
+        """The network of everything added; ``r`` reads the shared nodes."""
+        edges, aliases, reports_of = self.edges, self.aliases, self.reports_of
+        targets: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        for bureau, x, rep in self.targets:
+            outcome, outcome_rep = (None, _report_info(None)) if x.outcome is None else self.outcomes.get(
+                x.outcome, (r.metric(x.outcome), _report_info(None)))  # an outcome no batch holds
+            targets[bureau].append(_target_record(x, rep, outcome, outcome_rep))
+
+        G = nx.Graph()
+        region_of: dict[Any, str] = {}
+        for node in sorted(self.bureaus, key=str):
+            b = r.bureau(node)
+            path = [{"label": _named(s.label, s.iri), "level": s.level or ""} for s in b.path]
+            region_of[node] = str(b.region) if b.region is not None else str(node)
+            G.add_node(str(node), kind="bureau", label=_bureau_label(b.label, reports_of.get(node, [])),
+                       region=str(b.region) if b.region is not None else "",
+                       path=[step["label"] for step in path],
+                       level=b.level or "",
+                       province=_province(path), anonymized=b.anonymized,
+                       reports=sorted(reports_of.get(node, []),
+                                      key=lambda d: (d["file"], d["index"] or 0, d["iri"])),
+                       metrics=_sort_records(self.loose_metrics.get(node, [])), n_initiatives=0,
+                       targets=_cap_targets(targets.get(node, [])), n_targets=len(targets.get(node, [])))
+
+        carriers: dict[Any, set[Any]] = defaultdict(set)
+        bureaus_of: dict[Any, set[Any]] = defaultdict(set)
+        for (b, c) in edges:
+            carriers[c].add(region_of[b])
+            bureaus_of[c].add(b)
+        theme_nodes: set[Any] = set()
+        for node in sorted(aliases, key=str):
+            c = r.concept(node)
+            theme_nodes.update(c.themes)
+            G.add_node(str(node), kind="initiative", label=_named(c.label, node),
+                       local=c.local, themes=[str(t) for t in c.themes],
+                       aliases=sorted(aliases[node]),
+                       n_regions=len(carriers[node]), n_bureaus=len(bureaus_of[node]))
+        for t in sorted(theme_nodes, key=str):
+            G.add_node(str(t), kind="theme", label=_named(r.concept(t).label, t))
+
+        for (b, c) in sorted(edges, key=lambda k: (str(k[0]), str(k[1]))):
+            e = edges[(b, c)]
+            G.add_edge(str(b), str(c), kind="implements", status=_merge_status(e["statuses"]),
+                       years=sorted(e["years"]), reports=sorted(e["reports"]),
+                       metrics=_sort_records(e["metrics"]), evidence=_sort_records(e["evidence"]))
+            G.nodes[str(b)]["n_initiatives"] += 1
+        for c in sorted(aliases, key=str):
+            for t in G.nodes[str(c)]["themes"]:
+                G.add_edge(str(c), t, kind="broader")
+        return G
 
 
 # --------------------------------------------------------------------------- region view

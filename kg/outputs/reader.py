@@ -224,6 +224,10 @@ class GraphReader:
             return found[0] if found else None
         return min(found, key=nt_term)
 
+    def describes(self, node: Node) -> bool:
+        """Whether the graph says anything of ``node`` (as a subject)."""
+        return self.g.has_subject(node) if self._direct else (node, None, None) in self.g
+
     def typed(self, cls: Node) -> set[Node]:
         """Every node of rdf:type ``cls``."""
         found = self._typed.get(cls)

@@ -31,7 +31,7 @@ from kg.outputs.spool import (
 from kg.pipeline import recovery
 from kg.pipeline.executors import Executor
 from kg.rdf.graph import new_graph
-from kg.terms.triples import TripleIndex, read_nt, to_graph
+from kg.terms.triples import read_nt, to_graph
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,12 @@ class MergedGraph:
         for p in self.nt_paths:
             yield from read_nt(p)
 
+    def lines(self) -> Iterator[str]:
+        """The final graph's N-Triples lines, each a distinct triple."""
+        for p in self.nt_paths:
+            with open(p, encoding="utf-8") as f:
+                yield from f
+
     def remove_files(self) -> None:
         for p in {*self.nt_paths, *(p.nt for p in self.parts), *(p.ttl for p in self.parts)}:
             p.unlink(missing_ok=True)
@@ -144,10 +150,13 @@ def write_facts(merged: MergedGraph, fragments: FragmentSpool, stage: Path) -> s
 
 def write_viewer(merged: MergedGraph, stage: Path) -> str:
     # imported here, not at the top: networkx costs every build worker 0.2 s to import
-    from kg.outputs import viz
+    from kg.outputs import network, viz
 
-    viz.write_viewer(merged.graph if merged.graph is not None else TripleIndex(merged.read()),
-                     stage / "viewer.html")
+    if merged.graph is not None:  # repaired: in memory already
+        viz.write_viewer(merged.graph, stage / "viewer.html")
+    else:
+        viz.write_network_viewer(network.build_network_from_lines(merged.lines(), merged.triples, stage),
+                                 stage / "viewer.html")
     return "viewer.html"
 
 

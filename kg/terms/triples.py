@@ -117,7 +117,7 @@ class TripleIndex:
             self.add(t)
 
     @classmethod
-    def from_lines(cls, lines: Iterable[str]) -> TripleIndex:
+    def from_lines(cls, lines: Iterable[str], base: TripleIndex | None = None) -> TripleIndex:
         """The index of N-Triples ``lines`` as :func:`nt_line` writes them, each a distinct
         triple, best grouped by subject (the sorted unique lines a build keeps of a file).
 
@@ -125,13 +125,18 @@ class TripleIndex:
         their time: each distinct term is made once (equal terms are one object, so dictionary
         look-ups stop at identity), a subject's lines are filed together, no duplicate is looked
         for, and the by-predicate side is filled only for the predicates asked (a literal as a
-        dictionary key costs a Python-level hash)."""
+        dictionary key costs a Python-level hash).
+
+        ``base``: an index whose triples this one also holds, shared, not copied (the shared nodes
+        each batch of a big graph's reports is read beside); ``base`` is left as it was."""
         index = cls()
         index._po_done = False
         sp = index._sp
+        shared = base._sp if base is not None else {}
+        sp.update(shared)
         terms: dict[str, object] = {}
         last_s = last_p = objs = None
-        n = 0
+        n = base._n if base is not None else 0
         for line in lines:
             s, p, o = line[:-3].split(" ", 2)  # "<s> <p> o .\n"; only the object holds spaces
             if s != last_s:
@@ -140,6 +145,8 @@ class TripleIndex:
                 pos = sp.get(s)
                 if pos is None:
                     pos = sp[s] = {}
+                elif pos is shared.get(s):  # base's: copied before it changes
+                    pos = sp[s] = {k: list(v) for k, v in pos.items()}
             if p != last_p:
                 last_p = p
                 p = terms[p] if p in terms else terms.setdefault(p, _nt_to_term(p))
@@ -174,6 +181,9 @@ class TripleIndex:
 
     def __len__(self) -> int:
         return self._n
+
+    def has_subject(self, s) -> bool:
+        return s in self._sp
 
     def __iter__(self) -> Iterator[Triple]:
         return ((s, p, o) for s, po in self._sp.items() for p, objs in po.items() for o in objs)
