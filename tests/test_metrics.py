@@ -245,6 +245,23 @@ def test_plan_section_past_tense_stays_achieved():
     assert (a.status, b.status, b.year) == ("achieved", "planned", 2024)
 
 
+@pytest.mark.parametrize("sentence, years, statuses", [
+    # a figure dated after every year the report covers is a target, whatever its verb
+    ("集团化办学覆盖率2030年达到40%、2031年达到55%、2032年达到70%。", (2030, None),
+     [("achieved", 2030), ("planned", 2031), ("planned", 2032)]),
+    ("2032年新建学校3所。", (2030, 2031), [("planned", 2032)]),
+    # ... unless it says it is done already (a report written early next year) or the year is
+    # another clause's
+    ("截至2031年2月,已新建学校3所。", (2030, None), [("achieved", 2031)]),
+    ("2031年1月召开总结会,全年新建学校3所。", (2030, None), [("achieved", 2031)]),
+    # no report year known: nothing to compare with
+    ("2031年新建学校3所。", (None, None), [("achieved", 2031)]),
+])
+def test_a_figure_dated_after_the_report_is_a_target(sentence, years, statuses):
+    ms = extract_metrics(make_report([sentence], summary_year=years[0], plan_year=years[1]))
+    assert [(m.status, m.year) for m in ms] == statuses
+
+
 def test_redacted_metric():
     (m,) = extract_metrics(make_report(["全区共新增学位X个。"]))
     assert m.redacted and m.value is None and m.base_value is None and "X个" in m.quote

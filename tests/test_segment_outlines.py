@@ -381,6 +381,40 @@ def test_a_meeting_report_reviews_the_year_its_agenda_names_not_the_meetings(hea
     assert (r.summary_year, r.plan_year) == (2018, 2019)
 
 
+@pytest.mark.parametrize("announce", [
+    "根据上级部署,现将我局2030年度主要工作完成情况、存在的问题以及2031年度重点工作计划汇报如下:",
+    "按照2030年工作要点,现将全年工作总结及2031年工作打算报告如下:",  # the reviewed year's plan first
+])
+def test_a_report_that_announces_its_plan_part_plans_that_year_when_the_part_is_cut_off(announce):
+    text = "\n".join(["某市教育局工作汇报", announce, "一、2030年度工作回顾", "2030年," + P1, P2])
+    (r,) = reports_of(text)
+    assert (r.summary_year, r.plan_year) == (2030, 2031)
+
+
+@pytest.mark.parametrize("announce", [
+    "现将2030年工作完成情况汇报如下,2030年工作计划确定的任务全部完成:",  # the reviewed year's own plan
+    "现将2030年工作总结如下:",
+])
+def test_a_plan_named_for_the_reviewed_year_declares_no_plan(announce):
+    text = "\n".join(["某市教育局工作汇报", announce, "一、2030年度工作回顾", "2030年," + P1, P2])
+    (r,) = reports_of(text)
+    assert (r.summary_year, r.plan_year) == (2030, None)
+
+
+def test_a_years_work_opinion_is_that_years_plan():
+    text = "\n".join(["某市2030年教育工作意见", "2030年是关键之年。全市教育系统要" + P1, P2])
+    (r,) = reports_of(text)
+    assert r.title == "某市2030年教育工作意见"
+    assert (r.summary_year, r.plan_year) == (None, 2030) and {s.kind for s in r.sections} == {"plan"}
+
+
+def test_a_plans_year_lead_after_a_line_of_page_furniture_is_still_the_plans_own():
+    # a page line the cleaner keeps (打印本页) before "2030年,是…之年" does not make that a summary
+    text = "\n".join(["某市2030年教育工作意见", "打印本页", "2030年,是落实规划的开局之年。全市教育系统要" + P1, P2])
+    (r,) = reports_of(text)
+    assert (r.summary_year, r.plan_year) == (None, 2030) and {s.kind for s in r.sections} == {"plan"}
+
+
 def test_a_title_cut_short_by_the_site_still_declares_its_plan():
     text = "\n".join(["某区教育局2030年工作总结暨2031年工作思", "2030年,全区" + P1, "一、重点工作成效", P2])
     (r,) = reports_of(text)

@@ -368,6 +368,12 @@ def _sentences(report: Report):
             yield section, sent
 
 
+def _after_the_report(report: Report, year: int) -> bool:
+    """Whether ``year`` is later than every year the report covers (known ones only)."""
+    covered = [y for y in (report.summary_year, report.plan_year) if y is not None]
+    return bool(covered) and year > max(covered)
+
+
 def extract_metrics(report: Report) -> list[Metric]:
     """Every quantity of the bureau's work in ``report`` as a :class:`Metric` (initiative left None)."""
     clean = report.clean
@@ -388,9 +394,16 @@ def extract_metrics(report: Report) -> list[Metric]:
         for i, q in enumerate(quantities):
             clause = clauses[i]
             status = _status(text, q, clause, section.kind)
-            years = [int(m.group(1)) for m in _YEAR.finditer(text, 0, q.span[0])]
+            dated = list(_YEAR.finditer(text, 0, q.span[0]))
+            years = [int(m.group(1)) for m in dated]
             if years:
                 year = years[-1]
+                # 2025年达到55% in a 2021 report: a target, whatever the verb (not a 2023年度课题's
+                # figure: 年度 names a programme's round)
+                if status == "achieved" and _after_the_report(report, year) and dated[-1].start() >= clause[0] \
+                        and not text.startswith("度", dated[-1].end()) \
+                        and not metric_rules().achieved_reset.search(text, dated[-1].end(), q.span[0]):
+                    status = "planned"
             elif section.kind == "plan" and status == "achieved":
                 year = report.summary_year  # done before the plan: not the plan section's year
             elif section.year is not None:

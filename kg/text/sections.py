@@ -115,7 +115,8 @@ def raw_sections(text: str, body: Span, default_kind: str | None,
         outer = raws[stack[0]].kind if stack else "other"
         if lead == "summary" and outer == "plan":
             lead = None  # "2023年,全县…" opening a plan section is the plan's own lead
-        elif (lead == "summary" and not raws and default_kind == "plan" and plan_token is not None
+        elif (lead == "summary" and not any(r.explicit_kind for r in raws) and default_kind == "plan"
+              and plan_token is not None
               and year_token(ln.text.split(",", 1)[0], rules) == plan_token):
             lead = None  # 某局2018年工作要点 opening "2018年,是…之年": the plan's own lead
         if lead:

@@ -182,12 +182,17 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
         _, plan_year = from_title("plan", summary_year, explicit_only=False)
     if plan_year is None and summary_year is not None:
         # a speech says what its meeting is for: 总结2013年工作,安排部署2014年工作
-        m = rules.agenda_plan.search(text, spans[0][0], spans[0][0] + rules.agenda_reach) if spans else None
-        token = next((g for g in m.groups() if g), None) if m else None
-        if token and token[0].isdigit() and int(token[:4]) > summary_year:
-            plan_year = int(token[:4])
-        elif token and token in rules.relative:
-            plan_year = summary_year + rules.relative[token]  # 下半年 plans the summary's own year
+        # (the first that names a later year: 根据2013年工作要点 before it is the reviewed year's plan)
+        found = rules.agenda_plan.finditer(text, spans[0][0], min(spans[0][0] + rules.agenda_reach, spans[-1][1])) \
+            if spans else ()  # within this report: the next one's title may follow within reach
+        for m in found:
+            token = next((g for g in m.groups() if g), None)
+            if token and token[0].isdigit() and int(token[:4]) > summary_year:
+                plan_year = int(token[:4])
+            elif token and token in rules.relative:
+                plan_year = summary_year + rules.relative[token]  # 下半年 plans the summary's own year
+            if plan_year is not None:
+                break
     return summary_year, plan_year
 
 
