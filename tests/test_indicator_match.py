@@ -284,6 +284,19 @@ def test_a_head_naming_people_in_another_unit_gets_no_concept(shipped, indicator
 
 
 @pytest.mark.parametrize("items, expected", [
+    ([("小学", "所", "全市有小学320所"), ("在校生", "人", "在校生21.5万人")], ["primary-schools", "primary-students"]),
+    ([("普通高中", "所", "普通高中12所"), ("在校生", "人", "在校生2.1万人")], ["senior-high-schools", "senior-students"]),
+    ([("中等职业学校", "所", "中等职业学校5所"), ("在校生", "人", "在校生6800人")],
+     ["vocational-schools", "vocational-students"]),
+    # schools of several levels: the students stay all students
+    ([("中小学", "所", "全县中小学86所"), ("在校生", "人", "在校生5.2万人")],
+     ["primary-secondary-schools", "students-total"]),
+])
+def test_students_right_after_a_levels_schools_are_that_levels(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_listed(*items), shipped)] == expected
+
+
+@pytest.mark.parametrize("items, expected", [
     # places added right after kindergartens built are kindergarten places
     ([("新建幼儿园", "所", "全县新建幼儿园12所"), ("增加学位", "个", "增加学位2400个")],
      ["new-kindergartens", "preschool-places"]),
