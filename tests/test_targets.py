@@ -285,3 +285,14 @@ def test_a_share_answers_only_a_share():
     done = places("36", "achieved", 2022, (22, 32), quote="(其中公办实际建成36所)")
     g = report(SHA_A, "2022.txt", QING, [part, done])
     assert check_targets([g])[iri(g, 0)].verdict == "exceeded"
+
+
+@pytest.mark.parametrize("share_quote", ["新增学位2800个(其中新区900个)", "新增学位2800个(新区900个、老城区600个)"])
+def test_a_figure_in_a_bracket_after_a_total_is_a_share_of_it(share_quote):
+    total = places("2800", "planned", 2022, (10, 30), quote=share_quote)
+    share = places("900", "planned", 2022, (10, 30), quote=share_quote)
+    plan = report(SHA_A, "2021.txt", QING, [total, replace(share, span=(20, 30))], summary=2021, plan=2022)
+    done = report(SHA_B, "2022.txt", QING, [places("3000", "achieved", 2022, (5, 15))], summary=2022)
+    checks = check_targets([plan, done])
+    assert (checks[iri(plan, 0)].outcome, checks[iri(plan, 0)].verdict) == (iri(done), "exceeded")
+    assert checks[iri(plan, 1)].outcome is None  # the district's share is not answered by the total

@@ -102,6 +102,7 @@ class MetricRules:
     outcome_near: int
     outcome_list_gap: int  # an achieved figure this close after a stated one continues its list
     part_of: re.Pattern  # a quote opening so is a share of a total written before it (其中…)
+    part_in_bracket: re.Pattern  # a quote's text up to its figure ending so: a bracket's share
     quote_prefix: re.Pattern
     nm_before: re.Pattern
     rank_before: re.Pattern
@@ -159,7 +160,7 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
             period_before=c("status", "period_before"), outcome_words=c("status", "outcome_words"),
             outcome_near=positive_int(where, "status.outcome_near", raw["status"]["outcome_near"]),
             outcome_list_gap=positive_int(where, "status.outcome_list_gap", raw["status"]["outcome_list_gap"]),
-            part_of=c("status", "part_of"),
+            part_of=c("status", "part_of"), part_in_bracket=c("status", "part_in_bracket"),
             quote_prefix=c("not_metric", "quote_prefix"), nm_before=c("not_metric", "before"),
             rank_before=c("not_metric", "rank_before"), rate_before=c("not_metric", "rate_before"),
             rate_counters=frozenset(word_list(where, "not_metric.rate_counters", nm["rate_counters"])),

@@ -17,6 +17,7 @@ target closely and say it was done (实际建成…: kg/data/metric_rules.toml, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -97,6 +98,19 @@ def _stated(metrics: Iterable[Metric]) -> list[bool]:
     return out
 
 
+def _share(x: Metric) -> bool:
+    """Whether ``x`` is a share of a total written before it: its quote opens with 其中, or its
+    figure stands in a bracket after another figure (共28所(新区9所))."""
+    rules = metric_rules()
+    if rules.part_of.match(x.quote):
+        return True
+    if x.value is None or x.unit is None:
+        return False
+    written = format(x.value.normalize(), "f")
+    at = [m.start() for m in re.finditer(rf"(?<![\d.]){re.escape(written)}\s*{re.escape(x.unit)}", x.quote)]
+    return bool(at) and rules.part_in_bracket.search(x.quote, 0, at[-1]) is not None
+
+
 class TargetLinker:
     """Collects planned and achieved metrics with an indicator and a year, per named bureau."""
 
@@ -108,7 +122,6 @@ class TargetLinker:
         self._reports: dict[str, tuple[tuple[str, int], ...]] = {}  # target IRI -> its report id
 
     def add(self, facts: Iterable[ReportFacts]) -> None:
-        part_of = metric_rules().part_of
         for f in facts:
             bureau = _bureau(f)
             if bureau is None:
@@ -123,7 +136,7 @@ class TargetLinker:
                     continue
                 side = _Side(str(iri), None if x.redacted else x.base_value, x.base_unit, x.comparator,
                              x.initiative, (f.source.name, f.source.sha256, f.index, x.span[0]),
-                             f.summary_year == x.year, x.span[1], stated, bool(part_of.match(x.quote)))
+                             f.summary_year == x.year, x.span[1], stated, _share(x))
                 table = self._planned if x.status == "planned" else self._achieved
                 table.setdefault((bureau, x.indicator_concept, x.year), []).append(side)
                 self._reports[str(iri)] = rid
