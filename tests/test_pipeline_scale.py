@@ -331,14 +331,15 @@ def test_screened_shacl_gives_the_bytes_of_the_engine_alone(serial, tmp_path, ex
     _same(serial, tmp_path / "alone")
 
 
+@pytest.mark.parametrize("jobs", [1, pytest.param(2, marks=pytest.mark.slow)])
 def test_viewer_of_a_graph_read_in_report_batches_is_the_same_page(monkeypatch, tmp_path, examples_dir,
-                                                                   example_build):
+                                                                   example_build, jobs):
     """A build reads a big graph into the viewer's network in batches of whole reports (the
-    whole graph's index took ~1.6 GiB at 10k reports); forcing many batches on the examples
-    writes the same viewer.html, byte for byte, and leaves no spooled batch behind."""
+    whole graph's index took ~1.6 GiB at 10k reports), in its workers; forcing many batches on
+    the examples writes the same viewer.html, byte for byte, and leaves no spooled batch behind."""
     from kg.outputs import network
 
     monkeypatch.setattr(network, "BATCH_TRIPLES", 200)
-    build([examples_dir], Config(outdir=tmp_path, progress=False, cache=False, jobs=1))
+    build([examples_dir], Config(outdir=tmp_path, progress=False, cache=False, jobs=jobs))
     assert (tmp_path / "viewer.html").read_bytes() == (example_build[0] / "viewer.html").read_bytes()
     assert not [p for p in tmp_path.rglob(".network-*")]

@@ -15,7 +15,7 @@ import contextlib
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -146,22 +146,23 @@ def build_network(graph: Graph | TripleIndex) -> nx.Graph:
 
 
 def build_network_from_lines(lines: Iterable[str], triples: int, workdir: Path,
-                             batch_triples: int | None = None) -> nx.Graph:
+                             batch_triples: int | None = None,
+                             map_: Callable[[Callable, list], Iterable] = map) -> nx.Graph:
     """``build_network`` of the graph in N-Triples ``lines`` (each a distinct triple), ``triples``
     of them, without indexing the whole graph at once: a graph of more than ``batch_triples``
-    (default ``BATCH_TRIPLES``) is
-    read in batches of whole reports (a report's, its mentions' and its metrics' lines, spooled
-    under ``workdir`` by report) beside every shared node (bureaus, regions, concepts). The index
-    of a 10k-report graph took ~1.6 GiB; a batch's takes a few dozen MiB. Same network."""
+    (default ``BATCH_TRIPLES``) is read in batches of whole reports (a report's, its mentions' and
+    its metrics' lines, spooled under ``workdir`` by report), each beside every shared node
+    (bureaus, regions, concepts); ``map_`` reads the batches (a build's executor: in its workers).
+    The index of a 10k-report graph took ~1.6 GiB; a batch's takes a few dozen MiB. Same network."""
     n = max(1, -(-triples // (batch_triples or BATCH_TRIPLES)))
     if n == 1:
         return build_network(TripleIndex.from_lines(lines))
     shared: list[str] = []
     wanted: set[URIRef] = set()
     outcome = f"{nt_term(V.outcome)} "
+    paths = [workdir / f".network-{i}.nt" for i in range(n)]
     with contextlib.ExitStack() as stack:
-        spools = [stack.enter_context(open(workdir / f".network-{i}.nt", "w", encoding="utf-8", newline="\n"))
-                  for i in range(n)]
+        spools = [stack.enter_context(open(p, "w", encoding="utf-8", newline="\n")) for p in paths]
         subject, spool = "\0", spools[0]  # "<s> ": a subject's lines come together
         for line in lines:
             if not line.startswith(subject):
@@ -172,16 +173,31 @@ def build_network_from_lines(lines: Iterable[str], triples: int, workdir: Path,
             if outcome in line and line.startswith(outcome, len(subject)):  # "<target> edu:outcome <metric> ."
                 wanted.add(URIRef(iri_text(line[:-3].rsplit(" ", 1)[1])))
             spool.write(line)
+    shared_path = workdir / ".network-shared.nt"
+    with open(shared_path, "w", encoding="utf-8", newline="\n") as f:
+        f.writelines(shared)
+    try:
+        parts = _Parts()
+        for part in map_(batch_parts, [(str(shared_path), str(p), frozenset(wanted)) for p in paths]):
+            parts.merge(part)
+        return parts.network(GraphReader(TripleIndex.from_lines(shared)))
+    finally:
+        for p in (*paths, shared_path):
+            p.unlink(missing_ok=True)
+
+
+def batch_parts(job: tuple[str, str, frozenset]) -> _Parts:
+    """What one batch of ``build_network_from_lines`` contributes (in a worker): ``job`` is the
+    shared nodes' file, the batch's file and every target's outcome."""
+    shared, batch, wanted = job
+    with open(shared, encoding="utf-8") as f:
+        base = TripleIndex.from_lines(f)
+    with open(batch, encoding="utf-8") as f:
+        index = TripleIndex.from_lines(f, base)
     parts = _Parts()
-    base = TripleIndex.from_lines(shared)
-    del shared
-    for i in range(n):
-        path = workdir / f".network-{i}.nt"
-        with open(path, encoding="utf-8") as f:
-            parts.add(GraphReader(TripleIndex.from_lines(f, base)), wanted)
-        path.unlink()
-    r = GraphReader(base)
-    return parts.network(r)
+    parts.add(GraphReader(index), wanted)
+    parts.strings = {}  # only for sharing within this process: not worth sending
+    return parts
 
 
 def batch_of(line: str, n: int) -> int:
@@ -268,6 +284,28 @@ class _Parts:
                 self.outcomes[node] = (outcome, info(outcome.report))
         for rep, b in issuer.items():
             self.reports_of[b].append(info(rep))
+
+    def merge(self, other: _Parts) -> None:
+        """Add what ``other`` gathered from other reports."""
+        self.bureaus |= other.bureaus
+        for key, e in other.edges.items():
+            mine = self.edges.get(key)
+            if mine is None:
+                self.edges[key] = e
+                continue
+            for k in ("statuses", "years", "reports"):
+                mine[k] |= e[k]
+            mine["evidence"] += e["evidence"]
+            mine["metrics"] += e["metrics"]
+        for c, names in other.aliases.items():
+            self.aliases.setdefault(c, set()).update(names)
+        for b, records in other.loose_metrics.items():
+            self.loose_metrics[b].extend(records)
+        self.targets += other.targets
+        for node, found in other.outcomes.items():
+            self.outcomes.setdefault(node, found)
+        for b, reports in other.reports_of.items():
+            self.reports_of[b].extend(reports)
 
     def network(self, r: GraphReader) -> nx.Graph:
         """The network of everything added; ``r`` reads the shared nodes."""

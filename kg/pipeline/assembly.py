@@ -148,15 +148,16 @@ def write_facts(merged: MergedGraph, fragments: FragmentSpool, stage: Path) -> s
     return "facts.json"
 
 
-def write_viewer(merged: MergedGraph, stage: Path) -> str:
+def write_viewer(merged: MergedGraph, stage: Path, ex: Executor | None = None) -> str:
     # imported here, not at the top: networkx costs every build worker 0.2 s to import
     from kg.outputs import network, viz
 
     if merged.graph is not None:  # repaired: in memory already
         viz.write_viewer(merged.graph, stage / "viewer.html")
     else:
-        viz.write_network_viewer(network.build_network_from_lines(merged.lines(), merged.triples, stage),
-                                 stage / "viewer.html")
+        G = network.build_network_from_lines(merged.lines(), merged.triples, stage,
+                                             map_=ex.map if ex is not None else map)
+        viz.write_network_viewer(G, stage / "viewer.html")
     return "viewer.html"
 
 

@@ -96,7 +96,7 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
             del jobs  # done with the records: free them before a repair loads the whole graph
             merged = _merge_and_check_shared(graphs, pending, config, stage, timings)
             crash_point("merged")
-            outputs = _write(merged, graphs.fragments, config, stage, timings)
+            outputs = _write(merged, graphs.fragments, config, stage, timings, ex)
             remember_outputs(cache, build_key, outputs, list(outputs.names), stage)
         result = _report(out, stage, per_file, outputs, reused, timings, extraction_counts, cache)
     return result
@@ -255,14 +255,14 @@ def _repair(merged: MergedGraph, report: ValidationReport, stage: Path) -> Merge
 # --- write: every output file ---------------------------------------------------------------------
 
 def _write(merged: MergedGraph, fragments: FragmentSpool, config: Config, stage: Path,
-           timings: dict[str, float]) -> Outputs:
+           timings: dict[str, float], ex: Executor) -> Outputs:
     t = time.perf_counter()
     names = [*assembly.write_graphs(merged, config, stage), assembly.write_facts(merged, fragments, stage)]
     # the parts' Turtle is written at once, one part per worker: the longest is the wall time
     timings["export"] = max((p.turtle_seconds for p in merged.parts), default=0.0) + time.perf_counter() - t
     if config.viewer:
         with _timer(timings, "viewer"):
-            names.append(assembly.write_viewer(merged, stage))
+            names.append(assembly.write_viewer(merged, stage, ex))
     merged.remove_files()
     return Outputs(tuple(names), merged.validation, merged.dropped, merged.triples, merged.conflicts_kept)
 
