@@ -76,6 +76,18 @@ def test_location_table_reads_the_layout_with_any_newline(tmp_path, newline):
     assert location_table(path) == _EXPECTED
 
 
+def test_location_table_reads_the_zip_of_an_install_that_never_imported_jionlp(tmp_path):
+    """jionlp unpacks its dictionaries when first imported; before that only the zip is there (a
+    fresh `pip install` whose first build failed on this)."""
+    import zipfile
+
+    from kg.extract.places import location_table
+
+    with zipfile.ZipFile(tmp_path / "china_location.zip", "w") as z:
+        z.writestr("china_location.txt", _TABLE)
+    assert location_table(tmp_path / "china_location.txt") == _EXPECTED
+
+
 def test_location_table_names_an_unreadable_file(tmp_path):
     from kg.core.errors import DataFileError
     from kg.extract.places import location_table

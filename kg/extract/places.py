@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -43,6 +44,15 @@ class Gazetteer:
 _TOP_LEVELS = re.compile(rb"\n(?!\t\t\t)([^\n]*)")  # a line (after a newline) of the first three
 
 
+def _table_bytes(path: Path) -> bytes:
+    """The table's bytes. jionlp ships it zipped (china_location.zip) and unpacks it when first
+    imported: in a fresh install that has never imported jionlp only the zip is there."""
+    if not path.exists() and path.with_suffix(".zip").exists():
+        with zipfile.ZipFile(path.with_suffix(".zip")) as z:
+            return z.read(path.name)
+    return path.read_bytes()
+
+
 def location_table(path: Path | None = None) -> dict:
     """What ``jionlp.china_location_loader()`` returns (province → city → county nodes), read from
     jionlp's own file (or ``path``) without importing jionlp (numpy and its tagger: ~0.4 s of
@@ -54,8 +64,8 @@ def location_table(path: Path | None = None) -> dict:
             raise DataFileError("jionlp is not installed", path="jionlp", hint="pip install jionlp")
         path = Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.txt"
     try:
-        data = path.read_bytes()
-    except OSError as e:
+        data = _table_bytes(path)
+    except (OSError, zipfile.BadZipFile, KeyError) as e:
         raise DataFileError(f"cannot read jionlp's place table: {e}", path=str(path),
                             hint="reinstall jionlp") from None
     if data.count(b"\r") != data.count(b"\r\n"):  # a lone CR ends a line read as text
