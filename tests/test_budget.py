@@ -133,3 +133,26 @@ def test_zip_bomb_docx_is_refused_before_parsing(tmp_path, monkeypatch):
     with pytest.raises(OverBudgetError, match=r"\[E004\].*bomb\.docx.*zip bomb"):
         ingest.read_source(p)
 
+
+
+def test_a_failed_warm_up_is_the_files_error_and_the_next_file_warms_up(monkeypatch, examples_dir):
+    """The models load before a file's budget starts; when that fails (a data file missing), the
+    file reports it, and the next file tries again instead of loading cold inside its budget."""
+    import kg.pipeline.build as build_module
+    from kg.core.errors import DataFileError
+
+    real, calls = build_module.warm_up, []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) == 1:
+            raise DataFileError("cannot read a table", path="x.txt", hint="reinstall")
+        real()
+
+    monkeypatch.setattr(build_module, "warm_up", flaky)
+    monkeypatch.setattr(stages, "_warm", False)
+    good = examples_dir / "01_wuyi_county_2023.txt"
+    first = stages.process_file(good)
+    assert first.facts == () and "cannot read a table" in first.result.errors[0]
+    second = stages.process_file(good, budget=Budget(5, 0))
+    assert not second.result.errors and second.result.reports == 1 and len(calls) == 2

@@ -87,11 +87,11 @@ def _ready() -> None:
     worker) end with the build that started it."""
     global _warm
     if not _warm:
-        _warm = True
         from kg.pipeline.build import warm_up  # the build module imports this one
 
         recovery.guard_worker()
-        warm_up()
+        warm_up()  # a failure is the file's error, and the next file tries again
+        _warm = True
 
 
 def _measured(result: FileResult, usage: Usage) -> FileResult:
