@@ -283,6 +283,17 @@ def test_a_head_naming_people_in_another_unit_gets_no_concept(shipped, indicator
     assert shipped.match(m(indicator, unit, unit, quote, value=value)) == expected
 
 
+@pytest.mark.parametrize("indicator, quote, expected", [
+    # an indicator cut to its maximum length lost the start of its verb: the quote still has it
+    ("入使用的新建、扩建中小学及幼儿园", "该市计划投入使用的新建、扩建中小学及幼儿园共152所", "schools-opened"),
+    ("扩建中小学及幼儿园", "今年新建、扩建中小学及幼儿园共40所", "new-schools"),
+    # words before an earlier number are that number's
+    ("幼儿园", "投入使用学校3所、新建幼儿园5所", "new-kindergartens"),
+])
+def test_a_verb_before_a_cut_indicator_still_counts(shipped, indicator, quote, expected):
+    assert shipped.match(m(indicator, "所", "所", quote)) == expected
+
+
 @pytest.mark.parametrize("items, expected", [
     ([("小学", "所", "全市有小学320所"), ("在校生", "人", "在校生21.5万人")], ["primary-schools", "primary-students"]),
     ([("普通高中", "所", "普通高中12所"), ("在校生", "人", "在校生2.1万人")], ["senior-high-schools", "senior-students"]),

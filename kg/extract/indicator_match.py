@@ -52,6 +52,8 @@ def _arabic(written: str) -> Decimal:
 _LIST_LEAD = re.compile(r"^[()（）]*(?:其中)?")  # 其中 opens a list item; it says nothing of what is counted
 
 
+_AFTER_NUMBER = re.compile(r"[^\d]*$")  # the text after the last digit
+
 @dataclass(frozen=True)
 class Remap:
     """A build verb before a school count's head: the concept meant instead, by domain."""
@@ -254,15 +256,24 @@ class IndicatorMatcher:
         fits = self._label(form, base_unit)
         return fits is None or fits[1] + len(fits[0]) < head[1] + len(head[0])
 
-    def _best(self, written: str, base_unit: str, *context: str) -> str | None:
+    def _best(self, written: str, base_unit: str, *context: str, lead: str = "") -> str | None:
         """The concept of the best label in ``written``; build verbs are looked for before that
-        label, then in each of ``context`` (the indicator text, the clause)."""
+        label (``lead``: the words written before ``written`` itself), then in each of
+        ``context`` (the indicator text, the clause)."""
         form = normalize(written)
         found = self._label(form, base_unit)
         if found is None:
             return None
         label, start = found
-        return self._remapped(self._owner[label], (form[:start], *map(normalize, context)), base_unit)
+        return self._remapped(self._owner[label], (lead + form[:start], *map(normalize, context)), base_unit)
+
+    @staticmethod
+    def _lead(metric: Metric) -> str:
+        """The quote's words before its indicator text, back to the last number: an indicator cut
+        to its maximum length (计划投入使用的新建… → 入使用的新建…) keeps its verbs there."""
+        quote, ind = normalize(metric.quote), normalize(metric.indicator)
+        at = quote.find(ind) if ind else -1
+        return _AFTER_NUMBER.search(quote, 0, at).group(0) if at > 0 else ""
 
     def _remapped(self, iid: str, places: tuple[str, ...], base_unit: str) -> str:
         """The first place with a build verb decides (in it, the first remap entry wins); the first
@@ -285,7 +296,7 @@ class IndicatorMatcher:
         clause = _BRACKETED.sub("", metric.quote)
         if self._foreign_head(metric, metric.indicator):
             return None
-        found = self._best(metric.indicator, unit, clause)
+        found = self._best(metric.indicator, unit, clause, lead=self._lead(metric))
         if found is not None:
             return found
         head = self._label(normalize(metric.quote), unit)
