@@ -270,3 +270,32 @@ def test_entry_kinds_counts_complete_entries_by_record(tmp_path):
     cache.put("cd01", [1])
     (tmp_path / ".cache" / "v" / "cd" / "cd02.pickle").write_bytes(pickle.dumps([2])[:5])  # cut short
     assert entry_kinds(tmp_path / ".cache") == {"dict": 2, "list": 1}
+
+
+_IDLE_POOL = """
+import os, signal, sys, time
+from kg.pipeline.executors import ProcessPool
+
+pool = ProcessPool(2, method=sys.argv[2])
+list(pool.map(time.sleep, [0.2, 0.2]))  # both workers run a task that never guards itself
+with open(sys.argv[1], "w") as f:
+    f.write(" ".join(str(pid) for pid in pool._local()._processes))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize("method", ["forkserver", pytest.param("spawn", marks=pytest.mark.slow)])
+def test_pool_workers_end_with_a_killed_build_even_before_a_task_guards_them(tmp_path, method):
+    """A `kill -9` of the build while its workers wait for work (the 10k crash bench left two
+    such workers alive): each worker watches the build from its start, not from its first task."""
+    psutil = pytest.importorskip("psutil")
+    pids = tmp_path / "pids"
+    p = subprocess.run([sys.executable, "-c", _IDLE_POOL, str(pids), method], timeout=120,
+                       env={**os.environ, "KG_START_METHOD": method})
+    assert p.returncode == -signal.SIGKILL
+    workers = [psutil.Process(int(pid)) for pid in pids.read_text().split()
+               if psutil.pid_exists(int(pid))]
+    gone, alive = psutil.wait_procs(workers, timeout=30)
+    for w in alive:
+        w.kill()
+    assert not alive, "workers outlived their build"

@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from kg.core.config import Config
 from kg.core.errors import KgError, WorkerError
+from kg.pipeline import recovery
 
 
 class Executor:
@@ -81,7 +82,10 @@ class ProcessPool(Executor):
 
     def _local(self) -> ProcessPoolExecutor:
         if self._pool is None:  # never a plain fork: the parent may hold threads (progress bar)
-            self._pool = ProcessPoolExecutor(self.parts, mp_context=_context(self.method))
+            # each worker watches the build from its start: one killed with the build before its
+            # first task (a task guards too) would wait on its queue for ever
+            self._pool = ProcessPoolExecutor(self.parts, mp_context=_context(self.method),
+                                             initializer=recovery.guard_worker)
         return self._pool
 
     def close(self) -> None:
