@@ -224,18 +224,22 @@ def run(sizes: list[int], rounds: int = 3) -> dict:
             runs = [measure(html) for _ in range(rounds)]
             size = html.stat().st_size
             beside = sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file()) - size
-        best = {k: min(r[k] for r in runs) for k in ("first_draw_s", "panel_s", "filter_s", "filter_worst_s", "load_wall_s")}
         results[str(n)] = {
             "bureaus": sum(1 for _, d in G.nodes(data=True) if d["kind"] == "bureau"),
             "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
-            "html_mb": round(size / 1e6, 2), "details_beside_mb": round(beside / 1e6, 2),
-            "initial_view": runs[0]["view"], "offline": all(r["offline"] for r in runs),
-            "synthetic_s": round(gen, 1), "write_s": round(write, 1),
-            **{k: round(v, 3) for k, v in best.items()},
-            "first_draw_s_median": round(statistics.median(r["first_draw_s"] for r in runs), 3),
+            "synthetic_s": round(gen, 1), "write_s": round(write, 1), **_figures(runs, size, beside),
         }
         print(f"viewer {n:>6} reports: {results[str(n)]}", file=sys.stderr)
     return results
+
+
+def _figures(runs: list[dict], size: int, beside: int) -> dict:
+    """One viewer's figures over its browser runs: the fastest of each time, and the page sizes."""
+    best = {k: min(r[k] for r in runs) for k in ("first_draw_s", "panel_s", "filter_s", "filter_worst_s", "load_wall_s")}
+    return {"html_mb": round(size / 1e6, 2), "details_beside_mb": round(beside / 1e6, 2),
+            "initial_view": runs[0]["view"], "offline": all(r["offline"] for r in runs),
+            **{k: round(v, 3) for k, v in best.items()},
+            "first_draw_s_median": round(statistics.median(r["first_draw_s"] for r in runs), 3)}
 
 
 def measure_build(outdir: Path, rounds: int = 3) -> dict:
@@ -246,11 +250,7 @@ def measure_build(outdir: Path, rounds: int = 3) -> dict:
     html = outdir / "viewer.html"
     runs = [measure(html) for _ in range(rounds)]
     beside = sum(p.stat().st_size for p in (outdir / "viewer-data").rglob("*") if p.is_file())
-    best = {k: min(r[k] for r in runs) for k in ("first_draw_s", "panel_s", "filter_s", "filter_worst_s", "load_wall_s")}
-    result = {"build": str(outdir), "html_mb": round(html.stat().st_size / 1e6, 2),
-              "details_beside_mb": round(beside / 1e6, 2), "initial_view": runs[0]["view"],
-              "offline": all(r["offline"] for r in runs), **{k: round(v, 3) for k, v in best.items()},
-              "first_draw_s_median": round(statistics.median(r["first_draw_s"] for r in runs), 3)}
+    result = {"build": str(outdir), **_figures(runs, html.stat().st_size, beside)}
     print(f"viewer of {outdir} ({n} reports): {result}", file=sys.stderr)
     return {str(n): result}
 

@@ -46,3 +46,16 @@ def test_targets_judge_the_largest_size(bench, figures, missed):
     got = [c["name"] for c in bench.targets(results) if not c["met"]]
     assert len(got) == len(missed) and all(m in name for m, name in zip(missed, got, strict=True))
     assert all("10000" in c["name"] for c in bench.targets(results))
+
+
+@pytest.mark.slow
+def test_measure_build_reports_a_real_builds_viewer(bench, example_build):
+    """`bench/viewer.py --build OUTDIR`: the figures of the viewer a real build wrote, under its
+    number of reports, judged by the same bounds."""
+    outdir, result = example_build
+    got = bench.measure_build(outdir, rounds=1)
+    (n, figures), = got.items()
+    assert int(n) == sum(r.reports for r in result.per_file) > 0
+    assert figures["offline"] and figures["html_mb"] > 0 and figures["details_beside_mb"] == 0
+    assert 0 < figures["first_draw_s"] < 30 and figures["panel_s"] >= 0
+    assert [c["met"] for c in bench.targets(got)] == [True] * 5

@@ -456,11 +456,11 @@ def test_network_from_lines_in_batches_is_the_whole_graphs_network(example_build
     """Batches of whole reports beside the shared nodes give the same network, node and edge order
     included, as the whole graph at once, with a target whose outcome lies in another file's
     batch (the examples' two-year pair)."""
-    from kg.terms.triples import TripleIndex, nt_lines, read_turtle
+    from kg.terms.triples import TripleIndex, nt_lines, nt_term, read_turtle
 
     lines = nt_lines(read_turtle(example_build[0] / "graph.ttl"))
     n = -(-len(lines) // batch_triples)
-    out = f"{network.nt_term(V.outcome)} "
+    out = f"{nt_term(V.outcome)} "
     across = [ln for ln in lines if out in ln
               and network.batch_of(ln, n) != network.batch_of(ln[:-3].rsplit(" ", 1)[1], n)]
     assert n == 1 or across, "no target whose outcome is in another batch: pick another batch size"

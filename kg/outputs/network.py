@@ -225,7 +225,8 @@ class _Parts:
         # million records at 10k reports, most of their strings repeated
         self.strings: dict[str, str] = {}
 
-    def lean(self, record: dict[str, Any]) -> dict[str, Any]:
+    def interned(self, record: dict[str, Any]) -> dict[str, Any]:
+        """``record`` with each string replaced by the one object kept for that text."""
         strings = self.strings
         return {k: strings.setdefault(v, v) if isinstance(v, str) else v for k, v in record.items()}
 
@@ -237,7 +238,7 @@ class _Parts:
         def info(rep: Any) -> dict[str, Any]:
             found = infos.get(rep)
             if found is None:
-                found = infos[rep] = self.lean(_report_info(r.report(rep) if rep is not None else None))
+                found = infos[rep] = self.interned(_report_info(r.report(rep) if rep is not None else None))
             return found
 
         self.bureaus |= r.typed(V.Bureau) | set(issuer.values())
@@ -258,7 +259,7 @@ class _Parts:
             if rep["iri"]:
                 e["reports"].add(rep["iri"])
             surface = m.label or ""  # the words the report used
-            e["evidence"].append(self.lean({
+            e["evidence"].append(self.interned({
                 "quote": m.quote or "", "quoteOriginal": m.quote_original or "",
                 "alias": surface or (m.aliases[0] if m.aliases else ""),
                 "year": m.year, "status": status, "file": rep["file"], "report": rep["iri"], **_span(m),
@@ -269,7 +270,7 @@ class _Parts:
                 c.add(surface)
 
         for x in r.metrics():
-            record = self.lean(_metric_record(x, info(x.report)))
+            record = self.interned(_metric_record(x, info(x.report)))
             if x.verdict is not None and x.bureau is not None:
                 self.bureaus.add(x.bureau)
                 self.targets.append((x.bureau, x, info(x.report)))

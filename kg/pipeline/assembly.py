@@ -148,15 +148,14 @@ def write_facts(merged: MergedGraph, fragments: FragmentSpool, stage: Path) -> s
     return "facts.json"
 
 
-def write_viewer(merged: MergedGraph, stage: Path, ex: Executor | None = None) -> str:
+def write_viewer(merged: MergedGraph, stage: Path, ex: Executor) -> str:
     # imported here, not at the top: networkx costs every build worker 0.2 s to import
     from kg.outputs import network, viz
 
     if merged.graph is not None:  # repaired: in memory already
         viz.write_viewer(merged.graph, stage / "viewer.html")
     else:
-        G = network.build_network_from_lines(merged.lines(), merged.triples, stage,
-                                             map_=ex.map if ex is not None else map)
+        G = network.build_network_from_lines(merged.lines(), merged.triples, stage, map_=ex.map)
         viz.write_network_viewer(G, stage / "viewer.html")
     return "viewer.html"
 
