@@ -285,7 +285,7 @@ def test_a_head_naming_people_in_another_unit_gets_no_concept(shipped, indicator
 
 @pytest.mark.parametrize("indicator, quote, expected", [
     # an indicator cut to its maximum length lost the start of its verb: the quote still has it
-    ("入使用的新建、扩建中小学及幼儿园", "该市计划投入使用的新建、扩建中小学及幼儿园共152所", "schools-opened"),
+    ("付使用的新建、改建中小学和幼儿园", "全区拟交付使用的新建、改建中小学和幼儿园共64所", "schools-opened"),
     ("扩建中小学及幼儿园", "今年新建、扩建中小学及幼儿园共40所", "new-schools"),
     # words before an earlier number are that number's
     ("幼儿园", "投入使用学校3所、新建幼儿园5所", "new-kindergartens"),

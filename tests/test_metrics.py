@@ -247,7 +247,7 @@ def test_plan_section_past_tense_stays_achieved():
 
 @pytest.mark.parametrize("sentence, years, statuses", [
     # a figure dated after every year the report covers is a target, whatever its verb
-    ("集团化办学覆盖率2030年达到40%、2031年达到55%、2032年达到70%。", (2030, None),
+    ("城乡学校共同体覆盖率2030年达到35%、2031年达到50%、2032年达到65%。", (2030, None),
      [("achieved", 2030), ("planned", 2031), ("planned", 2032)]),
     ("2032年新建学校3所。", (2030, 2031), [("planned", 2032)]),
     # ... unless it says it is done already (a report written early next year) or the year is

@@ -382,7 +382,7 @@ def test_a_meeting_report_reviews_the_year_its_agenda_names_not_the_meetings(hea
 
 
 @pytest.mark.parametrize("announce", [
-    "根据上级部署,现将我局2030年度主要工作完成情况、存在的问题以及2031年度重点工作计划汇报如下:",
+    "下面,把我局2030年度各项工作的完成情况、不足以及2031年度的工作计划报告如下:",
     "按照2030年工作要点,现将全年工作总结及2031年工作打算报告如下:",  # the reviewed year's plan first
 ])
 def test_a_report_that_announces_its_plan_part_plans_that_year_when_the_part_is_cut_off(announce):
@@ -402,7 +402,7 @@ def test_a_plan_named_for_the_reviewed_year_declares_no_plan(announce):
 
 
 def test_a_years_work_opinion_is_that_years_plan():
-    text = "\n".join(["某市2030年教育工作意见", "2030年是关键之年。全市教育系统要" + P1, P2])
+    text = "\n".join(["某市2030年教育工作意见", "2030年,全市教育工作以提质增效为主线," + P1, P2])
     (r,) = reports_of(text)
     assert r.title == "某市2030年教育工作意见"
     assert (r.summary_year, r.plan_year) == (None, 2030) and {s.kind for s in r.sections} == {"plan"}

@@ -270,7 +270,7 @@ class IndicatorMatcher:
     @staticmethod
     def _lead(metric: Metric) -> str:
         """The quote's words before its indicator text, back to the last number: an indicator cut
-        to its maximum length (计划投入使用的新建… → 入使用的新建…) keeps its verbs there."""
+        to its maximum length (拟交付使用的改建… → 付使用的改建…) keeps its verbs there."""
         quote, ind = normalize(metric.quote), normalize(metric.indicator)
         at = quote.find(ind) if ind else -1
         return _AFTER_NUMBER.search(quote, 0, at).group(0) if at > 0 else ""

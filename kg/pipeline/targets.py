@@ -100,12 +100,12 @@ def _stated(metrics: Iterable[Metric]) -> list[bool]:
 
 def _share(x: Metric) -> bool:
     """Whether ``x`` is a share of a total written before it: its quote opens with 其中, or its
-    figure stands in a bracket after another figure (共28所(新区9所))."""
+    figure stands in a bracket after another figure (共36所(东区11所))."""
     rules = metric_rules()
     if rules.part_of.match(x.quote):
         return True
-    if x.value is None or x.unit is None:
-        return False
+    if x.value is None or x.unit is None or not ("(" in x.quote or "（" in x.quote):
+        return False  # (most quotes hold no bracket: no pattern made for them)
     written = format(x.value.normalize(), "f")
     at = [m.start() for m in re.finditer(rf"(?<![\d.]){re.escape(written)}\s*{re.escape(x.unit)}", x.quote)]
     return bool(at) and rules.part_in_bracket.search(x.quote, 0, at[-1]) is not None
