@@ -201,6 +201,9 @@ ini:pay a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "学生工资
     ("推进教学质量评价体系改革。", "教学质量评价体系改革"),  # common words, but a long name
     ("推进东湖片区学校托管项目。", "东湖片区学校托管项目"),  # 项目 where the clause ends
     ("稳步推进五星级食堂创建。", "五星级食堂创建"),
+    ("推进星级食堂创建工作。", "星级食堂创建"),  # a filler (工作) may close the clause after the name
+    ("深入实施东湖区教育事业发展五年规划。", "东湖区教育事业发展五年规划"),  # a plan where the clause ends
+    ("扎实开展廉洁文化学习教育,引导党员干部。", "廉洁文化学习教育"),
     ("以“三联三促”为抓手,推动作风转变。", "三联三促"),  # 以“…”为抓手 frames a name
     ("全力迎接“双达标”验收。", "双达标验收"),
     ("全面落实人才强县战略。", "人才强县战略"),

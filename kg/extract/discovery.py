@@ -294,7 +294,7 @@ def _triggered(clause: str, rules: Rules, key: str | None = None) -> Iterator[tu
             end = pats["clause_noun_end"].search(rest.rstrip())
             if not end:
                 continue
-            got = (rest.rstrip(), end.group(0))
+            got = (rest[: end.end(1)], end.group(1))
         raw, noun = got
         if any(c in raw for c in QUOTE_CHARS + "《》()（）"):
             continue

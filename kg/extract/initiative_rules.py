@@ -50,6 +50,7 @@ class Rules:
     quoted_tail_nouns: Words
     heading_nouns: Words
     clause_end_nouns: Words
+    clause_end_fillers: Words
     # what is no name
     generic_words: Words
     joined_words: Words
@@ -177,7 +178,8 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
         # a bracketed gloss or a quote is skipped whole; group 1 is a separator between list items
         "separator": re.compile(rf"{BRACKETED.pattern}|[{OPEN_QUOTES}][^{CLOSE_QUOTES}]*[{CLOSE_QUOTES}]|(、|{alt(rules.coordinators)})"),
         "heading_noun_end": re.compile(rf"{alt(rules.heading_nouns + rules.programme_nouns)}$"),
-        "clause_noun_end": re.compile(rf"{alt(rules.clause_end_nouns)}$"),
+        # group 1 ends the name: a filler (…创建工作) may close the clause after it
+        "clause_noun_end": re.compile(rf"({alt(rules.clause_end_nouns)}){alt(rules.clause_end_fillers)}?$"),
         "title": re.compile(r"《([^《》\n]{2,40})》"),
         # any(text.startswith(w)) / any(w in text) over a word list, as one alternation each
         "modifier_head": re.compile(alt(rules.modifier_heads)),
