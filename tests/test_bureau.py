@@ -112,3 +112,17 @@ def test_self_level_votes():
     assert self_level("我县各校、全县师生")[0] == "county"
     assert self_level("我市、全市")[0] == "city"
     assert self_level("没有自称")[0] is None
+
+
+@pytest.mark.parametrize("title, body, name", [
+    # a government speaking, no education body named: the government issued it
+    ("政府工作报告摘要", ["萧山区第九届人民代表大会第二次会议开幕,区长作政府工作报告。",
+                          "今年萧山区将新建幼儿园6所,新增学位2400个。"], "萧山区人民政府"),
+    ("新闻发布", ["德清县政府新闻办召开发布会,介绍全县中小学新改扩建工程进展。"], "德清县人民政府"),
+    # a bureau's own report naming its superiors and an official leading its group stays the bureau's
+    ("工作总结", ["德清县教育在县委、县政府的坚强领导下稳步发展。",
+                  "成立了以副县长为组长的工作专班,全县新增学位900个。"], "德清县教育局"),
+    ("工作总结", ["萧山区教育局牢记使命,区长亲自部署校舍建设,全区新建学校4所。"], "萧山区教育局"),
+])
+def test_a_government_text_names_the_government(title, body, name):
+    assert extract_bureau(make_report(title, body)).name == name

@@ -9,7 +9,8 @@ Order of evidence, strongest first:
 2. a redacted place of the issuer's own level (xx区 when the text says 全区/我局) + the title's suffix;
    with no 我县/全市, a bureau named by level alone (市教育局) gives the level;
 3. gazetteer places the report names (德清县, 走进德清, 德清三中) at the level the text implies
-   (我县/全县 → county), named ``<full name>教育局``.
+   (我县/全县 → county), named ``<full name>教育局``; a text naming no education body but its
+   government speaking (区长…作政府工作报告) is the government's, ``<full name>人民政府``.
 Only the report's own title and text are read (and the file name when the report is alone in its
 file), so a compilation's reports never borrow each other's bureau. Redacted places never resolve
 to a region. Rule data: ``kg/data/bureau.toml``.
@@ -363,6 +364,9 @@ def extract_bureau(report: Report) -> Bureau:
             name = place.name + (best.suffix or "")  # 张家川县教体局: named by the official name
         return Bureau(name=name, region=region, level=level, anonymized=False, evidence=ev_text, span=span)
 
+    # a government's text naming no education body: the government issued it (海淀区人民政府)
+    government = r.education_words.search(text) is None and r.government_cues.search(text) is not None
+
     def suffix_for(place: str, level: Level | None) -> str:
         """The suffix the issuer writes: the title's, else the first one at its level not of a
         body named in passing (按省教育厅要求 in a county report says nothing about the county
@@ -409,9 +413,16 @@ def extract_bureau(report: Report) -> Bureau:
         got = _place_at_level(named, level, parent_keys)
         if got is not None:
             p, m = got
-            return Bureau(name=p.name + suffix_for(p.name, p.level), region=p.region, level=p.level, anonymized=False,
+            suffix = r.government_suffix if government else suffix_for(p.name, p.level)
+            return Bureau(name=p.name + suffix, region=p.region, level=p.level, anonymized=False,
                           evidence=text[m.start:m.end] if m else p.name, span=orig(m) if m else None)
 
     # nothing named: still anonymized when the text hides its places (x市, xx区)
     anonymized = any(m.redacted for m in places)
-    return Bureau(name=None, region=_context_region(places, lvl, text), level=lvl, anonymized=anonymized)
+    region = _context_region(places, lvl, text)
+    if government and region is not None and not anonymized:
+        # the government of the deepest place the text is set in (西安市委、市政府… → 西安市人民政府)
+        unit = region.county or region.city or region.province
+        level = "county" if region.county else "city" if region.city else "province"
+        return Bureau(name=unit + r.government_suffix, region=region, level=level, anonymized=False)
+    return Bureau(name=None, region=region, level=lvl, anonymized=anonymized)

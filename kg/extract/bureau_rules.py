@@ -91,6 +91,9 @@ class Rules:
     autonomous_kinds: tuple[str, ...]
     alias_min_len: int
     renamed_min_len: int
+    government_cues: re.Pattern  # the government acting: it issued a text naming no bureau
+    education_words: re.Pattern  # any bureau suffix or a word of its own bureau (我局)
+    government_suffix: str
     head_window: int  # how many characters before a mention the context words can span
 
 
@@ -123,6 +126,7 @@ def parse_bureau_rules(raw: dict, where: str) -> Rules:
         if any(k not in LEVELS for k in raw["default_suffix_by_level"]):
             raise ValueError("unknown level in [default_suffix_by_level]")
         parent, peer, alias, red, gz = raw["parent"], raw["peer"], raw["alias"], raw["redaction"], raw["gazetteer"]
+        gov = raw["government_issuer"]
         pairs = tuple(Pair(longest(p, "before", "peer.pair.before"), longest(p, "after", "peer.pair.after"),
                            positive_int(where, "peer.pair.window", p["window"]))
                       for p in peer["pair"])
@@ -173,6 +177,14 @@ def parse_bureau_rules(raw: dict, where: str) -> Rules:
             autonomous_kinds=words(gz, "autonomous_kinds", "gazetteer.autonomous_kinds"),
             alias_min_len=positive_int(where, "gazetteer.alias_min_len", gz["alias_min_len"]),
             renamed_min_len=positive_int(where, "gazetteer.renamed_min_len", gz["renamed_min_len"]),
+            government_cues=re.compile(
+                alternation(words(gov, "cues", "government_issuer.cues"))
+                + "|" + compile_pattern(where, "government_issuer.head", gov["head"]).pattern
+                + f"(?!{alternation(words(gov, 'head_not_before', 'government_issuer.head_not_before'))})",
+                re.MULTILINE),
+            education_words=re.compile(alternation(
+                suffixes + words(gov, "bureau_words", "government_issuer.bureau_words"))),
+            government_suffix=text(where, "government_issuer.suffix", gov["suffix"]),
             head_window=max(map(len, (*parent_before, *peer_before, *(w for p in pairs for w in p.before)))),
         )
     except (KeyError, TypeError, ValueError, IndexError) as e:
