@@ -55,6 +55,7 @@ def test_only_parent_named_gives_no_issuer():
     ("X县教科体局2020年工作情况", ["全县完成招生任务。"], "X县教科体局", "county"),  # 教育科技体育局
     ("*市教育局工作要点", ["全市教育系统"], "*市教育局", "city"),
     ("教育局上半年工作总结", ["我局牵头制定《×区课后服务实施办法》,全区推进。"], "×区教育局", "county"),
+    ("调研报告", ["根据工作安排,__县教体局组成调研组,深入全县中小学。"], "__县教体局", "county"),  # blanks
 ])
 def test_anonymized(title, body, name, level):
     b = extract_bureau(make_report(title, body))
@@ -126,3 +127,12 @@ def test_self_level_votes():
 ])
 def test_a_government_text_names_the_government(title, body, name):
     assert extract_bureau(make_report(title, body)).name == name
+
+
+@pytest.mark.parametrize("title, body", [
+    ("市教育局工作总结_市教育局工作总结范文", ["市教育局紧紧围绕全市中心工作,全市新建学校3所。"]),  # a separator
+    ("工作总结", ["市教育局力争实现《__教育发展纲要》目标,20__年全市新建学校3所。"]),  # a template's blanks
+])
+def test_one_blank_or_a_template_blank_hides_no_place(title, body):
+    b = extract_bureau(make_report(title, body))
+    assert b.name is None or "_" not in b.name

@@ -57,8 +57,8 @@ def self_level(text: str) -> tuple[Level | None, Counter]:
 
 
 def _norm_redacted(place: str) -> str:
-    g = re.escape(bureau_rules().glyphs)
-    return re.sub(rf"[{g}]+", "X", place)
+    r = bureau_rules()
+    return re.sub(rf"[{re.escape(r.glyphs + r.blanks)}]+", "X", place)
 
 
 def _resolve(places: tuple[Place, ...], context: list[Mention]) -> Place | None:
@@ -204,9 +204,11 @@ def _signature_lines(report: Report) -> list[str]:
 def _hidden_place(body: str, schools: bool) -> re.Match | None:
     """The first run of redaction glyphs written as the issuer's place without its kind: before
     教育 (xxx教育), after a word that opens a place (美丽xx), or, when ``schools``, before a
-    school's number (*四中)."""
+    school's number (*四中). Blanks (__) hide a place only written with its kind (__县)."""
     r = bureau_rules()
     for m in patterns().glyph_run.finditer(body):
+        if m.group(0)[0] in r.blanks:
+            continue  # 《__教育纲要》, 20__年: a template's blanks, filled in by whoever uses it
         if (r.hidden_own.match(body, m.end()) or any(body.endswith(w, 0, m.start()) for w in r.alias_before)
                 or schools and r.hidden_school.match(body, m.end())):
             return m

@@ -56,7 +56,8 @@ class LevelMention:
 
 def _glyph_run() -> str:
     """A run of redaction glyphs (not inside a Latin word): the pattern every hidden place opens with."""
-    return rf"(?<![A-Za-z])[{re.escape(bureau_rules().glyphs)}]+"
+    r = bureau_rules()
+    return rf"(?<![A-Za-z])(?:[{re.escape(r.glyphs)}]+|[{re.escape(r.blanks)}]{{2,}})"
 
 
 def _redacted_place_re() -> re.Pattern:

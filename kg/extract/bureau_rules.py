@@ -56,6 +56,7 @@ class Rules:
     default_suffix_by_place: dict[str, str]
     admin_levels: dict[str, str]
     glyphs: str
+    blanks: str  # a run of two or more hides a place too
     hidden_own: re.Pattern
     hidden_school: re.Pattern
     redacted_max: int  # characters of a redacted place written before a bureau
@@ -140,6 +141,7 @@ def parse_bureau_rules(raw: dict, where: str) -> Rules:
             default_suffix_by_place=dict(raw["default_suffix_by_place"]),
             admin_levels=levels,
             glyphs=text(where, "redaction.glyphs", red["glyphs"]),
+            blanks=text(where, "redaction.blanks", red["blanks"]),
             hidden_own=compile_pattern(where, "redaction.hidden_own", red["hidden_own"]),
             hidden_school=compile_pattern(where, "redaction.hidden_school", red["hidden_school"]),
             redacted_max=positive_int(where, "redaction.place_max_len", red["place_max_len"]),
