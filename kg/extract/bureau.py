@@ -204,12 +204,12 @@ def _signature_lines(report: Report) -> list[str]:
 def _hidden_place(body: str, schools: bool) -> re.Match | None:
     """The first run of redaction glyphs written as the issuer's place without its kind: before
     教育 (xxx教育), after a word that opens a place (美丽xx), or, when ``schools``, before a
-    school's number (*四中). Blanks (__) hide a place only written with its kind (__县)."""
+    school's number (*四中); or the whole place before a bureau's suffix (***教育局). Blanks (__) hide a place only written with its kind (__县)."""
     r = bureau_rules()
     for m in patterns().glyph_run.finditer(body):
         if m.group(0)[0] in r.blanks:
             continue  # 《__教育纲要》, 20__年: a template's blanks, filled in by whoever uses it
-        if (r.hidden_own.match(body, m.end()) or any(body.endswith(w, 0, m.start()) for w in r.alias_before)
+        if (r.hidden_own.match(body, m.end()) or patterns().suffix.match(body, m.end()) or any(body.endswith(w, 0, m.start()) for w in r.alias_before)
                 or schools and r.hidden_school.match(body, m.end())):
             return m
     return None
@@ -400,6 +400,14 @@ def extract_bureau(report: Report) -> Bureau:
         hidden = _hidden_place(report.text, schools=bool(titled))
         named_by = titled or by_level
         kind = (text[named_by[0].start], named_by[0].level) if named_by else _self_kind(report.text)
+        written = patterns().suffix.match(report.text, hidden.end()) if hidden is not None else None
+        if written is not None:
+            # ***教育局: the bureau written with its whole place hidden, kind and all; its level is
+            # the one the text speaks from
+            level = kind[1] if kind else lvl
+            return Bureau(name=hidden.group(0) + written.group(0), region=_context_region(places, level, text),
+                          level=level, anonymized=True, evidence=report.text[hidden.start():written.end()],
+                          span=orig_at(hidden.start(), written.end()))
         if hidden is not None and kind is not None:
             char, level = kind
             name = hidden.group(0) + char + suffix_for(hidden.group(0) + char, level)
