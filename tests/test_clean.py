@@ -49,6 +49,7 @@ def cleaned(text: str, fmt: str = "txt") -> str:
         (BODY + "\n好词好句| 免费下载| 在线阅读| 范文大全| 精品资料| 热门文档", BODY),
         (BODY + "\n久久精品国产一区免费视频亚洲午夜福利", BODY),
         ('<rt id="k2x"><code id="k2x"></code></rt>\n  • <tbody id="k2x"></tbody>\n' + BODY, BODY),  # tags only
+        ('1. <dl id="q7z"></dl>\n2. <meter id="q7z"></meter>\n\n' + BODY, BODY),  # tags as list items
         (BODY + "\nshow_box();。\n", BODY),
         ("load_ad('x1');" + BODY, BODY),
         ("下面是小编为大家整理的某校工作总结，仅供大家参考。\n" + BODY, BODY),
