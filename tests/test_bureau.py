@@ -137,3 +137,19 @@ def test_a_government_text_names_the_government(title, body, name):
 def test_one_blank_or_a_template_blank_hides_no_place(title, body):
     b = extract_bureau(make_report(title, body))
     assert b.name is None or "_" not in b.name
+
+
+@pytest.mark.parametrize("title, body, region", [
+    # the one place at the issuer's level a redacted report still names is where it sits
+    ("市教育局工作总结", ["xx市教育局在市委、市政府领导下稳步发展,全市新建学校3所。",
+                          "推荐湖州市参评省级示范,全市教育系统获表彰。"], ("浙江省", "湖州市", None)),
+    # an unnamed bureau of a news item on its county's meeting
+    ("", ["3月1日,德清县召开全县教育工作会议,总结全年工作。", "全县教育系统新建学校2所。"],
+     ("浙江省", "湖州市", "德清县")),
+    # two such places: unknown, never a guess
+    ("市教育局工作总结", ["xx市教育局赴外地学习,全市新建学校3所。", "全市学生参加湖州市、嘉兴市举办的夏令营。"], None),
+])
+def test_region_of_an_unnamed_issuer_from_its_own_level(title, body, region):
+    b = extract_bureau(make_report(title, body))
+    assert (b.region.province, b.region.city, b.region.county) == region if region else b.region is None \
+        or b.region.city is None

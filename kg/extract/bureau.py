@@ -94,7 +94,24 @@ def _context_region(places: list[Mention], level: Level | None, text: str = "") 
     if level == "province":
         return _parent_of_named([m for m in places if not m.redacted and m.places and not m.peer], level) \
             or _cued_province(text)
-    return _named_region(places, level) or _cued_province(text)
+    region = _named_region(places, level) or _cued_province(text)
+    return _own_place_region(places, level, region) or region
+
+
+def _own_place_region(places: list[Mention], level: Level, around: Region | None) -> Region | None:
+    """The one place at the issuer's own level the text names (温州市 in a report of XX市教育局,
+    眉县 in a news item on a 全县 meeting), when it lies in ``around`` (the region found from the
+    places above): where a redaction missed one mention, or an unnamed issuer is set. Two such
+    places leave it unknown."""
+    named = [m for m in places if not m.redacted and m.places and not m.peer and not m.parent]
+    own = {p for m in named if (p := _resolve(m.places, named)) is not None and p.level == level}
+    if len(own) != 1:
+        return None
+    (place,) = own
+    reg = place.region
+    if around is not None and (reg.province != around.province or around.city and reg.city != around.city):
+        return None
+    return reg
 
 
 def _cued_province(text: str) -> Region | None:
