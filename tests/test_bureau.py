@@ -125,6 +125,8 @@ def test_self_level_votes():
     ("工作总结", ["德清县教育在县委、县政府的坚强领导下稳步发展。",
                   "成立了以副县长为组长的工作专班,全县新增学位900个。"], "德清县教育局"),
     ("工作总结", ["萧山区教育局牢记使命,区长亲自部署校舍建设,全区新建学校4所。"], "萧山区教育局"),
+    # the education system's own meeting news: its bureau, though an official presides
+    ("", ["德清县召开全县教育工作会议,副县长主持。", "全县教体系统新建学校2所。"], "德清县教育局"),
 ])
 def test_a_government_text_names_the_government(title, body, name):
     assert extract_bureau(make_report(title, body)).name == name
@@ -153,3 +155,14 @@ def test_region_of_an_unnamed_issuer_from_its_own_level(title, body, region):
     b = extract_bureau(make_report(title, body))
     assert (b.region.province, b.region.city, b.region.county) == region if region else b.region is None \
         or b.region.city is None
+
+
+@pytest.mark.parametrize("body, region", [
+    (["礼县中学新建教学楼一栋,全县新建学校2所。"], ("甘肃省", "陇南市", "礼县")),  # its school
+    (["3月1日,礼县召开全县教育工作会议,全县新建学校2所。"], ("甘肃省", "陇南市", "礼县")),  # its meeting
+    (["完成县域内学校布局调整,全县新建学校2所。"], None),  # 成县 inside 完成县域 is no place
+])
+def test_a_two_character_county_is_read_before_its_school_or_meeting(body, region):
+    b = extract_bureau(make_report("工作总结", body))
+    got = b.region and (b.region.province, b.region.city, b.region.county)
+    assert got == region or region is None and (got is None or got[2] is None)

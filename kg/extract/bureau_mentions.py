@@ -230,7 +230,8 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
                               or any(text[max(0, i - r.alias_window):i].endswith(b) for b in r.alias_before))
             # a made-up new name (会同市 in 会同市人事局) counts only in context, as an alias does
             plain = cand not in r.common_words and cand not in gz.renamed
-            if named and (L > r.short_name_max and plain or in_context):
+            short_named = named and plain and bool(r.short_name_followed.match(text, i + L))
+            if named and (L > r.short_name_max and plain or in_context or short_named):
                 hit = (cand, gz.by_name[cand], False)
                 break
             if aliased and in_context and cand not in r.common_words:

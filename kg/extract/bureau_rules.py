@@ -77,6 +77,7 @@ class Rules:
     alias_before: tuple[str, ...]
     alias_window: int
     short_name_max: int
+    short_name_followed: re.Pattern
     common_words: frozenset[str]
     peer_before: tuple[str, ...]
     peer_after: tuple[str, ...]
@@ -163,6 +164,7 @@ def parse_bureau_rules(raw: dict, where: str) -> Rules:
             alias_before=words(alias, "before", "alias.before"),
             alias_window=positive_int(where, "alias.window", alias["window"]),
             short_name_max=whole_number(where, "alias.short_name_max", alias["short_name_max"]),
+            short_name_followed=compile_pattern(where, "alias.short_name_followed_by", alias["short_name_followed_by"]),
             common_words=frozenset(words(alias, "common_words", "alias.common_words")),
             peer_before=peer_before,
             peer_after=words(peer, "after", "peer.after"),
