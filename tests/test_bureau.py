@@ -57,6 +57,8 @@ def test_only_parent_named_gives_no_issuer():
     ("教育局上半年工作总结", ["我局牵头制定《×区课后服务实施办法》,全区推进。"], "×区教育局", "county"),
     ("调研报告", ["根据工作安排,__县教体局组成调研组,深入全县中小学。"], "__县教体局", "county"),  # blanks
     ("教育局2030年工作总结", ["今年以来,***教育局坚持立德树人,全县新建学校2所。"], "***教育局", "county"),
+    # a compilation's item marker before the title's level-only bureau
+    ("第1篇县教育局上半年工作总结", ["以加快xx教育内涵建设为中心,新建学校2所。"], "xx县教育局", "county"),
 ])
 def test_anonymized(title, body, name, level):
     b = extract_bureau(make_report(title, body))
