@@ -168,3 +168,12 @@ def test_a_two_character_county_is_read_before_its_school_or_meeting(body, regio
     b = extract_bureau(make_report("工作总结", body))
     got = b.region and (b.region.province, b.region.city, b.region.county)
     assert got == region or region is None and (got is None or got[2] is None)
+
+
+@pytest.mark.parametrize("body, name", [
+    (["今年东城区新建学校2所,全区教育系统稳步发展。"], "东城区教育委员会"),  # a district of 北京市: 区教委
+    (["今年萧山区新建学校2所,全区教育系统稳步发展。"], "萧山区教育局"),
+    (["今年东城区新建学校2所,东城区教育局牵头推进,全区稳步发展。"], "东城区教育局"),  # written: as written
+])
+def test_an_inferred_bureau_is_named_as_its_province_names_them(body, name):
+    assert extract_bureau(make_report("工作总结", body)).name == name

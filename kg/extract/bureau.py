@@ -386,7 +386,7 @@ def extract_bureau(report: Report) -> Bureau:
     # a government's text naming no education body: the government issued it (海淀区人民政府)
     government = r.education_words.search(text) is None and r.government_cues.search(text) is not None
 
-    def suffix_for(place: str, level: Level | None) -> str:
+    def suffix_for(place: str, level: Level | None, province: str | None = None) -> str:
         """The suffix the issuer writes: the title's, else the first one at its level not of a
         body named in passing (按省教育厅要求 in a county report says nothing about the county
         bureau's name), else the one its place or level is usually named with (海南省教育厅)."""
@@ -394,6 +394,7 @@ def extract_bureau(report: Report) -> Bureau:
                      + [(m.start, m.suffix) for m in by_level if level is None or m.level == level])
         return (next((s for s in r.suffixes if s in title), None) or next((x for _, x in own), None)
                 or r.default_suffix_by_place.get(place)
+                or (r.county_suffix_by_province.get(province or "") if level == "county" else None)
                 or r.default_suffix_by_level.get(level or "", r.default_suffix))
 
     # 2. a redacted place at the issuer's level
@@ -440,7 +441,7 @@ def extract_bureau(report: Report) -> Bureau:
         got = _place_at_level(named, level, parent_keys)
         if got is not None:
             p, m = got
-            suffix = r.government_suffix if government else suffix_for(p.name, p.level)
+            suffix = r.government_suffix if government else suffix_for(p.name, p.level, p.region.province)
             return Bureau(name=p.name + suffix, region=p.region, level=p.level, anonymized=False,
                           evidence=text[m.start:m.end] if m else p.name, span=orig(m) if m else None)
 

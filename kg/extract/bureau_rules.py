@@ -54,6 +54,7 @@ class Rules:
     default_suffix: str
     default_suffix_by_level: dict[str, str]
     default_suffix_by_place: dict[str, str]
+    county_suffix_by_province: dict[str, str]
     admin_levels: dict[str, str]
     glyphs: str
     blanks: str  # a run of two or more hides a place too
@@ -140,6 +141,7 @@ def parse_bureau_rules(raw: dict, where: str) -> Rules:
             default_suffix=text(where, "default_suffix", raw["default_suffix"]),
             default_suffix_by_level=dict(raw["default_suffix_by_level"]),
             default_suffix_by_place=dict(raw["default_suffix_by_place"]),
+            county_suffix_by_province=dict(raw["county_suffix_by_province"]),
             admin_levels=levels,
             glyphs=text(where, "redaction.glyphs", red["glyphs"]),
             blanks=text(where, "redaction.blanks", red["blanks"]),
