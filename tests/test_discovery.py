@@ -24,7 +24,7 @@ def test_discover_returns_sentence_spans():
     assert name == "七彩阅读活动" and s[start:end] == "“七彩阅读”活动"
 
 
-LIST_ALPHABET = "实施推进、（）()“”一是二是(1)2.工程计划行动青蓝结对骨干名师小学中学城东河西农村，。等"
+LIST_ALPHABET = "实施推进、（）()“”一是二是(1)2.工程计划行动青蓝结对骨干名师小学中学城东河西农村，。等十四五规划"
 
 
 @settings(max_examples=80, deadline=None)

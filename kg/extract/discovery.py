@@ -286,6 +286,11 @@ def _triggered(clause: str, rules: Rules, key: str | None = None) -> Iterator[tu
             if listed is not None:
                 yield from ((m.end() + s, m.end() + e, n) for s, e, n in listed)
                 continue
+        period = pats["period_quote"].match(rest)
+        if period is not None:
+            # 实施“十四五”教育事业发展规划: the plan's name reads through its period's quote marks
+            yield from _period_named(m.end(), rest, period, rules)
+            continue
         if any(c in rest[:1] for c in QUOTE_CHARS):
             continue  # a quoted name: the quote rule reads it
         got = _object_name(rest, rules, nouns_at_end=True)
@@ -303,6 +308,24 @@ def _triggered(clause: str, rules: Rules, key: str | None = None) -> Iterator[tu
             continue
         start = m.end() + raw.rfind(name) if name in raw else m.end()
         yield start, m.end() + len(raw), name
+
+
+def _period_named(at: int, rest: str, period: re.Match, rules: Rules) -> Iterator[tuple[int, int, str]]:
+    """“十四五”教育事业发展规划 after a trigger verb at ``at``: the name without the quote marks,
+    spanning them; it ends with a programme noun or, where the clause ends, a clause-end noun."""
+    pats = patterns(rules)
+    plain = period.group(1) + rest[period.end():]
+    got = _object_name(plain, rules, nouns_at_end=True)
+    if not got:
+        end = pats["clause_noun_end"].search(plain.rstrip())
+        if not end:
+            return
+        got = (plain[: end.end(1)], end.group(1))
+    raw, noun = got
+    if any(c in raw for c in QUOTE_CHARS + "《》()（）") or _joined(raw, rules) \
+            or is_generic(raw[len(period.group(1)):], rules, noun):
+        return
+    yield at, at + len(raw) + 2, raw
 
 
 def _heading(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:

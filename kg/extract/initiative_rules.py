@@ -63,6 +63,7 @@ class Rules:
     max_len: int
     slogans: frozenset[str]
     generic_quotes: frozenset[str]
+    period_quotes: Words
     quoted_tail_stops: Words
     institution_suffixes: Words
     school_suffixes: Words
@@ -166,6 +167,8 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
         "quoted": re.compile(
             rf"[{q_open}]([^{q_open}{q_close}\n，,。；;！？!?]{{1,24}})[{q_close}]"
             rf"((?:(?!{alt(rules.quoted_tail_stops)})[{han}]){{0,6}}?{alt(multi)}|{alt(single)})?"),
+        # a quoted plan period opening a programme's name: “十四五”教育发展规划 (group 1 the period)
+        "period_quote": re.compile(rf"[{q_open}]({alt(rules.period_quotes)})[{q_close}]"),
         "trigger": re.compile(rf"{alt(rules.triggers)}(?!{alt(rules.ceremony_nouns)})"),
         "quote_trigger": re.compile(alt(rules.quote_triggers)),
         "tail_noun_end": re.compile(rf"{alt(rules.quoted_tail_nouns)}$"),
