@@ -96,6 +96,14 @@ def test_a_label_named_once_with_its_figure_right_after_it_is_reported(tax, sent
     assert [m.concept for m in run(tax, ("summary", 2022, sentence))] == concepts
 
 
+@pytest.mark.parametrize("sentence, concepts", [
+    ("紧紧围绕双减目标,优化作业设计。", ["double-reduction"]),  # what the work turns on
+    ("检查内容包括双减、防溺水等方面。", []),  # in a list of topics, still a topic
+])
+def test_a_label_the_work_turns_on_is_reported(tax, sentence, concepts):
+    assert [m.concept for m in run(tax, ("summary", 2022, sentence))] == concepts
+
+
 # --------------------------------------------------------------------------- re-worded text
 
 @pytest.fixture(scope="module")
