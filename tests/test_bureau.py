@@ -177,3 +177,14 @@ def test_a_two_character_county_is_read_before_its_school_or_meeting(body, regio
 ])
 def test_an_inferred_bureau_is_named_as_its_province_names_them(body, name):
     assert extract_bureau(make_report("工作总结", body)).name == name
+
+
+@pytest.mark.parametrize("title, body, name", [
+    ("教育部:全国学前教育毛入园率再创新高", ["教育部3月1日发布全国教育事业统计主要结果,全国共有幼儿园29万所。"], "教育部"),
+    ("", ["国家统计局今日发布监测报告,全国学前教育毛入园率为90%。"], "国家统计局"),
+    # a local report that names the ministry in passing keeps its own issuer
+    ("德清县教育局工作总结", ["根据教育部发布的通知,全县新建学校2所。"], "德清县教育局"),
+])
+def test_a_national_body_speaking_is_the_issuer_when_nothing_local_is_named(title, body, name):
+    b = extract_bureau(make_report(title, body))
+    assert b.name == name and (b.region is not None) == (name == "德清县教育局")

@@ -448,6 +448,11 @@ def extract_bureau(report: Report) -> Bureau:
     # nothing named: still anonymized when the text hides its places (x市, xx区)
     anonymized = any(m.redacted for m in places)
     region = _context_region(places, lvl, text)
+    national = r.national_speaking.search(text) if region is None and not anonymized else None
+    if national is not None:
+        # 教育部3月1日发布…: a news item relaying a national body's figures, no local body named
+        return Bureau(name=national.group(1), region=None, level=None, anonymized=False,
+                      evidence=national.group(1))
     if government and region is not None and not anonymized:
         # the government of the deepest place the text is set in (西安市委、市政府… → 西安市人民政府)
         unit = region.county or region.city or region.province

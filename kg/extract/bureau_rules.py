@@ -97,6 +97,7 @@ class Rules:
     government_cues: re.Pattern  # the government acting: it issued a text naming no bureau
     education_words: re.Pattern  # any bureau suffix or a word of its own bureau (我局)
     government_suffix: str
+    national_speaking: re.Pattern  # group 1: a national body the text names as the one speaking
     head_window: int  # how many characters before a mention the context words can span
 
 
@@ -191,6 +192,9 @@ def parse_bureau_rules(raw: dict, where: str) -> Rules:
             education_words=re.compile(alternation(
                 suffixes + words(gov, "bureau_words", "government_issuer.bureau_words"))),
             government_suffix=text(where, "government_issuer.suffix", gov["suffix"]),
+            national_speaking=re.compile(
+                f"({alternation(words(raw['national_issuer'], 'bodies', 'national_issuer.bodies'))})"
+                + compile_pattern(where, "national_issuer.speaking", raw["national_issuer"]["speaking"]).pattern),
             head_window=max(map(len, (*parent_before, *peer_before, *(w for p in pairs for w in p.before)))),
         )
     except (KeyError, TypeError, ValueError, IndexError) as e:
