@@ -188,3 +188,15 @@ def test_an_inferred_bureau_is_named_as_its_province_names_them(body, name):
 def test_a_national_body_speaking_is_the_issuer_when_nothing_local_is_named(title, body, name):
     b = extract_bureau(make_report(title, body))
     assert b.name == name and (b.region is not None) == (name == "德清县教育局")
+
+
+@pytest.mark.parametrize("title, body, name", [
+    # the title's place wins over the level 全市 says (a county-level city's own 全市)
+    ("德清县2030年教育工作意见", ["全市教育系统要以湖州市的部署为纲,全市新建学校2所。"], "德清县教育局"),
+    # the only place named, several times, below the level 全省 says: the issuer's
+    ("", ["萧山区今年将新增学位4000个。", "全省统筹推进,萧山区新建学校3所。"], "萧山区教育局"),
+    # the only place named is above the level 全区 says: a superior, no issuer
+    ("区教育局工作要点", ["创建浙江省平安校园示范区,全区教育系统推进。", "浙江省督导组来区检查,全区新建学校2所。"], None),
+])
+def test_a_titled_or_only_place_names_the_issuer(title, body, name):
+    assert extract_bureau(make_report(title, body)).name == name

@@ -436,14 +436,23 @@ def extract_bureau(report: Report) -> Bureau:
     # words give, the level its own body is written with (区教委 in a district of a municipality,
     # where 全市 is the municipality)
     named = [m for m in places if not m.redacted and m.places]
+    # the one place a title names (昆山市2017年教育工作意见) is the issuer's, whatever level 全市 says;
+    # so is the only place a text names, several times, when none is at that level and it is not
+    # above it (海淀区 in a 全市 news item)
+    titled = [m for m in named if m.in_title]
     levels = [lvl] + [lv for lv, _ in Counter(m.level for m in by_level).most_common(1) if lv != lvl]
-    for level in levels:
-        got = _place_at_level(named, level, parent_keys)
-        if got is not None:
-            p, m = got
-            suffix = r.government_suffix if government else suffix_for(p.name, p.level, p.region.province)
-            return Bureau(name=p.name + suffix, region=p.region, level=p.level, anonymized=False,
-                          evidence=text[m.start:m.end] if m else p.name, span=orig(m) if m else None)
+    got = _place_at_level(titled, None, parent_keys) if titled else None
+    if got is None:
+        got = next((g for level in levels if (g := _place_at_level(named, level, parent_keys)) is not None), None)
+    if got is None and len({m.place for m in named if not m.passing}) == 1 and len(named) >= 2:
+        got = _place_at_level(named, None, parent_keys)
+        if got is not None and lvl is not None and _above(got[0].level, lvl):
+            got = None  # 江苏省 in a 全区 report: its superior, not the issuer
+    if got is not None:
+        p, m = got
+        suffix = r.government_suffix if government else suffix_for(p.name, p.level, p.region.province)
+        return Bureau(name=p.name + suffix, region=p.region, level=p.level, anonymized=False,
+                      evidence=text[m.start:m.end] if m else p.name, span=orig(m) if m else None)
 
     # nothing named: still anonymized when the text hides its places (x市, xx区)
     anonymized = any(m.redacted for m in places)
