@@ -118,8 +118,6 @@ def real_tax():
     ("组织实施中小学老师信息技术应用能力提升项目。", "ict-competency-2", "中小学老师信息技术应用能力提升项目"),
     ("强化学员资助工作，做到应助尽助。", "student-financial-aid", "学员资助工作"),
     ("推动义务教育优质均衡，办好每一所院校。", "compulsory-quality-balanced", "义务教育优质均衡"),
-    ("坚持推进优质均衡，缩小城乡差距。", "compulsory-quality-balanced", "优质均衡"),  # the short form
-    ("全力抓好控辍工作，做到应返尽返。", "dropout-control", "控辍"),
 ])
 def test_reworded_concept(real_tax, sentence, concept, surface):
     hits = [h for h in match_taxonomy(sentence, real_tax, offset=5) if h.concept == concept]
