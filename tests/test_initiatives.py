@@ -213,6 +213,7 @@ ini:pay a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "学生工资
     ("深入实施东湖区教育事业发展五年规划。", "东湖区教育事业发展五年规划"),  # a plan where the clause ends
     ("扎实开展廉洁文化学习教育,引导党员干部。", "廉洁文化学习教育"),
     ("深入实施“十四五”湖东区教育事业发展规划。", "十四五湖东区教育事业发展规划"),  # read through the period's quotes
+    ("深入实施第二个学前教育五年行动计划。", "学前教育五年行动计划"),  # the round is not the name (nor a count)
     ("以“三联三促”为抓手,推动作风转变。", "三联三促"),  # 以“…”为抓手 frames a name
     ("全力迎接“双达标”验收。", "双达标验收"),
     ("全面落实人才强县战略。", "人才强县战略"),

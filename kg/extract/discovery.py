@@ -29,6 +29,7 @@ from kg.terms.taxonomy import strip_suffixes, synonyms
 _ENUM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[一二三四五六七八九十]是)")
 _GLYPH = re.escape(REDACTION_GLYPHS_HALF)
 _YEAR = re.compile(rf"(?:19|20)(?:\d\d|[{_GLYPH}]{{2}})年(?:度)?")
+_ROUND = re.compile(r"^第[一二三四五六七八九十\d]{1,3}[个期轮批](?=[\u4e00-\u9fff]{4})")  # 第二个…行动计划: the round
 _PLACE_YEAR = re.compile(rf"^[{HAN_RANGE}{_GLYPH}]{{1,8}}?[省市区县州旗](?=(?:19|20)\d\d年)")
 
 
@@ -44,7 +45,7 @@ def _joined(name: str, rules: Rules) -> bool:
 
 
 def _peel(label: str, rules: Rules, min_word: int = 1) -> str:
-    """Drop leading adverbs, verbs, own-place words and years: 全面推进2022年… → …; with
+    """Drop leading adverbs, verbs, own-place words, years and rounds (第二个, 第三期): 全面推进2022年… → …; with
     ``min_word`` 2, no one-character word (新 of 新时代 stays)."""
     own_place = patterns(rules)["own_place"]
     prev = None
@@ -52,6 +53,7 @@ def _peel(label: str, rules: Rules, min_word: int = 1) -> str:
         prev = label
         label = own_place.sub("", label)
         label = _PLACE_YEAR.sub("", label)
+        label = _ROUND.sub("", label)
         label = _YEAR.sub("", label, count=1) if _YEAR.match(label) else label
         key = reworded(label)
         for w in rules.triggers + rules.adverbs:
