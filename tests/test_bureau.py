@@ -200,3 +200,13 @@ def test_a_national_body_speaking_is_the_issuer_when_nothing_local_is_named(titl
 ])
 def test_a_titled_or_only_place_names_the_issuer(title, body, name):
     assert extract_bureau(make_report(title, body)).name == name
+
+
+@pytest.mark.parametrize("body, name", [
+    # one county named throughout a 全市 text, and no other: the issuer itself
+    (["全市统筹推进,萧山区今年新增学位4000个。", "萧山区新建学校3所,萧山区办学条件改善。"], "萧山区教育局"),
+    # a county cited once in a 全市 report supports its city
+    (["全市新建学校3所,其中萧山区2所。"], "杭州市教育局"),
+])
+def test_one_county_named_throughout_is_the_issuer(body, name):
+    assert extract_bureau(make_report("", body)).name == name

@@ -251,6 +251,10 @@ def _place_at_level(named: list[Mention], lvl: Level | None,
     never in passing and never one of ``superiors`` (a place that once reads as a superior is one
     wherever it is written); counties support their city (建湖 → 盐城市 for a city bureau)."""
     weights = bureau_rules().weights
+    # counties support their city (博兴县 cited in a 全市 report), but one county named throughout
+    # and no other (盐田区 eight times in a 全市 news item) is the issuer itself
+    mentions = Counter(m.place for m in named if not m.passing and any(p.level == "county" for p in m.places))
+    counties = set(mentions)
     score: Counter = Counter()
     first: dict[Place, Mention] = {}
     for m in named:
@@ -268,7 +272,7 @@ def _place_at_level(named: list[Mention], lvl: Level | None,
         if lvl is None or p.level == lvl or (lvl == "city" and p.name in gazetteer().municipalities):
             score[p] += w
             first.setdefault(p, m)
-        if p.level == "county" and lvl == "city":
+        if p.level == "county" and lvl == "city" and not (len(counties) == 1 and mentions[m.place] >= 3):
             anc = _resolve(gazetteer().by_name.get(p.region.city or "", ()), named)
             if anc and anc.level == "city":  # a municipality (重庆市) is no district's city bureau
                 score[anc] += w / weights.county_to_city
