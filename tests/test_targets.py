@@ -296,3 +296,54 @@ def test_a_figure_in_a_bracket_after_a_total_is_a_share_of_it(share_quote):
     checks = check_targets([plan, done])
     assert (checks[iri(plan, 0)].outcome, checks[iri(plan, 0)].verdict) == (iri(done), "exceeded")
     assert checks[iri(plan, 1)].outcome is None  # the district's share is not answered by the total
+
+
+def test_a_figure_another_report_gives_in_passing_is_no_outcome():
+    """Only the year's own summary answers from another file: a later report's look back (2022年新增学位
+    300个 in a 2023 summary) may be progress or the plan restated."""
+    plan = report(SHA_A, "a.txt", QING, [places("500", "planned", 2022, (10, 20))], summary=2021, plan=2022)
+    later = report(SHA_B, "c.txt", QING, [places("500", "achieved", 2022, (30, 40))], summary=2023)
+    assert check_targets([plan, later]) == {}
+
+
+def schools(value, status, quote, span, concept="new-schools", unit="所"):
+    return replace(metric("学校", value, unit, "=", 2022, status, span, quote, base_value=value, base_unit=unit),
+                   indicator_concept=concept)
+
+
+@pytest.mark.parametrize("outcome_quote, verdict", [
+    ("全年新开工学校42所", "exceeded"),  # works started answer works started
+    ("全年建成投入使用学校42所", "no-outcome"),  # schools opened are not the works begun
+    ("全年新建学校42所", "no-outcome"),  # nor a figure that names no stage
+])
+def test_works_started_answer_only_works_started(outcome_quote, verdict):
+    plan = report(SHA_A, "a.txt", QING, [schools("40", "planned", "计划新开工建设学校40所", (10, 20))],
+                  summary=2021, plan=2022)
+    done = report(SHA_B, "b.txt", QING, [schools("42", "achieved", outcome_quote, (30, 40))], summary=2022)
+    assert check_targets([plan, done])[iri(plan)].verdict == verdict
+
+
+def test_a_stage_left_unnamed_is_answered_by_schools_finished():
+    plan = report(SHA_A, "a.txt", QING, [schools("40", "planned", "明年新建学校40所", (10, 20))],
+                  summary=2021, plan=2022)
+    done = report(SHA_B, "b.txt", QING, [schools("40", "achieved", "全年建成学校40所", (30, 40))], summary=2022)
+    assert check_targets([plan, done])[iri(plan)].verdict == "met"
+
+
+def test_a_count_of_projects_answers_only_projects():
+    plan = report(SHA_A, "a.txt", QING, [schools("20", "planned", "明年建设幼儿园20个", (10, 20), "kindergartens", "个")],
+                  summary=2021, plan=2022)
+    projects = report(SHA_B, "b.txt", QING, [schools("25", "achieved", "幼儿园项目25个", (30, 40), "kindergartens", "个")],
+                      summary=2022)
+    assert (check_targets([plan, projects])[iri(plan)].outcome, check_targets([plan, projects])[iri(plan)].verdict) \
+        == (None, "no-outcome")
+
+
+def test_a_report_that_plans_the_rest_of_its_year_holds_progress_only():
+    """年底前还将…: the report was written inside its year; its achieved figures of that year are
+    progress, and it is no summary of that year."""
+    plan = report(SHA_A, "a.txt", QING, [places("500", "planned", 2022, (10, 20))], summary=2021, plan=2022)
+    autumn = report(SHA_B, "b.txt", QING, [places("300", "achieved", 2022, (30, 40), quote="已新增学位300个"),
+                                           places("200", "planned", 2022, (50, 60), quote="年底前还将新增学位200个")],
+                    summary=2022)
+    assert check_targets([plan, autumn]) == {}

@@ -378,9 +378,12 @@ def extract_metrics(report: Report) -> list[Metric]:
     """Every quantity of the bureau's work in ``report`` as a :class:`Metric` (initiative left None)."""
     clean = report.clean
     out: list[Metric] = []
-    period_before = metric_rules().period_before
+    period_before, part_in_sentence = metric_rules().period_before, metric_rules().part_in_sentence
+    carried, last_section = False, None  # a share list (其中：…；…；…) runs on over its ；
     for section, sent in _sentences(report):
         text = sent.text
+        carried = carried and section is last_section
+        last_section = section
         quantities = parse_quantities(text)
         shared: dict[int, str] = {}  # quantity index → indicator from a 分别 list
         by_clause: dict[tuple[int, int], list[int]] = {}
@@ -424,5 +427,7 @@ def extract_metrics(report: Report) -> list[Metric]:
                 redacted=q.redacted, span=clean.original_span(cspan), quote=text[qs:qe],
                 quote_original=clean.original_text(cspan),
                 period=period_before.search(text, 0, q.span[0]) is not None,
+                part=carried or part_in_sentence.search(text, 0, q.span[0]) is not None,
             ))
+        carried = (carried or part_in_sentence.search(text) is not None) and text.rstrip().endswith(("；", ";"))
     return out
