@@ -308,6 +308,25 @@ def test_students_right_after_a_levels_schools_are_that_levels(shipped, items, e
 
 
 @pytest.mark.parametrize("items, expected", [
+    # the list a level's schools open runs on: its entrants, students and teachers
+    ([("普通高中", "所", "普通高中12所"), ("招生", "人", "招生7000人"), ("在校生", "人", "在校生2.1万人"),
+      ("专任教师", "人", "专任教师1800人")],
+     ["senior-high-schools", "new-entrants", "senior-students", "senior-teachers"]),
+    ([("中等职业学校", "所", "中等职业学校5所"), ("招生", "人", "招生2000人"), ("在校生", "人", "在校生6800人")],
+     ["vocational-schools", "vocational-enrolment", "vocational-students"]),
+])
+def test_a_levels_schools_open_a_list_of_that_levels_figures(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_listed(*items), shipped)] == expected
+
+
+def test_a_levels_list_ends_where_the_figures_stop_following_each_other(shipped):
+    school, entrants, students = _listed(("普通高中", "所", "普通高中12所"), ("招生", "人", "招生7000人"),
+                                         ("在校生", "人", "在校生2.1万人"))
+    far = replace(students, span=(students.span[0] + 40, students.span[1] + 40))
+    assert [x.indicator_concept for x in map_indicators([school, entrants, far], shipped)][2] == "students-total"
+
+
+@pytest.mark.parametrize("items, expected", [
     # places added right after kindergartens built are kindergarten places
     ([("新建幼儿园", "所", "全县新建幼儿园12所"), ("增加学位", "个", "增加学位2400个")],
      ["new-kindergartens", "preschool-places"]),

@@ -350,12 +350,28 @@ class IndicatorMatcher:
         return None if same_kind and head[1] > self._breakdown_prefix else target
 
 
-    def followed(self, prev: Metric, metric: Metric, iid: str) -> str | None:
+    def in_list(self, prev: Metric, metric: Metric) -> bool:
+        """Whether ``metric`` is written right after ``prev``, in the same list."""
+        return prev.span[0] <= metric.span[0] and metric.span[0] - prev.span[1] <= self._list_gap
+
+    def leads_a_follow(self, iid: str | None) -> bool:
+        return any(iid in f.after for f in self._follows)
+
+    def keeps_a_lead(self, lead: Metric, metric: Metric, iid: str | None) -> bool:
+        """Whether a list the figure ``lead`` opens runs on over ``metric``: a bare generic figure
+        that some [[follow]] reads (招生, 在校生, 专任教师), or one the lead's made specific."""
+        own = _LIST_LEAD.sub("", _BRACKETED.sub("", normalize(metric.indicator)))
+        return len(own) <= self._list_item_len and any(
+            iid == f.generic or (lead.indicator_concept in f.after and iid == f.to) for f in self._follows)
+
+    def followed(self, prev: Metric, metric: Metric, iid: str, lead: Metric | None = None) -> str | None:
         """The specific concept a generic figure counts right after a figure of a [[follow]]'s
-        ``after``: 新建幼儿园40所，增加学位8000个 (kindergarten places)."""
-        if metric.span[0] < prev.span[0] or metric.span[0] - prev.span[1] > self._list_gap:
+        ``after`` (新建幼儿园40所，增加学位8000个: kindergarten places), or further on in the list
+        that figure opens (``lead``: 普通高中1.42万所，招生876万人，在校生2494万人: its students)."""
+        if not self.in_list(prev, metric):
             return None
-        return next((f.to for f in self._follows if f.generic == iid and prev.indicator_concept in f.after
+        lead = lead or prev
+        return next((f.to for f in self._follows if f.generic == iid and lead.indicator_concept in f.after
                      and self._scheme.allows(f.to, metric.base_unit)), None)
 
 
@@ -371,11 +387,20 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
     if matcher is None:
         return metrics
     out: list[Metric] = []
+    lead: Metric | None = None  # the last figure a [[follow]] starts from, while its list runs on
     for m in metrics:
         iid = matcher.match(m)
+        if not out or not matcher.in_list(out[-1], m):
+            lead = None
         if iid is None and out:
             iid = matcher.continued(out[-1], m)
         elif out:
-            iid = matcher.broken_down(out[-1], m, iid) or matcher.followed(out[-1], m, iid) or iid
+            chained = lead is not None and lead is not out[-1] and matcher.keeps_a_lead(lead, m, iid)
+            iid = matcher.broken_down(out[-1], m, iid) or matcher.followed(out[-1], m, iid) \
+                or (matcher.followed(out[-1], m, iid, lead) if chained else None) or iid
         out.append(evolve(m, indicator_concept=iid) if iid else m)
+        if matcher.leads_a_follow(iid):
+            lead = out[-1]
+        elif lead is not None and not matcher.keeps_a_lead(lead, m, iid):
+            lead = None  # any other figure ends the lead's list
     return out
