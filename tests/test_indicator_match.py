@@ -356,3 +356,10 @@ def test_breakdowns_and_generics_must_name_the_schemes_ids():
     with pytest.raises(DataFileError, match="follow"):
         IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={},
                          follows=(Follow(("nope",), "new-places", "new-places"),))
+
+
+def test_an_item_opening_a_bracket_breaks_its_total_down(shipped):
+    """共15所(中小学9所，幼儿园6所): the items count what the total counts (schools opened)."""
+    items = _listed(("计划投入使用的学校", "所", "计划投入使用的学校共15所"), ("(中小学", "所", "学校共15所(中小学9所"),
+                    ("幼儿园", "所", "幼儿园6所)"))
+    assert [x.indicator_concept for x in map_indicators(items, shipped)] == ["schools-opened"] * 3

@@ -370,3 +370,15 @@ def test_a_share_list_runs_on_over_its_semicolons():
                sections=(Section("summary", None, None, r.span, tuple(sents)),), summary_year=2022, plan_year=None)
     assert [(m.value, m.part) for m in extract_metrics(r)] == [
         (D(30), False), (D(12), True), (D(6000), True), (D(18), True), (D(3000), True), (D("2.2"), False)]
+
+
+def test_every_figure_inside_a_bracket_after_a_total_is_a_share():
+    ms = extract_metrics(make_report(["计划投入使用学校共15所(中小学9所,幼儿园6所),新增学位9000个。"], summary_year=2022))
+    assert [(m.value, m.part) for m in ms] == [(D(15), False), (D(9), True), (D(6), True), (D(9000), False)]
+
+
+def test_a_bracket_after_the_figure_is_cut_from_a_long_quote_first():
+    """The words before the figure say what it counts; another figure's bracket after it does not."""
+    (total, *_) = extract_metrics(make_report(["今秋计划投入使用的新建、扩建中小学及幼儿园共15所(中小学9所,幼儿园6所)。"],
+                                              summary_year=2022))
+    assert total.quote == "今秋计划投入使用的新建、扩建中小学及幼儿园共15所"

@@ -19,8 +19,8 @@ PINNED = {
         "facts.json": "4efebf7cf3140a6dbc6b868b5eadc7860e0ad14d9f397dbdfdb3cd364b63b287",
     },
     "shared": {
-        "graph.ttl": "8dd291b6fda1c3a43bf9cabcc7fe973d129498ab90b3de2f6c4e5be1cbef9dd0",
-        "facts.json": "373908553ec8529cab6734e1daf048c395859232f84d727a956df1e7be928106",
+        "graph.ttl": "bd7244262176569cbfbe1cb894a02661c038fd1af08f3bc1fb9f9cbe0d7f2f4a",
+        "facts.json": "0167650730c948e3a70b1035b6520936072f72b115c0b6e6cfbc502ae15cd95a",
     },
 }
 

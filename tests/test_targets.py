@@ -347,3 +347,26 @@ def test_a_report_that_plans_the_rest_of_its_year_holds_progress_only():
                                            places("200", "planned", 2022, (50, 60), quote="年底前还将新增学位200个")],
                     summary=2022)
     assert check_targets([plan, autumn]) == {}
+
+
+def test_a_share_answers_only_the_share_of_the_same_item():
+    """共152所(中小学83所，幼儿园69所) against 其中：幼儿园81所；中小学100所: each item its own."""
+    def item(name, value, status, span, quote):
+        return replace(schools(value, status, quote, span, "schools-opened"), indicator=name, part=True)
+    plan = report(SHA_A, "a.txt", QING, [item("(中小学", "83", "planned", (10, 20), "共152所(中小学83所"),
+                                         item("幼儿园", "69", "planned", (21, 30), "幼儿园69所)")],
+                  summary=2021, plan=2022)
+    done = report(SHA_B, "b.txt", QING, [item("幼儿园", "81", "achieved", (30, 40), "幼儿园81所"),
+                                         item("中小学", "100", "achieved", (41, 50), "中小学100所")], summary=2022)
+    checks = check_targets([plan, done])
+    assert (checks[iri(plan, 0)].outcome, checks[iri(plan, 1)].outcome) == (iri(done, 1), iri(done, 0))
+
+
+def test_what_can_be_done_is_no_outcome():
+    """秋季开学15所均可投入使用: a forecast in the target's own report, not a result."""
+    target = schools("15", "planned", "计划投入使用学校15所", (10, 20), "schools-opened")
+    f = report(SHA_A, "a.txt", QING, [target, schools("15", "achieved", "秋季开学15所均可投入使用", (30, 40),
+                                                      "schools-opened")], summary=2022)
+    assert check_targets([f]) == {}
+    done = replace(f, metrics=(target, schools("15", "achieved", "秋季开学15所已投入使用", (30, 40), "schools-opened")))
+    assert check_targets([done])[iri(done)].verdict == "met"

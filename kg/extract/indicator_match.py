@@ -337,7 +337,8 @@ class IndicatorMatcher:
                 or metric.span[0] < prev.span[0] or metric.span[0] - prev.span[1] > self._list_gap):
             return None
         lead = next((b for b in self._breakdowns if prev.indicator_concept in b.leads), None)
-        own = _LIST_LEAD.sub("", _BRACKETED.sub("", normalize(metric.indicator)))
+        # an item opening a bracket (共152所(中小学83所) is read without the bracket's mark
+        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
         head = self._label(own, metric.base_unit) if own else None
         if lead is None or head is None or head[1] + len(head[0]) != len(own) \
                 or not _head_then_number(head[0]).search(normalize(metric.quote)):

@@ -99,6 +99,7 @@ class MetricRules:
     achieved_in_plan: re.Pattern
     period_before: re.Pattern
     outcome_words: re.Pattern
+    outcome_modal: re.Pattern  # a done-word that says what can or will be done (均可投入使用)
     outcome_near: int
     outcome_list_gap: int  # an achieved figure this close after a stated one continues its list
     part_of: re.Pattern  # a quote opening so is a share of a total written before it (其中…)
@@ -163,6 +164,7 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
             planned_before=c("status", "planned_before"), planned_after=c("status", "planned_after"),
             achieved_reset=c("status", "achieved_reset"), achieved_in_plan=c("status", "achieved_in_plan"),
             period_before=c("status", "period_before"), outcome_words=c("status", "outcome_words"),
+            outcome_modal=c("status", "outcome_modal"),
             outcome_near=positive_int(where, "status.outcome_near", raw["status"]["outcome_near"]),
             outcome_list_gap=positive_int(where, "status.outcome_list_gap", raw["status"]["outcome_list_gap"]),
             part_of=c("status", "part_of"), part_in_bracket=c("status", "part_in_bracket"),

@@ -54,6 +54,7 @@ class _Side:
     part: bool = False  # its quote opens with 其中: a share of a total written before it
     phase: str | None = None  # "started" (开工) or "finished" (投入使用): the stage its quote names
     projects: bool = False  # a count of projects (项目), not of schools
+    item: str = ""  # a share's own words (中小学 of 共152所(中小学83所): a share answers the same item
 
 
 def verdict(target: _Side, outcome: _Side | None) -> Verdict:
@@ -95,8 +96,9 @@ def _stated(metrics: Iterable[Metric]) -> list[bool]:
     out: list[bool] = []
     prev: Metric | None = None
     for x in metrics:
-        said = bool(rules.outcome_words.search(x.quote))
-        if not said and prev is not None and out[-1] and x.status == "achieved":
+        modal = rules.outcome_modal.search(x.quote) is not None  # 均可投入使用: a forecast
+        said = bool(rules.outcome_words.search(x.quote)) and not modal
+        if not said and not modal and prev is not None and out[-1] and prev.status == x.status == "achieved":
             said = 0 <= x.span[0] - prev.span[1] <= rules.outcome_list_gap
         out.append(said)
         prev = x
@@ -122,6 +124,11 @@ def _phase(x: Metric) -> str | None:
     if rules.phase_started.search(x.quote):
         return "started"
     return "finished" if rules.phase_finished.search(x.quote) else None
+
+
+def _item(x: Metric) -> str:
+    """What a share names, without the marks that open it: 中小学 of (中小学83所 and of 其中：中小学100所."""
+    return re.sub(r"^[(（)）\s]*(?:其中[:：]?)?", "", to_simplified(x.indicator))
 
 
 def _same_stage(target: str | None, outcome: str | None) -> bool:
@@ -164,7 +171,8 @@ class TargetLinker:
                 side = _Side(str(iri), None if x.redacted else x.base_value, x.base_unit, x.comparator,
                              x.initiative, (f.source.name, f.source.sha256, f.index, x.span[0]),
                              f.summary_year == x.year, x.span[1], stated, _share(x), _phase(x),
-                             bool(projects.search(x.indicator) or projects.search(x.quote)))
+                             bool(projects.search(x.indicator) or projects.search(x.quote)),
+                             _item(x) if x.part or _share(x) else "")
                 table = self._planned if x.status == "planned" else self._achieved
                 table.setdefault((bureau, x.indicator_concept, x.year), []).append(side)
                 self._reports[str(iri)] = rid
@@ -188,7 +196,8 @@ class TargetLinker:
                 # works started
                 def fit(o: _Side) -> bool:
                     return (not (t.initiative and o.initiative and o.initiative != t.initiative)  # noqa: B023
-                            and o.unit == t.unit and o.part == t.part and o.projects == t.projects  # noqa: B023
+                            and o.unit == t.unit and o.part == t.part and o.item == t.item  # noqa: B023
+                            and o.projects == t.projects  # noqa: B023
                             and _same_stage(t.phase, o.phase) and self._answers(t, o))  # noqa: B023
                 # the report's own answer, right after the target, first; then the year's summary
                 own = sorted((o for o in (*outcomes, *broader) if self._same_report(t, o) and fit(o)),
