@@ -363,3 +363,12 @@ def test_an_item_opening_a_bracket_breaks_its_total_down(shipped):
     items = _listed(("计划投入使用的学校", "所", "计划投入使用的学校共15所"), ("(中小学", "所", "学校共15所(中小学9所"),
                     ("幼儿园", "所", "幼儿园6所)"))
     assert [x.indicator_concept for x in map_indicators(items, shipped)] == ["schools-opened"] * 3
+
+
+def test_a_floor_area_right_after_a_land_area_is_the_stock(shipped):
+    items = _listed(("全县中小学占地面积", "平方米", "全县中小学占地面积145万平方米"), ("建筑面积", "平方米", "建筑面积80万平方米"))
+    assert [x.indicator_concept for x in map_indicators(items, shipped)] == ["land-area", "building-area"]
+    (alone,) = _listed(("建筑面积", "平方米", "新建教学楼建筑面积8000平方米"))
+    assert map_indicators([alone], shipped)[0].indicator_concept == "new-building-area"
+    new = _listed(("新增教育用地", "平方米", "新增教育用地12万平方米"), ("新增校舍面积", "平方米", "新增校舍面积9万平方米"))
+    assert [x.indicator_concept for x in map_indicators(new, shipped)] == ["land-area", "new-building-area"]

@@ -89,6 +89,7 @@ class Follow:
     after: tuple[str, ...]
     generic: str
     to: str
+    bare: bool = False  # only a bare list item (建筑面积), not one that says what it counts (新增校舍面积)
 
 
 def _domain_table(fname: str, where: str, to: object) -> tuple[tuple[str, str], ...]:
@@ -169,7 +170,8 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           _generic(fname, data.get("generic", {})),
                           tuple(Follow(word_list(fname, f"follow[{i}].after", e.get("after")),
                                        text(fname, f"follow[{i}].from", e.get("from")),
-                                       text(fname, f"follow[{i}].to", e.get("to")))
+                                       text(fname, f"follow[{i}].to", e.get("to")),
+                                       _flag(fname, f"follow[{i}].bare", e.get("bare", False)))
                                 for i, e in enumerate(_entries(fname, "follow", data.get("follow", [])))))
 
 
@@ -358,11 +360,14 @@ class IndicatorMatcher:
     def leads_a_follow(self, iid: str | None) -> bool:
         return any(iid in f.after for f in self._follows)
 
+    def _bare(self, metric: Metric) -> bool:
+        """Whether the metric's own words are a list item's few (招生, 在校生, 建筑面积)."""
+        return len(_LIST_LEAD.sub("", _BRACKETED.sub("", normalize(metric.indicator)))) <= self._list_item_len
+
     def keeps_a_lead(self, lead: Metric, metric: Metric, iid: str | None) -> bool:
         """Whether a list the figure ``lead`` opens runs on over ``metric``: a bare generic figure
         that some [[follow]] reads (招生, 在校生, 专任教师), or one the lead's made specific."""
-        own = _LIST_LEAD.sub("", _BRACKETED.sub("", normalize(metric.indicator)))
-        return len(own) <= self._list_item_len and any(
+        return self._bare(metric) and any(
             iid == f.generic or (lead.indicator_concept in f.after and iid == f.to) for f in self._follows)
 
     def followed(self, prev: Metric, metric: Metric, iid: str, lead: Metric | None = None) -> str | None:
@@ -373,7 +378,7 @@ class IndicatorMatcher:
             return None
         lead = lead or prev
         return next((f.to for f in self._follows if f.generic == iid and lead.indicator_concept in f.after
-                     and self._scheme.allows(f.to, metric.base_unit)), None)
+                     and self._scheme.allows(f.to, metric.base_unit) and (not f.bare or self._bare(metric))), None)
 
 
 @lru_cache(maxsize=1)
