@@ -228,7 +228,13 @@ def test_a_breakdown_far_from_its_total_does_not_apply(shipped):
     ("普惠性幼儿园", "所", "新建改扩建普惠性幼儿园6所", "new-kindergartens"),
     ("新增普惠性民办幼儿园", "所", "全区新增3所普惠性民办幼儿园", "new-inclusive-kindergartens"),  # recognised
     ("公办普高", "所", "推进4所公办普高建设", "new-schools"),  # 建设 after the head
-    ("开工建设中小学和幼儿园", "所", "开工建设中小学和幼儿园20所", "new-schools"),  # both heads: all schools
+    ("新建中小学和幼儿园", "所", "新建中小学和幼儿园20所", "new-schools"),  # both heads: all schools
+    # works begun or finished are projects at that stage, of any kind of school
+    ("开工建设中小学和幼儿园", "所", "开工建设中小学和幼儿园20所", "projects-started"),
+    ("新开工建设幼儿园", "所", "新开工建设幼儿园4所", "projects-started"),
+    ("完工中小学校", "所", "完工中小学校16所", "projects-completed"),
+    ("已竣工幼儿园", "所", "已竣工幼儿园9所", "projects-completed"),
+    ("建成投用幼儿园", "所", "建成投用幼儿园5所", "schools-opened"),  # opened, not only finished
 ])
 def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quote, expected):
     assert shipped.match(m(indicator, unit, unit, quote)) == expected

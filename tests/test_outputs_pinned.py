@@ -19,8 +19,8 @@ PINNED = {
         "facts.json": "4efebf7cf3140a6dbc6b868b5eadc7860e0ad14d9f397dbdfdb3cd364b63b287",
     },
     "shared": {
-        "graph.ttl": "bd7244262176569cbfbe1cb894a02661c038fd1af08f3bc1fb9f9cbe0d7f2f4a",
-        "facts.json": "0167650730c948e3a70b1035b6520936072f72b115c0b6e6cfbc502ae15cd95a",
+        "graph.ttl": "3f1a127edd957d7fa1c9b745fc34408dc0b8c3aa51b12436b9dbcf2f0ccb68be",
+        "facts.json": "489b760454d4fabab4f223471564ced3ec7fe8ca4e0f5d6dffc3bde734227abf",
     },
 }
 
