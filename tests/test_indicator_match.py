@@ -300,6 +300,15 @@ def test_a_verb_before_a_cut_indicator_still_counts(shipped, indicator, quote, e
     assert shipped.match(m(indicator, "所", "所", quote)) == expected
 
 
+@pytest.mark.parametrize("indicator, quote, expected", [
+    # an indicator cut inside a longer label its quote writes: the longer label wins
+    ("育巩固率", "全县九年义务教育巩固率为99.2%", "compulsory-retention-rate"),
+    ("巩固率", "全县巩固率为99.2%", "retention-rate"),  # nothing cut
+])
+def test_a_label_cut_at_the_indicators_start_is_read_whole_from_the_quote(shipped, indicator, quote, expected):
+    assert shipped.match(m(indicator, "%", "ratio", quote, value="99.2")) == expected
+
+
 @pytest.mark.parametrize("items, expected", [
     ([("小学", "所", "全市有小学320所"), ("在校生", "人", "在校生21.5万人")], ["primary-schools", "primary-students"]),
     ([("普通高中", "所", "普通高中12所"), ("在校生", "人", "在校生2.1万人")], ["senior-high-schools", "senior-students"]),

@@ -277,6 +277,20 @@ class IndicatorMatcher:
         at = quote.find(ind) if ind else -1
         return _AFTER_NUMBER.search(quote, 0, at).group(0) if at > 0 else ""
 
+    def _uncut(self, metric: Metric, base_unit: str) -> str:
+        """The indicator text, or, when its start was cut inside a longer label its quote writes
+        (育巩固率 of 九年义务教育巩固率), the quote up to the indicator's end: the longest label wins."""
+        quote, ind = normalize(metric.quote), normalize(metric.indicator)
+        at = quote.find(ind) if ind else -1
+        own = self._label(ind, base_unit) if at > 0 else None
+        if own is None:
+            return metric.indicator
+        end = at + own[1] + len(own[0])
+        longer = self._label(quote[:end], base_unit)
+        if longer is None or longer[1] >= at or longer[1] + len(longer[0]) != end:
+            return metric.indicator
+        return quote[:at + len(ind)]
+
     def _remapped(self, iid: str, places: tuple[str, ...], base_unit: str) -> str:
         """The first place with a build verb decides (in it, the first remap entry wins); the first
         place is the text before the head."""
@@ -298,7 +312,7 @@ class IndicatorMatcher:
         clause = _BRACKETED.sub("", metric.quote)
         if self._foreign_head(metric, metric.indicator):
             return None
-        found = self._best(metric.indicator, unit, clause, lead=self._lead(metric))
+        found = self._best(self._uncut(metric, unit), unit, clause, lead=self._lead(metric))
         if found is not None:
             return found
         head = self._label(normalize(metric.quote), unit)
