@@ -387,3 +387,9 @@ def test_a_floor_area_right_after_a_land_area_is_the_stock(shipped):
     assert map_indicators([alone], shipped)[0].indicator_concept == "new-building-area"
     new = _listed(("新增教育用地", "平方米", "新增教育用地12万平方米"), ("新增校舍面积", "平方米", "新增校舍面积9万平方米"))
     assert [x.indicator_concept for x in map_indicators(new, shipped)] == ["land-area", "new-building-area"]
+
+
+def test_an_item_opening_a_bracket_continues_a_figure_only_when_short(shipped):
+    """组建教育集团12个，通过评审(全市仅3个区县): the 3 names what it counts (区县): no continuation."""
+    total, item = _listed(("组建教育集团", "个", "组建教育集团12个"), ("(全市仅区县", "个", "通过评审(全市仅3个区县)"))
+    assert [x.indicator_concept for x in map_indicators([total, item], shipped)] == ["education-groups", None]

@@ -382,3 +382,10 @@ def test_a_bracket_after_the_figure_is_cut_from_a_long_quote_first():
     (total, *_) = extract_metrics(make_report(["今秋计划投入使用的新建、扩建中小学及幼儿园共15所(中小学9所,幼儿园6所)。"],
                                               summary_year=2022))
     assert total.quote == "今秋计划投入使用的新建、扩建中小学及幼儿园共15所"
+
+
+def test_a_figure_closing_a_long_clause_keeps_the_words_before_it():
+    """About half the quote on each side of the figure; what the right lacks goes to the left."""
+    (total, _) = extract_metrics(make_report(["全市三年内共计可建成投入使用的新建、改扩建中小学及幼儿园43所,新增学位9000个。"],
+                                             summary_year=2022))
+    assert total.quote == "年内共计可建成投入使用的新建、改扩建中小学及幼儿园43所" and len(total.quote) == 28

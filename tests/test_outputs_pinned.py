@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "da1500310283cef3c82f6478e480bdca582b2f25cd0cfc885132368a02122a34",
-        "facts.json": "4efebf7cf3140a6dbc6b868b5eadc7860e0ad14d9f397dbdfdb3cd364b63b287",
+        "graph.ttl": "a40a8edc7af6ef1c283cdd50b3d541ef5ea055d268f4fee91f1cd0ab83ff1420",
+        "facts.json": "65aef3b757d169b9d977257b3cdb1c9be22b6617892107a48fd4b356752394e5",
     },
     "shared": {
-        "graph.ttl": "3f1a127edd957d7fa1c9b745fc34408dc0b8c3aa51b12436b9dbcf2f0ccb68be",
-        "facts.json": "489b760454d4fabab4f223471564ced3ec7fe8ca4e0f5d6dffc3bde734227abf",
+        "graph.ttl": "b7618d96de76d26e81db36c9d02525acb129080042a27d833a8fab21fc10a644",
+        "facts.json": "fa15e3ffcf0be2639f7580dd89cb1c76e180466edf8199af50de98496f6e8a93",
     },
 }
 

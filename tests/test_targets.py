@@ -370,3 +370,17 @@ def test_what_can_be_done_is_no_outcome():
     assert check_targets([f]) == {}
     done = replace(f, metrics=(target, schools("15", "achieved", "秋季开学15所已投入使用", (30, 40), "schools-opened")))
     assert check_targets([done])[iri(done)].verdict == "met"
+
+
+def test_works_under_way_answer_no_plan_to_build():
+    plan = report(SHA_A, "a.txt", QING, [schools("30", "planned", "明年新建学校30所", (10, 20))], summary=2021, plan=2022)
+    done = report(SHA_B, "b.txt", QING, [schools("25", "achieved", "25所在建", (30, 40))], summary=2022)
+    assert check_targets([plan, done])[iri(plan)].verdict == "no-outcome"
+
+
+def test_a_plan_restated_in_comparison_is_no_target():
+    """实际投入使用181所，较原计划152所增加29所: neither 152 nor 29 is a plan of its own."""
+    f = report(SHA_A, "b.txt", QING, [schools("152", "planned", "较原计划152所增加29所", (30, 40)),
+                                      schools("29", "planned", "较原计划152所增加29所", (30, 41))], summary=2022)
+    other = report(SHA_B, "c.txt", QING, [schools("140", "achieved", "全年新建学校140所", (30, 40))], summary=2022)
+    assert check_targets([f, other]) == {}

@@ -331,7 +331,8 @@ class IndicatorMatcher:
         the previous concept, with this metric's own build verb. Only a short item does (a verb, a
         place, a level); a longer one says what it counts, and a qualifier (民办) changes it."""
         gap = metric.span[0] - prev.span[1]
-        own = _LIST_LEAD.sub("", _BRACKETED.sub("", normalize(metric.indicator)))
+        # an item opening a bracket (…(全市仅3个区县)) is read without the bracket's mark
+        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
         if (len(own) > self._list_item_len or any(q in metric.indicator for q in self._qualifiers)
                 or prev.indicator_concept is None or prev.base_unit != metric.base_unit
                 or metric.base_unit not in self._by_unit or metric.span[0] < prev.span[0]

@@ -106,7 +106,9 @@ class MetricRules:
     part_in_bracket: re.Pattern  # a quote's text up to its figure ending so: a bracket's share
     part_in_sentence: re.Pattern  # written before a figure in its sentence: a share (Metric.part)
     phase_started: re.Pattern  # a count of works started (开工)
+    phase_building: re.Pattern  # a count of works under way (在建)
     phase_finished: re.Pattern  # a count of works finished or opened (投入使用)
+    compared_to_plan: re.Pattern  # a plan restated in comparison (较原计划152所): no target
     projects: re.Pattern  # a count of projects, not of schools
     year_rest: re.Pattern  # a plan for the rest of its year (年底前还将): its report is mid-year
     quote_prefix: re.Pattern
@@ -170,6 +172,7 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
             part_of=c("status", "part_of"), part_in_bracket=c("status", "part_in_bracket"),
             part_in_sentence=c("status", "part_in_sentence"), phase_started=c("status", "phase_started"),
             phase_finished=c("status", "phase_finished"), projects=c("status", "projects"),
+            phase_building=c("status", "phase_building"), compared_to_plan=c("status", "compared_to_plan"),
             year_rest=c("status", "year_rest"),
             quote_prefix=c("not_metric", "quote_prefix"), nm_before=c("not_metric", "before"),
             rank_before=c("not_metric", "rank_before"), rate_before=c("not_metric", "rate_before"),

@@ -318,7 +318,9 @@ def _trim_quote(sentence: str, q: Quantity, clause: tuple[int, int]) -> tuple[in
         bracket = re.match(r"\s*[(（]", sentence[q.span[1]:e])
         e = q.span[1] if bracket else e
     if e - s > r.quote_max:
-        s = max(s, q.span[0] - r.quote_max // 2)
+        # about half on each side; what one side lacks goes to the other (a figure closing its
+        # clause keeps the words before it: 共计可建成投入使用的…430所)
+        s = max(s, min(q.span[0] - r.quote_max // 2, e - r.quote_max))
         e = min(e, max(q.span[1] + r.quote_max // 2, s + r.quote_max))
     return s, e
 

@@ -79,8 +79,14 @@ def target_iris(f: ReportFacts) -> list[str]:
     """The IRIs of the report's metrics a check can be written on: planned, mapped, with a year."""
     if _bureau(f) is None:
         return []
-    return [str(i) for x, i in zip(f.metrics, metric_iris(f), strict=True)
-            if x.status == "planned" and x.indicator_concept and x.year is not None and not x.period]
+    return [str(i) for x, i in zip(f.metrics, metric_iris(f), strict=True) if _target(x)]
+
+
+def _target(x: Metric) -> bool:
+    """Whether a check can be written on ``x``: planned, mapped, of one year, not a plan restated
+    in comparison (较原计划152所增加29所)."""
+    return (x.status == "planned" and bool(x.indicator_concept) and x.year is not None and not x.period
+            and not metric_rules().compared_to_plan.search(x.quote))
 
 
 def _bureau(f: ReportFacts) -> str | None:
@@ -123,6 +129,8 @@ def _phase(x: Metric) -> str | None:
     rules = metric_rules()
     if rules.phase_started.search(x.quote):
         return "started"
+    if rules.phase_building.search(x.quote):
+        return "building"
     return "finished" if rules.phase_finished.search(x.quote) else None
 
 
@@ -132,9 +140,9 @@ def _item(x: Metric) -> str:
 
 
 def _same_stage(target: str | None, outcome: str | None) -> bool:
-    """Works started answer only works started; finished or unnamed stages answer each other
-    (新建学校5所 is answered by 建成5所)."""
-    return target == outcome or "started" not in (target, outcome)
+    """Works started or under way answer only the same stage; finished or unnamed stages answer
+    each other (新建学校5所 is answered by 建成5所)."""
+    return target == outcome or {target, outcome} <= {None, "finished"}
 
 
 def _rest_of_year(f: ReportFacts) -> set[int]:
@@ -166,7 +174,8 @@ class TargetLinker:
             projects = metric_rules().projects
             for x, iri, stated in zip(f.metrics, metric_iris(f), _stated(f.metrics), strict=True):
                 if (not x.indicator_concept or x.year is None or x.period
-                        or (x.status == "achieved" and (mid_year or x.year in rest))):
+                        or (x.status == "achieved" and (mid_year or x.year in rest))
+                        or (x.status == "planned" and not _target(x))):
                     continue
                 side = _Side(str(iri), None if x.redacted else x.base_value, x.base_unit, x.comparator,
                              x.initiative, (f.source.name, f.source.sha256, f.index, x.span[0]),
