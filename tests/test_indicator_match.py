@@ -235,6 +235,7 @@ def test_a_breakdown_far_from_its_total_does_not_apply(shipped):
     ("完工中小学校", "所", "完工中小学校16所", "projects-completed"),
     ("已竣工幼儿园", "所", "已竣工幼儿园9所", "projects-completed"),
     ("建成投用幼儿园", "所", "建成投用幼儿园5所", "schools-opened"),  # opened, not only finished
+    ("在建幼儿园", "所", "在建幼儿园7所", "construction-projects"),  # under way
 ])
 def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quote, expected):
     assert shipped.match(m(indicator, unit, unit, quote)) == expected
@@ -393,3 +394,10 @@ def test_an_item_opening_a_bracket_continues_a_figure_only_when_short(shipped):
     """组建教育集团12个，通过评审(全市仅3个区县): the 3 names what it counts (区县): no continuation."""
     total, item = _listed(("组建教育集团", "个", "组建教育集团12个"), ("(全市仅区县", "个", "通过评审(全市仅3个区县)"))
     assert [x.indicator_concept for x in map_indicators([total, item], shipped)] == ["education-groups", None]
+
+
+def test_works_under_way_after_works_finished_are_projects_under_way(shipped):
+    """全县新建幼儿园30所，其中已竣工20所，在建8所: the 8 are under way, not finished nor new kindergartens."""
+    total, done, building = _listed(("全县新建幼儿园", "所", "全县新建幼儿园30所"), ("竣工", "所", "其中已竣工20所"),
+                                    ("在建", "所", "在建8所"))
+    assert [x.indicator_concept for x in map_indicators([total, done, building], shipped)][2] == "construction-projects"

@@ -19,8 +19,8 @@ PINNED = {
         "facts.json": "65aef3b757d169b9d977257b3cdb1c9be22b6617892107a48fd4b356752394e5",
     },
     "shared": {
-        "graph.ttl": "b7618d96de76d26e81db36c9d02525acb129080042a27d833a8fab21fc10a644",
-        "facts.json": "fa15e3ffcf0be2639f7580dd89cb1c76e180466edf8199af50de98496f6e8a93",
+        "graph.ttl": "f07d0f2e76bb658eca0b384854cccca4c0bc3e0bc95a1c5f7d036a30b0b942fe",
+        "facts.json": "0c2c5b5e813e2f4d50dbfa5a48899586494a9c998a15183ee212e8ed24d23ba4",
     },
 }
 
