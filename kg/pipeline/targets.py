@@ -213,8 +213,10 @@ class TargetLinker:
                              key=lambda s: s.order)
                 fits = own or [o for o in outcomes if fit(o)]
                 outcome = fits[0] if fits else None
-                if outcome is None and not summaries - {self._reports[t.iri]}:
-                    continue  # no other summary of that year: nothing to judge by
+                if outcome is None and (t.part or not summaries - {self._reports[t.iri]}):
+                    # no other summary of that year: nothing to judge by; a share the summary does not
+                    # break down the same way (its total may be answered) is no missing answer either
+                    continue
                 checks[t.iri] = TargetCheck(t.iri, outcome.iri if outcome else None, verdict(t, outcome))
         return checks
 
