@@ -228,7 +228,14 @@ def test_a_breakdown_far_from_its_total_does_not_apply(shipped):
     ("普惠性幼儿园", "所", "新建改扩建普惠性幼儿园6所", "new-kindergartens"),
     ("新增普惠性民办幼儿园", "所", "全区新增3所普惠性民办幼儿园", "new-inclusive-kindergartens"),  # recognised
     ("公办普高", "所", "推进4所公办普高建设", "new-schools"),  # 建设 after the head
-    ("开工建设中小学和幼儿园", "所", "开工建设中小学和幼儿园20所", "new-schools"),  # both heads: all schools
+    ("新建中小学和幼儿园", "所", "新建中小学和幼儿园20所", "new-schools"),  # both heads: all schools
+    # works begun or finished are projects at that stage, of any kind of school
+    ("开工建设中小学和幼儿园", "所", "开工建设中小学和幼儿园20所", "projects-started"),
+    ("新开工建设幼儿园", "所", "新开工建设幼儿园4所", "projects-started"),
+    ("完工中小学校", "所", "完工中小学校16所", "projects-completed"),
+    ("已竣工幼儿园", "所", "已竣工幼儿园9所", "projects-completed"),
+    ("建成投用幼儿园", "所", "建成投用幼儿园5所", "schools-opened"),  # opened, not only finished
+    ("在建幼儿园", "所", "在建幼儿园7所", "construction-projects"),  # under way
 ])
 def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quote, expected):
     assert shipped.match(m(indicator, unit, unit, quote)) == expected
@@ -294,6 +301,15 @@ def test_a_verb_before_a_cut_indicator_still_counts(shipped, indicator, quote, e
     assert shipped.match(m(indicator, "所", "所", quote)) == expected
 
 
+@pytest.mark.parametrize("indicator, quote, expected", [
+    # an indicator cut inside a longer label its quote writes: the longer label wins
+    ("育巩固率", "全县九年义务教育巩固率为99.2%", "compulsory-retention-rate"),
+    ("巩固率", "全县巩固率为99.2%", "retention-rate"),  # nothing cut
+])
+def test_a_label_cut_at_the_indicators_start_is_read_whole_from_the_quote(shipped, indicator, quote, expected):
+    assert shipped.match(m(indicator, "%", "ratio", quote, value="99.2")) == expected
+
+
 @pytest.mark.parametrize("items, expected", [
     ([("小学", "所", "全市有小学320所"), ("在校生", "人", "在校生21.5万人")], ["primary-schools", "primary-students"]),
     ([("普通高中", "所", "普通高中12所"), ("在校生", "人", "在校生2.1万人")], ["senior-high-schools", "senior-students"]),
@@ -305,6 +321,25 @@ def test_a_verb_before_a_cut_indicator_still_counts(shipped, indicator, quote, e
 ])
 def test_students_right_after_a_levels_schools_are_that_levels(shipped, items, expected):
     assert [x.indicator_concept for x in map_indicators(_listed(*items), shipped)] == expected
+
+
+@pytest.mark.parametrize("items, expected", [
+    # the list a level's schools open runs on: its entrants, students and teachers
+    ([("普通高中", "所", "普通高中12所"), ("招生", "人", "招生7000人"), ("在校生", "人", "在校生2.1万人"),
+      ("专任教师", "人", "专任教师1800人")],
+     ["senior-high-schools", "new-entrants", "senior-students", "senior-teachers"]),
+    ([("中等职业学校", "所", "中等职业学校5所"), ("招生", "人", "招生2000人"), ("在校生", "人", "在校生6800人")],
+     ["vocational-schools", "vocational-enrolment", "vocational-students"]),
+])
+def test_a_levels_schools_open_a_list_of_that_levels_figures(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_listed(*items), shipped)] == expected
+
+
+def test_a_levels_list_ends_where_the_figures_stop_following_each_other(shipped):
+    school, entrants, students = _listed(("普通高中", "所", "普通高中12所"), ("招生", "人", "招生7000人"),
+                                         ("在校生", "人", "在校生2.1万人"))
+    far = replace(students, span=(students.span[0] + 40, students.span[1] + 40))
+    assert [x.indicator_concept for x in map_indicators([school, entrants, far], shipped)][2] == "students-total"
 
 
 @pytest.mark.parametrize("items, expected", [
@@ -337,3 +372,32 @@ def test_breakdowns_and_generics_must_name_the_schemes_ids():
     with pytest.raises(DataFileError, match="follow"):
         IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={},
                          follows=(Follow(("nope",), "new-places", "new-places"),))
+
+
+def test_an_item_opening_a_bracket_breaks_its_total_down(shipped):
+    """共15所(中小学9所，幼儿园6所): the items count what the total counts (schools opened)."""
+    items = _listed(("计划投入使用的学校", "所", "计划投入使用的学校共15所"), ("(中小学", "所", "学校共15所(中小学9所"),
+                    ("幼儿园", "所", "幼儿园6所)"))
+    assert [x.indicator_concept for x in map_indicators(items, shipped)] == ["schools-opened"] * 3
+
+
+def test_a_floor_area_right_after_a_land_area_is_the_stock(shipped):
+    items = _listed(("全县中小学占地面积", "平方米", "全县中小学占地面积145万平方米"), ("建筑面积", "平方米", "建筑面积80万平方米"))
+    assert [x.indicator_concept for x in map_indicators(items, shipped)] == ["land-area", "building-area"]
+    (alone,) = _listed(("建筑面积", "平方米", "新建教学楼建筑面积8000平方米"))
+    assert map_indicators([alone], shipped)[0].indicator_concept == "new-building-area"
+    new = _listed(("新增教育用地", "平方米", "新增教育用地12万平方米"), ("新增校舍面积", "平方米", "新增校舍面积9万平方米"))
+    assert [x.indicator_concept for x in map_indicators(new, shipped)] == ["land-area", "new-building-area"]
+
+
+def test_an_item_opening_a_bracket_continues_a_figure_only_when_short(shipped):
+    """组建教育集团12个，通过评审(全市仅3个区县): the 3 names what it counts (区县): no continuation."""
+    total, item = _listed(("组建教育集团", "个", "组建教育集团12个"), ("(全市仅区县", "个", "通过评审(全市仅3个区县)"))
+    assert [x.indicator_concept for x in map_indicators([total, item], shipped)] == ["education-groups", None]
+
+
+def test_works_under_way_after_works_finished_are_projects_under_way(shipped):
+    """全县新建幼儿园30所，其中已竣工20所，在建8所: the 8 are under way, not finished nor new kindergartens."""
+    total, done, building = _listed(("全县新建幼儿园", "所", "全县新建幼儿园30所"), ("竣工", "所", "其中已竣工20所"),
+                                    ("在建", "所", "在建8所"))
+    assert [x.indicator_concept for x in map_indicators([total, done, building], shipped)][2] == "construction-projects"

@@ -344,7 +344,48 @@ def test_drop_repeated_metrics_needs_the_context_to_repeat(paragraphs, kept):
     ("完成市目标任务109.8%。", "achieved"),  # not right before the number: done
     ("到2023年年底,全区毛入园率达到91%。", "planned"),  # a deadline
     ("到2021年底,全区已建成幼儿园15所。", "achieved"),  # ... unless 已 says it is met
+    ("原计划完成17所,实际完成19所。", "planned"),  # the plan restated ...
 ])
 def test_plan_and_task_words_make_a_figure_planned(sentence, expected):
     m = extract_metrics(make_report([sentence], summary_year=2022))[0]
     assert m.status == expected
+
+
+def test_what_was_actually_done_closes_the_plan():
+    """原计划完成17所，实际完成19所，新增学位2800个: the 19 and the places were done."""
+    ms = extract_metrics(make_report(["原计划完成17所,实际完成19所,新增学位2800个。"], summary_year=2022))
+    assert [m.status for m in ms] == ["planned", "achieved", "achieved"]
+
+
+def test_a_share_list_runs_on_over_its_semicolons():
+    """Every figure after 其中 in its sentence is a share, and the list runs on over ；: the last
+    sentence's figure is a total again."""
+    text = "全区建成项目30个,其中:小学项目12个,新增学位6000个；幼儿园项目18个,新增学位3000个。全年新增学位2.2万个。"
+    r = make_report([text], summary_year=2022)
+    sents, start = [], 0
+    for cut in (text.index("；") + 1, text.index("。") + 1, len(text)):
+        sents.append(Sentence(text[start:cut], (start, cut)))
+        start = cut
+    r = Report(clean=r.clean, index=1, title=None, span=r.span,
+               sections=(Section("summary", None, None, r.span, tuple(sents)),), summary_year=2022, plan_year=None)
+    assert [(m.value, m.part) for m in extract_metrics(r)] == [
+        (D(30), False), (D(12), True), (D(6000), True), (D(18), True), (D(3000), True), (D("2.2"), False)]
+
+
+def test_every_figure_inside_a_bracket_after_a_total_is_a_share():
+    ms = extract_metrics(make_report(["计划投入使用学校共15所(中小学9所,幼儿园6所),新增学位9000个。"], summary_year=2022))
+    assert [(m.value, m.part) for m in ms] == [(D(15), False), (D(9), True), (D(6), True), (D(9000), False)]
+
+
+def test_a_bracket_after_the_figure_is_cut_from_a_long_quote_first():
+    """The words before the figure say what it counts; another figure's bracket after it does not."""
+    (total, *_) = extract_metrics(make_report(["今秋计划投入使用的新建、扩建中小学及幼儿园共15所(中小学9所,幼儿园6所)。"],
+                                              summary_year=2022))
+    assert total.quote == "今秋计划投入使用的新建、扩建中小学及幼儿园共15所"
+
+
+def test_a_figure_closing_a_long_clause_keeps_the_words_before_it():
+    """About half the quote on each side of the figure; what the right lacks goes to the left."""
+    (total, _) = extract_metrics(make_report(["全市三年内共计可建成投入使用的新建、改扩建中小学及幼儿园43所,新增学位9000个。"],
+                                             summary_year=2022))
+    assert total.quote == "年内共计可建成投入使用的新建、改扩建中小学及幼儿园43所" and len(total.quote) == 28

@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "da1500310283cef3c82f6478e480bdca582b2f25cd0cfc885132368a02122a34",
-        "facts.json": "4efebf7cf3140a6dbc6b868b5eadc7860e0ad14d9f397dbdfdb3cd364b63b287",
+        "graph.ttl": "a40a8edc7af6ef1c283cdd50b3d541ef5ea055d268f4fee91f1cd0ab83ff1420",
+        "facts.json": "65aef3b757d169b9d977257b3cdb1c9be22b6617892107a48fd4b356752394e5",
     },
     "shared": {
-        "graph.ttl": "8dd291b6fda1c3a43bf9cabcc7fe973d129498ab90b3de2f6c4e5be1cbef9dd0",
-        "facts.json": "373908553ec8529cab6734e1daf048c395859232f84d727a956df1e7be928106",
+        "graph.ttl": "f07d0f2e76bb658eca0b384854cccca4c0bc3e0bc95a1c5f7d036a30b0b942fe",
+        "facts.json": "0c2c5b5e813e2f4d50dbfa5a48899586494a9c998a15183ee212e8ed24d23ba4",
     },
 }
 

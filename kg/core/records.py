@@ -176,6 +176,7 @@ class Metric:
     initiative: str | None = None  # label of the InitiativeMention it belongs to
     indicator_concept: str | None = None  # id of the shared indicator it measures (ontology/indicators.ttl)
     period: bool = False  # a figure over several years (五年来, 十三五期间): no one year's target or outcome
+    part: bool = False  # written after 其中 in its sentence: a share of a total, no answer to the total
 
 
 Verdict = Literal["met", "exceeded", "missed", "no-outcome", "not-comparable"]

@@ -89,6 +89,7 @@ class Follow:
     after: tuple[str, ...]
     generic: str
     to: str
+    bare: bool = False  # only a bare list item (建筑面积), not one that says what it counts (新增校舍面积)
 
 
 def _domain_table(fname: str, where: str, to: object) -> tuple[tuple[str, str], ...]:
@@ -169,7 +170,8 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           _generic(fname, data.get("generic", {})),
                           tuple(Follow(word_list(fname, f"follow[{i}].after", e.get("after")),
                                        text(fname, f"follow[{i}].from", e.get("from")),
-                                       text(fname, f"follow[{i}].to", e.get("to")))
+                                       text(fname, f"follow[{i}].to", e.get("to")),
+                                       _flag(fname, f"follow[{i}].bare", e.get("bare", False)))
                                 for i, e in enumerate(_entries(fname, "follow", data.get("follow", [])))))
 
 
@@ -275,6 +277,20 @@ class IndicatorMatcher:
         at = quote.find(ind) if ind else -1
         return _AFTER_NUMBER.search(quote, 0, at).group(0) if at > 0 else ""
 
+    def _uncut(self, metric: Metric, base_unit: str) -> str:
+        """The indicator text, or, when its start was cut inside a longer label its quote writes
+        (育巩固率 of 九年义务教育巩固率), the quote up to the indicator's end: the longest label wins."""
+        quote, ind = normalize(metric.quote), normalize(metric.indicator)
+        at = quote.find(ind) if ind else -1
+        own = self._label(ind, base_unit) if at > 0 else None
+        if own is None:
+            return metric.indicator
+        end = at + own[1] + len(own[0])
+        longer = self._label(quote[:end], base_unit)
+        if longer is None or longer[1] >= at or longer[1] + len(longer[0]) != end:
+            return metric.indicator
+        return quote[:at + len(ind)]
+
     def _remapped(self, iid: str, places: tuple[str, ...], base_unit: str) -> str:
         """The first place with a build verb decides (in it, the first remap entry wins); the first
         place is the text before the head."""
@@ -296,7 +312,7 @@ class IndicatorMatcher:
         clause = _BRACKETED.sub("", metric.quote)
         if self._foreign_head(metric, metric.indicator):
             return None
-        found = self._best(metric.indicator, unit, clause, lead=self._lead(metric))
+        found = self._best(self._uncut(metric, unit), unit, clause, lead=self._lead(metric))
         if found is not None:
             return found
         head = self._label(normalize(metric.quote), unit)
@@ -315,7 +331,8 @@ class IndicatorMatcher:
         the previous concept, with this metric's own build verb. Only a short item does (a verb, a
         place, a level); a longer one says what it counts, and a qualifier (民办) changes it."""
         gap = metric.span[0] - prev.span[1]
-        own = _LIST_LEAD.sub("", _BRACKETED.sub("", normalize(metric.indicator)))
+        # an item opening a bracket (…(全市仅3个区县)) is read without the bracket's mark
+        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
         if (len(own) > self._list_item_len or any(q in metric.indicator for q in self._qualifiers)
                 or prev.indicator_concept is None or prev.base_unit != metric.base_unit
                 or metric.base_unit not in self._by_unit or metric.span[0] < prev.span[0]
@@ -337,7 +354,8 @@ class IndicatorMatcher:
                 or metric.span[0] < prev.span[0] or metric.span[0] - prev.span[1] > self._list_gap):
             return None
         lead = next((b for b in self._breakdowns if prev.indicator_concept in b.leads), None)
-        own = _LIST_LEAD.sub("", _BRACKETED.sub("", normalize(metric.indicator)))
+        # an item opening a bracket (共152所(中小学83所) is read without the bracket's mark
+        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
         head = self._label(own, metric.base_unit) if own else None
         if lead is None or head is None or head[1] + len(head[0]) != len(own) \
                 or not _head_then_number(head[0]).search(normalize(metric.quote)):
@@ -350,13 +368,32 @@ class IndicatorMatcher:
         return None if same_kind and head[1] > self._breakdown_prefix else target
 
 
-    def followed(self, prev: Metric, metric: Metric, iid: str) -> str | None:
+    def in_list(self, prev: Metric, metric: Metric) -> bool:
+        """Whether ``metric`` is written right after ``prev``, in the same list."""
+        return prev.span[0] <= metric.span[0] and metric.span[0] - prev.span[1] <= self._list_gap
+
+    def leads_a_follow(self, iid: str | None) -> bool:
+        return any(iid in f.after for f in self._follows)
+
+    def _bare(self, metric: Metric) -> bool:
+        """Whether the metric's own words are a list item's few (招生, 在校生, 建筑面积)."""
+        return len(_LIST_LEAD.sub("", _BRACKETED.sub("", normalize(metric.indicator)))) <= self._list_item_len
+
+    def keeps_a_lead(self, lead: Metric, metric: Metric, iid: str | None) -> bool:
+        """Whether a list the figure ``lead`` opens runs on over ``metric``: a bare generic figure
+        that some [[follow]] reads (招生, 在校生, 专任教师), or one the lead's made specific."""
+        return self._bare(metric) and any(
+            iid == f.generic or (lead.indicator_concept in f.after and iid == f.to) for f in self._follows)
+
+    def followed(self, prev: Metric, metric: Metric, iid: str, lead: Metric | None = None) -> str | None:
         """The specific concept a generic figure counts right after a figure of a [[follow]]'s
-        ``after``: 新建幼儿园40所，增加学位8000个 (kindergarten places)."""
-        if metric.span[0] < prev.span[0] or metric.span[0] - prev.span[1] > self._list_gap:
+        ``after`` (新建幼儿园40所，增加学位8000个: kindergarten places), or further on in the list
+        that figure opens (``lead``: 普通高中1.42万所，招生876万人，在校生2494万人: its students)."""
+        if not self.in_list(prev, metric):
             return None
-        return next((f.to for f in self._follows if f.generic == iid and prev.indicator_concept in f.after
-                     and self._scheme.allows(f.to, metric.base_unit)), None)
+        lead = lead or prev
+        return next((f.to for f in self._follows if f.generic == iid and lead.indicator_concept in f.after
+                     and self._scheme.allows(f.to, metric.base_unit) and (not f.bare or self._bare(metric))), None)
 
 
 @lru_cache(maxsize=1)
@@ -371,11 +408,20 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
     if matcher is None:
         return metrics
     out: list[Metric] = []
+    lead: Metric | None = None  # the last figure a [[follow]] starts from, while its list runs on
     for m in metrics:
         iid = matcher.match(m)
+        if not out or not matcher.in_list(out[-1], m):
+            lead = None
         if iid is None and out:
             iid = matcher.continued(out[-1], m)
         elif out:
-            iid = matcher.broken_down(out[-1], m, iid) or matcher.followed(out[-1], m, iid) or iid
+            chained = lead is not None and lead is not out[-1] and matcher.keeps_a_lead(lead, m, iid)
+            iid = matcher.broken_down(out[-1], m, iid) or matcher.followed(out[-1], m, iid) \
+                or (matcher.followed(out[-1], m, iid, lead) if chained else None) or iid
         out.append(evolve(m, indicator_concept=iid) if iid else m)
+        if matcher.leads_a_follow(iid):
+            lead = out[-1]
+        elif lead is not None and not matcher.keeps_a_lead(lead, m, iid):
+            lead = None  # any other figure ends the lead's list
     return out

@@ -99,10 +99,18 @@ class MetricRules:
     achieved_in_plan: re.Pattern
     period_before: re.Pattern
     outcome_words: re.Pattern
+    outcome_modal: re.Pattern  # a done-word that says what can or will be done (均可投入使用)
     outcome_near: int
     outcome_list_gap: int  # an achieved figure this close after a stated one continues its list
     part_of: re.Pattern  # a quote opening so is a share of a total written before it (其中…)
     part_in_bracket: re.Pattern  # a quote's text up to its figure ending so: a bracket's share
+    part_in_sentence: re.Pattern  # written before a figure in its sentence: a share (Metric.part)
+    phase_started: re.Pattern  # a count of works started (开工)
+    phase_building: re.Pattern  # a count of works under way (在建)
+    phase_finished: re.Pattern  # a count of works finished or opened (投入使用)
+    compared_to_plan: re.Pattern  # a plan restated in comparison (较原计划152所): no target
+    projects: re.Pattern  # a count of projects, not of schools
+    year_rest: re.Pattern  # a plan for the rest of its year (年底前还将): its report is mid-year
     quote_prefix: re.Pattern
     nm_before: re.Pattern
     rank_before: re.Pattern
@@ -158,9 +166,14 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
             planned_before=c("status", "planned_before"), planned_after=c("status", "planned_after"),
             achieved_reset=c("status", "achieved_reset"), achieved_in_plan=c("status", "achieved_in_plan"),
             period_before=c("status", "period_before"), outcome_words=c("status", "outcome_words"),
+            outcome_modal=c("status", "outcome_modal"),
             outcome_near=positive_int(where, "status.outcome_near", raw["status"]["outcome_near"]),
             outcome_list_gap=positive_int(where, "status.outcome_list_gap", raw["status"]["outcome_list_gap"]),
             part_of=c("status", "part_of"), part_in_bracket=c("status", "part_in_bracket"),
+            part_in_sentence=c("status", "part_in_sentence"), phase_started=c("status", "phase_started"),
+            phase_finished=c("status", "phase_finished"), projects=c("status", "projects"),
+            phase_building=c("status", "phase_building"), compared_to_plan=c("status", "compared_to_plan"),
+            year_rest=c("status", "year_rest"),
             quote_prefix=c("not_metric", "quote_prefix"), nm_before=c("not_metric", "before"),
             rank_before=c("not_metric", "rank_before"), rate_before=c("not_metric", "rate_before"),
             rate_counters=frozenset(word_list(where, "not_metric.rate_counters", nm["rate_counters"])),

@@ -313,7 +313,14 @@ def _trim_quote(sentence: str, q: Quantity, clause: tuple[int, int]) -> tuple[in
     while s < q.span[0] and sentence[s] in " \t\u3000":
         s += 1
     if e - s > r.quote_max:
-        s = max(s, q.span[0] - r.quote_max // 2)
+        # a bracket right after the figure holds other figures (共152所(中小学83所): cut it before
+        # the words that say what this one counts
+        bracket = re.match(r"\s*[(（]", sentence[q.span[1]:e])
+        e = q.span[1] if bracket else e
+    if e - s > r.quote_max:
+        # about half on each side; what one side lacks goes to the other (a figure closing its
+        # clause keeps the words before it: 共计可建成投入使用的…430所)
+        s = max(s, min(q.span[0] - r.quote_max // 2, e - r.quote_max))
         e = min(e, max(q.span[1] + r.quote_max // 2, s + r.quote_max))
     return s, e
 
@@ -378,9 +385,13 @@ def extract_metrics(report: Report) -> list[Metric]:
     """Every quantity of the bureau's work in ``report`` as a :class:`Metric` (initiative left None)."""
     clean = report.clean
     out: list[Metric] = []
-    period_before = metric_rules().period_before
+    rules = metric_rules()
+    period_before, part_in_sentence, part_in_bracket = rules.period_before, rules.part_in_sentence, rules.part_in_bracket
+    carried, last_section = False, None  # a share list (其中：…；…；…) runs on over its ；
     for section, sent in _sentences(report):
         text = sent.text
+        carried = carried and section is last_section
+        last_section = section
         quantities = parse_quantities(text)
         shared: dict[int, str] = {}  # quantity index → indicator from a 分别 list
         by_clause: dict[tuple[int, int], list[int]] = {}
@@ -424,5 +435,8 @@ def extract_metrics(report: Report) -> list[Metric]:
                 redacted=q.redacted, span=clean.original_span(cspan), quote=text[qs:qe],
                 quote_original=clean.original_text(cspan),
                 period=period_before.search(text, 0, q.span[0]) is not None,
+                part=(carried or part_in_sentence.search(text, 0, q.span[0]) is not None
+                      or part_in_bracket.search(text, 0, q.span[0]) is not None),  # 共152所(…，幼儿园69所)
             ))
+        carried = (carried or part_in_sentence.search(text) is not None) and text.rstrip().endswith(("；", ";"))
     return out

@@ -12,7 +12,10 @@ year no other summary of the bureau covers has no check at all. A mid-year repor
 下半年计划: it summarises and plans the same year) holds partial figures: they are no year's
 outcome, and such a report is no summary of its year. In one report, an outcome must follow its
 target closely and say it was done (实际建成…: kg/data/metric_rules.toml, [status]). A figure over several years (五年来新增学位,
-十四五期间, Metric.period) is neither a target nor an outcome of one year.
+十四五期间, Metric.period) is neither a target nor an outcome of one year. Both sides must count the
+same thing at the same stage: works started (开工) answer only works started, a count of projects only
+projects, a share (其中…) only a share; a report that plans the rest of a year (年底前还将…) is a
+mid-year report of that year. When in doubt, no outcome: a wrong verdict is worse than none.
 """
 
 from __future__ import annotations
@@ -43,12 +46,15 @@ class _Side:
     comparator: str
     initiative: str | None
     order: tuple  # (file name, content hash, report index, start): the first candidate wins
-    # an outcome from its year's own full-year summary is preferred to one a report of another
-    # year (or a news item) gives in passing: progress figures (截至11月) are no year's outcome
+    # from another report, only its year's own full-year summary answers: a figure a report of
+    # another year (or a news item) gives in passing may be progress (截至11月) or a restated plan
     from_summary: bool = False
     end: int = 0  # where the quote ends, in the original text
     stated: bool = False  # its quote says it was done (实际建成6所)
     part: bool = False  # its quote opens with 其中: a share of a total written before it
+    phase: str | None = None  # "started" (开工) or "finished" (投入使用): the stage its quote names
+    projects: bool = False  # a count of projects (项目), not of schools
+    item: str = ""  # a share's own words (中小学 of 共152所(中小学83所): a share answers the same item
 
 
 def verdict(target: _Side, outcome: _Side | None) -> Verdict:
@@ -73,8 +79,14 @@ def target_iris(f: ReportFacts) -> list[str]:
     """The IRIs of the report's metrics a check can be written on: planned, mapped, with a year."""
     if _bureau(f) is None:
         return []
-    return [str(i) for x, i in zip(f.metrics, metric_iris(f), strict=True)
-            if x.status == "planned" and x.indicator_concept and x.year is not None and not x.period]
+    return [str(i) for x, i in zip(f.metrics, metric_iris(f), strict=True) if _target(x)]
+
+
+def _target(x: Metric) -> bool:
+    """Whether a check can be written on ``x``: planned, mapped, of one year, not a plan restated
+    in comparison (较原计划152所增加29所)."""
+    return (x.status == "planned" and bool(x.indicator_concept) and x.year is not None and not x.period
+            and not metric_rules().compared_to_plan.search(x.quote))
 
 
 def _bureau(f: ReportFacts) -> str | None:
@@ -90,8 +102,9 @@ def _stated(metrics: Iterable[Metric]) -> list[bool]:
     out: list[bool] = []
     prev: Metric | None = None
     for x in metrics:
-        said = bool(rules.outcome_words.search(x.quote))
-        if not said and prev is not None and out[-1] and x.status == "achieved":
+        modal = rules.outcome_modal.search(x.quote) is not None  # 均可投入使用: a forecast
+        said = bool(rules.outcome_words.search(x.quote)) and not modal
+        if not said and not modal and prev is not None and out[-1] and prev.status == x.status == "achieved":
             said = 0 <= x.span[0] - prev.span[1] <= rules.outcome_list_gap
         out.append(said)
         prev = x
@@ -102,13 +115,40 @@ def _share(x: Metric) -> bool:
     """Whether ``x`` is a share of a total written before it: its quote opens with 其中, or its
     figure stands in a bracket after another figure (共36所(东区11所))."""
     rules = metric_rules()
-    if rules.part_of.match(x.quote):
+    if x.part or rules.part_of.match(x.quote):
         return True
     if x.value is None or x.unit is None or not ("(" in x.quote or "（" in x.quote):
         return False  # (most quotes hold no bracket: no pattern made for them)
     written = format(x.value.normalize(), "f")
     at = [m.start() for m in re.finditer(rf"(?<![\d.]){re.escape(written)}\s*{re.escape(x.unit)}", x.quote)]
     return bool(at) and rules.part_in_bracket.search(x.quote, 0, at[-1]) is not None
+
+
+def _phase(x: Metric) -> str | None:
+    """The stage of building the quote names: works started or finished, or None."""
+    rules = metric_rules()
+    if rules.phase_started.search(x.quote):
+        return "started"
+    if rules.phase_building.search(x.quote):
+        return "building"
+    return "finished" if rules.phase_finished.search(x.quote) else None
+
+
+def _item(x: Metric) -> str:
+    """What a share names, without the marks that open it: 中小学 of (中小学83所 and of 其中：中小学100所."""
+    return re.sub(r"^[(（)）\s]*(?:其中[:：]?)?", "", to_simplified(x.indicator))
+
+
+def _same_stage(target: str | None, outcome: str | None) -> bool:
+    """Works started or under way answer only the same stage; finished or unnamed stages answer
+    each other (新建学校5所 is answered by 建成5所)."""
+    return target == outcome or {target, outcome} <= {None, "finished"}
+
+
+def _rest_of_year(f: ReportFacts) -> set[int]:
+    """Years the report plans the rest of (年底前还将建成12个项目): it was written inside them."""
+    rest = metric_rules().year_rest
+    return {x.year for x in f.metrics if x.status == "planned" and x.year is not None and rest.search(x.quote)}
 
 
 class TargetLinker:
@@ -128,15 +168,20 @@ class TargetLinker:
                 continue
             rid = (f.source.path, f.index)
             mid_year = f.summary_year is not None and f.summary_year == f.plan_year
-            if f.summary_year is not None and not mid_year:
+            rest = _rest_of_year(f)  # years the report was written inside of: progress, no outcome
+            if f.summary_year is not None and not mid_year and f.summary_year not in rest:
                 self._summaries.setdefault((bureau, f.summary_year), set()).add(rid)
+            projects = metric_rules().projects
             for x, iri, stated in zip(f.metrics, metric_iris(f), _stated(f.metrics), strict=True):
                 if (not x.indicator_concept or x.year is None or x.period
-                        or (mid_year and x.status == "achieved")):
+                        or (x.status == "achieved" and (mid_year or x.year in rest))
+                        or (x.status == "planned" and not _target(x))):
                     continue
                 side = _Side(str(iri), None if x.redacted else x.base_value, x.base_unit, x.comparator,
                              x.initiative, (f.source.name, f.source.sha256, f.index, x.span[0]),
-                             f.summary_year == x.year, x.span[1], stated, _share(x))
+                             f.summary_year == x.year, x.span[1], stated, _share(x), _phase(x),
+                             bool(projects.search(x.indicator) or projects.search(x.quote)),
+                             _item(x) if x.part or _share(x) else "")
                 table = self._planned if x.status == "planned" else self._achieved
                 table.setdefault((bureau, x.indicator_concept, x.year), []).append(side)
                 self._reports[str(iri)] = rid
@@ -156,17 +201,22 @@ class TargetLinker:
                               if kept(s)), key=lambda s: s.order)
             for t in (s for s in targets if kept(s)):
                 # the same initiative when both name one; a count of projects (个) is no answer to a
-                # count of schools (所); a share (其中…) answers only a share
+                # count of schools (所); a share (其中…) answers only a share; works started only
+                # works started
                 def fit(o: _Side) -> bool:
                     return (not (t.initiative and o.initiative and o.initiative != t.initiative)  # noqa: B023
-                            and o.unit == t.unit and o.part == t.part and self._answers(t, o))  # noqa: B023
+                            and o.unit == t.unit and o.part == t.part and o.item == t.item  # noqa: B023
+                            and o.projects == t.projects  # noqa: B023
+                            and _same_stage(t.phase, o.phase) and self._answers(t, o))  # noqa: B023
                 # the report's own answer, right after the target, first; then the year's summary
                 own = sorted((o for o in (*outcomes, *broader) if self._same_report(t, o) and fit(o)),
                              key=lambda s: s.order)
                 fits = own or [o for o in outcomes if fit(o)]
                 outcome = fits[0] if fits else None
-                if outcome is None and not summaries - {self._reports[t.iri]}:
-                    continue  # no other summary of that year: nothing to judge by
+                if outcome is None and (t.part or not summaries - {self._reports[t.iri]}):
+                    # no other summary of that year: nothing to judge by; a share the summary does not
+                    # break down the same way (its total may be answered) is no missing answer either
+                    continue
                 checks[t.iri] = TargetCheck(t.iri, outcome.iri if outcome else None, verdict(t, outcome))
         return checks
 
@@ -175,10 +225,11 @@ class TargetLinker:
         return self._reports[outcome.iri] == self._reports[target.iri]
 
     def _answers(self, target: _Side, outcome: _Side) -> bool:
-        """Another report's outcome may answer; one of the same report only right after the target,
-        saying it was done."""
+        """Another report's outcome may answer when that report is its year's own summary (a figure
+        another report gives in passing may be progress or a restated plan); one of the same report
+        only right after the target, saying it was done."""
         if self._reports[outcome.iri] != self._reports[target.iri]:
-            return True
+            return outcome.from_summary
         return outcome.stated and 0 <= outcome.order[-1] - target.end <= metric_rules().outcome_near
 
 
