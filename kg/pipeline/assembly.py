@@ -148,15 +148,22 @@ def write_facts(merged: MergedGraph, fragments: FragmentSpool, stage: Path) -> s
     return "facts.json"
 
 
-def write_viewer(merged: MergedGraph, stage: Path, ex: Executor) -> str:
+def write_viewer(merged: MergedGraph, stage: Path, parts: FragmentSpool, shared: Path) -> str:
+    """viewer.html (and its details): its network from the files' viewer parts (gathered by the
+    graph-pass workers) and the shared nodes' lines ``shared``; a repaired graph's from the graph."""
     # imported here, not at the top: networkx costs every build worker 0.2 s to import
     from kg.outputs import network, viz
 
-    if merged.graph is not None:  # repaired: in memory already
-        viz.write_viewer(merged.graph, stage / "viewer.html")
-    else:
-        G = network.build_network_from_lines(merged.lines(), merged.triples, stage, map_=ex.map)
-        viz.write_network_viewer(G, stage / "viewer.html")
+    try:
+        if merged.graph is not None:  # repaired: in memory already, and the parts may hold what it dropped
+            viz.write_viewer(merged.graph, stage / "viewer.html")
+        else:
+            with open(shared, encoding="utf-8") as f:
+                G = network.network_from_parts(parts.ordered_bytes(), f)
+            viz.write_network_viewer(G, stage / "viewer.html")
+    finally:
+        parts.close()
+        shared.unlink(missing_ok=True)
     return "viewer.html"
 
 
