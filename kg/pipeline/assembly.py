@@ -148,22 +148,20 @@ def write_facts(merged: MergedGraph, fragments: FragmentSpool, stage: Path) -> s
     return "facts.json"
 
 
-def write_viewer(merged: MergedGraph, stage: Path, parts: FragmentSpool, shared: Path) -> str:
-    """viewer.html (and its details): its network from the files' viewer parts (gathered by the
-    graph-pass workers) and the shared nodes' lines ``shared``; a repaired graph's from the graph."""
+def write_viewer(stage: Path, parts: FragmentSpool, shared: list[str], graph: Graph | None = None) -> str:
+    """viewer.html (and its details): its network from the files' viewer ``parts`` (gathered by the
+    graph-pass workers) and the ``shared`` nodes' lines, or from a repaired ``graph``, which may
+    lack what the parts hold."""
     # imported here, not at the top: networkx costs every build worker 0.2 s to import
     from kg.outputs import network, viz
 
     try:
-        if merged.graph is not None:  # repaired: in memory already, and the parts may hold what it dropped
-            viz.write_viewer(merged.graph, stage / "viewer.html")
+        if graph is not None:
+            viz.write_viewer(graph, stage / "viewer.html")
         else:
-            with open(shared, encoding="utf-8") as f:
-                G = network.network_from_parts(parts.ordered_bytes(), f)
-            viz.write_network_viewer(G, stage / "viewer.html")
+            viz.write_network_viewer(network.network_from_parts(parts.ordered_bytes(), shared), stage / "viewer.html")
     finally:
         parts.close()
-        shared.unlink(missing_ok=True)
     return "viewer.html"
 
 
