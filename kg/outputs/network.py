@@ -6,7 +6,9 @@
   initiatives, with modularity communities.
 
 Both are plain networkx graphs keyed by IRI text, built in sorted order so that the same graph
-gives the same layout and the same HTML (``kg.outputs.viz``).
+gives the same layout and the same HTML (``kg.outputs.viz``). A build never reads its graph back
+for the bureau network: each graph-pass worker gathers its files' parts (``file_parts``) and the
+main process merges them beside the shared nodes (``network_from_parts``).
 """
 
 from __future__ import annotations
@@ -106,11 +108,18 @@ def _cap_targets(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=key)[:MAX_TARGETS]
 
 
+_RECORD_ORDER = ("file", "report", "year", "quoteOriginal", "quote", "indicator", "value", "unit",
+                 "comparator", "status", "alias", "redacted")
+
+
+def _record_key(d: dict[str, Any]) -> tuple[str, ...]:
+    get = d.get  # a list, not a generator: the main process sorts every record of a build
+    return tuple([str(get(f, "")) for f in _RECORD_ORDER])
+
+
 def _sort_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Evidence/metric records in a fixed order (file, report, year, text, …)."""
-    fields = ("file", "report", "year", "quoteOriginal", "quote", "indicator", "value", "unit",
-              "comparator", "status", "alias", "redacted")
-    return sorted(records, key=lambda d: tuple(str(d.get(f, "")) for f in fields))
+    return sorted(records, key=_record_key)
 
 
 def _bureau_label(label: str | None, reports: list[dict[str, Any]]) -> str:
@@ -157,7 +166,8 @@ def build_network_from_lines(lines: Iterable[str], triples: int, workdir: Path,
     (default ``BATCH_TRIPLES``) is read in batches of whole reports (a report's, its mentions' and
     its metrics' lines, spooled under ``workdir`` by report), each beside every shared node
     (bureaus, regions, concepts); ``map_`` reads the batches (a build's executor: in its workers).
-    The index of a 10k-report graph took ~1.6 GiB; a batch's takes a few dozen MiB. Same network."""
+    The index of a 10k-report graph took ~1.6 GiB; a batch's takes a few dozen MiB. Same network.
+    (A build has each file's parts already: ``network_from_parts``.)"""
     n = max(1, -(-triples // (batch_triples or BATCH_TRIPLES)))
     if n == 1:
         return build_network(TripleIndex.from_lines(lines))
