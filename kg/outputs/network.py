@@ -20,6 +20,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
@@ -260,6 +261,7 @@ class _Parts:
         # one object per distinct text (a quote and its original, a unit, a report's IRI): half a
         # million records at 10k reports, most of their strings repeated
         self.strings: dict[str, str] = {}
+        self.nodes: dict[Any, Any] = {}  # the same for IRIs (network_from_parts: a file's parts make their own)
 
     def interned(self, record: dict[str, Any]) -> dict[str, Any]:
         """``record`` with each string replaced by the one object kept for that text."""
@@ -350,15 +352,18 @@ class _Parts:
     def _share(self, into: _Parts) -> None:
         """This one's records with their short strings replaced by ``into``'s objects for them. Only
         short ones: a quote is seldom repeated, and remembering each would cost more than it saves."""
-        strings = into.strings
+        strings, node = into.strings, into.nodes.setdefault  # and one object per IRI
 
-        def shared(record: dict[str, Any]) -> dict[str, Any]:
-            return {k: strings.setdefault(v, v) if isinstance(v, str) and len(v) <= SHARED_CHARS else v
+        def shared(record: dict[str, Any]) -> dict[str, Any]:  # the keys too: unpickled, each file has its own
+            return {intern(k): strings.setdefault(v, v) if isinstance(v, str) and len(v) <= SHARED_CHARS else v
                     for k, v in record.items()}
 
-        for e in self.edges.values():
-            e["evidence"] = [shared(d) for d in e["evidence"]]
-            e["metrics"] = [shared(d) for d in e["metrics"]]
+        self.edges = {(node(b, b), node(c, c)): {
+            "statuses": {strings.setdefault(v, v) for v in e["statuses"]}, "years": e["years"],
+            "evidence": [shared(d) for d in e["evidence"]], "metrics": [shared(d) for d in e["metrics"]],
+            "reports": e["reports"]} for (b, c), e in self.edges.items()}
+        self.bureaus = {node(b, b) for b in self.bureaus}
+        self.targets = [(node(b, b), x, rep) for b, x, rep in self.targets]
         for records in (self.loose_metrics, self.reports_of):
             for key, found in records.items():
                 records[key] = [shared(d) for d in found]
