@@ -130,6 +130,41 @@ def test_unchanged_corpus_reuses_outputs_and_a_changed_file_redoes_only_its_grap
     assert (fourth.graph_cache_hits, fourth.graph_cache_misses) == (n - 1, 1)
 
 
+def test_viewer_from_the_workers_parts_is_the_page_of_the_whole_graph(example_build, tmp_path):
+    """A build draws the viewer from each file's parts, gathered by the graph-pass workers beside
+    its facts.json fragments, and the shared nodes' lines, never reading the merged graph back:
+    the same page, byte for byte, as the one drawn from graph.ttl read whole, with a target whose
+    outcome lies in another file (the examples' two-year pair)."""
+    from kg.outputs import network, viz
+    from kg.terms import vocab as V
+    from kg.terms.triples import nt_lines, nt_term, read_turtle
+
+    out = example_build[0]
+    whole = read_turtle(out / "graph.ttl")
+    outcome, file_of = f"{nt_term(V.outcome)} ", lambda term: network.batch_of(term, 2**32)  # its file's key
+    assert [ln for ln in nt_lines(whole) if outcome in ln and file_of(ln) != file_of(ln[:-3].rsplit(" ", 1)[1])]
+    viz.write_viewer(whole, tmp_path / "viewer.html")
+    assert (tmp_path / "viewer.html").read_bytes() == (out / "viewer.html").read_bytes()
+    assert not [p for p in out.rglob(".viewer-*")]
+
+
+def test_a_rebuild_draws_the_viewer_from_cached_parts_and_no_viewer_entries_hold_none(tmp_path, examples_dir,
+                                                                                      example_build):
+    """The viewer parts are cached with each file's graph entry: a rebuild whose viewer.html was
+    removed takes every file from the cache and writes the same page; a --no-viewer build's
+    entries hold no parts, so a viewer build does not take them."""
+    cache = tmp_path / "cache"
+    plain = build([examples_dir], Config(outdir=tmp_path / "nv", progress=False, viewer=False, jobs=1,
+                                         cache_dir=cache))
+    cfg = Config(outdir=tmp_path / "out", progress=False, jobs=1, cache_dir=cache)
+    first = build([examples_dir], cfg)
+    assert first.graph_cache_misses == plain.graph_cache_misses > 0 and first.graph_cache_hits == 0
+    (tmp_path / "out" / "viewer.html").unlink()
+    again = build([examples_dir], cfg)
+    assert not again.outputs_reused and (again.graph_cache_hits, again.graph_cache_misses) == (first.graph_cache_misses, 0)
+    assert (tmp_path / "out" / "viewer.html").read_bytes() == (example_build[0] / "viewer.html").read_bytes()
+
+
 def _conflict(monkeypatch) -> list[str]:
     """Make the shared-node pass report a (made-up) conflict on the first bureau; returns its IRI."""
     from kg.core.records import ValidationReport, Violation

@@ -41,6 +41,24 @@ def test_plan_in_one_file_outcome_in_the_next():
     assert (c.outcome, c.verdict) == (iri(outcome), "exceeded")
 
 
+def test_the_plan_names_each_outcome_under_its_report_and_a_files_slice_holds_its_own():
+    """The viewer's parts of the file holding an outcome carry its record: the link plan names
+    the outcome under its report, and the slice of each file holds only its own reports'."""
+    from kg.pipeline.link import Linker, LinkKeys
+
+    plan = report(SHA_A, "2021.txt", QING, [places("500", "planned", 2022, (10, 20), comparator=">=")],
+                  summary=2021, plan=2022)
+    outcome = report(SHA_B, "2022.txt", QING, [places("480", "planned", 2023, (5, 9)),
+                                               places("520", "achieved", 2022, (30, 40))], summary=2022)
+    linker = Linker()
+    linker.add([plan])
+    linker.add([outcome])
+    whole = linker.plan()
+    assert whole.outcomes == {(outcome.source.path, 1): (iri(outcome, 1),)}
+    assert whole.for_keys(LinkKeys.of([outcome])).outcomes == whole.outcomes
+    assert whole.for_keys(LinkKeys.of([plan])).outcomes == {}
+
+
 def test_target_and_outcome_in_one_report():
     f = report(SHA_A, "2022.txt", QING, [places("500", "planned", 2022, (10, 20)),
                                          places("500", "achieved", 2022, (40, 50), quote="实际新增学位500个")],

@@ -170,11 +170,12 @@ def _metric(r: GraphReader, x: MetricRecord) -> dict:
     }
 
 
-def facts_from_graph(graph: Graph) -> dict:
-    """The facts.json document (../shared/FACTS_FORMAT.md) read off the graph.
+def facts_from_graph(graph: Graph | GraphReader) -> dict:
+    """The facts.json document (../shared/FACTS_FORMAT.md) read off the graph (or a reader of it,
+    whose records the caller reads again: a build worker's viewer parts).
 
     Reports sorted by source file then index; initiatives and metrics by offset."""
-    r = GraphReader(graph)
+    r = graph if isinstance(graph, GraphReader) else GraphReader(graph)
     reports = []
     for rep in r.reports():
         b = r.bureau(rep.bureau) if rep.bureau is not None else None

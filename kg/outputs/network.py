@@ -6,28 +6,34 @@
   initiatives, with modularity communities.
 
 Both are plain networkx graphs keyed by IRI text, built in sorted order so that the same graph
-gives the same layout and the same HTML (``kg.outputs.viz``).
+gives the same layout and the same HTML (``kg.outputs.viz``). A build never reads its graph back
+for the bureau network: each graph-pass worker gathers its files' parts (``file_parts``) and the
+main process merges them beside the shared nodes (``network_from_parts``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import pickle
 import re
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from sys import intern
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from rdflib import Graph, URIRef
 
-from kg.outputs.layout import SEED
 from kg.outputs.reader import FactRecord, GraphReader, MetricRecord, ReportRecord, local_name
 from kg.terms import vocab as V
 from kg.terms.triples import TripleIndex, iri_text, nt_term
 
-__all__ = ["build_network", "build_network_from_lines", "region_projection", "UNKNOWN", "MAX_TARGETS"]
+if TYPE_CHECKING:  # networkx is imported where a network is made: a build worker that only
+    import networkx as nx  # gathers a file's parts (file_parts) need not pay its import
+
+__all__ = ["build_network", "build_network_from_lines", "file_parts", "network_from_parts",
+           "region_projection", "UNKNOWN", "MAX_TARGETS"]
 
 UNKNOWN = "(unknown)"
 MAX_TARGETS = 40  # a bureau's targets in the viewer data, latest years first (the panel's list cap)
@@ -103,11 +109,18 @@ def _cap_targets(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=key)[:MAX_TARGETS]
 
 
+_RECORD_ORDER = ("file", "report", "year", "quoteOriginal", "quote", "indicator", "value", "unit",
+                 "comparator", "status", "alias", "redacted")
+
+
+def _record_key(d: dict[str, Any]) -> tuple[str, ...]:
+    get = d.get  # a list, not a generator: the main process sorts every record of a build
+    return tuple([str(get(f, "")) for f in _RECORD_ORDER])
+
+
 def _sort_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Evidence/metric records in a fixed order (file, report, year, text, …)."""
-    fields = ("file", "report", "year", "quoteOriginal", "quote", "indicator", "value", "unit",
-              "comparator", "status", "alias", "redacted")
-    return sorted(records, key=lambda d: tuple(str(d.get(f, "")) for f in fields))
+    return sorted(records, key=_record_key)
 
 
 def _bureau_label(label: str | None, reports: list[dict[str, Any]]) -> str:
@@ -124,6 +137,7 @@ def _named(label: str | None, node: Any) -> str:
     return label if label is not None else local_name(node)
 
 
+SHARED_CHARS = 16  # network_from_parts: strings up to this long are kept once (units, statuses, years' words)
 BATCH_TRIPLES = 400_000  # build_network_from_lines: triples indexed at once (~70 MiB)
 _REPORT_SCOPED = tuple(f"<{V.ID[k]}" for k in ("report/", "mention/", "metric/"))
 _ID_LEN = len(f"<{V.ID}")
@@ -153,7 +167,8 @@ def build_network_from_lines(lines: Iterable[str], triples: int, workdir: Path,
     (default ``BATCH_TRIPLES``) is read in batches of whole reports (a report's, its mentions' and
     its metrics' lines, spooled under ``workdir`` by report), each beside every shared node
     (bureaus, regions, concepts); ``map_`` reads the batches (a build's executor: in its workers).
-    The index of a 10k-report graph took ~1.6 GiB; a batch's takes a few dozen MiB. Same network."""
+    The index of a 10k-report graph took ~1.6 GiB; a batch's takes a few dozen MiB. Same network.
+    (A build has each file's parts already: ``network_from_parts``.)"""
     n = max(1, -(-triples // (batch_triples or BATCH_TRIPLES)))
     if n == 1:
         return build_network(TripleIndex.from_lines(lines))
@@ -184,6 +199,28 @@ def build_network_from_lines(lines: Iterable[str], triples: int, workdir: Path,
     finally:
         for p in (*paths, shared_path):
             p.unlink(missing_ok=True)
+
+
+def file_parts(reader: GraphReader, outcomes: Iterable[str]) -> bytes:
+    """What one file's graph contributes to the bureau network, pickled (a build's graph-pass
+    worker makes it from the reader it renders the file's facts.json fragments with, and caches it
+    with them): its reports, mentions and metrics beside the shared nodes the file describes (a
+    file's triples are self-contained), and the records of ``outcomes``, the IRIs of its metrics
+    that a target, maybe another file's, names as its outcome."""
+    parts = _Parts()
+    parts.add(reader, {URIRef(o) for o in outcomes})
+    parts.strings = {}  # only for sharing within this process: not worth sending
+    return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def network_from_parts(blobs: Iterable[bytes], shared: Iterable[str]) -> nx.Graph:
+    """``build_network`` of a built graph from each file's :func:`file_parts` and the N-Triples
+    lines of its shared nodes (everything but reports, mentions and metrics): the same network,
+    without reading the graph again. The parts are unpickled one at a time."""
+    parts = _Parts()
+    for blob in blobs:
+        parts.merge(pickle.loads(blob), share=True)
+    return parts.network(GraphReader(TripleIndex.from_lines(shared)))
 
 
 def batch_parts(job: tuple[str, str, frozenset]) -> _Parts:
@@ -224,6 +261,7 @@ class _Parts:
         # one object per distinct text (a quote and its original, a unit, a report's IRI): half a
         # million records at 10k reports, most of their strings repeated
         self.strings: dict[str, str] = {}
+        self.nodes: dict[Any, Any] = {}  # the same for IRIs (network_from_parts: a file's parts make their own)
 
     def interned(self, record: dict[str, Any]) -> dict[str, Any]:
         """``record`` with each string replaced by the one object kept for that text."""
@@ -286,8 +324,11 @@ class _Parts:
         for rep, b in issuer.items():
             self.reports_of[b].append(info(rep))
 
-    def merge(self, other: _Parts) -> None:
-        """Add what ``other`` gathered from other reports."""
+    def merge(self, other: _Parts, share: bool = False) -> None:
+        """Add what ``other`` gathered from other reports; ``share``: its records' short strings
+        become this one's objects (each file's parts repeat every unit, status and indicator)."""
+        if share:
+            other._share(self)
         self.bureaus |= other.bureaus
         for key, e in other.edges.items():
             mine = self.edges.get(key)
@@ -308,8 +349,29 @@ class _Parts:
         for b, reports in other.reports_of.items():
             self.reports_of[b].extend(reports)
 
+    def _share(self, into: _Parts) -> None:
+        """This one's records with their short strings replaced by ``into``'s objects for them. Only
+        short ones: a quote is seldom repeated, and remembering each would cost more than it saves."""
+        strings, node = into.strings, into.nodes.setdefault  # and one object per IRI
+
+        def shared(record: dict[str, Any]) -> dict[str, Any]:  # the keys too: unpickled, each file has its own
+            return {intern(k): strings.setdefault(v, v) if isinstance(v, str) and len(v) <= SHARED_CHARS else v
+                    for k, v in record.items()}
+
+        self.edges = {(node(b, b), node(c, c)): {
+            "statuses": {strings.setdefault(v, v) for v in e["statuses"]}, "years": e["years"],
+            "evidence": [shared(d) for d in e["evidence"]], "metrics": [shared(d) for d in e["metrics"]],
+            "reports": e["reports"]} for (b, c), e in self.edges.items()}
+        self.bureaus = {node(b, b) for b in self.bureaus}
+        self.targets = [(node(b, b), x, rep) for b, x, rep in self.targets]
+        for records in (self.loose_metrics, self.reports_of):
+            for key, found in records.items():
+                records[key] = [shared(d) for d in found]
+
     def network(self, r: GraphReader) -> nx.Graph:
         """The network of everything added; ``r`` reads the shared nodes."""
+        import networkx as nx
+
         edges, aliases, reports_of = self.edges, self.aliases, self.reports_of
         targets: dict[Any, list[dict[str, Any]]] = defaultdict(list)
         for bureau, x, rep in self.targets:
@@ -370,7 +432,10 @@ def region_projection(nx_graph: nx.Graph, *, max_neighbors: int | None = None) -
     region's strongest links only (ties by id) so big graphs stay drawable. Node attribute
     ``community`` comes from Louvain (fixed seed); ``graph["communities"]`` lists them, largest first.
     """
+    import networkx as nx
     import numpy as np
+
+    from kg.outputs.layout import SEED
 
     regions: dict[str, dict[str, Any]] = {}
     carried: dict[str, set[str]] = defaultdict(set)

@@ -171,23 +171,29 @@ def write_facts_fragments(fragments: Iterable[str], path: str | Path) -> Path:
 
 class FragmentSpool:
     """facts.json fragments spooled to a file under ``dir``; :meth:`ordered` reads them back in
-    facts.json order, one at a time."""
+    facts.json order, one at a time. Also any other pieces a build gathers per file and uses once
+    at the end (``name`` tells the spools apart; :meth:`add_bytes`, :meth:`ordered_bytes`)."""
 
-    def __init__(self, dir: str | Path):
-        self.path = Path(dir) / ".facts-fragments"
+    def __init__(self, dir: str | Path, name: str = ".facts-fragments"):
+        self.path = Path(dir) / name
         self._f = open(self.path, "w+b")
         self._index: list[tuple[tuple, int, int]] = []
 
     def add(self, key: tuple, fragment: str) -> None:
-        data = fragment.encode("utf-8")
+        self.add_bytes(key, fragment.encode("utf-8"))
+
+    def add_bytes(self, key: tuple, data: bytes) -> None:
         self._index.append((key, self._f.tell(), len(data)))
         self._f.write(data)
 
     def ordered(self) -> Iterator[str]:
+        return (data.decode("utf-8") for data in self.ordered_bytes())
+
+    def ordered_bytes(self) -> Iterator[bytes]:
         self._f.flush()
         for _, offset, length in sorted(self._index):
             self._f.seek(offset)
-            yield self._f.read(length).decode("utf-8")
+            yield self._f.read(length)
         self._f.seek(0, os.SEEK_END)
 
     def close(self) -> None:

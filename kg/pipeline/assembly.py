@@ -148,15 +148,20 @@ def write_facts(merged: MergedGraph, fragments: FragmentSpool, stage: Path) -> s
     return "facts.json"
 
 
-def write_viewer(merged: MergedGraph, stage: Path, ex: Executor) -> str:
+def write_viewer(stage: Path, parts: FragmentSpool, shared: list[str], graph: Graph | None = None) -> str:
+    """viewer.html (and its details): its network from the files' viewer ``parts`` (gathered by the
+    graph-pass workers) and the ``shared`` nodes' lines, or from a repaired ``graph``, which may
+    lack what the parts hold."""
     # imported here, not at the top: networkx costs every build worker 0.2 s to import
     from kg.outputs import network, viz
 
-    if merged.graph is not None:  # repaired: in memory already
-        viz.write_viewer(merged.graph, stage / "viewer.html")
-    else:
-        G = network.build_network_from_lines(merged.lines(), merged.triples, stage, map_=ex.map)
-        viz.write_network_viewer(G, stage / "viewer.html")
+    try:
+        if graph is not None:
+            viz.write_viewer(graph, stage / "viewer.html")
+        else:
+            viz.write_network_viewer(network.network_from_parts(parts.ordered_bytes(), shared), stage / "viewer.html")
+    finally:
+        parts.close()
     return "viewer.html"
 
 

@@ -2,10 +2,11 @@
 
     extract  per file, in workers, cached:   ingest ─ clean ─ segment ─ extract        (stages.py)
     link     main process, all reports:      the link plan, sliced per file            (link.py)
-    graph    per file, in workers, cached:   link ─ triples ─ SHACL ─ facts fragments  (stages.py)
+    graph    per file, in workers, cached:   link ─ triples ─ SHACL ─ facts fragments, viewer parts (stages.py)
     merge    workers, one range each:        merge the sorted N-Triples runs, Turtle   (assembly.py)
-             main process meanwhile:         SHACL on the shared nodes, repair a conflict
-    write    graph.ttl (parts joined), other formats, facts.json, viewer.html          (assembly.py)
+             main process meanwhile:         SHACL on the shared nodes, viewer.html from the
+                                             files' viewer parts (after: repair a conflict)
+    write    graph.ttl (parts joined), other formats, facts.json                       (assembly.py)
     report   build-report.json
 
 Work runs on an executor (executors.py: this process, a local pool, or Dask); both per-file passes
@@ -94,9 +95,9 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
                 graphs = _graph_pass(jobs, keys, config, ex, cache, stage, timings)
                 pending = assembly.start_merge(graphs.spool, ex, stage)
             del jobs  # done with the records: free them before a repair loads the whole graph
-            merged = _merge_and_check_shared(graphs, pending, config, stage, timings)
+            merged, viewer = _merge_and_check_shared(graphs, pending, config, stage, timings)
             crash_point("merged")
-            outputs = _write(merged, graphs.fragments, config, stage, timings, ex)
+            outputs = _write(merged, graphs, viewer, config, stage, timings)
             remember_outputs(cache, build_key, outputs, list(outputs.names), stage)
         result = _report(out, stage, per_file, outputs, reused, timings, extraction_counts, cache)
     return result
@@ -155,8 +156,9 @@ def _extract_files(paths: Sequence[Path], keys: list[str | None], config: Config
 
 def _link(extracted: Extracted, config: Config, cache: Cache | None) -> tuple[list[GraphJob], list[str | None]]:
     """Each file's graph job (its records and its slice of the link plan) and graph cache key."""
-    jobs = [GraphJob(f.facts, extracted.plan.for_keys(f.link), config.validate) for f in extracted.files]
-    keys = [graph_key(f.key, job.plan, job.validate) if cache is not None else None
+    jobs = [GraphJob(f.facts, extracted.plan.for_keys(f.link), config.validate, config.viewer)
+            for f in extracted.files]
+    keys = [graph_key(f.key, job.plan, job.validate, job.viewer) if cache is not None else None
             for f, job in zip(extracted.files, jobs, strict=True)]
     return jobs, keys
 
@@ -165,14 +167,15 @@ def _link(extracted: Extracted, config: Config, cache: Cache | None) -> tuple[li
 
 @dataclass(frozen=True)
 class GraphPass:
-    """What the graph pass leaves for the merge: the spooled lines and fragments, the shared nodes
-    to judge once, and what SHACL found in each file."""
+    """What the graph pass leaves for the merge: the spooled lines, fragments and viewer parts, the
+    shared nodes to judge once, and what SHACL found in each file."""
 
     spool: LineSpool  # the sorted runs of every file's lines
     fragments: FragmentSpool
     shared: list[str]  # sorted unique lines of shared nodes; emptied once judged, to free memory
     violations: tuple[Violation, ...]
     dropped: tuple[Violation, ...]
+    viewer: FragmentSpool | None = None  # each file's viewer parts, in input order (without --no-viewer)
 
 
 def _graph_pass(jobs: list[GraphJob], keys: list[str | None], config: Config, ex: Executor,
@@ -180,23 +183,26 @@ def _graph_pass(jobs: list[GraphJob], keys: list[str | None], config: Config, ex
     """Graph, validate and render each file (in workers); spool what they return, in order."""
     spool = LineSpool(stage)
     fragments = FragmentSpool(stage)
+    viewer = FragmentSpool(stage, ".viewer-parts") if config.viewer else None
     violations: list[Violation] = []
     dropped: list[Violation] = []
     shared: set[str] = set()
     cpu = GraphSeconds()
     with progress(len(jobs), config.progress, "graphing") as tick:
-        for fg in cached_map(functools.partial(_in_batches, ex), jobs, keys, cache):
+        for i, fg in enumerate(cached_map(functools.partial(_in_batches, ex), jobs, keys, cache)):
             spool.add(fg.lines)
             shared.update(validate.shared_lines(fg.lines))  # fg.lines are sorted
             for frag in fg.fragments:
                 fragments.add(frag.key, frag.text)
+            if viewer is not None and fg.viewer is not None:
+                viewer.add_bytes((i,), fg.viewer)
             violations.extend(fg.violations)
             dropped.extend(fg.dropped)
             cpu += fg.seconds
             tick("")
             crash_point("graphed")
-    timings.update(graph_cpu=cpu.graph, validate_cpu=cpu.validate, facts_cpu=cpu.facts)
-    return GraphPass(spool, fragments, sorted(shared), tuple(violations), tuple(dropped))
+    timings.update(graph_cpu=cpu.graph, validate_cpu=cpu.validate, facts_cpu=cpu.facts, viewer_cpu=cpu.viewer)
+    return GraphPass(spool, fragments, sorted(shared), tuple(violations), tuple(dropped), viewer)
 
 
 # Files a worker graphs at once (stages.graph_files: one SHACL run for all): enough to pay the
@@ -214,15 +220,22 @@ def _in_batches(ex: Executor, jobs: list[GraphJob]) -> Iterator:
 # --- merge: the workers merge the runs while this process judges the shared nodes -----------------
 
 def _merge_and_check_shared(graphs: GraphPass, pending: Callable[[], list[Part]], config: Config,
-                            stage: Path, timings: dict[str, float]) -> MergedGraph:
-    """SHACL on the shared nodes while the workers merge the parts; a conflict it finds between
-    files is repaired, or (above REPAIR_LIMIT) left in place and reported."""
+                            stage: Path, timings: dict[str, float]) -> tuple[MergedGraph, list[str]]:
+    """SHACL on the shared nodes, then the viewer, while the workers merge the parts; a conflict
+    SHACL finds between files is repaired, or (above REPAIR_LIMIT) left in place and reported.
+    Also returns the names of the outputs written here (the viewer's)."""
     t = time.perf_counter()
     shared: ValidationReport | None = None
     if config.validate:
         shared = validate.validate_shared_lines(graphs.shared, stages.shacl())
         timings["validate_shared"] = time.perf_counter() - t
-    graphs.shared.clear()
+    conflict = shared is not None and not shared.conforms
+    written = []
+    if graphs.viewer is not None and not conflict:  # no repair: the viewer is the files' parts
+        with _timer(timings, "viewer"):
+            written.append(assembly.write_viewer(stage, graphs.viewer, graphs.shared))
+    if not (conflict and graphs.viewer is not None):  # else _write's viewer may need them
+        graphs.shared.clear()
     parts = pending()
     for run in graphs.spool.runs:
         run.unlink()
@@ -231,14 +244,14 @@ def _merge_and_check_shared(graphs: GraphPass, pending: Callable[[], list[Part]]
     merged = MergedGraph(tuple(parts), tuple(p.nt for p in parts), sum(p.triples for p in parts),
                          dropped=graphs.dropped)
     if shared is None:
-        return merged
-    if not shared.conforms and merged.triples > REPAIR_LIMIT:
+        return merged, written
+    if conflict and merged.triples > REPAIR_LIMIT:
         merged = replace(merged, conflicts_kept=len(shared.violations))
-    elif not shared.conforms:  # a cross-report conflict: the slow, whole-graph way
+    elif conflict:  # a cross-report conflict: the slow, whole-graph way
         with _timer(timings, "repair"):
             merged = _repair(merged, shared, stage)
         shared = merged.validation
-    return replace(merged, validation=validate.merge_reports(list(graphs.violations), shared))
+    return replace(merged, validation=validate.merge_reports(list(graphs.violations), shared)), written
 
 
 def _repair(merged: MergedGraph, report: ValidationReport, stage: Path) -> MergedGraph:
@@ -254,15 +267,19 @@ def _repair(merged: MergedGraph, report: ValidationReport, stage: Path) -> Merge
 
 # --- write: every output file ---------------------------------------------------------------------
 
-def _write(merged: MergedGraph, fragments: FragmentSpool, config: Config, stage: Path,
-           timings: dict[str, float], ex: Executor) -> Outputs:
+def _write(merged: MergedGraph, graphs: GraphPass, written: list[str], config: Config, stage: Path,
+           timings: dict[str, float]) -> Outputs:
+    """Every output but build-report.json; ``written``: those already written (the viewer, drawn
+    while the workers merged)."""
     t = time.perf_counter()
-    names = [*assembly.write_graphs(merged, config, stage), assembly.write_facts(merged, fragments, stage)]
+    names = [*assembly.write_graphs(merged, config, stage), assembly.write_facts(merged, graphs.fragments, stage)]
     # the parts' Turtle is written at once, one part per worker: the longest is the wall time
     timings["export"] = max((p.turtle_seconds for p in merged.parts), default=0.0) + time.perf_counter() - t
-    if config.viewer:
+    if graphs.viewer is not None and not written:  # after a conflict: from the repaired graph, if repaired
         with _timer(timings, "viewer"):
-            names.append(assembly.write_viewer(merged, stage, ex))
+            written = [assembly.write_viewer(stage, graphs.viewer, graphs.shared, merged.graph)]
+        graphs.shared.clear()
+    names += written
     merged.remove_files()
     return Outputs(tuple(names), merged.validation, merged.dropped, merged.triples, merged.conflicts_kept)
 

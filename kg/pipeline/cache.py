@@ -55,13 +55,15 @@ def readable_file_key(path: str | Path) -> str | None:
         return None
 
 
-def graph_key(extraction_key: str | None, plan: LinkPlan, check: bool) -> str | None:
-    """Key of a file's graph pass: its extraction key (file content and path) and the part of the
-    link plan that touches it; None when the file is not cached."""
+def graph_key(extraction_key: str | None, plan: LinkPlan, check: bool, viewer: bool = True) -> str | None:
+    """Key of a file's graph pass: its extraction key (file content and path), the part of the
+    link plan that touches it (the outcomes among its metrics too: its viewer parts carry their
+    records) and whether it validates and gathers viewer parts; None when the file is not cached."""
     if extraction_key is None:
         return None
-    plan_part = (sorted(plan.duplicates), sorted(plan.bureaus.items()), sorted(plan.targets.items()))
-    return hashlib.sha256(repr(("graph", extraction_key, check, plan_part)).encode("utf-8")).hexdigest()
+    plan_part = (sorted(plan.duplicates), sorted(plan.bureaus.items()), sorted(plan.targets.items()),
+                 sorted(plan.outcomes.items()))
+    return hashlib.sha256(repr(("graph", extraction_key, check, viewer, plan_part)).encode("utf-8")).hexdigest()
 
 
 def fingerprint(graph_keys: list[str | None], config: Config) -> str | None:

@@ -64,13 +64,17 @@ class LinkPlan:
     duplicates: frozenset[tuple[str, int]] = frozenset()  # (source path, report index)
     bureaus: Mapping[str, Bureau] = field(default_factory=dict)  # bureau name -> reference
     targets: Mapping[str, TargetCheck] = field(default_factory=dict)  # planned metric IRI -> check
+    # (source path, report index) -> IRIs of the report's metrics that a check names as its
+    # outcome: the viewer's parts of the file holding them carry their records
+    outcomes: Mapping[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
 
     def for_keys(self, keys: LinkKeys) -> LinkPlan:
         """The part of the plan the reports behind ``keys`` need; looks up only their bureau
         names, so slicing the plan for every file of a large build stays linear."""
         return LinkPlan(self.duplicates & keys.reports,
                         {n: self.bureaus[n] for n in sorted(n for n in keys.bureaus if n in self.bureaus)},
-                        {i: self.targets[i] for i in sorted(keys.targets) if i in self.targets})
+                        {i: self.targets[i] for i in sorted(keys.targets) if i in self.targets},
+                        {r: self.outcomes[r] for r in sorted(keys.reports) if r in self.outcomes})
 
     def apply(self, facts: Iterable[ReportFacts]) -> list[ReportFacts]:
         """Reports in (file name, content hash, index) order, duplicates left out, bureaus unified."""
@@ -123,5 +127,6 @@ class Linker:
             voters = [c for c in candidates if c[2] not in dups]  # a duplicate does not vote
             if voters:
                 bureaus[name] = min(voters, key=lambda c: c[:2])[3]
-        return LinkPlan(frozenset(dups), bureaus, self._targets.plan(frozenset(dups)))
+        targets = self._targets.plan(frozenset(dups))
+        return LinkPlan(frozenset(dups), bureaus, targets, self._targets.outcomes_by_report(targets))
 

@@ -1,7 +1,7 @@
 """The per-file stages, as functions over frozen records; they run in workers.
 
     extraction pass:  path ─ ingest ─ clean ─ segment ─ extract ─→ FileOutcome (FileResult + facts)
-    graph pass:       GraphJob ─ link ─ triples ─ SHACL, drop invalid ─ facts fragments ─→ FileGraph
+    graph pass:       GraphJob ─ link ─ triples ─ SHACL, drop invalid ─ facts fragments, viewer parts ─→ FileGraph
 
 A file's triples are self-contained (kg.rdf.graph.report_triples), so SHACL judges its reports in
 the worker that built them; only the shared nodes are left for the build's final pass.
@@ -19,7 +19,8 @@ from kg.core.config import Config
 from kg.core.errors import InternalError, KgError, OverBudgetError
 from kg.core.records import FileResult, ReportFacts, Source, ValidationReport, Violation
 from kg.extract.report import extract_report
-from kg.outputs import export
+from kg.outputs import export, network
+from kg.outputs.reader import GraphReader
 from kg.pipeline import recovery
 from kg.pipeline.budget import Budget, OverBudget, Usage, limits
 from kg.pipeline.link import LinkPlan
@@ -147,6 +148,7 @@ class GraphJob:
     facts: PackedFacts
     plan: LinkPlan
     validate: bool = True
+    viewer: bool = True  # gather the file's viewer parts (kg.outputs.network.file_parts)
 
 
 @dataclass(frozen=True)
@@ -164,9 +166,11 @@ class GraphSeconds:
     graph: float = 0.0
     validate: float = 0.0
     facts: float = 0.0
+    viewer: float = 0.0
 
     def __add__(self, other: GraphSeconds) -> GraphSeconds:
-        return GraphSeconds(self.graph + other.graph, self.validate + other.validate, self.facts + other.facts)
+        return GraphSeconds(self.graph + other.graph, self.validate + other.validate, self.facts + other.facts,
+                            self.viewer + other.viewer)
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,7 @@ class FileGraph:
     violations: tuple[Violation, ...] = ()  # what is left after dropping (warnings)
     dropped: tuple[Violation, ...] = ()
     seconds: GraphSeconds = GraphSeconds()
+    viewer: bytes | None = None  # the file's pickled viewer parts (kg.outputs.network.file_parts)
 
 
 @dataclass(frozen=True)
@@ -221,13 +226,17 @@ def graph_files(jobs: tuple[GraphJob, ...]) -> tuple[FileGraph, ...]:
     t2 = time.perf_counter()
     out = []
     total = sum(map(len, built)) or 1
-    for lines, c in zip(built, checked, strict=True):
+    for job, lines, c in zip(jobs, built, checked, strict=True):
         t = time.perf_counter()
         unique = sorted(set(c.lines))
-        frags = fragments(unique)
+        reader = GraphReader(TripleIndex.from_lines(unique))  # one reading for both
+        frags = fragments(reader)
+        t3 = time.perf_counter()
+        parts = viewer_parts(reader, job.plan) if job.viewer else None
         share = len(lines) / total
         out.append(FileGraph(tuple(unique), frags, c.violations, c.dropped,
-                             GraphSeconds((t1 - t0) * share, (t2 - t1) * share, time.perf_counter() - t)))
+                             GraphSeconds((t1 - t0) * share, (t2 - t1) * share, t3 - t,
+                                          time.perf_counter() - t3), parts))
     return tuple(out)
 
 
@@ -248,7 +257,14 @@ def check(lines: list[str], report: ValidationReport | None = None) -> Checked:
     return Checked(lines, report.violations, tuple(dropped))
 
 
-def fragments(lines: list[str]) -> tuple[FactsFragment, ...]:
-    """The file's facts.json fragments, read back from its (validated) N-Triples lines (each once)."""
-    doc = export.facts_from_graph(TripleIndex.from_lines(lines))
+def fragments(lines: list[str] | GraphReader) -> tuple[FactsFragment, ...]:
+    """The file's facts.json fragments, read back from its (validated) N-Triples lines (each once),
+    or from a reader of them."""
+    doc = export.facts_from_graph(lines if isinstance(lines, GraphReader) else TripleIndex.from_lines(lines))
     return tuple(FactsFragment(export.report_sort_key(r), export.report_fragment(r)) for r in doc["reports"])
+
+
+def viewer_parts(reader: GraphReader, plan: LinkPlan) -> bytes:
+    """The file's share of the viewer's network, so that the build need not read the merged graph
+    again: its reports' parts, with the records of the outcomes its metrics give some target."""
+    return network.file_parts(reader, (iri for found in plan.outcomes.values() for iri in found))

@@ -159,7 +159,7 @@ class TargetLinker:
         self._planned: dict[tuple[str, str, int], list[_Side]] = {}
         self._achieved: dict[tuple[str, str, int], list[_Side]] = {}
         self._summaries: dict[tuple[str, int], set[tuple[str, int]]] = {}  # (bureau, year) -> reports
-        self._reports: dict[str, tuple[tuple[str, int], ...]] = {}  # target IRI -> its report id
+        self._reports: dict[str, tuple[str, int]] = {}  # a side's metric IRI -> its report id
 
     def add(self, facts: Iterable[ReportFacts]) -> None:
         for f in facts:
@@ -220,6 +220,14 @@ class TargetLinker:
                 checks[t.iri] = TargetCheck(t.iri, outcome.iri if outcome else None, verdict(t, outcome))
         return checks
 
+
+    def outcomes_by_report(self, checks: Mapping[str, TargetCheck]) -> dict[tuple[str, int], tuple[str, ...]]:
+        """(source path, report index) → the IRIs of its metrics that ``checks`` name as an outcome."""
+        found: dict[tuple[str, int], set[str]] = {}
+        for c in checks.values():
+            if c.outcome is not None:
+                found.setdefault(self._reports[c.outcome], set()).add(c.outcome)
+        return {r: tuple(sorted(iris)) for r, iris in sorted(found.items())}
 
     def _same_report(self, target: _Side, outcome: _Side) -> bool:
         return self._reports[outcome.iri] == self._reports[target.iri]

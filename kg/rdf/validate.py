@@ -459,8 +459,9 @@ def validate_shared_lines(lines: list[str], shacl: Shacl | None = None) -> Valid
         return _report([])
     import pyoxigraph as ox
 
-    focus = sorted({URIRef(t.subject.value)
-                    for t in ox.parse("".join(keep), format=ox.RdfFormat.N_TRIPLES)})
+    # each subject once before it becomes a URIRef: a node has a dozen lines (same order: by text)
+    focus = [URIRef(s) for s in sorted({t.subject.value
+                                        for t in ox.parse("".join(keep), format=ox.RdfFormat.N_TRIPLES)})]
     return _report(shacl.run_nt("".join(keep), focus))
 
 
