@@ -290,6 +290,7 @@ def test_gold_metric_quotes_parse():
     ("十三五期间全县新增学位9000个。", True),
     ("五年来共新建学校12所。", True),
     ("2016年至2020年全县新增学位8000个。", True),
+    ("2019年至今全县新改扩建学校52所。", True),  # since a past year: several years
     ("今年以来新增学位900个。", False),  # since the start of this year: one year
     ("全年新增学位900个。", False),
 ])

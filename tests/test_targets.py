@@ -374,6 +374,19 @@ def test_what_can_be_done_is_no_outcome():
     assert check_targets([done])[iri(done)].verdict == "met"
 
 
+def test_a_forecast_in_the_years_summary_is_no_outcome():
+    """建成后可新增540个学位: one project's capacity, a forecast, even in the year's own summary."""
+    plan = report(SHA_A, "a.txt", QING, [places("1200", "planned", 2022, (10, 20))], summary=2021, plan=2022)
+    done = report(SHA_B, "b.txt", QING, [places("540", "achieved", 2022, (30, 40), quote="建成后可新增540个学位")],
+                  summary=2022)
+    listed = replace(done, metrics=(replace(done.metrics[0], quote="建成后可新增12个班", unit="个", value=Decimal(12),
+                                            base_value=Decimal(12), indicator_concept=None, span=(20, 29)),
+                                    replace(done.metrics[0], quote="540个学位")))
+    assert check_targets([plan, listed])[iri(plan)].verdict == "no-outcome"
+    assert (check_targets([plan, done])[iri(plan)].outcome, check_targets([plan, done])[iri(plan)].verdict) \
+        == (None, "no-outcome")
+
+
 def test_works_under_way_answer_no_plan_to_build():
     plan = report(SHA_A, "a.txt", QING, [schools("30", "planned", "明年新建学校30所", (10, 20))], summary=2021, plan=2022)
     done = report(SHA_B, "b.txt", QING, [schools("25", "achieved", "25所在建", (30, 40))], summary=2022)
