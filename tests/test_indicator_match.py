@@ -401,3 +401,33 @@ def test_works_under_way_after_works_finished_are_projects_under_way(shipped):
     total, done, building = _listed(("全县新建幼儿园", "所", "全县新建幼儿园30所"), ("竣工", "所", "其中已竣工20所"),
                                     ("在建", "所", "在建8所"))
     assert [x.indicator_concept for x in map_indicators([total, done, building], shipped)][2] == "construction-projects"
+
+
+def _run(*items):
+    """Metrics written one after the other, ``gap`` characters apart: (indicator, unit, quote, gap)."""
+    from dataclasses import replace as with_
+    out, start = [], 0
+    for indicator, unit, quote, gap in items:
+        start += gap
+        out.append(with_(m(indicator, unit, unit, quote), span=(start, start + len(quote))))
+        start += len(quote)
+    return out
+
+
+@pytest.mark.parametrize("items, expected", [
+    # the list the total opens runs on past other figures to its kinds of school: schools opened
+    ([("投入使用学校", "所", "投入使用学校120所", 0), ("新增学位", "个", "新增学位3500个", 1),
+      ("幼儿园", "所", "幼儿园40所", 10), ("小学", "所", "小学50所", 1)], ["schools-opened", "new-places"] + ["schools-opened"] * 2),
+    # ... past items of its own that name nothing known (新建83所、改扩建33所)
+    ([("投入使用学校", "所", "投入使用学校116所", 0), ("新增学位", "个", "新增学位9000个", 1), ("新建", "所", "新建83所", 8),
+      ("改扩建", "所", "改扩建33所", 1), ("幼儿园", "所", "幼儿园39所", 10)],
+     ["schools-opened", "new-places", None, None, "schools-opened"]),
+    # the list broke off (a figure farther than the list gap): the kind stays the stock
+    ([("投入使用学校", "所", "投入使用学校120所", 0), ("新增学位", "个", "新增学位3500个", 1),
+      ("幼儿园", "所", "幼儿园40所", 30)], ["schools-opened", "new-places", "kindergartens"]),
+    # an item saying more than its kind of school is no item of that total
+    ([("投入使用学校", "所", "投入使用学校120所", 0), ("新增学位", "个", "新增学位3500个", 1),
+      ("全县有幼儿园", "所", "全县有幼儿园40所", 2)], ["schools-opened", "new-places", "kindergartens"]),
+])
+def test_a_total_breaks_down_over_the_list_it_opens(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_run(*items), shipped)] == expected

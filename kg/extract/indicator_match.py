@@ -343,21 +343,23 @@ class IndicatorMatcher:
                               metric.base_unit)
 
 
-    def broken_down(self, prev: Metric, metric: Metric, iid: str) -> str | None:
+    def broken_down(self, prev: Metric, metric: Metric, iid: str, far: bool = False) -> str | None:
         """A metric whose indicator names only a kind of school (``iid``, a stock head), written right
         after a total of a breakdown's leads in the same unit, counts that total's thing for its kind
         of school: 新建学校90所，其中幼儿园33所 (new kindergartens); 增加学位5000个，其中幼儿园420个 and
         城东幼儿园240个、… (places). Its text must end with the head; an item that stays a count of
         schools must name its kind nearly alone (幼儿园, 市县中小学), one that becomes places may name
-        the school in full (城东幼儿园240个 are its places there, not 240 kindergartens)."""
+        the school in full (城东幼儿园240个 are its places there, not 240 kindergartens). ``far``: the
+        total opens the list the item ends, past figures of other things (投入使用学校430所，新增学位3.9万个。
+        按照办学层次划分，幼儿园153所): then the item must name its kind of school alone."""
         if (iid not in self._school_heads or prev.indicator_concept is None or prev.base_unit != metric.base_unit
-                or metric.span[0] < prev.span[0] or metric.span[0] - prev.span[1] > self._list_gap):
+                or metric.span[0] < prev.span[0] or (not far and metric.span[0] - prev.span[1] > self._list_gap)):
             return None
         lead = next((b for b in self._breakdowns if prev.indicator_concept in b.leads), None)
         # an item opening a bracket (共152所(中小学83所) is read without the bracket's mark
         own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
         head = self._label(own, metric.base_unit) if own else None
-        if lead is None or head is None or head[1] + len(head[0]) != len(own) \
+        if lead is None or head is None or head[1] + len(head[0]) != len(own) or (far and head[1] > 0) \
                 or not _head_then_number(head[0]).search(normalize(metric.quote)):
             return None  # 市区3所公办园的格局: the head after the number reads a sentence, not a list
         target = lead.target(self._scheme.indicators[iid].domain)
@@ -409,17 +411,25 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
         return metrics
     out: list[Metric] = []
     lead: Metric | None = None  # the last figure a [[follow]] starts from, while its list runs on
+    # per base unit, the last figure with a concept in the list running on (each figure within the
+    # list gap of the one before): a total its later items of a kind of school may break down
+    totals: dict[str | None, Metric] = {}
     for m in metrics:
         iid = matcher.match(m)
         if not out or not matcher.in_list(out[-1], m):
             lead = None
+            totals = {}
         if iid is None and out:
             iid = matcher.continued(out[-1], m)
         elif out:
             chained = lead is not None and lead is not out[-1] and matcher.keeps_a_lead(lead, m, iid)
+            total = totals.get(m.base_unit)
             iid = matcher.broken_down(out[-1], m, iid) or matcher.followed(out[-1], m, iid) \
-                or (matcher.followed(out[-1], m, iid, lead) if chained else None) or iid
+                or (matcher.followed(out[-1], m, iid, lead) if chained else None) \
+                or (matcher.broken_down(total, m, iid, far=True) if total is not None else None) or iid
         out.append(evolve(m, indicator_concept=iid) if iid else m)
+        if iid:
+            totals[m.base_unit] = out[-1]
         if matcher.leads_a_follow(iid):
             lead = out[-1]
         elif lead is not None and not matcher.keeps_a_lead(lead, m, iid):
