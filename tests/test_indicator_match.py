@@ -431,3 +431,18 @@ def _run(*items):
 ])
 def test_a_total_breaks_down_over_the_list_it_opens(shipped, items, expected):
     assert [x.indicator_concept for x in map_indicators(_run(*items), shipped)] == expected
+
+
+@pytest.mark.parametrize("indicator, unit, quote, expected", [
+    ("小学附设初中班", "处", "另有小学附设初中班8处", None),  # classes of a school, no school
+    ("一贯制小学部", "处", "一贯制小学部6处", None),  # a section of one
+    ("普通高中附设中职班班", "处", "普通高中附设中职班班1处", None),
+    ("初中", "所", "初中12所", "junior-schools"),  # the kind alone is still a count of schools
+    ("本科院校", "所", "本科院校30所(含本科层次职业学校2所)", None),  # a university is no 职业学校
+    ("(含本科层次职业学校", "所", "本科院校30所(含本科层次职业学校2所)", None),
+    ("职业学校", "所", "职业学校5所", "vocational-schools"),
+    # the quote's words before another figure are that figure's (中职学校66所): 普通高校 names nothing known
+    ("普通高校", "所", "、特殊学校9所、普通高校6所", None),
+])
+def test_parts_of_schools_universities_and_other_figures_words_name_no_school(shipped, indicator, unit, quote, expected):
+    assert shipped.match(m(indicator, unit, unit, quote)) == expected

@@ -53,6 +53,7 @@ _LIST_LEAD = re.compile(r"^[()（）]*(?:其中)?")  # 其中 opens a list item;
 
 
 _AFTER_NUMBER = re.compile(r"[^\d]*$")  # the text after the last digit
+_OTHER_FIGURE = re.compile(r"\d[^\d、，,；;。]*[、，,；;。]")  # a figure's end, up to the separator after it
 
 @dataclass(frozen=True)
 class Remap:
@@ -137,6 +138,7 @@ class IndicatorRules:
     people_unit: str = "人"  # the base unit of a count of people: a label it measures names people
     generic: dict[str, str] = field(default_factory=dict)  # indicator id -> the one it is a kind of
     follows: tuple[Follow, ...] = ()
+    school_parts: str = ""  # written after a kind of school, it names part of a school (初中班, 小学部)
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -172,7 +174,8 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                                        text(fname, f"follow[{i}].from", e.get("from")),
                                        text(fname, f"follow[{i}].to", e.get("to")),
                                        _flag(fname, f"follow[{i}].bare", e.get("bare", False)))
-                                for i, e in enumerate(_entries(fname, "follow", data.get("follow", [])))))
+                                for i, e in enumerate(_entries(fname, "follow", data.get("follow", [])))),
+                          "".join(word_list(fname, "words.school_parts", words.get("school_parts"))))
 
 
 @lru_cache(maxsize=1)
@@ -202,6 +205,7 @@ class IndicatorMatcher:
         self._breakdowns = rules.breakdowns if breakdowns is None else breakdowns
         self._breakdown_prefix = rules.breakdown_prefix
         self._people = rules.people_unit
+        self._school_part = re.compile(rf"[{re.escape(rules.school_parts)}]+$") if rules.school_parts else None
         # the kinds of school a breakdown's item may name: the stock heads the school remaps replace
         self._school_heads = frozenset(h for r in self._remaps if r.kind == "kind-schools" for h in r.heads)
         for r in self._remaps:
@@ -312,6 +316,8 @@ class IndicatorMatcher:
         clause = _BRACKETED.sub("", metric.quote)
         if self._foreign_head(metric, metric.indicator):
             return None
+        if self._part_of_a_school(metric, unit):
+            return None
         found = self._best(self._uncut(metric, unit), unit, clause, lead=self._lead(metric))
         if found is not None:
             return found
@@ -322,7 +328,26 @@ class IndicatorMatcher:
             qualified = self._label(normalize(qualifier + head[0]), unit)
             if qualified is not None and qualified[0] != head[0]:
                 return self._best(qualified[0], unit, metric.indicator, clause)
-        return self._best(metric.quote, unit, metric.indicator, clause)
+        return self._best(self._own_clause(metric), unit, metric.indicator, clause)
+
+    def _part_of_a_school(self, metric: Metric, unit: str) -> bool:
+        """Whether the indicator ends with a kind of school and a word naming part of one (附设初中班,
+        一贯制小学部): classes or a section, no school."""
+        form = normalize(_BRACKETED.sub("", metric.indicator))
+        head = self._label(form, unit)
+        return (self._school_part is not None and head is not None and self._owner[head[0]] in self._school_heads
+                and self._school_part.fullmatch(form, head[1] + len(head[0])) is not None)
+
+    @staticmethod
+    def _own_clause(metric: Metric) -> str:
+        """The quote from where the metric's own list item starts: after the last figure written before
+        its indicator text (、中职学校66所、普通高校6所: 普通高校6所), whose words are that figure's."""
+        quote, ind = metric.quote, metric.indicator
+        at = quote.find(ind) if ind else -1
+        if at <= 0:
+            return quote
+        cut = [m.end() for m in _OTHER_FIGURE.finditer(quote, 0, at)]
+        return quote[cut[-1]:] if cut else quote
 
 
     def continued(self, prev: Metric, metric: Metric) -> str | None:
