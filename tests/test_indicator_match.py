@@ -446,3 +446,23 @@ def test_a_total_breaks_down_over_the_list_it_opens(shipped, items, expected):
 ])
 def test_parts_of_schools_universities_and_other_figures_words_name_no_school(shipped, indicator, unit, quote, expected):
     assert shipped.match(m(indicator, unit, unit, quote)) == expected
+
+
+def test_places_after_preschool_places_that_name_their_own_level_keep_it(shipped):
+    """增加学前教育学位1500个；新增中小学学位4000个: the 4000 say whose places they are."""
+    items = _run(("增加学前教育学位", "个", "增加学前教育学位1500个", 0), ("新增中小学学位", "个", "新增中小学学位4000个", 1))
+    assert [x.indicator_concept for x in map_indicators(items, shipped)] == ["preschool-places", "new-places"]
+    bare = _run(("增加学前教育学位", "个", "增加学前教育学位1500个", 0), ("增加学位", "个", "增加学位400个", 1))
+    assert [x.indicator_concept for x in map_indicators(bare, shipped)] == ["preschool-places"] * 2
+
+
+@pytest.mark.parametrize("indicator, quote, expected", [
+    # an indicator running around its number keeps the words before it: 学前教育 makes them kindergarten places
+    ("完成扩增学位", "海淀区学前教育完成扩增6800个学位", "preschool-places"),
+    ("完成扩增学位", "2019年完成扩增8200个学位", "new-places"),
+    # a kindergarten word with a school level before the head: places of all levels
+    ("新增中小学、公办园学位", "新增中小学、公办园学位9000个", "new-places"),
+    ("新增公办园学位", "新增公办园学位9000个", "preschool-places"),
+])
+def test_words_before_places_that_make_them_kindergarten_places(shipped, indicator, quote, expected):
+    assert shipped.match(m(indicator, "个", "个", quote)) == expected

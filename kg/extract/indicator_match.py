@@ -64,6 +64,7 @@ class Remap:
     to: tuple[tuple[str, str], ...]  # (domain id or "*", indicator id)
     heads: tuple[str, ...] = ()  # the stock concepts it applies to (empty: every one of the kind)
     before: bool = False  # the cue counts only before the head, not elsewhere in the clause
+    unless: tuple[str, ...] = ()  # words that, in the same place, undo the cue (中小学和幼儿园学位)
 
     def target(self, domain: str) -> str | None:
         table = dict(self.to)
@@ -154,7 +155,8 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                          tuple(sorted(word_list(fname, f"{where}.cues", e.get("cues")), key=len, reverse=True)),
                          to,
                          tuple(word_list(fname, f"{where}.heads", e["heads"])) if "heads" in e else (),
-                         _flag(fname, f"{where}.before", e.get("before", False))))
+                         _flag(fname, f"{where}.before", e.get("before", False)),
+                         tuple(word_list(fname, f"{where}.unless", e["unless"])) if "unless" in e else ()))
     words = data.get("words")
     if not isinstance(words, dict):
         raise DataFileError("words: needs a [words] table with compounds and qualifiers", path=fname,
@@ -279,6 +281,8 @@ class IndicatorMatcher:
         to its maximum length (拟交付使用的改建… → 付使用的改建…) keeps its verbs there."""
         quote, ind = normalize(metric.quote), normalize(metric.indicator)
         at = quote.find(ind) if ind else -1
+        if at < 0 and len(ind) > 2:  # the indicator runs around its number (完成扩增6800个学位): its start
+            at = next((quote.find(ind[:k]) for k in range(len(ind) - 1, 1, -1) if ind[:k] in quote), -1)
         return _AFTER_NUMBER.search(quote, 0, at).group(0) if at > 0 else ""
 
     def _uncut(self, metric: Metric, base_unit: str) -> str:
@@ -301,7 +305,8 @@ class IndicatorMatcher:
         ind = self._scheme.indicators[iid]
         for i, where in enumerate(places):
             for r in self._remaps:
-                if (not r.before or i == 0) and ind.kind == r.kind and (not r.heads or iid in r.heads) and any(c in where for c in r.cues):
+                if (not r.before or i == 0) and ind.kind == r.kind and (not r.heads or iid in r.heads) and any(c in where for c in r.cues) \
+                        and not any(u in where for u in r.unless):
                     target = r.target(ind.domain)
                     if target and self._scheme.allows(target, base_unit):
                         return target
@@ -329,6 +334,11 @@ class IndicatorMatcher:
             if qualified is not None and qualified[0] != head[0]:
                 return self._best(qualified[0], unit, metric.indicator, clause)
         return self._best(self._own_clause(metric), unit, metric.indicator, clause)
+
+    def _names_a_school(self, metric: Metric) -> bool:
+        """Whether the indicator text names a kind of school (中小学 of 新增中小学学位)."""
+        form = normalize(metric.indicator)
+        return any(self._owner[x.group(1)] in self._school_heads for x in self._every.finditer(form))
 
     def _part_of_a_school(self, metric: Metric, unit: str) -> bool:
         """Whether the indicator ends with a kind of school and a word naming part of one (附设初中班,
@@ -419,6 +429,8 @@ class IndicatorMatcher:
         if not self.in_list(prev, metric):
             return None
         lead = lead or prev
+        if self._names_a_school(metric):
+            return None  # 新增中小学学位4000个 after preschool places: its own words name its level
         return next((f.to for f in self._follows if f.generic == iid and lead.indicator_concept in f.after
                      and self._scheme.allows(f.to, metric.base_unit) and (not f.bare or self._bare(metric))), None)
 
