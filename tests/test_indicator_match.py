@@ -466,3 +466,23 @@ def test_places_after_preschool_places_that_name_their_own_level_keep_it(shipped
 ])
 def test_words_before_places_that_make_them_kindergarten_places(shipped, indicator, quote, expected):
     assert shipped.match(m(indicator, "个", "个", quote)) == expected
+
+
+@pytest.mark.parametrize("indicator, quote, expected", [
+    # the label right after the figure names what it counts, read with the verbs before it
+    ("将建设", "我市将建设43所普惠性幼儿园列入十大民生实事之一", "new-kindergartens"),
+    ("所", "23所普惠性民办幼儿园认定工作已经完成", "new-inclusive-kindergartens"),
+    ("全市", "全市共有幼儿园60所", "kindergartens"),  # the head before the figure still reads
+])
+def test_a_label_right_after_the_figure_names_what_it_counts(shipped, indicator, quote, expected):
+    value = next(n for n in ("43", "23", "60") if n in quote)
+    assert shipped.match(m(indicator, "所", "所", quote, value=value)) == expected
+
+
+def test_an_item_of_works_begun_that_says_its_own_are_opened_counts_schools_opened(shipped):
+    items = _run(("新开工建设幼儿园", "所", "新开工建设幼儿园30所", 0), ("建成", "所", "建成25所", 1))
+    assert [x.indicator_concept for x in map_indicators(items, shipped)] == ["projects-started", "schools-opened"]
+
+
+def test_people_are_named_by_what_they_do_not_by_the_label_after_their_figure(shipped):
+    assert shipped.match(m("选派", "名", "人", "选派12名骨干教师赴x县支教一年", value="12")) == "volunteer-teachers"

@@ -333,7 +333,26 @@ class IndicatorMatcher:
             qualified = self._label(normalize(qualifier + head[0]), unit)
             if qualified is not None and qualified[0] != head[0]:
                 return self._best(qualified[0], unit, metric.indicator, clause)
-        return self._best(self._own_clause(metric), unit, metric.indicator, clause)
+        return self._head_after_figure(metric, unit, clause) \
+            or self._best(self._own_clause(metric), unit, metric.indicator, clause)
+
+    def _head_after_figure(self, metric: Metric, unit: str, clause: str) -> str | None:
+        """When the indicator names nothing known: a label written right after the figure names what
+        it counts (将建设43所普惠性幼儿园列入十大民生实事: kindergartens, not 民生实事), read with the
+        words before it for build verbs. Not for people: their count is named by what they do
+        (选派12名骨干教师赴x县支教: teachers on 支教, whoever they are)."""
+        if metric.value is None or not metric.unit or unit == self._people:
+            return None
+        form = normalize(metric.quote)
+        written = format(metric.value.normalize(), "f")
+        at = re.search(rf"(?<![\d.]){re.escape(written)}\s*{re.escape(metric.unit)}", form)
+        if at is None:
+            return None
+        heads = [x.group(1) for x in self._by_unit[unit].finditer(form, at.end()) if x.start() == at.end()]
+        if not heads:
+            return None
+        return self._remapped(self._owner[max(heads, key=len)], (form[:at.end()], *map(normalize, (metric.indicator, clause))),
+                              unit)
 
     def _names_a_school(self, metric: Metric) -> bool:
         """Whether the indicator text names a kind of school (中小学 of 新增中小学学位)."""
