@@ -486,3 +486,25 @@ def test_an_item_of_works_begun_that_says_its_own_are_opened_counts_schools_open
 
 def test_people_are_named_by_what_they_do_not_by_the_label_after_their_figure(shipped):
     assert shipped.match(m("选派", "名", "人", "选派12名骨干教师赴x县支教一年", value="12")) == "volunteer-teachers"
+
+
+@pytest.mark.parametrize("items, expected", [
+    # works begun, by kind of school, are works begun
+    ([("集中开工的项目学校", "所", "集中开工的项目学校53所", 0), ("包括幼儿园", "所", "包括幼儿园13所", 0),
+      ("小学", "所", "小学26所", 1)], ["projects-started"] * 3),
+    # a figure whose head follows it, opening a list with 其中, breaks its total down too
+    ([("建成投入使用学校", "所", "建成投入使用学校1所", 0), ("中小学", "所", "其中1所中小学", 1)], ["schools-opened"] * 2),
+    # places right after kindergartens (their projects) are kindergarten places
+    ([("幼儿园项目", "个", "幼儿园项目39个", 0), ("新增学位", "个", "新增学位15000个", 1)],
+     ["kindergartens", "preschool-places"]),
+])
+def test_breakdowns_of_works_begun_lists_opened_by_qizhong_and_places_after_kindergartens(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_run(*items), shipped)] == expected
+
+
+@pytest.mark.parametrize("indicator, unit, base_unit, expected", [
+    ("组建名师研修共同体", "个", "个", "education-groups"),
+    ("全年预算内教育经费投入", "亿元", "元", "general-budget-education-spending"),
+])
+def test_labels_of_study_communities_and_in_budget_spending(shipped, indicator, unit, base_unit, expected):
+    assert shipped.match(m(indicator, unit, base_unit)) == expected

@@ -414,7 +414,7 @@ class IndicatorMatcher:
         own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
         head = self._label(own, metric.base_unit) if own else None
         if lead is None or head is None or head[1] + len(head[0]) != len(own) or (far and head[1] > 0) \
-                or not _head_then_number(head[0]).search(normalize(metric.quote)):
+                or not (_head_then_number(head[0]).search(normalize(metric.quote)) or self._opens_a_list(metric, head[0])):
             return None  # 市区3所公办园的格局: the head after the number reads a sentence, not a list
         target = lead.target(self._scheme.indicators[iid].domain)
         if not target or not self._scheme.allows(target, metric.base_unit):
@@ -423,6 +423,15 @@ class IndicatorMatcher:
         same_kind = self._scheme.indicators[target].kind == self._scheme.indicators[iid].kind
         return None if same_kind and head[1] > self._breakdown_prefix else target
 
+
+    @staticmethod
+    def _opens_a_list(metric: Metric, head: str) -> bool:
+        """Whether the figure, its head after it, opens a list with 其中 (146所，其中74所中小学)."""
+        if metric.value is None or not metric.unit:
+            return False
+        written = format(metric.value.normalize(), "f")
+        return re.search(rf"其中\s*{re.escape(written)}\s*{re.escape(metric.unit)}{re.escape(head)}",
+                         normalize(metric.quote)) is not None
 
     def in_list(self, prev: Metric, metric: Metric) -> bool:
         """Whether ``metric`` is written right after ``prev``, in the same list."""
