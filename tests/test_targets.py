@@ -190,6 +190,37 @@ def test_a_build_checks_one_files_targets_against_the_next_files_outcomes(tmp_pa
     assert anon and all(m["indicator_concept"] for m in anon)  # mapped, yet never linked
 
 
+SAME_REPORT = """青山区教育局2022年工作总结
+
+一、2022年主要工作完成情况
+2022年，全区计划新改扩建幼儿园40所，实际完成新改扩建幼儿园40所。当年目标新增学位5000个，全年完成新增学位5600个。
+学前教育专项资金预算800万元，实际拨付750万元。全区计划新建中小学6所，新建校舍面积2万平方米。
+
+二、2023年工作打算
+2023年计划新建幼儿园10所，新增学位3000个。
+"""
+
+
+def test_a_build_checks_a_target_against_its_outcome_in_the_same_report(tmp_path):
+    """Invented summary: the issue's same-report pairs (计划…完成, 当年目标…全年完成, 预算…实际拨付)
+    link with their verdicts; a target its own summary does not answer (新建中小学6所, after it only
+    floor area) is no missing answer there, and next year's plan gets no check (no summary of 2023)."""
+    from kg.core.config import Config
+    from kg.pipeline.build import build
+    from kg.tools.query import run_query
+
+    src_dir = tmp_path / "in"
+    src_dir.mkdir()
+    (src_dir / "qingshan-2022.txt").write_text(SAME_REPORT, encoding="utf-8")
+    out = tmp_path / "out"
+    build([src_dir], Config(outdir=out, progress=False, viewer=False, jobs=1))
+    rows = run_query("targets_and_outcomes", out / "graph.ttl").as_dicts()
+    got = sorted((r["target_quote"], r["target_value"], r["outcome_value"], r["verdict"]) for r in rows)
+    assert got == [("全区计划新改扩建幼儿园40所", 40, 40, "met"),
+                   ("学前教育专项资金预算800万元", 800, 750, "missed"),
+                   ("当年目标新增学位5000个", 5000, 5600, "exceeded")]
+
+
 def test_a_mid_year_report_holds_no_outcome_and_summarises_no_year():
     """上半年 figures are partial: a mid-year report (summary and plan of one year) neither answers
     a target of that year nor makes a missing answer a no-outcome."""
