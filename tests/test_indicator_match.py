@@ -425,6 +425,9 @@ def _run(*items):
     # the list broke off (a figure farther than the list gap): the kind stays the stock
     ([("投入使用学校", "所", "投入使用学校120所", 0), ("新增学位", "个", "新增学位3500个", 1),
       ("幼儿园", "所", "幼儿园40所", 30)], ["schools-opened", "new-places", "kindergartens"]),
+    # ... nor one with a verb of its own (新建中小学6所 counts schools built)
+    ([("投入使用学校", "所", "投入使用学校120所", 0), ("新增学位", "个", "新增学位3500个", 1),
+      ("新建中小学", "所", "计划新建中小学6所", 1)], ["schools-opened", "new-places", "new-schools"]),
     # an item saying more than its kind of school is no item of that total
     ([("投入使用学校", "所", "投入使用学校120所", 0), ("新增学位", "个", "新增学位3500个", 1),
       ("全县有幼儿园", "所", "全县有幼儿园40所", 2)], ["schools-opened", "new-places", "kindergartens"]),

@@ -204,7 +204,8 @@ SAME_REPORT = """青山区教育局2022年工作总结
 def test_a_build_checks_a_target_against_its_outcome_in_the_same_report(tmp_path):
     """Invented summary: the issue's same-report pairs (计划…完成, 当年目标…全年完成, 预算…实际拨付)
     link with their verdicts; a target its own summary does not answer (新建中小学6所, after it only
-    floor area) is no missing answer there, and next year's plan gets no check (no summary of 2023)."""
+    floor area) is no missing answer there, and next year's plan gets no check (no summary of 2023).
+    Another stage (开工 ↔ 建成), window (五年来) or item (中小学 ↔ 幼儿园) links nothing."""
     from kg.core.config import Config
     from kg.pipeline.build import build
     from kg.tools.query import run_query
@@ -212,6 +213,11 @@ def test_a_build_checks_a_target_against_its_outcome_in_the_same_report(tmp_path
     src_dir = tmp_path / "in"
     src_dir.mkdir()
     (src_dir / "qingshan-2022.txt").write_text(SAME_REPORT, encoding="utf-8")
+    # another bureau's summary: each outcome counts another stage, window or item than its target
+    (src_dir / "baisha-2022.txt").write_text(
+        "白沙区教育局2022年工作总结\n\n一、2022年主要工作完成情况\n全区计划新开工建设幼儿园8所，实际建成幼儿园8所。"
+        "当年目标新增学位1000个，五年来累计新增学位8000个。计划新建中小学6所，实际完成新建幼儿园6所。\n",
+        encoding="utf-8")
     out = tmp_path / "out"
     build([src_dir], Config(outdir=out, progress=False, viewer=False, jobs=1))
     rows = run_query("targets_and_outcomes", out / "graph.ttl").as_dicts()

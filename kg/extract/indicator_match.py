@@ -210,6 +210,7 @@ class IndicatorMatcher:
         self._school_part = re.compile(rf"[{re.escape(rules.school_parts)}]+$") if rules.school_parts else None
         # the kinds of school a breakdown's item may name: the stock heads the school remaps replace
         self._school_heads = frozenset(h for r in self._remaps if r.kind == "kind-schools" for h in r.heads)
+        self._built = frozenset(iid for r in self._remaps for _, iid in r.to)  # what a build verb makes of a count
         for r in self._remaps:
             unknown = sorted(({iid for _, iid in r.to} | set(r.heads)) - set(scheme.indicators))
             if r.kind not in scheme.kinds or unknown:
@@ -405,7 +406,8 @@ class IndicatorMatcher:
         schools must name its kind nearly alone (幼儿园, 市县中小学), one that becomes places may name
         the school in full (城东幼儿园240个 are its places there, not 240 kindergartens). ``far``: the
         total opens the list the item ends, past figures of other things (投入使用学校430所，新增学位3.9万个。
-        按照办学层次划分，幼儿园153所): then the item must name its kind of school alone."""
+        按照办学层次划分，幼儿园153所): then the item must name its kind of school alone, with no verb of
+        its own (计划新建中小学6所 says itself what it counts)."""
         if (iid not in self._school_heads or prev.indicator_concept is None or prev.base_unit != metric.base_unit
                 or metric.span[0] < prev.span[0] or (not far and metric.span[0] - prev.span[1] > self._list_gap)):
             return None
@@ -413,7 +415,8 @@ class IndicatorMatcher:
         # an item opening a bracket (共152所(中小学83所) is read without the bracket's mark
         own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
         head = self._label(own, metric.base_unit) if own else None
-        if lead is None or head is None or head[1] + len(head[0]) != len(own) or (far and head[1] > 0) \
+        if lead is None or head is None or head[1] + len(head[0]) != len(own) \
+                or (far and (head[1] > 0 or iid in self._built)) \
                 or not (_head_then_number(head[0]).search(normalize(metric.quote)) or self._opens_a_list(metric, head[0])):
             return None  # 市区3所公办园的格局: the head after the number reads a sentence, not a list
         target = lead.target(self._scheme.indicators[iid].domain)
