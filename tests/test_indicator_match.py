@@ -511,3 +511,11 @@ def test_breakdowns_of_works_begun_lists_opened_by_qizhong_and_places_after_kind
 ])
 def test_labels_of_study_communities_and_in_budget_spending(shipped, indicator, unit, base_unit, expected):
     assert shipped.match(m(indicator, unit, base_unit)) == expected
+
+
+@pytest.mark.parametrize("indicator, quote, expected", [
+    ("建的镇公办幼儿园将于9月", "目前在建的镇3所公办幼儿园将于9月投入使用", "schools-opened"),  # 在建的: a description
+    ("在建幼儿园", "在建幼儿园3所", "construction-projects"),
+])
+def test_works_under_way_described_by_what_they_will_be(shipped, indicator, quote, expected):
+    assert shipped.match(m(indicator, "所", "所", quote, value="3")) == expected
