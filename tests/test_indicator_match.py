@@ -401,3 +401,121 @@ def test_works_under_way_after_works_finished_are_projects_under_way(shipped):
     total, done, building = _listed(("全县新建幼儿园", "所", "全县新建幼儿园30所"), ("竣工", "所", "其中已竣工20所"),
                                     ("在建", "所", "在建8所"))
     assert [x.indicator_concept for x in map_indicators([total, done, building], shipped)][2] == "construction-projects"
+
+
+def _run(*items):
+    """Metrics written one after the other, ``gap`` characters apart: (indicator, unit, quote, gap)."""
+    from dataclasses import replace as with_
+    out, start = [], 0
+    for indicator, unit, quote, gap in items:
+        start += gap
+        out.append(with_(m(indicator, unit, unit, quote), span=(start, start + len(quote))))
+        start += len(quote)
+    return out
+
+
+@pytest.mark.parametrize("items, expected", [
+    # the list the total opens runs on past other figures to its kinds of school: schools opened
+    ([("投入使用学校", "所", "投入使用学校120所", 0), ("新增学位", "个", "新增学位3500个", 1),
+      ("幼儿园", "所", "幼儿园40所", 10), ("小学", "所", "小学50所", 1)], ["schools-opened", "new-places"] + ["schools-opened"] * 2),
+    # ... past items of its own that name nothing known (新建83所、改扩建33所)
+    ([("投入使用学校", "所", "投入使用学校116所", 0), ("新增学位", "个", "新增学位9000个", 1), ("新建", "所", "新建83所", 8),
+      ("改扩建", "所", "改扩建33所", 1), ("幼儿园", "所", "幼儿园39所", 10)],
+     ["schools-opened", "new-places", None, None, "schools-opened"]),
+    # the list broke off (a figure farther than the list gap): the kind stays the stock
+    ([("投入使用学校", "所", "投入使用学校120所", 0), ("新增学位", "个", "新增学位3500个", 1),
+      ("幼儿园", "所", "幼儿园40所", 30)], ["schools-opened", "new-places", "kindergartens"]),
+    # ... nor one with a verb of its own (新建中小学6所 counts schools built)
+    ([("投入使用学校", "所", "投入使用学校120所", 0), ("新增学位", "个", "新增学位3500个", 1),
+      ("新建中小学", "所", "计划新建中小学6所", 1)], ["schools-opened", "new-places", "new-schools"]),
+    # an item saying more than its kind of school is no item of that total
+    ([("投入使用学校", "所", "投入使用学校120所", 0), ("新增学位", "个", "新增学位3500个", 1),
+      ("全县有幼儿园", "所", "全县有幼儿园40所", 2)], ["schools-opened", "new-places", "kindergartens"]),
+])
+def test_a_total_breaks_down_over_the_list_it_opens(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_run(*items), shipped)] == expected
+
+
+@pytest.mark.parametrize("indicator, unit, quote, expected", [
+    ("小学附设初中班", "处", "另有小学附设初中班8处", None),  # classes of a school, no school
+    ("一贯制小学部", "处", "一贯制小学部6处", None),  # a section of one
+    ("普通高中附设中职班班", "处", "普通高中附设中职班班1处", None),
+    ("初中", "所", "初中12所", "junior-schools"),  # the kind alone is still a count of schools
+    ("本科院校", "所", "本科院校30所(含本科层次职业学校2所)", None),  # a university is no 职业学校
+    ("(含本科层次职业学校", "所", "本科院校30所(含本科层次职业学校2所)", None),
+    ("职业学校", "所", "职业学校5所", "vocational-schools"),
+    # the quote's words before another figure are that figure's (中职学校66所): 普通高校 names nothing known
+    ("普通高校", "所", "、特殊学校9所、普通高校6所", None),
+])
+def test_parts_of_schools_universities_and_other_figures_words_name_no_school(shipped, indicator, unit, quote, expected):
+    assert shipped.match(m(indicator, unit, unit, quote)) == expected
+
+
+def test_places_after_preschool_places_that_name_their_own_level_keep_it(shipped):
+    """增加学前教育学位1500个；新增中小学学位4000个: the 4000 say whose places they are."""
+    items = _run(("增加学前教育学位", "个", "增加学前教育学位1500个", 0), ("新增中小学学位", "个", "新增中小学学位4000个", 1))
+    assert [x.indicator_concept for x in map_indicators(items, shipped)] == ["preschool-places", "new-places"]
+    bare = _run(("增加学前教育学位", "个", "增加学前教育学位1500个", 0), ("增加学位", "个", "增加学位400个", 1))
+    assert [x.indicator_concept for x in map_indicators(bare, shipped)] == ["preschool-places"] * 2
+
+
+@pytest.mark.parametrize("indicator, quote, expected", [
+    # an indicator running around its number keeps the words before it: 学前教育 makes them kindergarten places
+    ("完成扩增学位", "海淀区学前教育完成扩增6800个学位", "preschool-places"),
+    ("完成扩增学位", "2019年完成扩增8200个学位", "new-places"),
+    # a kindergarten word with a school level before the head: places of all levels
+    ("新增中小学、公办园学位", "新增中小学、公办园学位9000个", "new-places"),
+    ("新增公办园学位", "新增公办园学位9000个", "preschool-places"),
+])
+def test_words_before_places_that_make_them_kindergarten_places(shipped, indicator, quote, expected):
+    assert shipped.match(m(indicator, "个", "个", quote)) == expected
+
+
+@pytest.mark.parametrize("indicator, quote, expected", [
+    # the label right after the figure names what it counts, read with the verbs before it
+    ("将建设", "我市将建设43所普惠性幼儿园列入十大民生实事之一", "new-kindergartens"),
+    ("所", "23所普惠性民办幼儿园认定工作已经完成", "new-inclusive-kindergartens"),
+    ("全市", "全市共有幼儿园60所", "kindergartens"),  # the head before the figure still reads
+])
+def test_a_label_right_after_the_figure_names_what_it_counts(shipped, indicator, quote, expected):
+    value = next(n for n in ("43", "23", "60") if n in quote)
+    assert shipped.match(m(indicator, "所", "所", quote, value=value)) == expected
+
+
+def test_an_item_of_works_begun_that_says_its_own_are_opened_counts_schools_opened(shipped):
+    items = _run(("新开工建设幼儿园", "所", "新开工建设幼儿园30所", 0), ("建成", "所", "建成25所", 1))
+    assert [x.indicator_concept for x in map_indicators(items, shipped)] == ["projects-started", "schools-opened"]
+
+
+def test_people_are_named_by_what_they_do_not_by_the_label_after_their_figure(shipped):
+    assert shipped.match(m("选派", "名", "人", "选派12名骨干教师赴x县支教一年", value="12")) == "volunteer-teachers"
+
+
+@pytest.mark.parametrize("items, expected", [
+    # works begun, by kind of school, are works begun
+    ([("集中开工的项目学校", "所", "集中开工的项目学校53所", 0), ("包括幼儿园", "所", "包括幼儿园13所", 0),
+      ("小学", "所", "小学26所", 1)], ["projects-started"] * 3),
+    # a figure whose head follows it, opening a list with 其中, breaks its total down too
+    ([("建成投入使用学校", "所", "建成投入使用学校1所", 0), ("中小学", "所", "其中1所中小学", 1)], ["schools-opened"] * 2),
+    # places right after kindergartens (their projects) are kindergarten places
+    ([("幼儿园项目", "个", "幼儿园项目39个", 0), ("新增学位", "个", "新增学位15000个", 1)],
+     ["kindergartens", "preschool-places"]),
+])
+def test_breakdowns_of_works_begun_lists_opened_by_qizhong_and_places_after_kindergartens(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_run(*items), shipped)] == expected
+
+
+@pytest.mark.parametrize("indicator, unit, base_unit, expected", [
+    ("组建名师研修共同体", "个", "个", "education-groups"),
+    ("全年预算内教育经费投入", "亿元", "元", "general-budget-education-spending"),
+])
+def test_labels_of_study_communities_and_in_budget_spending(shipped, indicator, unit, base_unit, expected):
+    assert shipped.match(m(indicator, unit, base_unit)) == expected
+
+
+@pytest.mark.parametrize("indicator, quote, expected", [
+    ("建的镇公办幼儿园将于9月", "目前在建的镇3所公办幼儿园将于9月投入使用", "schools-opened"),  # 在建的: a description
+    ("在建幼儿园", "在建幼儿园3所", "construction-projects"),
+])
+def test_works_under_way_described_by_what_they_will_be(shipped, indicator, quote, expected):
+    assert shipped.match(m(indicator, "所", "所", quote, value="3")) == expected

@@ -262,6 +262,21 @@ def test_a_figure_dated_after_the_report_is_a_target(sentence, years, statuses):
     assert [(m.status, m.year) for m in ms] == statuses
 
 
+@pytest.mark.parametrize("sentence, statuses", [
+    # a year's target and its result in one sentence of a summary
+    ("当年目标新增学位5000个，全年完成新增学位5600个。", ["planned", "achieved"]),
+    ("学前教育专项资金预算800万元，实际拨付750万元。", ["planned", "achieved"]),
+    # 目标 of what was reached, and spending of the budget, are no target
+    ("全面完成市目标任务98%。", ["achieved"]),
+    ("预算内教育经费投入4.8亿元。", ["achieved"]),
+    # a plan's own clause that says when it ends (年底前) is still the plan
+    ("目标新增学位500个，年底前完成300个。", ["planned", "planned"]),
+])
+def test_targets_and_results_in_one_summary_sentence(sentence, statuses):
+    ms = extract_metrics(make_report([sentence], kinds=["summary"], summary_year=2022))
+    assert [m.status for m in ms] == statuses
+
+
 def test_redacted_metric():
     (m,) = extract_metrics(make_report(["全区共新增学位X个。"]))
     assert m.redacted and m.value is None and m.base_value is None and "X个" in m.quote
@@ -290,6 +305,7 @@ def test_gold_metric_quotes_parse():
     ("十三五期间全县新增学位9000个。", True),
     ("五年来共新建学校12所。", True),
     ("2016年至2020年全县新增学位8000个。", True),
+    ("2019年至今全县新改扩建学校52所。", True),  # since a past year: several years
     ("今年以来新增学位900个。", False),  # since the start of this year: one year
     ("全年新增学位900个。", False),
 ])

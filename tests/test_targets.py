@@ -208,6 +208,43 @@ def test_a_build_checks_one_files_targets_against_the_next_files_outcomes(tmp_pa
     assert anon and all(m["indicator_concept"] for m in anon)  # mapped, yet never linked
 
 
+SAME_REPORT = """青山区教育局2022年工作总结
+
+一、2022年主要工作完成情况
+2022年，全区计划新改扩建幼儿园40所，实际完成新改扩建幼儿园40所。当年目标新增学位5000个，全年完成新增学位5600个。
+学前教育专项资金预算800万元，实际拨付750万元。全区计划新建中小学6所，新建校舍面积2万平方米。
+
+二、2023年工作打算
+2023年计划新建幼儿园10所，新增学位3000个。
+"""
+
+
+def test_a_build_checks_a_target_against_its_outcome_in_the_same_report(tmp_path):
+    """Invented summary: the issue's same-report pairs (计划…完成, 当年目标…全年完成, 预算…实际拨付)
+    link with their verdicts; a target its own summary does not answer (新建中小学6所, after it only
+    floor area) is no missing answer there, and next year's plan gets no check (no summary of 2023).
+    Another stage (开工 ↔ 建成), window (五年来) or item (中小学 ↔ 幼儿园) links nothing."""
+    from kg.core.config import Config
+    from kg.pipeline.build import build
+    from kg.tools.query import run_query
+
+    src_dir = tmp_path / "in"
+    src_dir.mkdir()
+    (src_dir / "qingshan-2022.txt").write_text(SAME_REPORT, encoding="utf-8")
+    # another bureau's summary: each outcome counts another stage, window or item than its target
+    (src_dir / "baisha-2022.txt").write_text(
+        "白沙区教育局2022年工作总结\n\n一、2022年主要工作完成情况\n全区计划新开工建设幼儿园8所，实际建成幼儿园8所。"
+        "当年目标新增学位1000个，五年来累计新增学位8000个。计划新建中小学6所，实际完成新建幼儿园6所。\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    build([src_dir], Config(outdir=out, progress=False, viewer=False, jobs=1))
+    rows = run_query("targets_and_outcomes", out / "graph.ttl").as_dicts()
+    got = sorted((r["target_quote"], r["target_value"], r["outcome_value"], r["verdict"]) for r in rows)
+    assert got == [("全区计划新改扩建幼儿园40所", 40, 40, "met"),
+                   ("学前教育专项资金预算800万元", 800, 750, "missed"),
+                   ("当年目标新增学位5000个", 5000, 5600, "exceeded")]
+
+
 def test_a_mid_year_report_holds_no_outcome_and_summarises_no_year():
     """上半年 figures are partial: a mid-year report (summary and plan of one year) neither answers
     a target of that year nor makes a missing answer a no-outcome."""
@@ -390,6 +427,19 @@ def test_what_can_be_done_is_no_outcome():
     assert check_targets([f]) == {}
     done = replace(f, metrics=(target, schools("15", "achieved", "秋季开学15所已投入使用", (30, 40), "schools-opened")))
     assert check_targets([done])[iri(done)].verdict == "met"
+
+
+def test_a_forecast_in_the_years_summary_is_no_outcome():
+    """建成后可新增540个学位: one project's capacity, a forecast, even in the year's own summary."""
+    plan = report(SHA_A, "a.txt", QING, [places("1200", "planned", 2022, (10, 20))], summary=2021, plan=2022)
+    done = report(SHA_B, "b.txt", QING, [places("540", "achieved", 2022, (30, 40), quote="建成后可新增540个学位")],
+                  summary=2022)
+    listed = replace(done, metrics=(replace(done.metrics[0], quote="建成后可新增12个班", unit="个", value=Decimal(12),
+                                            base_value=Decimal(12), indicator_concept=None, span=(20, 29)),
+                                    replace(done.metrics[0], quote="540个学位")))
+    assert check_targets([plan, listed])[iri(plan)].verdict == "no-outcome"
+    assert (check_targets([plan, done])[iri(plan)].outcome, check_targets([plan, done])[iri(plan)].verdict) \
+        == (None, "no-outcome")
 
 
 def test_works_under_way_answer_no_plan_to_build():

@@ -53,6 +53,7 @@ _LIST_LEAD = re.compile(r"^[()（）]*(?:其中)?")  # 其中 opens a list item;
 
 
 _AFTER_NUMBER = re.compile(r"[^\d]*$")  # the text after the last digit
+_OTHER_FIGURE = re.compile(r"\d[^\d、，,；;。]*[、，,；;。]")  # a figure's end, up to the separator after it
 
 @dataclass(frozen=True)
 class Remap:
@@ -63,6 +64,7 @@ class Remap:
     to: tuple[tuple[str, str], ...]  # (domain id or "*", indicator id)
     heads: tuple[str, ...] = ()  # the stock concepts it applies to (empty: every one of the kind)
     before: bool = False  # the cue counts only before the head, not elsewhere in the clause
+    unless: tuple[str, ...] = ()  # words that, in the same place, undo the cue (中小学和幼儿园学位)
 
     def target(self, domain: str) -> str | None:
         table = dict(self.to)
@@ -137,6 +139,7 @@ class IndicatorRules:
     people_unit: str = "人"  # the base unit of a count of people: a label it measures names people
     generic: dict[str, str] = field(default_factory=dict)  # indicator id -> the one it is a kind of
     follows: tuple[Follow, ...] = ()
+    school_parts: str = ""  # written after a kind of school, it names part of a school (初中班, 小学部)
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -152,7 +155,8 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                          tuple(sorted(word_list(fname, f"{where}.cues", e.get("cues")), key=len, reverse=True)),
                          to,
                          tuple(word_list(fname, f"{where}.heads", e["heads"])) if "heads" in e else (),
-                         _flag(fname, f"{where}.before", e.get("before", False))))
+                         _flag(fname, f"{where}.before", e.get("before", False)),
+                         tuple(word_list(fname, f"{where}.unless", e["unless"])) if "unless" in e else ()))
     words = data.get("words")
     if not isinstance(words, dict):
         raise DataFileError("words: needs a [words] table with compounds and qualifiers", path=fname,
@@ -172,7 +176,8 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                                        text(fname, f"follow[{i}].from", e.get("from")),
                                        text(fname, f"follow[{i}].to", e.get("to")),
                                        _flag(fname, f"follow[{i}].bare", e.get("bare", False)))
-                                for i, e in enumerate(_entries(fname, "follow", data.get("follow", [])))))
+                                for i, e in enumerate(_entries(fname, "follow", data.get("follow", [])))),
+                          "".join(word_list(fname, "words.school_parts", words.get("school_parts"))))
 
 
 @lru_cache(maxsize=1)
@@ -202,8 +207,10 @@ class IndicatorMatcher:
         self._breakdowns = rules.breakdowns if breakdowns is None else breakdowns
         self._breakdown_prefix = rules.breakdown_prefix
         self._people = rules.people_unit
+        self._school_part = re.compile(rf"[{re.escape(rules.school_parts)}]+$") if rules.school_parts else None
         # the kinds of school a breakdown's item may name: the stock heads the school remaps replace
         self._school_heads = frozenset(h for r in self._remaps if r.kind == "kind-schools" for h in r.heads)
+        self._built = frozenset(iid for r in self._remaps for _, iid in r.to)  # what a build verb makes of a count
         for r in self._remaps:
             unknown = sorted(({iid for _, iid in r.to} | set(r.heads)) - set(scheme.indicators))
             if r.kind not in scheme.kinds or unknown:
@@ -275,6 +282,8 @@ class IndicatorMatcher:
         to its maximum length (拟交付使用的改建… → 付使用的改建…) keeps its verbs there."""
         quote, ind = normalize(metric.quote), normalize(metric.indicator)
         at = quote.find(ind) if ind else -1
+        if at < 0 and len(ind) > 2:  # the indicator runs around its number (完成扩增6800个学位): its start
+            at = next((quote.find(ind[:k]) for k in range(len(ind) - 1, 1, -1) if ind[:k] in quote), -1)
         return _AFTER_NUMBER.search(quote, 0, at).group(0) if at > 0 else ""
 
     def _uncut(self, metric: Metric, base_unit: str) -> str:
@@ -297,7 +306,8 @@ class IndicatorMatcher:
         ind = self._scheme.indicators[iid]
         for i, where in enumerate(places):
             for r in self._remaps:
-                if (not r.before or i == 0) and ind.kind == r.kind and (not r.heads or iid in r.heads) and any(c in where for c in r.cues):
+                if (not r.before or i == 0) and ind.kind == r.kind and (not r.heads or iid in r.heads) and any(c in where for c in r.cues) \
+                        and not any(u in where for u in r.unless):
                     target = r.target(ind.domain)
                     if target and self._scheme.allows(target, base_unit):
                         return target
@@ -312,6 +322,8 @@ class IndicatorMatcher:
         clause = _BRACKETED.sub("", metric.quote)
         if self._foreign_head(metric, metric.indicator):
             return None
+        if self._part_of_a_school(metric, unit):
+            return None
         found = self._best(self._uncut(metric, unit), unit, clause, lead=self._lead(metric))
         if found is not None:
             return found
@@ -322,7 +334,50 @@ class IndicatorMatcher:
             qualified = self._label(normalize(qualifier + head[0]), unit)
             if qualified is not None and qualified[0] != head[0]:
                 return self._best(qualified[0], unit, metric.indicator, clause)
-        return self._best(metric.quote, unit, metric.indicator, clause)
+        return self._head_after_figure(metric, unit, clause) \
+            or self._best(self._own_clause(metric), unit, metric.indicator, clause)
+
+    def _head_after_figure(self, metric: Metric, unit: str, clause: str) -> str | None:
+        """When the indicator names nothing known: a label written right after the figure names what
+        it counts (将建设43所普惠性幼儿园列入十大民生实事: kindergartens, not 民生实事), read with the
+        words before it for build verbs. Not for people: their count is named by what they do
+        (选派12名骨干教师赴x县支教: teachers on 支教, whoever they are)."""
+        if metric.value is None or not metric.unit or unit == self._people:
+            return None
+        form = normalize(metric.quote)
+        written = format(metric.value.normalize(), "f")
+        at = re.search(rf"(?<![\d.]){re.escape(written)}\s*{re.escape(metric.unit)}", form)
+        if at is None:
+            return None
+        heads = [x.group(1) for x in self._by_unit[unit].finditer(form, at.end()) if x.start() == at.end()]
+        if not heads:
+            return None
+        return self._remapped(self._owner[max(heads, key=len)], (form[:at.end()], *map(normalize, (metric.indicator, clause))),
+                              unit)
+
+    def _names_a_school(self, metric: Metric) -> bool:
+        """Whether the indicator text names a kind of school (中小学 of 新增中小学学位)."""
+        form = normalize(metric.indicator)
+        return any(self._owner[x.group(1)] in self._school_heads for x in self._every.finditer(form))
+
+    def _part_of_a_school(self, metric: Metric, unit: str) -> bool:
+        """Whether the indicator ends with a kind of school and a word naming part of one (附设初中班,
+        一贯制小学部): classes or a section, no school."""
+        form = normalize(_BRACKETED.sub("", metric.indicator))
+        head = self._label(form, unit)
+        return (self._school_part is not None and head is not None and self._owner[head[0]] in self._school_heads
+                and self._school_part.fullmatch(form, head[1] + len(head[0])) is not None)
+
+    @staticmethod
+    def _own_clause(metric: Metric) -> str:
+        """The quote from where the metric's own list item starts: after the last figure written before
+        its indicator text (、中职学校66所、普通高校6所: 普通高校6所), whose words are that figure's."""
+        quote, ind = metric.quote, metric.indicator
+        at = quote.find(ind) if ind else -1
+        if at <= 0:
+            return quote
+        cut = [m.end() for m in _OTHER_FIGURE.finditer(quote, 0, at)]
+        return quote[cut[-1]:] if cut else quote
 
 
     def continued(self, prev: Metric, metric: Metric) -> str | None:
@@ -343,22 +398,26 @@ class IndicatorMatcher:
                               metric.base_unit)
 
 
-    def broken_down(self, prev: Metric, metric: Metric, iid: str) -> str | None:
+    def broken_down(self, prev: Metric, metric: Metric, iid: str, far: bool = False) -> str | None:
         """A metric whose indicator names only a kind of school (``iid``, a stock head), written right
         after a total of a breakdown's leads in the same unit, counts that total's thing for its kind
         of school: 新建学校90所，其中幼儿园33所 (new kindergartens); 增加学位5000个，其中幼儿园420个 and
         城东幼儿园240个、… (places). Its text must end with the head; an item that stays a count of
         schools must name its kind nearly alone (幼儿园, 市县中小学), one that becomes places may name
-        the school in full (城东幼儿园240个 are its places there, not 240 kindergartens)."""
+        the school in full (城东幼儿园240个 are its places there, not 240 kindergartens). ``far``: the
+        total opens the list the item ends, past figures of other things (投入使用学校430所，新增学位3.9万个。
+        按照办学层次划分，幼儿园153所): then the item must name its kind of school alone, with no verb of
+        its own (计划新建中小学6所 says itself what it counts)."""
         if (iid not in self._school_heads or prev.indicator_concept is None or prev.base_unit != metric.base_unit
-                or metric.span[0] < prev.span[0] or metric.span[0] - prev.span[1] > self._list_gap):
+                or metric.span[0] < prev.span[0] or (not far and metric.span[0] - prev.span[1] > self._list_gap)):
             return None
         lead = next((b for b in self._breakdowns if prev.indicator_concept in b.leads), None)
         # an item opening a bracket (共152所(中小学83所) is read without the bracket's mark
         own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
         head = self._label(own, metric.base_unit) if own else None
         if lead is None or head is None or head[1] + len(head[0]) != len(own) \
-                or not _head_then_number(head[0]).search(normalize(metric.quote)):
+                or (far and (head[1] > 0 or iid in self._built)) \
+                or not (_head_then_number(head[0]).search(normalize(metric.quote)) or self._opens_a_list(metric, head[0])):
             return None  # 市区3所公办园的格局: the head after the number reads a sentence, not a list
         target = lead.target(self._scheme.indicators[iid].domain)
         if not target or not self._scheme.allows(target, metric.base_unit):
@@ -367,6 +426,15 @@ class IndicatorMatcher:
         same_kind = self._scheme.indicators[target].kind == self._scheme.indicators[iid].kind
         return None if same_kind and head[1] > self._breakdown_prefix else target
 
+
+    @staticmethod
+    def _opens_a_list(metric: Metric, head: str) -> bool:
+        """Whether the figure, its head after it, opens a list with 其中 (146所，其中74所中小学)."""
+        if metric.value is None or not metric.unit:
+            return False
+        written = format(metric.value.normalize(), "f")
+        return re.search(rf"其中\s*{re.escape(written)}\s*{re.escape(metric.unit)}{re.escape(head)}",
+                         normalize(metric.quote)) is not None
 
     def in_list(self, prev: Metric, metric: Metric) -> bool:
         """Whether ``metric`` is written right after ``prev``, in the same list."""
@@ -392,6 +460,8 @@ class IndicatorMatcher:
         if not self.in_list(prev, metric):
             return None
         lead = lead or prev
+        if self._names_a_school(metric):
+            return None  # 新增中小学学位4000个 after preschool places: its own words name its level
         return next((f.to for f in self._follows if f.generic == iid and lead.indicator_concept in f.after
                      and self._scheme.allows(f.to, metric.base_unit) and (not f.bare or self._bare(metric))), None)
 
@@ -409,17 +479,25 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
         return metrics
     out: list[Metric] = []
     lead: Metric | None = None  # the last figure a [[follow]] starts from, while its list runs on
+    # per base unit, the last figure with a concept in the list running on (each figure within the
+    # list gap of the one before): a total its later items of a kind of school may break down
+    totals: dict[str | None, Metric] = {}
     for m in metrics:
         iid = matcher.match(m)
         if not out or not matcher.in_list(out[-1], m):
             lead = None
+            totals = {}
         if iid is None and out:
             iid = matcher.continued(out[-1], m)
         elif out:
             chained = lead is not None and lead is not out[-1] and matcher.keeps_a_lead(lead, m, iid)
+            total = totals.get(m.base_unit)
             iid = matcher.broken_down(out[-1], m, iid) or matcher.followed(out[-1], m, iid) \
-                or (matcher.followed(out[-1], m, iid, lead) if chained else None) or iid
+                or (matcher.followed(out[-1], m, iid, lead) if chained else None) \
+                or (matcher.broken_down(total, m, iid, far=True) if total is not None else None) or iid
         out.append(evolve(m, indicator_concept=iid) if iid else m)
+        if iid:
+            totals[m.base_unit] = out[-1]
         if matcher.leads_a_follow(iid):
             lead = out[-1]
         elif lead is not None and not matcher.keeps_a_lead(lead, m, iid):

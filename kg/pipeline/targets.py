@@ -15,7 +15,8 @@ target closely and say it was done (实际建成…: kg/data/metric_rules.toml, 
 十四五期间, Metric.period) is neither a target nor an outcome of one year. Both sides must count the
 same thing at the same stage: works started (开工) answer only works started, a count of projects only
 projects, a share (其中…) only a share; a report that plans the rest of a year (年底前还将…) is a
-mid-year report of that year. When in doubt, no outcome: a wrong verdict is worse than none.
+mid-year report of that year. A forecast (建成后可新增540个学位) is no outcome in any report.
+When in doubt, no outcome: a wrong verdict is worse than none.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class _Side:
     part: bool = False  # its quote opens with 其中: a share of a total written before it
     phase: str | None = None  # "started" (开工) or "finished" (投入使用): the stage its quote names
     projects: bool = False  # a count of projects (项目), not of schools
+    forecast: bool = False  # it says what can be done (建成后可新增540个学位): no result in any report
     item: str = ""  # a share's own words (中小学 of 共152所(中小学83所): a share answers the same item
 
 
@@ -105,6 +107,21 @@ def _stated(metrics: Iterable[Metric]) -> list[bool]:
         modal = rules.outcome_modal.search(x.quote) is not None  # 均可投入使用: a forecast
         said = bool(rules.outcome_words.search(x.quote)) and not modal
         if not said and not modal and prev is not None and out[-1] and prev.status == x.status == "achieved":
+            said = 0 <= x.span[0] - prev.span[1] <= rules.outcome_list_gap
+        out.append(said)
+        prev = x
+    return out
+
+
+def _forecast(metrics: Iterable[Metric]) -> list[bool]:
+    """Per metric, whether it says what can or will be done (建成后可新增12个班), or continues, a few
+    characters on, a list one of those heads (…12个班,540个学位): a forecast, no outcome anywhere."""
+    rules = metric_rules()
+    out: list[bool] = []
+    prev: Metric | None = None
+    for x in metrics:
+        said = rules.outcome_modal.search(x.quote) is not None
+        if not said and prev is not None and out[-1] and prev.status == x.status:
             said = 0 <= x.span[0] - prev.span[1] <= rules.outcome_list_gap
         out.append(said)
         prev = x
@@ -172,7 +189,8 @@ class TargetLinker:
             if f.summary_year is not None and not mid_year and f.summary_year not in rest:
                 self._summaries.setdefault((bureau, f.summary_year), set()).add(rid)
             projects = metric_rules().projects
-            for x, iri, stated in zip(f.metrics, metric_iris(f), _stated(f.metrics), strict=True):
+            for x, iri, stated, forecast in zip(f.metrics, metric_iris(f), _stated(f.metrics), _forecast(f.metrics),
+                                                strict=True):
                 if (not x.indicator_concept or x.year is None or x.period
                         or (x.status == "achieved" and (mid_year or x.year in rest))
                         or (x.status == "planned" and not _target(x))):
@@ -181,7 +199,7 @@ class TargetLinker:
                              x.initiative, (f.source.name, f.source.sha256, f.index, x.span[0]),
                              f.summary_year == x.year, x.span[1], stated, _share(x), _phase(x),
                              bool(projects.search(x.indicator) or projects.search(x.quote)),
-                             _item(x) if x.part or _share(x) else "")
+                             forecast, _item(x) if x.part or _share(x) else "")
                 table = self._planned if x.status == "planned" else self._achieved
                 table.setdefault((bureau, x.indicator_concept, x.year), []).append(side)
                 self._reports[str(iri)] = rid
@@ -237,7 +255,7 @@ class TargetLinker:
         another report gives in passing may be progress or a restated plan); one of the same report
         only right after the target, saying it was done."""
         if self._reports[outcome.iri] != self._reports[target.iri]:
-            return outcome.from_summary
+            return outcome.from_summary and not outcome.forecast
         return outcome.stated and 0 <= outcome.order[-1] - target.end <= metric_rules().outcome_near
 
 
