@@ -55,6 +55,10 @@ class SegmentRules:
     agenda_summary: re.Pattern
     agenda_reach: int  # characters from a report's start where it states its agenda
     lead_chars: int  # characters from a report's start where it opens with its own year
+    news_plan: re.Pattern  # a sentence of a news item that says what is to be done
+    news_progress: re.Pattern  # a sentence of a news item reporting progress
+    news_skip_before: re.Pattern  # before a year that is a horizon or a range's start
+    dateline: re.Pattern  # a publication date; group 1 its year
     cover_notice: re.Pattern
     cover_reach: int
 
@@ -122,6 +126,10 @@ def parse_segment_rules(d: dict, fname: str) -> SegmentRules:
             agenda_summary=_rx(fname, "years.agenda_summary", years["agenda_summary"]),
             agenda_reach=n("years", "agenda_reach"),
             lead_chars=n("years", "lead_chars"),
+            news_plan=_rx(fname, "years.news_plan", years["news_plan"]),
+            news_progress=_rx(fname, "years.news_progress", years["news_progress"]),
+            news_skip_before=_rx(fname, "years.news_skip_before", years["news_skip_before"]),
+            dateline=_rx(fname, "years.dateline", years["dateline"]),
         )
     except KeyError as e:
         raise DataFileError(f"missing key {e}", path=fname,

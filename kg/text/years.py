@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from kg.core.records import Span
 from kg.text.segment_rules import SegmentRules
+from kg.text.spans import sentences
 
 
 @dataclass
@@ -124,8 +125,58 @@ def title_kind(title: str | None, rules: SegmentRules) -> str | None:
     return None
 
 
+def is_news(raws: list[RawSection], tokens: dict[str, str]) -> bool:
+    """A text whose title gives no year and whose outline names no kind: a news item."""
+    return bool(raws) and not tokens and all(r.kind == "other" for r in raws)
+
+
+def news_years(text: str, spans: list[Span], dateline: int | None,
+               rules: SegmentRules) -> tuple[int | None, int | None]:
+    """(summary, plan) year of a news item, a text with no heading or lead of a kind: the most
+    frequent year of the sentences saying what is to be done (今年将…, 2021年计划…) is planned,
+    that of the others summarised. A horizon (到2025年) or a range's start (从2011年至今) counts
+    for neither; relative words of a plan (今年将…) count from the page's date when it has one.
+    Progress reported in sentences naming no year (目前已开工14所) is the plan year's. A year is
+    read only when its sentences or the page's date give one: a news item dates nothing else."""
+    plan: Counter[int] = Counter()
+    done: Counter[int] = Counter()
+    relative: Counter[int] = Counter()
+    progress = False
+    for span in spans:
+        for sent in sentences(text, span):
+            is_plan = rules.news_plan.search(sent.text) is not None
+            progress = progress or (not is_plan and rules.news_progress.search(sent.text) is not None)
+            for m in _explicit_years(sent.text, rules):
+                if rules.news_skip_before.search(sent.text, max(0, m.start() - 3), m.start()):
+                    continue
+                (plan if is_plan else done)[int(m.group(1))] += 1
+            if is_plan and dateline is not None:
+                for m in _uncompared(rules.relative_re.finditer(sent.text), rules):
+                    relative[dateline + rules.relative[m.group(0)]] += 1
+
+    def top(votes: Counter[int]) -> int | None:
+        return max(votes.items(), key=lambda kv: (kv[1], -kv[0]))[0] if votes else None
+
+    plan_year = top(plan) or top(relative)
+    summary_year = top(done)
+    if summary_year is None and progress:
+        summary_year = plan_year  # progress on the year's plan (目前已开工14所)
+    return summary_year, plan_year
+
+
+def dateline_year(removed_texts: Iterator[str], rules: SegmentRules) -> int | None:
+    """The year of the first publication date among what the cleaner removed (date lines, a
+    site's meta line), else None."""
+    for t in removed_texts:
+        m = rules.dateline.search(t)
+        if m:
+            return int(m.group(1))
+    return None
+
+
 def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: dict[str, str],
-                 own_title: bool, rules: SegmentRules) -> tuple[int | None, int | None]:
+                 own_title: bool, rules: SegmentRules,
+                 dateline: int | None = None) -> tuple[int | None, int | None]:
     """Headings of a kind decide its year; then the report's own title, when it states the year
     (it also gives the plan year of a plan cut off or never written: …及明年工作打算); then the
     most frequent explicit year in the sections of that kind. A title shared by every item of a
@@ -138,6 +189,8 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
             # the body opens by hiding its year (20xx年, 20__年) and never writes the title's: a
             # year the publishing site put on a template's title, not the report's
             tokens = {k: t for k, t in tokens.items() if not t.isdigit()}
+    if is_news(raws, tokens):
+        return news_years(text, spans, dateline, rules)
     s_secs = [k for k, r in enumerate(raws) if r.kind in ("summary", "problems", "other")]
     p_secs = [k for k, r in enumerate(raws) if r.kind == "plan"]
 
