@@ -126,8 +126,9 @@ def title_kind(title: str | None, rules: SegmentRules) -> str | None:
 
 
 def is_news(raws: list[RawSection], tokens: dict[str, str]) -> bool:
-    """A text whose title gives no year and whose outline names no kind: a news item."""
-    return bool(raws) and not tokens and all(r.kind == "other" for r in raws)
+    """A text whose title gives no year, with no heading and no lead of a kind: a news item (an
+    outline of other kinds, 1.提升教育规模工作 …, is a report's, perhaps a progress report's)."""
+    return bool(raws) and not tokens and all(r.kind == "other" and r.heading is None for r in raws)
 
 
 def news_years(text: str, spans: list[Span], dateline: int | None,
@@ -142,14 +143,17 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     done: Counter[int] = Counter()
     relative: Counter[int] = Counter()
     progress = False
+    hidden = 0  # years the text hides (20xx年) where results are told
     for span in spans:
         for sent in sentences(text, span):
             is_plan = rules.news_plan.search(sent.text) is not None
             progress = progress or (not is_plan and rules.news_progress.search(sent.text) is not None)
+            hidden += 0 if is_plan else len(rules.redacted.findall(sent.text))
             for m in _explicit_years(sent.text, rules):
-                if rules.news_skip_before.search(sent.text, max(0, m.start() - 3), m.start()):
+                if rules.news_skip_before.search(sent.text, max(0, m.start() - 6), m.start()):
                     continue
-                (plan if is_plan else done)[int(m.group(1))] += 1
+                since = rules.news_since.match(sent.text, m.end())  # 2019年以来: results so far
+                (plan if is_plan and not since else done)[int(m.group(1))] += 1
             if is_plan and dateline is not None:
                 for m in _uncompared(rules.relative_re.finditer(sent.text), rules):
                     relative[dateline + rules.relative[m.group(0)]] += 1
@@ -159,7 +163,9 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
 
     plan_year = top(plan) or top(relative)
     summary_year = top(done)
-    if summary_year is None and progress:
+    if summary_year is not None and hidden > done[summary_year]:
+        return None, plan_year  # the text hides the year it reviews (2022年XX年工作总结)
+    if summary_year is None and progress and not hidden:
         summary_year = plan_year  # progress on the year's plan (目前已开工14所)
     return summary_year, plan_year
 
@@ -190,7 +196,12 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
             # year the publishing site put on a template's title, not the report's
             tokens = {k: t for k, t in tokens.items() if not t.isdigit()}
     if is_news(raws, tokens):
-        return news_years(text, spans, dateline, rules)
+        summary_year, plan_year = news_years(text, spans, dateline, rules)
+        m = rules.agenda_summary.search(text, spans[0][0], spans[0][0] + rules.agenda_reach) if spans else None
+        if m:  # a meeting's write-up says which year it reviews (总结回顾2021年工作)
+            summary_year = int(m.group(1))
+            plan_year = plan_year if plan_year is not None and plan_year > summary_year else None
+        return summary_year, _agenda_plan_year(text, spans, summary_year, plan_year, rules)
     s_secs = [k for k, r in enumerate(raws) if r.kind in ("summary", "problems", "other")]
     p_secs = [k for k, r in enumerate(raws) if r.kind == "plan"]
 
@@ -233,20 +244,24 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
             plan_year = _relative_plan_year(text, [spans[k] for k in p_secs], summary_year, rules)
     elif own_title:  # the title declares a plan the text does not hold
         _, plan_year = from_title("plan", summary_year, explicit_only=False)
-    if plan_year is None and summary_year is not None:
-        # a speech says what its meeting is for: 总结2013年工作,安排部署2014年工作
-        # (the first that names a later year: 根据2013年工作要点 before it is the reviewed year's plan)
-        found = rules.agenda_plan.finditer(text, spans[0][0], min(spans[0][0] + rules.agenda_reach, spans[-1][1])) \
-            if spans else ()  # within this report: the next one's title may follow within reach
-        for m in found:
-            token = next((g for g in m.groups() if g), None)
-            if token and token[0].isdigit() and int(token[:4]) > summary_year:
-                plan_year = int(token[:4])
-            elif token and token in rules.relative:
-                plan_year = summary_year + rules.relative[token]  # 下半年 plans the summary's own year
-            if plan_year is not None:
-                break
-    return summary_year, plan_year
+    return summary_year, _agenda_plan_year(text, spans, summary_year, plan_year, rules)
+
+
+def _agenda_plan_year(text: str, spans: list[Span], summary_year: int | None, plan_year: int | None,
+                      rules: SegmentRules) -> int | None:
+    """``plan_year``, or when it is unknown the year a speech says its meeting arranges:
+    总结2013年工作,安排部署2014年工作 (the first that names a later year: 根据2013年工作要点
+    before it is the reviewed year's plan)."""
+    if plan_year is not None or summary_year is None or not spans:
+        return plan_year
+    # within this report: the next one's title may follow within reach
+    for m in rules.agenda_plan.finditer(text, spans[0][0], min(spans[0][0] + rules.agenda_reach, spans[-1][1])):
+        token = next((g for g in m.groups() if g), None)
+        if token and token[0].isdigit() and int(token[:4]) > summary_year:
+            return int(token[:4])
+        if token and token in rules.relative:
+            return summary_year + rules.relative[token]  # 下半年 plans the summary's own year
+    return None
 
 
 def _relative_plan_year(text: str, spans: list[Span], base: int, rules: SegmentRules) -> int | None:
