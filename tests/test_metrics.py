@@ -245,6 +245,16 @@ def test_plan_section_past_tense_stays_achieved():
     assert (a.status, b.status, b.year) == ("achieved", "planned", 2024)
 
 
+def test_news_item_plans_get_the_plan_year():
+    # a news item's section has no year (kg.text.years.news_years): a plan is the plan year's,
+    # results the summary year's, and progress of an item that summarises no year the plan year's
+    r = make_report(["2030年,全区新增学位7000个。今年全区将新建幼儿园3所。"], kinds=["other"],
+                    summary_year=2030, plan_year=2031)
+    assert [(m.status, m.year) for m in extract_metrics(r)] == [("achieved", 2030), ("planned", 2031)]
+    r = make_report(["今年全市将新建幼儿园43所。目前已有8所投入使用。"], kinds=["other"], plan_year=2031)
+    assert [(m.status, m.year) for m in extract_metrics(r)] == [("planned", 2031), ("achieved", 2031)]
+
+
 @pytest.mark.parametrize("sentence, years, statuses", [
     # a figure dated after every year the report covers is a target, whatever its verb
     ("城乡学校共同体覆盖率2030年达到35%、2031年达到50%、2032年达到65%。", (2030, None),
