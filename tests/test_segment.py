@@ -169,6 +169,9 @@ def test_report_years(lines, years):
          (2030, 2031)),
         # a range's start and a comparison year are not the year of results
         (["从2025年至今,全市累计新增学位三万个。2030年全市新建学校十所,比2029年增加两所。"], (2030, None)),
+        # a title run into the text and 以来 say results, though the sentence goes on to plan
+        (["某区教育局2031年上半年工作总结2031年以来,我局确保各项工作有序推进,全区新建学校3所。",
+          "结合2030年评估发现的问题,逐校整改薄弱环节。"], (2031, None)),
         # a year the text hides where results are told: never guessed
         (["20xx年,全县新建学校三所。20xx年,全县新增学位九百个,2030年秋季投入使用。"], (None, None)),
     ],

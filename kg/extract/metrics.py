@@ -30,6 +30,7 @@ from kg.core.chars import HAN_CHAR, REDACTION_GLYPHS
 from kg.core.patterns import alternation
 from kg.core.records import Comparator, Metric, Report, Sentence, Span
 from kg.extract.metric_rules import comparators, metric_rules, units
+from kg.text.years import news_report
 
 # --------------------------------------------------------------------------- numbers
 
@@ -387,6 +388,7 @@ def extract_metrics(report: Report) -> list[Metric]:
     out: list[Metric] = []
     rules = metric_rules()
     period_before, part_in_sentence, part_in_bracket = rules.period_before, rules.part_in_sentence, rules.part_in_bracket
+    news = news_report(report)
     carried, last_section = False, None  # a share list (其中：…；…；…) runs on over its ；
     for section, sent in _sentences(report):
         text = sent.text
@@ -422,7 +424,9 @@ def extract_metrics(report: Report) -> list[Metric]:
             elif section.kind == "other":
                 # a news item's sections have no year (kg.text.years.news_years): a plan is the plan
                 # year's, and so is the progress on it of a news item that summarises no year
-                year = report.plan_year if status == "planned" else report.summary_year or report.plan_year
+                year = report.plan_year if status == "planned" else report.summary_year
+                if year is None and news:
+                    year = report.plan_year
             else:
                 year = report.plan_year if status == "planned" and section.kind == "plan" else report.summary_year
             prev = quantities[i - 1] if i else None

@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.core.records import Span
-from kg.text.segment_rules import SegmentRules
+from kg.core.records import Report, Span
+from kg.text.segment_rules import SegmentRules, segment_rules
 from kg.text.spans import sentences
 
 
@@ -131,6 +131,12 @@ def is_news(raws: list[RawSection], tokens: dict[str, str]) -> bool:
     return bool(raws) and not tokens and all(r.kind == "other" and r.heading is None for r in raws)
 
 
+def news_report(report: Report) -> bool:
+    """Whether a segmented report was read as a news item (:func:`is_news`)."""
+    return (bool(report.sections) and not title_years(report.title, segment_rules())
+            and all(s.kind == "other" and s.heading is None for s in report.sections))
+
+
 def news_years(text: str, spans: list[Span], dateline: int | None,
                rules: SegmentRules) -> tuple[int | None, int | None]:
     """(summary, plan) year of a news item, a text with no heading or lead of a kind: the most
@@ -152,8 +158,11 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
             for m in _explicit_years(sent.text, rules):
                 if rules.news_skip_before.search(sent.text, max(0, m.start() - 6), m.start()):
                     continue
-                since = rules.news_since.match(sent.text, m.end())  # 2019年以来: results so far
-                (plan if is_plan and not since else done)[int(m.group(1))] += 1
+                # 2019年以来: results so far; a title run into the text (…2019年上半年工作总结) says its kind
+                if rules.news_done_after.match(sent.text, m.end()):
+                    done[int(m.group(1))] += 1
+                else:
+                    (plan if is_plan else done)[int(m.group(1))] += 1
             if is_plan and dateline is not None:
                 for m in _uncompared(rules.relative_re.finditer(sent.text), rules):
                     relative[dateline + rules.relative[m.group(0)]] += 1
