@@ -421,12 +421,10 @@ def extract_metrics(report: Report) -> list[Metric]:
                 year = report.summary_year  # done before the plan: not the plan section's year
             elif section.year is not None:
                 year = section.year
-            elif section.kind == "other":
+            elif news:
                 # a news item's sections have no year (kg.text.years.news_years): a plan is the plan
                 # year's, and so is the progress on it of a news item that summarises no year
-                year = report.plan_year if status == "planned" else report.summary_year
-                if year is None and news:
-                    year = report.plan_year
+                year = report.plan_year if status == "planned" else report.summary_year or report.plan_year
             else:
                 year = report.plan_year if status == "planned" and section.kind == "plan" else report.summary_year
             prev = quantities[i - 1] if i else None

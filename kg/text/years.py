@@ -143,12 +143,14 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     frequent year of the sentences saying what is to be done (今年将…, 2021年计划…) is planned,
     that of the others summarised. A horizon (到2025年) or a range's start (从2011年至今) counts
     for neither; relative words of a plan (今年将…) count from the page's date when it has one.
+    A title run into the text (…2019年上半年工作总结) makes it a summary: it plans no year.
     Progress reported in sentences naming no year (目前已开工14所) is the plan year's. A year is
     read only when its sentences or the page's date give one: a news item dates nothing else."""
     plan: Counter[int] = Counter()
     done: Counter[int] = Counter()
     relative: Counter[int] = Counter()
     progress = False
+    summary_title = False
     hidden = 0  # years the text hides (20xx年) where results are told
     for span in spans:
         for sent in sentences(text, span):
@@ -159,7 +161,10 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
                 if rules.news_skip_before.search(sent.text, max(0, m.start() - 6), m.start()):
                     continue
                 # 2019年以来: results so far; a title run into the text (…2019年上半年工作总结) says its kind
-                if rules.news_done_after.match(sent.text, m.end()):
+                if rules.news_title_after.match(sent.text, m.end()):
+                    summary_title = True  # the text's own title says it reviews this year
+                    done[int(m.group(1))] += 1
+                elif rules.news_since.match(sent.text, m.end()):
                     done[int(m.group(1))] += 1
                 else:
                     (plan if is_plan else done)[int(m.group(1))] += 1
@@ -170,7 +175,7 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     def top(votes: Counter[int]) -> int | None:
         return max(votes.items(), key=lambda kv: (kv[1], -kv[0]))[0] if votes else None
 
-    plan_year = top(plan) or top(relative)
+    plan_year = None if summary_title else top(plan) or top(relative)
     summary_year = top(done)
     if summary_year is not None and hidden > done[summary_year]:
         return None, plan_year  # the text hides the year it reviews (2022年XX年工作总结)
