@@ -172,6 +172,11 @@ def test_report_years(lines, years):
         # a title run into the text and 以来 say results, though the sentence goes on to plan
         (["某区教育局2031年上半年工作总结2031年以来,我局确保各项工作有序推进,全区新建学校3所。",
           "结合2030年评估发现的问题,逐校整改薄弱环节。"], (2031, None)),
+        # a page of 2031 plans no year before it (2029年10月启动…计划); 以来 starts a span, no year;
+        # a clause saying it is done (已于2030年) tells a result though its sentence goes on to plan
+        (["2031-01-18 17:20", "记者获悉,2029年以来,全市新建学校321所,其中195所已于2030年秋季投入使用,"
+          "另外126所将于今年秋季投入使用。", "全市在2029年10月启动三年行动计划,计划到2033年新增学位39万个。"],
+         (2030, 2031)),
         # a year the text hides where results are told: never guessed
         (["20xx年,全县新建学校三所。20xx年,全县新增学位九百个,2030年秋季投入使用。"], (None, None)),
     ],

@@ -57,7 +57,8 @@ class SegmentRules:
     lead_chars: int  # characters from a report's start where it opens with its own year
     news_plan: re.Pattern  # a sentence of a news item that says what is to be done
     news_progress: re.Pattern  # a sentence of a news item reporting progress
-    news_since: re.Pattern  # after a year: results so far (2019年以来)
+    news_since: re.Pattern  # after a year: a span up to now (2019年以来)
+    news_done: re.Pattern  # a clause of a news item saying it is done
     news_title_after: re.Pattern  # after a year: a summary's title run into the text
     news_skip_before: re.Pattern  # before a year that is a horizon or a range's start
     dateline: re.Pattern  # a publication date; group 1 its year
@@ -131,6 +132,7 @@ def parse_segment_rules(d: dict, fname: str) -> SegmentRules:
             news_plan=_rx(fname, "years.news_plan", years["news_plan"]),
             news_progress=_rx(fname, "years.news_progress", years["news_progress"]),
             news_since=_rx(fname, "years.news_since", years["news_since"]),
+            news_done=_rx(fname, "years.news_done", years["news_done"]),
             news_title_after=_rx(fname, "years.news_title_after", years["news_title_after"]),
             news_skip_before=_rx(fname, "years.news_skip_before", years["news_skip_before"]),
             dateline=_rx(fname, "years.dateline", years["dateline"]),

@@ -125,6 +125,16 @@ def title_kind(title: str | None, rules: SegmentRules) -> str | None:
     return None
 
 
+_CLAUSE_MARKS = ",;:，；：、"
+
+
+def _done_clause(text: str, m: re.Match, rules: SegmentRules) -> bool:
+    """Whether the clause of a year says it is done (195所已于2020年投入使用)."""
+    start = max(text.rfind(ch, 0, m.start()) for ch in _CLAUSE_MARKS) + 1
+    ends = [i for i in (text.find(ch, m.end()) for ch in _CLAUSE_MARKS) if i >= 0]
+    return rules.news_done.search(text, start, min(ends, default=len(text))) is not None
+
+
 def is_news(raws: list[RawSection], tokens: dict[str, str]) -> bool:
     """A text whose title gives no year, with no heading and no lead of a kind: a news item (an
     outline of other kinds, 1.提升教育规模工作 …, is a report's, perhaps a progress report's)."""
@@ -141,7 +151,8 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
                rules: SegmentRules) -> tuple[int | None, int | None]:
     """(summary, plan) year of a news item, a text with no heading or lead of a kind: the most
     frequent year of the sentences saying what is to be done (今年将…, 2021年计划…) is planned,
-    that of the others summarised. A horizon (到2025年) or a range's start (从2011年至今) counts
+    that of the others summarised; the page's date bounds both (no plan before it, no result after
+    it). A horizon (到2025年) or a range's start (从2011年至今) counts
     for neither; relative words of a plan (今年将…) count from the page's date when it has one.
     A title run into the text (…2019年上半年工作总结) makes it a summary: it plans no year.
     Progress reported in sentences naming no year (目前已开工14所) is the plan year's. A year is
@@ -165,18 +176,23 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
                     summary_title = True  # the text's own title says it reviews this year
                     done[int(m.group(1))] += 1
                 elif rules.news_since.match(sent.text, m.end()):
-                    done[int(m.group(1))] += 1
+                    continue  # 2019年以来: a span up to the item's own time, like 从2011年至今
                 else:
-                    (plan if is_plan else done)[int(m.group(1))] += 1
+                    # a done clause in a sentence going on to plan tells a result
+                    planned = is_plan and not _done_clause(sent.text, m, rules)
+                    (plan if planned else done)[int(m.group(1))] += 1
             if is_plan and dateline is not None:
                 for m in _uncompared(rules.relative_re.finditer(sent.text), rules):
                     relative[dateline + rules.relative[m.group(0)]] += 1
 
-    def top(votes: Counter[int]) -> int | None:
-        return max(votes.items(), key=lambda kv: (kv[1], -kv[0]))[0] if votes else None
+    def top(votes: Counter[int], latest: bool = False) -> int | None:
+        return max(votes.items(), key=lambda kv: (kv[1], kv[0] if latest else -kv[0]))[0] if votes else None
 
+    if dateline is not None:  # a page of 2021 plans no year before it and tells no result after it
+        plan = Counter({y: n for y, n in plan.items() if y >= dateline})
+        done = Counter({y: n for y, n in done.items() if y <= dateline})
     plan_year = None if summary_title else top(plan) or top(relative)
-    summary_year = top(done)
+    summary_year = top(done, latest=True)  # results told with older ones for background
     if summary_year is not None and hidden > done[summary_year]:
         return None, plan_year  # the text hides the year it reviews (2022年XX年工作总结)
     if summary_year is None and progress and not hidden:
