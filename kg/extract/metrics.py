@@ -423,8 +423,11 @@ def extract_metrics(report: Report) -> list[Metric]:
                 year = section.year
             elif news:
                 # a news item's sections have no year (kg.text.years.news_years): a plan is the plan
-                # year's, and so is the progress on it of a news item that summarises no year
-                year = report.plan_year if status == "planned" else report.summary_year or report.plan_year
+                # year's (a summary's, planning no year, its own year's), and so is the progress on
+                # it of a news item that summarises no year
+                first, second = (report.plan_year, report.summary_year) if status == "planned" \
+                    else (report.summary_year, report.plan_year)
+                year = first if first is not None else second
             else:
                 year = report.plan_year if status == "planned" and section.kind == "plan" else report.summary_year
             prev = quantities[i - 1] if i else None

@@ -48,7 +48,7 @@ def _build_report(clean: CleanText, item: Item, index: int, rules: SegmentRules)
     starts = [r.start for r in raws] + [body[1]]
     spans = [trim(text, (starts[k], starts[k + 1])) for k in range(len(raws))]
     news = is_news(raws, tokens)
-    dateline = dateline_year((r.text for r in clean.removed), rules) if news else None
+    dateline = dateline_year((r.text for r in clean.removed), text, rules) if news else None
     summary_year, plan_year = report_years(text, raws, spans, tokens, item.own_title, rules, dateline)
 
     years: list[int | None] = []

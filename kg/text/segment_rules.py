@@ -62,6 +62,7 @@ class SegmentRules:
     news_title_after: re.Pattern  # after a year: a summary's title run into the text
     news_skip_before: re.Pattern  # before a year that is a horizon or a range's start
     dateline: re.Pattern  # a publication date; group 1 its year
+    dateline_line: re.Pattern  # a line opening with a date in figures; group 1 or 2 its year
     cover_notice: re.Pattern
     cover_reach: int
 
@@ -136,6 +137,7 @@ def parse_segment_rules(d: dict, fname: str) -> SegmentRules:
             news_title_after=_rx(fname, "years.news_title_after", years["news_title_after"]),
             news_skip_before=_rx(fname, "years.news_skip_before", years["news_skip_before"]),
             dateline=_rx(fname, "years.dateline", years["dateline"]),
+            dateline_line=_rx(fname, "years.dateline_line", years["dateline_line"]),
         )
     except KeyError as e:
         raise DataFileError(f"missing key {e}", path=fname,

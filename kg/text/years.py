@@ -200,13 +200,18 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     return summary_year, plan_year
 
 
-def dateline_year(removed_texts: Iterator[str], rules: SegmentRules) -> int | None:
-    """The year of the first publication date among what the cleaner removed (date lines, a
-    site's meta line), else None."""
+def dateline_year(removed_texts: Iterator[str], text: str, rules: SegmentRules) -> int | None:
+    """The year of the page's publication date: the first among what the cleaner removed (date
+    lines, a site's meta line), else the first line near the top of ``text`` that opens with a
+    date in figures (2020-12-10 15:32 央视网); else None."""
     for t in removed_texts:
         m = rules.dateline.search(t)
         if m:
             return int(m.group(1))
+    for m in re.finditer(r"^.+$", text[:rules.cover_reach], re.M):
+        d = rules.dateline_line.match(m.group(0))
+        if d:
+            return int(d.group(1) or d.group(2))
     return None
 
 
