@@ -255,6 +255,20 @@ def test_news_item_plans_get_the_plan_year():
     assert [(m.status, m.year) for m in extract_metrics(r)] == [("planned", 2031), ("achieved", 2031)]
 
 
+def test_a_news_item_announcing_a_plan_plans_its_figures():
+    # it plans a year and reviews none: a breakdown without a cue is the plan's, what its own
+    # clause says is done is progress
+    r = make_report(["今年全市将新建学校16所。其中东区3所、西区2所,总建筑面积8.4万平方米。目前已开工建设14所。"],
+                    kinds=["other"], plan_year=2031)
+    got = [(m.value, m.status, m.year) for m in extract_metrics(r)]
+    assert got == [(D(16), "planned", 2031), (D(3), "planned", 2031), (D(2), "planned", 2031),
+                   (D("8.4"), "planned", 2031), (D(14), "achieved", 2031)]
+    # one that reviews a year too keeps its cues
+    r = make_report(["2030年全市新建学校12所。今年全市将新建学校16所。"], kinds=["other"],
+                    summary_year=2030, plan_year=2031)
+    assert [m.status for m in extract_metrics(r)] == ["achieved", "planned"]
+
+
 @pytest.mark.parametrize("sentence, years, statuses", [
     # a figure dated after every year the report covers is a target, whatever its verb
     ("城乡学校共同体覆盖率2030年达到35%、2031年达到50%、2032年达到65%。", (2030, None),

@@ -389,6 +389,9 @@ def extract_metrics(report: Report) -> list[Metric]:
     rules = metric_rules()
     period_before, part_in_sentence, part_in_bracket = rules.period_before, rules.part_in_sentence, rules.part_in_bracket
     news = news_report(report)
+    # a news item that plans a year and reviews none announces a plan: its figures are planned
+    # unless their own clause says done (目前已开工14所), as in a plan section
+    plan_news = news and report.summary_year is None and report.plan_year is not None
     carried, last_section = False, None  # a share list (其中：…；…；…) runs on over its ；
     for section, sent in _sentences(report):
         text = sent.text
@@ -406,7 +409,7 @@ def extract_metrics(report: Report) -> list[Metric]:
             shared.update({i: n for i, n in zip(idx, names, strict=True) if n})
         for i, q in enumerate(quantities):
             clause = clauses[i]
-            status = _status(text, q, clause, section.kind)
+            status = _status(text, q, clause, "plan" if plan_news else section.kind)
             dated = list(_YEAR.finditer(text, 0, q.span[0]))
             years = [int(m.group(1)) for m in dated]
             if years:
