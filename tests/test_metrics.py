@@ -255,6 +255,13 @@ def test_news_item_plans_get_the_plan_year():
     assert [(m.status, m.year) for m in extract_metrics(r)] == [("planned", 2031), ("achieved", 2031)]
 
 
+def test_a_comparison_year_is_not_the_figures_year():
+    r = make_report(["2030年,全市毛入园率为85.2%,比2020年提高28.6个百分点,幼儿园数是2020年的1.9倍。"],
+                    summary_year=2030)
+    assert [(m.value, m.year) for m in extract_metrics(r)] == [(D("85.2"), 2030), (D("28.6"), 2030),
+                                                               (D("1.9"), 2030)]
+
+
 def test_a_news_item_announcing_a_plan_plans_its_figures():
     # it plans a year and reviews none: a breakdown without a cue is the plan's, what its own
     # clause says is done is progress

@@ -30,7 +30,8 @@ from kg.core.chars import HAN_CHAR, REDACTION_GLYPHS
 from kg.core.patterns import alternation
 from kg.core.records import Comparator, Metric, Report, Sentence, Span
 from kg.extract.metric_rules import comparators, metric_rules, units
-from kg.text.years import news_report
+from kg.text.segment_rules import segment_rules
+from kg.text.years import compared, news_report
 
 # --------------------------------------------------------------------------- numbers
 
@@ -389,6 +390,7 @@ def extract_metrics(report: Report) -> list[Metric]:
     rules = metric_rules()
     period_before, part_in_sentence, part_in_bracket = rules.period_before, rules.part_in_sentence, rules.part_in_bracket
     news = news_report(report)
+    seg_rules = segment_rules()
     # a news item that plans a year and reviews none announces a plan: its figures are planned
     # unless their own clause says done (目前已开工14所), as in a plan section
     plan_news = news and report.summary_year is None and report.plan_year is not None
@@ -410,7 +412,8 @@ def extract_metrics(report: Report) -> list[Metric]:
         for i, q in enumerate(quantities):
             clause = clauses[i]
             status = _status(text, q, clause, "plan" if plan_news else section.kind)
-            dated = list(_YEAR.finditer(text, 0, q.span[0]))
+            # a point of comparison (比2010年提高, 是2010年的2.5倍) is not the figure's year
+            dated = [m for m in _YEAR.finditer(text, 0, q.span[0]) if not compared(m, seg_rules)]
             years = [int(m.group(1)) for m in dated]
             if years:
                 year = years[-1]

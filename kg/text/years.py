@@ -37,14 +37,16 @@ class RawSection:
 EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*学?年(?!代|级)")
 
 
+def compared(m: re.Match, rules: SegmentRules) -> bool:
+    """Whether a year match is a point of comparison (比2022年提高, 与2019年相比, 是2010年的2.5倍)."""
+    text = m.string
+    return bool(rules.comparison_before.search(text, max(0, m.start() - 4), m.start())
+                or rules.comparison_after.match(text, m.end(), m.end() + 6))
+
+
 def _uncompared(matches: Iterator[re.Match], rules: SegmentRules) -> Iterator[re.Match]:
-    """Year matches that are no point of comparison (比2022年提高, 与2019年相比, 较去年同期)."""
-    for m in matches:
-        text = m.string
-        if (rules.comparison_before.search(text, max(0, m.start() - 4), m.start())
-                or rules.comparison_after.match(text, m.end(), m.end() + 6)):
-            continue
-        yield m
+    """Year matches that are no point of comparison."""
+    return (m for m in matches if not compared(m, rules))
 
 
 def _explicit_years(text: str, rules: SegmentRules) -> Iterator[re.Match]:
