@@ -153,9 +153,10 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
                rules: SegmentRules) -> tuple[int | None, int | None]:
     """(summary, plan) year of a news item, a text with no heading or lead of a kind: the most
     frequent year of the sentences saying what is to be done (今年将…, 2021年计划…) is planned,
-    that of the others summarised; the page's date bounds both (no plan before it, no result after
-    it). A horizon (到2025年) or a range's start (从2011年至今) counts
-    for neither; relative words of a plan (今年将…) count from the page's date when it has one.
+    that of the others summarised (ties: the latest, older ones being background); the page's date
+    bounds both (no plan before it, no result after it). A horizon (到2025年) or a span's start
+    (从2011年至今, 2019年以来) counts for neither; relative words of a plan (今年将…) count from the
+    page's date when it has one.
     A title run into the text (…2019年上半年工作总结) makes it a summary: it plans no year.
     Progress reported in sentences naming no year (目前已开工14所) is the plan year's. A year is
     read only when its sentences or the page's date give one: a news item dates nothing else."""
@@ -173,7 +174,6 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
             for m in _explicit_years(sent.text, rules):
                 if rules.news_skip_before.search(sent.text, max(0, m.start() - 6), m.start()):
                     continue
-                # 2019年以来: results so far; a title run into the text (…2019年上半年工作总结) says its kind
                 if rules.news_title_after.match(sent.text, m.end()):
                     summary_title = True  # the text's own title says it reviews this year
                     done[int(m.group(1))] += 1
@@ -225,6 +225,7 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
     most frequent explicit year in the sections of that kind. A title shared by every item of a
     compilation (…总结篇一, …总结篇二) names the collection: it only fills in explicit years.
     ``tokens`` are the title's years (:func:`title_years`)."""
+    news = is_news(raws, tokens)  # as kg.text.segment decided, before the title's years are weighed
     if any(t.isdigit() for t in tokens.values()):
         body = "".join(text[s:e] for s, e in spans)
         if (rules.redacted.search(body[:rules.lead_chars])
@@ -232,7 +233,7 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
             # the body opens by hiding its year (20xx年, 20__年) and never writes the title's: a
             # year the publishing site put on a template's title, not the report's
             tokens = {k: t for k, t in tokens.items() if not t.isdigit()}
-    if is_news(raws, tokens):
+    if news:
         summary_year, plan_year = news_years(text, spans, dateline, rules)
         m = rules.agenda_summary.search(text, spans[0][0], spans[0][0] + rules.agenda_reach) if spans else None
         if m:  # a meeting's write-up says which year it reviews (总结回顾2021年工作)
