@@ -67,6 +67,10 @@ class SegmentRules:
     cover_reach: int
 
 
+_NEWS_KEYS = ("news_plan", "news_progress", "news_since", "news_done", "news_title_after",
+              "news_skip_before", "dateline", "dateline_line")
+
+
 def _rx(fname: str, where: str, pattern: object, cue: str = "") -> re.Pattern:
     if isinstance(pattern, str):
         pattern = pattern.replace("NUM", NUM).replace("YEAR", _YEAR).replace("CUE", cue)
@@ -130,14 +134,8 @@ def parse_segment_rules(d: dict, fname: str) -> SegmentRules:
             agenda_summary=_rx(fname, "years.agenda_summary", years["agenda_summary"]),
             agenda_reach=n("years", "agenda_reach"),
             lead_chars=n("years", "lead_chars"),
-            news_plan=_rx(fname, "years.news_plan", years["news_plan"]),
-            news_progress=_rx(fname, "years.news_progress", years["news_progress"]),
-            news_since=_rx(fname, "years.news_since", years["news_since"]),
-            news_done=_rx(fname, "years.news_done", years["news_done"]),
-            news_title_after=_rx(fname, "years.news_title_after", years["news_title_after"]),
-            news_skip_before=_rx(fname, "years.news_skip_before", years["news_skip_before"]),
-            dateline=_rx(fname, "years.dateline", years["dateline"]),
-            dateline_line=_rx(fname, "years.dateline_line", years["dateline_line"]),
+            # the cues of a news item's years (kg.text.years.news_years), all plain patterns
+            **{k: _rx(fname, f"years.{k}", years[k]) for k in _NEWS_KEYS},
         )
     except KeyError as e:
         raise DataFileError(f"missing key {e}", path=fname,
