@@ -239,6 +239,17 @@ def test_extract_indicator_and_shared_list():
     assert a.year == 2022
 
 
+@pytest.mark.parametrize("sentence, statuses", [
+    # what can be done is not done yet
+    ("新建学校3所,建成后可新增学位1200个。", ["achieved", "planned"]),
+    ("秋季开学时152所均可投入使用。", ["planned"]),
+    # what cannot is no plan either
+    ("新建学校3所,不可新增学位。", ["achieved"]),
+])
+def test_what_can_be_done_is_planned(sentence, statuses):
+    assert [m.status for m in extract_metrics(make_report([sentence], summary_year=2030))] == statuses
+
+
 def test_plan_section_past_tense_stays_achieved():
     r = make_report(["局里已出台了5个配套文件,明年新建学校4所。"], kinds=["plan"], plan_year=2024)
     a, b = extract_metrics(r)
