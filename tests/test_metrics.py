@@ -239,10 +239,52 @@ def test_extract_indicator_and_shared_list():
     assert a.year == 2022
 
 
+@pytest.mark.parametrize("sentence, statuses", [
+    # what can be done is not done yet
+    ("新建学校3所,建成后可新增学位1200个。", ["achieved", "planned"]),
+    ("秋季开学时152所均可投入使用。", ["planned"]),
+    # what cannot is no plan either
+    ("新建学校3所,不可新增学位。", ["achieved"]),
+])
+def test_what_can_be_done_is_planned(sentence, statuses):
+    assert [m.status for m in extract_metrics(make_report([sentence], summary_year=2030))] == statuses
+
+
 def test_plan_section_past_tense_stays_achieved():
     r = make_report(["局里已出台了5个配套文件,明年新建学校4所。"], kinds=["plan"], plan_year=2024)
     a, b = extract_metrics(r)
     assert (a.status, b.status, b.year) == ("achieved", "planned", 2024)
+
+
+def test_news_item_plans_get_the_plan_year():
+    # a news item's section has no year (kg.text.years.news_years): a plan is the plan year's,
+    # results the summary year's, and progress of an item that summarises no year the plan year's
+    r = make_report(["2030年,全区新增学位7000个。今年全区将新建幼儿园3所。"], kinds=["other"],
+                    summary_year=2030, plan_year=2031)
+    assert [(m.status, m.year) for m in extract_metrics(r)] == [("achieved", 2030), ("planned", 2031)]
+    r = make_report(["今年全市将新建幼儿园43所。目前已有8所投入使用。"], kinds=["other"], plan_year=2031)
+    assert [(m.status, m.year) for m in extract_metrics(r)] == [("planned", 2031), ("achieved", 2031)]
+
+
+def test_a_comparison_year_is_not_the_figures_year():
+    r = make_report(["2030年,全市毛入园率为85.2%,比2020年提高28.6个百分点,幼儿园数是2020年的1.9倍。"],
+                    summary_year=2030)
+    assert [(m.value, m.year) for m in extract_metrics(r)] == [(D("85.2"), 2030), (D("28.6"), 2030),
+                                                               (D("1.9"), 2030)]
+
+
+def test_a_news_item_announcing_a_plan_plans_its_figures():
+    # it plans a year and reviews none: a breakdown without a cue is the plan's, what its own
+    # clause says is done is progress
+    r = make_report(["今年全市将新建学校16所。其中东区3所、西区2所,总建筑面积8.4万平方米。目前已开工建设14所。"],
+                    kinds=["other"], plan_year=2031)
+    got = [(m.value, m.status, m.year) for m in extract_metrics(r)]
+    assert got == [(D(16), "planned", 2031), (D(3), "planned", 2031), (D(2), "planned", 2031),
+                   (D("8.4"), "planned", 2031), (D(14), "achieved", 2031)]
+    # one that reviews a year too keeps its cues
+    r = make_report(["2030年全市新建学校12所。今年全市将新建学校16所。"], kinds=["other"],
+                    summary_year=2030, plan_year=2031)
+    assert [m.status for m in extract_metrics(r)] == ["achieved", "planned"]
 
 
 @pytest.mark.parametrize("sentence, years, statuses", [

@@ -150,6 +150,47 @@ def test_report_years(lines, years):
     assert (r.summary_year, r.plan_year) == years
 
 
+# Invented news items (no heading, no lead of a kind): their sentences say which year is planned.
+@pytest.mark.parametrize(
+    ("lines", "years"),
+    [
+        # a government work report told early in the year: last year's results, this year's plan,
+        # 今年 dated by the page's publication date (a date line the cleaner removes)
+        (["2031-01-16 09:30", "昨日,某区人大会议开幕,区长作政府工作报告。2030年,全区新增学位七千个。",
+          "今年,全区将新建幼儿园三所,新增学位两千个。"], (2030, 2031)),
+        # progress on this year's plan, in sentences naming no other year
+        (["2031年,我市将新建普惠性幼儿园43所。目前,已有8所投入使用,其余正在装修。"], (2031, 2031)),
+        # a plan only: a horizon (到2035年) is no plan year
+        (["2032-03-01", "记者获悉,今年某市将新建学校五所。到2035年,力争新增学位三万个。"], (None, 2032)),
+        # no page date: a relative plan year stays unknown rather than guessed
+        (["记者获悉,今年某市将新建学校五所,新增学位三千个。"], (None, None)),
+        # a meeting's write-up states its agenda
+        (["日前,某县召开教育工作会议,总结回顾2030年工作,安排部署2031年工作。会议要求,全县要新建学校两所。"],
+         (2030, 2031)),
+        # a range's start and a comparison year are not the year of results
+        (["从2025年至今,全市累计新增学位三万个。2030年全市新建学校十所,比2029年增加两所。"], (2030, None)),
+        # a title run into the text and 以来 say results, though the sentence goes on to plan
+        (["某区教育局2031年上半年工作总结2031年以来,我局确保各项工作有序推进,全区新建学校3所。",
+          "结合2030年评估发现的问题,逐校整改薄弱环节。"], (2031, None)),
+        # a page of 2031 plans no year before it (2029年10月启动…计划); 以来 starts a span, no year;
+        # a clause saying it is done (已于2030年) tells a result though its sentence goes on to plan
+        (["2031-01-18 17:20", "记者获悉,2029年以来,全市新建学校321所,其中195所已于2030年秋季投入使用,"
+          "另外126所将于今年秋季投入使用。", "全市在2029年10月启动三年行动计划,计划到2033年新增学位39万个。"],
+         (2030, 2031)),
+        # a page date on a line of its own, day first, or opening the site's line
+        (["某区今年将新建义务教育学位8000个", "30.06.2031  09:32",
+          "6月29日,某区召开人代会。政府工作报告提出,今年某区将新建义务教育学位8000个。"], (None, 2031)),
+        (["2031-12-10 15:32:21 某某网", "记者从县教育局获悉,今年全县将新建学校两所,新增学位三千个,缓解入学压力。"],
+         (None, 2031)),
+        # a year the text hides where results are told: never guessed
+        (["20xx年,全县新建学校三所。20xx年,全县新增学位九百个,2030年秋季投入使用。"], (None, None)),
+    ],
+)
+def test_news_item_years(lines, years):
+    (r,) = reports_of("\n".join(lines))
+    assert (r.summary_year, r.plan_year) == years
+
+
 def test_title_year_loses_to_body():
     text = "\n".join(["2024某区教育局工作总结和工作计划", "一、2022年工作总结", P1, "二、2023年工作计划", P2])
     (r,) = reports_of(text)

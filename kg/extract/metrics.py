@@ -30,6 +30,8 @@ from kg.core.chars import HAN_CHAR, REDACTION_GLYPHS
 from kg.core.patterns import alternation
 from kg.core.records import Comparator, Metric, Report, Sentence, Span
 from kg.extract.metric_rules import comparators, metric_rules, units
+from kg.text.segment_rules import segment_rules
+from kg.text.years import compared, news_report
 
 # --------------------------------------------------------------------------- numbers
 
@@ -387,6 +389,11 @@ def extract_metrics(report: Report) -> list[Metric]:
     out: list[Metric] = []
     rules = metric_rules()
     period_before, part_in_sentence, part_in_bracket = rules.period_before, rules.part_in_sentence, rules.part_in_bracket
+    news = news_report(report)
+    seg_rules = segment_rules()
+    # a news item that plans a year and reviews none announces a plan: its figures are planned
+    # unless their own clause says done (目前已开工14所), as in a plan section
+    plan_news = news and report.summary_year is None and report.plan_year is not None
     carried, last_section = False, None  # a share list (其中：…；…；…) runs on over its ；
     for section, sent in _sentences(report):
         text = sent.text
@@ -404,8 +411,9 @@ def extract_metrics(report: Report) -> list[Metric]:
             shared.update({i: n for i, n in zip(idx, names, strict=True) if n})
         for i, q in enumerate(quantities):
             clause = clauses[i]
-            status = _status(text, q, clause, section.kind)
-            dated = list(_YEAR.finditer(text, 0, q.span[0]))
+            status = _status(text, q, clause, "plan" if plan_news else section.kind)
+            # a point of comparison (比2010年提高, 是2010年的2.5倍) is not the figure's year
+            dated = [m for m in _YEAR.finditer(text, 0, q.span[0]) if not compared(m, seg_rules)]
             years = [int(m.group(1)) for m in dated]
             if years:
                 year = years[-1]
@@ -419,6 +427,13 @@ def extract_metrics(report: Report) -> list[Metric]:
                 year = report.summary_year  # done before the plan: not the plan section's year
             elif section.year is not None:
                 year = section.year
+            elif news:
+                # a news item's sections have no year (kg.text.years.news_years): a plan is the plan
+                # year's (a summary's, planning no year, its own year's), and so is the progress on
+                # it of a news item that summarises no year
+                first, second = (report.plan_year, report.summary_year) if status == "planned" \
+                    else (report.summary_year, report.plan_year)
+                year = first if first is not None else second
             else:
                 year = report.plan_year if status == "planned" and section.kind == "plan" else report.summary_year
             prev = quantities[i - 1] if i else None

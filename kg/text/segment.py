@@ -18,7 +18,7 @@ from kg.text.reports import Item, split_items
 from kg.text.sections import raw_sections
 from kg.text.segment_rules import SegmentRules, segment_rules
 from kg.text.spans import sentences, trim
-from kg.text.years import report_years, resolve, title_kind, title_years
+from kg.text.years import dateline_year, is_news, report_years, resolve, title_kind, title_years
 
 __all__ = ["segment"]
 
@@ -47,14 +47,18 @@ def _build_report(clean: CleanText, item: Item, index: int, rules: SegmentRules)
     raws = raw_sections(text, body, default_kind, rules, tokens.get("plan"))
     starts = [r.start for r in raws] + [body[1]]
     spans = [trim(text, (starts[k], starts[k + 1])) for k in range(len(raws))]
-    summary_year, plan_year = report_years(text, raws, spans, tokens, item.own_title, rules)
+    news = is_news(raws, tokens)
+    dateline = dateline_year((r.text for r in clean.removed), text, rules) if news else None
+    summary_year, plan_year = report_years(text, raws, spans, tokens, item.own_title, rules, dateline)
 
     years: list[int | None] = []
     sections: list[Section] = []
     for k, r in enumerate(raws):
         base = plan_year if r.kind == "plan" else summary_year
         decided, y = resolve(r.year_token, summary_year, rules)
-        if not decided:
+        if news:
+            y = None  # a news item's sentences have their own years (kg.extract.metrics)
+        elif not decided:
             y = years[r.parent] if r.parent is not None else base
         years.append(y)
         kind: SectionKind = r.kind  # type: ignore[assignment]

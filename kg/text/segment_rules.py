@@ -55,8 +55,20 @@ class SegmentRules:
     agenda_summary: re.Pattern
     agenda_reach: int  # characters from a report's start where it states its agenda
     lead_chars: int  # characters from a report's start where it opens with its own year
+    news_plan: re.Pattern  # a sentence of a news item that says what is to be done
+    news_progress: re.Pattern  # a sentence of a news item reporting progress
+    news_since: re.Pattern  # after a year: a span up to now (2019年以来)
+    news_done: re.Pattern  # a clause of a news item saying it is done
+    news_title_after: re.Pattern  # after a year: a summary's title run into the text
+    news_skip_before: re.Pattern  # before a year that is a horizon or a range's start
+    dateline: re.Pattern  # a publication date; group 1 its year
+    dateline_line: re.Pattern  # a line opening with a date in figures; group 1 or 2 its year
     cover_notice: re.Pattern
     cover_reach: int
+
+
+_NEWS_KEYS = ("news_plan", "news_progress", "news_since", "news_done", "news_title_after",
+              "news_skip_before", "dateline", "dateline_line")
 
 
 def _rx(fname: str, where: str, pattern: object, cue: str = "") -> re.Pattern:
@@ -122,6 +134,8 @@ def parse_segment_rules(d: dict, fname: str) -> SegmentRules:
             agenda_summary=_rx(fname, "years.agenda_summary", years["agenda_summary"]),
             agenda_reach=n("years", "agenda_reach"),
             lead_chars=n("years", "lead_chars"),
+            # the cues of a news item's years (kg.text.years.news_years), all plain patterns
+            **{k: _rx(fname, f"years.{k}", years[k]) for k in _NEWS_KEYS},
         )
     except KeyError as e:
         raise DataFileError(f"missing key {e}", path=fname,

@@ -14,8 +14,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.core.records import Span
-from kg.text.segment_rules import SegmentRules
+from kg.core.records import Report, Span
+from kg.text.segment_rules import SegmentRules, segment_rules
+from kg.text.spans import sentences
 
 
 @dataclass
@@ -36,14 +37,16 @@ class RawSection:
 EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*学?年(?!代|级)")
 
 
+def compared(m: re.Match, rules: SegmentRules) -> bool:
+    """Whether a year match is a point of comparison (比2022年提高, 与2019年相比, 是2010年的2.5倍)."""
+    text = m.string
+    return bool(rules.comparison_before.search(text, max(0, m.start() - 4), m.start())
+                or rules.comparison_after.match(text, m.end(), m.end() + 6))
+
+
 def _uncompared(matches: Iterator[re.Match], rules: SegmentRules) -> Iterator[re.Match]:
-    """Year matches that are no point of comparison (比2022年提高, 与2019年相比, 较去年同期)."""
-    for m in matches:
-        text = m.string
-        if (rules.comparison_before.search(text, max(0, m.start() - 4), m.start())
-                or rules.comparison_after.match(text, m.end(), m.end() + 6)):
-            continue
-        yield m
+    """Year matches that are no point of comparison."""
+    return (m for m in matches if not compared(m, rules))
 
 
 def _explicit_years(text: str, rules: SegmentRules) -> Iterator[re.Match]:
@@ -124,13 +127,105 @@ def title_kind(title: str | None, rules: SegmentRules) -> str | None:
     return None
 
 
+_CLAUSE_MARKS = ",;:，；：、"
+
+
+def _done_clause(text: str, m: re.Match, rules: SegmentRules) -> bool:
+    """Whether the clause of a year says it is done (195所已于2020年投入使用)."""
+    start = max(text.rfind(ch, 0, m.start()) for ch in _CLAUSE_MARKS) + 1
+    ends = [i for i in (text.find(ch, m.end()) for ch in _CLAUSE_MARKS) if i >= 0]
+    return rules.news_done.search(text, start, min(ends, default=len(text))) is not None
+
+
+def is_news(raws: list[RawSection], tokens: dict[str, str]) -> bool:
+    """A text whose title gives no year, with no heading and no lead of a kind: a news item (an
+    outline of other kinds, 1.提升教育规模工作 …, is a report's, perhaps a progress report's)."""
+    return bool(raws) and not tokens and all(r.kind == "other" and r.heading is None for r in raws)
+
+
+def news_report(report: Report) -> bool:
+    """Whether a segmented report was read as a news item (:func:`is_news`)."""
+    return (bool(report.sections) and not title_years(report.title, segment_rules())
+            and all(s.kind == "other" and s.heading is None for s in report.sections))
+
+
+def news_years(text: str, spans: list[Span], dateline: int | None,
+               rules: SegmentRules) -> tuple[int | None, int | None]:
+    """(summary, plan) year of a news item, a text with no heading or lead of a kind: the most
+    frequent year of the sentences saying what is to be done (今年将…, 2021年计划…) is planned,
+    that of the others summarised (ties: the latest, older ones being background); the page's date
+    bounds both (no plan before it, no result after it). A horizon (到2025年) or a span's start
+    (从2011年至今, 2019年以来) counts for neither; relative words of a plan (今年将…) count from the
+    page's date when it has one.
+    A title run into the text (…2019年上半年工作总结) makes it a summary: it plans no year.
+    Progress reported in sentences naming no year (目前已开工14所) is the plan year's. A year is
+    read only when its sentences or the page's date give one: a news item dates nothing else."""
+    plan: Counter[int] = Counter()
+    done: Counter[int] = Counter()
+    relative: Counter[int] = Counter()
+    progress = False
+    summary_title = False
+    hidden = 0  # years the text hides (20xx年) where results are told
+    for span in spans:
+        for sent in sentences(text, span):
+            is_plan = rules.news_plan.search(sent.text) is not None
+            progress = progress or (not is_plan and rules.news_progress.search(sent.text) is not None)
+            hidden += 0 if is_plan else len(rules.redacted.findall(sent.text))
+            for m in _explicit_years(sent.text, rules):
+                if rules.news_skip_before.search(sent.text, max(0, m.start() - 6), m.start()):
+                    continue
+                if rules.news_title_after.match(sent.text, m.end()):
+                    summary_title = True  # the text's own title says it reviews this year
+                    done[int(m.group(1))] += 1
+                elif rules.news_since.match(sent.text, m.end()):
+                    continue  # 2019年以来: a span up to the item's own time, like 从2011年至今
+                else:
+                    # a done clause in a sentence going on to plan tells a result
+                    planned = is_plan and not _done_clause(sent.text, m, rules)
+                    (plan if planned else done)[int(m.group(1))] += 1
+            if is_plan and dateline is not None:
+                for m in _uncompared(rules.relative_re.finditer(sent.text), rules):
+                    relative[dateline + rules.relative[m.group(0)]] += 1
+
+    def top(votes: Counter[int], latest: bool = False) -> int | None:
+        return max(votes.items(), key=lambda kv: (kv[1], kv[0] if latest else -kv[0]))[0] if votes else None
+
+    if dateline is not None:  # a page of 2021 plans no year before it and tells no result after it
+        plan = Counter({y: n for y, n in plan.items() if y >= dateline})
+        done = Counter({y: n for y, n in done.items() if y <= dateline})
+    plan_year = None if summary_title else top(plan) or top(relative)
+    summary_year = top(done, latest=True)  # results told with older ones for background
+    if summary_year is not None and hidden > done[summary_year]:
+        return None, plan_year  # the text hides the year it reviews (2022年XX年工作总结)
+    if summary_year is None and progress and not hidden:
+        summary_year = plan_year  # progress on the year's plan (目前已开工14所)
+    return summary_year, plan_year
+
+
+def dateline_year(removed_texts: Iterator[str], text: str, rules: SegmentRules) -> int | None:
+    """The year of the page's publication date: the first among what the cleaner removed (date
+    lines, a site's meta line), else the first line near the top of ``text`` that opens with a
+    date in figures (2020-12-10 15:32 央视网); else None."""
+    for t in removed_texts:
+        m = rules.dateline.search(t)
+        if m:
+            return int(m.group(1))
+    for m in re.finditer(r"^.+$", text[:rules.cover_reach], re.M):
+        d = rules.dateline_line.match(m.group(0))
+        if d:
+            return int(d.group(1) or d.group(2))
+    return None
+
+
 def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: dict[str, str],
-                 own_title: bool, rules: SegmentRules) -> tuple[int | None, int | None]:
+                 own_title: bool, rules: SegmentRules,
+                 dateline: int | None = None) -> tuple[int | None, int | None]:
     """Headings of a kind decide its year; then the report's own title, when it states the year
     (it also gives the plan year of a plan cut off or never written: …及明年工作打算); then the
     most frequent explicit year in the sections of that kind. A title shared by every item of a
     compilation (…总结篇一, …总结篇二) names the collection: it only fills in explicit years.
     ``tokens`` are the title's years (:func:`title_years`)."""
+    news = is_news(raws, tokens)  # as kg.text.segment decided, before the title's years are weighed
     if any(t.isdigit() for t in tokens.values()):
         body = "".join(text[s:e] for s, e in spans)
         if (rules.redacted.search(body[:rules.lead_chars])
@@ -138,6 +233,13 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
             # the body opens by hiding its year (20xx年, 20__年) and never writes the title's: a
             # year the publishing site put on a template's title, not the report's
             tokens = {k: t for k, t in tokens.items() if not t.isdigit()}
+    if news:
+        summary_year, plan_year = news_years(text, spans, dateline, rules)
+        m = rules.agenda_summary.search(text, spans[0][0], spans[0][0] + rules.agenda_reach) if spans else None
+        if m:  # a meeting's write-up says which year it reviews (总结回顾2021年工作)
+            summary_year = int(m.group(1))
+            plan_year = plan_year if plan_year is not None and plan_year > summary_year else None
+        return summary_year, _agenda_plan_year(text, spans, summary_year, plan_year, rules)
     s_secs = [k for k, r in enumerate(raws) if r.kind in ("summary", "problems", "other")]
     p_secs = [k for k, r in enumerate(raws) if r.kind == "plan"]
 
@@ -180,20 +282,24 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
             plan_year = _relative_plan_year(text, [spans[k] for k in p_secs], summary_year, rules)
     elif own_title:  # the title declares a plan the text does not hold
         _, plan_year = from_title("plan", summary_year, explicit_only=False)
-    if plan_year is None and summary_year is not None:
-        # a speech says what its meeting is for: 总结2013年工作,安排部署2014年工作
-        # (the first that names a later year: 根据2013年工作要点 before it is the reviewed year's plan)
-        found = rules.agenda_plan.finditer(text, spans[0][0], min(spans[0][0] + rules.agenda_reach, spans[-1][1])) \
-            if spans else ()  # within this report: the next one's title may follow within reach
-        for m in found:
-            token = next((g for g in m.groups() if g), None)
-            if token and token[0].isdigit() and int(token[:4]) > summary_year:
-                plan_year = int(token[:4])
-            elif token and token in rules.relative:
-                plan_year = summary_year + rules.relative[token]  # 下半年 plans the summary's own year
-            if plan_year is not None:
-                break
-    return summary_year, plan_year
+    return summary_year, _agenda_plan_year(text, spans, summary_year, plan_year, rules)
+
+
+def _agenda_plan_year(text: str, spans: list[Span], summary_year: int | None, plan_year: int | None,
+                      rules: SegmentRules) -> int | None:
+    """``plan_year``, or when it is unknown the year a speech says its meeting arranges:
+    总结2013年工作,安排部署2014年工作 (the first that names a later year: 根据2013年工作要点
+    before it is the reviewed year's plan)."""
+    if plan_year is not None or summary_year is None or not spans:
+        return plan_year
+    # within this report: the next one's title may follow within reach
+    for m in rules.agenda_plan.finditer(text, spans[0][0], min(spans[0][0] + rules.agenda_reach, spans[-1][1])):
+        token = next((g for g in m.groups() if g), None)
+        if token and token[0].isdigit() and int(token[:4]) > summary_year:
+            return int(token[:4])
+        if token and token in rules.relative:
+            return summary_year + rules.relative[token]  # 下半年 plans the summary's own year
+    return None
 
 
 def _relative_plan_year(text: str, spans: list[Span], base: int, rules: SegmentRules) -> int | None:
