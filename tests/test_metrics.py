@@ -349,6 +349,8 @@ def test_gold_metric_quotes_parse():
     ("2016年至2020年全县新增学位8000个。", True),
     ("2019年至今全县新改扩建学校52所。", True),  # since a past year: several years
     ("今年以来新增学位900个。", False),  # since the start of this year: one year
+    ("扩容工程启动以来,全区累计新增学位3.2万个。", True),  # since a programme began: several years
+    ("行动计划实施以来共建成幼儿园21所。", True),
     ("全年新增学位900个。", False),
 ])
 def test_figures_over_several_years_are_marked(sentence, period):
