@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -135,13 +136,16 @@ def test_viewer_from_the_workers_parts_is_the_page_of_the_whole_graph(example_bu
     its facts.json fragments, and the shared nodes' lines, never reading the merged graph back:
     the same page, byte for byte, as the one drawn from graph.ttl read whole, with a target whose
     outcome lies in another file (the examples' two-year pair)."""
-    from kg.outputs import network, viz
+    from kg.outputs import viz
     from kg.terms import vocab as V
     from kg.terms.triples import nt_lines, nt_term, read_turtle
 
     out = example_build[0]
     whole = read_turtle(out / "graph.ttl")
-    outcome, file_of = f"{nt_term(V.outcome)} ", lambda term: network.batch_of(term, 2**32)  # its file's key
+    outcome = f"{nt_term(V.outcome)} "
+
+    def file_of(term: str) -> str:  # a report key is <sha256[:16] of its source>-<index>
+        return re.search(r"/([0-9a-f]{16})-", term).group(1)
     assert [ln for ln in nt_lines(whole) if outcome in ln and file_of(ln) != file_of(ln[:-3].rsplit(" ", 1)[1])]
     viz.write_viewer(whole, tmp_path / "viewer.html")
     assert (tmp_path / "viewer.html").read_bytes() == (out / "viewer.html").read_bytes()
@@ -366,15 +370,3 @@ def test_screened_shacl_gives_the_bytes_of_the_engine_alone(serial, tmp_path, ex
     _same(serial, tmp_path / "alone")
 
 
-@pytest.mark.parametrize("jobs", [1, pytest.param(2, marks=pytest.mark.slow)])
-def test_viewer_of_a_graph_read_in_report_batches_is_the_same_page(monkeypatch, tmp_path, examples_dir,
-                                                                   example_build, jobs):
-    """A build reads a big graph into the viewer's network in batches of whole reports (the
-    whole graph's index took ~1.6 GiB at 10k reports), in its workers; forcing many batches on
-    the examples writes the same viewer.html, byte for byte, and leaves no spooled batch behind."""
-    from kg.outputs import network
-
-    monkeypatch.setattr(network, "BATCH_TRIPLES", 200)
-    build([examples_dir], Config(outdir=tmp_path, progress=False, cache=False, jobs=jobs))
-    assert (tmp_path / "viewer.html").read_bytes() == (example_build[0] / "viewer.html").read_bytes()
-    assert not [p for p in tmp_path.rglob(".network-*")]

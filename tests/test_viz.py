@@ -450,23 +450,3 @@ def test_details_file_only_names_in_its_folder(tmp_path, url, found):
         assert got.parent == tmp_path / viz.DETAILS_DIR
 
 
-# --------------------------------------------------------------------------- build_network_from_lines
-@pytest.mark.parametrize("batch_triples", [150, 900, 10**9])
-def test_network_from_lines_in_batches_is_the_whole_graphs_network(example_build, tmp_path, batch_triples):
-    """Batches of whole reports beside the shared nodes give the same network, node and edge order
-    included, as the whole graph at once, with a target whose outcome lies in another file's
-    batch (the examples' two-year pair)."""
-    from kg.terms.triples import TripleIndex, nt_lines, nt_term, read_turtle
-
-    lines = nt_lines(read_turtle(example_build[0] / "graph.ttl"))
-    n = -(-len(lines) // batch_triples)
-    out = f"{nt_term(V.outcome)} "
-    across = [ln for ln in lines if out in ln
-              and network.batch_of(ln, n) != network.batch_of(ln[:-3].rsplit(" ", 1)[1], n)]
-    assert n == 1 or across, "no target whose outcome is in another batch: pick another batch size"
-    whole = network.build_network(TripleIndex.from_lines(lines))
-    batched = network.build_network_from_lines(iter(lines), len(lines), tmp_path, batch_triples)
-    assert list(batched.nodes(data=True)) == list(whole.nodes(data=True))
-    assert list(batched.edges(data=True)) == list(whole.edges(data=True))
-    assert any(d.get("targets") and any(t["outcome"] for t in d["targets"]) for _, d in whole.nodes(data=True))
-    assert list(tmp_path.iterdir()) == []  # the spooled batches are gone

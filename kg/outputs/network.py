@@ -13,13 +13,9 @@ main process merges them beside the shared nodes (``network_from_parts``).
 
 from __future__ import annotations
 
-import contextlib
 import pickle
-import re
-import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Iterable
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
@@ -27,12 +23,12 @@ from rdflib import Graph, URIRef
 
 from kg.outputs.reader import FactRecord, GraphReader, MetricRecord, ReportRecord, local_name
 from kg.terms import vocab as V
-from kg.terms.triples import TripleIndex, iri_text, nt_term
+from kg.terms.triples import TripleIndex
 
 if TYPE_CHECKING:  # networkx is imported where a network is made: a build worker that only
     import networkx as nx  # gathers a file's parts (file_parts) need not pay its import
 
-__all__ = ["build_network", "build_network_from_lines", "file_parts", "network_from_parts",
+__all__ = ["build_network", "file_parts", "network_from_parts",
            "region_projection", "UNKNOWN", "MAX_TARGETS"]
 
 UNKNOWN = "(unknown)"
@@ -138,10 +134,6 @@ def _named(label: str | None, node: Any) -> str:
 
 
 SHARED_CHARS = 16  # network_from_parts: strings up to this long are kept once (units, statuses, years' words)
-BATCH_TRIPLES = 400_000  # build_network_from_lines: triples indexed at once (~70 MiB)
-_REPORT_SCOPED = tuple(f"<{V.ID[k]}" for k in ("report/", "mention/", "metric/"))
-_ID_LEN = len(f"<{V.ID}")
-_KEY_END = re.compile(r"[-/> ]")  # the end of the source's part of a report key
 
 
 def build_network(graph: Graph | TripleIndex) -> nx.Graph:
@@ -157,48 +149,6 @@ def build_network(graph: Graph | TripleIndex) -> nx.Graph:
     parts = _Parts()
     parts.add(r, set(graph.objects(None, V.outcome)))
     return parts.network(r)
-
-
-def build_network_from_lines(lines: Iterable[str], triples: int, workdir: Path,
-                             batch_triples: int | None = None,
-                             map_: Callable[[Callable, list], Iterable] = map) -> nx.Graph:
-    """``build_network`` of the graph in N-Triples ``lines`` (each a distinct triple), ``triples``
-    of them, without indexing the whole graph at once: a graph of more than ``batch_triples``
-    (default ``BATCH_TRIPLES``) is read in batches of whole reports (a report's, its mentions' and
-    its metrics' lines, spooled under ``workdir`` by report), each beside every shared node
-    (bureaus, regions, concepts); ``map_`` reads the batches (a build's executor: in its workers).
-    The index of a 10k-report graph took ~1.6 GiB; a batch's takes a few dozen MiB. Same network.
-    (A build has each file's parts already: ``network_from_parts``.)"""
-    n = max(1, -(-triples // (batch_triples or BATCH_TRIPLES)))
-    if n == 1:
-        return build_network(TripleIndex.from_lines(lines))
-    shared: list[str] = []
-    wanted: set[URIRef] = set()
-    outcome = f"{nt_term(V.outcome)} "
-    paths = [workdir / f".network-{i}.nt" for i in range(n)]
-    with contextlib.ExitStack() as stack:
-        spools = [stack.enter_context(open(p, "w", encoding="utf-8", newline="\n")) for p in paths]
-        subject, spool = "\0", spools[0]  # "<s> ": a subject's lines come together
-        for line in lines:
-            if not line.startswith(subject):
-                if not line.startswith(_REPORT_SCOPED):
-                    shared.append(line)
-                    continue
-                subject, spool = line[:line.index(" ") + 1], spools[batch_of(line, n)]
-            if outcome in line and line.startswith(outcome, len(subject)):  # "<target> edu:outcome <metric> ."
-                wanted.add(URIRef(iri_text(line[:-3].rsplit(" ", 1)[1])))
-            spool.write(line)
-    shared_path = workdir / ".network-shared.nt"
-    with open(shared_path, "w", encoding="utf-8", newline="\n") as f:
-        f.writelines(shared)
-    try:
-        parts = _Parts()
-        for part in map_(batch_parts, [(str(shared_path), str(p), frozenset(wanted)) for p in paths]):
-            parts.merge(part)
-        return parts.network(GraphReader(TripleIndex.from_lines(shared)))
-    finally:
-        for p in (*paths, shared_path):
-            p.unlink(missing_ok=True)
 
 
 def file_parts(reader: GraphReader, outcomes: Iterable[str]) -> bytes:
@@ -223,32 +173,10 @@ def network_from_parts(blobs: Iterable[bytes], shared: Iterable[str]) -> nx.Grap
     return parts.network(GraphReader(TripleIndex.from_lines(shared)))
 
 
-def batch_parts(job: tuple[str, str, frozenset]) -> _Parts:
-    """What one batch of ``build_network_from_lines`` contributes (in a worker): ``job`` is the
-    shared nodes' file, the batch's file and every target's outcome."""
-    shared, batch, wanted = job
-    with open(shared, encoding="utf-8") as f:
-        base = TripleIndex.from_lines(f)
-    with open(batch, encoding="utf-8") as f:
-        index = TripleIndex.from_lines(f, base)
-    parts = _Parts()
-    parts.add(GraphReader(index), wanted)
-    parts.strings = {}  # only for sharing within this process: not worth sending
-    return parts
-
-
-def batch_of(line: str, n: int) -> int:
-    """Which of ``n`` batches a report-scoped line goes to: its report's file's (a file's reports
-    stay together; the report key is ``<sha256[:16] of the source>-<index>``)."""
-    start = line.index("/", _ID_LEN) + 1
-    end = _KEY_END.search(line, start)
-    return zlib.crc32(line[start:end.start() if end else None].encode()) % n
-
-
 class _Parts:
-    """What ``build_network`` gathers from the reports, one batch of whole reports at a time: each
-    batch's reader knows the shared nodes and its reports; a target's outcome may be another
-    batch's metric, so targets wait for the end."""
+    """What ``build_network`` gathers from the reports, one file's reports at a time (a build's
+    graph-pass worker: ``file_parts``): each reader knows its reports and the shared nodes they
+    describe; a target's outcome may be another file's metric, so targets wait for the end."""
 
     def __init__(self) -> None:
         self.bureaus: set[Any] = set()
@@ -376,7 +304,7 @@ class _Parts:
         targets: dict[Any, list[dict[str, Any]]] = defaultdict(list)
         for bureau, x, rep in self.targets:
             outcome, outcome_rep = (None, _report_info(None)) if x.outcome is None else self.outcomes.get(
-                x.outcome, (r.metric(x.outcome), _report_info(None)))  # an outcome no batch holds
+                x.outcome, (r.metric(x.outcome), _report_info(None)))  # an outcome no file's parts hold
             targets[bureau].append(_target_record(x, rep, outcome, outcome_rep))
 
         G = nx.Graph()
