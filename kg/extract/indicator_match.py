@@ -196,9 +196,13 @@ class IndicatorMatcher:
         units = {u for k in scheme.kinds.values() for u in k.units}
         self._scheme = scheme
         self._owner = owner
-        self._by_unit = {u: longest_pattern(sorted(lab for lab, iid in owner.items() if scheme.allows(iid, u)))
+        # one pattern over every label; a unit's labels at a position are the ones it allows among
+        # the labels written there (all prefixes of the longest): one compile, not one per unit
+        self._by_unit = {u: frozenset(lab for lab, iid in owner.items() if scheme.allows(iid, u))
                          for u in sorted(units)}
         self._every = longest_pattern(sorted(owner))
+        self._nested = {lab: tuple(lab[:n] for n in range(len(lab), 0, -1) if lab[:n] in owner) for lab in owner}
+        self._scans: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {}
         rules = indicator_rules()
         self._remaps = rules.remaps if remaps is None else remaps
         self._compounds = longest_pattern(rules.compounds if compounds is None else compounds)
@@ -233,21 +237,36 @@ class IndicatorMatcher:
         """The label ending nearest the end of ``form`` (the longest of those) and its start, among
         those ``base_unit`` can measure (None: every label); never one that starts inside a compound
         word (compounds read leftmost first: 其中小学 is 其中 + 小学)."""
-        inside: set[int] = set()
-        end = 0
-        for m in self._compounds.finditer(form):  # zero-width: one match at each start
-            if m.start() >= end:
-                end = m.start() + len(m.group(1))
-                inside.update(range(m.start() + 1, end))
+        allowed = None if base_unit is None else self._by_unit[base_unit]
         best: tuple[int, int, str] | None = None
-        for m in (self._every if base_unit is None else self._by_unit[base_unit]).finditer(form):
-            if m.start() in inside:
-                continue  # 中小学学位: not 小学学位 (学位 at its own start still counts)
-            label = m.group(1)
-            key = (m.start() + len(label), len(label), label)
+        for start, labels in self._scan(form):
+            label = labels[0] if allowed is None else next((lab for lab in labels if lab in allowed), None)
+            if label is None:
+                continue
+            key = (start + len(label), len(label), label)
             if best is None or key > best:
                 best = key
         return None if best is None else (best[2], best[0] - best[1])
+
+    _SCANS_MAX = 4096  # forms remembered: a metric's few forms are read for several units
+
+    def _scan(self, form: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """Each position of ``form`` where a label starts outside a compound word, with the labels
+        written there, longest first (学位 at a compound's own start still counts)."""
+        got = self._scans.get(form)
+        if got is None:
+            inside: set[int] = set()
+            end = 0
+            for m in self._compounds.finditer(form):  # zero-width: one match at each start
+                if m.start() >= end:
+                    end = m.start() + len(m.group(1))
+                    inside.update(range(m.start() + 1, end))
+            got = tuple((m.start(), self._nested[m.group(1)]) for m in self._every.finditer(form)
+                        if m.start() not in inside)  # 中小学学位: not 小学学位
+            if len(self._scans) >= self._SCANS_MAX:
+                self._scans.clear()  # bounded: memory does not grow with the corpus
+            self._scans[form] = got
+        return got
 
     def _foreign_head(self, metric: Metric, written: str) -> bool:
         """Whether the head of ``written`` (the label ending last) names people, whom the metric's
@@ -349,11 +368,12 @@ class IndicatorMatcher:
         at = re.search(rf"(?<![\d.]){re.escape(written)}\s*{re.escape(metric.unit)}", form)
         if at is None:
             return None
-        heads = [x.group(1) for x in self._by_unit[unit].finditer(form, at.end()) if x.start() == at.end()]
-        if not heads:
+        there = self._every.match(form, at.end())
+        allowed = self._by_unit[unit]
+        head = next((lab for lab in self._nested[there.group(1)] if lab in allowed), None) if there else None
+        if head is None:
             return None
-        return self._remapped(self._owner[max(heads, key=len)], (form[:at.end()], *map(normalize, (metric.indicator, clause))),
-                              unit)
+        return self._remapped(self._owner[head], (form[:at.end()], *map(normalize, (metric.indicator, clause))), unit)
 
     def _names_a_school(self, metric: Metric) -> bool:
         """Whether the indicator text names a kind of school (中小学 of 新增中小学学位)."""
