@@ -7,10 +7,10 @@ import re
 import pytest
 
 from kg.core.patterns import (
+    LongestWords,
     alternation,
     by_identity,
     longest_first,
-    longest_pattern,
     starts_pattern,
 )
 
@@ -47,10 +47,25 @@ def test_any_longest_first_order_matches_alike():
         assert [m.span() for m in by_len.finditer(text)] == [m.span() for m in ours.finditer(text)]
 
 
-def test_longest_pattern_gives_the_longest_word_at_each_start():
-    rx = longest_pattern(["双减", "双减政策", "课后服务", ""])
-    assert [(m.start(), m.group(1)) for m in rx.finditer("落实双减政策和课后服务")] == [(2, "双减政策"), (7, "课后服务")]
-    assert longest_pattern([]).search("双减") is None
+def test_longest_words_gives_the_longest_word_at_each_start():
+    words = LongestWords(["双减", "双减政策", "课后服务", ""])
+    assert list(words.finditer("落实双减政策和课后服务")) == [(2, "双减政策"), (7, "课后服务")]
+    assert list(words.finditer("落实双减政策和课后服务", 3)) == [(7, "课后服务")]
+    assert words.at("落实双减", 2) == "双减" and words.at("落实双减", 1) is None and words.at("双", 1) is None
+    assert list(LongestWords([]).finditer("双减")) == []
+
+
+def test_longest_words_finds_what_trying_every_word_at_every_position_finds():
+    """Nested, overlapping and one-character words, starts at the text's end: the longest word
+    starting at each position, as a scan trying every word there gives it."""
+    rnd = random.Random(7)
+    vocab = ["学", "学校", "学校建设", "校园", "园", "建设", "设", "中小学", "小学", "x+1", "+"]
+    for _ in range(2000):
+        words = rnd.sample(vocab, rnd.randint(0, len(vocab)))
+        text = "".join(rnd.choice(vocab + ["中", "x", "校"]) for _ in range(rnd.randint(0, 8)))
+        expected = [(i, max(found, key=len)) for i in range(len(text))
+                    if (found := [w for w in words if text.startswith(w, i)])]
+        assert list(LongestWords(words).finditer(text)) == expected
 
 
 def test_starts_pattern_marks_possible_starts_only():

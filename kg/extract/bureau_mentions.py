@@ -216,14 +216,12 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
                            gov and parent, True, peer=peer))
     # gazetteer names: longest match first at each position where a name or alias starts
     idx = gazetteer_index()
-    i, n = 0, len(text)
-    while i < n:
-        found = idx.longest.search(text, i)
-        if found is None:
-            break
-        i = found.start()
+    after = 0  # the end of the last name found: no name starts inside it
+    for i, longest in idx.longest.finditer(text):
+        if i < after:
+            continue
         hit = None
-        for cand in idx.nested[found.group(1)]:  # every name or alias written at i, longest first
+        for cand in idx.nested[longest]:  # every name or alias written at i, longest first
             L = len(cand)
             named, aliased = cand in gz.by_name, cand in gz.by_alias
             in_context = bool(r.alias_followed.match(text[i + L:i + L + r.alias_window])
@@ -246,7 +244,5 @@ def place_mentions(text: str, title_end: int) -> list[Mention]:
                          or r.grant_before.search(text, max(0, i - r.grant_window), i))
             out.append(Mention(cand, None, i, i + len(cand), i < title_end,
                                gov and parent or above, False, places, alias, peer=peer))
-            i += len(cand)
-        else:
-            i += 1
+            after = i + len(cand)
     return out

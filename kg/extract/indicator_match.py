@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from kg.core.datafiles import positive_int, rule_file, text, word_list
 from kg.core.errors import DataFileError
-from kg.core.patterns import longest_pattern
+from kg.core.patterns import LongestWords
 from kg.core.records import Metric, evolve
 from kg.extract.metrics import ARABIC, CHINESE
 from kg.terms.indicators import IndicatorScheme, default_path, load_indicators
@@ -200,12 +200,12 @@ class IndicatorMatcher:
         # the labels written there (all prefixes of the longest): one compile, not one per unit
         self._by_unit = {u: frozenset(lab for lab, iid in owner.items() if scheme.allows(iid, u))
                          for u in sorted(units)}
-        self._every = longest_pattern(sorted(owner))
+        self._every = LongestWords(owner)
         self._nested = {lab: tuple(lab[:n] for n in range(len(lab), 0, -1) if lab[:n] in owner) for lab in owner}
         self._scans: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {}
         rules = indicator_rules()
         self._remaps = rules.remaps if remaps is None else remaps
-        self._compounds = longest_pattern(rules.compounds if compounds is None else compounds)
+        self._compounds = LongestWords(rules.compounds if compounds is None else compounds)
         self._qualifiers = rules.qualifiers if qualifiers is None else qualifiers
         self._list_gap, self._list_item_len = rules.list_gap, rules.list_item_len
         self._breakdowns = rules.breakdowns if breakdowns is None else breakdowns
@@ -257,12 +257,12 @@ class IndicatorMatcher:
         if got is None:
             inside: set[int] = set()
             end = 0
-            for m in self._compounds.finditer(form):  # zero-width: one match at each start
-                if m.start() >= end:
-                    end = m.start() + len(m.group(1))
-                    inside.update(range(m.start() + 1, end))
-            got = tuple((m.start(), self._nested[m.group(1)]) for m in self._every.finditer(form)
-                        if m.start() not in inside)  # 中小学学位: not 小学学位
+            for start, compound in self._compounds.finditer(form):
+                if start >= end:
+                    end = start + len(compound)
+                    inside.update(range(start + 1, end))
+            got = tuple((start, self._nested[label]) for start, label in self._every.finditer(form)
+                        if start not in inside)  # 中小学学位: not 小学学位
             if len(self._scans) >= self._SCANS_MAX:
                 self._scans.clear()  # bounded: memory does not grow with the corpus
             self._scans[form] = got
@@ -368,9 +368,9 @@ class IndicatorMatcher:
         at = re.search(rf"(?<![\d.]){re.escape(written)}\s*{re.escape(metric.unit)}", form)
         if at is None:
             return None
-        there = self._every.match(form, at.end())
+        there = self._every.at(form, at.end())
         allowed = self._by_unit[unit]
-        head = next((lab for lab in self._nested[there.group(1)] if lab in allowed), None) if there else None
+        head = next((lab for lab in self._nested[there] if lab in allowed), None) if there else None
         if head is None:
             return None
         return self._remapped(self._owner[head], (form[:at.end()], *map(normalize, (metric.indicator, clause))), unit)
@@ -378,7 +378,7 @@ class IndicatorMatcher:
     def _names_a_school(self, metric: Metric) -> bool:
         """Whether the indicator text names a kind of school (中小学 of 新增中小学学位)."""
         form = normalize(metric.indicator)
-        return any(self._owner[x.group(1)] in self._school_heads for x in self._every.finditer(form))
+        return any(self._owner[label] in self._school_heads for _, label in self._every.finditer(form))
 
     def _part_of_a_school(self, metric: Metric, unit: str) -> bool:
         """Whether the indicator ends with a kind of school and a word naming part of one (附设初中班,

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.core.errors import DataFileError
-from kg.core.patterns import longest_pattern
+from kg.core.patterns import LongestWords
 from kg.core.records import Level, Region
 from kg.extract.bureau_rules import LEVELS, bureau_rules
 
@@ -198,7 +198,7 @@ def _code_owners(table) -> dict[str, tuple[int, tuple[str, ...]]]:
 
 @dataclass(frozen=True)
 class GazetteerIndex:
-    longest: re.Pattern  # where a name or alias starts; group 1 = the longest one there
+    longest: LongestWords  # where a name or alias starts, with the longest one there
     nested: dict[str, tuple[str, ...]]  # a name/alias → the names/aliases it starts with, longest first
     name_lens_by_end: dict[str, tuple[int, ...]]  # last two chars → lengths of full names, longest first
 
@@ -214,6 +214,6 @@ def gazetteer_index() -> GazetteerIndex:
         if len(w) >= 2:
             by_end[w[-2:]].add(len(w))
     return GazetteerIndex(
-        longest=longest_pattern(sorted(words)),
+        longest=LongestWords(words),
         nested={w: tuple(w[:n] for n in range(len(w), 1, -1) if w[:n] in words) for w in words},
         name_lens_by_end={k: tuple(sorted(v, reverse=True)) for k, v in by_end.items()})

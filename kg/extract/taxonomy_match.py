@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.core.chars import QUOTE_CHARS
-from kg.core.patterns import by_identity, longest_pattern
+from kg.core.patterns import LongestWords, by_identity
 from kg.extract.initiative_rules import QUOTE_OR_SPACE, REDACTED
 from kg.terms.taxonomy import Taxonomy, synonyms
 
@@ -30,14 +30,14 @@ class Hit:
 
 
 class _Forms:
-    """Surface forms found in one regex pass: at each position the regex gives the longest form
+    """Surface forms found in one pass: at each position the scan gives the longest form
     starting there, and the forms nested in it (its prefixes) come from a table."""
 
     def __init__(self, forms: list[tuple[str, tuple[str, str]]]):
         self.values: dict[str, list[tuple[str, str]]] = {}
         for key, value in forms:
             self.values.setdefault(key, []).append(value)
-        self.pattern = longest_pattern(self.values)
+        self.words = LongestWords(self.values)
         # every form, shortest first, that is a prefix of the key (the key included)
         self.nested = {key: [key[:n] for n in range(1, len(key) + 1) if key[:n] in self.values]
                        for key in self.values}
@@ -46,9 +46,8 @@ class _Forms:
         """(start, end, value) of every occurrence, overlapping ones included; values of one key
         in the order given."""
         values, nested = self.values, self.nested
-        for m in self.pattern.finditer(text):
-            i = m.start()
-            for key in nested[m.group(1)]:
+        for i, longest in self.words.finditer(text):
+            for key in nested[longest]:
                 for value in values[key]:
                     yield i, i + len(key), value
 
