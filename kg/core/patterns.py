@@ -90,11 +90,16 @@ class LongestWords:
 
     def finditer(self, text: str, pos: int = 0) -> Iterator[tuple[int, str]]:
         """(start, longest word there) at every position from ``pos`` where a word starts."""
-        at = self.at
+        words, lens, single = self.words, self._lens, self._single
         for m in self._starts.finditer(text, pos):
-            word = at(text, m.start())
-            if word is not None:
-                yield m.start(), word
+            i = m.start()  # self.at(text, i), inlined: this loop runs at every possible start
+            for n in lens.get(text[i:i + 2], ()):
+                if text[i:i + n] in words:
+                    yield i, text[i:i + n]
+                    break
+            else:
+                if text[i] in single:
+                    yield i, text[i]
 
 
 _longest_first = longest_first  # the parameter of alternation() shadows the name
