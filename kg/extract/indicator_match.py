@@ -480,10 +480,11 @@ class IndicatorMatcher:
         if not self.in_list(prev, metric):
             return None
         lead = lead or prev
-        if self._names_a_school(metric):
+        to = next((f.to for f in self._follows if f.generic == iid and lead.indicator_concept in f.after
+                   and self._scheme.allows(f.to, metric.base_unit) and (not f.bare or self._bare(metric))), None)
+        if to is None or self._names_a_school(metric):  # read only when a follow applies: a scan
             return None  # 新增中小学学位4000个 after preschool places: its own words name its level
-        return next((f.to for f in self._follows if f.generic == iid and lead.indicator_concept in f.after
-                     and self._scheme.allows(f.to, metric.base_unit) and (not f.bare or self._bare(metric))), None)
+        return to
 
 
 @lru_cache(maxsize=1)
