@@ -519,3 +519,20 @@ def test_labels_of_study_communities_and_in_budget_spending(shipped, indicator, 
 ])
 def test_works_under_way_described_by_what_they_will_be(shipped, indicator, quote, expected):
     assert shipped.match(m(indicator, "所", "所", quote, value="3")) == expected
+
+
+def test_figure_end_is_the_regex_it_replaces():
+    """``(?<![\\d.])N\\s*U`` found without a pattern per figure: the same end on random texts of
+    digits, points, full-width digits, spaces and units."""
+    import random
+    import re
+
+    from kg.extract.indicator_match import _figure_end
+
+    rnd = random.Random(11)
+    pieces = ["1", "12", "2", ".", "３", " ", "\u3000", "所", "万元", "个", "新建", "x"]
+    for _ in range(3000):
+        form = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        written, unit = rnd.choice(["1", "12", "2", "1.2"]), rnd.choice(["所", "万元", "个"])
+        found = re.search(rf"(?<![\d.]){re.escape(written)}\s*{re.escape(unit)}", form)
+        assert _figure_end(form, written, unit) == (found.end() if found else None), (form, written, unit)

@@ -49,6 +49,22 @@ def _arabic(written: str) -> Decimal:
     return Decimal(written.replace(",", "").replace(" ", ""))
 
 
+def _figure_end(form: str, written: str, unit: str) -> int | None:
+    r"""Where the first ``written`` number that is not the tail of a longer one, then ``unit``
+    (spaces between), ends in ``form``: the regex ``(?<![\d.])written\s*unit``, searched without
+    compiling a pattern per figure (the regex cache would churn on a corpus's values)."""
+    i = form.find(written)
+    while i >= 0:
+        if i == 0 or not (form[i - 1].isdecimal() or form[i - 1] == "."):
+            j = i + len(written)
+            while j < len(form) and form[j].isspace():
+                j += 1
+            if form.startswith(unit, j):
+                return j + len(unit)
+        i = form.find(written, i + 1)
+    return None
+
+
 _LIST_LEAD = re.compile(r"^[()（）]*(?:其中)?")  # 其中 opens a list item; it says nothing of what is counted
 
 
@@ -364,16 +380,15 @@ class IndicatorMatcher:
         if metric.value is None or not metric.unit or unit == self._people:
             return None
         form = normalize(metric.quote)
-        written = format(metric.value.normalize(), "f")
-        at = re.search(rf"(?<![\d.]){re.escape(written)}\s*{re.escape(metric.unit)}", form)
-        if at is None:
+        end = _figure_end(form, format(metric.value.normalize(), "f"), metric.unit)
+        if end is None:
             return None
-        there = self._every.at(form, at.end())
+        there = self._every.at(form, end)
         allowed = self._by_unit[unit]
         head = next((lab for lab in self._nested[there] if lab in allowed), None) if there else None
         if head is None:
             return None
-        return self._remapped(self._owner[head], (form[:at.end()], *map(normalize, (metric.indicator, clause))), unit)
+        return self._remapped(self._owner[head], (form[:end], *map(normalize, (metric.indicator, clause))), unit)
 
     def _names_a_school(self, metric: Metric) -> bool:
         """Whether the indicator text names a kind of school (中小学 of 新增中小学学位)."""
