@@ -202,7 +202,7 @@ def indicator_rules() -> IndicatorRules:
 
 
 class IndicatorMatcher:
-    """Per base unit, one pattern over the labels of every indicator that unit can measure."""
+    """One scan over the labels of every indicator; per base unit, the labels that unit can measure."""
 
     def __init__(self, scheme: IndicatorScheme, remaps: tuple[Remap, ...] | None = None,
                  compounds: tuple[str, ...] | None = None, qualifiers: tuple[str, ...] | None = None,

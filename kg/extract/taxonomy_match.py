@@ -53,7 +53,7 @@ class _Forms:
 
 
 class _Matcher:
-    """All taxonomy surface forms, found in a sentence in one regex pass (thousands of labels).
+    """All taxonomy surface forms, found in a sentence in one scan (thousands of labels).
 
     Forms are indexed by their synonym key (kg/data/synonyms.toml) and searched in the sentence's
     key, so a re-worded mention (优质平衡发展) finds its label (优质均衡发展) at the same offsets."""
