@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from graph_fixtures import metric
 
-from kg.extract.indicator_match import IndicatorMatcher, map_indicators
+from kg.extract.indicator_match import IndicatorMatcher, IndicatorRules, map_indicators
 from kg.terms.indicators import load_indicators
 
 SMALL = Path(__file__).parent / "fixtures" / "indicators_small.ttl"
@@ -17,7 +17,8 @@ SMALL = Path(__file__).parent / "fixtures" / "indicators_small.ttl"
 
 @pytest.fixture(scope="module")
 def matcher() -> IndicatorMatcher:
-    return IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={}, follows=())
+    return IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={}, follows=(),
+                            words=IndicatorRules(()))
 
 
 def m(indicator, unit, base_unit, quote=None, value="1"):
@@ -497,9 +498,9 @@ def test_people_are_named_by_what_they_do_not_by_the_label_after_their_figure(sh
       ("小学", "所", "小学26所", 1)], ["projects-started"] * 3),
     # a figure whose head follows it, opening a list with 其中, breaks its total down too
     ([("建成投入使用学校", "所", "建成投入使用学校1所", 0), ("中小学", "所", "其中1所中小学", 1)], ["schools-opened"] * 2),
-    # places right after kindergartens (their projects) are kindergarten places
+    # places right after kindergartens (their projects, counted as projects) are kindergarten places
     ([("幼儿园项目", "个", "幼儿园项目39个", 0), ("新增学位", "个", "新增学位15000个", 1)],
-     ["kindergartens", "preschool-places"]),
+     ["construction-projects", "preschool-places"]),
 ])
 def test_breakdowns_of_works_begun_lists_opened_by_qizhong_and_places_after_kindergartens(shipped, items, expected):
     assert [x.indicator_concept for x in map_indicators(_run(*items), shipped)] == expected
@@ -518,4 +519,135 @@ def test_labels_of_study_communities_and_in_budget_spending(shipped, indicator, 
     ("在建幼儿园", "在建幼儿园3所", "construction-projects"),
 ])
 def test_works_under_way_described_by_what_they_will_be(shipped, indicator, quote, expected):
+    assert shipped.match(m(indicator, "所", "所", quote, value="3")) == expected
+
+
+# --- issue 19, unseen pages: labels, school projects, levels, changes and totals ------------------
+
+def _seq(*items):
+    """Metrics one after the other, ``gap`` characters apart: (indicator, unit, base_unit, quote, value, gap)."""
+    out, start = [], 0
+    for indicator, unit, base_unit, quote, value, gap in items:
+        start += gap
+        out.append(replace(m(indicator, unit, base_unit, quote, value=value), span=(start, start + len(quote))))
+        start += len(quote)
+    return out
+
+
+@pytest.mark.parametrize("indicator, unit, base_unit, expected", [
+    ("全县幼儿园公办率", "%", "ratio", "public-kindergarten-enrolment-share"),
+    ("公办园就读幼儿比例", "%", "ratio", "public-kindergarten-enrolment-share"),
+    ("残疾儿童少年义务教育入学安置率", "%", "ratio", "disabled-enrolment-rate"),
+    ("标准化考场", "个", "个", "standardised-exam-rooms"),
+    ("高考设考场", "个", "个", "standardised-exam-rooms"),
+    ("拨付教学楼建设工程款", "万元", "元", "project-investment"),
+    ("实施教改项目", "个", "个", "research-projects"),
+    ("公办学校标准化覆盖率", "%", "ratio", "standardisation-rate"),
+    ("实施办学条件改善项目", "个", "个", "construction-projects"),
+    ("推进教育补短板项目", "个", "个", "construction-projects"),
+    ("学前教育阶段项目", "个", "个", "construction-projects"),
+    ("职业学校新建扩建项目", "个", "个", "construction-projects"),  # not schools built: projects
+    ("年底前还将建成项目", "个", "个", "projects-completed"),
+])
+def test_labels_of_wording_variants(shipped, indicator, unit, base_unit, expected):
+    assert shipped.match(m(indicator, unit, base_unit)) == expected
+
+
+@pytest.mark.parametrize("indicator, unit, quote, expected", [
+    ("普通高中项目", "个", "普通高中项目1个", "construction-projects"),  # a kind of school's projects
+    ("中小学项目", "个", "中小学项目12个", "construction-projects"),
+    ("秋季前建成幼儿园项目", "个", "秋季前建成幼儿园项目9个", "projects-completed"),  # finished ones
+    ("新开工中小学项目", "个", "新开工中小学项目9个", "projects-started"),
+    ("新建中小学", "所", "完成16所新建中小学项目", "new-schools"),  # in 所: the schools themselves
+    ("幼儿园", "个", "幼儿园12个", "kindergartens"),  # no project word: still the schools
+])
+def test_a_kind_of_schools_projects_count_projects(shipped, indicator, unit, quote, expected):
+    assert shipped.match(m(indicator, unit, unit, quote, value=next(d for d in ("12", "16", "9", "1") if d in quote))) \
+        == expected
+
+
+@pytest.mark.parametrize("items, expected", [
+    # places right after a level's projects are that level's places
+    ([("学前教育阶段项目", "个", "个", "其中学前教育阶段项目4个", "4", 0), ("新增学位", "个", "个", "新增学位1800个", "1800", 1),
+      ("义务教育阶段项目", "个", "个", "义务教育阶段项目3个", "3", 1), ("新增学位", "个", "个", "新增学位2700个", "2700", 1),
+      ("普通高中项目", "个", "个", "普通高中项目2个", "2", 1), ("新增学位", "个", "个", "新增学位900个", "900", 1)],
+     ["construction-projects", "preschool-places", "construction-projects", "compulsory-places",
+      "construction-projects", "senior-places"]),
+    # 中小学 spans two levels: places of all levels
+    ([("中小学项目", "个", "个", "中小学项目7个", "7", 0), ("新增学位", "个", "个", "新增学位3600个", "3600", 1)],
+     ["construction-projects", "new-places"]),
+    # places after the last item of a list of kinds of school are the places of them all
+    ([("投入使用学校", "所", "所", "投入使用学校11所", "11", 0), ("中小学", "所", "所", "其中中小学4所", "4", 1),
+      ("幼儿园", "所", "所", "幼儿园7所", "7", 1), ("增加学位", "个", "个", "增加学位5200个", "5200", 1)],
+     ["schools-opened"] * 3 + ["new-places"]),
+    # a list of levels after places added: each level's places
+    ([("新增公办学位学前教育", "万个", "个", "新增公办学位学前教育3万个、义务教育9万个、普通高中2万个", "3", 0),
+      ("义务教育", "万个", "个", "学位学前教育3万个、义务教育9万个、普通高中2万个", "9", 1),
+      ("普通高中", "万个", "个", "学位学前教育3万个、义务教育9万个、普通高中2万个", "2", 1)],
+     ["new-places", "compulsory-places", "senior-places"]),
+])
+def test_places_take_the_level_their_list_names(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_seq(*items), shipped)] == expected
+
+
+@pytest.mark.parametrize("indicator, quote, expected", [
+    ("公办义务教育阶段学校学位", "公办义务教育阶段学校学位6000个", "compulsory-places"),
+    ("公办普高学位", "公办普高学位900个", "senior-places"),
+    ("新增中小学学位", "新增中小学学位4000个", "new-places"),  # two levels
+])
+def test_a_level_before_places_names_whose_places(shipped, indicator, quote, expected):
+    assert shipped.match(m(indicator, "个", "个", quote, value=quote[len(indicator):-1])) == expected
+
+
+def test_the_quote_after_a_figures_own_item_names_other_figures(shipped):
+    """学前教育3万个、义务教育9万个、普通高中2万个: 普通高中 is the next item's, not the 9's."""
+    item = m("义务教育", "万个", "个", "学位学前教育3万个、义务教育9万个、普通高中2万个", value="9")
+    assert shipped.match(item) != "senior-high-schools"
+    # ... but a head written after several figures is all of theirs
+    shared = m("建成省一级", "所", "所", "建成12所省一级、3所国家示范性普通高中", value="12")
+    assert shipped.match(shared) == "model-senior-high-schools"
+
+
+def test_labels_written_one_after_the_other_after_a_figure_name_one_thing(shipped):
+    item = m("个", "个", "个", "全区有1个中小学综合实践基地将于年底建成", value="1")
+    assert shipped.match(item) == "practice-bases"
+
+
+@pytest.mark.parametrize("indicator, unit, base_unit, quote, value, expected", [
+    # a rate right after a verb of change is the change
+    ("高考本科上线率", "%", "ratio", "本科上线率、艺术本科上线率分别提升12.5%、6.4%", "12.5", "growth-rate"),
+    ("艺术本科上线率", "%", "ratio", "本科上线率、艺术本科上线率分别提升12.5%、6.4%", "6.4", "growth-rate"),
+    ("入学率", "%", "ratio", "入学率比上年提高2%", "2", "growth-rate"),
+    # ... not a level it rose to, nor a year's level
+    ("毛入园率", "%", "ratio", "毛入园率提高到92%", "92", "preschool-gross-enrolment-rate"),
+    ("公办园在园幼儿占比", "%", "ratio", "公办园在园幼儿占比2019年底达到40%", "40", "public-kindergarten-enrolment-share"),
+    # ... and a rate's points stay the rate's
+    ("优良率比上年提高", "个百分点", "百分点", "优良率比上年提高1.5个百分点", "1.5", "fitness-excellent-rate"),
+    # any other figure after a comparison is a difference: no indicator
+    ("学校比上年减少", "所", "所", "全县学校比上年减少12所", "12", None),
+    ("600分以上的学生人数比去年多", "人", "人", "600分以上的学生人数比去年多120人", "120", None),
+    ("(高出要求", "万元", "元", "列支300万元(高出要求50万元)", "50", None),
+])
+def test_a_figure_written_as_a_change(shipped, indicator, unit, base_unit, quote, value, expected):
+    assert shipped.match(m(indicator, unit, base_unit, quote, value=value)) == expected
+
+
+def test_a_total_and_a_difference_continue_no_item_but_a_level_continues_a_difference(shipped):
+    paid = _seq(("拨付教师工资", "万元", "元", "拨付教师工资300万元", "300", 0),
+                ("拨付", "万元", "元", "共计拨付520万元", "520", 1))
+    assert [x.indicator_concept for x in map_indicators(paid, shipped)] == ["teacher-salaries", None]
+    rose = _seq(("全国公办园比2015年增加", "万所", "所", "全国公办园比2015年增加了2.1万所", "2.1", 0),
+                ("所", "万所", "所", "达到9.8万所", "9.8", 1))
+    assert [x.indicator_concept for x in map_indicators(rose, shipped)] == [None, "public-kindergartens"]
+
+
+@pytest.mark.parametrize("indicator, quote, expected", [
+    # who runs a school says nothing of when it opened; 增加 before inclusive ones counts them added
+    ("区将增加区属国企开办", "某区将增加3所区属国企开办的普惠性幼儿园", "new-inclusive-kindergartens"),
+    ("新开办", "秋季新开办3所幼儿园", "schools-opened"),
+    ("全区普惠性幼儿园增加至", "全区普惠性幼儿园增加至3所", "inclusive-kindergartens"),  # a level reached
+    # 扩容 is a build verb
+    ("还公办园扩容", "还有3所公办园扩容", "new-kindergartens"),
+])
+def test_who_runs_a_school_and_expanded_schools(shipped, indicator, quote, expected):
     assert shipped.match(m(indicator, "所", "所", quote, value="3")) == expected

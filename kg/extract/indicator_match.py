@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from kg.core.datafiles import positive_int, rule_file, text, word_list
+from kg.core.datafiles import compile_pattern, positive_int, rule_file, text, word_list
 from kg.core.errors import DataFileError
 from kg.core.patterns import longest_pattern
 from kg.core.records import Metric, evolve
@@ -54,6 +54,17 @@ _LIST_LEAD = re.compile(r"^[()（）]*(?:其中)?")  # 其中 opens a list item;
 
 _AFTER_NUMBER = re.compile(r"[^\d]*$")  # the text after the last digit
 _OTHER_FIGURE = re.compile(r"\d[^\d、，,；;。]*[、，,；;。]")  # a figure's end, up to the separator after it
+_ITEM_END = re.compile(r"[、，,；;。]")  # where a list item ends
+_NEXT_ITEM = re.compile(r"[^\d、，,；;。]+\d")  # ... when the next names its thing before its own figure
+
+
+def _figure(metric: Metric, text: str, start: int = 0) -> re.Match | None:
+    """Where ``text`` writes the metric's own figure (its value and unit), from ``start``."""
+    if metric.value is None or not metric.unit:
+        return None
+    written = format(metric.value.normalize(), "f")
+    return re.compile(rf"(?<![\d.]){re.escape(written)}\s*{re.escape(metric.unit)}").search(text, start)
+
 
 @dataclass(frozen=True)
 class Remap:
@@ -140,6 +151,14 @@ class IndicatorRules:
     generic: dict[str, str] = field(default_factory=dict)  # indicator id -> the one it is a kind of
     follows: tuple[Follow, ...] = ()
     school_parts: str = ""  # written after a kind of school, it names part of a school (初中班, 小学部)
+    change_before: re.Pattern | None = None  # a verb of change right before a rate: the change (提升18.3%)
+    change: str = ""  # ... the indicator that change is (growth-rate)
+    change_units: tuple[str, ...] = ()  # ... in these base units
+    compared_before: re.Pattern | None = None  # a comparison right before a figure (比上年多): no indicator's
+    totals: tuple[str, ...] = ()  # a figure after these (共计) sums a list: it continues no item of it
+    school_projects: tuple[str, ...] = ()  # written after a kind of school, these name its building projects
+    projects: str = ""  # ... the indicator they count
+    school_units: tuple[str, ...] = ()  # ... unless counted in these, which count the schools themselves
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -177,7 +196,15 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                                        text(fname, f"follow[{i}].to", e.get("to")),
                                        _flag(fname, f"follow[{i}].bare", e.get("bare", False)))
                                 for i, e in enumerate(_entries(fname, "follow", data.get("follow", [])))),
-                          "".join(word_list(fname, "words.school_parts", words.get("school_parts"))))
+                          "".join(word_list(fname, "words.school_parts", words.get("school_parts"))),
+                          compile_pattern(fname, "words.change_before", words.get("change_before")),
+                          text(fname, "words.change", words.get("change")),
+                          word_list(fname, "words.change_units", words.get("change_units")),
+                          compile_pattern(fname, "words.compared_before", words.get("compared_before")),
+                          word_list(fname, "words.totals", words.get("totals")),
+                          word_list(fname, "words.school_projects", words.get("school_projects")),
+                          text(fname, "words.projects", words.get("projects")),
+                          word_list(fname, "words.school_units", words.get("school_units")))
 
 
 @lru_cache(maxsize=1)
@@ -191,7 +218,9 @@ class IndicatorMatcher:
     def __init__(self, scheme: IndicatorScheme, remaps: tuple[Remap, ...] | None = None,
                  compounds: tuple[str, ...] | None = None, qualifiers: tuple[str, ...] | None = None,
                  breakdowns: tuple[Breakdown, ...] | None = None, generic: dict[str, str] | None = None,
-                 follows: tuple[Follow, ...] | None = None):
+                 follows: tuple[Follow, ...] | None = None, words: IndicatorRules | None = None):
+        """Each rule group is kg/data/indicators.toml's unless given; ``words``: the rules of changes,
+        totals and school projects (IndicatorRules(()) for none)."""
         owner = scheme.labels()
         units = {u for k in scheme.kinds.values() for u in k.units}
         self._scheme = scheme
@@ -207,6 +236,7 @@ class IndicatorMatcher:
         self._breakdowns = rules.breakdowns if breakdowns is None else breakdowns
         self._breakdown_prefix = rules.breakdown_prefix
         self._people = rules.people_unit
+        self._rules = rules if words is None else words
         self._school_part = re.compile(rf"[{re.escape(rules.school_parts)}]+$") if rules.school_parts else None
         # the kinds of school a breakdown's item may name: the stock heads the school remaps replace
         self._school_heads = frozenset(h for r in self._remaps if r.kind == "kind-schools" for h in r.heads)
@@ -217,6 +247,7 @@ class IndicatorMatcher:
                 raise DataFileError(f"a remap names what the indicator scheme lacks: {r.kind} {unknown}",
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
         generic = rules.generic if generic is None else generic
+        self._generic = generic
         self._follows = rules.follows if follows is None else follows
         unknown = sorted((set(generic) | set(generic.values())
                           | {i for f in self._follows for i in (*f.after, f.generic, f.to)}) - set(scheme.indicators))
@@ -228,6 +259,10 @@ class IndicatorMatcher:
             if unknown:
                 raise DataFileError(f"a breakdown names what the indicator scheme lacks: {unknown}",
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
+        unknown = sorted(i for i in (self._rules.change, self._rules.projects) if i and i not in scheme.indicators)
+        if unknown:
+            raise DataFileError(f"words.change or words.projects names what the indicator scheme lacks: {unknown}",
+                                path="indicators.toml", hint="use ids of ontology/indicators.ttl")
 
     def _label(self, form: str, base_unit: str | None) -> tuple[str, int] | None:
         """The label ending nearest the end of ``form`` (the longest of those) and its start, among
@@ -313,17 +348,51 @@ class IndicatorMatcher:
                         return target
         return iid
 
-    def match(self, metric: Metric) -> str | None:
-        """The indicator id ``metric`` measures, or None."""
+    def _before_figure(self, metric: Metric) -> str:
+        """The quote's words before the metric's own figure (all of the quote when it is not found)."""
+        quote = normalize(metric.quote)
+        at = _figure(metric, quote)
+        return quote[:at.start()] if at is not None else ""
+
+    def compared(self, metric: Metric) -> bool:
+        """Whether the figure is written as a difference (比上年增加了3.1万所)."""
+        return self._changed(metric) == ""
+
+    def _changed(self, metric: Metric) -> str | None:
+        """What a figure written as a change is: a rate right after a verb of change (本科上线率分别提升
+        18.3%、16.2%) is the growth rate; a figure right after a comparison (比去年多384人, 高出要求51万元)
+        is a difference, measuring no indicator ("": none). None: the figure is no change."""
+        r, before = self._rules, self._before_figure(metric)
+        if not before:
+            return None
+        rate = metric.base_unit in r.change_units
+        if not rate and r.change and self._scheme.allows(r.change, metric.base_unit):
+            return None  # 优良率比上年提高2.8个百分点: a rate's points stay the rate's
+        if rate and r.change_before is not None and r.change_before.search(before):
+            return r.change
+        if r.compared_before is not None and r.compared_before.search(before):
+            return r.change if rate else ""
+        return None
+
+    def match(self, metric: Metric, changes: bool = True) -> str | None:
+        """The indicator id ``metric`` measures, or None; ``changes=False``: what it would measure
+        were it not written as a change (a difference's indicator, continued by a level after it:
+        公办园比2015年增加了3.1万所，达到10.8万所)."""
         unit = metric.base_unit
         if unit not in self._by_unit:
             return None
+        changed = self._changed(metric) if changes else None
+        if changed is not None:
+            return changed or None
         # another number's bracket is not this metric's clause: 幼儿园89所(新增25所) built none of the 89
         clause = _BRACKETED.sub("", metric.quote)
         if self._foreign_head(metric, metric.indicator):
             return None
         if self._part_of_a_school(metric, unit):
             return None
+        projects = self._school_projects(metric, unit)
+        if projects is not None:
+            return projects
         found = self._best(self._uncut(metric, unit), unit, clause, lead=self._lead(metric))
         if found is not None:
             return found
@@ -345,15 +414,19 @@ class IndicatorMatcher:
         if metric.value is None or not metric.unit or unit == self._people:
             return None
         form = normalize(metric.quote)
-        written = format(metric.value.normalize(), "f")
-        at = re.search(rf"(?<![\d.]){re.escape(written)}\s*{re.escape(metric.unit)}", form)
+        at = _figure(metric, form)
         if at is None:
             return None
-        heads = [x.group(1) for x in self._by_unit[unit].finditer(form, at.end()) if x.start() == at.end()]
-        if not heads:
+        head, end = None, at.end()
+        while True:  # labels written one after the other name one thing, the last its head (中小学综合实践基地)
+            heads = [x.group(1) for x in self._by_unit[unit].finditer(form, end) if x.start() == end]
+            if not heads:
+                break
+            head = max(heads, key=len)
+            end += len(head)
+        if head is None:
             return None
-        return self._remapped(self._owner[max(heads, key=len)], (form[:at.end()], *map(normalize, (metric.indicator, clause))),
-                              unit)
+        return self._remapped(self._owner[head], (form[:at.end()], *map(normalize, (metric.indicator, clause))), unit)
 
     def _names_a_school(self, metric: Metric) -> bool:
         """Whether the indicator text names a kind of school (中小学 of 新增中小学学位)."""
@@ -368,16 +441,36 @@ class IndicatorMatcher:
         return (self._school_part is not None and head is not None and self._owner[head[0]] in self._school_heads
                 and self._school_part.fullmatch(form, head[1] + len(head[0])) is not None)
 
+    def _school_projects(self, metric: Metric, unit: str) -> str | None:
+        """A kind of school followed only by a word naming its building projects (幼儿园项目39个,
+        普通高中项目1个) counts projects, read with the build verbs before it (建成: finished);
+        counted in a school's own unit (126所…幼儿园项目) it counts the schools."""
+        r = self._rules
+        if not r.projects or unit in r.school_units or not self._scheme.allows(r.projects, unit):
+            return None
+        form = normalize(_BRACKETED.sub("", metric.indicator))
+        word = next((w for w in r.school_projects if form.endswith(w)), None)
+        head = self._label(form[:-len(word)], unit) if word else None
+        if head is None or head[1] + len(head[0]) != len(form) - len(word) \
+                or self._owner[head[0]] not in self._school_heads:
+            return None
+        return self._remapped(r.projects, (self._lead(metric) + form[:head[1]],), unit)
+
     @staticmethod
     def _own_clause(metric: Metric) -> str:
         """The quote from where the metric's own list item starts: after the last figure written before
-        its indicator text (、中职学校66所、普通高校6所: 普通高校6所), whose words are that figure's."""
+        its indicator text (、中职学校66所、普通高校6所: 普通高校6所), whose words are that figure's;
+        and up to the separator after its own figure (学前教育13万个、义务教育80万个、普通高中13万个:
+        普通高中 is the next item's)."""
         quote, ind = metric.quote, metric.indicator
         at = quote.find(ind) if ind else -1
-        if at <= 0:
-            return quote
-        cut = [m.end() for m in _OTHER_FIGURE.finditer(quote, 0, at)]
-        return quote[cut[-1]:] if cut else quote
+        cut = [m.end() for m in _OTHER_FIGURE.finditer(quote, 0, at)] if at > 0 else []
+        start = cut[-1] if cut else 0
+        own = _figure(metric, quote, start)
+        end = _ITEM_END.search(quote, own.end()) if own is not None else None
+        if end is None or not _NEXT_ITEM.match(quote, end.end()):
+            return quote[start:]  # 22所省一级、6所国家示范性普通高中: the head after them is theirs too
+        return quote[start:end.start()]
 
 
     def continued(self, prev: Metric, metric: Metric) -> str | None:
@@ -386,6 +479,9 @@ class IndicatorMatcher:
         the previous concept, with this metric's own build verb. Only a short item does (a verb, a
         place, a level); a longer one says what it counts, and a qualifier (民办) changes it."""
         gap = metric.span[0] - prev.span[1]
+        before = self._before_figure(metric)
+        if self._changed(metric) is not None or any(w in before for w in self._rules.totals):
+            return None  # 共计拨付875万元 sums the list; 高出要求51万元 compares: neither is an item
         # an item opening a bracket (…(全市仅3个区县)) is read without the bracket's mark
         own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
         if (len(own) > self._list_item_len or any(q in metric.indicator for q in self._qualifiers)
@@ -435,6 +531,32 @@ class IndicatorMatcher:
         written = format(metric.value.normalize(), "f")
         return re.search(rf"其中\s*{re.escape(written)}\s*{re.escape(metric.unit)}{re.escape(head)}",
                          normalize(metric.quote)) is not None
+
+    def leveled(self, prev: Metric, metric: Metric, iid: str | None, sibling: Metric | None = None) -> str | None:
+        """A figure of a generic indicator (see [generic]) right after one whose own words name a level
+        counts that level's kind of it, as a remap of the level's words would read it: 学前教育阶段项目
+        6个，新增学位2880个 are kindergarten places; and a list item naming only a level after such a
+        figure or a kind of it does too (新增公办学位…13万个、义务教育80万个: compulsory places). Not
+        after the last of a list of items of one kind (``sibling``, the figure before ``prev``:
+        中小学5所、幼儿园9所，增加学位10960个 are the places of all of them)."""
+        if iid is None or prev.indicator_concept is None or not self.in_list(prev, metric) \
+                or self._names_a_school(metric):
+            return None
+        if sibling is not None and sibling.indicator_concept == prev.indicator_concept and self.in_list(sibling, prev) \
+                and iid in self._generic.values():
+            return None
+        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
+        base = self._generic.get(prev.indicator_concept, prev.indicator_concept)
+        if base in self._generic.values() and len(own) <= self._list_item_len \
+                and prev.base_unit == metric.base_unit and self._scheme.indicators[iid].kind != \
+                self._scheme.indicators[base].kind:  # 义务教育 read as schools, in a unit of places
+            found = self._remapped(base, (own,), metric.base_unit)
+            return found if self._generic.get(found) == base else None
+        if iid not in self._generic.values():
+            return None
+        words = _BRACKETED.sub("", normalize(prev.indicator))
+        found = self._remapped(iid, (words,), metric.base_unit)
+        return found if self._generic.get(found) == iid else None
 
     def in_list(self, prev: Metric, metric: Metric) -> bool:
         """Whether ``metric`` is written right after ``prev``, in the same list."""
@@ -488,12 +610,16 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
             lead = None
             totals = {}
         if iid is None and out:
-            iid = matcher.continued(out[-1], m)
+            prev = out[-1]
+            if prev.indicator_concept is None and matcher.compared(prev):
+                prev = evolve(prev, indicator_concept=matcher.match(prev, changes=False))
+            iid = matcher.continued(prev, m)
         elif out:
             chained = lead is not None and lead is not out[-1] and matcher.keeps_a_lead(lead, m, iid)
             total = totals.get(m.base_unit)
             iid = matcher.broken_down(out[-1], m, iid) or matcher.followed(out[-1], m, iid) \
                 or (matcher.followed(out[-1], m, iid, lead) if chained else None) \
+                or matcher.leveled(out[-1], m, iid, out[-2] if len(out) > 1 else None) \
                 or (matcher.broken_down(total, m, iid, far=True) if total is not None else None) or iid
         out.append(evolve(m, indicator_concept=iid) if iid else m)
         if iid:
