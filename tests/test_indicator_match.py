@@ -284,8 +284,8 @@ def test_places_a_kindergarten_word_qualifies_before_the_head(shipped, indicator
     ("公办幼儿园在园幼儿", "其中公办幼儿园在园幼儿1800个", "1800", "个", None),
     # the text may run past the number: 学位 is the head of the 900, not of the 12
     ("改扩建的幼儿园增加学位", "改扩建的12所幼儿园增加学位900个", "12", "所", "new-kindergartens"),
-    # a kind of school before a count of people is its level, not a head naming people
-    ("完成今年全县中职", "完成今年全县中职1200人以上的招生任务", "1200", "人", "new-entrants"),
+    # a kind of school before a count of people is its level, not a head naming people: 中职 entrants
+    ("完成今年全县中职", "完成今年全县中职1200人以上的招生任务", "1200", "人", "vocational-enrolment"),
 ])
 def test_a_head_naming_people_in_another_unit_gets_no_concept(shipped, indicator, quote, value, unit, expected):
     assert shipped.match(m(indicator, unit, unit, quote, value=value)) == expected
@@ -651,3 +651,27 @@ def test_a_total_and_a_difference_continue_no_item_but_a_level_continues_a_diffe
 ])
 def test_who_runs_a_school_and_expanded_schools(shipped, indicator, quote, expected):
     assert shipped.match(m(indicator, "所", "所", quote, value="3")) == expected
+
+
+@pytest.mark.parametrize("indicator, unit, expected", [
+    # a generic count of people after one level's schools, in its own words, is that level's
+    ("我县职业中等专业学校在校生", "人", "vocational-students"),
+    ("本地普通高中就读学生数", "人", "senior-students"),
+    ("在县外就读中职学校新生", "人", "vocational-enrolment"),
+    ("小学专任教师", "人", "primary-teachers"),
+    # two levels, or none: the generic count
+    ("幼儿园和小学学生人数", "人", "students-total"),
+    ("全县在校生", "人", "students-total"),
+    ("新增中小学、公办园学位", "个", "new-places"),
+])
+def test_a_generic_count_after_a_levels_schools_in_its_own_words(shipped, indicator, unit, expected):
+    assert shipped.match(m(indicator, unit, unit)) == expected
+
+
+@pytest.mark.parametrize("indicator, unit, quote, value, expected", [
+    # words before a figure, back over a list separator, are the figure before it's
+    ("香校园、优秀阅读项目", "个", "宣传推广8所书香校园、6个优秀阅读项目、4名阅读推广人", "6", None),
+    ("宣传推广书香校园", "所", "宣传推广8所书香校园、6个优秀阅读项目、4名阅读推广人", "8", "civilised-campuses"),
+])
+def test_words_of_the_figure_before_are_not_a_figures_own(shipped, indicator, unit, quote, value, expected):
+    assert shipped.match(m(indicator, unit, unit, quote, value=value)) == expected

@@ -19,8 +19,8 @@ PINNED = {
         "facts.json": "65aef3b757d169b9d977257b3cdb1c9be22b6617892107a48fd4b356752394e5",
     },
     "shared": {
-        "graph.ttl": "f07d0f2e76bb658eca0b384854cccca4c0bc3e0bc95a1c5f7d036a30b0b942fe",
-        "facts.json": "0c2c5b5e813e2f4d50dbfa5a48899586494a9c998a15183ee212e8ed24d23ba4",
+        "graph.ttl": "30468a328b3fb0c1153b79f3bcf173eaa51b7ea6a2cc45ed7864a01a7c1cd81d",
+        "facts.json": "2bf48abb7bafe14a986364b22be970732f668dc75174fd6fa2307d722c186680",
     },
 }
 

@@ -309,7 +309,20 @@ class IndicatorMatcher:
         if found is None:
             return None
         label, start = found
-        return self._remapped(self._owner[label], (lead + form[:start], *map(normalize, context)), base_unit)
+        iid = self._of_level(self._owner[label], form[:start], base_unit)
+        return self._remapped(iid, (lead + form[:start], *map(normalize, context)), base_unit)
+
+    def _of_level(self, iid: str, before: str, base_unit: str) -> str:
+        """A generic figure whose own words name a level's schools before it counts that level's, as
+        it would in the list those schools open (see [[follow]]): 职业中等专业学校在校生 are vocational
+        students, 普通高中就读学生数 senior students."""
+        kinds = {a: f.to for f in self._follows if f.generic == iid and self._scheme.allows(f.to, base_unit)
+                 for a in f.after}
+        if not kinds:
+            return iid
+        # every school named there must be that one level's (新增中小学、公办园学位: places of all levels)
+        levels = {kinds.get(self._owner[x.group(1)]) for x in self._every.finditer(before)}
+        return levels.pop() if len(levels) == 1 and None not in levels else iid
 
     @staticmethod
     def _lead(metric: Metric) -> str:
@@ -348,11 +361,26 @@ class IndicatorMatcher:
                         return target
         return iid
 
-    def _before_figure(self, metric: Metric) -> str:
-        """The quote's words before the metric's own figure (all of the quote when it is not found)."""
-        quote = normalize(metric.quote)
-        at = _figure(metric, quote)
-        return quote[:at.start()] if at is not None else ""
+    @staticmethod
+    def _before_figure(metric: Metric) -> str:
+        """The quote's words before the metric's own figure, the first written after its indicator
+        text (51万元(高出要求51万元): the second); "" when it is not found."""
+        quote, ind = normalize(metric.quote), normalize(metric.indicator)
+        at = quote.find(ind) if ind else -1
+        found = _figure(metric, quote, max(at, 0)) or _figure(metric, quote)
+        return quote[:found.start()] if found is not None else ""
+
+    def _own_words(self, metric: Metric) -> Metric:
+        """The metric with only its own words: an indicator text whose start is what the quote writes
+        before the figure, back over a list separator (10所书香校园、10个优秀阅读项目: 香校园、优秀阅读项目),
+        starts with the words of the figure before it: they are left out."""
+        before = self._before_figure(metric)
+        sep = before[-1:] if before else ""
+        ind = normalize(metric.indicator)
+        if not sep or sep not in "、，,；;" or sep not in ind:
+            return metric
+        head, rest = ind.split(sep, 1)
+        return evolve(metric, indicator=rest) if head and rest and before[:-1].endswith(head) else metric
 
     def compared(self, metric: Metric) -> bool:
         """Whether the figure is written as a difference (比上年增加了3.1万所)."""
@@ -384,6 +412,7 @@ class IndicatorMatcher:
         changed = self._changed(metric) if changes else None
         if changed is not None:
             return changed or None
+        metric = self._own_words(metric)
         # another number's bracket is not this metric's clause: 幼儿园89所(新增25所) built none of the 89
         clause = _BRACKETED.sub("", metric.quote)
         if self._foreign_head(metric, metric.indicator):
@@ -464,6 +493,9 @@ class IndicatorMatcher:
         普通高中 is the next item's)."""
         quote, ind = metric.quote, metric.indicator
         at = quote.find(ind) if ind else -1
+        if at < 0:  # an indicator running around its figure: its item starts before the figure
+            own = _figure(metric, quote)
+            at = own.start() if own is not None else -1
         cut = [m.end() for m in _OTHER_FIGURE.finditer(quote, 0, at)] if at > 0 else []
         start = cut[-1] if cut else 0
         own = _figure(metric, quote, start)
