@@ -675,3 +675,22 @@ def test_a_generic_count_after_a_levels_schools_in_its_own_words(shipped, indica
 ])
 def test_words_of_the_figure_before_are_not_a_figures_own(shipped, indicator, unit, quote, value, expected):
     assert shipped.match(m(indicator, unit, unit, quote, value=value)) == expected
+
+
+@pytest.mark.parametrize("indicator, unit, base_unit, quote, value, expected", [
+    # a unit only one indicator can measure names it
+    ("幼儿园数是2010年的", "倍", "倍", "全县幼儿园数是2010年的1.6倍", "1.6", "growth-multiple"),
+    ("将初中现改扩建", "班", "班", "将初中现有24班改扩建为36班", "24", "classes"),
+    ("抓好教育硕士班", "班", "班", "抓好教育硕士x班的集中学习", None, None),  # x班: a class's name
+    # ... and wording variants
+    ("后可新增班", "个", "个", "建成后可新增18个班", "18", "classes"),
+    ("普惠性学前教育资源覆盖率", "%", "ratio", "普惠性学前教育资源覆盖率达到88%", "88", "inclusive-kindergarten-coverage"),
+    ("各级投入财政资金", "亿元", "元", "各级投入财政资金1.2亿元", "1.2", "education-investment"),
+    ("中职学生发放生活补贴", "万元", "元", "向900名中职学生发放生活补贴60万元", "60", "student-aid-funds"),
+    ("校舍加固项目", "个", "个", "校舍加固项目7个", "7", "construction-projects"),
+])
+def test_a_unit_one_indicator_measures_and_more_wording_variants(shipped, indicator, unit, base_unit, quote, value,
+                                                                 expected):
+    metric = replace(m(indicator, unit, base_unit, quote, value=value or "1"),
+                     **({} if value else {"value": None, "base_value": None, "redacted": True}))
+    assert shipped.match(metric) == expected

@@ -19,8 +19,8 @@ PINNED = {
         "facts.json": "65aef3b757d169b9d977257b3cdb1c9be22b6617892107a48fd4b356752394e5",
     },
     "shared": {
-        "graph.ttl": "30468a328b3fb0c1153b79f3bcf173eaa51b7ea6a2cc45ed7864a01a7c1cd81d",
-        "facts.json": "2bf48abb7bafe14a986364b22be970732f668dc75174fd6fa2307d722c186680",
+        "graph.ttl": "4f0095e818b07f8f6914c7b604184ffba952852934d4ed5242486437999c3f0f",
+        "facts.json": "316b689cc486ba46bf977a8bfb2a44db995f00d6bd69598180579850ec0bd817",
     },
 }
 

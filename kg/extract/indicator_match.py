@@ -228,6 +228,9 @@ class IndicatorMatcher:
         self._by_unit = {u: longest_pattern(sorted(lab for lab, iid in owner.items() if scheme.allows(iid, u)))
                          for u in sorted(units)}
         self._every = longest_pattern(sorted(owner))
+        # a unit only one indicator can measure names it (倍: a multiple; 班: classes)
+        self._only = {u: only[0] for u in units
+                      if len(only := [i for i in sorted(scheme.indicators) if scheme.allows(i, u)]) == 1}
         rules = indicator_rules()
         self._remaps = rules.remaps if remaps is None else remaps
         self._compounds = longest_pattern(rules.compounds if compounds is None else compounds)
@@ -433,7 +436,8 @@ class IndicatorMatcher:
             if qualified is not None and qualified[0] != head[0]:
                 return self._best(qualified[0], unit, metric.indicator, clause)
         return self._head_after_figure(metric, unit, clause) \
-            or self._best(self._own_clause(metric), unit, metric.indicator, clause)
+            or self._best(self._own_clause(metric), unit, metric.indicator, clause) \
+            or (self._only.get(unit) if metric.value is not None else None)  # x班 names a class
 
     def _head_after_figure(self, metric: Metric, unit: str, clause: str) -> str | None:
         """When the indicator names nothing known: a label written right after the figure names what
