@@ -580,11 +580,15 @@ def test_a_kind_of_schools_projects_count_projects(shipped, indicator, unit, quo
     ([("投入使用学校", "所", "所", "投入使用学校11所", "11", 0), ("中小学", "所", "所", "其中中小学4所", "4", 1),
       ("幼儿园", "所", "所", "幼儿园7所", "7", 1), ("增加学位", "个", "个", "增加学位5200个", "5200", 1)],
      ["schools-opened"] * 3 + ["new-places"]),
-    # a list of levels after places added: each level's places
+    # a list of levels after places added, the first level written after the head: each level's places
     ([("新增公办学位学前教育", "万个", "个", "新增公办学位学前教育3万个、义务教育9万个、普通高中2万个", "3", 0),
       ("义务教育", "万个", "个", "学位学前教育3万个、义务教育9万个、普通高中2万个", "9", 1),
       ("普通高中", "万个", "个", "学位学前教育3万个、义务教育9万个、普通高中2万个", "2", 1)],
-     ["new-places", "compulsory-places", "senior-places"]),
+     ["preschool-places", "compulsory-places", "senior-places"]),
+    # places after places are a figure of their own, not of the level before (，全县新增学位5000个)
+    ([("新增公办学位学前教育", "万个", "个", "新增公办学位学前教育3万个、义务教育9万个", "3", 0),
+      ("义务教育", "万个", "个", "学位学前教育3万个、义务教育9万个", "9", 1),
+      ("新增学位", "个", "个", "新增学位5000个", "5000", 2)], ["preschool-places", "compulsory-places", "new-places"]),
 ])
 def test_places_take_the_level_their_list_names(shipped, items, expected):
     assert [x.indicator_concept for x in map_indicators(_seq(*items), shipped)] == expected
@@ -694,3 +698,25 @@ def test_a_unit_one_indicator_measures_and_more_wording_variants(shipped, indica
     metric = replace(m(indicator, unit, base_unit, quote, value=value or "1"),
                      **({} if value else {"value": None, "base_value": None, "redacted": True}))
     assert shipped.match(metric) == expected
+
+
+@pytest.mark.parametrize("items, expected", [
+    # a share naming only the generic indicator of the kind before it is of that kind
+    ([("职业中等专业学校招生", "人", "人", "我县职业中等专业学校招生共计700人", "700", 0),
+      ("招生", "人", "人", "其中本县招生500人", "500", 1)], ["vocational-enrolment"] * 2),
+    ([("新增幼儿园学位", "个", "个", "全县新增幼儿园学位3000个", "3000", 0),
+      ("公办学位", "个", "个", "其中公办学位2000个", "2000", 1)], ["preschool-places"] * 2),
+    # ... not without 其中
+    ([("职业中等专业学校招生", "人", "人", "我县职业中等专业学校招生共计700人", "700", 0),
+      ("招生", "人", "人", "全县招生500人", "500", 1)], ["vocational-enrolment", "new-entrants"]),
+    # an item saying it is under way continues no stage reached before it; projects continued are under way
+    ([("投入使用", "所", "所", "已有8所投入使用", "8", 0), ("正在进行室内外装修", "所", "所", "11所正在进行室内外装修", "11", 1)],
+     ["schools-opened", None]),
+    ([("建成项目", "个", "个", "全县建成项目20个", "20", 0), ("续建", "个", "个", "续建33个", "33", 1)],
+     ["projects-completed", "construction-projects"]),
+    # a label right after the figure and right before another number is the next figure's
+    ([("完成新改扩建中小学校幼儿园", "所", "所", "完成新改扩建中小学校16所幼儿园62所", "16", 0),
+      ("幼儿园", "所", "所", "完成新改扩建中小学校16所幼儿园62所", "62", 0)], ["new-schools", "new-kindergartens"]),
+])
+def test_shares_stages_and_the_next_figures_head(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_seq(*items), shipped)] == expected

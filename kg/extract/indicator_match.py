@@ -159,6 +159,7 @@ class IndicatorRules:
     school_projects: tuple[str, ...] = ()  # written after a kind of school, these name its building projects
     projects: str = ""  # ... the indicator they count
     school_units: tuple[str, ...] = ()  # ... unless counted in these, which count the schools themselves
+    ongoing: tuple[str, ...] = ()  # an item saying it is under way (正在) continues no figure before it
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -204,7 +205,8 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           word_list(fname, "words.totals", words.get("totals")),
                           word_list(fname, "words.school_projects", words.get("school_projects")),
                           text(fname, "words.projects", words.get("projects")),
-                          word_list(fname, "words.school_units", words.get("school_units")))
+                          word_list(fname, "words.school_units", words.get("school_units")),
+                          word_list(fname, "words.ongoing", words.get("ongoing")))
 
 
 @lru_cache(maxsize=1)
@@ -313,7 +315,10 @@ class IndicatorMatcher:
             return None
         label, start = found
         iid = self._of_level(self._owner[label], form[:start], base_unit)
-        return self._remapped(iid, (lead + form[:start], *map(normalize, context)), base_unit)
+        # a few words ending the text after the label qualify it as those before it do (新增公办学位学前教育)
+        tail = form[start + len(label):]
+        own = lead + form[:start] + (tail if len(tail) <= self._list_item_len else "")
+        return self._remapped(iid, (own, *map(normalize, context)), base_unit)
 
     def _of_level(self, iid: str, before: str, base_unit: str) -> str:
         """A generic figure whose own words name a level's schools before it counts that level's, as
@@ -373,6 +378,18 @@ class IndicatorMatcher:
         found = _figure(metric, quote, max(at, 0)) or _figure(metric, quote)
         return quote[:found.start()] if found is not None else ""
 
+    def _next_head(self, metric: Metric, ind: str) -> str:
+        """The label an indicator text ends with when the quote writes it right after the figure and
+        right before another number (中小学校16所幼儿园62所: 幼儿园 is the 62's), or ""."""
+        quote = normalize(metric.quote)
+        at = _figure(metric, quote)
+        if at is None:
+            return ""
+        heads = [x.group(1) for x in self._every.finditer(quote, at.end())
+                 if x.start() == at.end() and ind.endswith(x.group(1)) and len(x.group(1)) < len(ind)]
+        head = max(heads, key=len, default="")
+        return head if head and re.match(r"\s*\d", quote[at.end() + len(head):]) else ""
+
     def _own_words(self, metric: Metric) -> Metric:
         """The metric with only its own words: an indicator text whose start is what the quote writes
         before the figure, back over a list separator (10所书香校园、10个优秀阅读项目: 香校园、优秀阅读项目),
@@ -380,6 +397,9 @@ class IndicatorMatcher:
         before = self._before_figure(metric)
         sep = before[-1:] if before else ""
         ind = normalize(metric.indicator)
+        nxt = self._next_head(metric, ind)
+        if nxt:
+            return evolve(metric, indicator=ind[:-len(nxt)])
         if not sep or sep not in "、，,；;" or sep not in ind:
             return metric
         head, rest = ind.split(sep, 1)
@@ -516,8 +536,9 @@ class IndicatorMatcher:
         place, a level); a longer one says what it counts, and a qualifier (民办) changes it."""
         gap = metric.span[0] - prev.span[1]
         before = self._before_figure(metric)
-        if self._changed(metric) is not None or any(w in before for w in self._rules.totals):
-            return None  # 共计拨付875万元 sums the list; 高出要求51万元 compares: neither is an item
+        if self._changed(metric) is not None or any(w in before for w in self._rules.totals) \
+                or any(w in metric.indicator for w in self._rules.ongoing):
+            return None  # 共计拨付875万元 sums the list; 高出要求51万元 compares; 8所正在装修 says its own stage
         # an item opening a bracket (…(全市仅3个区县)) is read without the bracket's mark
         own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
         if (len(own) > self._list_item_len or any(q in metric.indicator for q in self._qualifiers)
@@ -526,6 +547,11 @@ class IndicatorMatcher:
                 or gap > self._list_gap  # the same clause (gap < 0) or the next one
                 or self._foreign_head(metric, own)):  # 在园幼儿 names what it counts
             return None
+        # an item naming another level of the generic thing counts that level's (学前教育13万个、义务教育80万个)
+        base = self._generic.get(prev.indicator_concept, prev.indicator_concept)
+        level = self._remapped(base, (own,), metric.base_unit) if base in self._generic.values() else base
+        if level != base and self._generic.get(level) == base:
+            return level
         return self._remapped(prev.indicator_concept, tuple(map(normalize, (metric.indicator, metric.quote))),
                               metric.base_unit)
 
@@ -588,11 +614,21 @@ class IndicatorMatcher:
                 self._scheme.indicators[base].kind:  # 义务教育 read as schools, in a unit of places
             found = self._remapped(base, (own,), metric.base_unit)
             return found if self._generic.get(found) == base else None
-        if iid not in self._generic.values():
+        if iid not in self._generic.values() or self._scheme.indicators[prev.indicator_concept].kind == \
+                self._scheme.indicators[iid].kind:  # places after places: a figure of its own
             return None
         words = _BRACKETED.sub("", normalize(prev.indicator))
         found = self._remapped(iid, (words,), metric.base_unit)
         return found if self._generic.get(found) == iid else None
+
+    def narrowed(self, prev: Metric, metric: Metric, iid: str | None) -> str | None:
+        """A share (其中…) of a figure of a specific kind, naming only the generic indicator of that
+        kind, is of that kind (中职学校招生909人，其中本县招生623人: vocational enrolment)."""
+        kinds = {f.to for f in self._follows if f.generic == iid} | {k for k, g in self._generic.items() if g == iid}
+        if iid is None or prev.indicator_concept not in kinds or not self.in_list(prev, metric) \
+                or not _LIST_LEAD.match(normalize(metric.quote)).group(0).strip("()（）"):
+            return None
+        return prev.indicator_concept
 
     def in_list(self, prev: Metric, metric: Metric) -> bool:
         """Whether ``metric`` is written right after ``prev``, in the same list."""
@@ -656,6 +692,7 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
             iid = matcher.broken_down(out[-1], m, iid) or matcher.followed(out[-1], m, iid) \
                 or (matcher.followed(out[-1], m, iid, lead) if chained else None) \
                 or matcher.leveled(out[-1], m, iid, out[-2] if len(out) > 1 else None) \
+                or matcher.narrowed(out[-1], m, iid) \
                 or (matcher.broken_down(total, m, iid, far=True) if total is not None else None) or iid
         out.append(evolve(m, indicator_concept=iid) if iid else m)
         if iid:
