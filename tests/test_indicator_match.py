@@ -720,3 +720,15 @@ def test_a_unit_one_indicator_measures_and_more_wording_variants(shipped, indica
 ])
 def test_shares_stages_and_the_next_figures_head(shipped, items, expected):
     assert [x.indicator_concept for x in map_indicators(_seq(*items), shipped)] == expected
+
+
+def test_a_share_continues_the_total_of_its_list_past_figures_in_other_units(shipped):
+    """新建学校16所，总建筑面积8万平方米，总投资2亿元。其中，东城区3所、西城区1所: the total's schools."""
+    items = _seq(("新改扩建中小学、幼儿园", "所", "所", "将完成新改扩建中小学、幼儿园16所", "16", 0),
+                 ("总建筑面积", "万平方米", "平方米", "总建筑面积8万平方米", "8", 1),
+                 ("总投资", "亿元", "元", "预计总投资2亿元", "2", 1),
+                 ("东城区", "所", "所", "东城区3所、西城区1所", "3", 4), ("西城区", "所", "所", "东城区3所、西城区1所", "1", 0))
+    shares = [replace(x, part=True) if i > 2 else x for i, x in enumerate(items)]
+    assert [x.indicator_concept for x in map_indicators(shares, shipped)][3:] == ["new-schools"] * 2
+    # not a peer of the total (no 其中 before it in its sentence): it says nothing of what it counts
+    assert [x.indicator_concept for x in map_indicators(items, shipped)][3] is None

@@ -19,8 +19,8 @@ PINNED = {
         "facts.json": "65aef3b757d169b9d977257b3cdb1c9be22b6617892107a48fd4b356752394e5",
     },
     "shared": {
-        "graph.ttl": "4f0095e818b07f8f6914c7b604184ffba952852934d4ed5242486437999c3f0f",
-        "facts.json": "316b689cc486ba46bf977a8bfb2a44db995f00d6bd69598180579850ec0bd817",
+        "graph.ttl": "9d75fc8e06e26a49ac5f3180964bfe7f4a296dc8ba2d256f354d905a977cfa33",
+        "facts.json": "2ccbd6619271d24132292534550c4b132b116c6683e49e8a2e0dbb7729f2eb2a",
     },
 }
 

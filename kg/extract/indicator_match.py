@@ -529,22 +529,28 @@ class IndicatorMatcher:
         return quote[start:end.start()]
 
 
-    def continued(self, prev: Metric, metric: Metric) -> str | None:
+    def continued(self, prev: Metric, metric: Metric, far: bool = False) -> str | None:
         """A metric that names nothing the scheme knows, written right after one in the same unit
         that does, continues it (幼儿园36所，其中新建9所、改扩建27所; 新建学校30所，其中海港区5所):
         the previous concept, with this metric's own build verb. Only a short item does (a verb, a
-        place, a level); a longer one says what it counts, and a qualifier (民办) changes it."""
+        place, a level); a longer one says what it counts, and a qualifier (民办) changes it.
+        ``far``: ``prev`` is the total in that unit of the list running on, past figures in other
+        units; then only an item opening with 其中 continues it (新建学校16所，总建筑面积8.4万平方米，
+        总投资2.46亿元。其中，桃城区3所)."""
         gap = metric.span[0] - prev.span[1]
+        if far and (not metric.part or prev.part):  # a share of the total (Metric.part), not one of its peers
+            return None
         before = self._before_figure(metric)
         if self._changed(metric) is not None or any(w in before for w in self._rules.totals) \
                 or any(w in metric.indicator for w in self._rules.ongoing):
             return None  # 共计拨付875万元 sums the list; 高出要求51万元 compares; 8所正在装修 says its own stage
         # an item opening a bracket (…(全市仅3个区县)) is read without the bracket's mark
         own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
-        if (len(own) > self._list_item_len or any(q in metric.indicator for q in self._qualifiers)
+        # a qualifier opens the item's words (民办3所), not a place's name (桃城区3所)
+        if (len(own) > self._list_item_len or any(own.startswith(q) for q in self._qualifiers)
                 or prev.indicator_concept is None or prev.base_unit != metric.base_unit
                 or metric.base_unit not in self._by_unit or metric.span[0] < prev.span[0]
-                or gap > self._list_gap  # the same clause (gap < 0) or the next one
+                or (gap > self._list_gap and not far)  # the same clause (gap < 0) or the next one
                 or self._foreign_head(metric, own)):  # 在园幼儿 names what it counts
             return None
         # an item naming another level of the generic thing counts that level's (学前教育13万个、义务教育80万个)
@@ -686,6 +692,9 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
             if prev.indicator_concept is None and matcher.compared(prev):
                 prev = evolve(prev, indicator_concept=matcher.match(prev, changes=False))
             iid = matcher.continued(prev, m)
+            total = totals.get(m.base_unit)
+            if iid is None and total is not None and total is not out[-1]:
+                iid = matcher.continued(total, m, far=True)
         elif out:
             chained = lead is not None and lead is not out[-1] and matcher.keeps_a_lead(lead, m, iid)
             total = totals.get(m.base_unit)
