@@ -732,3 +732,17 @@ def test_a_share_continues_the_total_of_its_list_past_figures_in_other_units(shi
     assert [x.indicator_concept for x in map_indicators(shares, shipped)][3:] == ["new-schools"] * 2
     # not a peer of the total (no 其中 before it in its sentence): it says nothing of what it counts
     assert [x.indicator_concept for x in map_indicators(items, shipped)][3] is None
+
+
+@pytest.mark.parametrize("indicator, unit, base_unit, quote, value, expected", [
+    # words naming a student-aid indicator that cannot take the unit: the domain's indicator of the unit
+    ("资助高中建档立卡学生", "万元", "元", "资助高中建档立卡学生30人4.5万元", "4.5", "student-aid-funds"),
+    ("教育阶段学生免学杂费", "名", "人", "为全区义务教育阶段8000名学生免学杂费400万元", "8000", "aided-students"),
+    ("贫困寄宿生生活费", "万元", "元", "补助150名贫困寄宿生生活费9.5万元", "9.5", "boarding-allowance"),
+    # ... not another domain's (在园幼儿 in 个: children, no count of schools)
+    ("在园幼儿", "个", "个", "全县共有在园幼儿21000个", "21000", None),
+    ("统一公开招聘", "名", "人", "统一公开招聘180名", "180", "teacher-recruitment"),
+])
+def test_a_student_aid_figure_in_another_unit_counts_the_domains_indicator_of_its_unit(
+        shipped, indicator, unit, base_unit, quote, value, expected):
+    assert shipped.match(m(indicator, unit, base_unit, quote, value=value)) == expected

@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "a40a8edc7af6ef1c283cdd50b3d541ef5ea055d268f4fee91f1cd0ab83ff1420",
-        "facts.json": "65aef3b757d169b9d977257b3cdb1c9be22b6617892107a48fd4b356752394e5",
+        "graph.ttl": "6bd8a678e51d1abc48f96a153eb9285335459630a774ee608e7021776a4b2027",
+        "facts.json": "0330e16dd0271af11d2832f5f21b1a49950457decb1bb57db1b25443f673e209",
     },
     "shared": {
-        "graph.ttl": "9d75fc8e06e26a49ac5f3180964bfe7f4a296dc8ba2d256f354d905a977cfa33",
-        "facts.json": "2ccbd6619271d24132292534550c4b132b116c6683e49e8a2e0dbb7729f2eb2a",
+        "graph.ttl": "eb749b52996bd869878cab570749d707d374062910a7411f40ccd70643d2199a",
+        "facts.json": "2e2908589fb0cd9e65b41d78909080cddcb0deaeb3c565fc59b0228e98bdc46b",
     },
 }
 

@@ -135,6 +135,13 @@ def _generic(fname: str, table: object) -> dict[str, str]:
     return out
 
 
+def _domain_units(fname: str, table: object) -> dict[str, tuple[str, ...]]:
+    """[domain_units]: domain id -> the indicators a figure of that domain in another unit counts."""
+    if not isinstance(table, dict):
+        raise DataFileError("domain_units: must map a domain id to a list of indicator ids", path=fname)
+    return {d: word_list(fname, f"domain_units.{d}", ids) for d, ids in sorted(table.items())}
+
+
 @dataclass(frozen=True)
 class IndicatorRules:
     """kg/data/indicators.toml: build-verb remaps, compound words labels may not start inside, and
@@ -160,6 +167,7 @@ class IndicatorRules:
     projects: str = ""  # ... the indicator they count
     school_units: tuple[str, ...] = ()  # ... unless counted in these, which count the schools themselves
     ongoing: tuple[str, ...] = ()  # an item saying it is under way (正在) continues no figure before it
+    domain_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # domain -> its indicators by unit
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -206,7 +214,8 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           word_list(fname, "words.school_projects", words.get("school_projects")),
                           text(fname, "words.projects", words.get("projects")),
                           word_list(fname, "words.school_units", words.get("school_units")),
-                          word_list(fname, "words.ongoing", words.get("ongoing")))
+                          word_list(fname, "words.ongoing", words.get("ongoing")),
+                          _domain_units(fname, data.get("domain_units", {})))
 
 
 @lru_cache(maxsize=1)
@@ -264,7 +273,9 @@ class IndicatorMatcher:
             if unknown:
                 raise DataFileError(f"a breakdown names what the indicator scheme lacks: {unknown}",
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
-        unknown = sorted(i for i in (self._rules.change, self._rules.projects) if i and i not in scheme.indicators)
+        unknown = sorted(i for i in (self._rules.change, self._rules.projects, *self._rules.domain_units,
+                                     *(x for ids in self._rules.domain_units.values() for x in ids))
+                         if i and i not in scheme.indicators and i not in scheme.domains)
         if unknown:
             raise DataFileError(f"words.change or words.projects names what the indicator scheme lacks: {unknown}",
                                 path="indicators.toml", hint="use ids of ontology/indicators.ttl")
@@ -457,7 +468,18 @@ class IndicatorMatcher:
                 return self._best(qualified[0], unit, metric.indicator, clause)
         return self._head_after_figure(metric, unit, clause) \
             or self._best(self._own_clause(metric), unit, metric.indicator, clause) \
-            or (self._only.get(unit) if metric.value is not None else None)  # x班 names a class
+            or (self._only.get(unit) if metric.value is not None else None) \
+            or self._of_domain(metric, unit)  # x班 names a class
+
+    def _of_domain(self, metric: Metric, unit: str) -> str | None:
+        """A figure whose words name an indicator that cannot take its unit counts that indicator's
+        domain's indicator of its unit, for the domains [domain_units] lists: 建档立卡学生26人3.9万元 is
+        aid money, 学生免学杂费9196名 aided students."""
+        head = self._label(normalize(_BRACKETED.sub("", metric.indicator)), None)
+        if head is None or self._scheme.allows(self._owner[head[0]], unit):
+            return None
+        domain = self._scheme.indicators[self._owner[head[0]]].domain
+        return next((i for i in self._rules.domain_units.get(domain, ()) if self._scheme.allows(i, unit)), None)
 
     def _head_after_figure(self, metric: Metric, unit: str, clause: str) -> str | None:
         """When the indicator names nothing known: a label written right after the figure names what
@@ -538,7 +560,7 @@ class IndicatorMatcher:
         units; then only an item opening with 其中 continues it (新建学校16所，总建筑面积8.4万平方米，
         总投资2.46亿元。其中，桃城区3所)."""
         gap = metric.span[0] - prev.span[1]
-        if far and (not metric.part or prev.part):  # a share of the total (Metric.part), not one of its peers
+        if far and not metric.part:  # only a share (Metric.part) reaches back to its total
             return None
         before = self._before_figure(metric)
         if self._changed(metric) is not None or any(w in before for w in self._rules.totals) \
