@@ -746,3 +746,12 @@ def test_a_share_continues_the_total_of_its_list_past_figures_in_other_units(shi
 def test_a_student_aid_figure_in_another_unit_counts_the_domains_indicator_of_its_unit(
         shipped, indicator, unit, base_unit, quote, value, expected):
     assert shipped.match(m(indicator, unit, base_unit, quote, value=value)) == expected
+
+
+@pytest.mark.parametrize("indicator, unit, base_unit, expected", [
+    ("获评省级德育工作典型案例", "个", "个", "awards"),
+    ("教师获评全省", "名", "人", "commended-teachers"),  # teachers commended, not a count of awards
+    ("获优秀奖", "篇", "篇", "awards"),
+])
+def test_commendations(shipped, indicator, unit, base_unit, expected):
+    assert shipped.match(m(indicator, unit, base_unit)) == expected

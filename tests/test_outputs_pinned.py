@@ -19,8 +19,8 @@ PINNED = {
         "facts.json": "0330e16dd0271af11d2832f5f21b1a49950457decb1bb57db1b25443f673e209",
     },
     "shared": {
-        "graph.ttl": "eb749b52996bd869878cab570749d707d374062910a7411f40ccd70643d2199a",
-        "facts.json": "2e2908589fb0cd9e65b41d78909080cddcb0deaeb3c565fc59b0228e98bdc46b",
+        "graph.ttl": "846cb2113ead43a1bae0a26be10f41e553a80fb51e2ed4240b4eb2b1781d106d",
+        "facts.json": "427a0bdf5287e8a711b392c4ab63d142e1435eace5008ab094c8548e89ce7145",
     },
 }
 
