@@ -10,8 +10,12 @@ concept: the indicator stays text only. A build verb before a school's head noun
 built or opened. A label never starts inside a compound word (小学 in 中小学, 中小学 in 其中小学),
 and a bare qualifier (幼儿园173所(81所民办): 民办) is read with the head noun of its quote (民办幼儿园).
 A list item naming a kind of school right after a total of schools built or places added breaks
-that total down (新建学校90所，其中幼儿园33所; 增加学位5000个，其中幼儿园420个): it counts the same thing.
-The verbs, compounds, qualifiers and breakdowns are data: kg/data/indicators.toml.
+that total down (新建学校90所，其中幼儿园33所; 增加学位5000个，其中幼儿园420个): it counts the same thing;
+places right after a level's figure are that level's (学前教育阶段项目6个，新增学位2880个). A kind of
+school's projects in 个 count projects (普通高中项目1个). A rate right after a verb of change is the
+growth rate (分别提升18.3%); any other figure after a comparison (比上年减少47所) is a difference and
+measures no indicator. A unit only one indicator can measure names it (倍, 班).
+The verbs, compounds, qualifiers, breakdowns and these words are data: kg/data/indicators.toml.
 """
 
 from __future__ import annotations
@@ -277,7 +281,8 @@ class IndicatorMatcher:
                                      *(x for ids in self._rules.domain_units.values() for x in ids))
                          if i and i not in scheme.indicators and i not in scheme.domains)
         if unknown:
-            raise DataFileError(f"words.change or words.projects names what the indicator scheme lacks: {unknown}",
+            raise DataFileError(f"words.change, words.projects or [domain_units] names what the indicator scheme "
+                                f"lacks: {unknown}",
                                 path="indicators.toml", hint="use ids of ontology/indicators.ttl")
 
     def _label(self, form: str, base_unit: str | None) -> tuple[str, int] | None:
@@ -469,7 +474,7 @@ class IndicatorMatcher:
         return self._head_after_figure(metric, unit, clause) \
             or self._best(self._own_clause(metric), unit, metric.indicator, clause) \
             or (self._only.get(unit) if metric.value is not None else None) \
-            or self._of_domain(metric, unit)  # x班 names a class
+            or self._of_domain(metric, unit)  # (a redacted x班 is a class's name, no count)
 
     def _of_domain(self, metric: Metric, unit: str) -> str | None:
         """A figure whose words name an indicator that cannot take its unit counts that indicator's
@@ -557,8 +562,8 @@ class IndicatorMatcher:
         the previous concept, with this metric's own build verb. Only a short item does (a verb, a
         place, a level); a longer one says what it counts, and a qualifier (民办) changes it.
         ``far``: ``prev`` is the total in that unit of the list running on, past figures in other
-        units; then only an item opening with 其中 continues it (新建学校16所，总建筑面积8.4万平方米，
-        总投资2.46亿元。其中，桃城区3所)."""
+        units; then only a share, written after 其中 in its sentence, continues it (新建学校16所，总建筑
+        面积8.4万平方米，总投资2.46亿元。其中，桃城区3所)."""
         gap = metric.span[0] - prev.span[1]
         if far and not metric.part:  # only a share (Metric.part) reaches back to its total
             return None
