@@ -755,3 +755,42 @@ def test_a_student_aid_figure_in_another_unit_counts_the_domains_indicator_of_it
 ])
 def test_commendations(shipped, indicator, unit, base_unit, expected):
     assert shipped.match(m(indicator, unit, base_unit)) == expected
+
+
+def _shipped_rules(**words):
+    """kg/data/indicators.toml as data, with ``words`` replaced in its [words] table (None: removed)."""
+    from kg.core.datafiles import rule_file
+
+    data, _ = rule_file("indicators.toml")
+    new = {k: v for k, v in {**data["words"], **words}.items() if v is not None}
+    return {**data, "words": new}
+
+
+@pytest.mark.parametrize("words, match", [
+    ({"change_before": "(unclosed"}, "words.change_before"),
+    ({"compared_before": None}, "words.compared_before"),
+    ({"totals": []}, "words.totals"),
+    ({"school_projects": "项目"}, "words.school_projects"),
+    ({"ongoing": None}, "words.ongoing"),
+])
+def test_bad_change_total_and_project_words_name_the_key(words, match):
+    from kg.core.errors import DataFileError
+    from kg.extract.indicator_match import parse_indicator_rules
+
+    with pytest.raises(DataFileError, match=match):
+        parse_indicator_rules(_shipped_rules(**words), "indicators.toml")
+
+
+def test_change_project_and_domain_rules_must_name_the_schemes_ids():
+    from dataclasses import replace as with_
+
+    from kg.core.errors import DataFileError
+    from kg.extract.indicator_match import indicator_rules
+
+    for bad in ({"change": "no-such-rate"}, {"projects": "no-such-projects"},
+                {"domain_units": {"domain-student-aid": ("no-such-funds",)}}):
+        with pytest.raises(DataFileError, match="lacks"):
+            IndicatorMatcher(load_indicators(), words=with_(indicator_rules(), **bad))
+    with pytest.raises(DataFileError, match="domain_units"):
+        from kg.extract.indicator_match import parse_indicator_rules
+        parse_indicator_rules({**_shipped_rules(), "domain_units": ["x"]}, "indicators.toml")
