@@ -650,8 +650,9 @@ def test_a_total_and_a_difference_continue_no_item_but_a_level_continues_a_diffe
     ("区将增加区属国企开办", "某区将增加3所区属国企开办的普惠性幼儿园", "new-inclusive-kindergartens"),
     ("新开办", "秋季新开办3所幼儿园", "schools-opened"),
     ("全区普惠性幼儿园增加至", "全区普惠性幼儿园增加至3所", "inclusive-kindergartens"),  # a level reached
-    # 扩容 is a build verb
+    # 扩容 and 改造 are build verbs
     ("还公办园扩容", "还有3所公办园扩容", "new-kindergartens"),
+    ("改造提升中小学", "改造提升中小学3所", "new-schools"),
 ])
 def test_who_runs_a_school_and_expanded_schools(shipped, indicator, quote, expected):
     assert shipped.match(m(indicator, "所", "所", quote, value="3")) == expected
