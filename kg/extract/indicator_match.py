@@ -62,12 +62,21 @@ _ITEM_END = re.compile(r"[、，,；;。]")  # where a list item ends
 _NEXT_ITEM = re.compile(r"[^\d、，,；;。]+\d")  # ... when the next names its thing before its own figure
 
 
-def _figure(metric: Metric, text: str, start: int = 0) -> re.Match | None:
-    """Where ``text`` writes the metric's own figure (its value and unit), from ``start``."""
+def _figure(metric: Metric, text: str, start: int = 0) -> tuple[int, int] | None:
+    """Where ``text`` writes the metric's own figure (its value, spaces, its unit), from ``start``:
+    (start, end). A string search: a pattern per value would refill the regex cache per metric."""
     if metric.value is None or not metric.unit:
         return None
     written = format(metric.value.normalize(), "f")
-    return re.compile(rf"(?<![\d.]){re.escape(written)}\s*{re.escape(metric.unit)}").search(text, start)
+    at = text.find(written, start)
+    while at >= 0:
+        end = at + len(written)
+        while end < len(text) and text[end].isspace():
+            end += 1
+        if text.startswith(metric.unit, end) and (at == 0 or not (text[at - 1].isdigit() or text[at - 1] == ".")):
+            return at, end + len(metric.unit)
+        at = text.find(written, at + 1)
+    return None
 
 
 @dataclass(frozen=True)
@@ -392,7 +401,7 @@ class IndicatorMatcher:
         quote, ind = normalize(metric.quote), normalize(metric.indicator)
         at = quote.find(ind) if ind else -1
         found = _figure(metric, quote, max(at, 0)) or _figure(metric, quote)
-        return quote[:found.start()] if found is not None else ""
+        return quote[:found[0]] if found is not None else ""
 
     def _next_head(self, metric: Metric, ind: str) -> str:
         """The label an indicator text ends with when the quote writes it right after the figure and
@@ -401,10 +410,10 @@ class IndicatorMatcher:
         at = _figure(metric, quote)
         if at is None:
             return ""
-        heads = [x.group(1) for x in self._every.finditer(quote, at.end())
-                 if x.start() == at.end() and ind.endswith(x.group(1)) and len(x.group(1)) < len(ind)]
+        heads = [x.group(1) for x in self._every.finditer(quote, at[1])
+                 if x.start() == at[1] and ind.endswith(x.group(1)) and len(x.group(1)) < len(ind)]
         head = max(heads, key=len, default="")
-        return head if head and re.match(r"\s*\d", quote[at.end() + len(head):]) else ""
+        return head if head and re.match(r"\s*\d", quote[at[1] + len(head):]) else ""
 
     def _own_words(self, metric: Metric) -> Metric:
         """The metric with only its own words: an indicator text whose start is what the quote writes
@@ -497,7 +506,7 @@ class IndicatorMatcher:
         at = _figure(metric, form)
         if at is None:
             return None
-        head, end = None, at.end()
+        head, end = None, at[1]
         while True:  # labels written one after the other name one thing, the last its head (中小学综合实践基地)
             heads = [x.group(1) for x in self._by_unit[unit].finditer(form, end) if x.start() == end]
             if not heads:
@@ -506,7 +515,7 @@ class IndicatorMatcher:
             end += len(head)
         if head is None:
             return None
-        return self._remapped(self._owner[head], (form[:at.end()], *map(normalize, (metric.indicator, clause))), unit)
+        return self._remapped(self._owner[head], (form[:at[1]], *map(normalize, (metric.indicator, clause))), unit)
 
     def _names_a_school(self, metric: Metric) -> bool:
         """Whether the indicator text names a kind of school (中小学 of 新增中小学学位)."""
@@ -546,11 +555,11 @@ class IndicatorMatcher:
         at = quote.find(ind) if ind else -1
         if at < 0:  # an indicator running around its figure: its item starts before the figure
             own = _figure(metric, quote)
-            at = own.start() if own is not None else -1
+            at = own[0] if own is not None else -1
         cut = [m.end() for m in _OTHER_FIGURE.finditer(quote, 0, at)] if at > 0 else []
         start = cut[-1] if cut else 0
         own = _figure(metric, quote, start)
-        end = _ITEM_END.search(quote, own.end()) if own is not None else None
+        end = _ITEM_END.search(quote, own[1]) if own is not None else None
         if end is None or not _NEXT_ITEM.match(quote, end.end()):
             return quote[start:]  # 22所省一级、6所国家示范性普通高中: the head after them is theirs too
         return quote[start:end.start()]
@@ -634,15 +643,17 @@ class IndicatorMatcher:
         figure or a kind of it does too (新增公办学位…13万个、义务教育80万个: compulsory places). Not
         after the last of a list of items of one kind (``sibling``, the figure before ``prev``:
         中小学5所、幼儿园9所，增加学位10960个 are the places of all of them)."""
-        if iid is None or prev.indicator_concept is None or not self.in_list(prev, metric) \
-                or self._names_a_school(metric):
+        if iid is None or prev.indicator_concept is None or not self.in_list(prev, metric):
+            return None
+        base = self._generic.get(prev.indicator_concept, prev.indicator_concept)
+        generics = self._generic.values()
+        if (base not in generics and iid not in generics) or self._names_a_school(metric):
             return None
         if sibling is not None and sibling.indicator_concept == prev.indicator_concept and self.in_list(sibling, prev) \
                 and iid in self._generic.values():
             return None
         own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
-        base = self._generic.get(prev.indicator_concept, prev.indicator_concept)
-        if base in self._generic.values() and len(own) <= self._list_item_len \
+        if base in generics and len(own) <= self._list_item_len \
                 and prev.base_unit == metric.base_unit and self._scheme.indicators[iid].kind != \
                 self._scheme.indicators[base].kind:  # 义务教育 read as schools, in a unit of places
             found = self._remapped(base, (own,), metric.base_unit)
