@@ -119,8 +119,9 @@ def small_indicators():
 
 def with_indicators(facts: list[ReportFacts]) -> list[ReportFacts]:
     """The facts with their metrics mapped to the invented scheme, as extraction maps them."""
-    from kg.extract.indicator_match import IndicatorMatcher, map_indicators
+    from kg.extract.indicator_match import IndicatorMatcher, IndicatorRules, map_indicators
 
     # the shipped rules name the shipped scheme's ids: none of them for the invented one
-    matcher = IndicatorMatcher(small_indicators(), remaps=(), breakdowns=(), generic={}, follows=())
+    matcher = IndicatorMatcher(small_indicators(), remaps=(), breakdowns=(), generic={}, follows=(),
+                            words=IndicatorRules(()))
     return [replace(f, metrics=tuple(map_indicators(list(f.metrics), matcher))) for f in facts]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from graph_fixtures import metric
 
-from kg.extract.indicator_match import IndicatorMatcher, map_indicators
+from kg.extract.indicator_match import IndicatorMatcher, IndicatorRules, map_indicators
 from kg.terms.indicators import load_indicators
 
 SMALL = Path(__file__).parent / "fixtures" / "indicators_small.ttl"
@@ -17,7 +17,8 @@ SMALL = Path(__file__).parent / "fixtures" / "indicators_small.ttl"
 
 @pytest.fixture(scope="module")
 def matcher() -> IndicatorMatcher:
-    return IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={}, follows=())
+    return IndicatorMatcher(load_indicators(SMALL), remaps=(), breakdowns=(), generic={}, follows=(),
+                            words=IndicatorRules(()))
 
 
 def m(indicator, unit, base_unit, quote=None, value="1"):
@@ -283,8 +284,8 @@ def test_places_a_kindergarten_word_qualifies_before_the_head(shipped, indicator
     ("公办幼儿园在园幼儿", "其中公办幼儿园在园幼儿1800个", "1800", "个", None),
     # the text may run past the number: 学位 is the head of the 900, not of the 12
     ("改扩建的幼儿园增加学位", "改扩建的12所幼儿园增加学位900个", "12", "所", "new-kindergartens"),
-    # a kind of school before a count of people is its level, not a head naming people
-    ("完成今年全县中职", "完成今年全县中职1200人以上的招生任务", "1200", "人", "new-entrants"),
+    # a kind of school before a count of people is its level, not a head naming people: 中职 entrants
+    ("完成今年全县中职", "完成今年全县中职1200人以上的招生任务", "1200", "人", "vocational-enrolment"),
 ])
 def test_a_head_naming_people_in_another_unit_gets_no_concept(shipped, indicator, quote, value, unit, expected):
     assert shipped.match(m(indicator, unit, unit, quote, value=value)) == expected
@@ -497,9 +498,9 @@ def test_people_are_named_by_what_they_do_not_by_the_label_after_their_figure(sh
       ("小学", "所", "小学26所", 1)], ["projects-started"] * 3),
     # a figure whose head follows it, opening a list with 其中, breaks its total down too
     ([("建成投入使用学校", "所", "建成投入使用学校1所", 0), ("中小学", "所", "其中1所中小学", 1)], ["schools-opened"] * 2),
-    # places right after kindergartens (their projects) are kindergarten places
+    # places right after kindergartens (their projects, counted as projects) are kindergarten places
     ([("幼儿园项目", "个", "幼儿园项目39个", 0), ("新增学位", "个", "新增学位15000个", 1)],
-     ["kindergartens", "preschool-places"]),
+     ["construction-projects", "preschool-places"]),
 ])
 def test_breakdowns_of_works_begun_lists_opened_by_qizhong_and_places_after_kindergartens(shipped, items, expected):
     assert [x.indicator_concept for x in map_indicators(_run(*items), shipped)] == expected
@@ -521,13 +522,13 @@ def test_works_under_way_described_by_what_they_will_be(shipped, indicator, quot
     assert shipped.match(m(indicator, "所", "所", quote, value="3")) == expected
 
 
-def test_figure_end_is_the_regex_it_replaces():
+def test_figure_is_the_regex_it_replaces():
     """``(?<![\\d.])N\\s*U`` found without a pattern per figure: the same end on random texts of
     digits, points, full-width digits, spaces and units."""
     import random
     import re
 
-    from kg.extract.indicator_match import _figure_end
+    from kg.extract.indicator_match import _figure
 
     rnd = random.Random(11)
     pieces = ["1", "12", "2", ".", "３", " ", "\u3000", "所", "万元", "个", "新建", "x"]
@@ -535,4 +536,280 @@ def test_figure_end_is_the_regex_it_replaces():
         form = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
         written, unit = rnd.choice(["1", "12", "2", "1.2"]), rnd.choice(["所", "万元", "个"])
         found = re.search(rf"(?<![\d.]){re.escape(written)}\s*{re.escape(unit)}", form)
-        assert _figure_end(form, written, unit) == (found.end() if found else None), (form, written, unit)
+        at = _figure(m("x", unit, unit, value=written), form)
+        assert at == (found.span() if found else None), (form, written, unit)
+
+
+# --- issue 19, unseen pages: labels, school projects, levels, changes and totals ------------------
+
+def _seq(*items):
+    """Metrics one after the other, ``gap`` characters apart: (indicator, unit, base_unit, quote, value, gap)."""
+    out, start = [], 0
+    for indicator, unit, base_unit, quote, value, gap in items:
+        start += gap
+        out.append(replace(m(indicator, unit, base_unit, quote, value=value), span=(start, start + len(quote))))
+        start += len(quote)
+    return out
+
+
+@pytest.mark.parametrize("indicator, unit, base_unit, expected", [
+    ("全县幼儿园公办率", "%", "ratio", "public-kindergarten-enrolment-share"),
+    ("公办园就读幼儿比例", "%", "ratio", "public-kindergarten-enrolment-share"),
+    ("残疾儿童少年义务教育入学安置率", "%", "ratio", "disabled-enrolment-rate"),
+    ("标准化考场", "个", "个", "standardised-exam-rooms"),
+    ("高考设考场", "个", "个", "standardised-exam-rooms"),
+    ("拨付教学楼建设工程款", "万元", "元", "project-investment"),
+    ("实施教改项目", "个", "个", "research-projects"),
+    ("公办学校标准化覆盖率", "%", "ratio", "standardisation-rate"),
+    ("实施办学条件改善项目", "个", "个", "construction-projects"),
+    ("推进教育补短板项目", "个", "个", "construction-projects"),
+    ("学前教育阶段项目", "个", "个", "construction-projects"),
+    ("职业学校新建扩建项目", "个", "个", "construction-projects"),  # not schools built: projects
+    ("年底前还将建成项目", "个", "个", "projects-completed"),
+])
+def test_labels_of_wording_variants(shipped, indicator, unit, base_unit, expected):
+    assert shipped.match(m(indicator, unit, base_unit)) == expected
+
+
+@pytest.mark.parametrize("indicator, unit, quote, expected", [
+    ("普通高中项目", "个", "普通高中项目1个", "construction-projects"),  # a kind of school's projects
+    ("中小学项目", "个", "中小学项目12个", "construction-projects"),
+    ("秋季前建成幼儿园项目", "个", "秋季前建成幼儿园项目9个", "projects-completed"),  # finished ones
+    ("新开工中小学项目", "个", "新开工中小学项目9个", "projects-started"),
+    ("新建中小学", "所", "完成16所新建中小学项目", "new-schools"),  # in 所: the schools themselves
+    ("幼儿园", "个", "幼儿园12个", "kindergartens"),  # no project word: still the schools
+])
+def test_a_kind_of_schools_projects_count_projects(shipped, indicator, unit, quote, expected):
+    assert shipped.match(m(indicator, unit, unit, quote, value=next(d for d in ("12", "16", "9", "1") if d in quote))) \
+        == expected
+
+
+@pytest.mark.parametrize("items, expected", [
+    # places right after a level's projects are that level's places
+    ([("学前教育阶段项目", "个", "个", "其中学前教育阶段项目4个", "4", 0), ("新增学位", "个", "个", "新增学位1800个", "1800", 1),
+      ("义务教育阶段项目", "个", "个", "义务教育阶段项目3个", "3", 1), ("新增学位", "个", "个", "新增学位2700个", "2700", 1),
+      ("普通高中项目", "个", "个", "普通高中项目2个", "2", 1), ("新增学位", "个", "个", "新增学位900个", "900", 1)],
+     ["construction-projects", "preschool-places", "construction-projects", "compulsory-places",
+      "construction-projects", "senior-places"]),
+    # 中小学 spans two levels: places of all levels
+    ([("中小学项目", "个", "个", "中小学项目7个", "7", 0), ("新增学位", "个", "个", "新增学位3600个", "3600", 1)],
+     ["construction-projects", "new-places"]),
+    # places after the last item of a list of kinds of school are the places of them all
+    ([("投入使用学校", "所", "所", "投入使用学校11所", "11", 0), ("中小学", "所", "所", "其中中小学4所", "4", 1),
+      ("幼儿园", "所", "所", "幼儿园7所", "7", 1), ("增加学位", "个", "个", "增加学位5200个", "5200", 1)],
+     ["schools-opened"] * 3 + ["new-places"]),
+    # a list of levels after places added, the first level written after the head: each level's places
+    ([("新增公办学位学前教育", "万个", "个", "新增公办学位学前教育3万个、义务教育9万个、普通高中2万个", "3", 0),
+      ("义务教育", "万个", "个", "学位学前教育3万个、义务教育9万个、普通高中2万个", "9", 1),
+      ("普通高中", "万个", "个", "学位学前教育3万个、义务教育9万个、普通高中2万个", "2", 1)],
+     ["preschool-places", "compulsory-places", "senior-places"]),
+    # places after places are a figure of their own, not of the level before (，全县新增学位5000个)
+    ([("新增公办学位学前教育", "万个", "个", "新增公办学位学前教育3万个、义务教育9万个", "3", 0),
+      ("义务教育", "万个", "个", "学位学前教育3万个、义务教育9万个", "9", 1),
+      ("新增学位", "个", "个", "新增学位5000个", "5000", 2)], ["preschool-places", "compulsory-places", "new-places"]),
+])
+def test_places_take_the_level_their_list_names(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_seq(*items), shipped)] == expected
+
+
+@pytest.mark.parametrize("indicator, quote, expected", [
+    ("公办义务教育阶段学校学位", "公办义务教育阶段学校学位6000个", "compulsory-places"),
+    ("公办普高学位", "公办普高学位900个", "senior-places"),
+    ("新增中小学学位", "新增中小学学位4000个", "new-places"),  # two levels
+])
+def test_a_level_before_places_names_whose_places(shipped, indicator, quote, expected):
+    assert shipped.match(m(indicator, "个", "个", quote, value=quote[len(indicator):-1])) == expected
+
+
+def test_the_quote_after_a_figures_own_item_names_other_figures(shipped):
+    """学前教育3万个、义务教育9万个、普通高中2万个: 普通高中 is the next item's, not the 9's."""
+    item = m("义务教育", "万个", "个", "学位学前教育3万个、义务教育9万个、普通高中2万个", value="9")
+    assert shipped.match(item) != "senior-high-schools"
+    # ... but a head written after several figures is all of theirs
+    shared = m("建成省一级", "所", "所", "建成12所省一级、3所国家示范性普通高中", value="12")
+    assert shipped.match(shared) == "model-senior-high-schools"
+
+
+def test_labels_written_one_after_the_other_after_a_figure_name_one_thing(shipped):
+    item = m("个", "个", "个", "全区有1个中小学综合实践基地将于年底建成", value="1")
+    assert shipped.match(item) == "practice-bases"
+
+
+@pytest.mark.parametrize("indicator, unit, base_unit, quote, value, expected", [
+    # a rate right after a verb of change is the change
+    ("高考本科上线率", "%", "ratio", "本科上线率、艺术本科上线率分别提升12.5%、6.4%", "12.5", "growth-rate"),
+    ("艺术本科上线率", "%", "ratio", "本科上线率、艺术本科上线率分别提升12.5%、6.4%", "6.4", "growth-rate"),
+    ("入学率", "%", "ratio", "入学率比上年提高2%", "2", "growth-rate"),
+    # ... not a level it rose to, nor a year's level
+    ("毛入园率", "%", "ratio", "毛入园率提高到92%", "92", "preschool-gross-enrolment-rate"),
+    ("公办园在园幼儿占比", "%", "ratio", "公办园在园幼儿占比2019年底达到40%", "40", "public-kindergarten-enrolment-share"),
+    # ... and a rate's points stay the rate's
+    ("优良率比上年提高", "个百分点", "百分点", "优良率比上年提高1.5个百分点", "1.5", "fitness-excellent-rate"),
+    # any other figure after a comparison is a difference: no indicator
+    ("学校比上年减少", "所", "所", "全县学校比上年减少12所", "12", None),
+    ("600分以上的学生人数比去年多", "人", "人", "600分以上的学生人数比去年多120人", "120", None),
+    ("(高出要求", "万元", "元", "列支300万元(高出要求50万元)", "50", None),
+])
+def test_a_figure_written_as_a_change(shipped, indicator, unit, base_unit, quote, value, expected):
+    assert shipped.match(m(indicator, unit, base_unit, quote, value=value)) == expected
+
+
+def test_a_total_and_a_difference_continue_no_item_but_a_level_continues_a_difference(shipped):
+    paid = _seq(("拨付教师工资", "万元", "元", "拨付教师工资300万元", "300", 0),
+                ("拨付", "万元", "元", "共计拨付520万元", "520", 1))
+    assert [x.indicator_concept for x in map_indicators(paid, shipped)] == ["teacher-salaries", None]
+    rose = _seq(("全国公办园比2015年增加", "万所", "所", "全国公办园比2015年增加了2.1万所", "2.1", 0),
+                ("所", "万所", "所", "达到9.8万所", "9.8", 1))
+    assert [x.indicator_concept for x in map_indicators(rose, shipped)] == [None, "public-kindergartens"]
+
+
+@pytest.mark.parametrize("indicator, quote, expected", [
+    # who runs a school says nothing of when it opened; 增加 before inclusive ones counts them added
+    ("区将增加区属国企开办", "某区将增加3所区属国企开办的普惠性幼儿园", "new-inclusive-kindergartens"),
+    ("新开办", "秋季新开办3所幼儿园", "schools-opened"),
+    ("全区普惠性幼儿园增加至", "全区普惠性幼儿园增加至3所", "inclusive-kindergartens"),  # a level reached
+    # 扩容 and 改造 are build verbs
+    ("还公办园扩容", "还有3所公办园扩容", "new-kindergartens"),
+    ("改造提升中小学", "改造提升中小学3所", "new-schools"),
+])
+def test_who_runs_a_school_and_expanded_schools(shipped, indicator, quote, expected):
+    assert shipped.match(m(indicator, "所", "所", quote, value="3")) == expected
+
+
+@pytest.mark.parametrize("indicator, unit, expected", [
+    # a generic count of people after one level's schools, in its own words, is that level's
+    ("我县职业中等专业学校在校生", "人", "vocational-students"),
+    ("本地普通高中就读学生数", "人", "senior-students"),
+    ("在县外就读中职学校新生", "人", "vocational-enrolment"),
+    ("小学专任教师", "人", "primary-teachers"),
+    # two levels, or none: the generic count
+    ("幼儿园和小学学生人数", "人", "students-total"),
+    ("全县在校生", "人", "students-total"),
+    ("新增中小学、公办园学位", "个", "new-places"),
+])
+def test_a_generic_count_after_a_levels_schools_in_its_own_words(shipped, indicator, unit, expected):
+    assert shipped.match(m(indicator, unit, unit)) == expected
+
+
+@pytest.mark.parametrize("indicator, unit, quote, value, expected", [
+    # words before a figure, back over a list separator, are the figure before it's
+    ("香校园、优秀阅读项目", "个", "宣传推广8所书香校园、6个优秀阅读项目、4名阅读推广人", "6", None),
+    ("宣传推广书香校园", "所", "宣传推广8所书香校园、6个优秀阅读项目、4名阅读推广人", "8", "civilised-campuses"),
+])
+def test_words_of_the_figure_before_are_not_a_figures_own(shipped, indicator, unit, quote, value, expected):
+    assert shipped.match(m(indicator, unit, unit, quote, value=value)) == expected
+
+
+@pytest.mark.parametrize("indicator, unit, base_unit, quote, value, expected", [
+    # a unit only one indicator can measure names it
+    ("幼儿园数是2010年的", "倍", "倍", "全县幼儿园数是2010年的1.6倍", "1.6", "growth-multiple"),
+    ("将初中现改扩建", "班", "班", "将初中现有24班改扩建为36班", "24", "classes"),
+    ("抓好教育硕士班", "班", "班", "抓好教育硕士x班的集中学习", None, None),  # x班: a class's name
+    # ... and wording variants
+    ("后可新增班", "个", "个", "建成后可新增18个班", "18", "classes"),
+    ("普惠性学前教育资源覆盖率", "%", "ratio", "普惠性学前教育资源覆盖率达到88%", "88", "inclusive-kindergarten-coverage"),
+    ("各级投入财政资金", "亿元", "元", "各级投入财政资金1.2亿元", "1.2", "education-investment"),
+    ("中职学生发放生活补贴", "万元", "元", "向900名中职学生发放生活补贴60万元", "60", "student-aid-funds"),
+    ("校舍加固项目", "个", "个", "校舍加固项目7个", "7", "construction-projects"),
+])
+def test_a_unit_one_indicator_measures_and_more_wording_variants(shipped, indicator, unit, base_unit, quote, value,
+                                                                 expected):
+    metric = replace(m(indicator, unit, base_unit, quote, value=value or "1"),
+                     **({} if value else {"value": None, "base_value": None, "redacted": True}))
+    assert shipped.match(metric) == expected
+
+
+@pytest.mark.parametrize("items, expected", [
+    # a share naming only the generic indicator of the kind before it is of that kind
+    ([("职业中等专业学校招生", "人", "人", "我县职业中等专业学校招生共计700人", "700", 0),
+      ("招生", "人", "人", "其中本县招生500人", "500", 1)], ["vocational-enrolment"] * 2),
+    ([("新增幼儿园学位", "个", "个", "全县新增幼儿园学位3000个", "3000", 0),
+      ("公办学位", "个", "个", "其中公办学位2000个", "2000", 1)], ["preschool-places"] * 2),
+    # ... not without 其中
+    ([("职业中等专业学校招生", "人", "人", "我县职业中等专业学校招生共计700人", "700", 0),
+      ("招生", "人", "人", "全县招生500人", "500", 1)], ["vocational-enrolment", "new-entrants"]),
+    # an item saying it is under way continues no stage reached before it; projects continued are under way
+    ([("投入使用", "所", "所", "已有8所投入使用", "8", 0), ("正在进行室内外装修", "所", "所", "11所正在进行室内外装修", "11", 1)],
+     ["schools-opened", None]),
+    ([("建成项目", "个", "个", "全县建成项目20个", "20", 0), ("续建", "个", "个", "续建33个", "33", 1)],
+     ["projects-completed", "construction-projects"]),
+    # a label right after the figure and right before another number is the next figure's
+    ([("完成新改扩建中小学校幼儿园", "所", "所", "完成新改扩建中小学校16所幼儿园62所", "16", 0),
+      ("幼儿园", "所", "所", "完成新改扩建中小学校16所幼儿园62所", "62", 0)], ["new-schools", "new-kindergartens"]),
+])
+def test_shares_stages_and_the_next_figures_head(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_seq(*items), shipped)] == expected
+
+
+def test_a_share_continues_the_total_of_its_list_past_figures_in_other_units(shipped):
+    """新建学校16所，总建筑面积8万平方米，总投资2亿元。其中，东城区3所、西城区1所: the total's schools."""
+    items = _seq(("新改扩建中小学、幼儿园", "所", "所", "将完成新改扩建中小学、幼儿园16所", "16", 0),
+                 ("总建筑面积", "万平方米", "平方米", "总建筑面积8万平方米", "8", 1),
+                 ("总投资", "亿元", "元", "预计总投资2亿元", "2", 1),
+                 ("东城区", "所", "所", "东城区3所、西城区1所", "3", 4), ("西城区", "所", "所", "东城区3所、西城区1所", "1", 0))
+    shares = [replace(x, part=True) if i > 2 else x for i, x in enumerate(items)]
+    assert [x.indicator_concept for x in map_indicators(shares, shipped)][3:] == ["new-schools"] * 2
+    # not a peer of the total (no 其中 before it in its sentence): it says nothing of what it counts
+    assert [x.indicator_concept for x in map_indicators(items, shipped)][3] is None
+
+
+@pytest.mark.parametrize("indicator, unit, base_unit, quote, value, expected", [
+    # words naming a student-aid indicator that cannot take the unit: the domain's indicator of the unit
+    ("资助高中建档立卡学生", "万元", "元", "资助高中建档立卡学生30人4.5万元", "4.5", "student-aid-funds"),
+    ("教育阶段学生免学杂费", "名", "人", "为全区义务教育阶段8000名学生免学杂费400万元", "8000", "aided-students"),
+    ("贫困寄宿生生活费", "万元", "元", "补助150名贫困寄宿生生活费9.5万元", "9.5", "boarding-allowance"),
+    # ... not another domain's (在园幼儿 in 个: children, no count of schools)
+    ("在园幼儿", "个", "个", "全县共有在园幼儿21000个", "21000", None),
+    ("统一公开招聘", "名", "人", "统一公开招聘180名", "180", "teacher-recruitment"),
+])
+def test_a_student_aid_figure_in_another_unit_counts_the_domains_indicator_of_its_unit(
+        shipped, indicator, unit, base_unit, quote, value, expected):
+    assert shipped.match(m(indicator, unit, base_unit, quote, value=value)) == expected
+
+
+@pytest.mark.parametrize("indicator, unit, base_unit, expected", [
+    ("获评省级德育工作典型案例", "个", "个", "awards"),
+    ("教师获评全省", "名", "人", "commended-teachers"),  # teachers commended, not a count of awards
+    ("获优秀奖", "篇", "篇", "awards"),
+])
+def test_commendations(shipped, indicator, unit, base_unit, expected):
+    assert shipped.match(m(indicator, unit, base_unit)) == expected
+
+
+def _shipped_rules(**words):
+    """kg/data/indicators.toml as data, with ``words`` replaced in its [words] table (None: removed)."""
+    from kg.core.datafiles import rule_file
+
+    data, _ = rule_file("indicators.toml")
+    new = {k: v for k, v in {**data["words"], **words}.items() if v is not None}
+    return {**data, "words": new}
+
+
+@pytest.mark.parametrize("words, match", [
+    ({"change_before": "(unclosed"}, "words.change_before"),
+    ({"compared_before": None}, "words.compared_before"),
+    ({"totals": []}, "words.totals"),
+    ({"school_projects": "项目"}, "words.school_projects"),
+    ({"ongoing": None}, "words.ongoing"),
+])
+def test_bad_change_total_and_project_words_name_the_key(words, match):
+    from kg.core.errors import DataFileError
+    from kg.extract.indicator_match import parse_indicator_rules
+
+    with pytest.raises(DataFileError, match=match):
+        parse_indicator_rules(_shipped_rules(**words), "indicators.toml")
+
+
+def test_change_project_and_domain_rules_must_name_the_schemes_ids():
+    from dataclasses import replace as with_
+
+    from kg.core.errors import DataFileError
+    from kg.extract.indicator_match import indicator_rules
+
+    for bad in ({"change": "no-such-rate"}, {"projects": "no-such-projects"},
+                {"domain_units": {"domain-student-aid": ("no-such-funds",)}}):
+        with pytest.raises(DataFileError, match="lacks"):
+            IndicatorMatcher(load_indicators(), words=with_(indicator_rules(), **bad))
+    with pytest.raises(DataFileError, match="domain_units"):
+        from kg.extract.indicator_match import parse_indicator_rules
+        parse_indicator_rules({**_shipped_rules(), "domain_units": ["x"]}, "indicators.toml")

@@ -313,6 +313,14 @@ def test_a_figure_dated_after_the_report_is_a_target(sentence, years, statuses):
     ("预算内教育经费投入4.8亿元。", ["achieved"]),
     # a plan's own clause that says when it ends (年底前) is still the plan
     ("目标新增学位500个，年底前完成300个。", ["planned", "planned"]),
+    # 目标 with the figure's words before its verb, a target's value, and what can be reached: targets
+    ("我县目标普惠率达到85%。全县学前三年毛入园率达到92%。", ["planned", "achieved"]),
+    ("按照市下达的目标任务新增学位3000个，实际完成3600个。", ["planned", "achieved"]),
+    ("普惠率目标值85%。", ["planned"]),
+    ("经测算今年能够实现85%的普及目标。", ["planned"]),
+    # ... but not a target in a clause of its own, nor one reached
+    ("确定全年目标，毛入园率达到92%。", ["achieved"]),
+    ("去年实现了85%的普及目标。", ["achieved"]),
 ])
 def test_targets_and_results_in_one_summary_sentence(sentence, statuses):
     ms = extract_metrics(make_report([sentence], kinds=["summary"], summary_year=2022))

@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "a40a8edc7af6ef1c283cdd50b3d541ef5ea055d268f4fee91f1cd0ab83ff1420",
-        "facts.json": "65aef3b757d169b9d977257b3cdb1c9be22b6617892107a48fd4b356752394e5",
+        "graph.ttl": "6bd8a678e51d1abc48f96a153eb9285335459630a774ee608e7021776a4b2027",
+        "facts.json": "0330e16dd0271af11d2832f5f21b1a49950457decb1bb57db1b25443f673e209",
     },
     "shared": {
-        "graph.ttl": "f07d0f2e76bb658eca0b384854cccca4c0bc3e0bc95a1c5f7d036a30b0b942fe",
-        "facts.json": "0c2c5b5e813e2f4d50dbfa5a48899586494a9c998a15183ee212e8ed24d23ba4",
+        "graph.ttl": "846cb2113ead43a1bae0a26be10f41e553a80fb51e2ed4240b4eb2b1781d106d",
+        "facts.json": "427a0bdf5287e8a711b392c4ab63d142e1435eace5008ab094c8548e89ce7145",
     },
 }
 

@@ -10,8 +10,12 @@ concept: the indicator stays text only. A build verb before a school's head noun
 built or opened. A label never starts inside a compound word (小学 in 中小学, 中小学 in 其中小学),
 and a bare qualifier (幼儿园173所(81所民办): 民办) is read with the head noun of its quote (民办幼儿园).
 A list item naming a kind of school right after a total of schools built or places added breaks
-that total down (新建学校90所，其中幼儿园33所; 增加学位5000个，其中幼儿园420个): it counts the same thing.
-The verbs, compounds, qualifiers and breakdowns are data: kg/data/indicators.toml.
+that total down (新建学校90所，其中幼儿园33所; 增加学位5000个，其中幼儿园420个): it counts the same thing;
+places right after a level's figure are that level's (学前教育阶段项目6个，新增学位2880个). A kind of
+school's projects in 个 count projects (普通高中项目1个). A rate right after a verb of change is the
+growth rate (分别提升18.3%); any other figure after a comparison (比上年减少47所) is a difference and
+measures no indicator. A unit only one indicator can measure names it (倍, 班).
+The verbs, compounds, qualifiers, breakdowns and these words are data: kg/data/indicators.toml.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from kg.core.datafiles import positive_int, rule_file, text, word_list
+from kg.core.datafiles import compile_pattern, positive_int, rule_file, text, word_list
 from kg.core.errors import DataFileError
 from kg.core.patterns import LongestWords
 from kg.core.records import Metric, evolve
@@ -49,27 +53,31 @@ def _arabic(written: str) -> Decimal:
     return Decimal(written.replace(",", "").replace(" ", ""))
 
 
-def _figure_end(form: str, written: str, unit: str) -> int | None:
-    r"""Where the first ``written`` number that is not the tail of a longer one, then ``unit``
-    (spaces between), ends in ``form``: the regex ``(?<![\d.])written\s*unit``, searched without
-    compiling a pattern per figure (the regex cache would churn on a corpus's values)."""
-    i = form.find(written)
-    while i >= 0:
-        if i == 0 or not (form[i - 1].isdecimal() or form[i - 1] == "."):
-            j = i + len(written)
-            while j < len(form) and form[j].isspace():
-                j += 1
-            if form.startswith(unit, j):
-                return j + len(unit)
-        i = form.find(written, i + 1)
-    return None
-
-
 _LIST_LEAD = re.compile(r"^[()（）]*(?:其中)?")  # 其中 opens a list item; it says nothing of what is counted
 
 
 _AFTER_NUMBER = re.compile(r"[^\d]*$")  # the text after the last digit
 _OTHER_FIGURE = re.compile(r"\d[^\d、，,；;。]*[、，,；;。]")  # a figure's end, up to the separator after it
+_ITEM_END = re.compile(r"[、，,；;。]")  # where a list item ends
+_NEXT_ITEM = re.compile(r"[^\d、，,；;。]+\d")  # ... when the next names its thing before its own figure
+
+
+def _figure(metric: Metric, text: str, start: int = 0) -> tuple[int, int] | None:
+    """Where ``text`` writes the metric's own figure (its value, spaces, its unit), from ``start``:
+    (start, end). A string search: a pattern per value would refill the regex cache per metric."""
+    if metric.value is None or not metric.unit:
+        return None
+    written = format(metric.value.normalize(), "f")
+    at = text.find(written, start)
+    while at >= 0:
+        end = at + len(written)
+        while end < len(text) and text[end].isspace():
+            end += 1
+        if text.startswith(metric.unit, end) and (at == 0 or not (text[at - 1].isdigit() or text[at - 1] == ".")):
+            return at, end + len(metric.unit)
+        at = text.find(written, at + 1)
+    return None
+
 
 @dataclass(frozen=True)
 class Remap:
@@ -140,6 +148,13 @@ def _generic(fname: str, table: object) -> dict[str, str]:
     return out
 
 
+def _domain_units(fname: str, table: object) -> dict[str, tuple[str, ...]]:
+    """[domain_units]: domain id -> the indicators a figure of that domain in another unit counts."""
+    if not isinstance(table, dict):
+        raise DataFileError("domain_units: must map a domain id to a list of indicator ids", path=fname)
+    return {d: word_list(fname, f"domain_units.{d}", ids) for d, ids in sorted(table.items())}
+
+
 @dataclass(frozen=True)
 class IndicatorRules:
     """kg/data/indicators.toml: build-verb remaps, compound words labels may not start inside, and
@@ -156,6 +171,16 @@ class IndicatorRules:
     generic: dict[str, str] = field(default_factory=dict)  # indicator id -> the one it is a kind of
     follows: tuple[Follow, ...] = ()
     school_parts: str = ""  # written after a kind of school, it names part of a school (初中班, 小学部)
+    change_before: re.Pattern | None = None  # a verb of change right before a rate: the change (提升18.3%)
+    change: str = ""  # ... the indicator that change is (growth-rate)
+    change_units: tuple[str, ...] = ()  # ... in these base units
+    compared_before: re.Pattern | None = None  # a comparison right before a figure (比上年多): no indicator's
+    totals: tuple[str, ...] = ()  # a figure after these (共计) sums a list: it continues no item of it
+    school_projects: tuple[str, ...] = ()  # written after a kind of school, these name its building projects
+    projects: str = ""  # ... the indicator they count
+    school_units: tuple[str, ...] = ()  # ... unless counted in these, which count the schools themselves
+    ongoing: tuple[str, ...] = ()  # an item saying it is under way (正在) continues no figure before it
+    domain_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # domain -> its indicators by unit
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -193,7 +218,17 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                                        text(fname, f"follow[{i}].to", e.get("to")),
                                        _flag(fname, f"follow[{i}].bare", e.get("bare", False)))
                                 for i, e in enumerate(_entries(fname, "follow", data.get("follow", [])))),
-                          "".join(word_list(fname, "words.school_parts", words.get("school_parts"))))
+                          "".join(word_list(fname, "words.school_parts", words.get("school_parts"))),
+                          compile_pattern(fname, "words.change_before", words.get("change_before")),
+                          text(fname, "words.change", words.get("change")),
+                          word_list(fname, "words.change_units", words.get("change_units")),
+                          compile_pattern(fname, "words.compared_before", words.get("compared_before")),
+                          word_list(fname, "words.totals", words.get("totals")),
+                          word_list(fname, "words.school_projects", words.get("school_projects")),
+                          text(fname, "words.projects", words.get("projects")),
+                          word_list(fname, "words.school_units", words.get("school_units")),
+                          word_list(fname, "words.ongoing", words.get("ongoing")),
+                          _domain_units(fname, data.get("domain_units", {})))
 
 
 @lru_cache(maxsize=1)
@@ -207,7 +242,9 @@ class IndicatorMatcher:
     def __init__(self, scheme: IndicatorScheme, remaps: tuple[Remap, ...] | None = None,
                  compounds: tuple[str, ...] | None = None, qualifiers: tuple[str, ...] | None = None,
                  breakdowns: tuple[Breakdown, ...] | None = None, generic: dict[str, str] | None = None,
-                 follows: tuple[Follow, ...] | None = None):
+                 follows: tuple[Follow, ...] | None = None, words: IndicatorRules | None = None):
+        """Each rule group is kg/data/indicators.toml's unless given; ``words``: the rules of changes,
+        totals and school projects (IndicatorRules(()) for none)."""
         owner = scheme.labels()
         units = {u for k in scheme.kinds.values() for u in k.units}
         self._scheme = scheme
@@ -219,6 +256,9 @@ class IndicatorMatcher:
         self._every = LongestWords(owner)
         self._nested = {lab: tuple(lab[:n] for n in range(len(lab), 0, -1) if lab[:n] in owner) for lab in owner}
         self._scans: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {}
+        # a unit only one indicator can measure names it (倍: a multiple; 班: classes)
+        self._only = {u: only[0] for u in units
+                      if len(only := [i for i in sorted(scheme.indicators) if scheme.allows(i, u)]) == 1}
         rules = indicator_rules()
         self._remaps = rules.remaps if remaps is None else remaps
         self._compounds = LongestWords(rules.compounds if compounds is None else compounds)
@@ -227,6 +267,7 @@ class IndicatorMatcher:
         self._breakdowns = rules.breakdowns if breakdowns is None else breakdowns
         self._breakdown_prefix = rules.breakdown_prefix
         self._people = rules.people_unit
+        self._rules = rules if words is None else words
         self._school_part = re.compile(rf"[{re.escape(rules.school_parts)}]+$") if rules.school_parts else None
         # the kinds of school a breakdown's item may name: the stock heads the school remaps replace
         self._school_heads = frozenset(h for r in self._remaps if r.kind == "kind-schools" for h in r.heads)
@@ -237,6 +278,7 @@ class IndicatorMatcher:
                 raise DataFileError(f"a remap names what the indicator scheme lacks: {r.kind} {unknown}",
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
         generic = rules.generic if generic is None else generic
+        self._generic = generic
         self._follows = rules.follows if follows is None else follows
         unknown = sorted((set(generic) | set(generic.values())
                           | {i for f in self._follows for i in (*f.after, f.generic, f.to)}) - set(scheme.indicators))
@@ -248,6 +290,13 @@ class IndicatorMatcher:
             if unknown:
                 raise DataFileError(f"a breakdown names what the indicator scheme lacks: {unknown}",
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
+        unknown = sorted(i for i in (self._rules.change, self._rules.projects, *self._rules.domain_units,
+                                     *(x for ids in self._rules.domain_units.values() for x in ids))
+                         if i and i not in scheme.indicators and i not in scheme.domains)
+        if unknown:
+            raise DataFileError(f"words.change, words.projects or [domain_units] names what the indicator scheme "
+                                f"lacks: {unknown}",
+                                path="indicators.toml", hint="use ids of ontology/indicators.ttl")
 
     def _label(self, form: str, base_unit: str | None) -> tuple[str, int] | None:
         """The label ending nearest the end of ``form`` (the longest of those) and its start, among
@@ -309,7 +358,23 @@ class IndicatorMatcher:
         if found is None:
             return None
         label, start = found
-        return self._remapped(self._owner[label], (lead + form[:start], *map(normalize, context)), base_unit)
+        iid = self._of_level(self._owner[label], form[:start], base_unit)
+        # a few words ending the text after the label qualify it as those before it do (新增公办学位学前教育)
+        tail = form[start + len(label):]
+        own = lead + form[:start] + (tail if len(tail) <= self._list_item_len else "")
+        return self._remapped(iid, (own, *map(normalize, context)), base_unit)
+
+    def _of_level(self, iid: str, before: str, base_unit: str) -> str:
+        """A generic figure whose own words name a level's schools before it counts that level's, as
+        it would in the list those schools open (see [[follow]]): 职业中等专业学校在校生 are vocational
+        students, 普通高中就读学生数 senior students."""
+        kinds = {a: f.to for f in self._follows if f.generic == iid and self._scheme.allows(f.to, base_unit)
+                 for a in f.after}
+        if not kinds:
+            return iid
+        # every school named there must be that one level's (新增中小学、公办园学位: places of all levels)
+        levels = {kinds.get(self._owner[label]) for _, label in self._every.finditer(before)}
+        return levels.pop() if len(levels) == 1 and None not in levels else iid
 
     @staticmethod
     def _lead(metric: Metric) -> str:
@@ -348,17 +413,81 @@ class IndicatorMatcher:
                         return target
         return iid
 
-    def match(self, metric: Metric) -> str | None:
-        """The indicator id ``metric`` measures, or None."""
+    @staticmethod
+    def _before_figure(metric: Metric) -> str:
+        """The quote's words before the metric's own figure, the first written after its indicator
+        text (51万元(高出要求51万元): the second); "" when it is not found."""
+        quote, ind = normalize(metric.quote), normalize(metric.indicator)
+        at = quote.find(ind) if ind else -1
+        found = _figure(metric, quote, max(at, 0)) or _figure(metric, quote)
+        return quote[:found[0]] if found is not None else ""
+
+    def _next_head(self, metric: Metric, ind: str) -> str:
+        """The label an indicator text ends with when the quote writes it right after the figure and
+        right before another number (中小学校16所幼儿园62所: 幼儿园 is the 62's), or ""."""
+        quote = normalize(metric.quote)
+        at = _figure(metric, quote)
+        if at is None:
+            return ""
+        there = self._every.at(quote, at[1]) or ""  # the longest label written right after the figure
+        head = there if ind.endswith(there) and len(there) < len(ind) else ""
+        return head if head and re.match(r"\s*\d", quote[at[1] + len(head):]) else ""
+
+    def _own_words(self, metric: Metric) -> Metric:
+        """The metric with only its own words: an indicator text whose start is what the quote writes
+        before the figure, back over a list separator (10所书香校园、10个优秀阅读项目: 香校园、优秀阅读项目),
+        starts with the words of the figure before it: they are left out."""
+        before = self._before_figure(metric)
+        sep = before[-1:] if before else ""
+        ind = normalize(metric.indicator)
+        nxt = self._next_head(metric, ind)
+        if nxt:
+            return evolve(metric, indicator=ind[:-len(nxt)])
+        if not sep or sep not in "、，,；;" or sep not in ind:
+            return metric
+        head, rest = ind.split(sep, 1)
+        return evolve(metric, indicator=rest) if head and rest and before[:-1].endswith(head) else metric
+
+    def compared(self, metric: Metric) -> bool:
+        """Whether the figure is written as a difference (比上年增加了3.1万所)."""
+        return self._changed(metric) == ""
+
+    def _changed(self, metric: Metric) -> str | None:
+        """What a figure written as a change is: a rate right after a verb of change (本科上线率分别提升
+        18.3%、16.2%) is the growth rate; a figure right after a comparison (比去年多384人, 高出要求51万元)
+        is a difference, measuring no indicator ("": none). None: the figure is no change."""
+        r, before = self._rules, self._before_figure(metric)
+        if not before:
+            return None
+        rate = metric.base_unit in r.change_units
+        if not rate and r.change and self._scheme.allows(r.change, metric.base_unit):
+            return None  # 优良率比上年提高2.8个百分点: a rate's points stay the rate's
+        if rate and r.change_before is not None and r.change_before.search(before):
+            return r.change
+        if r.compared_before is not None and r.compared_before.search(before):
+            return r.change if rate else ""
+        return None
+
+    def match(self, metric: Metric, changes: bool = True) -> str | None:
+        """The indicator id ``metric`` measures, or None; ``changes=False``: what it would measure
+        were it not written as a change (a difference's indicator, continued by a level after it:
+        公办园比2015年增加了3.1万所，达到10.8万所)."""
         unit = metric.base_unit
         if unit not in self._by_unit:
             return None
+        changed = self._changed(metric) if changes else None
+        if changed is not None:
+            return changed or None
+        metric = self._own_words(metric)
         # another number's bracket is not this metric's clause: 幼儿园89所(新增25所) built none of the 89
         clause = _BRACKETED.sub("", metric.quote)
         if self._foreign_head(metric, metric.indicator):
             return None
         if self._part_of_a_school(metric, unit):
             return None
+        projects = self._school_projects(metric, unit)
+        if projects is not None:
+            return projects
         found = self._best(self._uncut(metric, unit), unit, clause, lead=self._lead(metric))
         if found is not None:
             return found
@@ -370,7 +499,19 @@ class IndicatorMatcher:
             if qualified is not None and qualified[0] != head[0]:
                 return self._best(qualified[0], unit, metric.indicator, clause)
         return self._head_after_figure(metric, unit, clause) \
-            or self._best(self._own_clause(metric), unit, metric.indicator, clause)
+            or self._best(self._own_clause(metric), unit, metric.indicator, clause) \
+            or (self._only.get(unit) if metric.value is not None else None) \
+            or self._of_domain(metric, unit)  # (a redacted x班 is a class's name, no count)
+
+    def _of_domain(self, metric: Metric, unit: str) -> str | None:
+        """A figure whose words name an indicator that cannot take its unit counts that indicator's
+        domain's indicator of its unit, for the domains [domain_units] lists: 建档立卡学生26人3.9万元 is
+        aid money, 学生免学杂费9196名 aided students."""
+        head = self._label(normalize(_BRACKETED.sub("", metric.indicator)), None)
+        if head is None or self._scheme.allows(self._owner[head[0]], unit):
+            return None
+        domain = self._scheme.indicators[self._owner[head[0]]].domain
+        return next((i for i in self._rules.domain_units.get(domain, ()) if self._scheme.allows(i, unit)), None)
 
     def _head_after_figure(self, metric: Metric, unit: str, clause: str) -> str | None:
         """When the indicator names nothing known: a label written right after the figure names what
@@ -380,15 +521,19 @@ class IndicatorMatcher:
         if metric.value is None or not metric.unit or unit == self._people:
             return None
         form = normalize(metric.quote)
-        end = _figure_end(form, format(metric.value.normalize(), "f"), metric.unit)
-        if end is None:
+        at = _figure(metric, form)
+        if at is None:
             return None
-        there = self._every.at(form, end)
-        allowed = self._by_unit[unit]
-        head = next((lab for lab in self._nested[there] if lab in allowed), None) if there else None
+        allowed, head, end = self._by_unit[unit], None, at[1]
+        while True:  # labels written one after the other name one thing, the last its head (中小学综合实践基地)
+            there = self._every.at(form, end)
+            label = next((lab for lab in self._nested[there] if lab in allowed), None) if there else None
+            if label is None:
+                break
+            head, end = label, end + len(label)
         if head is None:
             return None
-        return self._remapped(self._owner[head], (form[:end], *map(normalize, (metric.indicator, clause))), unit)
+        return self._remapped(self._owner[head], (form[:at[1]], *map(normalize, (metric.indicator, clause))), unit)
 
     def _names_a_school(self, metric: Metric) -> bool:
         """Whether the indicator text names a kind of school (中小学 of 新增中小学学位)."""
@@ -403,32 +548,70 @@ class IndicatorMatcher:
         return (self._school_part is not None and head is not None and self._owner[head[0]] in self._school_heads
                 and self._school_part.fullmatch(form, head[1] + len(head[0])) is not None)
 
+    def _school_projects(self, metric: Metric, unit: str) -> str | None:
+        """A kind of school followed only by a word naming its building projects (幼儿园项目39个,
+        普通高中项目1个) counts projects, read with the build verbs before it (建成: finished);
+        counted in a school's own unit (126所…幼儿园项目) it counts the schools."""
+        r = self._rules
+        if not r.projects or unit in r.school_units or not self._scheme.allows(r.projects, unit):
+            return None
+        form = normalize(_BRACKETED.sub("", metric.indicator))
+        word = next((w for w in r.school_projects if form.endswith(w)), None)
+        head = self._label(form[:-len(word)], unit) if word else None
+        if head is None or head[1] + len(head[0]) != len(form) - len(word) \
+                or self._owner[head[0]] not in self._school_heads:
+            return None
+        return self._remapped(r.projects, (self._lead(metric) + form[:head[1]],), unit)
+
     @staticmethod
     def _own_clause(metric: Metric) -> str:
         """The quote from where the metric's own list item starts: after the last figure written before
-        its indicator text (、中职学校66所、普通高校6所: 普通高校6所), whose words are that figure's."""
+        its indicator text (、中职学校66所、普通高校6所: 普通高校6所), whose words are that figure's;
+        and up to the separator after its own figure (学前教育13万个、义务教育80万个、普通高中13万个:
+        普通高中 is the next item's)."""
         quote, ind = metric.quote, metric.indicator
         at = quote.find(ind) if ind else -1
-        if at <= 0:
-            return quote
-        cut = [m.end() for m in _OTHER_FIGURE.finditer(quote, 0, at)]
-        return quote[cut[-1]:] if cut else quote
+        if at < 0:  # an indicator running around its figure: its item starts before the figure
+            own = _figure(metric, quote)
+            at = own[0] if own is not None else -1
+        cut = [m.end() for m in _OTHER_FIGURE.finditer(quote, 0, at)] if at > 0 else []
+        start = cut[-1] if cut else 0
+        own = _figure(metric, quote, start)
+        end = _ITEM_END.search(quote, own[1]) if own is not None else None
+        if end is None or not _NEXT_ITEM.match(quote, end.end()):
+            return quote[start:]  # 22所省一级、6所国家示范性普通高中: the head after them is theirs too
+        return quote[start:end.start()]
 
 
-    def continued(self, prev: Metric, metric: Metric) -> str | None:
+    def continued(self, prev: Metric, metric: Metric, far: bool = False) -> str | None:
         """A metric that names nothing the scheme knows, written right after one in the same unit
         that does, continues it (幼儿园36所，其中新建9所、改扩建27所; 新建学校30所，其中海港区5所):
         the previous concept, with this metric's own build verb. Only a short item does (a verb, a
-        place, a level); a longer one says what it counts, and a qualifier (民办) changes it."""
+        place, a level); a longer one says what it counts, and a qualifier (民办) changes it.
+        ``far``: ``prev`` is the total in that unit of the list running on, past figures in other
+        units; then only a share, written after 其中 in its sentence, continues it (新建学校16所，总建筑
+        面积8.4万平方米，总投资2.46亿元。其中，桃城区3所)."""
         gap = metric.span[0] - prev.span[1]
+        if far and not metric.part:  # only a share (Metric.part) reaches back to its total
+            return None
+        before = self._before_figure(metric)
+        if self._changed(metric) is not None or any(w in before for w in self._rules.totals) \
+                or any(w in metric.indicator for w in self._rules.ongoing):
+            return None  # 共计拨付875万元 sums the list; 高出要求51万元 compares; 8所正在装修 says its own stage
         # an item opening a bracket (…(全市仅3个区县)) is read without the bracket's mark
         own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
-        if (len(own) > self._list_item_len or any(q in metric.indicator for q in self._qualifiers)
+        # a qualifier opens the item's words (民办3所), not a place's name (桃城区3所)
+        if (len(own) > self._list_item_len or any(own.startswith(q) for q in self._qualifiers)
                 or prev.indicator_concept is None or prev.base_unit != metric.base_unit
                 or metric.base_unit not in self._by_unit or metric.span[0] < prev.span[0]
-                or gap > self._list_gap  # the same clause (gap < 0) or the next one
+                or (gap > self._list_gap and not far)  # the same clause (gap < 0) or the next one
                 or self._foreign_head(metric, own)):  # 在园幼儿 names what it counts
             return None
+        # an item naming another level of the generic thing counts that level's (学前教育13万个、义务教育80万个)
+        base = self._generic.get(prev.indicator_concept, prev.indicator_concept)
+        level = self._remapped(base, (own,), metric.base_unit) if base in self._generic.values() else base
+        if level != base and self._generic.get(level) == base:
+            return level
         return self._remapped(prev.indicator_concept, tuple(map(normalize, (metric.indicator, metric.quote))),
                               metric.base_unit)
 
@@ -470,6 +653,44 @@ class IndicatorMatcher:
         written = format(metric.value.normalize(), "f")
         return re.search(rf"其中\s*{re.escape(written)}\s*{re.escape(metric.unit)}{re.escape(head)}",
                          normalize(metric.quote)) is not None
+
+    def leveled(self, prev: Metric, metric: Metric, iid: str | None, sibling: Metric | None = None) -> str | None:
+        """A figure of a generic indicator (see [generic]) right after one whose own words name a level
+        counts that level's kind of it, as a remap of the level's words would read it: 学前教育阶段项目
+        6个，新增学位2880个 are kindergarten places; and a list item naming only a level after such a
+        figure or a kind of it does too (新增公办学位…13万个、义务教育80万个: compulsory places). Not
+        after the last of a list of items of one kind (``sibling``, the figure before ``prev``:
+        中小学5所、幼儿园9所，增加学位10960个 are the places of all of them)."""
+        if iid is None or prev.indicator_concept is None or not self.in_list(prev, metric):
+            return None
+        base = self._generic.get(prev.indicator_concept, prev.indicator_concept)
+        generics = self._generic.values()
+        if (base not in generics and iid not in generics) or self._names_a_school(metric):
+            return None
+        if sibling is not None and sibling.indicator_concept == prev.indicator_concept and self.in_list(sibling, prev) \
+                and iid in self._generic.values():
+            return None
+        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
+        if base in generics and len(own) <= self._list_item_len \
+                and prev.base_unit == metric.base_unit and self._scheme.indicators[iid].kind != \
+                self._scheme.indicators[base].kind:  # 义务教育 read as schools, in a unit of places
+            found = self._remapped(base, (own,), metric.base_unit)
+            return found if self._generic.get(found) == base else None
+        if iid not in self._generic.values() or self._scheme.indicators[prev.indicator_concept].kind == \
+                self._scheme.indicators[iid].kind:  # places after places: a figure of its own
+            return None
+        words = _BRACKETED.sub("", normalize(prev.indicator))
+        found = self._remapped(iid, (words,), metric.base_unit)
+        return found if self._generic.get(found) == iid else None
+
+    def narrowed(self, prev: Metric, metric: Metric, iid: str | None) -> str | None:
+        """A share (其中…) of a figure of a specific kind, naming only the generic indicator of that
+        kind, is of that kind (中职学校招生909人，其中本县招生623人: vocational enrolment)."""
+        kinds = {f.to for f in self._follows if f.generic == iid} | {k for k, g in self._generic.items() if g == iid}
+        if iid is None or prev.indicator_concept not in kinds or not self.in_list(prev, metric) \
+                or not _LIST_LEAD.match(normalize(metric.quote)).group(0).strip("()（）"):
+            return None
+        return prev.indicator_concept
 
     def in_list(self, prev: Metric, metric: Metric) -> bool:
         """Whether ``metric`` is written right after ``prev``, in the same list."""
@@ -524,12 +745,20 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
             lead = None
             totals = {}
         if iid is None and out:
-            iid = matcher.continued(out[-1], m)
+            prev = out[-1]
+            if prev.indicator_concept is None and matcher.compared(prev):
+                prev = evolve(prev, indicator_concept=matcher.match(prev, changes=False))
+            iid = matcher.continued(prev, m)
+            total = totals.get(m.base_unit)
+            if iid is None and total is not None and total is not out[-1]:
+                iid = matcher.continued(total, m, far=True)
         elif out:
             chained = lead is not None and lead is not out[-1] and matcher.keeps_a_lead(lead, m, iid)
             total = totals.get(m.base_unit)
             iid = matcher.broken_down(out[-1], m, iid) or matcher.followed(out[-1], m, iid) \
                 or (matcher.followed(out[-1], m, iid, lead) if chained else None) \
+                or matcher.leveled(out[-1], m, iid, out[-2] if len(out) > 1 else None) \
+                or matcher.narrowed(out[-1], m, iid) \
                 or (matcher.broken_down(total, m, iid, far=True) if total is not None else None) or iid
         out.append(evolve(m, indicator_concept=iid) if iid else m)
         if iid:
