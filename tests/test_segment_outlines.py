@@ -446,3 +446,34 @@ def test_a_title_repeated_before_any_body_is_furniture_not_a_second_report():
                       "同志们:", "这次会议的主要任务是总结上半年工作。" + P1, P2])
     (r,) = reports_of(text)
     assert r.title == "某局半年工作总结"  # the file's extension is no part of the title
+
+
+@pytest.mark.parametrize(("lines", "years"), [
+    # an untitled plan opening by naming what its year is to be (…之年), then its outline
+    (["2030年是规划实施的关键之年,也是教育改革的攻坚之年。", "全省教育工作的总体要求是:" + P1,
+      "一、深化教育改革", "1.推进集团化办学。" + P2], (None, 2030)),
+    # a summary that opens so goes on to look back in the same paragraph: still a summary
+    (["2030年是规划实施的开局之年。一年来,全区教育系统" + P1, "一、办学条件", P2], (2030, None)),
+])
+def test_a_report_opening_with_what_its_year_is_to_be(lines, years):
+    (r,) = reports_of("\n".join(lines))
+    assert (r.summary_year, r.plan_year) == years
+
+
+@pytest.mark.parametrize(("lines", "years"), [
+    # a government work report's news: results told for one year, then what the next will do; a
+    # plan lead (下一步) follows, naming no year
+    (["2031年2月7日,某市市长作政府工作报告。2031年,某市将办好人民满意教育。",
+      "报告指出,2030年全市新建学校12所、新增学位1.2万个。",
+      "报告提出,2031年,某市将新建学校5所,新增学位3000个。",
+      "下一步,某市将支持高校建设,推进职业教育发展。"], 2030),
+    # a year a sentence plans is not the year an untitled text reviews
+    (["报告显示,2030年全市新增学位3.4万个,今年将新增学位1.2万个。", "2031年,全市将新改扩建学校10所。",
+      "全市计划于2031年新增学位8000个,缓解入学压力。", "一、办学条件", P1], 2030),
+    # a date leading a clause that says it is done tells a result, though the sentence plans
+    (["2030年3月4日,已成立某区教育集团,并将两所小学纳入集团管理,制定《集团化办学三年行动计划》。",
+      "2031年,全区将新建学校2所。2031年全区计划新增学位900个。", "一、提升教育质量", P1], 2030),
+])
+def test_an_untitled_reports_summary_year_skips_years_its_sentences_plan(lines, years):
+    (r,) = reports_of("\n".join(lines))
+    assert r.summary_year == years

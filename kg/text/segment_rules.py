@@ -59,6 +59,7 @@ class SegmentRules:
     news_progress: re.Pattern  # a sentence of a news item reporting progress
     news_since: re.Pattern  # after a year: a span up to now (2019年以来)
     news_done: re.Pattern  # a clause of a news item saying it is done
+    news_figure: re.Pattern  # a quantity stated in a clause (a result, where nothing plans it)
     news_title_after: re.Pattern  # after a year: a summary's title run into the text
     news_skip_before: re.Pattern  # before a year that is a horizon or a range's start
     dateline: re.Pattern  # a publication date; group 1 its year
@@ -67,7 +68,7 @@ class SegmentRules:
     cover_reach: int
 
 
-_NEWS_KEYS = ("news_plan", "news_progress", "news_since", "news_done", "news_title_after",
+_NEWS_KEYS = ("news_plan", "news_progress", "news_since", "news_done", "news_figure", "news_title_after",
               "news_skip_before", "dateline", "dateline_line")
 
 

@@ -81,12 +81,16 @@ def resolve(token: str | None, base: int | None, rules: SegmentRules) -> tuple[b
     return True, base + rules.relative.get(token, 0)
 
 
-def _vote(texts: list[str], rules: SegmentRules) -> tuple[bool, int | None]:
-    """Most frequent explicit year in ``texts``; redactions outvoting it give None."""
+def _vote(texts: list[str], rules: SegmentRules, told: list[bool] | None = None) -> tuple[bool, int | None]:
+    """Most frequent explicit year in ``texts``; redactions outvoting it give None. Where
+    ``told[k]`` (text k has no kind of its own), a year a sentence plans (2025年,某市将…) is not
+    one it tells about."""
     years: Counter[int] = Counter()
     redacted = 0
-    for t in texts:
+    for k, t in enumerate(texts):
         for m in _explicit_years(t, rules):
+            if told and told[k] and _planned(t, m, rules):
+                continue
             years[int(m.group(1))] += 1
         redacted += len(rules.redacted.findall(t))
     if not years:
@@ -128,13 +132,45 @@ def title_kind(title: str | None, rules: SegmentRules) -> str | None:
 
 
 _CLAUSE_MARKS = ",;:，；：、"
+_DATE_REST = re.compile(r"[\d月日号初底末上中下旬度]*")  # what may follow a year in a bare date
+
+
+def _clause_end(text: str, pos: int) -> int:
+    ends = [i for i in (text.find(ch, pos) for ch in _CLAUSE_MARKS) if i >= 0]
+    return min(ends, default=len(text))
 
 
 def _done_clause(text: str, m: re.Match, rules: SegmentRules) -> bool:
-    """Whether the clause of a year says it is done (195所已于2020年投入使用)."""
+    """Whether the clause of a year in a sentence that plans tells a result instead: it says it
+    is done (195所已于2020年投入使用), or it states a figure with no word of planning and the
+    sentence plans only after it (报告显示,2022年新增学位3.4万个,今年将新增学位1万个). A year
+    or a date leading its clause alone (2023年,全县将新建…; 2021年2月4日,已成立…) is the next
+    clause's."""
     start = max(text.rfind(ch, 0, m.start()) for ch in _CLAUSE_MARKS) + 1
-    ends = [i for i in (text.find(ch, m.end()) for ch in _CLAUSE_MARKS) if i >= 0]
-    return rules.news_done.search(text, start, min(ends, default=len(text))) is not None
+    end = _clause_end(text, m.end())
+    if _DATE_REST.fullmatch(text, m.end(), end):
+        end = _clause_end(text, end + 1)  # 2021年2月4日,已成立…: the date leads the next clause
+    if rules.news_done.search(text, start, end):
+        return True
+    return (end - m.end() > 2 and rules.news_figure.search(text, m.end(), end) is not None
+            and rules.news_plan.search(text, start, end) is None
+            and rules.news_plan.search(text, 0, start) is None)  # the plan comes after the result
+
+
+_SENTENCE_ENDS = "。!?！？\n"
+
+
+def _planned(text: str, m: re.Match, rules: SegmentRules) -> bool:
+    """Whether the year ``m`` of ``text`` is one its sentence plans (2023年,全县将新建…), as
+    :func:`news_years` reads a news item's sentences."""
+    start = max(text.rfind(ch, 0, m.start()) for ch in _SENTENCE_ENDS) + 1
+    ends = [i for i in (text.find(ch, m.end()) for ch in _SENTENCE_ENDS) if i >= 0]
+    sent = text[start:min(ends, default=len(text))]
+    if rules.news_plan.search(sent) is None:
+        return False
+    own = EXPLICIT_YEAR.match(sent, m.start() - start)
+    return (own is not None and not rules.news_title_after.match(sent, own.end())
+            and not _done_clause(sent, own, rules))  # 2018年上半年工作总结: a title, reviewing
 
 
 def is_news(raws: list[RawSection], tokens: dict[str, str]) -> bool:
@@ -267,7 +303,8 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
             m = rules.agenda_summary.search(text, spans[0][0], spans[0][0] + rules.agenda_reach)
             if m:  # the meeting says which year it reviews (总结回顾2021年工作)
                 return True, int(m.group(1))
-        decided, year = _vote([text[spans[k][0]:spans[k][1]] for k in idx], rules)
+        decided, year = _vote([text[spans[k][0]:spans[k][1]] for k in idx], rules,
+                              [raws[k].kind == "other" for k in idx])
         if decided:
             return decided, year
         return from_title(kind, base, explicit_only=not own_title)
