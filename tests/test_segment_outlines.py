@@ -477,3 +477,13 @@ def test_a_report_opening_with_what_its_year_is_to_be(lines, years):
 def test_an_untitled_reports_summary_year_skips_years_its_sentences_plan(lines, years):
     (r,) = reports_of("\n".join(lines))
     assert r.summary_year == years
+
+
+def test_a_plan_part_naming_no_year_plans_the_year_the_text_plans():
+    # a news write-up of a government work report: results of 2030, a plan lead (下一步) naming
+    # no year; the year the earlier sentences plan (2031年,某市将…) is the plan's
+    text = "\n".join(["报告指出,2030年全市新建学校12所、新增学位1.2万个。",
+                      "市长说,2031年,某市将新建学校5所,新增学位3000个。",
+                      "下一步,某市将支持高校建设,推进职业教育发展。"])
+    (r,) = reports_of(text)
+    assert (r.summary_year, r.plan_year) == (2030, 2031)

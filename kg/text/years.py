@@ -317,6 +317,9 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
         decided, plan_year = decide(p_secs, "plan", summary_year)
         if not decided and summary_year is not None:
             plan_year = _relative_plan_year(text, [spans[k] for k in p_secs], summary_year, rules)
+        if plan_year is None:  # 下一步,某市将… after 2031年,某市将…: the year the text plans
+            plan_year = _planned_year(text, [spans[k] for k in s_secs if raws[k].kind == "other"],
+                                      summary_year, rules)
     elif own_title:  # the title declares a plan the text does not hold
         _, plan_year = from_title("plan", summary_year, explicit_only=False)
     return summary_year, _agenda_plan_year(text, spans, summary_year, plan_year, rules)
@@ -337,6 +340,18 @@ def _agenda_plan_year(text: str, spans: list[Span], summary_year: int | None, pl
         if token and token in rules.relative:
             return summary_year + rules.relative[token]  # 下半年 plans the summary's own year
     return None
+
+
+def _planned_year(text: str, spans: list[Span], summary_year: int | None,
+                  rules: SegmentRules) -> int | None:
+    """The most frequent year the sentences of ``spans`` plan (:func:`_planned`), when after the
+    summary year."""
+    votes: Counter[int] = Counter()
+    for s, e in spans:
+        part = text[s:e]
+        votes.update(int(m.group(1)) for m in _explicit_years(part, rules) if _planned(part, m, rules))
+    votes = Counter({y: n for y, n in votes.items() if summary_year is None or y > summary_year})
+    return max(votes.items(), key=lambda kv: (kv[1], -kv[0]))[0] if votes else None
 
 
 def _relative_plan_year(text: str, spans: list[Span], base: int, rules: SegmentRules) -> int | None:
