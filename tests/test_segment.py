@@ -182,6 +182,13 @@ def test_report_years(lines, years):
           "6月29日,某区召开人代会。政府工作报告提出,今年某区将新建义务教育学位8000个。"], (None, 2031)),
         (["2031-12-10 15:32:21 某某网", "记者从县教育局获悉,今年全县将新建学校两所,新增学位三千个,缓解入学压力。"],
          (None, 2031)),
+        # results told naming no year are the page's year's (目前…共有, 今秋开学); 去年 the one before
+        (["2031-08-30 08:20", "记者获悉,今秋开学,某市将新增公办幼儿园28所。目前,全市共有幼儿园1000余所,"
+          "普惠率达到96%。"], (2031, None)),
+        (["2031-01-20 10:00", "去年,全县新建学校3所,新增学位2000个。今年,全县将新增学位3000个。"],
+         (2030, 2031)),
+        # …but not when the year is the one the page plans: that stays the plan's alone
+        (["2031-02-20", "记者从市教育局获悉,今年全市将新建学校5所,缓解入学压力。全市现有中小学300所。"], (None, 2031)),
         # a year the text hides where results are told: never guessed
         (["20xx年,全县新建学校三所。20xx年,全县新增学位九百个,2030年秋季投入使用。"], (None, None)),
     ],

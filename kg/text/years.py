@@ -194,11 +194,14 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     (从2011年至今, 2019年以来) counts for neither; relative words of a plan (今年将…) count from the
     page's date when it has one.
     A title run into the text (…2019年上半年工作总结) makes it a summary: it plans no year.
-    Progress reported in sentences naming no year (目前已开工14所) is the plan year's. A year is
-    read only when its sentences or the page's date give one: a news item dates nothing else."""
+    Progress reported in sentences naming no year (目前已开工14所) is the plan year's; other results
+    naming no year (目前全市共有幼儿园1000余所) are the page's year's (去年… the year before), unless
+    that is the year planned. A year is read only when its sentences or the page's date give one:
+    a news item dates nothing else."""
     plan: Counter[int] = Counter()
     done: Counter[int] = Counter()
     relative: Counter[int] = Counter()
+    undated: Counter[int] = Counter()  # results told naming no year, dated by the page
     progress = False
     summary_title = False
     hidden = 0  # years the text hides (20xx年) where results are told
@@ -207,6 +210,10 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
             is_plan = rules.news_plan.search(sent.text) is not None
             progress = progress or (not is_plan and rules.news_progress.search(sent.text) is not None)
             hidden += 0 if is_plan else len(rules.redacted.findall(sent.text))
+            if (dateline is not None and not is_plan and EXPLICIT_YEAR.search(sent.text) is None
+                    and rules.news_figure.search(sent.text)):
+                word = next(_uncompared(rules.relative_re.finditer(sent.text), rules), None)
+                undated[dateline + (rules.relative[word.group(0)] if word else 0)] += 1
             for m in _explicit_years(sent.text, rules):
                 if rules.news_skip_before.search(sent.text, max(0, m.start() - 6), m.start()):
                     continue
@@ -235,6 +242,10 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
         return None, plan_year  # the text hides the year it reviews (2022年XX年工作总结)
     if summary_year is None and progress and not hidden:
         summary_year = plan_year  # progress on the year's plan (目前已开工14所)
+    if summary_year is None and not hidden and undated:
+        year = top(undated, latest=True)
+        if plan_year is None or year < plan_year:
+            summary_year = year  # 目前全市共有幼儿园1000余所 on a page of 2023, 去年… in one of 2024
     return summary_year, plan_year
 
 
