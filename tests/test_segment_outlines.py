@@ -487,3 +487,16 @@ def test_a_plan_part_naming_no_year_plans_the_year_the_text_plans():
                       "下一步,某市将支持高校建设,推进职业教育发展。"])
     (r,) = reports_of(text)
     assert (r.summary_year, r.plan_year) == (2030, 2031)
+
+
+@pytest.mark.parametrize(("lines", "years"), [
+    # a programme over several years (2027—2030年) is about no one of them: no plan year
+    (["某市第三期学前教育行动计划(2027—2030年)", "为办好学前教育,制定《某市第三期学前教育行动计划(2027—2030年)》。",
+      "一、主要目标", "2027—2030年,全市新增学位三万个,到2030年毛入园率达到92%。" + P1, "二、主要措施", P2], (None, None)),
+    # a range named in passing does not outvote the year a summary reviews
+    (["一、2030年工作总结", "2030年,全区" + P1, "落实《教育发展规划(2026—2030年)》," + P2,
+      "二、2031年工作计划", P3], (2030, 2031)),
+])
+def test_a_programme_over_several_years_has_no_single_year(lines, years):
+    (r,) = reports_of("\n".join(lines))
+    assert (r.summary_year, r.plan_year) == years

@@ -82,22 +82,26 @@ def resolve(token: str | None, base: int | None, rules: SegmentRules) -> tuple[b
 
 
 def _vote(texts: list[str], rules: SegmentRules, told: list[bool] | None = None) -> tuple[bool, int | None]:
-    """Most frequent explicit year in ``texts``; redactions outvoting it give None. Where
+    """Most frequent explicit year in ``texts``; redactions, or ranges' ends (a programme of
+    2027—2030年 is about several years), outvoting it give None. Where
     ``told[k]`` (text k has no kind of its own), a year a sentence plans (2025年,某市将…) is not
     one it tells about."""
     years: Counter[int] = Counter()
-    redacted = 0
+    redacted = spans = 0
     for k, t in enumerate(texts):
         for m in _explicit_years(t, rules):
             if told and told[k] and _planned(t, m, rules):
                 continue
+            if _RANGE_END.search(t, max(0, m.start() - 6), m.start()):
+                spans += 1  # 行动计划(2027—2030年): several years, none of them the report's
+                continue
             years[int(m.group(1))] += 1
         redacted += len(rules.redacted.findall(t))
     if not years:
-        return (True, None) if redacted else (False, None)
+        return (True, None) if redacted or spans else (False, None)
     year, n = max(years.items(), key=lambda kv: (kv[1], -kv[0]))
-    if redacted > n:
-        return True, None
+    if redacted > n or spans > n:
+        return True, None  # a text about several years (2027—2030年) is about no one of them
     return True, year
 
 
@@ -157,6 +161,7 @@ def _done_clause(text: str, m: re.Match, rules: SegmentRules) -> bool:
             and rules.news_plan.search(text, 0, start) is None)  # the plan comes after the result
 
 
+_RANGE_END = re.compile(r"(?:19|20)\d{2}\s*[—–~-]\s*$")
 _SENTENCE_ENDS = "。!?！？\n"
 
 
