@@ -58,6 +58,7 @@ class SegmentRules:
     news_plan: re.Pattern  # a sentence of a news item that says what is to be done
     news_progress: re.Pattern  # a sentence of a news item reporting progress
     news_since: re.Pattern  # after a year: a span up to now (2019年以来)
+    news_meeting_after: re.Pattern  # after a year: the name of a meeting (2015年度工作会议)
     news_done: re.Pattern  # a clause of a news item saying it is done
     news_figure: re.Pattern  # a quantity stated in a clause (a result, where nothing plans it)
     news_title_after: re.Pattern  # after a year: a summary's title run into the text
@@ -68,7 +69,7 @@ class SegmentRules:
     cover_reach: int
 
 
-_NEWS_KEYS = ("news_plan", "news_progress", "news_since", "news_done", "news_figure", "news_title_after",
+_NEWS_KEYS = ("news_plan", "news_progress", "news_since", "news_meeting_after", "news_done", "news_figure", "news_title_after",
               "news_skip_before", "dateline", "dateline_line")
 
 

@@ -196,7 +196,8 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     frequent year of the sentences saying what is to be done (今年将…, 2021年计划…) is planned,
     that of the others summarised (ties: the latest, older ones being background); the page's date
     bounds both (no plan before it, no result after it). A horizon (到2025年) or a span's start
-    (从2011年至今, 2019年以来) counts for neither; relative words of a plan (今年将…) count from the
+    (从2011年至今, 2019年以来) counts for neither, nor does a meeting's name (2015年度工作会议)
+    unless no result names a year; relative words of a plan (今年将…) count from the
     page's date when it has one.
     A title run into the text (…2019年上半年工作总结) makes it a summary: it plans no year.
     Progress reported in sentences naming no year (目前已开工14所) is the plan year's; other results
@@ -207,6 +208,7 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     done: Counter[int] = Counter()
     relative: Counter[int] = Counter()
     undated: Counter[int] = Counter()  # results told naming no year, dated by the page
+    meeting: Counter[int] = Counter()  # years naming a meeting: only when no result has one
     progress = False
     summary_title = False
     hidden = 0  # years the text hides (20xx年) where results are told
@@ -227,6 +229,8 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
                     done[int(m.group(1))] += 1
                 elif rules.news_since.match(sent.text, m.end()):
                     continue  # 2019年以来: a span up to the item's own time, like 从2011年至今
+                elif rules.news_meeting_after.match(sent.text, m.end()):
+                    meeting[int(m.group(1))] += 1  # 2015年度工作会议: the meeting's, not a result
                 else:
                     # a done clause in a sentence going on to plan tells a result
                     planned = is_plan and not _done_clause(sent.text, m, rules)
@@ -241,6 +245,7 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     if dateline is not None:  # a page of 2021 plans no year before it and tells no result after it
         plan = Counter({y: n for y, n in plan.items() if y >= dateline})
         done = Counter({y: n for y, n in done.items() if y <= dateline})
+    done = done or Counter({y: n for y, n in meeting.items() if dateline is None or y <= dateline})
     plan_year = None if summary_title else top(plan) or top(relative)
     summary_year = top(done, latest=True)  # results told with older ones for background
     if summary_year is not None and hidden > done[summary_year]:
