@@ -188,6 +188,13 @@ def test_report_years(lines, years):
         # …unless no result names a year
         (["今天,我们召开全县教育系统2031年秋季开学工作会议,主要任务是总结上学年工作,部署新学期重点工作。"
           "过去的一学年,全县教育事业取得显著成效。"], (2031, None)),
+        # a year of a sentence telling no figure and nothing done (通报2031年主要工作) is no result
+        # when it is the year the page plans…
+        (["2031-03-01 16:43", "2月28日,某市教育局举行新闻发布会,通报2031年主要工作。据介绍,今年全市将新增学位5.9万个。",
+          "2031年,某市将加快学校项目建设,推进120个项目。"], (None, 2031)),
+        # …and yields to a year whose sentence tells a result (截至2030年…共有)
+        (["2031-05-10", "记者获悉,2031年某市义务教育招生政策保持稳定。截至2030年,全市共有义务教育学校749所。",
+          "据介绍,2031年某市计划新增学位3万个。"], (2030, 2031)),
         # results told naming no year are the page's year's (目前…共有, 今秋开学); 去年 the one before
         (["2031-08-30 08:20", "记者获悉,今秋开学,某市将新增公办幼儿园28所。目前,全市共有幼儿园1000余所,"
           "普惠率达到96%。"], (2031, None)),

@@ -197,7 +197,8 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     that of the others summarised (ties: the latest, older ones being background); the page's date
     bounds both (no plan before it, no result after it). A horizon (到2025年) or a span's start
     (从2011年至今, 2019年以来) counts for neither, nor does a meeting's name (2015年度工作会议)
-    unless no result names a year; relative words of a plan (今年将…) count from the
+    unless no result names a year; a sentence telling no figure and nothing done (通报2023年主要
+    工作) gives the reviewed year only when no result does, and never the year planned; relative words of a plan (今年将…) count from the
     page's date when it has one.
     A title run into the text (…2019年上半年工作总结) makes it a summary: it plans no year.
     Progress reported in sentences naming no year (目前已开工14所) is the plan year's; other results
@@ -209,6 +210,7 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     relative: Counter[int] = Counter()
     undated: Counter[int] = Counter()  # results told naming no year, dated by the page
     meeting: Counter[int] = Counter()  # years naming a meeting: only when no result has one
+    bare: Counter[int] = Counter()  # years of sentences telling no figure and nothing done
     progress = False
     summary_title = False
     hidden = 0  # years the text hides (20xx年) where results are told
@@ -234,7 +236,8 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
                 else:
                     # a done clause in a sentence going on to plan tells a result
                     planned = is_plan and not _done_clause(sent.text, m, rules)
-                    (plan if planned else done)[int(m.group(1))] += 1
+                    told = planned or rules.news_figure.search(sent.text) or rules.news_done.search(sent.text)
+                    (plan if planned else done if told else bare)[int(m.group(1))] += 1
             if is_plan and dateline is not None:
                 for m in _uncompared(rules.relative_re.finditer(sent.text), rules):
                     relative[dateline + rules.relative[m.group(0)]] += 1
@@ -245,8 +248,10 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     if dateline is not None:  # a page of 2021 plans no year before it and tells no result after it
         plan = Counter({y: n for y, n in plan.items() if y >= dateline})
         done = Counter({y: n for y, n in done.items() if y <= dateline})
-    done = done or Counter({y: n for y, n in meeting.items() if dateline is None or y <= dateline})
     plan_year = None if summary_title else top(plan) or top(relative)
+    # 通报2023年主要工作 tells nothing done: the year a page planning it reviews only if another
+    done = done or Counter({y: n for y, n in bare.items() if (dateline is None or y <= dateline) and y != plan_year})
+    done = done or Counter({y: n for y, n in meeting.items() if dateline is None or y <= dateline})
     summary_year = top(done, latest=True)  # results told with older ones for background
     if summary_year is not None and hidden > done[summary_year]:
         return None, plan_year  # the text hides the year it reviews (2022年XX年工作总结)
