@@ -500,3 +500,17 @@ def test_a_plan_part_naming_no_year_plans_the_year_the_text_plans():
 def test_a_programme_over_several_years_has_no_single_year(lines, years):
     (r,) = reports_of("\n".join(lines))
     assert (r.summary_year, r.plan_year) == years
+
+
+@pytest.mark.parametrize(("lines", "years"), [
+    # a write-up of a meeting arranging a year's work, outlined 一是…二是…, reviews nothing
+    (["新年上班第一天,某区教委召开职工会,聚焦目标任务,安排部署2031年教育重点工作。",
+      "一是学习宣传贯彻会议精神。2031年是规划实施的关键之年,区教委将开展宣讲活动。", "二是推进学校建设。" + P1],
+     (None, 2031)),
+    # one that also sums up a year reviews it
+    (["某区教委召开会议,总结回顾2030年工作,安排部署2031年教育重点工作。", "一是巩固成果。2030年全区" + P1,
+      "二是推进学校建设。" + P2], (2030, 2031)),
+])
+def test_a_meeting_arranging_a_years_work_plans_it(lines, years):
+    (r,) = reports_of("\n".join(lines))
+    assert (r.summary_year, r.plan_year) == years

@@ -348,7 +348,20 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
                                       summary_year, rules)
     elif own_title:  # the title declares a plan the text does not hold
         _, plan_year = from_title("plan", summary_year, explicit_only=False)
+    if not tokens and plan_year is None and summary_year is not None and all(r.kind == "other" for r in raws) \
+            and _arranges(text, spans, summary_year, rules):
+        return None, summary_year  # 召开职工会,安排部署2031年重点工作。一是…: no review, a plan
     return summary_year, _agenda_plan_year(text, spans, summary_year, plan_year, rules)
+
+
+def _arranges(text: str, spans: list[Span], year: int, rules: SegmentRules) -> bool:
+    """Whether the opening of a text says it arranges ``year``'s work (安排部署2031年重点工作)
+    and reviews none (总结回顾…)."""
+    start, end = spans[0][0], min(spans[0][0] + rules.agenda_reach, spans[-1][1])
+    if rules.agenda_summary.search(text, start, end):
+        return False
+    m = rules.agenda_plan.search(text, start, end)
+    return m is not None and m.group(1) == f"{year}年"
 
 
 def _agenda_plan_year(text: str, spans: list[Span], summary_year: int | None, plan_year: int | None,
