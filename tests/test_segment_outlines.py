@@ -514,3 +514,14 @@ def test_a_programme_over_several_years_has_no_single_year(lines, years):
 def test_a_meeting_arranging_a_years_work_plans_it(lines, years):
     (r,) = reports_of("\n".join(lines))
     assert (r.summary_year, r.plan_year) == years
+
+
+@pytest.mark.parametrize(("title", "years"), [
+    # a report to its year's work meeting reviews the year before and plans the meeting's
+    ("2031年全省教育工作会议工作报告(摘要)", (2030, 2031)),
+    # a title naming no meeting gives no plan year
+    ("某省教育厅2030年工作总结", (2030, None)),
+])
+def test_a_report_to_its_years_work_meeting_plans_that_year(title, years):
+    (r,) = reports_of("\n".join([title, "一、2030年工作回顾", "2030年,全省" + P1, "(一)办学条件", P2]))
+    assert (r.summary_year, r.plan_year) == years

@@ -54,6 +54,7 @@ class SegmentRules:
     agenda_plan: re.Pattern
     agenda_summary: re.Pattern
     agenda_reach: int  # characters from a report's start where it states its agenda
+    meeting_title: re.Pattern  # a title naming its year's meeting; group 1 the year
     lead_chars: int  # characters from a report's start where it opens with its own year
     news_plan: re.Pattern  # a sentence of a news item that says what is to be done
     news_progress: re.Pattern  # a sentence of a news item reporting progress
@@ -135,6 +136,7 @@ def parse_segment_rules(d: dict, fname: str) -> SegmentRules:
             agenda_plan=_rx(fname, "years.agenda_plan", years["agenda_plan"]),
             agenda_summary=_rx(fname, "years.agenda_summary", years["agenda_summary"]),
             agenda_reach=n("years", "agenda_reach"),
+            meeting_title=_rx(fname, "years.meeting_title", years["meeting_title"]),
             lead_chars=n("years", "lead_chars"),
             # the cues of a news item's years (kg.text.years.news_years), all plain patterns
             **{k: _rx(fname, f"years.{k}", years[k]) for k in _NEWS_KEYS},

@@ -281,7 +281,7 @@ def dateline_year(removed_texts: Iterator[str], text: str, rules: SegmentRules) 
 
 def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: dict[str, str],
                  own_title: bool, rules: SegmentRules,
-                 dateline: int | None = None) -> tuple[int | None, int | None]:
+                 dateline: int | None = None, title: str | None = None) -> tuple[int | None, int | None]:
     """Headings of a kind decide its year; then the report's own title, when it states the year
     (it also gives the plan year of a plan cut off or never written: …及明年工作打算); then the
     most frequent explicit year in the sections of that kind. A title shared by every item of a
@@ -351,7 +351,12 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
     if not tokens and plan_year is None and summary_year is not None and all(r.kind == "other" for r in raws) \
             and _arranges(text, spans, summary_year, rules):
         return None, summary_year  # 召开职工会,安排部署2031年重点工作。一是…: no review, a plan
-    return summary_year, _agenda_plan_year(text, spans, summary_year, plan_year, rules)
+    plan_year = _agenda_plan_year(text, spans, summary_year, plan_year, rules)
+    if plan_year is None and summary_year is not None and title:
+        m = rules.meeting_title.search(title)  # 在2031年全市教育工作会议上的讲话: the meeting plans
+        if m and int(m.group(1)) >= summary_year:  # its own year, reviewing the one before
+            plan_year = int(m.group(1))
+    return summary_year, plan_year
 
 
 def _arranges(text: str, spans: list[Span], year: int, rules: SegmentRules) -> bool:
