@@ -70,8 +70,9 @@ class SegmentRules:
     cover_reach: int
 
 
-_NEWS_KEYS = ("news_plan", "news_progress", "news_since", "news_meeting_after", "news_done", "news_figure", "news_title_after",
-              "news_skip_before", "dateline", "dateline_line")
+_PLAIN_YEAR_KEYS = ("meeting_title", "news_plan", "news_progress", "news_since", "news_meeting_after",
+                    "news_done", "news_figure", "news_title_after", "news_skip_before", "dateline",
+                    "dateline_line")
 
 
 def _rx(fname: str, where: str, pattern: object, cue: str = "") -> re.Pattern:
@@ -136,10 +137,10 @@ def parse_segment_rules(d: dict, fname: str) -> SegmentRules:
             agenda_plan=_rx(fname, "years.agenda_plan", years["agenda_plan"]),
             agenda_summary=_rx(fname, "years.agenda_summary", years["agenda_summary"]),
             agenda_reach=n("years", "agenda_reach"),
-            meeting_title=_rx(fname, "years.meeting_title", years["meeting_title"]),
             lead_chars=n("years", "lead_chars"),
-            # the cues of a news item's years (kg.text.years.news_years), all plain patterns
-            **{k: _rx(fname, f"years.{k}", years[k]) for k in _NEWS_KEYS},
+            # the cues of a news item's years (kg.text.years.news_years) and the meeting title, all
+            # plain patterns
+            **{k: _rx(fname, f"years.{k}", years[k]) for k in _PLAIN_YEAR_KEYS},
         )
     except KeyError as e:
         raise DataFileError(f"missing key {e}", path=fname,
