@@ -525,3 +525,10 @@ def test_a_meeting_arranging_a_years_work_plans_it(lines, years):
 def test_a_report_to_its_years_work_meeting_plans_that_year(title, years):
     (r,) = reports_of("\n".join([title, "一、2030年工作回顾", "2030年,全省" + P1, "(一)办学条件", P2]))
     assert (r.summary_year, r.plan_year) == years
+
+
+@pytest.mark.parametrize("word", ["计划", "打算", "思路", "设想", "安排"])
+def test_every_plan_word_of_a_title_declares_its_plan(word):
+    # the plan part is cut off: the title still gives its year
+    (r,) = reports_of("\n".join([f"某区教育局2030年工作总结及2031年工作{word}", "2030年,全区" + P1, P2]))
+    assert (r.summary_year, r.plan_year) == (2030, 2031)
