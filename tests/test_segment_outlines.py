@@ -493,6 +493,9 @@ def test_a_plan_part_naming_no_year_plans_the_year_the_text_plans():
     # a programme over several years (2027—2030年) is about no one of them: no plan year
     (["某市第三期学前教育行动计划(2027—2030年)", "为办好学前教育,制定《某市第三期学前教育行动计划(2027—2030年)》。",
       "一、主要目标", "2027—2030年,全市新增学位三万个,到2030年毛入园率达到92%。" + P1, "二、主要措施", P2], (None, None)),
+    # an award's period (2028-2029年度先进单位) is not the year a summary reviews
+    (["某市教育局工作总结", "一年来,全市教育系统在2030年" + P1, "市教育局被评为2028-2029年度先进单位。" + P2],
+     (2030, None)),
     # a range named in passing does not outvote the year a summary reviews
     (["一、2030年工作总结", "2030年,全区" + P1, "落实《教育发展规划(2026—2030年)》," + P2,
       "二、2031年工作计划", P3], (2030, 2031)),
