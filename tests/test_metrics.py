@@ -405,6 +405,9 @@ def test_drop_repeated_metrics_needs_the_context_to_repeat(paragraphs, kept):
     ("到2023年年底,全区毛入园率达到91%。", "planned"),  # a deadline
     ("到2021年底,全区已建成幼儿园15所。", "achieved"),  # ... unless 已 says it is met
     ("原计划完成17所,实际完成19所。", "planned"),  # the plan restated ...
+    ("全年争取上级项目资金4612万元。", "achieved"),  # funds 争取'd in a summary were obtained
+    ("共争取中央和省级专项经费1223万元,用于改造校舍。", "achieved"),
+    ("争取新建幼儿园3所。", "planned"),  # 争取 of anything else is an aim
 ])
 def test_plan_and_task_words_make_a_figure_planned(sentence, expected):
     m = extract_metrics(make_report([sentence], summary_year=2022))[0]
