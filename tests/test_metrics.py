@@ -413,6 +413,9 @@ def test_drop_repeated_metrics_needs_the_context_to_repeat(paragraphs, kept):
     ("到2023年年底,全区毛入园率达到91%。", "planned"),  # a deadline
     ("到2021年底,全区已建成幼儿园15所。", "achieved"),  # ... unless 已 says it is met
     ("原计划完成17所,实际完成19所。", "planned"),  # the plan restated ...
+    ("全年争取上级项目资金4612万元。", "achieved"),  # funds 争取'd in a summary were obtained
+    ("共争取中央和省级专项经费1223万元,用于改造校舍。", "achieved"),
+    ("争取新建幼儿园3所。", "planned"),  # 争取 of anything else is an aim
 ])
 def test_plan_and_task_words_make_a_figure_planned(sentence, expected):
     m = extract_metrics(make_report([sentence], summary_year=2022))[0]
@@ -457,3 +460,22 @@ def test_a_figure_closing_a_long_clause_keeps_the_words_before_it():
     (total, _) = extract_metrics(make_report(["全市三年内共计可建成投入使用的新建、改扩建中小学及幼儿园43所,新增学位9000个。"],
                                              summary_year=2022))
     assert total.quote == "年内共计可建成投入使用的新建、改扩建中小学及幼儿园43所" and len(total.quote) == 28
+
+
+def test_a_news_items_this_year_after_another_years_result_is_the_plan_year():
+    # 今年 in the figure's own clause beats the year an earlier clause named
+    r = make_report(["报告显示,2030年全市新增学位3.4万个,今年将新增学位1.2万个。"], kinds=["other"],
+                    summary_year=2030, plan_year=2031)
+    assert [(m.status, m.year) for m in extract_metrics(r)] == [("achieved", 2030), ("planned", 2031)]
+
+
+@pytest.mark.parametrize("paragraph, statuses", [
+    # 其中… right after a sentence that only plans is the plan's breakdown (将新改扩建: planned too)
+    ("2031年,全市将新改扩建学校项目12个。其中幼儿园项目6个,新增学位2880个。",
+     ["planned", "planned", "planned"]),
+    # …not after one that tells a result
+    ("全年投入使用学校181所,较原计划152所增加29所。其中幼儿园81所。", ["achieved", "planned", "planned", "achieved"]),
+])
+def test_a_share_after_a_plan_is_planned(paragraph, statuses):
+    r = make_report([paragraph], kinds=["other"], summary_year=2030, plan_year=2031)
+    assert [m.status for m in extract_metrics(r)] == statuses

@@ -182,6 +182,26 @@ def test_report_years(lines, years):
           "6月29日,某区召开人代会。政府工作报告提出,今年某区将新建义务教育学位8000个。"], (None, 2031)),
         (["2031-12-10 15:32:21 某某网", "记者从县教育局获悉,今年全县将新建学校两所,新增学位三千个,缓解入学压力。"],
          (None, 2031)),
+        # a year naming a meeting is the meeting's, not the year reviewed (盘点2030年)…
+        (["2月27日,各区教委召开了2031年度工作会议,盘点2030年教育亮点。", "某区2031年度教育工作会议在某中学举行。",
+          "局长在会上说,2031年,全区要推进重点项目30个,新建学校2所。"], (2030, 2031)),
+        # …unless no result names a year
+        (["今天,我们召开全县教育系统2031年秋季开学工作会议,主要任务是总结上学年工作,部署新学期重点工作。"
+          "过去的一学年,全县教育事业取得显著成效。"], (2031, None)),
+        # a year of a sentence telling no figure and nothing done (通报2031年主要工作) is no result
+        # when it is the year the page plans…
+        (["2031-03-01 16:43", "2月28日,某市教育局举行新闻发布会,通报2031年主要工作。据介绍,今年全市将新增学位5.9万个。",
+          "2031年,某市将加快学校项目建设,推进120个项目。"], (None, 2031)),
+        # …and yields to a year whose sentence tells a result (截至2030年…共有)
+        (["2031-05-10", "记者获悉,2031年某市义务教育招生政策保持稳定。截至2030年,全市共有义务教育学校749所。",
+          "据介绍,2031年某市计划新增学位3万个。"], (2030, 2031)),
+        # results told naming no year are the page's year's (目前…共有, 今秋开学); 去年 the one before
+        (["2031-08-30 08:20", "记者获悉,今秋开学,某市将新增公办幼儿园28所。目前,全市共有幼儿园1000余所,"
+          "普惠率达到96%。"], (2031, None)),
+        (["2031-01-20 10:00", "去年,全县新建学校3所,新增学位2000个。今年,全县将新增学位3000个。"],
+         (2030, 2031)),
+        # …but not when the year is the one the page plans: that stays the plan's alone
+        (["2031-02-20", "记者从市教育局获悉,今年全市将新建学校5所,缓解入学压力。全市现有中小学300所。"], (None, 2031)),
         # a year the text hides where results are told: never guessed
         (["20xx年,全县新建学校三所。20xx年,全县新增学位九百个,2030年秋季投入使用。"], (None, None)),
     ],

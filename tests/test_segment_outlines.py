@@ -446,3 +446,92 @@ def test_a_title_repeated_before_any_body_is_furniture_not_a_second_report():
                       "同志们:", "这次会议的主要任务是总结上半年工作。" + P1, P2])
     (r,) = reports_of(text)
     assert r.title == "某局半年工作总结"  # the file's extension is no part of the title
+
+
+@pytest.mark.parametrize(("lines", "years"), [
+    # an untitled plan opening by naming what its year is to be (…之年), then its outline
+    (["2030年是规划实施的关键之年,也是教育改革的攻坚之年。", "全省教育工作的总体要求是:" + P1,
+      "一、深化教育改革", "1.推进集团化办学。" + P2], (None, 2030)),
+    # a summary that opens so goes on to look back in the same paragraph: still a summary
+    (["2030年是规划实施的开局之年。一年来,全区教育系统" + P1, "一、办学条件", P2], (2030, None)),
+])
+def test_a_report_opening_with_what_its_year_is_to_be(lines, years):
+    (r,) = reports_of("\n".join(lines))
+    assert (r.summary_year, r.plan_year) == years
+
+
+@pytest.mark.parametrize(("lines", "years"), [
+    # a government work report's news: results told for one year, then what the next will do; a
+    # plan lead (下一步) follows, naming no year
+    (["2031年2月7日,某市市长作政府工作报告。2031年,某市将办好人民满意教育。",
+      "报告指出,2030年全市新建学校12所、新增学位1.2万个。",
+      "报告提出,2031年,某市将新建学校5所,新增学位3000个。",
+      "下一步,某市将支持高校建设,推进职业教育发展。"], 2030),
+    # a year a sentence plans is not the year an untitled text reviews
+    (["报告显示,2030年全市新增学位3.4万个,今年将新增学位1.2万个。", "2031年,全市将新改扩建学校10所。",
+      "全市计划于2031年新增学位8000个,缓解入学压力。", "一、办学条件", P1], 2030),
+    # a date leading a clause that says it is done tells a result, though the sentence plans
+    (["2030年3月4日,已成立某区教育集团,并将两所小学纳入集团管理,制定《集团化办学三年行动计划》。",
+      "2031年,全区将新建学校2所。2031年全区计划新增学位900个。", "一、提升教育质量", P1], 2030),
+])
+def test_an_untitled_reports_summary_year_skips_years_its_sentences_plan(lines, years):
+    (r,) = reports_of("\n".join(lines))
+    assert r.summary_year == years
+
+
+def test_a_plan_part_naming_no_year_plans_the_year_the_text_plans():
+    # a news write-up of a government work report: results of 2030, a plan lead (下一步) naming
+    # no year; the year the earlier sentences plan (2031年,某市将…) is the plan's
+    text = "\n".join(["报告指出,2030年全市新建学校12所、新增学位1.2万个。",
+                      "市长说,2031年,某市将新建学校5所,新增学位3000个。",
+                      "下一步,某市将支持高校建设,推进职业教育发展。"])
+    (r,) = reports_of(text)
+    assert (r.summary_year, r.plan_year) == (2030, 2031)
+
+
+@pytest.mark.parametrize(("lines", "years"), [
+    # a programme over several years (2027—2030年) is about no one of them: no plan year
+    (["某市第三期学前教育行动计划(2027—2030年)", "为办好学前教育,制定《某市第三期学前教育行动计划(2027—2030年)》。",
+      "一、主要目标", "2027—2030年,全市新增学位三万个,到2030年毛入园率达到92%。" + P1, "二、主要措施", P2], (None, None)),
+    # an award's period (2028-2029年度先进单位) is not the year a summary reviews
+    (["某市教育局工作总结", "一年来,全市教育系统在2030年" + P1, "市教育局被评为2028-2029年度先进单位。" + P2],
+     (2030, None)),
+    # a range named in passing does not outvote the year a summary reviews
+    (["一、2030年工作总结", "2030年,全区" + P1, "落实《教育发展规划(2026—2030年)》," + P2,
+      "二、2031年工作计划", P3], (2030, 2031)),
+])
+def test_a_programme_over_several_years_has_no_single_year(lines, years):
+    (r,) = reports_of("\n".join(lines))
+    assert (r.summary_year, r.plan_year) == years
+
+
+@pytest.mark.parametrize(("lines", "years"), [
+    # a write-up of a meeting arranging a year's work, outlined 一是…二是…, reviews nothing
+    (["新年上班第一天,某区教委召开职工会,聚焦目标任务,安排部署2031年教育重点工作。",
+      "一是学习宣传贯彻会议精神。2031年是规划实施的关键之年,区教委将开展宣讲活动。", "二是推进学校建设。" + P1],
+     (None, 2031)),
+    # one that also sums up a year reviews it
+    (["某区教委召开会议,总结回顾2030年工作,安排部署2031年教育重点工作。", "一是巩固成果。2030年全区" + P1,
+      "二是推进学校建设。" + P2], (2030, 2031)),
+])
+def test_a_meeting_arranging_a_years_work_plans_it(lines, years):
+    (r,) = reports_of("\n".join(lines))
+    assert (r.summary_year, r.plan_year) == years
+
+
+@pytest.mark.parametrize(("title", "years"), [
+    # a report to its year's work meeting reviews the year before and plans the meeting's
+    ("2031年全省教育工作会议工作报告(摘要)", (2030, 2031)),
+    # a title naming no meeting gives no plan year
+    ("某省教育厅2030年工作总结", (2030, None)),
+])
+def test_a_report_to_its_years_work_meeting_plans_that_year(title, years):
+    (r,) = reports_of("\n".join([title, "一、2030年工作回顾", "2030年,全省" + P1, "(一)办学条件", P2]))
+    assert (r.summary_year, r.plan_year) == years
+
+
+@pytest.mark.parametrize("word", ["计划", "打算", "思路", "设想", "安排"])
+def test_every_plan_word_of_a_title_declares_its_plan(word):
+    # the plan part is cut off: the title still gives its year
+    (r,) = reports_of("\n".join([f"某区教育局2030年工作总结及2031年工作{word}", "2030年,全区" + P1, P2]))
+    assert (r.summary_year, r.plan_year) == (2030, 2031)

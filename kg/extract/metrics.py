@@ -377,6 +377,16 @@ def _sentences(report: Report):
             yield section, sent
 
 
+def _this_year(text: str, start: int, end: int, rules) -> bool:
+    """Whether a relative word of the current year (今年, 年内) lies in ``text[start:end]``, no
+    point of comparison."""
+    return any(rules.relative[m.group(0)] == 0 and m.group(0) in _THIS_YEAR and not compared(m, rules)
+               for m in rules.relative_re.finditer(text, start, end))
+
+
+_THIS_YEAR = ("今年", "本年", "年内", "当年", "本年度")
+
+
 def _after_the_report(report: Report, year: int) -> bool:
     """Whether ``year`` is later than every year the report covers (known ones only)."""
     covered = [y for y in (report.summary_year, report.plan_year) if y is not None]
@@ -395,9 +405,11 @@ def extract_metrics(report: Report) -> list[Metric]:
     # unless their own clause says done (目前已开工14所), as in a plan section
     plan_news = news and report.summary_year is None and report.plan_year is not None
     carried, last_section = False, None  # a share list (其中：…；…；…) runs on over its ；
+    last_status = None  # of the previous sentence's figures: "planned" when all are
     for section, sent in _sentences(report):
         text = sent.text
         carried = carried and section is last_section
+        share_of_plan = last_status == "planned" and section is last_section and text.lstrip().startswith("其中")
         last_section = section
         quantities = parse_quantities(text)
         shared: dict[int, str] = {}  # quantity index → indicator from a 分别 list
@@ -412,10 +424,16 @@ def extract_metrics(report: Report) -> list[Metric]:
         for i, q in enumerate(quantities):
             clause = clauses[i]
             status = _status(text, q, clause, "plan" if plan_news else section.kind)
+            if status == "achieved" and share_of_plan and not metric_rules().achieved_reset.search(text, 0, q.span[0]):
+                status = "planned"  # 2031年将新建学校12所。其中幼儿园6所…: the plan's breakdown
             # a point of comparison (比2010年提高, 是2010年的2.5倍) is not the figure's year
             dated = [m for m in _YEAR.finditer(text, 0, q.span[0]) if not compared(m, seg_rules)]
             years = [int(m.group(1)) for m in dated]
-            if years:
+            this_year = news and status == "planned" and report.plan_year is not None and _this_year(
+                text, dated[-1].end() if dated else 0, q.span[0], seg_rules)
+            if this_year:
+                year = report.plan_year  # 2022年新增…,今年将新增…: a news item's 今年 is the year it plans
+            elif years:
                 year = years[-1]
                 # 2025年达到55% in a 2021 report: a target, whatever the verb (not a 2023年度课题's
                 # figure: 年度 names a programme's round)
@@ -454,4 +472,8 @@ def extract_metrics(report: Report) -> list[Metric]:
                       or part_in_bracket.search(text, 0, q.span[0]) is not None),  # 共152所(…，幼儿园69所)
             ))
         carried = (carried or part_in_sentence.search(text) is not None) and text.rstrip().endswith(("；", ";"))
+        if quantities:  # a sentence all of whose figures are planned
+            last_status = "planned" if all(m.status == "planned" for m in out[-len(quantities):]) else "achieved"
+        elif share_of_plan:
+            last_status = None
     return out

@@ -49,7 +49,8 @@ def _build_report(clean: CleanText, item: Item, index: int, rules: SegmentRules)
     spans = [trim(text, (starts[k], starts[k + 1])) for k in range(len(raws))]
     news = is_news(raws, tokens)
     dateline = dateline_year((r.text for r in clean.removed), text, rules) if news else None
-    summary_year, plan_year = report_years(text, raws, spans, tokens, item.own_title, rules, dateline)
+    summary_year, plan_year = report_years(text, raws, spans, tokens, item.own_title, rules, dateline,
+                                           item.title)
 
     years: list[int | None] = []
     sections: list[Section] = []

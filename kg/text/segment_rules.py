@@ -54,11 +54,14 @@ class SegmentRules:
     agenda_plan: re.Pattern
     agenda_summary: re.Pattern
     agenda_reach: int  # characters from a report's start where it states its agenda
+    meeting_title: re.Pattern  # a title naming its year's meeting; group 1 the year
     lead_chars: int  # characters from a report's start where it opens with its own year
     news_plan: re.Pattern  # a sentence of a news item that says what is to be done
     news_progress: re.Pattern  # a sentence of a news item reporting progress
     news_since: re.Pattern  # after a year: a span up to now (2019年以来)
+    news_meeting_after: re.Pattern  # after a year: the name of a meeting (2015年度工作会议)
     news_done: re.Pattern  # a clause of a news item saying it is done
+    news_figure: re.Pattern  # a quantity stated in a clause (a result, where nothing plans it)
     news_title_after: re.Pattern  # after a year: a summary's title run into the text
     news_skip_before: re.Pattern  # before a year that is a horizon or a range's start
     dateline: re.Pattern  # a publication date; group 1 its year
@@ -67,8 +70,9 @@ class SegmentRules:
     cover_reach: int
 
 
-_NEWS_KEYS = ("news_plan", "news_progress", "news_since", "news_done", "news_title_after",
-              "news_skip_before", "dateline", "dateline_line")
+_PLAIN_YEAR_KEYS = ("meeting_title", "news_plan", "news_progress", "news_since", "news_meeting_after",
+                    "news_done", "news_figure", "news_title_after", "news_skip_before", "dateline",
+                    "dateline_line")
 
 
 def _rx(fname: str, where: str, pattern: object, cue: str = "") -> re.Pattern:
@@ -134,8 +138,9 @@ def parse_segment_rules(d: dict, fname: str) -> SegmentRules:
             agenda_summary=_rx(fname, "years.agenda_summary", years["agenda_summary"]),
             agenda_reach=n("years", "agenda_reach"),
             lead_chars=n("years", "lead_chars"),
-            # the cues of a news item's years (kg.text.years.news_years), all plain patterns
-            **{k: _rx(fname, f"years.{k}", years[k]) for k in _NEWS_KEYS},
+            # the cues of a news item's years (kg.text.years.news_years) and the meeting title, all
+            # plain patterns
+            **{k: _rx(fname, f"years.{k}", years[k]) for k in _PLAIN_YEAR_KEYS},
         )
     except KeyError as e:
         raise DataFileError(f"missing key {e}", path=fname,

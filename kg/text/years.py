@@ -81,19 +81,27 @@ def resolve(token: str | None, base: int | None, rules: SegmentRules) -> tuple[b
     return True, base + rules.relative.get(token, 0)
 
 
-def _vote(texts: list[str], rules: SegmentRules) -> tuple[bool, int | None]:
-    """Most frequent explicit year in ``texts``; redactions outvoting it give None."""
+def _vote(texts: list[str], rules: SegmentRules, told: list[bool] | None = None) -> tuple[bool, int | None]:
+    """Most frequent explicit year in ``texts``; redactions, or ranges' ends (a programme of
+    2027—2030年 is about several years), outvoting it give None. Where
+    ``told[k]`` (text k has no kind of its own), a year a sentence plans (2025年,某市将…) is not
+    one it tells about."""
     years: Counter[int] = Counter()
-    redacted = 0
-    for t in texts:
+    redacted = spans = 0
+    for k, t in enumerate(texts):
         for m in _explicit_years(t, rules):
+            if told and told[k] and _planned(t, m, rules):
+                continue
+            if _RANGE_END.search(t, max(0, m.start() - 6), m.start()):
+                spans += 1  # 行动计划(2027—2030年): several years, none of them the report's
+                continue
             years[int(m.group(1))] += 1
         redacted += len(rules.redacted.findall(t))
     if not years:
-        return (True, None) if redacted else (False, None)
+        return (True, None) if redacted or spans else (False, None)
     year, n = max(years.items(), key=lambda kv: (kv[1], -kv[0]))
-    if redacted > n:
-        return True, None
+    if redacted > n or spans > n:
+        return True, None  # a text about several years (2027—2030年) is about no one of them
     return True, year
 
 
@@ -128,13 +136,46 @@ def title_kind(title: str | None, rules: SegmentRules) -> str | None:
 
 
 _CLAUSE_MARKS = ",;:，；：、"
+_DATE_REST = re.compile(r"[\d月日号初底末上中下旬度]*")  # what may follow a year in a bare date
+
+
+def _clause_end(text: str, pos: int) -> int:
+    ends = [i for i in (text.find(ch, pos) for ch in _CLAUSE_MARKS) if i >= 0]
+    return min(ends, default=len(text))
 
 
 def _done_clause(text: str, m: re.Match, rules: SegmentRules) -> bool:
-    """Whether the clause of a year says it is done (195所已于2020年投入使用)."""
+    """Whether the clause of a year in a sentence that plans tells a result instead: it says it
+    is done (195所已于2020年投入使用), or it states a figure with no word of planning and the
+    sentence plans only after it (报告显示,2022年新增学位3.4万个,今年将新增学位1万个). A year
+    or a date leading its clause alone (2023年,全县将新建…; 2021年2月4日,已成立…) is the next
+    clause's."""
     start = max(text.rfind(ch, 0, m.start()) for ch in _CLAUSE_MARKS) + 1
-    ends = [i for i in (text.find(ch, m.end()) for ch in _CLAUSE_MARKS) if i >= 0]
-    return rules.news_done.search(text, start, min(ends, default=len(text))) is not None
+    end = _clause_end(text, m.end())
+    if _DATE_REST.fullmatch(text, m.end(), end):
+        end = _clause_end(text, end + 1)  # 2021年2月4日,已成立…: the date leads the next clause
+    if rules.news_done.search(text, start, end):
+        return True
+    return (end - m.end() > 2 and rules.news_figure.search(text, m.end(), end) is not None
+            and rules.news_plan.search(text, start, end) is None
+            and rules.news_plan.search(text, 0, start) is None)  # the plan comes after the result
+
+
+_RANGE_END = re.compile(r"(?:19|20)\d{2}\s*[—–~-]\s*$")
+_SENTENCE_ENDS = "。!?！？\n"
+
+
+def _planned(text: str, m: re.Match, rules: SegmentRules) -> bool:
+    """Whether the year ``m`` of ``text`` is one its sentence plans (2023年,全县将新建…), as
+    :func:`news_years` reads a news item's sentences."""
+    start = max(text.rfind(ch, 0, m.start()) for ch in _SENTENCE_ENDS) + 1
+    ends = [i for i in (text.find(ch, m.end()) for ch in _SENTENCE_ENDS) if i >= 0]
+    sent = text[start:min(ends, default=len(text))]
+    if rules.news_plan.search(sent) is None:
+        return False
+    own = EXPLICIT_YEAR.match(sent, m.start() - start)
+    return (own is not None and not rules.news_title_after.match(sent, own.end())
+            and not _done_clause(sent, own, rules))  # 2018年上半年工作总结: a title, reviewing
 
 
 def is_news(raws: list[RawSection], tokens: dict[str, str]) -> bool:
@@ -155,14 +196,21 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     frequent year of the sentences saying what is to be done (今年将…, 2021年计划…) is planned,
     that of the others summarised (ties: the latest, older ones being background); the page's date
     bounds both (no plan before it, no result after it). A horizon (到2025年) or a span's start
-    (从2011年至今, 2019年以来) counts for neither; relative words of a plan (今年将…) count from the
+    (从2011年至今, 2019年以来) counts for neither, nor does a meeting's name (2015年度工作会议)
+    unless no result names a year; a sentence telling no figure and nothing done (通报2023年主要
+    工作) gives the reviewed year only when no result does, and never the year planned; relative words of a plan (今年将…) count from the
     page's date when it has one.
     A title run into the text (…2019年上半年工作总结) makes it a summary: it plans no year.
-    Progress reported in sentences naming no year (目前已开工14所) is the plan year's. A year is
-    read only when its sentences or the page's date give one: a news item dates nothing else."""
+    Progress reported in sentences naming no year (目前已开工14所) is the plan year's; other results
+    naming no year (目前全市共有幼儿园1000余所) are the page's year's (去年… the year before), unless
+    that is the year planned. A year is read only when its sentences or the page's date give one:
+    a news item dates nothing else."""
     plan: Counter[int] = Counter()
     done: Counter[int] = Counter()
     relative: Counter[int] = Counter()
+    undated: Counter[int] = Counter()  # results told naming no year, dated by the page
+    meeting: Counter[int] = Counter()  # years naming a meeting: only when no result has one
+    bare: Counter[int] = Counter()  # years of sentences telling no figure and nothing done
     progress = False
     summary_title = False
     hidden = 0  # years the text hides (20xx年) where results are told
@@ -171,6 +219,10 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
             is_plan = rules.news_plan.search(sent.text) is not None
             progress = progress or (not is_plan and rules.news_progress.search(sent.text) is not None)
             hidden += 0 if is_plan else len(rules.redacted.findall(sent.text))
+            if (dateline is not None and not is_plan and EXPLICIT_YEAR.search(sent.text) is None
+                    and rules.news_figure.search(sent.text)):
+                word = next(_uncompared(rules.relative_re.finditer(sent.text), rules), None)
+                undated[dateline + (rules.relative[word.group(0)] if word else 0)] += 1
             for m in _explicit_years(sent.text, rules):
                 if rules.news_skip_before.search(sent.text, max(0, m.start() - 6), m.start()):
                     continue
@@ -179,10 +231,13 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
                     done[int(m.group(1))] += 1
                 elif rules.news_since.match(sent.text, m.end()):
                     continue  # 2019年以来: a span up to the item's own time, like 从2011年至今
+                elif rules.news_meeting_after.match(sent.text, m.end()):
+                    meeting[int(m.group(1))] += 1  # 2015年度工作会议: the meeting's, not a result
                 else:
                     # a done clause in a sentence going on to plan tells a result
                     planned = is_plan and not _done_clause(sent.text, m, rules)
-                    (plan if planned else done)[int(m.group(1))] += 1
+                    told = planned or rules.news_figure.search(sent.text) or rules.news_done.search(sent.text)
+                    (plan if planned else done if told else bare)[int(m.group(1))] += 1
             if is_plan and dateline is not None:
                 for m in _uncompared(rules.relative_re.finditer(sent.text), rules):
                     relative[dateline + rules.relative[m.group(0)]] += 1
@@ -194,11 +249,18 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
         plan = Counter({y: n for y, n in plan.items() if y >= dateline})
         done = Counter({y: n for y, n in done.items() if y <= dateline})
     plan_year = None if summary_title else top(plan) or top(relative)
+    # 通报2023年主要工作 tells nothing done: the year a page planning it reviews only if another
+    done = done or Counter({y: n for y, n in bare.items() if (dateline is None or y <= dateline) and y != plan_year})
+    done = done or Counter({y: n for y, n in meeting.items() if dateline is None or y <= dateline})
     summary_year = top(done, latest=True)  # results told with older ones for background
     if summary_year is not None and hidden > done[summary_year]:
         return None, plan_year  # the text hides the year it reviews (2022年XX年工作总结)
     if summary_year is None and progress and not hidden:
         summary_year = plan_year  # progress on the year's plan (目前已开工14所)
+    if summary_year is None and not hidden and undated:
+        year = top(undated, latest=True)
+        if plan_year is None or year < plan_year:
+            summary_year = year  # 目前全市共有幼儿园1000余所 on a page of 2023, 去年… in one of 2024
     return summary_year, plan_year
 
 
@@ -219,7 +281,7 @@ def dateline_year(removed_texts: Iterator[str], text: str, rules: SegmentRules) 
 
 def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: dict[str, str],
                  own_title: bool, rules: SegmentRules,
-                 dateline: int | None = None) -> tuple[int | None, int | None]:
+                 dateline: int | None = None, title: str | None = None) -> tuple[int | None, int | None]:
     """Headings of a kind decide its year; then the report's own title, when it states the year
     (it also gives the plan year of a plan cut off or never written: …及明年工作打算); then the
     most frequent explicit year in the sections of that kind. A title shared by every item of a
@@ -267,7 +329,8 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
             m = rules.agenda_summary.search(text, spans[0][0], spans[0][0] + rules.agenda_reach)
             if m:  # the meeting says which year it reviews (总结回顾2021年工作)
                 return True, int(m.group(1))
-        decided, year = _vote([text[spans[k][0]:spans[k][1]] for k in idx], rules)
+        decided, year = _vote([text[spans[k][0]:spans[k][1]] for k in idx], rules,
+                              [raws[k].kind == "other" for k in idx])
         if decided:
             return decided, year
         return from_title(kind, base, explicit_only=not own_title)
@@ -280,9 +343,30 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
         decided, plan_year = decide(p_secs, "plan", summary_year)
         if not decided and summary_year is not None:
             plan_year = _relative_plan_year(text, [spans[k] for k in p_secs], summary_year, rules)
+        if plan_year is None:  # 下一步,某市将… after 2031年,某市将…: the year the text plans
+            plan_year = _planned_year(text, [spans[k] for k in s_secs if raws[k].kind == "other"],
+                                      summary_year, rules)
     elif own_title:  # the title declares a plan the text does not hold
         _, plan_year = from_title("plan", summary_year, explicit_only=False)
-    return summary_year, _agenda_plan_year(text, spans, summary_year, plan_year, rules)
+    if not tokens and plan_year is None and summary_year is not None and all(r.kind == "other" for r in raws) \
+            and _arranges(text, spans, summary_year, rules):
+        return None, summary_year  # 召开职工会,安排部署2031年重点工作。一是…: no review, a plan
+    plan_year = _agenda_plan_year(text, spans, summary_year, plan_year, rules)
+    if plan_year is None and summary_year is not None and title:
+        m = rules.meeting_title.search(title)  # 在2031年全市教育工作会议上的讲话: the meeting plans
+        if m and int(m.group(1)) >= summary_year:  # its own year, reviewing the one before
+            plan_year = int(m.group(1))
+    return summary_year, plan_year
+
+
+def _arranges(text: str, spans: list[Span], year: int, rules: SegmentRules) -> bool:
+    """Whether the opening of a text says it arranges ``year``'s work (安排部署2031年重点工作)
+    and reviews none (总结回顾…)."""
+    start, end = spans[0][0], min(spans[0][0] + rules.agenda_reach, spans[-1][1])
+    if rules.agenda_summary.search(text, start, end):
+        return False
+    m = rules.agenda_plan.search(text, start, end)
+    return m is not None and m.group(1) == f"{year}年"
 
 
 def _agenda_plan_year(text: str, spans: list[Span], summary_year: int | None, plan_year: int | None,
@@ -300,6 +384,18 @@ def _agenda_plan_year(text: str, spans: list[Span], summary_year: int | None, pl
         if token and token in rules.relative:
             return summary_year + rules.relative[token]  # 下半年 plans the summary's own year
     return None
+
+
+def _planned_year(text: str, spans: list[Span], summary_year: int | None,
+                  rules: SegmentRules) -> int | None:
+    """The most frequent year the sentences of ``spans`` plan (:func:`_planned`), when after the
+    summary year."""
+    votes: Counter[int] = Counter()
+    for s, e in spans:
+        part = text[s:e]
+        votes.update(int(m.group(1)) for m in _explicit_years(part, rules) if _planned(part, m, rules))
+    votes = Counter({y: n for y, n in votes.items() if summary_year is None or y > summary_year})
+    return max(votes.items(), key=lambda kv: (kv[1], -kv[0]))[0] if votes else None
 
 
 def _relative_plan_year(text: str, spans: list[Span], base: int, rules: SegmentRules) -> int | None:
