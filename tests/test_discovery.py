@@ -52,3 +52,19 @@ def test_a_campaign_into_schools_is_named_by_its_subject(sentence, names):
     assert got == names
     for s, e, n in discover(sentence):
         assert sentence[s:e] == n or "“" in sentence[s:e]
+
+
+@pytest.mark.parametrize("sentence, names", [
+    # a numeral-shaped quoted name after a verb of the report's own work, or framing its plan
+    ("全镇学校共同实现“两个率先”。", ["两个率先"]),
+    ("全面落实“五查三改”,整改到位。", ["五查三改"]),
+    ("按照“2463”工作思路推进各项工作。", ["2463"]),
+    ("着力“三抓两促”,提升管理水平。", ["三抓两促"]),
+    # a stance, a goal, a demand or a congress is not one
+    ("坚持“三个共识”不动摇。", []),
+    ("确保“双优提升”目标。", []),
+    ("认真学习“二十大”报告。", []),
+    ("他们常说“三个字”。", []),  # no verb of the work, no plan word
+])
+def test_a_quoted_abbreviation_is_a_name_after_a_verb_or_before_a_plan_word(sentence, names):
+    assert [n for _s, _e, n in discover(sentence)] == names

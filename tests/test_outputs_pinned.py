@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "a40a8edc7af6ef1c283cdd50b3d541ef5ea055d268f4fee91f1cd0ab83ff1420",
-        "facts.json": "65aef3b757d169b9d977257b3cdb1c9be22b6617892107a48fd4b356752394e5",
+        "graph.ttl": "d429f1ed922c9137254e1f7ddd5d2a0f6553b16bdc2f4fa1d2c414e3d2154c4d",
+        "facts.json": "99a1161e0956c1a6182ebf30258b61d5532d6b1771fb8f86d86b03e02e0c0bc4",
     },
     "shared": {
-        "graph.ttl": "f07d0f2e76bb658eca0b384854cccca4c0bc3e0bc95a1c5f7d036a30b0b942fe",
-        "facts.json": "0c2c5b5e813e2f4d50dbfa5a48899586494a9c998a15183ee212e8ed24d23ba4",
+        "graph.ttl": "b2f7b9204f40005d70843b084b5374460f0c07798d57acab745f8b1d768ce81c",
+        "facts.json": "e27d46438942f27541be2105ef18d265c5d8fe3b798380a1e54f381eb475f582",
     },
 }
 

@@ -131,6 +131,10 @@ def _quoted(text: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
         # 以“双创”为契机: the report names the quote as what its work turns on
         framed = window.endswith("以") and any(after.startswith(w) for w in rules.frame_after)
         named = bool(tail) or bool(pats["tail_noun_end"].search(content)) or trig is not None or framed
+        if not named and _is_abbreviation(content, rules):
+            # 实现“两个率先”, “1358”工作思路: a numeral-shaped name the report works by
+            named = pats["abbreviation_verb"].search(reworded(window)) is not None \
+                or pats["abbreviation_after"].match(after) is not None
         if not named or len(content) < 2:
             continue
         label = label.replace("、", "")

@@ -74,6 +74,8 @@ class Rules:
     award_after: Words
     document_after: Words
     frame_after: Words
+    abbreviation_verbs: Words
+    abbreviation_after: Words
     title_endings: Words
     about_adverbs: Words
     about_verbs: Words
@@ -171,6 +173,8 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
         "period_quote": re.compile(rf"[{q_open}]({alt(rules.period_quotes)})[{q_close}]"),
         "trigger": re.compile(rf"{alt(rules.triggers)}(?!{alt(rules.ceremony_nouns)})"),
         "quote_trigger": re.compile(alt(rules.quote_triggers)),
+        "abbreviation_verb": re.compile(alt(rules.abbreviation_verbs)),
+        "abbreviation_after": re.compile(alt(rules.abbreviation_after)),
         "tail_noun_end": re.compile(rf"{alt(rules.quoted_tail_nouns)}$"),
         "noun_end": re.compile(alt(rules.programme_nouns)),
         "programme_end": re.compile(rf"{alt(rules.programme_nouns)}$"),
