@@ -143,6 +143,8 @@ def test_reworded_concept(real_tax, sentence, concept, surface):
     ("组织学雷锋主题实践活动。", "learn-from-lei-feng"),
     ("落实课后延时效劳。", "after-school-services"),  # 效劳: a spun 服务
     ("城区学校大班额有效化解。", "large-class-reduction"),  # the problem's name, then its solving
+    ("今年控辍保学成效明显,无一人辍学。", "dropout-control"),  # its results reported: the report's own work
+    ("停课不停学全面推进,课程按时开出。", "online-teaching"),
     ("新招聘特岗和三支一扶教师42名。", "three-supports-one-assistance"),
     ("完成居住区配套幼儿园整治。", "residential-compound-kindergartens"),
     ("始终坚持教育优先发展战略。", "education-priority-strategy"),
