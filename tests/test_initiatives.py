@@ -214,6 +214,7 @@ ini:pay a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "学生工资
     ("推进东湖片区学校托管项目。", "东湖片区学校托管项目"),  # 项目 where the clause ends
     ("稳步推进五星级食堂创建。", "五星级食堂创建"),
     ("推进星级食堂创建工作。", "星级食堂创建"),  # a filler (工作) may close the clause after the name
+    ("在全市率先实行山区教师交通补贴制度。", "山区教师交通补贴制度"),  # 制度 where the clause ends
     ("深入实施东湖区教育事业发展五年规划。", "东湖区教育事业发展五年规划"),  # a plan where the clause ends
     ("扎实开展廉洁文化学习教育,引导党员干部。", "廉洁文化学习教育"),
     ("深入实施“十四五”湖东区教育事业发展规划。", "十四五湖东区教育事业发展规划"),  # read through the period's quotes
@@ -318,6 +319,8 @@ def test_discovered_name_known_to_taxonomy_is_national(tax):
     "坚决增强四个意识。",  # a political slogan
     "实施项目建设资金管理,推进项目实施。",  # 项目 not where the verb's clause ends
     "获批省级示范区。",  # a designation with nothing but its level is no name
+    "严格执行值班和请假销假制度。",  # house rules of the office, not programmes
+    "落实用车报告制度。",
     "转发《关于做好暑期安全工作的通知》。",  # a notice about routine work
 ])
 def test_no_false_discovery(tax, sentence):

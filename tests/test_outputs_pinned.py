@@ -19,8 +19,8 @@ PINNED = {
         "facts.json": "99a1161e0956c1a6182ebf30258b61d5532d6b1771fb8f86d86b03e02e0c0bc4",
     },
     "shared": {
-        "graph.ttl": "b2f7b9204f40005d70843b084b5374460f0c07798d57acab745f8b1d768ce81c",
-        "facts.json": "e27d46438942f27541be2105ef18d265c5d8fe3b798380a1e54f381eb475f582",
+        "graph.ttl": "dd7c06bb2e16633ace5a64c95db309e60c52e739d54e239c0fccd0cc53c42444",
+        "facts.json": "4b64a122f768e7dfe6e0795e89bc79a5f23015554f972dea4048634e7fed461e",
     },
 }
 
