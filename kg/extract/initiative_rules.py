@@ -100,6 +100,7 @@ class Rules:
     # [matching]
     strong_before: Words
     strong_after: Words
+    progress_words: Words
     modifier_heads: Words
     long_label: int
     min_weak_occurrences: int
@@ -192,7 +193,11 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
         "modifier_head": re.compile(alt(rules.modifier_heads)),
         # 大班额有效化解: an adverb of two or more characters may sit between label and word
         "strong_after": re.compile(rf"{alt([w for w in rules.adverbs if len(w) > 1])}?"
-                                   rf"{alt(rules.strong_after)}"),
+                                   rf"{alt(rules.strong_after + rules.progress_words)}"),
+        # a clause opening with a programme's name and its progress: …改造工程全面推进 (group 1)
+        "progress_subject": re.compile(
+            rf"^([^{re.escape(QUOTE_CHARS)}《》()（）、]{{3,{rules.max_len}}}?{alt(rules.programme_nouns)})"
+            rf"(?:工作)?{alt([w for w in rules.adverbs if len(w) > 1])}?{alt(rules.progress_words)}"),
         "strong_before": re.compile(alt(rules.strong_before)),
         "list_after": re.compile(rf"等[{han}]{{0,3}}?{alt(rules.strong_after)}"),
         "enumeration": re.compile(
