@@ -52,3 +52,34 @@ def test_a_campaign_into_schools_is_named_by_its_subject(sentence, names):
     assert got == names
     for s, e, n in discover(sentence):
         assert sentence[s:e] == n or "“" in sentence[s:e]
+
+
+@pytest.mark.parametrize("sentence, names", [
+    # a numeral-shaped quoted name after a verb of the report's own work, or framing its plan
+    ("全镇学校共同实现“两个率先”。", ["两个率先"]),
+    ("全面落实“五查三改”,整改到位。", ["五查三改"]),
+    ("按照“2463”工作思路推进各项工作。", ["2463"]),
+    ("着力“三抓两促”,提升管理水平。", ["三抓两促"]),
+    # a stance, a goal, a demand or a congress is not one
+    ("坚持“三个共识”不动摇。", []),
+    ("确保“双优提升”目标。", []),
+    ("认真学习“二十大”报告。", []),
+    ("他们常说“三个字”。", []),  # no verb of the work, no plan word
+])
+def test_a_quoted_abbreviation_is_a_name_after_a_verb_or_before_a_plan_word(sentence, names):
+    assert [n for _s, _e, n in discover(sentence)] == names
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("城东片区校舍加固改造工程全面推进,年底完工。", ["城东片区校舍加固改造工程"]),
+    ("二是青苗培养计划进展顺利。", ["青苗培养计划"]),
+    ("今年温暖校园工程成效明显。", ["温暖校园工程"]),  # the time word is not the name
+    ("确保晨读润心工程如期完成。", ["晨读润心工程"]),
+    ("各项工程顺利推进。", []),  # generic
+    ("城东小学、河西中学智慧校园示范工程全面推进。", []),  # a list is left to the list rules
+    ("校园改造工程的资金到位。", []),  # no progress reported
+])
+def test_a_clause_opening_with_a_programme_and_its_progress_names_it(sentence, names):
+    assert [n for _s, _e, n in discover(sentence)] == names
+    for s, e, n in discover(sentence):
+        assert sentence[s:e] == n

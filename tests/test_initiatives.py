@@ -143,6 +143,8 @@ def test_reworded_concept(real_tax, sentence, concept, surface):
     ("组织学雷锋主题实践活动。", "learn-from-lei-feng"),
     ("落实课后延时效劳。", "after-school-services"),  # 效劳: a spun 服务
     ("城区学校大班额有效化解。", "large-class-reduction"),  # the problem's name, then its solving
+    ("今年控辍保学成效明显,无一人辍学。", "dropout-control"),  # its results reported: the report's own work
+    ("停课不停学全面推进,课程按时开出。", "online-teaching"),
     ("新招聘特岗和三支一扶教师42名。", "three-supports-one-assistance"),
     ("完成居住区配套幼儿园整治。", "residential-compound-kindergartens"),
     ("始终坚持教育优先发展战略。", "education-priority-strategy"),
@@ -201,6 +203,8 @@ ini:pay a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "学生工资
 @pytest.mark.parametrize("sentence,expected", [
     ("今年开展“七彩阅读”活动，覆盖全部小学。", "七彩阅读活动"),
     ("深入实施青蓝携手工程。", "青蓝携手工程"),
+    ("抓实晨光共读工程,覆盖全部小学。", "晨光共读工程"),  # 抓实/抓好 open a programme too
+    ("抓好县城中学改扩建工程。", "县城中学改扩建工程"),
     ("启动“银杏计划”，培养骨干教师。", "银杏计划"),
     ("以“三访四问”行动为抓手，走访家庭。", "三访四问行动"),
     ("稳步推进学区走班选课改革。", "学区走班选课改革"),
@@ -210,6 +214,7 @@ ini:pay a skos:Concept ; skos:inScheme ini:scheme ; skos:prefLabel "学生工资
     ("推进东湖片区学校托管项目。", "东湖片区学校托管项目"),  # 项目 where the clause ends
     ("稳步推进五星级食堂创建。", "五星级食堂创建"),
     ("推进星级食堂创建工作。", "星级食堂创建"),  # a filler (工作) may close the clause after the name
+    ("在全市率先实行山区教师交通补贴制度。", "山区教师交通补贴制度"),  # 制度 where the clause ends
     ("深入实施东湖区教育事业发展五年规划。", "东湖区教育事业发展五年规划"),  # a plan where the clause ends
     ("扎实开展廉洁文化学习教育,引导党员干部。", "廉洁文化学习教育"),
     ("深入实施“十四五”湖东区教育事业发展规划。", "十四五湖东区教育事业发展规划"),  # read through the period's quotes
@@ -314,6 +319,8 @@ def test_discovered_name_known_to_taxonomy_is_national(tax):
     "坚决增强四个意识。",  # a political slogan
     "实施项目建设资金管理,推进项目实施。",  # 项目 not where the verb's clause ends
     "获批省级示范区。",  # a designation with nothing but its level is no name
+    "严格执行值班和请假销假制度。",  # house rules of the office, not programmes
+    "落实用车报告制度。",
     "转发《关于做好暑期安全工作的通知》。",  # a notice about routine work
 ])
 def test_no_false_discovery(tax, sentence):

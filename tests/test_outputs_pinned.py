@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "6bd8a678e51d1abc48f96a153eb9285335459630a774ee608e7021776a4b2027",
-        "facts.json": "0330e16dd0271af11d2832f5f21b1a49950457decb1bb57db1b25443f673e209",
+        "graph.ttl": "d60a6c86209434cc827896223e958d5eabacc6639103e902003cab52438dd754",
+        "facts.json": "c40b3660811175655f37c3f899ffeb5f58d403c943b0462c89edafdf1655bc05",
     },
     "shared": {
-        "graph.ttl": "846cb2113ead43a1bae0a26be10f41e553a80fb51e2ed4240b4eb2b1781d106d",
-        "facts.json": "427a0bdf5287e8a711b392c4ab63d142e1435eace5008ab094c8548e89ce7145",
+        "graph.ttl": "2e15657a09dc0f4dcce90f8a5d6f0249259bba88c9455b0c27cb20173adac196",
+        "facts.json": "3614df84a97782b28ddf20b77e275e5f5b232c0860714a45cf09bd99fa270e21",
     },
 }
 

@@ -131,6 +131,10 @@ def _quoted(text: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
         # 以“双创”为契机: the report names the quote as what its work turns on
         framed = window.endswith("以") and any(after.startswith(w) for w in rules.frame_after)
         named = bool(tail) or bool(pats["tail_noun_end"].search(content)) or trig is not None or framed
+        if not named and _is_abbreviation(content, rules):
+            # 实现“两个率先”, “1358”工作思路: a numeral-shaped name the report works by
+            named = pats["abbreviation_verb"].search(reworded(window)) is not None \
+                or pats["abbreviation_after"].match(after) is not None
         if not named or len(content) < 2:
             continue
         label = label.replace("、", "")
@@ -444,6 +448,21 @@ def _into(sentence: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
         yield start, m.end(), sentence[start:m.end()]
 
 
+def _progress_subject(clause: str, rules: Rules) -> Iterator[tuple[int, int, str]]:
+    """学前教育校舍改建工程全面推进: a clause opening with a programme's name and its progress."""
+    pats = patterns(rules)
+    body = _ENUM.sub("", clause)
+    m = pats["progress_subject"].match(body)
+    if not m:
+        return
+    raw = m.group(1)
+    name = _peel(pats["enumerated"].sub("", raw), rules)
+    noun = pats["programme_end"].search(name)
+    if len(name) >= 4 and noun and not _joined(name, rules) and not is_generic(name, rules, noun.group(0)):
+        end = len(clause) - len(body) + len(raw)
+        yield end - len(name), end, name
+
+
 def discover(sentence: str, rules: Rules | None = None, heading: bool = False
              ) -> list[tuple[int, int, str]]:
     """Candidate local names in one sentence: (start, end, name) in sentence coordinates."""
@@ -464,6 +483,10 @@ def discover(sentence: str, rules: Rules | None = None, heading: bool = False
         out += _into(sentence, rules)
     if _ENUM.match(sentence):
         out += _item_name(sentence, rules)
+    pos = 0
+    for clause in CLAUSE_MARK.split(sentence):
+        out += [(pos + s, pos + e, n) for s, e, n in _progress_subject(clause, rules)]
+        pos += len(clause) + 1
     key = reworded(sentence)  # same offsets; a variant never spans a clause mark
     if not pats["trigger"].search(key):
         return out  # both rules below start at a trigger verb, which never spans a clause mark

@@ -74,6 +74,8 @@ class Rules:
     award_after: Words
     document_after: Words
     frame_after: Words
+    abbreviation_verbs: Words
+    abbreviation_after: Words
     title_endings: Words
     about_adverbs: Words
     about_verbs: Words
@@ -98,6 +100,7 @@ class Rules:
     # [matching]
     strong_before: Words
     strong_after: Words
+    progress_words: Words
     modifier_heads: Words
     long_label: int
     min_weak_occurrences: int
@@ -171,6 +174,8 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
         "period_quote": re.compile(rf"[{q_open}]({alt(rules.period_quotes)})[{q_close}]"),
         "trigger": re.compile(rf"{alt(rules.triggers)}(?!{alt(rules.ceremony_nouns)})"),
         "quote_trigger": re.compile(alt(rules.quote_triggers)),
+        "abbreviation_verb": re.compile(alt(rules.abbreviation_verbs)),
+        "abbreviation_after": re.compile(alt(rules.abbreviation_after)),
         "tail_noun_end": re.compile(rf"{alt(rules.quoted_tail_nouns)}$"),
         "noun_end": re.compile(alt(rules.programme_nouns)),
         "programme_end": re.compile(rf"{alt(rules.programme_nouns)}$"),
@@ -188,7 +193,11 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
         "modifier_head": re.compile(alt(rules.modifier_heads)),
         # 大班额有效化解: an adverb of two or more characters may sit between label and word
         "strong_after": re.compile(rf"{alt([w for w in rules.adverbs if len(w) > 1])}?"
-                                   rf"{alt(rules.strong_after)}"),
+                                   rf"{alt(rules.strong_after + rules.progress_words)}"),
+        # a clause opening with a programme's name and its progress: …改造工程全面推进 (group 1)
+        "progress_subject": re.compile(
+            rf"^([^{re.escape(QUOTE_CHARS)}《》()（）、]{{3,{rules.max_len}}}?{alt(rules.programme_nouns)})"
+            rf"(?:工作)?{alt([w for w in rules.adverbs if len(w) > 1])}?{alt(rules.progress_words)}"),
         "strong_before": re.compile(alt(rules.strong_before)),
         "list_after": re.compile(rf"等[{han}]{{0,3}}?{alt(rules.strong_after)}"),
         "enumeration": re.compile(
