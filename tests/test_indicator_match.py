@@ -237,6 +237,13 @@ def test_a_breakdown_far_from_its_total_does_not_apply(shipped):
     ("已竣工幼儿园", "所", "已竣工幼儿园9所", "projects-completed"),
     ("建成投用幼儿园", "所", "建成投用幼儿园5所", "schools-opened"),  # opened, not only finished
     ("在建幼儿园", "所", "在建幼儿园7所", "construction-projects"),  # under way
+    # floor area repaired, begun or finished: the stage the verb says, not the stock
+    ("维修宿舍等校舍", "平方米", "维修宿舍等校舍1500平方米", "renovated-area"),
+    ("开工建设校舍", "平方米", "开工建设校舍12500平方米", "new-building-area"),
+    ("已开工校舍面积", "平方米", "已开工校舍面积8800平方米", "new-building-area"),
+    ("规划建设校舍面积", "平方米", "规划建设校舍面积6100平方米", "new-building-area"),
+    ("竣工校舍", "平方米", "全省竣工校舍4000平方米", "new-building-area"),
+    ("校舍建筑面积", "平方米", "全县校舍建筑面积5000平方米，维修围墙", "building-area"),  # the stock: repairs elsewhere
 ])
 def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quote, expected):
     assert shipped.match(m(indicator, unit, unit, quote)) == expected
@@ -255,6 +262,8 @@ def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quo
     ("规划投资", "亿元", "元", "project-investment"), ("累计投资", "万元", "元", "project-investment"),
     ("公办及普惠性民办幼儿园在园幼儿占比", "%", "ratio", "inclusive-kindergarten-coverage"),
     ("全市重点推动的项目", "个", "个", "key-projects"),
+    ("招生任务完成比例", "%", "ratio", "investment-completion-rate"),
+    ("完成年初预算", "%", "ratio", "investment-completion-rate"),
 ])
 def test_new_alt_labels(shipped, indicator, unit, base_unit, expected):
     assert shipped.match(m(indicator, unit, base_unit, indicator + "达到21")) == expected
