@@ -800,6 +800,8 @@ def _shipped_rules(**words):
     ({"totals": []}, "words.totals"),
     ({"school_projects": "项目"}, "words.school_projects"),
     ({"ongoing": None}, "words.ongoing"),
+    ({"programme_replaces": "students-total"}, "words.programme_replaces"),
+    ({"context_len": 0}, "words.context_len"),
 ])
 def test_bad_change_total_and_project_words_name_the_key(words, match):
     from kg.core.errors import DataFileError
@@ -816,9 +818,50 @@ def test_change_project_and_domain_rules_must_name_the_schemes_ids():
     from kg.extract.indicator_match import indicator_rules
 
     for bad in ({"change": "no-such-rate"}, {"projects": "no-such-projects"},
-                {"domain_units": {"domain-student-aid": ("no-such-funds",)}}):
+                {"domain_units": {"domain-student-aid": ("no-such-funds",)}},
+                {"programme_replaces": ("no-such-students",)}):
         with pytest.raises(DataFileError, match="lacks"):
             IndicatorMatcher(load_indicators(), words=with_(indicator_rules(), **bad))
     with pytest.raises(DataFileError, match="domain_units"):
         from kg.extract.indicator_match import parse_indicator_rules
         parse_indicator_rules({**_shipped_rules(), "domain_units": ["x"]}, "indicators.toml")
+
+
+def _in_text(text: str, *figures: tuple[str, str, str, str]) -> list:
+    """Metrics (indicator, value, unit, base unit) found in ``text`` at their own figure, in order."""
+    out, at = [], 0
+    for indicator, value, unit, base_unit in figures:
+        start = text.index(value + unit, at)
+        begin = max(text.rfind(c, 0, start) for c in "，,。；;:：\n") + 1
+        at = start + len(value + unit)
+        out.append(replace(metric(indicator, value, unit, "=", 2022, "achieved", (begin, at), text[begin:at],
+                                  base_value=value, base_unit=base_unit)))
+    return out
+
+
+@pytest.mark.parametrize("text, figures, expected", [
+    # the programme its paragraph's heading names: people aided, money of that programme
+    ("3、免除学杂费：任务数18000人。上半年完成19500人(其中初中6100人,小学13400人),下拨资金52.\n"
+     "3万元(其中初中20万元、小学32.3万元)。",
+     [("任务数", "18000", "人", "人"), ("上半年完成", "19500", "人", "人"), ("其中初中", "6100", "人", "人"),
+      ("小学", "13400", "人", "人"), ("其中初中", "20", "万元", "元"), ("小学", "32.3", "万元", "元")],
+     ["aided-students"] * 4 + ["fees-waived"] * 2),
+    # ... and named in its sentence, it replaces a stock count of students
+    ("六月完成寄宿生生活补助1600人，其中初中生900人。", [("其中初中生", "900", "人", "人")], ["aided-students"]),
+    ("资助普通高中学生420名。", [("资助普通高中学生", "420", "名", "人")], ["aided-students"]),
+    ("资助中小学教师60名。", [("资助中小学教师", "60", "名", "人")], ["difficult-staff-support"]),
+    # no programme in the sentence: students stay students, a figure naming nothing stays so
+    ("发放助学金30万元。全县有初中生9000人，投入300万元。",
+     [("全县有初中生", "9000", "人", "人"), ("投入", "300", "万元", "元")], ["junior-students", None]),
+    # a rate in brackets after a place: the rate the sentence names before the list
+    ("各县开工率从高到低依次是东山县(98.5%)、西河区(90%)。",
+     [("东山县(", "98.5", "%", "ratio"), (")、西河区(", "90", "%", "ratio")], ["construction-start-rate"] * 2),
+    ("全县义务教育巩固率达98%，其中各镇(80%)。", [("其中各镇(", "80", "%", "ratio")], ["compulsory-retention-rate"]),
+    # what the words before a colon name: the list's items, the heading's figure
+    ("生均公用经费基准定额为：普通小学每生每年650元、普通初中每生每年850元。",
+     [("普通小学每生每年", "650", "元", "元"), ("普通初中每生每年", "850", "元", "元")],
+     ["per-student-public-funds"] * 2),
+    ("7、新建普通小学(所)：任务数2所。", [("任务数", "2", "所", "所")], ["new-schools"]),
+])
+def test_what_a_figures_paragraph_names_before_it(shipped, text, figures, expected):
+    assert [x.indicator_concept for x in map_indicators(_in_text(text, *figures), shipped, text)] == expected

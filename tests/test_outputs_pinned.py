@@ -19,8 +19,8 @@ PINNED = {
         "facts.json": "0330e16dd0271af11d2832f5f21b1a49950457decb1bb57db1b25443f673e209",
     },
     "shared": {
-        "graph.ttl": "846cb2113ead43a1bae0a26be10f41e553a80fb51e2ed4240b4eb2b1781d106d",
-        "facts.json": "427a0bdf5287e8a711b392c4ab63d142e1435eace5008ab094c8548e89ce7145",
+        "graph.ttl": "f228b9460f0c4b08e269947ccb895c6ac71d7ecdf3badbe78f05ae15df9be457",
+        "facts.json": "531258f08bb63cf763d482792030bf1c3dea90123ee49c2d1e395660351528c3",
     },
 }
 

@@ -429,6 +429,19 @@ def test_what_can_be_done_is_no_outcome():
     assert check_targets([done])[iri(done)].verdict == "met"
 
 
+def test_what_a_higher_level_assigned_is_no_outcome():
+    """任务数100人 … 上级实际下达的名额120人: the places assigned, not the task's completion (完成118人)."""
+    def aided(value, status, quote, span):
+        return replace(metric("资助学生", value, "人", "=", 2022, status, span, quote, base_value=value,
+                              base_unit="人"), indicator_concept="aided-students")
+    target = aided("100", "planned", "任务数100人", (10, 17))
+    f = report(SHA_A, "a.txt", QING, [target, aided("120", "achieved", "上级实际下达的名额120人", (20, 34))],
+               summary=2022)
+    assert check_targets([f]) == {}
+    done = replace(f, metrics=(target, aided("118", "achieved", "实际完成118人", (20, 29))))
+    assert check_targets([done])[iri(done)].verdict == "exceeded"
+
+
 def test_a_forecast_in_the_years_summary_is_no_outcome():
     """建成后可新增540个学位: one project's capacity, a forecast, even in the year's own summary."""
     plan = report(SHA_A, "a.txt", QING, [places("1200", "planned", 2022, (10, 20))], summary=2021, plan=2022)

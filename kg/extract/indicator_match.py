@@ -14,7 +14,10 @@ that total down (新建学校90所，其中幼儿园33所; 增加学位5000个�
 places right after a level's figure are that level's (学前教育阶段项目6个，新增学位2880个). A kind of
 school's projects in 个 count projects (普通高中项目1个). A rate right after a verb of change is the
 growth rate (分别提升18.3%); any other figure after a comparison (比上年减少47所) is a difference and
-measures no indicator. A unit only one indicator can measure names it (倍, 班).
+measures no indicator. A unit only one indicator can measure names it (倍, 班). Given the report's
+text, a figure naming nothing is read by what its paragraph names before it: an aid programme (in
+its sentence or heading; it also replaces a stock count of students), the rate a list of bracketed
+figures follows, the words before a colon (:meth:`IndicatorMatcher.programme`, ``named_by_lead``).
 The verbs, compounds, qualifiers, breakdowns and these words are data: kg/data/indicators.toml.
 """
 
@@ -54,6 +57,11 @@ def _arabic(written: str) -> Decimal:
 
 
 _LIST_LEAD = re.compile(r"^[()（）]*(?:其中)?")  # 其中 opens a list item; it says nothing of what is counted
+_PARAGRAPH_END = set("。！？!?：:\n")  # a line ending so ends its paragraph (and "": the text's start)
+_SENTENCE_CUT = re.compile(r"[。！？!?；;]")  # where a sentence ends, in a figure's paragraph
+# a paragraph's heading: its list number and words up to a colon (1、义务教育阶段免除学杂费:任务数…)
+_LEAD = re.compile(r"^(.{2,40}?)[:：]")  # a sentence's words before a colon: what the list after it counts
+_HEADING = re.compile(r"^\s*(?:[(（]?[0-9一二三四五六七八九十]+[、.．)）]\s*)?([^，,。；;:：]{2,30})[:：]")
 
 
 _AFTER_NUMBER = re.compile(r"[^\d]*$")  # the text after the last digit
@@ -181,6 +189,8 @@ class IndicatorRules:
     school_units: tuple[str, ...] = ()  # ... unless counted in these, which count the schools themselves
     ongoing: tuple[str, ...] = ()  # an item saying it is under way (正在) continues no figure before it
     domain_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # domain -> its indicators by unit
+    programme_replaces: tuple[str, ...] = ()  # stock counts a programme named before a figure replaces
+    context_len: int = 0  # the most characters of a figure's paragraph read before it (0: none)
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -228,7 +238,9 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           text(fname, "words.projects", words.get("projects")),
                           word_list(fname, "words.school_units", words.get("school_units")),
                           word_list(fname, "words.ongoing", words.get("ongoing")),
-                          _domain_units(fname, data.get("domain_units", {})))
+                          _domain_units(fname, data.get("domain_units", {})),
+                          word_list(fname, "words.programme_replaces", words.get("programme_replaces")),
+                          positive_int(fname, "words.context_len", words.get("context_len")))
 
 
 @lru_cache(maxsize=1)
@@ -291,10 +303,12 @@ class IndicatorMatcher:
                 raise DataFileError(f"a breakdown names what the indicator scheme lacks: {unknown}",
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
         unknown = sorted(i for i in (self._rules.change, self._rules.projects, *self._rules.domain_units,
+                                     *self._rules.programme_replaces,
                                      *(x for ids in self._rules.domain_units.values() for x in ids))
                          if i and i not in scheme.indicators and i not in scheme.domains)
         if unknown:
-            raise DataFileError(f"words.change, words.projects or [domain_units] names what the indicator scheme "
+            raise DataFileError(f"words.change, words.projects, words.programme_replaces or [domain_units] names "
+                                f"what the indicator scheme "
                                 f"lacks: {unknown}",
                                 path="indicators.toml", hint="use ids of ontology/indicators.ttl")
 
@@ -513,6 +527,60 @@ class IndicatorMatcher:
         domain = self._scheme.indicators[self._owner[head[0]]].domain
         return next((i for i in self._rules.domain_units.get(domain, ()) if self._scheme.allows(i, unit)), None)
 
+    def programme(self, metric: Metric, before: str, iid: str | None) -> str | None:
+        """A figure naming nothing known, or only a stock count of ``programme_replaces`` (初中生951人),
+        under a programme of a [domain_units] domain (免除学杂费, 寄宿生生活补助, 资助) counts that
+        programme's indicator of its unit: the programme's own (免学杂费…其中初中238万元: fees waived)
+        or its domain's (免学杂费:任务数19800人: aided students). ``before``: the paragraph's words
+        before the figure; the programme is the last such label in the figure's sentence or, for a
+        figure naming nothing, in its paragraph's heading (免除学杂费:任务数…; the paragraph's other
+        sentences may speak of other things)."""
+        r, unit = self._rules, metric.base_unit
+        if not r.domain_units or unit not in self._by_unit or (iid is not None and iid not in r.programme_replaces):
+            return iid
+        sentence = _SENTENCE_CUT.split(before)[-1]
+        head = _HEADING.match(before)
+        found = self._programme_in(sentence, unit)
+        if found is None and iid is None and head is not None:
+            found = self._programme_in(head.group(1), unit)
+        return found or iid
+
+    def _programme_in(self, words: str, unit: str) -> str | None:
+        """The indicator of ``unit`` the last programme label in ``words`` counts, or None."""
+        last: tuple[int, str] | None = None
+        for start, labels in self._scan(words):
+            iid = self._owner[labels[0]]
+            if self._scheme.indicators[iid].domain in self._rules.domain_units \
+                    and (last is None or start + len(labels[0]) >= last[0]):
+                last = (start + len(labels[0]), iid)
+        if last is None:
+            return None
+        if self._scheme.allows(last[1], unit):
+            return last[1]
+        ids = self._rules.domain_units[self._scheme.indicators[last[1]].domain]
+        return next((i for i in ids if self._scheme.allows(i, unit)), None)
+
+    def named_by_lead(self, metric: Metric, before: str) -> str | None:
+        """What a figure naming nothing known counts, by the words that lead its list: a rate written in
+        brackets after a few words of its own (古田县(104.9%)、蕉城区(103.5%)) is the rate its sentence
+        names before the list (按各县开工率排序,依次是…); any other figure, what the words before a
+        colon name, in its sentence (生均公用经费基准定额为:普通小学每生每年600元) or else as its
+        paragraph's heading (新建普通小学(所):任务数1所), read with their build verbs."""
+        unit = metric.base_unit
+        if unit not in self._by_unit:
+            return None
+        sentence = _SENTENCE_CUT.split(before)[-1]
+        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
+        if unit in self._rules.change_units and len(own) <= self._list_item_len \
+                and re.search(r"[(（]\s*$", self._before_figure(metric)):
+            found = self._label(sentence, unit)
+            return self._owner[found[0]] if found is not None else None
+        for lead in (_LEAD.match(sentence), _HEADING.match(before)):
+            found = self._best(lead.group(1), unit) if lead is not None else None
+            if found is not None:
+                return found
+        return None
+
     def _head_after_figure(self, metric: Metric, unit: str, clause: str) -> str | None:
         """When the indicator names nothing known: a label written right after the figure names what
         it counts (将建设43所普惠性幼儿园列入十大民生实事: kindergartens, not 民生实事), read with the
@@ -729,11 +797,32 @@ def default_matcher() -> IndicatorMatcher | None:
     return IndicatorMatcher(load_indicators()) if default_path().is_file() else None
 
 
-def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = None) -> list[Metric]:
-    """The metrics, each with the indicator concept it measures where one is found."""
+_HEADING_LEN = 32  # the most characters of a paragraph's heading (1、义务教育阶段免除学杂费:)
+
+
+def _paragraph_before(text: str, metric: Metric, most: int) -> str:
+    """The report's words before the metric's figure, back to its paragraph's start, normalised: a
+    line break not after a sentence's end (下拨资金79.\n95万元, a page's cut) is inside the paragraph.
+    Past ``most`` characters before the quote, only the paragraph's first words are kept before them
+    (its heading), a sentence apart."""
+    start = text.rfind("\n", 0, metric.span[0])
+    while start > 0 and text[:start].rstrip(" \t\r")[-1:] not in _PARAGRAPH_END:
+        start = text.rfind("\n", 0, start)
+    start += 1
+    if metric.span[0] - start <= most:
+        return normalize(text[start:metric.span[0]]) + IndicatorMatcher._before_figure(metric)
+    return normalize(text[start:start + _HEADING_LEN]) + "。" + normalize(text[metric.span[0] - most:metric.span[0]]) \
+        + IndicatorMatcher._before_figure(metric)
+
+
+def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = None, text: str = "") -> list[Metric]:
+    """The metrics, each with the indicator concept it measures where one is found; ``text``: the
+    report's original text the metrics' spans point into, read for what a figure's paragraph names
+    before it (a programme, a list's lead)."""
     matcher = matcher or default_matcher()
     if matcher is None:
         return metrics
+    most = matcher._rules.context_len
     out: list[Metric] = []
     lead: Metric | None = None  # the last figure a [[follow]] starts from, while its list runs on
     # per base unit, the last figure with a concept in the list running on (each figure within the
@@ -741,6 +830,9 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
     totals: dict[str | None, Metric] = {}
     for m in metrics:
         iid = matcher.match(m)
+        before = _paragraph_before(text, m, most) if text and most else ""
+        if before:
+            iid = matcher.programme(m, before, iid) or matcher.named_by_lead(m, before)
         if not out or not matcher.in_list(out[-1], m):
             lead = None
             totals = {}
