@@ -865,3 +865,15 @@ def _in_text(text: str, *figures: tuple[str, str, str, str]) -> list:
 ])
 def test_what_a_figures_paragraph_names_before_it(shipped, text, figures, expected):
     assert [x.indicator_concept for x in map_indicators(_in_text(text, *figures), shipped, text)] == expected
+
+
+def test_a_completion_right_after_a_task_counts_what_the_task_counts(shipped):
+    """年初预算教育支出9000万元，全年实际完成支出9500万元: the 9500 are that spending; not when the task is no plan,
+    nor a figure that does not say it was done."""
+    text = "年初预算教育支出9000万元，全年实际完成支出9500万元。"
+    budget, spent = _in_text(text, ("年初预算教育支出", "9000", "万元", "元"), ("全年实际完成支出", "9500", "万元", "元"))
+    budget = replace(budget, status="planned")
+    assert [x.indicator_concept for x in map_indicators([budget, spent], shipped)] == \
+        ["general-budget-education-spending"] * 2
+    assert map_indicators([replace(budget, status="achieved"), spent], shipped)[1].indicator_concept is None
+    assert map_indicators([budget, replace(spent, indicator="全年财政总支出")], shipped)[1].indicator_concept is None

@@ -442,6 +442,21 @@ def test_what_a_higher_level_assigned_is_no_outcome():
     assert check_targets([done])[iri(done)].verdict == "exceeded"
 
 
+@pytest.mark.parametrize("in_the_share_sentence", [False, True])
+def test_the_completion_right_after_a_share_answers_it(in_the_share_sentence):
+    """其中县内招生任务900人，完成1100人: the completion written right after a share answers that share;
+    written farther on, a figure that is no share answers only a total."""
+    def enrol(value, status, quote, span, part=False):
+        return replace(metric("招生", value, "人", "=", 2022, status, span, quote, base_value=value,
+                              base_unit="人"), indicator_concept="vocational-enrolment", part=part)
+    target = replace(enrol("900", "planned", "其中县内招生任务900人", (10, 22), part=True), indicator="县内招生任务")
+    done = enrol("1100", "achieved", "完成1100人", (23, 30), part=in_the_share_sentence)
+    f = report(SHA_A, "a.txt", QING, [target, done], summary=2022)
+    assert check_targets([f])[iri(f)].verdict == "exceeded"
+    far = replace(f, metrics=(target, replace(done, span=(60, 67))))
+    assert check_targets([far]) == {}
+
+
 def test_a_forecast_in_the_years_summary_is_no_outcome():
     """建成后可新增540个学位: one project's capacity, a forecast, even in the year's own summary."""
     plan = report(SHA_A, "a.txt", QING, [places("1200", "planned", 2022, (10, 20))], summary=2021, plan=2022)

@@ -32,6 +32,7 @@ from kg.core.datafiles import compile_pattern, positive_int, rule_file, text, wo
 from kg.core.errors import DataFileError
 from kg.core.patterns import LongestWords
 from kg.core.records import Metric, evolve
+from kg.extract.metric_rules import metric_rules
 from kg.extract.metrics import ARABIC, CHINESE
 from kg.terms.indicators import IndicatorScheme, default_path, load_indicators
 from kg.terms.taxonomy import normalize
@@ -760,6 +761,16 @@ class IndicatorMatcher:
             return None
         return prev.indicator_concept
 
+    def completes(self, prev: Metric, metric: Metric) -> str | None:
+        """A figure naming nothing, written right after a task (planned) in the same unit and saying it
+        was done (任务数18000人。上半年完成19500人; 年初预算教育支出…万元，截至年底支出…万元), counts what
+        the task counts: its completion."""
+        if (prev.status != "planned" or metric.status != "achieved" or prev.indicator_concept is None
+                or prev.base_unit != metric.base_unit or not self.in_list(prev, metric)):
+            return None
+        words = _BRACKETED.sub("", normalize(metric.indicator))
+        return prev.indicator_concept if metric_rules().outcome_words.search(words) else None
+
     def in_list(self, prev: Metric, metric: Metric) -> bool:
         """Whether ``metric`` is written right after ``prev``, in the same list."""
         return prev.span[0] <= metric.span[0] and metric.span[0] - prev.span[1] <= self._list_gap
@@ -840,7 +851,7 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
             prev = out[-1]
             if prev.indicator_concept is None and matcher.compared(prev):
                 prev = evolve(prev, indicator_concept=matcher.match(prev, changes=False))
-            iid = matcher.continued(prev, m)
+            iid = matcher.continued(prev, m) or matcher.completes(prev, m)
             total = totals.get(m.base_unit)
             if iid is None and total is not None and total is not out[-1]:
                 iid = matcher.continued(total, m, far=True)
