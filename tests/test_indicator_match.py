@@ -802,6 +802,7 @@ def _shipped_rules(**words):
     ({"ongoing": None}, "words.ongoing"),
     ({"programme_replaces": "students-total"}, "words.programme_replaces"),
     ({"context_len": 0}, "words.context_len"),
+    ({"completion_words": "完成率"}, "words.completion_words"),
 ])
 def test_bad_change_total_and_project_words_name_the_key(words, match):
     from kg.core.errors import DataFileError
@@ -819,7 +820,7 @@ def test_change_project_and_domain_rules_must_name_the_schemes_ids():
 
     for bad in ({"change": "no-such-rate"}, {"projects": "no-such-projects"},
                 {"domain_units": {"domain-student-aid": ("no-such-funds",)}},
-                {"programme_replaces": ("no-such-students",)}):
+                {"programme_replaces": ("no-such-students",)}, {"completion_rates": {"元": "no-such-rate"}}):
         with pytest.raises(DataFileError, match="lacks"):
             IndicatorMatcher(load_indicators(), words=with_(indicator_rules(), **bad))
     with pytest.raises(DataFileError, match="domain_units"):
@@ -877,3 +878,18 @@ def test_a_completion_right_after_a_task_counts_what_the_task_counts(shipped):
         ["general-budget-education-spending"] * 2
     assert map_indicators([replace(budget, status="achieved"), spent], shipped)[1].indicator_concept is None
     assert map_indicators([budget, replace(spent, indicator="全年财政总支出")], shipped)[1].indicator_concept is None
+
+
+@pytest.mark.parametrize("text, figures, expected", [
+    ("购置设备2.5亿元，完成率97.2%。", [("购置设备", "2.5", "亿元", "元"), ("完成率", "97.2", "%", "ratio")],
+     "investment-completion-rate"),
+    ("现已完成6200人，完成比例103.3%。", [("现已完成", "6200", "人", "人"), ("完成比例", "103.3", "%", "ratio")],
+     "investment-completion-rate"),
+    ("52项已经完成，完成率为86.7%。", [("项", "52", "项", "项"), ("完成率", "86.7", "%", "ratio")],
+     "construction-completion-rate"),
+    ("新增学位3000个，完成率110%。", [("新增学位", "3000", "个", "个"), ("完成率", "110", "%", "ratio")], None),
+    ("购置设备2.5亿元，学校课表完成率97.2%。", [("购置设备", "2.5", "亿元", "元"), ("学校课表完成率", "97.2", "%", "ratio")],
+     None),  # words of its own: not the figure's rate
+])
+def test_a_bare_completion_rate_is_the_figure_befores(shipped, text, figures, expected):
+    assert map_indicators(_in_text(text, *figures), shipped)[-1].indicator_concept == expected

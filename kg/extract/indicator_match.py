@@ -164,6 +164,13 @@ def _domain_units(fname: str, table: object) -> dict[str, tuple[str, ...]]:
     return {d: word_list(fname, f"domain_units.{d}", ids) for d, ids in sorted(table.items())}
 
 
+def _completion_rates(fname: str, table: object) -> dict[str, str]:
+    """[completion_rates]: base unit of the figure before a bare completion rate -> its indicator id."""
+    if not isinstance(table, dict):
+        raise DataFileError("completion_rates: must map a base unit to an indicator id", path=fname)
+    return {text(fname, "completion_rates", u): text(fname, f"completion_rates.{u}", i) for u, i in sorted(table.items())}
+
+
 @dataclass(frozen=True)
 class IndicatorRules:
     """kg/data/indicators.toml: build-verb remaps, compound words labels may not start inside, and
@@ -192,6 +199,8 @@ class IndicatorRules:
     domain_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # domain -> its indicators by unit
     programme_replaces: tuple[str, ...] = ()  # stock counts a programme named before a figure replaces
     context_len: int = 0  # the most characters of a figure's paragraph read before it (0: none)
+    completion_words: tuple[str, ...] = ()  # a bare rate of completion (完成率) right after a figure ...
+    completion_rates: dict[str, str] = field(default_factory=dict)  # ... is the rate of its base unit's
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -241,7 +250,9 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           word_list(fname, "words.ongoing", words.get("ongoing")),
                           _domain_units(fname, data.get("domain_units", {})),
                           word_list(fname, "words.programme_replaces", words.get("programme_replaces")),
-                          positive_int(fname, "words.context_len", words.get("context_len")))
+                          positive_int(fname, "words.context_len", words.get("context_len")),
+                          word_list(fname, "words.completion_words", words.get("completion_words")),
+                          _completion_rates(fname, data.get("completion_rates", {})))
 
 
 @lru_cache(maxsize=1)
@@ -304,7 +315,7 @@ class IndicatorMatcher:
                 raise DataFileError(f"a breakdown names what the indicator scheme lacks: {unknown}",
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
         unknown = sorted(i for i in (self._rules.change, self._rules.projects, *self._rules.domain_units,
-                                     *self._rules.programme_replaces,
+                                     *self._rules.programme_replaces, *self._rules.completion_rates.values(),
                                      *(x for ids in self._rules.domain_units.values() for x in ids))
                          if i and i not in scheme.indicators and i not in scheme.domains)
         if unknown:
@@ -771,6 +782,17 @@ class IndicatorMatcher:
         words = _BRACKETED.sub("", normalize(metric.indicator))
         return prev.indicator_concept if metric_rules().outcome_words.search(words) else None
 
+    def completion_of(self, prev: Metric, metric: Metric) -> str | None:
+        """A bare rate of completion (完成率, 完成比例) right after a figure is that figure's: of the
+        plan's money or people (投资…43.7亿元，完成率98.79%; 已完成8383人，完成比例102.23%: the
+        investment completion rate), of its projects or schools (74项已经完成，完成率为82.2%: the
+        construction completion rate); after figures of other units (places, 个) none."""
+        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
+        if own not in self._rules.completion_words or not self.in_list(prev, metric):
+            return None
+        found = self._rules.completion_rates.get(prev.base_unit or "")
+        return found if found is not None and self._scheme.allows(found, metric.base_unit) else None
+
     def in_list(self, prev: Metric, metric: Metric) -> bool:
         """Whether ``metric`` is written right after ``prev``, in the same list."""
         return prev.span[0] <= metric.span[0] and metric.span[0] - prev.span[1] <= self._list_gap
@@ -851,7 +873,7 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
             prev = out[-1]
             if prev.indicator_concept is None and matcher.compared(prev):
                 prev = evolve(prev, indicator_concept=matcher.match(prev, changes=False))
-            iid = matcher.continued(prev, m) or matcher.completes(prev, m)
+            iid = matcher.continued(prev, m) or matcher.completes(prev, m) or matcher.completion_of(out[-1], m)
             total = totals.get(m.base_unit)
             if iid is None and total is not None and total is not out[-1]:
                 iid = matcher.continued(total, m, far=True)
