@@ -803,6 +803,7 @@ def _shipped_rules(**words):
     ({"programme_replaces": "students-total"}, "words.programme_replaces"),
     ({"context_len": 0}, "words.context_len"),
     ({"completion_words": "完成率"}, "words.completion_words"),
+    ({"plan_share": "占("}, "words.plan_share"),
 ])
 def test_bad_change_total_and_project_words_name_the_key(words, match):
     from kg.core.errors import DataFileError
@@ -890,6 +891,11 @@ def test_a_completion_right_after_a_task_counts_what_the_task_counts(shipped):
     ("新增学位3000个，完成率110%。", [("新增学位", "3000", "个", "个"), ("完成率", "110", "%", "ratio")], None),
     ("购置设备2.5亿元，学校课表完成率97.2%。", [("购置设备", "2.5", "亿元", "元"), ("学校课表完成率", "97.2", "%", "ratio")],
      None),  # words of its own: not the figure's rate
+    # a share of the plan right after a figure is its completion rate; a share of another total is not
+    ("拨付公用经费3000万元，占全年指标的60.5%。", [("拨付公用经费", "3000", "万元", "元"),
+                                            ("占全年指标的", "60.5", "%", "ratio")], "investment-completion-rate"),
+    ("拨付公用经费3000万元，占全县教育经费的20%。", [("拨付公用经费", "3000", "万元", "元"),
+                                              ("占全县教育经费的", "20", "%", "ratio")], None),
 ])
 def test_a_bare_completion_rate_is_the_figure_befores(shipped, text, figures, expected):
     assert map_indicators(_in_text(text, *figures), shipped)[-1].indicator_concept == expected

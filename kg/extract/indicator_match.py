@@ -201,6 +201,7 @@ class IndicatorRules:
     context_len: int = 0  # the most characters of a figure's paragraph read before it (0: none)
     completion_words: tuple[str, ...] = ()  # a bare rate of completion (完成率) right after a figure ...
     completion_rates: dict[str, str] = field(default_factory=dict)  # ... is the rate of its base unit's
+    plan_share: re.Pattern | None = None  # ... and so is a share of the plan written before it (占全年指标的)
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -252,7 +253,8 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           word_list(fname, "words.programme_replaces", words.get("programme_replaces")),
                           positive_int(fname, "words.context_len", words.get("context_len")),
                           word_list(fname, "words.completion_words", words.get("completion_words")),
-                          _completion_rates(fname, data.get("completion_rates", {})))
+                          _completion_rates(fname, data.get("completion_rates", {})),
+                          compile_pattern(fname, "words.plan_share", words.get("plan_share")))
 
 
 @lru_cache(maxsize=1)
@@ -786,9 +788,12 @@ class IndicatorMatcher:
         """A bare rate of completion (完成率, 完成比例) right after a figure is that figure's: of the
         plan's money or people (投资…43.7亿元，完成率98.79%; 已完成8383人，完成比例102.23%: the
         investment completion rate), of its projects or schools (74项已经完成，完成率为82.2%: the
-        construction completion rate); after figures of other units (places, 个) none."""
+        construction completion rate); after figures of other units (places, 个) none. So is its share
+        of the plan (…3891.5万元，占全年指标的61.1%)."""
         own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
-        if own not in self._rules.completion_words or not self.in_list(prev, metric):
+        share = self._rules.plan_share
+        if not (own in self._rules.completion_words or (share is not None and share.search(
+                normalize(self._before_figure(metric))))) or not self.in_list(prev, metric):
             return None
         found = self._rules.completion_rates.get(prev.base_unit or "")
         return found if found is not None and self._scheme.allows(found, metric.base_unit) else None
