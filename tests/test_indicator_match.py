@@ -804,6 +804,7 @@ def _shipped_rules(**words):
     ({"context_len": 0}, "words.context_len"),
     ({"completion_words": "完成率"}, "words.completion_words"),
     ({"plan_share": "占("}, "words.plan_share"),
+    ({"share_of": ""}, "words.share_of"),
 ])
 def test_bad_change_total_and_project_words_name_the_key(words, match):
     from kg.core.errors import DataFileError
@@ -821,7 +822,8 @@ def test_change_project_and_domain_rules_must_name_the_schemes_ids():
 
     for bad in ({"change": "no-such-rate"}, {"projects": "no-such-projects"},
                 {"domain_units": {"domain-student-aid": ("no-such-funds",)}},
-                {"programme_replaces": ("no-such-students",)}, {"completion_rates": {"元": "no-such-rate"}}):
+                {"programme_replaces": ("no-such-students",)}, {"completion_rates": {"元": "no-such-rate"}},
+                {"stage_rates": {"started": "no-such-rate"}}, {"share_rates": {"no-such-schools": "inclusive-kindergarten-coverage"}}):
         with pytest.raises(DataFileError, match="lacks"):
             IndicatorMatcher(load_indicators(), words=with_(indicator_rules(), **bad))
     with pytest.raises(DataFileError, match="domain_units"):
@@ -879,6 +881,9 @@ def test_a_completion_right_after_a_task_counts_what_the_task_counts(shipped):
         ["general-budget-education-spending"] * 2
     assert map_indicators([replace(budget, status="achieved"), spent], shipped)[1].indicator_concept is None
     assert map_indicators([budget, replace(spent, indicator="全年财政总支出")], shipped)[1].indicator_concept is None
+    # a figure closing the plan (截至年底) was done too
+    assert map_indicators([budget, replace(spent, indicator="截至2023年底支出")], shipped)[1].indicator_concept == \
+        "general-budget-education-spending"
 
 
 @pytest.mark.parametrize("text, figures, expected", [
@@ -896,6 +901,19 @@ def test_a_completion_right_after_a_task_counts_what_the_task_counts(shipped):
                                             ("占全年指标的", "60.5", "%", "ratio")], "investment-completion-rate"),
     ("拨付公用经费3000万元，占全县教育经费的20%。", [("拨付公用经费", "3000", "万元", "元"),
                                               ("占全县教育经费的", "20", "%", "ratio")], None),
+    # after works begun or finished: that stage's rate, whatever the unit
+    ("已开工项目建设面积12万平方米，占规划建设校舍总面积的88%。",
+     [("已开工项目建设面积", "12", "万平方米", "平方米"), ("占规划建设校舍总面积的", "88", "%", "ratio")],
+     "construction-start-rate"),
+    ("已竣工项目面积10万平方米，占五年规划校舍建设总面积的75%。",
+     [("已竣工项目面积", "10", "万平方米", "平方米"), ("占五年规划校舍建设总面积的", "75", "%", "ratio")],
+     "construction-completion-rate"),
+    # a share in a list a kind of school opens: that kind's share
+    ("全市普惠性幼儿园300所，在园幼儿6万人，占全市幼儿总数的85%。",
+     [("全市普惠性幼儿园", "300", "所", "所"), ("在园幼儿", "6", "万人", "人"),
+      ("占全市幼儿总数的", "85", "%", "ratio")], "inclusive-kindergarten-coverage"),
+    ("全市幼儿园500所，在园幼儿9万人，占全市人口的8%。",
+     [("全市幼儿园", "500", "所", "所"), ("在园幼儿", "9", "万人", "人"), ("占全市人口的", "8", "%", "ratio")], None),
 ])
 def test_a_bare_completion_rate_is_the_figure_befores(shipped, text, figures, expected):
     assert map_indicators(_in_text(text, *figures), shipped)[-1].indicator_concept == expected

@@ -164,11 +164,16 @@ def _domain_units(fname: str, table: object) -> dict[str, tuple[str, ...]]:
     return {d: word_list(fname, f"domain_units.{d}", ids) for d, ids in sorted(table.items())}
 
 
+def _id_table(fname: str, name: str, table: object) -> dict[str, str]:
+    """A table of words (a base unit, a stage, an indicator id) -> an indicator id."""
+    if not isinstance(table, dict):
+        raise DataFileError(f"{name}: must map words to an indicator id", path=fname)
+    return {text(fname, name, k): text(fname, f"{name}.{k}", v) for k, v in sorted(table.items())}
+
+
 def _completion_rates(fname: str, table: object) -> dict[str, str]:
     """[completion_rates]: base unit of the figure before a bare completion rate -> its indicator id."""
-    if not isinstance(table, dict):
-        raise DataFileError("completion_rates: must map a base unit to an indicator id", path=fname)
-    return {text(fname, "completion_rates", u): text(fname, f"completion_rates.{u}", i) for u, i in sorted(table.items())}
+    return _id_table(fname, "completion_rates", table)
 
 
 @dataclass(frozen=True)
@@ -202,6 +207,9 @@ class IndicatorRules:
     completion_words: tuple[str, ...] = ()  # a bare rate of completion (完成率) right after a figure ...
     completion_rates: dict[str, str] = field(default_factory=dict)  # ... is the rate of its base unit's
     plan_share: re.Pattern | None = None  # ... and so is a share of the plan written before it (占全年指标的)
+    stage_rates: dict[str, str] = field(default_factory=dict)  # ... or the rate of the stage the figure names
+    share_of: re.Pattern | None = None  # a share written before a rate (占全市幼儿总数的) ...
+    share_rates: dict[str, str] = field(default_factory=dict)  # ... in a list of a kind of school: its share
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -254,7 +262,10 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           positive_int(fname, "words.context_len", words.get("context_len")),
                           word_list(fname, "words.completion_words", words.get("completion_words")),
                           _completion_rates(fname, data.get("completion_rates", {})),
-                          compile_pattern(fname, "words.plan_share", words.get("plan_share")))
+                          compile_pattern(fname, "words.plan_share", words.get("plan_share")),
+                          _id_table(fname, "stage_rates", data.get("stage_rates", {})),
+                          compile_pattern(fname, "words.share_of", words.get("share_of")),
+                          _id_table(fname, "share_rates", data.get("share_rates", {})))
 
 
 @lru_cache(maxsize=1)
@@ -318,6 +329,8 @@ class IndicatorMatcher:
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
         unknown = sorted(i for i in (self._rules.change, self._rules.projects, *self._rules.domain_units,
                                      *self._rules.programme_replaces, *self._rules.completion_rates.values(),
+                                     *self._rules.stage_rates.values(), *self._rules.share_rates,
+                                     *self._rules.share_rates.values(),
                                      *(x for ids in self._rules.domain_units.values() for x in ids))
                          if i and i not in scheme.indicators and i not in scheme.domains)
         if unknown:
@@ -782,7 +795,9 @@ class IndicatorMatcher:
                 or prev.base_unit != metric.base_unit or not self.in_list(prev, metric)):
             return None
         words = _BRACKETED.sub("", normalize(metric.indicator))
-        return prev.indicator_concept if metric_rules().outcome_words.search(words) else None
+        rules = metric_rules()  # 实际完成…, or a figure closing the plan (截至年底支出…)
+        done = rules.outcome_words.search(words) or rules.achieved_reset.search(words)
+        return prev.indicator_concept if done else None
 
     def completion_of(self, prev: Metric, metric: Metric) -> str | None:
         """A bare rate of completion (完成率, 完成比例) right after a figure is that figure's: of the
@@ -795,8 +810,22 @@ class IndicatorMatcher:
         if not (own in self._rules.completion_words or (share is not None and share.search(
                 normalize(self._before_figure(metric))))) or not self.in_list(prev, metric):
             return None
-        found = self._rules.completion_rates.get(prev.base_unit or "")
+        rules = metric_rules()  # works begun or finished: that stage's rate (开工…31万平方米，占规划…的92%)
+        stage = "started" if rules.phase_started.search(prev.quote) else \
+            "finished" if rules.phase_finished.search(prev.quote) else ""
+        found = self._rules.stage_rates.get(stage) or self._rules.completion_rates.get(prev.base_unit or "")
         return found if found is not None and self._scheme.allows(found, metric.base_unit) else None
+
+    def share_of(self, total: Metric | None, metric: Metric) -> str | None:
+        """A share (占全市幼儿总数的88.1%) naming nothing, in a list a count of a kind of school opens
+        (普惠性幼儿园399所，在园幼儿8.02万人，占…), is that kind's share ([share_rates]: inclusive
+        coverage)."""
+        share = self._rules.share_of
+        if total is None or total.indicator_concept not in self._rules.share_rates or share is None \
+                or not share.search(normalize(self._before_figure(metric))):
+            return None
+        found = self._rules.share_rates[total.indicator_concept]
+        return found if self._scheme.allows(found, metric.base_unit) else None
 
     def in_list(self, prev: Metric, metric: Metric) -> bool:
         """Whether ``metric`` is written right after ``prev``, in the same list."""
@@ -878,7 +907,8 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
             prev = out[-1]
             if prev.indicator_concept is None and matcher.compared(prev):
                 prev = evolve(prev, indicator_concept=matcher.match(prev, changes=False))
-            iid = matcher.continued(prev, m) or matcher.completes(prev, m) or matcher.completion_of(out[-1], m)
+            iid = matcher.continued(prev, m) or matcher.completes(prev, m) or matcher.completion_of(out[-1], m) \
+                or matcher.share_of(totals.get("所"), m)
             total = totals.get(m.base_unit)
             if iid is None and total is not None and total is not out[-1]:
                 iid = matcher.continued(total, m, far=True)
