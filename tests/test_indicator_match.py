@@ -264,6 +264,7 @@ def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quo
     ("全市重点推动的项目", "个", "个", "key-projects"),
     ("招生任务完成比例", "%", "ratio", "investment-completion-rate"),
     ("完成年初预算", "%", "ratio", "investment-completion-rate"),
+    ("购置教学设备", "亿元", "元", "equipment-investment"),
 ])
 def test_new_alt_labels(shipped, indicator, unit, base_unit, expected):
     assert shipped.match(m(indicator, unit, base_unit, indicator + "达到21")) == expected
