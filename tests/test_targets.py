@@ -457,6 +457,18 @@ def test_the_completion_right_after_a_share_answers_it(in_the_share_sentence):
     assert check_targets([far]) == {}
 
 
+@pytest.mark.parametrize("quote, linked", [("截至2022年底支出9500万元", True), ("截至11月底支出9500万元", False)])
+def test_a_figure_at_the_years_end_answers_its_budget(quote, linked):
+    """年初预算教育支出9000万元，截至2022年底支出9500万元: the year's outcome (exceeded); 截至11月底 is progress."""
+    def spend(value, status, quote, span):
+        return replace(metric("教育支出", value, "万元", "=", 2022, status, span, quote, base_value=value + "0000",
+                              base_unit="元"), indicator_concept="general-budget-education-spending")
+    f = report(SHA_A, "a.txt", QING, [spend("9000", "planned", "年初预算教育支出9000万元", (10, 24)),
+                                      spend("9500", "achieved", quote, (25, 40))], summary=2022)
+    checks = check_targets([f])
+    assert (checks[iri(f)].verdict == "exceeded") if linked else checks == {}
+
+
 def test_a_forecast_in_the_years_summary_is_no_outcome():
     """建成后可新增540个学位: one project's capacity, a forecast, even in the year's own summary."""
     plan = report(SHA_A, "a.txt", QING, [places("1200", "planned", 2022, (10, 20))], summary=2021, plan=2022)
