@@ -244,6 +244,10 @@ def test_a_breakdown_far_from_its_total_does_not_apply(shipped):
     ("规划建设校舍面积", "平方米", "规划建设校舍面积6100平方米", "new-building-area"),
     ("竣工校舍", "平方米", "全省竣工校舍4000平方米", "new-building-area"),
     ("校舍建筑面积", "平方米", "全县校舍建筑面积5000平方米，维修围墙", "building-area"),  # the stock: repairs elsewhere
+    # an area naming nothing known is read by its own build verb, and without one stays unread
+    ("新建学生食堂综合楼", "平方米", "新建学生食堂综合楼900平方米", "new-building-area"),
+    ("维修围墙", "平方米", "维修围墙1200平方米", "renovated-area"),
+    ("绿化", "平方米", "校园绿化1200平方米", None),
 ])
 def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quote, expected):
     assert shipped.match(m(indicator, unit, unit, quote)) == expected
@@ -806,6 +810,7 @@ def _shipped_rules(**words):
     ({"completion_words": "完成率"}, "words.completion_words"),
     ({"plan_share": "占("}, "words.plan_share"),
     ({"share_of": ""}, "words.share_of"),
+    ({"verb_heads": "building-area"}, "words.verb_heads"),
 ])
 def test_bad_change_total_and_project_words_name_the_key(words, match):
     from kg.core.errors import DataFileError
@@ -824,7 +829,8 @@ def test_change_project_and_domain_rules_must_name_the_schemes_ids():
     for bad in ({"change": "no-such-rate"}, {"projects": "no-such-projects"},
                 {"domain_units": {"domain-student-aid": ("no-such-funds",)}},
                 {"programme_replaces": ("no-such-students",)}, {"completion_rates": {"元": "no-such-rate"}},
-                {"stage_rates": {"started": "no-such-rate"}}, {"share_rates": {"no-such-schools": "inclusive-kindergarten-coverage"}}):
+                {"stage_rates": {"started": "no-such-rate"}}, {"share_rates": {"no-such-schools": "inclusive-kindergarten-coverage"}},
+                {"verb_heads": ("no-such-area",)}):
         with pytest.raises(DataFileError, match="lacks"):
             IndicatorMatcher(load_indicators(), words=with_(indicator_rules(), **bad))
     with pytest.raises(DataFileError, match="domain_units"):

@@ -210,6 +210,7 @@ class IndicatorRules:
     stage_rates: dict[str, str] = field(default_factory=dict)  # ... or the rate of the stage the figure names
     share_of: re.Pattern | None = None  # a share written before a rate (占全市幼儿总数的) ...
     share_rates: dict[str, str] = field(default_factory=dict)  # ... in a list of a kind of school: its share
+    verb_heads: tuple[str, ...] = ()  # a figure naming nothing in one of their units is read by its build verb
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -265,7 +266,8 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           compile_pattern(fname, "words.plan_share", words.get("plan_share")),
                           _id_table(fname, "stage_rates", data.get("stage_rates", {})),
                           compile_pattern(fname, "words.share_of", words.get("share_of")),
-                          _id_table(fname, "share_rates", data.get("share_rates", {})))
+                          _id_table(fname, "share_rates", data.get("share_rates", {})),
+                          word_list(fname, "words.verb_heads", words.get("verb_heads")))
 
 
 @lru_cache(maxsize=1)
@@ -330,7 +332,7 @@ class IndicatorMatcher:
         unknown = sorted(i for i in (self._rules.change, self._rules.projects, *self._rules.domain_units,
                                      *self._rules.programme_replaces, *self._rules.completion_rates.values(),
                                      *self._rules.stage_rates.values(), *self._rules.share_rates,
-                                     *self._rules.share_rates.values(),
+                                     *self._rules.share_rates.values(), *self._rules.verb_heads,
                                      *(x for ids in self._rules.domain_units.values() for x in ids))
                          if i and i not in scheme.indicators and i not in scheme.domains)
         if unknown:
@@ -542,7 +544,20 @@ class IndicatorMatcher:
         return self._head_after_figure(metric, unit, clause) \
             or self._best(self._own_clause(metric), unit, metric.indicator, clause) \
             or (self._only.get(unit) if metric.value is not None else None) \
-            or self._of_domain(metric, unit)  # (a redacted x班 is a class's name, no count)
+            or self._of_domain(metric, unit) \
+            or self._built_unnamed(metric, unit)  # (a redacted x班 is a class's name, no count)
+
+    def _built_unnamed(self, metric: Metric, unit: str) -> str | None:
+        """A figure naming nothing known, in the unit of one of ``verb_heads``, whose own words hold a
+        build verb, counts what that verb makes of it (新建食堂宿舍综合楼800平方米: new floor area;
+        维修围墙2000平方米: renovated area); with no verb, none."""
+        own = (self._lead(metric) + normalize(_BRACKETED.sub("", metric.indicator)),)
+        for head in self._rules.verb_heads:
+            if self._scheme.allows(head, unit):
+                found = self._remapped(head, own, unit)
+                if found != head:
+                    return found
+        return None
 
     def _of_domain(self, metric: Metric, unit: str) -> str | None:
         """A figure whose words name an indicator that cannot take its unit counts that indicator's
