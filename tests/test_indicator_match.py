@@ -237,6 +237,17 @@ def test_a_breakdown_far_from_its_total_does_not_apply(shipped):
     ("已竣工幼儿园", "所", "已竣工幼儿园9所", "projects-completed"),
     ("建成投用幼儿园", "所", "建成投用幼儿园5所", "schools-opened"),  # opened, not only finished
     ("在建幼儿园", "所", "在建幼儿园7所", "construction-projects"),  # under way
+    # floor area repaired, begun or finished: the stage the verb says, not the stock
+    ("维修宿舍等校舍", "平方米", "维修宿舍等校舍1500平方米", "renovated-area"),
+    ("开工建设校舍", "平方米", "开工建设校舍12500平方米", "new-building-area"),
+    ("已开工校舍面积", "平方米", "已开工校舍面积8800平方米", "new-building-area"),
+    ("规划建设校舍面积", "平方米", "规划建设校舍面积6100平方米", "new-building-area"),
+    ("竣工校舍", "平方米", "全省竣工校舍4000平方米", "new-building-area"),
+    ("校舍建筑面积", "平方米", "全县校舍建筑面积5000平方米，维修围墙", "building-area"),  # the stock: repairs elsewhere
+    # an area naming nothing known is read by its own build verb, and without one stays unread
+    ("新建学生食堂综合楼", "平方米", "新建学生食堂综合楼900平方米", "new-building-area"),
+    ("维修围墙", "平方米", "维修围墙1200平方米", "renovated-area"),
+    ("绿化", "平方米", "校园绿化1200平方米", None),
 ])
 def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quote, expected):
     assert shipped.match(m(indicator, unit, unit, quote)) == expected
@@ -255,6 +266,9 @@ def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quo
     ("规划投资", "亿元", "元", "project-investment"), ("累计投资", "万元", "元", "project-investment"),
     ("公办及普惠性民办幼儿园在园幼儿占比", "%", "ratio", "inclusive-kindergarten-coverage"),
     ("全市重点推动的项目", "个", "个", "key-projects"),
+    ("招生任务完成比例", "%", "ratio", "investment-completion-rate"),
+    ("完成年初预算", "%", "ratio", "investment-completion-rate"),
+    ("购置教学设备", "亿元", "元", "equipment-investment"),
 ])
 def test_new_alt_labels(shipped, indicator, unit, base_unit, expected):
     assert shipped.match(m(indicator, unit, base_unit, indicator + "达到21")) == expected
@@ -791,6 +805,12 @@ def _shipped_rules(**words):
     ({"totals": []}, "words.totals"),
     ({"school_projects": "项目"}, "words.school_projects"),
     ({"ongoing": None}, "words.ongoing"),
+    ({"programme_replaces": "students-total"}, "words.programme_replaces"),
+    ({"context_len": 0}, "words.context_len"),
+    ({"completion_words": "完成率"}, "words.completion_words"),
+    ({"plan_share": "占("}, "words.plan_share"),
+    ({"share_of": ""}, "words.share_of"),
+    ({"verb_heads": "building-area"}, "words.verb_heads"),
 ])
 def test_bad_change_total_and_project_words_name_the_key(words, match):
     from kg.core.errors import DataFileError
@@ -807,9 +827,100 @@ def test_change_project_and_domain_rules_must_name_the_schemes_ids():
     from kg.extract.indicator_match import indicator_rules
 
     for bad in ({"change": "no-such-rate"}, {"projects": "no-such-projects"},
-                {"domain_units": {"domain-student-aid": ("no-such-funds",)}}):
+                {"domain_units": {"domain-student-aid": ("no-such-funds",)}},
+                {"programme_replaces": ("no-such-students",)}, {"completion_rates": {"元": "no-such-rate"}},
+                {"stage_rates": {"started": "no-such-rate"}}, {"share_rates": {"no-such-schools": "inclusive-kindergarten-coverage"}},
+                {"verb_heads": ("no-such-area",)}):
         with pytest.raises(DataFileError, match="lacks"):
             IndicatorMatcher(load_indicators(), words=with_(indicator_rules(), **bad))
     with pytest.raises(DataFileError, match="domain_units"):
         from kg.extract.indicator_match import parse_indicator_rules
         parse_indicator_rules({**_shipped_rules(), "domain_units": ["x"]}, "indicators.toml")
+
+
+def _in_text(text: str, *figures: tuple[str, str, str, str]) -> list:
+    """Metrics (indicator, value, unit, base unit) found in ``text`` at their own figure, in order."""
+    out, at = [], 0
+    for indicator, value, unit, base_unit in figures:
+        start = text.index(value + unit, at)
+        begin = max(text.rfind(c, 0, start) for c in "，,。；;:：\n") + 1
+        at = start + len(value + unit)
+        out.append(replace(metric(indicator, value, unit, "=", 2022, "achieved", (begin, at), text[begin:at],
+                                  base_value=value, base_unit=base_unit)))
+    return out
+
+
+@pytest.mark.parametrize("text, figures, expected", [
+    # the programme its paragraph's heading names: people aided, money of that programme
+    ("3、免除学杂费：任务数18000人。上半年完成19500人(其中初中6100人,小学13400人),下拨资金52.\n"
+     "3万元(其中初中20万元、小学32.3万元)。",
+     [("任务数", "18000", "人", "人"), ("上半年完成", "19500", "人", "人"), ("其中初中", "6100", "人", "人"),
+      ("小学", "13400", "人", "人"), ("其中初中", "20", "万元", "元"), ("小学", "32.3", "万元", "元")],
+     ["aided-students"] * 4 + ["fees-waived"] * 2),
+    # ... and named in its sentence, it replaces a stock count of students
+    ("六月完成寄宿生生活补助1600人，其中初中生900人。", [("其中初中生", "900", "人", "人")], ["aided-students"]),
+    ("资助普通高中学生420名。", [("资助普通高中学生", "420", "名", "人")], ["aided-students"]),
+    ("资助中小学教师60名。", [("资助中小学教师", "60", "名", "人")], ["difficult-staff-support"]),
+    # no programme in the sentence: students stay students, a figure naming nothing stays so
+    ("发放助学金30万元。全县有初中生9000人，投入300万元。",
+     [("全县有初中生", "9000", "人", "人"), ("投入", "300", "万元", "元")], ["junior-students", None]),
+    # a rate in brackets after a place: the rate the sentence names before the list
+    ("各县开工率从高到低依次是东山县(98.5%)、西河区(90%)。",
+     [("东山县(", "98.5", "%", "ratio"), (")、西河区(", "90", "%", "ratio")], ["construction-start-rate"] * 2),
+    ("全县义务教育巩固率达98%，其中各镇(80%)。", [("其中各镇(", "80", "%", "ratio")], ["compulsory-retention-rate"]),
+    # what the words before a colon name: the list's items, the heading's figure
+    ("生均公用经费基准定额为：普通小学每生每年650元、普通初中每生每年850元。",
+     [("普通小学每生每年", "650", "元", "元"), ("普通初中每生每年", "850", "元", "元")],
+     ["per-student-public-funds"] * 2),
+    ("7、新建普通小学(所)：任务数2所。", [("任务数", "2", "所", "所")], ["new-schools"]),
+])
+def test_what_a_figures_paragraph_names_before_it(shipped, text, figures, expected):
+    assert [x.indicator_concept for x in map_indicators(_in_text(text, *figures), shipped, text)] == expected
+
+
+def test_a_completion_right_after_a_task_counts_what_the_task_counts(shipped):
+    """年初预算教育支出9000万元，全年实际完成支出9500万元: the 9500 are that spending; not when the task is no plan,
+    nor a figure that does not say it was done."""
+    text = "年初预算教育支出9000万元，全年实际完成支出9500万元。"
+    budget, spent = _in_text(text, ("年初预算教育支出", "9000", "万元", "元"), ("全年实际完成支出", "9500", "万元", "元"))
+    budget = replace(budget, status="planned")
+    assert [x.indicator_concept for x in map_indicators([budget, spent], shipped)] == \
+        ["general-budget-education-spending"] * 2
+    assert map_indicators([replace(budget, status="achieved"), spent], shipped)[1].indicator_concept is None
+    assert map_indicators([budget, replace(spent, indicator="全年财政总支出")], shipped)[1].indicator_concept is None
+    # a figure closing the plan (截至年底) was done too
+    assert map_indicators([budget, replace(spent, indicator="截至2023年底支出")], shipped)[1].indicator_concept == \
+        "general-budget-education-spending"
+
+
+@pytest.mark.parametrize("text, figures, expected", [
+    ("购置设备2.5亿元，完成率97.2%。", [("购置设备", "2.5", "亿元", "元"), ("完成率", "97.2", "%", "ratio")],
+     "investment-completion-rate"),
+    ("现已完成6200人，完成比例103.3%。", [("现已完成", "6200", "人", "人"), ("完成比例", "103.3", "%", "ratio")],
+     "investment-completion-rate"),
+    ("52项已经完成，完成率为86.7%。", [("项", "52", "项", "项"), ("完成率", "86.7", "%", "ratio")],
+     "construction-completion-rate"),
+    ("新增学位3000个，完成率110%。", [("新增学位", "3000", "个", "个"), ("完成率", "110", "%", "ratio")], None),
+    ("购置设备2.5亿元，学校课表完成率97.2%。", [("购置设备", "2.5", "亿元", "元"), ("学校课表完成率", "97.2", "%", "ratio")],
+     None),  # words of its own: not the figure's rate
+    # a share of the plan right after a figure is its completion rate; a share of another total is not
+    ("拨付公用经费3000万元，占全年指标的60.5%。", [("拨付公用经费", "3000", "万元", "元"),
+                                            ("占全年指标的", "60.5", "%", "ratio")], "investment-completion-rate"),
+    ("拨付公用经费3000万元，占全县教育经费的20%。", [("拨付公用经费", "3000", "万元", "元"),
+                                              ("占全县教育经费的", "20", "%", "ratio")], None),
+    # after works begun or finished: that stage's rate, whatever the unit
+    ("已开工项目建设面积12万平方米，占规划建设校舍总面积的88%。",
+     [("已开工项目建设面积", "12", "万平方米", "平方米"), ("占规划建设校舍总面积的", "88", "%", "ratio")],
+     "construction-start-rate"),
+    ("已竣工项目面积10万平方米，占五年规划校舍建设总面积的75%。",
+     [("已竣工项目面积", "10", "万平方米", "平方米"), ("占五年规划校舍建设总面积的", "75", "%", "ratio")],
+     "construction-completion-rate"),
+    # a share in a list a kind of school opens: that kind's share
+    ("全市普惠性幼儿园300所，在园幼儿6万人，占全市幼儿总数的85%。",
+     [("全市普惠性幼儿园", "300", "所", "所"), ("在园幼儿", "6", "万人", "人"),
+      ("占全市幼儿总数的", "85", "%", "ratio")], "inclusive-kindergarten-coverage"),
+    ("全市幼儿园500所，在园幼儿9万人，占全市人口的8%。",
+     [("全市幼儿园", "500", "所", "所"), ("在园幼儿", "9", "万人", "人"), ("占全市人口的", "8", "%", "ratio")], None),
+])
+def test_a_bare_completion_rate_is_the_figure_befores(shipped, text, figures, expected):
+    assert map_indicators(_in_text(text, *figures), shipped)[-1].indicator_concept == expected

@@ -321,6 +321,11 @@ def test_a_figure_dated_after_the_report_is_a_target(sentence, years, statuses):
     # ... but not a target in a clause of its own, nor one reached
     ("确定全年目标，毛入园率达到92%。", ["achieved"]),
     ("去年实现了85%的普及目标。", ["achieved"]),
+    # a task named before or after its figure, and a year's opening budget, are targets; their
+    # completion is not
+    ("其中县内招生任务900人，完成1100人。", ["planned", "achieved"]),
+    ("下达给我县的6000人的招生任务，现已完成6200人。", ["planned", "achieved"]),
+    ("全年一般公共预算年初预算教育支出9000万元，截至年底支出9500万元。", ["planned", "achieved"]),
 ])
 def test_targets_and_results_in_one_summary_sentence(sentence, statuses):
     ms = extract_metrics(make_report([sentence], kinds=["summary"], summary_year=2022))

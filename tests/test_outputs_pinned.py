@@ -19,8 +19,8 @@ PINNED = {
         "facts.json": "c40b3660811175655f37c3f899ffeb5f58d403c943b0462c89edafdf1655bc05",
     },
     "shared": {
-        "graph.ttl": "2e15657a09dc0f4dcce90f8a5d6f0249259bba88c9455b0c27cb20173adac196",
-        "facts.json": "3614df84a97782b28ddf20b77e275e5f5b232c0860714a45cf09bd99fa270e21",
+        "graph.ttl": "a086f0632f0036620c891807ba4f11fdd56032c77c24f3fcd12136bc4bc91c6c",
+        "facts.json": "d8911ee533f0fd0088d6819ca2ab182876f6a02c8dfb31c95868712a2681b619",
     },
 }
 

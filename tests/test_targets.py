@@ -429,6 +429,46 @@ def test_what_can_be_done_is_no_outcome():
     assert check_targets([done])[iri(done)].verdict == "met"
 
 
+def test_what_a_higher_level_assigned_is_no_outcome():
+    """任务数100人 … 上级实际下达的名额120人: the places assigned, not the task's completion (完成118人)."""
+    def aided(value, status, quote, span):
+        return replace(metric("资助学生", value, "人", "=", 2022, status, span, quote, base_value=value,
+                              base_unit="人"), indicator_concept="aided-students")
+    target = aided("100", "planned", "任务数100人", (10, 17))
+    f = report(SHA_A, "a.txt", QING, [target, aided("120", "achieved", "上级实际下达的名额120人", (20, 34))],
+               summary=2022)
+    assert check_targets([f]) == {}
+    done = replace(f, metrics=(target, aided("118", "achieved", "实际完成118人", (20, 29))))
+    assert check_targets([done])[iri(done)].verdict == "exceeded"
+
+
+@pytest.mark.parametrize("in_the_share_sentence", [False, True])
+def test_the_completion_right_after_a_share_answers_it(in_the_share_sentence):
+    """其中县内招生任务900人，完成1100人: the completion written right after a share answers that share;
+    written farther on, a figure that is no share answers only a total."""
+    def enrol(value, status, quote, span, part=False):
+        return replace(metric("招生", value, "人", "=", 2022, status, span, quote, base_value=value,
+                              base_unit="人"), indicator_concept="vocational-enrolment", part=part)
+    target = replace(enrol("900", "planned", "其中县内招生任务900人", (10, 22), part=True), indicator="县内招生任务")
+    done = enrol("1100", "achieved", "完成1100人", (23, 30), part=in_the_share_sentence)
+    f = report(SHA_A, "a.txt", QING, [target, done], summary=2022)
+    assert check_targets([f])[iri(f)].verdict == "exceeded"
+    far = replace(f, metrics=(target, replace(done, span=(60, 67))))
+    assert check_targets([far]) == {}
+
+
+@pytest.mark.parametrize("quote, linked", [("截至2022年底支出9500万元", True), ("截至11月底支出9500万元", False)])
+def test_a_figure_at_the_years_end_answers_its_budget(quote, linked):
+    """年初预算教育支出9000万元，截至2022年底支出9500万元: the year's outcome (exceeded); 截至11月底 is progress."""
+    def spend(value, status, quote, span):
+        return replace(metric("教育支出", value, "万元", "=", 2022, status, span, quote, base_value=value + "0000",
+                              base_unit="元"), indicator_concept="general-budget-education-spending")
+    f = report(SHA_A, "a.txt", QING, [spend("9000", "planned", "年初预算教育支出9000万元", (10, 24)),
+                                      spend("9500", "achieved", quote, (25, 40))], summary=2022)
+    checks = check_targets([f])
+    assert (checks[iri(f)].verdict == "exceeded") if linked else checks == {}
+
+
 def test_a_forecast_in_the_years_summary_is_no_outcome():
     """建成后可新增540个学位: one project's capacity, a forecast, even in the year's own summary."""
     plan = report(SHA_A, "a.txt", QING, [places("1200", "planned", 2022, (10, 20))], summary=2021, plan=2022)

@@ -14,7 +14,10 @@ that total down (新建学校90所，其中幼儿园33所; 增加学位5000个�
 places right after a level's figure are that level's (学前教育阶段项目6个，新增学位2880个). A kind of
 school's projects in 个 count projects (普通高中项目1个). A rate right after a verb of change is the
 growth rate (分别提升18.3%); any other figure after a comparison (比上年减少47所) is a difference and
-measures no indicator. A unit only one indicator can measure names it (倍, 班).
+measures no indicator. A unit only one indicator can measure names it (倍, 班). Given the report's
+text, a figure naming nothing is read by what its paragraph names before it: an aid programme (in
+its sentence or heading; it also replaces a stock count of students), the rate a list of bracketed
+figures follows, the words before a colon (:meth:`IndicatorMatcher.programme`, ``named_by_lead``).
 The verbs, compounds, qualifiers, breakdowns and these words are data: kg/data/indicators.toml.
 """
 
@@ -29,6 +32,7 @@ from kg.core.datafiles import compile_pattern, positive_int, rule_file, text, wo
 from kg.core.errors import DataFileError
 from kg.core.patterns import LongestWords
 from kg.core.records import Metric, evolve
+from kg.extract.metric_rules import metric_rules
 from kg.extract.metrics import ARABIC, CHINESE
 from kg.terms.indicators import IndicatorScheme, default_path, load_indicators
 from kg.terms.taxonomy import normalize
@@ -54,6 +58,11 @@ def _arabic(written: str) -> Decimal:
 
 
 _LIST_LEAD = re.compile(r"^[()（）]*(?:其中)?")  # 其中 opens a list item; it says nothing of what is counted
+_PARAGRAPH_END = set("。！？!?：:\n")  # a line ending so ends its paragraph (and "": the text's start)
+_SENTENCE_CUT = re.compile(r"[。！？!?；;]")  # where a sentence ends, in a figure's paragraph
+# a paragraph's heading: its list number and words up to a colon (1、义务教育阶段免除学杂费:任务数…)
+_LEAD = re.compile(r"^(.{2,40}?)[:：]")  # a sentence's words before a colon: what the list after it counts
+_HEADING = re.compile(r"^\s*(?:[(（]?[0-9一二三四五六七八九十]+[、.．)）]\s*)?([^，,。；;:：]{2,30})[:：]")
 
 
 _AFTER_NUMBER = re.compile(r"[^\d]*$")  # the text after the last digit
@@ -155,6 +164,18 @@ def _domain_units(fname: str, table: object) -> dict[str, tuple[str, ...]]:
     return {d: word_list(fname, f"domain_units.{d}", ids) for d, ids in sorted(table.items())}
 
 
+def _id_table(fname: str, name: str, table: object) -> dict[str, str]:
+    """A table of words (a base unit, a stage, an indicator id) -> an indicator id."""
+    if not isinstance(table, dict):
+        raise DataFileError(f"{name}: must map words to an indicator id", path=fname)
+    return {text(fname, name, k): text(fname, f"{name}.{k}", v) for k, v in sorted(table.items())}
+
+
+def _completion_rates(fname: str, table: object) -> dict[str, str]:
+    """[completion_rates]: base unit of the figure before a bare completion rate -> its indicator id."""
+    return _id_table(fname, "completion_rates", table)
+
+
 @dataclass(frozen=True)
 class IndicatorRules:
     """kg/data/indicators.toml: build-verb remaps, compound words labels may not start inside, and
@@ -181,6 +202,15 @@ class IndicatorRules:
     school_units: tuple[str, ...] = ()  # ... unless counted in these, which count the schools themselves
     ongoing: tuple[str, ...] = ()  # an item saying it is under way (正在) continues no figure before it
     domain_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # domain -> its indicators by unit
+    programme_replaces: tuple[str, ...] = ()  # stock counts a programme named before a figure replaces
+    context_len: int = 0  # the most characters of a figure's paragraph read before it (0: none)
+    completion_words: tuple[str, ...] = ()  # a bare rate of completion (完成率) right after a figure ...
+    completion_rates: dict[str, str] = field(default_factory=dict)  # ... is the rate of its base unit's
+    plan_share: re.Pattern | None = None  # ... and so is a share of the plan written before it (占全年指标的)
+    stage_rates: dict[str, str] = field(default_factory=dict)  # ... or the rate of the stage the figure names
+    share_of: re.Pattern | None = None  # a share written before a rate (占全市幼儿总数的) ...
+    share_rates: dict[str, str] = field(default_factory=dict)  # ... in a list of a kind of school: its share
+    verb_heads: tuple[str, ...] = ()  # a figure naming nothing in one of their units is read by its build verb
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -228,7 +258,16 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           text(fname, "words.projects", words.get("projects")),
                           word_list(fname, "words.school_units", words.get("school_units")),
                           word_list(fname, "words.ongoing", words.get("ongoing")),
-                          _domain_units(fname, data.get("domain_units", {})))
+                          _domain_units(fname, data.get("domain_units", {})),
+                          word_list(fname, "words.programme_replaces", words.get("programme_replaces")),
+                          positive_int(fname, "words.context_len", words.get("context_len")),
+                          word_list(fname, "words.completion_words", words.get("completion_words")),
+                          _completion_rates(fname, data.get("completion_rates", {})),
+                          compile_pattern(fname, "words.plan_share", words.get("plan_share")),
+                          _id_table(fname, "stage_rates", data.get("stage_rates", {})),
+                          compile_pattern(fname, "words.share_of", words.get("share_of")),
+                          _id_table(fname, "share_rates", data.get("share_rates", {})),
+                          word_list(fname, "words.verb_heads", words.get("verb_heads")))
 
 
 @lru_cache(maxsize=1)
@@ -291,10 +330,14 @@ class IndicatorMatcher:
                 raise DataFileError(f"a breakdown names what the indicator scheme lacks: {unknown}",
                                     path="indicators.toml", hint="use ids of ontology/indicators.ttl")
         unknown = sorted(i for i in (self._rules.change, self._rules.projects, *self._rules.domain_units,
+                                     *self._rules.programme_replaces, *self._rules.completion_rates.values(),
+                                     *self._rules.stage_rates.values(), *self._rules.share_rates,
+                                     *self._rules.share_rates.values(), *self._rules.verb_heads,
                                      *(x for ids in self._rules.domain_units.values() for x in ids))
                          if i and i not in scheme.indicators and i not in scheme.domains)
         if unknown:
-            raise DataFileError(f"words.change, words.projects or [domain_units] names what the indicator scheme "
+            raise DataFileError(f"words.change, words.projects, words.programme_replaces or [domain_units] names "
+                                f"what the indicator scheme "
                                 f"lacks: {unknown}",
                                 path="indicators.toml", hint="use ids of ontology/indicators.ttl")
 
@@ -501,7 +544,20 @@ class IndicatorMatcher:
         return self._head_after_figure(metric, unit, clause) \
             or self._best(self._own_clause(metric), unit, metric.indicator, clause) \
             or (self._only.get(unit) if metric.value is not None else None) \
-            or self._of_domain(metric, unit)  # (a redacted x班 is a class's name, no count)
+            or self._of_domain(metric, unit) \
+            or self._built_unnamed(metric, unit)  # (a redacted x班 is a class's name, no count)
+
+    def _built_unnamed(self, metric: Metric, unit: str) -> str | None:
+        """A figure naming nothing known, in the unit of one of ``verb_heads``, whose own words hold a
+        build verb, counts what that verb makes of it (新建食堂宿舍综合楼800平方米: new floor area;
+        维修围墙2000平方米: renovated area); with no verb, none."""
+        own = (self._lead(metric) + normalize(_BRACKETED.sub("", metric.indicator)),)
+        for head in self._rules.verb_heads:
+            if self._scheme.allows(head, unit):
+                found = self._remapped(head, own, unit)
+                if found != head:
+                    return found
+        return None
 
     def _of_domain(self, metric: Metric, unit: str) -> str | None:
         """A figure whose words name an indicator that cannot take its unit counts that indicator's
@@ -512,6 +568,60 @@ class IndicatorMatcher:
             return None
         domain = self._scheme.indicators[self._owner[head[0]]].domain
         return next((i for i in self._rules.domain_units.get(domain, ()) if self._scheme.allows(i, unit)), None)
+
+    def programme(self, metric: Metric, before: str, iid: str | None) -> str | None:
+        """A figure naming nothing known, or only a stock count of ``programme_replaces`` (初中生951人),
+        under a programme of a [domain_units] domain (免除学杂费, 寄宿生生活补助, 资助) counts that
+        programme's indicator of its unit: the programme's own (免学杂费…其中初中238万元: fees waived)
+        or its domain's (免学杂费:任务数19800人: aided students). ``before``: the paragraph's words
+        before the figure; the programme is the last such label in the figure's sentence or, for a
+        figure naming nothing, in its paragraph's heading (免除学杂费:任务数…; the paragraph's other
+        sentences may speak of other things)."""
+        r, unit = self._rules, metric.base_unit
+        if not r.domain_units or unit not in self._by_unit or (iid is not None and iid not in r.programme_replaces):
+            return iid
+        sentence = _SENTENCE_CUT.split(before)[-1]
+        head = _HEADING.match(before)
+        found = self._programme_in(sentence, unit)
+        if found is None and iid is None and head is not None:
+            found = self._programme_in(head.group(1), unit)
+        return found or iid
+
+    def _programme_in(self, words: str, unit: str) -> str | None:
+        """The indicator of ``unit`` the last programme label in ``words`` counts, or None."""
+        last: tuple[int, str] | None = None
+        for start, labels in self._scan(words):
+            iid = self._owner[labels[0]]
+            if self._scheme.indicators[iid].domain in self._rules.domain_units \
+                    and (last is None or start + len(labels[0]) >= last[0]):
+                last = (start + len(labels[0]), iid)
+        if last is None:
+            return None
+        if self._scheme.allows(last[1], unit):
+            return last[1]
+        ids = self._rules.domain_units[self._scheme.indicators[last[1]].domain]
+        return next((i for i in ids if self._scheme.allows(i, unit)), None)
+
+    def named_by_lead(self, metric: Metric, before: str) -> str | None:
+        """What a figure naming nothing known counts, by the words that lead its list: a rate written in
+        brackets after a few words of its own (古田县(104.9%)、蕉城区(103.5%)) is the rate its sentence
+        names before the list (按各县开工率排序,依次是…); any other figure, what the words before a
+        colon name, in its sentence (生均公用经费基准定额为:普通小学每生每年600元) or else as its
+        paragraph's heading (新建普通小学(所):任务数1所), read with their build verbs."""
+        unit = metric.base_unit
+        if unit not in self._by_unit:
+            return None
+        sentence = _SENTENCE_CUT.split(before)[-1]
+        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
+        if unit in self._rules.change_units and len(own) <= self._list_item_len \
+                and re.search(r"[(（]\s*$", self._before_figure(metric)):
+            found = self._label(sentence, unit)
+            return self._owner[found[0]] if found is not None else None
+        for lead in (_LEAD.match(sentence), _HEADING.match(before)):
+            found = self._best(lead.group(1), unit) if lead is not None else None
+            if found is not None:
+                return found
+        return None
 
     def _head_after_figure(self, metric: Metric, unit: str, clause: str) -> str | None:
         """When the indicator names nothing known: a label written right after the figure names what
@@ -692,6 +802,46 @@ class IndicatorMatcher:
             return None
         return prev.indicator_concept
 
+    def completes(self, prev: Metric, metric: Metric) -> str | None:
+        """A figure naming nothing, written right after a task (planned) in the same unit and saying it
+        was done (任务数18000人。上半年完成19500人; 年初预算教育支出…万元，截至年底支出…万元), counts what
+        the task counts: its completion."""
+        if (prev.status != "planned" or metric.status != "achieved" or prev.indicator_concept is None
+                or prev.base_unit != metric.base_unit or not self.in_list(prev, metric)):
+            return None
+        words = _BRACKETED.sub("", normalize(metric.indicator))
+        rules = metric_rules()  # 实际完成…, or a figure closing the plan (截至年底支出…)
+        done = rules.outcome_words.search(words) or rules.achieved_reset.search(words)
+        return prev.indicator_concept if done else None
+
+    def completion_of(self, prev: Metric, metric: Metric) -> str | None:
+        """A bare rate of completion (完成率, 完成比例) right after a figure is that figure's: of the
+        plan's money or people (投资…43.7亿元，完成率98.79%; 已完成8383人，完成比例102.23%: the
+        investment completion rate), of its projects or schools (74项已经完成，完成率为82.2%: the
+        construction completion rate); after figures of other units (places, 个) none. So is its share
+        of the plan (…3891.5万元，占全年指标的61.1%)."""
+        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
+        share = self._rules.plan_share
+        if not (own in self._rules.completion_words or (share is not None and share.search(
+                normalize(self._before_figure(metric))))) or not self.in_list(prev, metric):
+            return None
+        rules = metric_rules()  # works begun or finished: that stage's rate (开工…31万平方米，占规划…的92%)
+        stage = "started" if rules.phase_started.search(prev.quote) else \
+            "finished" if rules.phase_finished.search(prev.quote) else ""
+        found = self._rules.stage_rates.get(stage) or self._rules.completion_rates.get(prev.base_unit or "")
+        return found if found is not None and self._scheme.allows(found, metric.base_unit) else None
+
+    def share_of(self, total: Metric | None, metric: Metric) -> str | None:
+        """A share (占全市幼儿总数的88.1%) naming nothing, in a list a count of a kind of school opens
+        (普惠性幼儿园399所，在园幼儿8.02万人，占…), is that kind's share ([share_rates]: inclusive
+        coverage)."""
+        share = self._rules.share_of
+        if total is None or total.indicator_concept not in self._rules.share_rates or share is None \
+                or not share.search(normalize(self._before_figure(metric))):
+            return None
+        found = self._rules.share_rates[total.indicator_concept]
+        return found if self._scheme.allows(found, metric.base_unit) else None
+
     def in_list(self, prev: Metric, metric: Metric) -> bool:
         """Whether ``metric`` is written right after ``prev``, in the same list."""
         return prev.span[0] <= metric.span[0] and metric.span[0] - prev.span[1] <= self._list_gap
@@ -729,11 +879,32 @@ def default_matcher() -> IndicatorMatcher | None:
     return IndicatorMatcher(load_indicators()) if default_path().is_file() else None
 
 
-def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = None) -> list[Metric]:
-    """The metrics, each with the indicator concept it measures where one is found."""
+_HEADING_LEN = 32  # the most characters of a paragraph's heading (1、义务教育阶段免除学杂费:)
+
+
+def _paragraph_before(text: str, metric: Metric, most: int) -> str:
+    """The report's words before the metric's figure, back to its paragraph's start, normalised: a
+    line break not after a sentence's end (下拨资金79.\n95万元, a page's cut) is inside the paragraph.
+    Past ``most`` characters before the quote, only the paragraph's first words are kept before them
+    (its heading), a sentence apart."""
+    start = text.rfind("\n", 0, metric.span[0])
+    while start > 0 and text[:start].rstrip(" \t\r")[-1:] not in _PARAGRAPH_END:
+        start = text.rfind("\n", 0, start)
+    start += 1
+    if metric.span[0] - start <= most:
+        return normalize(text[start:metric.span[0]]) + IndicatorMatcher._before_figure(metric)
+    return normalize(text[start:start + _HEADING_LEN]) + "。" + normalize(text[metric.span[0] - most:metric.span[0]]) \
+        + IndicatorMatcher._before_figure(metric)
+
+
+def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = None, text: str = "") -> list[Metric]:
+    """The metrics, each with the indicator concept it measures where one is found; ``text``: the
+    report's original text the metrics' spans point into, read for what a figure's paragraph names
+    before it (a programme, a list's lead)."""
     matcher = matcher or default_matcher()
     if matcher is None:
         return metrics
+    most = matcher._rules.context_len
     out: list[Metric] = []
     lead: Metric | None = None  # the last figure a [[follow]] starts from, while its list runs on
     # per base unit, the last figure with a concept in the list running on (each figure within the
@@ -741,6 +912,9 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
     totals: dict[str | None, Metric] = {}
     for m in metrics:
         iid = matcher.match(m)
+        before = _paragraph_before(text, m, most) if text and most else ""
+        if before:
+            iid = matcher.programme(m, before, iid) or matcher.named_by_lead(m, before)
         if not out or not matcher.in_list(out[-1], m):
             lead = None
             totals = {}
@@ -748,7 +922,8 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
             prev = out[-1]
             if prev.indicator_concept is None and matcher.compared(prev):
                 prev = evolve(prev, indicator_concept=matcher.match(prev, changes=False))
-            iid = matcher.continued(prev, m)
+            iid = matcher.continued(prev, m) or matcher.completes(prev, m) or matcher.completion_of(out[-1], m) \
+                or matcher.share_of(totals.get("所"), m)
             total = totals.get(m.base_unit)
             if iid is None and total is not None and total is not out[-1]:
                 iid = matcher.continued(total, m, far=True)

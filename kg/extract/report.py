@@ -95,7 +95,7 @@ def extract_report(report: Report) -> ReportFacts:
     bureau = extract_bureau(report)
     mentions = extract_initiatives(report)
     metrics = attach_metrics(report, mentions, drop_repeated_metrics(extract_metrics(report), report.clean.source.text))
-    metrics = map_indicators(metrics)
+    metrics = map_indicators(metrics, text=report.clean.source.text)
     span = report.clean.original_span(report.span)
     return ReportFacts(
         source=source_ref(report),

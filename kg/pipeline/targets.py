@@ -14,7 +14,8 @@ outcome, and such a report is no summary of its year. In one report, an outcome 
 target closely and say it was done (实际建成…: kg/data/metric_rules.toml, [status]). A figure over several years (五年来新增学位,
 十四五期间, Metric.period) is neither a target nor an outcome of one year. Both sides must count the
 same thing at the same stage: works started (开工) answer only works started, a count of projects only
-projects, a share (其中…) only a share; a report that plans the rest of a year (年底前还将…) is a
+projects, a share (其中…) only a share, unless the outcome is written right after it in its report
+(其中招生任务1200人，完成1580人); a report that plans the rest of a year (年底前还将…) is a
 mid-year report of that year. A forecast (建成后可新增540个学位) is no outcome in any report.
 When in doubt, no outcome: a wrong verdict is worse than none.
 """
@@ -57,6 +58,7 @@ class _Side:
     projects: bool = False  # a count of projects (项目), not of schools
     forecast: bool = False  # it says what can be done (建成后可新增540个学位): no result in any report
     item: str = ""  # a share's own words (中小学 of 共152所(中小学83所): a share answers the same item
+    opens_share: bool = False  # its own quote says it is a share (其中…, a bracket), not only its sentence
 
 
 def verdict(target: _Side, outcome: _Side | None) -> Verdict:
@@ -128,11 +130,12 @@ def _forecast(metrics: Iterable[Metric]) -> list[bool]:
     return out
 
 
-def _share(x: Metric) -> bool:
+def _share(x: Metric, sentence: bool = True) -> bool:
     """Whether ``x`` is a share of a total written before it: its quote opens with 其中, or its
-    figure stands in a bracket after another figure (共36所(东区11所))."""
+    figure stands in a bracket after another figure (共36所(东区11所)); ``sentence``: or it is
+    written after 其中 in its sentence (Metric.part)."""
     rules = metric_rules()
-    if x.part or rules.part_of.match(x.quote):
+    if (x.part and sentence) or rules.part_of.match(x.quote):
         return True
     if x.value is None or x.unit is None or not ("(" in x.quote or "（" in x.quote):
         return False  # (most quotes hold no bracket: no pattern made for them)
@@ -199,7 +202,7 @@ class TargetLinker:
                              x.initiative, (f.source.name, f.source.sha256, f.index, x.span[0]),
                              f.summary_year == x.year, x.span[1], stated, _share(x), _phase(x),
                              bool(projects.search(x.indicator) or projects.search(x.quote)),
-                             forecast, _item(x) if x.part or _share(x) else "")
+                             forecast, _item(x) if x.part or _share(x) else "", _share(x, sentence=False))
                 table = self._planned if x.status == "planned" else self._achieved
                 table.setdefault((bureau, x.indicator_concept, x.year), []).append(side)
                 self._reports[str(iri)] = rid
@@ -223,7 +226,9 @@ class TargetLinker:
                 # works started
                 def fit(o: _Side) -> bool:
                     return (not (t.initiative and o.initiative and o.initiative != t.initiative)  # noqa: B023
-                            and o.unit == t.unit and o.part == t.part and o.item == t.item  # noqa: B023
+                            and o.unit == t.unit  # noqa: B023
+                            and ((o.part == t.part and o.item == t.item)  # noqa: B023
+                                 or (t.part and not o.opens_share and self._right_after(t, o)))  # noqa: B023
                             and o.projects == t.projects  # noqa: B023
                             and _same_stage(t.phase, o.phase) and self._answers(t, o))  # noqa: B023
                 # the report's own answer, right after the target, first; then the year's summary
@@ -249,6 +254,12 @@ class TargetLinker:
 
     def _same_report(self, target: _Side, outcome: _Side) -> bool:
         return self._reports[outcome.iri] == self._reports[target.iri]
+
+    def _right_after(self, target: _Side, outcome: _Side) -> bool:
+        """Whether the outcome is written right after the target in its report, a list's gap on: a
+        figure that is no share there answers a share (其中县内招生任务1200人，完成1580人)."""
+        return self._same_report(target, outcome) and \
+            0 <= outcome.order[-1] - target.end <= metric_rules().outcome_list_gap
 
     def _answers(self, target: _Side, outcome: _Side) -> bool:
         """Another report's outcome may answer when that report is its year's own summary (a figure
