@@ -873,6 +873,15 @@ def _in_text(text: str, *figures: tuple[str, str, str, str]) -> list:
      [("普通小学每生每年", "650", "元", "元"), ("普通初中每生每年", "850", "元", "元")],
      ["per-student-public-funds"] * 2),
     ("7、新建普通小学(所)：任务数2所。", [("任务数", "2", "所", "所")], ["new-schools"]),
+    # a programme label inside a longer label is no programme: 生活补助 of 乡村教师生活补助 is no student aid
+    ("乡村教师生活补助人均月标准380元，全年共发放1500万元。",
+     [("乡村教师生活补助人均月标准", "380", "元", "元"), ("全年共发放", "1500", "万元", "元")],
+     ["rural-teacher-allowance", None]),
+    ("发放寄宿生生活补助，小学每生每年1000元。", [("小学每生每年", "1000", "元", "元")], ["boarding-allowance"]),
+    # floor area added (当年新增校舍), item by item, is new floor area, not the stock the sentence opens with
+    ("校舍建筑面积达30万平方米，其中：当年新增校舍小学3.2万平方米、幼儿园1.1万平方米。",
+     [("校舍建筑面积", "30", "万平方米", "平方米"), ("当年新增校舍小学", "3.2", "万平方米", "平方米"),
+      ("幼儿园", "1.1", "万平方米", "平方米")], ["building-area", "new-building-area", "new-building-area"]),
 ])
 def test_what_a_figures_paragraph_names_before_it(shipped, text, figures, expected):
     assert [x.indicator_concept for x in map_indicators(_in_text(text, *figures), shipped, text)] == expected

@@ -590,7 +590,11 @@ class IndicatorMatcher:
     def _programme_in(self, words: str, unit: str) -> str | None:
         """The indicator of ``unit`` the last programme label in ``words`` counts, or None."""
         last: tuple[int, str] | None = None
+        covered = 0  # a label inside a longer one is no programme of its own (生活补助 of 乡村教师生活补助)
         for start, labels in self._scan(words):
+            if start < covered:
+                continue
+            covered = start + len(labels[0])
             iid = self._owner[labels[0]]
             if self._scheme.indicators[iid].domain in self._rules.domain_units \
                     and (last is None or start + len(labels[0]) >= last[0]):
@@ -617,8 +621,11 @@ class IndicatorMatcher:
                 and re.search(r"[(（]\s*$", self._before_figure(metric)):
             found = self._label(sentence, unit)
             return self._owner[found[0]] if found is not None else None
-        for lead in (_LEAD.match(sentence), _HEADING.match(before)):
-            found = self._best(lead.group(1), unit) if lead is not None else None
+        for lead, after in ((_LEAD.match(sentence), True), (_HEADING.match(before), False)):
+            # in its sentence, the list's own words after the colon may say its stage (其中:当年新增校舍
+            # 小学…、幼儿园…); a heading's paragraph runs on too far to say one
+            found = None if lead is None else \
+                self._best(lead.group(1), unit, *((sentence[lead.end():],) if after else ()))
             if found is not None:
                 return found
         return None
