@@ -457,7 +457,12 @@ def test_the_completion_right_after_a_share_answers_it(in_the_share_sentence):
     assert check_targets([far]) == {}
 
 
-@pytest.mark.parametrize("quote, linked", [("截至2022年底支出9500万元", True), ("截至11月底支出9500万元", False)])
+@pytest.mark.parametrize("quote, linked", [
+    ("截至2022年底支出9500万元", True), ("截至11月底支出9500万元", False),
+    # done by part of the year: progress, however 已完成 it says
+    ("上半年已完成支出9500万元", False), ("1-6月已完成支出9500万元", False), ("截至10月已完成支出9500万元", False),
+    ("前三季度已完成支出9500万元", False), ("全年已完成支出9500万元", True),
+])
 def test_a_figure_at_the_years_end_answers_its_budget(quote, linked):
     """年初预算教育支出9000万元，截至2022年底支出9500万元: the year's outcome (exceeded); 截至11月底 is progress."""
     def spend(value, status, quote, span):
@@ -467,6 +472,16 @@ def test_a_figure_at_the_years_end_answers_its_budget(quote, linked):
                                       spend("9500", "achieved", quote, (25, 40))], summary=2022)
     checks = check_targets([f])
     assert (checks[iri(f)].verdict == "exceeded") if linked else checks == {}
+
+
+@pytest.mark.parametrize("target_quote, linked", [("共可新增学位1200个", False), ("可增加学位1200个", False), ("计划新增学位1200个", True)])
+def test_a_capacity_a_plan_forecasts_is_no_target_of_its_own_reports_figures(target_quote, linked):
+    """共可新增学位1200个 … 共提供学位720个: what the projects can add, not a target the report's next
+    figure answers; 计划新增学位1200个 … 共提供学位720个 is (missed)."""
+    f = report(SHA_A, "a.txt", QING, [places("1200", "planned", 2022, (10, 20), quote=target_quote),
+                                      places("720", "achieved", 2022, (22, 30), quote="共提供学位720个")], summary=2022)
+    checks = check_targets([f])
+    assert (checks[iri(f)].verdict == "missed") if linked else iri(f) not in checks or checks[iri(f)].outcome is None
 
 
 def test_a_forecast_in_the_years_summary_is_no_outcome():

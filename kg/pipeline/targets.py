@@ -230,7 +230,10 @@ class TargetLinker:
                             and ((o.part == t.part and o.item == t.item)  # noqa: B023
                                  or (t.part and not o.opens_share and self._right_after(t, o)))  # noqa: B023
                             and o.projects == t.projects  # noqa: B023
-                            and _same_stage(t.phase, o.phase) and self._answers(t, o))  # noqa: B023
+                            and _same_stage(t.phase, o.phase) and self._answers(t, o)  # noqa: B023
+                            # what a plan says can be done (共可新增学位1200个) is a capacity, which
+                            # the figures after it in its own report do not answer (共提供720个学位)
+                            and not (t.forecast and self._same_report(t, o)))  # noqa: B023
                 # the report's own answer, right after the target, first; then the year's summary
                 own = sorted((o for o in (*outcomes, *broader) if self._same_report(t, o) and fit(o)),
                              key=lambda s: s.order)
