@@ -24,6 +24,7 @@ The verbs, compounds, qualifiers, breakdowns and these words are data: kg/data/i
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -69,6 +70,11 @@ _AFTER_NUMBER = re.compile(r"[^\d]*$")  # the text after the last digit
 _OTHER_FIGURE = re.compile(r"\d[^\d、，,；;。]*[、，,；;。]")  # a figure's end, up to the separator after it
 _ITEM_END = re.compile(r"[、，,；;。]")  # where a list item ends
 _NEXT_ITEM = re.compile(r"[^\d、，,；;。]+\d")  # ... when the next names its thing before its own figure
+
+
+def _item_words(metric: Metric) -> str:
+    """A list item's own words: its indicator text without the 其中 opening it or a bracket's mark."""
+    return _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
 
 
 def _figure(metric: Metric, text: str, start: int = 0) -> tuple[int, int] | None:
@@ -171,11 +177,6 @@ def _id_table(fname: str, name: str, table: object) -> dict[str, str]:
     return {text(fname, name, k): text(fname, f"{name}.{k}", v) for k, v in sorted(table.items())}
 
 
-def _completion_rates(fname: str, table: object) -> dict[str, str]:
-    """[completion_rates]: base unit of the figure before a bare completion rate -> its indicator id."""
-    return _id_table(fname, "completion_rates", table)
-
-
 @dataclass(frozen=True)
 class IndicatorRules:
     """kg/data/indicators.toml: build-verb remaps, compound words labels may not start inside, and
@@ -262,7 +263,7 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           word_list(fname, "words.programme_replaces", words.get("programme_replaces")),
                           positive_int(fname, "words.context_len", words.get("context_len")),
                           word_list(fname, "words.completion_words", words.get("completion_words")),
-                          _completion_rates(fname, data.get("completion_rates", {})),
+                          _id_table(fname, "completion_rates", data.get("completion_rates", {})),
                           compile_pattern(fname, "words.plan_share", words.get("plan_share")),
                           _id_table(fname, "stage_rates", data.get("stage_rates", {})),
                           compile_pattern(fname, "words.share_of", words.get("share_of")),
@@ -336,9 +337,9 @@ class IndicatorMatcher:
                                      *(x for ids in self._rules.domain_units.values() for x in ids))
                          if i and i not in scheme.indicators and i not in scheme.domains)
         if unknown:
-            raise DataFileError(f"words.change, words.projects, words.programme_replaces or [domain_units] names "
-                                f"what the indicator scheme "
-                                f"lacks: {unknown}",
+            raise DataFileError(f"words.change, words.projects, words.programme_replaces, words.verb_heads, "
+                                f"[domain_units], [completion_rates], [stage_rates] or [share_rates] names what "
+                                f"the indicator scheme lacks: {unknown}",
                                 path="indicators.toml", hint="use ids of ontology/indicators.ttl")
 
     def _label(self, form: str, base_unit: str | None) -> tuple[str, int] | None:
@@ -616,7 +617,7 @@ class IndicatorMatcher:
         if unit not in self._by_unit:
             return None
         sentence = _SENTENCE_CUT.split(before)[-1]
-        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
+        own = _item_words(metric)
         if unit in self._rules.change_units and len(own) <= self._list_item_len \
                 and re.search(r"[(（]\s*$", self._before_figure(metric)):
             found = self._label(sentence, unit)
@@ -716,7 +717,7 @@ class IndicatorMatcher:
                 or any(w in metric.indicator for w in self._rules.ongoing):
             return None  # 共计拨付875万元 sums the list; 高出要求51万元 compares; 8所正在装修 says its own stage
         # an item opening a bracket (…(全市仅3个区县)) is read without the bracket's mark
-        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
+        own = _item_words(metric)
         # a qualifier opens the item's words (民办3所), not a place's name (桃城区3所)
         if (len(own) > self._list_item_len or any(own.startswith(q) for q in self._qualifiers)
                 or prev.indicator_concept is None or prev.base_unit != metric.base_unit
@@ -748,7 +749,7 @@ class IndicatorMatcher:
             return None
         lead = next((b for b in self._breakdowns if prev.indicator_concept in b.leads), None)
         # an item opening a bracket (共152所(中小学83所) is read without the bracket's mark
-        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
+        own = _item_words(metric)
         head = self._label(own, metric.base_unit) if own else None
         if lead is None or head is None or head[1] + len(head[0]) != len(own) \
                 or (far and (head[1] > 0 or iid in self._built)) \
@@ -785,15 +786,15 @@ class IndicatorMatcher:
         if (base not in generics and iid not in generics) or self._names_a_school(metric):
             return None
         if sibling is not None and sibling.indicator_concept == prev.indicator_concept and self.in_list(sibling, prev) \
-                and iid in self._generic.values():
+                and iid in generics:
             return None
-        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
+        own = _item_words(metric)
         if base in generics and len(own) <= self._list_item_len \
                 and prev.base_unit == metric.base_unit and self._scheme.indicators[iid].kind != \
                 self._scheme.indicators[base].kind:  # 义务教育 read as schools, in a unit of places
             found = self._remapped(base, (own,), metric.base_unit)
             return found if self._generic.get(found) == base else None
-        if iid not in self._generic.values() or self._scheme.indicators[prev.indicator_concept].kind == \
+        if iid not in generics or self._scheme.indicators[prev.indicator_concept].kind == \
                 self._scheme.indicators[iid].kind:  # places after places: a figure of its own
             return None
         words = _BRACKETED.sub("", normalize(prev.indicator))
@@ -827,7 +828,7 @@ class IndicatorMatcher:
         investment completion rate), of its projects or schools (74项已经完成，完成率为82.2%: the
         construction completion rate); after figures of other units (places, 个) none. So is its share
         of the plan (…3891.5万元，占全年指标的61.1%)."""
-        own = _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
+        own = _item_words(metric)
         share = self._rules.plan_share
         if not (own in self._rules.completion_words or (share is not None and share.search(
                 normalize(self._before_figure(metric))))) or not self.in_list(prev, metric):
@@ -838,10 +839,12 @@ class IndicatorMatcher:
         found = self._rules.stage_rates.get(stage) or self._rules.completion_rates.get(prev.base_unit or "")
         return found if found is not None and self._scheme.allows(found, metric.base_unit) else None
 
-    def share_of(self, total: Metric | None, metric: Metric) -> str | None:
+    def share_of(self, totals: Mapping[str | None, Metric], metric: Metric) -> str | None:
         """A share (占全市幼儿总数的88.1%) naming nothing, in a list a count of a kind of school opens
         (普惠性幼儿园399所，在园幼儿8.02万人，占…), is that kind's share ([share_rates]: inclusive
-        coverage)."""
+        coverage). ``totals``: per base unit, the list's last figure with a concept; the count of
+        schools is the one in a school unit (``school_units``)."""
+        total = next((totals[u] for u in self._rules.school_units if u in totals), None)
         share = self._rules.share_of
         if total is None or total.indicator_concept not in self._rules.share_rates or share is None \
                 or not share.search(normalize(self._before_figure(metric))):
@@ -898,10 +901,10 @@ def _paragraph_before(text: str, metric: Metric, most: int) -> str:
     while start > 0 and text[:start].rstrip(" \t\r")[-1:] not in _PARAGRAPH_END:
         start = text.rfind("\n", 0, start)
     start += 1
+    own = IndicatorMatcher._before_figure(metric)
     if metric.span[0] - start <= most:
-        return normalize(text[start:metric.span[0]]) + IndicatorMatcher._before_figure(metric)
-    return normalize(text[start:start + _HEADING_LEN]) + "。" + normalize(text[metric.span[0] - most:metric.span[0]]) \
-        + IndicatorMatcher._before_figure(metric)
+        return normalize(text[start:metric.span[0]]) + own
+    return normalize(text[start:start + _HEADING_LEN]) + "。" + normalize(text[metric.span[0] - most:metric.span[0]]) + own
 
 
 def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = None, text: str = "") -> list[Metric]:
@@ -930,7 +933,7 @@ def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = Non
             if prev.indicator_concept is None and matcher.compared(prev):
                 prev = evolve(prev, indicator_concept=matcher.match(prev, changes=False))
             iid = matcher.continued(prev, m) or matcher.completes(prev, m) or matcher.completion_of(out[-1], m) \
-                or matcher.share_of(totals.get("所"), m)
+                or matcher.share_of(totals, m)
             total = totals.get(m.base_unit)
             if iid is None and total is not None and total is not out[-1]:
                 iid = matcher.continued(total, m, far=True)
