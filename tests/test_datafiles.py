@@ -96,6 +96,8 @@ BROKEN = [  # file, key path, new value (None: drop the key), what the error mus
     ("comparators.toml", "gap.max_len", None, "max_len"),
     ("comparators.toml", "gap.min_cue_len", -2, "gap.min_cue_len"),
     ("indicators.toml", "remap", None, "remap"),
+    ("segment.toml", "years.whole_year", ["今年", "明年"], "years.whole_year"),  # 明年 is next year
+    ("segment.toml", "years.whole_year", None, "years.whole_year"),
     ("indicators.toml", "words.compounds", None, "words.compounds"),
     ("initiatives.toml", "matching.long_label", None, "long_label"),
     ("initiatives.toml", "discovery.max_len", -22, "discovery.max_len"),

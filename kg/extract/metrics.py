@@ -380,11 +380,8 @@ def _sentences(report: Report):
 def _this_year(text: str, start: int, end: int, rules) -> bool:
     """Whether a relative word of the current year (今年, 年内) lies in ``text[start:end]``, no
     point of comparison."""
-    return any(rules.relative[m.group(0)] == 0 and m.group(0) in _THIS_YEAR and not compared(m, rules)
+    return any(m.group(0) in rules.whole_year and not compared(m, rules)
                for m in rules.relative_re.finditer(text, start, end))
-
-
-_THIS_YEAR = ("今年", "本年", "年内", "当年", "本年度")
 
 
 def _after_the_report(report: Report, year: int) -> bool:

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.core.chars import REDACTION_GLYPHS
-from kg.core.datafiles import compile_pattern, positive_int, rule_file, share, text, whole_number
+from kg.core.datafiles import (
+    compile_pattern,
+    positive_int,
+    rule_file,
+    share,
+    text,
+    whole_number,
+    word_list,
+)
 from kg.core.errors import DataFileError
 from kg.core.patterns import alternation
 
@@ -47,6 +55,7 @@ class SegmentRules:
     title_line_end: re.Pattern  # cleaning: how a title line ends
     title_joiner: re.Pattern  # opens a wrapped title's second line
     relative: dict[str, int]
+    whole_year: frozenset[str]  # relative words naming the whole current year (今年, 年内)
     redacted: re.Pattern
     relative_re: re.Pattern
     comparison_before: re.Pattern
@@ -79,6 +88,16 @@ def _rx(fname: str, where: str, pattern: object, cue: str = "") -> re.Pattern:
     if isinstance(pattern, str):
         pattern = pattern.replace("NUM", NUM).replace("YEAR", _YEAR).replace("CUE", cue)
     return compile_pattern(fname, where, pattern)
+
+
+def _whole_year(fname: str, words: object, relative: dict[str, int]) -> frozenset[str]:
+    """years.whole_year: relative words of offset 0 (a word not in years.relative is a typo)."""
+    out = frozenset(word_list(fname, "years.whole_year", words))
+    wrong = sorted(w for w in out if relative.get(w) != 0)
+    if wrong:
+        raise DataFileError(f"years.whole_year: {wrong} are no relative words of the current year", path=fname,
+                            hint="list words of years.relative with offset 0")
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -130,6 +149,7 @@ def parse_segment_rules(d: dict, fname: str) -> SegmentRules:
             title_line_end=_rx(fname, "titles.line_end", titles["line_end"]),
             title_joiner=_rx(fname, "titles.joiner", titles["joiner"]),
             relative=relative,
+            whole_year=_whole_year(fname, years.get("whole_year"), relative),
             redacted=_rx(fname, "years.redacted", years["redacted"]),
             relative_re=re.compile(alternation(relative)),
             comparison_before=_rx(fname, "years.comparison_before", years["comparison_before"]),
