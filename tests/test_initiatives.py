@@ -161,6 +161,11 @@ def test_reworded_concept(real_tax, sentence, concept, surface):
     ("为特殊教育学校争取中央免费教科书。", "two-exemptions-one-subsidy"),
     ("推动教育服务乡村振兴，培养本土人才。", "education-rural-revitalisation"),
     ("以促进教育均衡发展为目标，缩小城乡差距。", "compulsory-basic-balanced"),
+    # the rule-of-law annual reports every bureau publishes name these national duties
+    ("本年度我局扎实推进法治政府建设，规范行政执法。", "law-based-government"),
+    ("主要负责人切实履行推进法治建设第一责任人职责。", "rule-of-law-first-responsibility"),
+    ("年终认真开展述职述法，接受评议。", "rule-of-law-first-responsibility"),
+    ("严格落实“第一议题”制度，及时传达学习。", "first-agenda-item"),
 ])
 def test_national_wordings_map_to_concepts(real_tax, sentence, concept):
     assert concept in {m.concept for m in run(real_tax, ("summary", 2023, sentence))}
