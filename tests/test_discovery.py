@@ -83,3 +83,19 @@ def test_a_clause_opening_with_a_programme_and_its_progress_names_it(sentence, n
     assert [n for _s, _e, n in discover(sentence)] == names
     for s, e, n in discover(sentence):
         assert sentence[s:e] == n
+
+
+@pytest.mark.parametrize("sentence, names", [
+    # a quoted list its count follows: each item is its own programme, the count names none
+    ("扎实推进“春晖育人工程、银杏名师工程、山区学校提质工程”三项工程。",
+     ["春晖育人工程", "银杏名师工程", "山区学校提质工程"]),
+    ("持续深化“教师退出机制改革、初中学业评价改革”两大改革。", ["教师退出机制改革", "初中学业评价改革"]),
+    ("推进“春晖育人工程、银杏名师工程”等五项工程。", ["春晖育人工程", "银杏名师工程"]),
+    ("推进“春晖育人工程、职业教育‘双优’工程”两项工程。", ["春晖育人工程", "职业教育双优工程", "双优工程"]),
+    ("推进“校舍维修、操场改造”两项工程。", []),  # works, not names
+])
+def test_a_counted_quoted_list_names_each_item(sentence, names):
+    got = discover(sentence)
+    assert sorted({n for _s, _e, n in got}) == sorted(names)  # 等 lists are read by two rules
+    for s, e, n in got:
+        assert sentence[s:e].replace("‘", "").replace("’", "").strip("“”") == n

@@ -287,6 +287,13 @@ def _triggered(clause: str, rules: Rules, key: str | None = None) -> Iterator[tu
         cut = rules.item_marker.search(rest)
         if cut:
             rest = rest[: cut.start()]  # 一是…二是…: a name never runs into the next item
+        counted = pats["counted_list"].match(rest)
+        if counted is not None:
+            # 推进“A工程、B工程”两项工程: the quoted list is read as a list, its count names nothing
+            listed = _listed(counted.group(1), rules)
+            if listed is not None:
+                yield from ((m.end() + 1 + s, m.end() + 1 + e, n) for s, e, n in listed)
+                continue
         if pats["separator"].search(rest):
             listed = _distributed(rest, rules) or _listed(rest, rules)
             if listed is not None:

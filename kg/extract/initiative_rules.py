@@ -57,6 +57,7 @@ class Rules:
     count_measures: Words
     enumerated_measures: Words
     enumeration_nouns: Words
+    list_total_measures: Words
     min_core: int
     long_core: int
     quantifiers: Words
@@ -154,6 +155,7 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
     alt = alternation
     q_open, q_close = OPEN_QUOTES + '"', CLOSE_QUOTES + '"'  # a straight " may open or close a name
     han, glyph = HAN_RANGE, re.escape(REDACTION_GLYPHS_HALF)
+    listed_item = rf"(?:[^{OPEN_QUOTES}{CLOSE_QUOTES}]|[{OPEN_QUOTES}][^{OPEN_QUOTES}{CLOSE_QUOTES}]{{1,12}}[{CLOSE_QUOTES}])"
     # a one-character tail (…年, …节) must follow the quote directly: “X”节, not “X”情况进行
     multi = [w for w in rules.quoted_tail_nouns if len(w) > 1]
     single = [w for w in rules.quoted_tail_nouns if len(w) == 1]
@@ -211,6 +213,10 @@ def _compile_patterns(rules: Rules) -> dict[str, re.Pattern]:
             rf"^(?:{alt(rules.own_place_determiners)}|[{glyph}])+{alt(rules.own_place_units)}(?:级)?"),
         # 甲小学等4所学校操场改造… : the programme starts after the enumeration of places
         "enumerated": re.compile(rf"^.*等[\d{glyph}一二三四五六七八九十百千]+{alt(rules.enumerated_measures)}"),
+        # “A工程、B工程”三项工程: group 1 is the list inside the quote marks its count follows (an
+        # item may quote a short name of its own: 高等教育‘双一流’工程)
+        "counted_list": re.compile(rf"[{OPEN_QUOTES}]({listed_item}+、{listed_item}+)[{CLOSE_QUOTES}]"
+                                   rf"等?[\d一二三四五六七八九十两]+{alt(rules.list_total_measures)}"),
         # group 1 is the designation: 获批省职业教育创新发展实验区
         "designation": re.compile(
             rf"{alt(rules.designation_verbs)}(?:了)?(?:首批|第[一二三四五六七八九十]批)?"
