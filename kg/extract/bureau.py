@@ -37,6 +37,7 @@ from kg.extract.bureau_mentions import (
 )
 from kg.extract.bureau_rules import LEVELS, bureau_rules
 from kg.extract.places import Place, gazetteer
+from kg.text.noise import noise_rules
 
 
 def _admin_level(place: str) -> Level | None:
@@ -193,15 +194,24 @@ def _alone_in_file(report: Report) -> bool:
     return sum(1 for _ in itertools.islice(tail, limit)) < limit
 
 
+def _unglossed(line: str) -> str:
+    """A removed line without the pinyin a site glued after its characters (九原区(qū)发(fā)改委), as
+    the cleaner takes it off the text it keeps."""
+    for rule, pat, requires in noise_rules().inline:
+        if rule == "pinyin_gloss" and requires in line:
+            line = pat.sub("", line)
+    return line
+
+
 def _source_lines(report: Report) -> list[str]:
     """The publisher lines the cleaner removed from the report's file, simplified: 来源/发布单位
-    lines, and a local government portal's tagline (某县人民政府门户网站)."""
+    lines (from the label on: 发布时间: … 来源: 某区发改委), and a local government portal's tagline (某县人民政府门户网站)."""
     r = bureau_rules()
     out = []
     for removal in report.clean.removed:
-        line = to_simplified(removal.text.strip())
-        if removal.rule == "site_meta" and r.source_line_start.match(line):
-            out.append(line)
+        line = to_simplified(_unglossed(removal.text.strip()))
+        if removal.rule == "site_meta" and (m := r.source_line_start.search(line)):
+            out.append(line[m.start():])
         elif removal.rule == "site_tagline" and (m := r.portal.match(line)):
             out.append(m.group(0))
     return out
