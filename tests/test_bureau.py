@@ -210,3 +210,79 @@ def test_a_titled_or_only_place_names_the_issuer(title, body, name):
 ])
 def test_one_county_named_throughout_is_the_issuer(body, name):
     assert extract_bureau(make_report("", body)).name == name
+
+
+@pytest.mark.parametrize("title, body, name, level", [
+    # a portal's metadata names the publisher by its level alone
+    ("2030学年度教育事业统计数据", ["- 发布机构:市教育和体育局", "2030年,全市共有幼儿园81所。"],
+     "市教育和体育局", "city"),
+    ("2030学年度教育事业统计数据", ["发布机构: | 县教育局 | 发文日期: | 2030-07-15", "2030年,全县共有幼儿园81所。"],
+     "县教育局", "county"),
+    # a source line names it by its kind alone
+    ("教育体育局2030年为民办实事", ["来源: 教育体育局", "1.实施校舍安全工程,完成加固校舍3.03万平方米。"],
+     "教育体育局", None),
+])
+def test_a_placeless_publisher_is_named_as_written(title, body, name, level):
+    b = extract_bureau(make_report(title, body))
+    assert (b.name, b.level, b.region, b.placeless, b.anonymized, b.shared_name) == (name, level, None, True,
+                                                                                        False, None)
+
+
+@pytest.mark.parametrize("title, body", [
+    ("工作总结", ["根据省教育厅部署,全省新建学校30所。"]),  # a superior's instruction
+    ("工作总结", ["转发省教育厅文件,全省各地抓好落实。"]),  # a superior's document forwarded
+    ("工作总结", ["在县教育局的指导下,全县各校开展课后服务。"]),  # a superior of a school's report
+    ("工作总结", ["全县教师赴县教育局考察学习,全县新建学校2所。"]),  # a visit
+    # named by its level or kind alone on a template's title or as a subject, with no publisher
+    # line: no issuer, as the dev golds read such texts
+    ("2030年法治政府建设报告", ["2030年,省教育厅坚持依法治教,全省新建学校30所。"]),
+    ("教育体育局2030年度工作报告", ["20__年,教体局坚持立德树人,全面落实我县部署。"]),
+    ("县教育局2030年上半年工作总结", ["上半年,县教育局紧紧围绕县委中心工作,全县新建学校2所。"]),
+])
+def test_a_placeless_body_named_in_passing_or_on_a_template_is_no_issuer(title, body):
+    b = extract_bureau(make_report(title, body))
+    assert b.name is None and not b.placeless
+
+
+@pytest.mark.parametrize("body, name, region", [
+    # a news outlet named after the county places the issuer named without it
+    (["德清新闻网讯 今年,我县实施三项教育民生工程。", "县教体局立足早谋划,全县新建学校2所。"],
+     "德清县教体局", ("浙江省", "湖州市", "德清县")),
+    # an outlet whose name several places bear (鼓楼区) places nothing: never a guess
+    (["鼓楼新闻网讯 今年,我区实施三项教育民生工程。", "区教体局立足早谋划,全区新建学校2所。"], None, None),
+    # nor one at another level than the issuer's (a city's paper on a county's bureau)
+    (["湖州日报讯 今年,我县实施三项教育民生工程。", "县教体局立足早谋划,全县新建学校2所。"], None, None),
+])
+def test_a_news_outlet_places_a_placeless_issuer(body, name, region):
+    b = extract_bureau(make_report("", body))
+    assert (b.name, region_tuple(b), b.placeless) == (name, region, False)
+
+
+@pytest.mark.parametrize("title, body, name, region", [
+    # a statistics bureau's bulletin on education: its 来源 line names it by its level, the title its place
+    ("德清县教育事业稳步发展", ["来源:县统计局", "全县共有学校50所,在校生3万人。"],
+     "德清县统计局", ("浙江省", "湖州市", "德清县")),
+    # a budget office as the subject of its own account
+    ("", ["百年大计,教育为本。德清县财政局不断强化保障,全县教育支出增长8%。"],
+     "德清县财政局", ("浙江省", "湖州市", "德清县")),
+    # a department cited is no issuer
+    ("", ["据德清县发改委统计,全县共有学校50所。", "德清县新建学校2所。"], "德清县教育局", ("浙江省", "湖州市", "德清县")),
+    # any education body named: the department is named in passing
+    ("", ["德清县财政局拨付资金,德清县教育局推进校舍建设。"], "德清县教育局", ("浙江省", "湖州市", "德清县")),
+])
+def test_another_department_speaking_of_education_is_the_issuer(title, body, name, region):
+    b = extract_bureau(make_report(title, body))
+    assert (b.name, region_tuple(b), b.placeless) == (name, region, False)
+
+
+@pytest.mark.parametrize("title, body, name, region", [
+    # a county renamed since (上饶县 → 广信区, 2019): named as written, placed under today's name
+    ("上饶县教育体育局2017年工作总结", ["全县新建学校3所。"], "上饶县教育体育局", ("江西省", "上饶市", "广信区")),
+    ("2017年教育工作总结", ["上饶县一中扩建完成,全县新建学校3所。"], "上饶县教育局", ("江西省", "上饶市", "广信区")),
+    # an autonomous county by its short name and whole kind
+    ("", ["双江自治县优先保障教育投入,全县新建学校3所。", "双江自治县新增学位900个。"],
+     "双江拉祜族佤族布朗族傣族自治县教育局", ("云南省", "临沧市", "双江拉祜族佤族布朗族傣族自治县")),
+])
+def test_old_and_short_names_find_the_current_unit(title, body, name, region):
+    b = extract_bureau(make_report(title, body))
+    assert (b.name, region_tuple(b)) == (name, region)

@@ -61,6 +61,10 @@ NINGHAI = ("浙江省", "宁波市", "宁海县")
     pytest.param("", ["2月23日,全市教育工作会议在湖州市教育局召开。会议表彰了长兴县教育局等3个县区教育局。",
                       "全市新建幼儿园5所,湖州市将持续推进教育改革。"],
                  ("湖州市教育局", False, ("浙江省", "湖州市", None), "city"), id="venue-and-honoured"),
+    # a news item read on the bureau's own website: where, not a superior
+    pytest.param("", ["12月10日,记者在湖州市教育局官网获悉,湖州完成新改扩建学校16所。",
+                      "近年来,湖州市教育局以学校建设为抓手,全市新增学位9000个。"],
+                 ("湖州市教育局", False, ("浙江省", "湖州市", None), "city"), id="its-website"),
     pytest.param("工作总结", ["湖州市教育局组织全市校长培训,我县20人参加。",
                               "全县新建学校2所,长兴县实验小学投入使用。"],
                  ("长兴县教育局", False, CHANGXING, "county"), id="named-superior-in-a-county-report"),
@@ -342,6 +346,8 @@ def test_a_government_portal_tagline_places_the_issuer(tagline, expected):
 @pytest.mark.parametrize("source_line, expected", [
     ("來源: 長興縣教育局 發布時間: 2021-03-01", ("长兴县教育局", False, CHANGXING, "county")),  # any script
     ("发布单位:长兴县教育局", ("长兴县教育局", False, CHANGXING, "county")),
+    ("发布时间: 2030-03-01 10:16  来源: 长兴县教育局", ("长兴县教育局", False, CHANGXING, "county")),  # mid-line
+    ("来源: 长(cháng)兴(xīng)县教育局", ("长兴县教育局", False, CHANGXING, "county")),  # pinyin glued on
     ("来源:某某范文网", (None, False, None, "county")),  # a website names no publisher
 ])
 def test_a_source_line_the_cleaner_dropped_names_the_issuer(source_line, expected):

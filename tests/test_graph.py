@@ -120,6 +120,18 @@ def test_anonymized_bureaus_are_never_merged(graph):
     assert all("/anon-" in str(b) for b in anon)
 
 
+def test_placeless_bureaus_are_never_merged(taxonomy):
+    """县教育局 named without its place in two reports of one city may be two counties' bureaus."""
+    city = replace(QINGSHAN, county=None, county_code=None)
+    one = replace(small_report(), bureau=Bureau(name="县教育局", region=city, level="county", anonymized=False,
+                                                placeless=True))
+    two = replace(one, source=src("e" * 64, "again.txt"), mentions=(), metrics=())
+    g = build_graph([one, two], taxonomy=taxonomy)
+    nodes = set(g.subjects(RDF.type, V.Bureau))
+    assert len(nodes) == 2 and all("/anon-" in str(b) for b in nodes)
+    assert all((b, V.anonymized, Literal(False)) in g for b in nodes)  # placeless is not anonymized
+
+
 def test_same_named_bureau_in_two_reports_is_one_node(taxonomy):
     one = small_report()
     two = replace(one, source=src("e" * 64, "again.txt"), mentions=(), metrics=())

@@ -45,6 +45,15 @@ def test_same_bytes_under_two_paths_keep_one_report_not_zero():
     assert len(link([a, b])) == 1
 
 
+def test_a_placeless_bureau_takes_no_region_from_another_report():
+    deep = sample_facts()[0]
+    placeless = replace(deep.bureau, name="县教育局", region=None, placeless=True)
+    a = _copy(deep, "a.txt", head="一份报告", bureau=replace(placeless, region=QINGSHAN))
+    b = _copy(deep, "b.txt", head="另一份报告", bureau=placeless)
+    out = {f.source.name: f for f in link([a, b])}
+    assert out["b.txt"].bureau.region is None and out["a.txt"].bureau.region == QINGSHAN
+
+
 def test_bureau_takes_the_deepest_region_and_a_duplicate_does_not_vote():
     deep = sample_facts()[0]
     shallow_region = Region(province=QINGSHAN.province, city=QINGSHAN.city,

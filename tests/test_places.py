@@ -94,3 +94,50 @@ def test_location_table_names_an_unreadable_file(tmp_path):
 
     with pytest.raises(DataFileError, match="jionlp"):
         location_table(tmp_path / "missing.txt")
+
+
+def test_location_changes_are_jionlps_loader_changes():
+    """The renames read from jionlp's file are those ``parse_location(change2new=True)`` applies."""
+    import contextlib
+    import io
+
+    from kg.extract.places import location_changes
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        import jionlp
+    expected = [(tuple(n for n, _ in c["old_loc"] if n), tuple(n for n in c["new_loc"] if n))
+                for c in jionlp.china_location_change_loader()]
+    got = location_changes()
+    assert got == expected and len(got) >= 100
+
+
+@pytest.mark.parametrize("old, level, region", [
+    ("上饶县", "county", ("江西省", "上饶市", "广信区")),  # 撤县设区, 2019
+    ("江干区", "county", ("浙江省", "杭州市", "上城区")),  # merged into another district, 2021
+    ("襄樊市", "city", ("湖北省", "襄阳市", None)),  # a city renamed, 2010
+])
+def test_an_old_name_finds_todays_unit_under_the_name_written(old, level, region):
+    (p,) = gazetteer().by_name[old]
+    assert (p.name, p.level, (p.region.province, p.region.city, p.region.county)) == (old, level, region)
+    assert p.region.code  # today's unit, with its code: one region node for both names
+
+
+def test_an_old_name_another_place_still_bears_is_not_taken():
+    # 城区 of 大同市 became 平城区 in 2018; other places are still called 城区
+    assert all(p.region.county != "平城区" for p in gazetteer().by_name["城区"])
+
+
+@pytest.mark.parametrize("line", [
+    "2019-06-27\t国批\t江西省\t江西\t上饶市\t上饶\t上饶县\t上饶县\t江西省\t上饶市\t广信区",  # no =>
+    "2019-06-27\t国批\t江西省\t江西\t上饶市\t上饶\t上饶县=>江西省\t上饶市\t广信区",  # a field short
+    "2019-06-27\t国批\t江西省\t江西\t上饶市\t上饶\t上饶县\t上饶县=>江西省\t上饶市",  # a new name short
+])
+def test_a_malformed_change_line_fails_naming_the_file_and_line(tmp_path, line):
+    from kg.core.errors import DataFileError
+    from kg.extract.places import location_changes
+
+    path = tmp_path / "china_location_change.txt"
+    path.write_text("2010-12-09\t国批\t湖北省\t湖北\t襄樊市\t襄樊=>湖北省\t襄阳市\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="line 2") as e:
+        location_changes(path)
+    assert str(path) in str(e.value) or e.value.path == str(path)

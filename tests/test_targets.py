@@ -66,9 +66,15 @@ def test_target_and_outcome_in_one_report():
     assert check_targets([f])[iri(f, 0)].verdict == "met" and check_targets([f])[iri(f, 0)].outcome == iri(f, 1)
 
 
-def test_anonymized_bureaus_never_link():
-    plan = report(SHA_A, "a.txt", ANON, [places("500", "planned", 2022, (10, 20))], summary=2021, plan=2022)
-    outcome = report(SHA_B, "b.txt", ANON, [places("520", "achieved", 2022, (30, 40))], summary=2022)
+@pytest.mark.parametrize("bureau", [
+    ANON,
+    # a placeless name (县教育局, 省教育厅) may be any county's, even with a region above it known
+    Bureau(name="县教育局", region=replace(QINGSHAN, county=None, county_code=None), level="county",
+           anonymized=False, placeless=True),
+])
+def test_anonymized_or_placeless_bureaus_never_link(bureau):
+    plan = report(SHA_A, "a.txt", bureau, [places("500", "planned", 2022, (10, 20))], summary=2021, plan=2022)
+    outcome = report(SHA_B, "b.txt", bureau, [places("520", "achieved", 2022, (30, 40))], summary=2022)
     assert check_targets([plan, outcome]) == {}
 
 

@@ -157,6 +157,13 @@ class Bureau:
     anonymized: bool
     evidence: str | None = None  # the phrase the name/region came from
     span: Span | None = None  # original coordinates of that phrase
+    placeless: bool = False  # named as written without its place (县教育局, 教育体育局)
+
+    @property
+    def shared_name(self) -> str | None:
+        """The name when it identifies one bureau across reports, else None: an anonymized
+        (X区教育局) or placeless (县教育局) name may be any place's bureau, so it is its report's own."""
+        return self.name if self.name and not (self.anonymized or self.placeless) else None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 from kg.core.chars import HAN_CHAR, SPACE_RUN, to_simplified
 from kg.core.records import Bureau, Level, Region, Report
 from kg.extract.bureau_mentions import (
+    LevelMention,
     Mention,
     bureau_mentions,
     level_mentions,
@@ -36,6 +37,7 @@ from kg.extract.bureau_mentions import (
 )
 from kg.extract.bureau_rules import LEVELS, bureau_rules
 from kg.extract.places import Place, gazetteer
+from kg.text.noise import noise_rules
 
 
 def _admin_level(place: str) -> Level | None:
@@ -192,15 +194,24 @@ def _alone_in_file(report: Report) -> bool:
     return sum(1 for _ in itertools.islice(tail, limit)) < limit
 
 
+def _unglossed(line: str) -> str:
+    """A removed line without the pinyin a site glued after its characters (九原区(qū)发(fā)改委), as
+    the cleaner takes it off the text it keeps."""
+    for rule, pat, requires in noise_rules().inline:
+        if rule == "pinyin_gloss" and requires in line:
+            line = pat.sub("", line)
+    return line
+
+
 def _source_lines(report: Report) -> list[str]:
     """The publisher lines the cleaner removed from the report's file, simplified: 来源/发布单位
-    lines, and a local government portal's tagline (某县人民政府门户网站)."""
+    lines (from the label on: 发布时间: … 来源: 某区发改委), and a local government portal's tagline (某县人民政府门户网站)."""
     r = bureau_rules()
     out = []
     for removal in report.clean.removed:
-        line = to_simplified(removal.text.strip())
-        if removal.rule == "site_meta" and r.source_line_start.match(line):
-            out.append(line)
+        line = to_simplified(_unglossed(removal.text.strip()))
+        if removal.rule == "site_meta" and (m := r.source_line_start.search(line)):
+            out.append(line[m.start():])
         elif removal.rule == "site_tagline" and (m := r.portal.match(line)):
             out.append(m.group(0))
     return out
@@ -287,6 +298,61 @@ def _place_at_level(named: list[Mention], lvl: Level | None,
     if len(best_places) != 1:
         return None
     return best_places[0], first.get(best_places[0])
+
+
+def _placeless_issuer(text: str, by_level: list[LevelMention],
+                      said_level: Level | None) -> tuple[str, str, Level | None, int, bool] | None:
+    """A bureau named without any place: (as written, its suffix, level, start in ``text``,
+    published). Published when a 来源:/发布机构: line names it, by its level (发布机构:市教育和体育局)
+    or by its kind alone (来源: 教育体育局): the issuer as written. Otherwise the first one named by
+    its level at the level the text speaks from (县教体局 with 我县; ``by_level`` holds none named in
+    passing), which only a news outlet of its place can name (a template's 县教育局工作总结 is no
+    issuer: the dev golds' reading)."""
+    published = [m for m in by_level if m.source]
+    if published:
+        m = published[0]
+        return text[m.start:m.end], m.suffix, m.level, m.start, True
+    source_line = bureau_rules().source_line
+    for s in patterns().suffix.finditer(text):
+        if source_line.search(text[text.rfind("\n", 0, s.start()) + 1:s.start()]):
+            return s.group(0), s.group(0), None, s.start(), True
+    own = [m for m in by_level if m.level == said_level]
+    if own:
+        m = own[0]
+        return text[m.start:m.end], m.suffix, m.level, m.start, False
+    return None
+
+
+def _department(text: str, title_end: int) -> tuple[str, str, str, int] | None:
+    """The first government department other than education (bureau.toml [department]) written with
+    its place or level on the title, a 来源: line or as a sentence's subject: (as written, its place
+    or level, its kind, start). Cited ones (据某区发改委) are not."""
+    r = bureau_rules()
+    for m in r.department.finditer(text):
+        s = skip_places(text, m.start())
+        if s == m.start() and s > 0 and text[s - 1] in r.admin_levels:
+            s -= 1  # 盟统计局: named by its level
+        if s == m.start():
+            continue
+        line = text[text.rfind("\n", 0, s) + 1:s]
+        if s < title_end or r.source_line.search(line) or not line.strip() or line.rstrip()[-1] in r.sentence_ends:
+            return text[s:m.end()], text[s:m.start()], m.group(0), s
+    return None
+
+
+def _outlet_place(text: str, level: Level | None) -> Place | None:
+    """The one place at ``level`` a news outlet of the text is named after (砀山新闻网讯, 来源:
+    某县融媒体中心), when the gazetteer knows one place of that name only."""
+    if level is None:
+        return None
+    gz = gazetteer()
+    found = set()
+    for m in bureau_rules().outlet.finditer(text):
+        name = m.group(1)
+        cands = gz.by_name.get(name) or gz.by_alias.get(name) or ()
+        if len(cands) == 1 and cands[0].level == level:
+            found.add(cands[0])
+    return found.pop() if len(found) == 1 else None
 
 
 def extract_bureau(report: Report) -> Bureau:
@@ -436,6 +502,23 @@ def extract_bureau(report: Report) -> Bureau:
             return Bureau(name=name, region=_context_region(places, level, text), level=level, anonymized=True,
                           evidence=hidden.group(0), span=orig_at(hidden.start(), hidden.end()))
 
+    # 2c. a text naming no education body whose title, 来源 line or a sentence's subject is another
+    # department of a government (来源:九原区发改委; 。某县财政局不断强化保障): that department
+    if r.education_words.search(text) is None and (dept := _department(text, title_end)) is not None:
+        written, place, kind, start = dept
+        named = [m for m in places if not m.redacted and m.places]
+        level = r.admin_levels.get(place) if place in r.admin_levels else None
+        if level is not None:  # 盟统计局: the place of its level the text names (兴安盟)
+            got = _place_at_level(named, level, parent_keys)
+            unit = got[0] if got else None
+        else:  # the chain's last place (包头市九原区 → 九原区), named as written
+            place = next((place[i:] for i in range(len(place)) if place[i:] in gazetteer().by_name), place)
+            unit = _resolve(gazetteer().by_name.get(place, ()), named)
+        if unit is not None:
+            at = start - title_end - 1
+            return Bureau(name=(unit.name if level else place) + kind, region=unit.region, level=unit.level,
+                          anonymized=False, evidence=written, span=orig_at(at, at + len(written)) if at >= 0 else None)
+
     # 3. gazetteer places at the issuer's level; when none is named at the level its 全市/我县
     # words give, the level its own body is written with (区教委 in a district of a municipality,
     # where 全市 is the municipality)
@@ -461,6 +544,21 @@ def extract_bureau(report: Report) -> Bureau:
     # nothing named: still anonymized when the text hides its places (x市, xx区)
     anonymized = any(m.redacted for m in places)
     region = _context_region(places, lvl, text)
+    placeless = _placeless_issuer(text, by_level, said_level)
+    if placeless is not None:
+        # 发布机构:市教育和体育局: the issuer named without its place, as written; a news outlet of its
+        # place (砀山新闻网讯 … 县教体局) names it in full
+        written, suffix, level, start, published = placeless
+        level = level or lvl
+        outlet = _outlet_place(text, level)
+        at = start - title_end - 1  # in the body, when not on the title
+        span = orig_at(at, at + len(written)) if at >= 0 else None
+        if outlet is not None:
+            return Bureau(name=outlet.name + suffix, region=outlet.region, level=level, anonymized=anonymized,
+                          evidence=written, span=span)
+        if published:
+            return Bureau(name=written, region=region, level=level, anonymized=anonymized, placeless=True,
+                          evidence=written, span=span)
     national = r.national_speaking.search(text) if region is None and not anonymized else None
     if national is not None:
         # 教育部3月1日发布…: a news item relaying a national body's figures, no local body named

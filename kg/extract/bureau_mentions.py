@@ -52,6 +52,7 @@ class LevelMention:
     in_title: bool
     parent: bool
     peer: bool
+    source: bool = False  # on a 来源: / 发布机构: line
 
 
 def _glyph_run() -> str:
@@ -199,7 +200,7 @@ def level_mentions(text: str, title_end: int) -> list[LevelMention]:
             continue  # 各县教育局, 县区教育局, or a place the gazetteer lacks
         parent, peer = _context(text, pos - 1, m.end())
         out.append(LevelMention(level, m.group(0), pos - 1, m.end(), pos - 1 < title_end,  # type: ignore[arg-type]
-                                parent, peer))
+                                parent, peer, _on_source_line(text, pos - 1)))
     return out
 
 

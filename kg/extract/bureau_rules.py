@@ -99,6 +99,9 @@ class Rules:
     government_suffix: str
     national_speaking: re.Pattern  # group 1: a national body the text names as the one speaking
     head_window: int  # how many characters before a mention the context words can span
+    outlet: re.Pattern  # group 1: the place a news outlet is named after (砀山新闻网讯)
+    department: re.Pattern  # a government department other than education (统计局, 发改委)
+    sentence_ends: str  # after one of these a department opens a sentence: its subject
 
 
 @lru_cache(maxsize=2)
@@ -195,6 +198,9 @@ def parse_bureau_rules(raw: dict, where: str) -> Rules:
             national_speaking=re.compile(
                 f"({alternation(words(raw['national_issuer'], 'bodies', 'national_issuer.bodies'))})"
                 + compile_pattern(where, "national_issuer.speaking", raw["national_issuer"]["speaking"]).pattern),
+            outlet=compile_pattern(where, "placeless.outlet", raw["placeless"]["outlet"]),
+            department=re.compile(alternation(words(raw["department"], "kinds", "department.kinds"))),
+            sentence_ends=text(where, "department.sentence_ends", raw["department"]["sentence_ends"]),
             head_window=max(map(len, (*parent_before, *peer_before, *(w for p in pairs for w in p.before)))),
         )
     except (KeyError, TypeError, ValueError, IndexError) as e:

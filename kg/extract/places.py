@@ -53,16 +53,45 @@ def _table_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def _jionlp_file(name: str) -> Path:
+    """A file of jionlp's dictionary folder (found without importing jionlp)."""
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataFileError("jionlp is not installed", path="jionlp", hint="pip install jionlp")
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / name
+
+
+def location_changes(path: Path | None = None) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """jionlp's record of renamed and merged divisions (china_location_change.txt, what
+    ``parse_location(change2new=True)`` reads): (old names, new names), each from the province down
+    to the changed unit (上饶县 → 广信区, 襄樊市 → 襄阳市). A malformed line fails naming the file."""
+    path = path or _jionlp_file("china_location_change.txt")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise DataFileError(f"cannot read jionlp's place changes: {e}", path=str(path),
+                            hint="reinstall jionlp") from None
+    out = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        old, sep, new = line.strip().partition("=>")
+        fields, new_names = old.split("\t"), tuple(new.split("\t"))
+        # date, approver, then (full name, short name) per level: a county's change or a city's
+        if not sep or len(fields) not in (6, 8) or len(new_names) != (len(fields) - 2) // 2 or not all(new_names):
+            raise DataFileError(f"line {n} is not `date approver (name alias)... => names...`: {line!r}",
+                                path=str(path), hint="reinstall jionlp")
+        out.append((tuple(fields[2::2]), new_names))
+    return out
+
+
 def location_table(path: Path | None = None) -> dict:
     """What ``jionlp.china_location_loader()`` returns (province → city → county nodes), read from
     jionlp's own file (or ``path``) without importing jionlp (numpy and its tagger: ~0.4 s of
     every build's start-up) or decoding the towns and villages (~0.4 s more).
     tests/test_places.py checks it equals the loader's table."""
     if path is None:
-        spec = importlib.util.find_spec("jionlp")
-        if spec is None or not spec.submodule_search_locations:
-            raise DataFileError("jionlp is not installed", path="jionlp", hint="pip install jionlp")
-        path = Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.txt"
+        path = _jionlp_file("china_location.txt")
     try:
         data = _table_bytes(path)
     except (OSError, zipfile.BadZipFile, KeyError) as e:
@@ -107,13 +136,14 @@ def gazetteer() -> Gazetteer:
         for a in aliases(node):
             if len(a) >= r.alias_min_len and a != place.name:
                 by_alias[a].append(place)
-        # an autonomous unit is written by its short name and kind: 张家川县 for 张家川回族自治县,
-        # 恩施州 for 恩施土家族苗族自治州
+        # an autonomous unit is written by its short name and kind: 张家川县 or 张家川自治县 for
+        # 张家川回族自治县, 恩施州 for 恩施土家族苗族自治州
         for kind in r.autonomous_kinds:
             if place.name.endswith(kind):
                 for a in aliases(node):
                     if len(a) >= r.alias_min_len and not a.endswith(kind[-1]):
                         short_names[a + kind[-1]].append(place)
+                        short_names[a + kind].append(place)
 
     owners = _code_owners(table)
     codes: dict[tuple[str, ...], str | None] = {}  # the code each place keeps, by path
@@ -139,6 +169,7 @@ def gazetteer() -> Gazetteer:
                                 for p in found if p.level == "county"]
                 renamed.add(new)
     by_name = defaultdict(list, {k: v for k, v in by_name.items() if v})
+    _add_old_names(by_name, location_changes())
     short_forms = frozenset(name for name in short_names if name not in by_name)
     for name in short_forms:  # a real place of that name wins (no 自治 unit shadows it)
         by_name[name] = short_names[name]
@@ -151,6 +182,21 @@ def gazetteer() -> Gazetteer:
                      municipalities=frozenset(path[0] for level, path, _ in _walk(table)
                                               if _municipal(level, path)),
                      renamed=frozenset(renamed))
+
+
+def _add_old_names(by_name: dict[str, list[Place]], changes) -> None:
+    """Old names of renamed or merged units (上饶县, now 广信区) as names of the current unit, so a
+    report written before the change finds its region under today's official names; the place
+    keeps the name as written (上饶县教育局 stays its bureau's name). An old name another place
+    still bears (城区) or whose new unit the table lacks is left out: never a guess."""
+    for old, new in changes:
+        if old[-1] in by_name:
+            continue
+        level = LEVELS[len(new) - 1]
+        now = [p for p in by_name.get(new[-1], ()) if p.level == level
+               and (p.region.province, p.region.city, p.region.county)[:len(new) - 1] == new[:-1]]
+        if len(now) == 1:
+            by_name[old[-1]] = [replace(now[0], name=old[-1])]
 
 
 def _walk(table) -> Iterator[tuple[int, tuple[str, ...], dict]]:

@@ -83,7 +83,7 @@ class LinkPlan:
             if _id(f) in self.duplicates:
                 continue
             b = f.bureau
-            ref = self.bureaus.get(b.name) if b.name and not b.anonymized else None
+            ref = self.bureaus.get(b.shared_name) if b.shared_name else None
             if ref is not None and ref.region != b.region:
                 f = replace(f, bureau=replace(b, region=ref.region, level=b.level or ref.level))
             out.append(f)
@@ -95,7 +95,7 @@ class Linker:
 
     - A report whose cleaned head equals an earlier one (same page scraped twice, or the same
       report in two files) is kept once: the first in (file name, content hash, index) order.
-    - Reports naming the same (non-anonymized) bureau share the best-resolved region for it: the
+    - Reports naming the same bureau (neither anonymized nor placeless) share the best-resolved region for it: the
       deepest region path, the first in that order on ties.
     """
 
@@ -111,8 +111,8 @@ class Linker:
             order = _order(f)
             self._reports.append((order, _body_key(f), len(f.head) >= MIN_DUPLICATE_HEAD, _id(f)))
             b = f.bureau
-            if b.name and not b.anonymized and b.region is not None:
-                self._bureaus.setdefault(b.name, []).append((-_depth(b), order, _id(f), b))
+            if b.shared_name and b.region is not None:
+                self._bureaus.setdefault(b.shared_name, []).append((-_depth(b), order, _id(f), b))
 
     def plan(self) -> LinkPlan:
         seen: set[str] = set()

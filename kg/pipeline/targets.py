@@ -3,7 +3,7 @@ bureau reported as achieved for that indicator and year, in the same report or a
 
 Like bureau linking this needs every report but only a few fields of each metric, so a build feeds
 the reports to a :class:`TargetLinker` as they stream in and hands each file its checks. Same
-bureau means the same name, never an anonymized one: X区教育局 in two files may be two bureaus, and
+bureau means the same name, never an anonymized or placeless one: X区教育局 (or 县教育局) in two files may be two bureaus, and
 a guess would invent a verdict. A verdict follows the target's comparator: 力争/确保 …以上 (>=)
 is met at the target and exceeded above it, 控制在…以内 (<=) is met at or under it, 约 (~) within
 5 %. A target whose year the bureau summarised in another report without that indicator has
@@ -95,7 +95,7 @@ def _target(x: Metric) -> bool:
 
 def _bureau(f: ReportFacts) -> str | None:
     b = f.bureau
-    return to_simplified(b.name) if b.name and not b.anonymized else None
+    return to_simplified(b.shared_name) if b.shared_name else None
 
 
 def _stated(metrics: Iterable[Metric]) -> list[bool]:

@@ -7,7 +7,7 @@ graph in any order:
              gazetteer gives the code to several places)
 - bureau     ``id:bureau/<region code>/<hash of name>``; an anonymized bureau, or one whose region is
              unknown, is scoped to its report: ``id:bureau/anon-<report key>/<hash of name>``, so two
-             "X区教育局" of different reports are never merged
+             "X区教育局" of different reports are never merged; so is a placeless one (县教育局)
 - report     ``id:report/<sha256[:16] of the source>-<index>``; source ``id:source/<sha256[:16]>``
 - mention    ``id:mention/<report key>/<start>-<end>``; metric ``id:metric/<report key>/<start>-<end>``
 - concept    ``ini:<taxonomy id>``; local concept ``local:<bureau key>/<hash of label>``
@@ -113,10 +113,11 @@ def _region_key(levels: list[tuple[str, str, str | None]], i: int) -> str:
 
 
 def _bureau_key(b: Bureau, report_key: str) -> str:
-    """``<region key>/<hash of name>``, report-scoped when anonymized, unnamed or region unknown."""
+    """``<region key>/<hash of name>``, report-scoped when anonymized, placeless, unnamed or region
+    unknown."""
     levels = _region_levels(b.region) if b.region else []
     name_hash = short_hash(b.name or "")
-    if b.anonymized or not b.name or not levels:
+    if b.shared_name is None or not levels:
         return f"anon-{report_key}/{name_hash}"
     return f"{_region_key(levels, len(levels) - 1)}/{name_hash}"
 
