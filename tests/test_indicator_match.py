@@ -933,3 +933,61 @@ def test_a_completion_right_after_a_task_counts_what_the_task_counts(shipped):
 ])
 def test_a_bare_completion_rate_is_the_figure_befores(shipped, text, figures, expected):
     assert map_indicators(_in_text(text, *figures), shipped)[-1].indicator_concept == expected
+
+
+# --- the registry of mapping steps and their order ([steps] of kg/data/indicators.toml) ----------
+
+def _shipped_order() -> dict[str, tuple[str, ...]]:
+    from kg.extract.indicator_match import indicator_rules
+    return dict(indicator_rules().steps)
+
+
+def test_the_shipped_order_lists_every_registered_step_once_in_its_stage():
+    from kg.extract.indicator_match import STAGES, registered_steps
+    order = _shipped_order()
+    steps = registered_steps()
+    assert sorted(n for s in STAGES for n in order[s]) == sorted(steps)
+    assert all(steps[n].stage == s for s in STAGES for n in order[s])
+    assert all(steps[n].read.__doc__ for n in steps)  # each says what wording it reads
+
+
+@pytest.mark.parametrize("edit, problem", [
+    (lambda o: {**o, "words": (*o["words"], "no-such-step")}, "unknown \\['no-such-step'\\]"),
+    (lambda o: {**o, "words": o["words"][1:]}, "missing \\['change'\\]"),
+    (lambda o: {**o, "words": (*o["words"], "change")}, "listed twice \\['change'\\]"),
+    (lambda o: {**o, "words": (*o["words"], "programme"),
+                "paragraph": tuple(n for n in o["paragraph"] if n != "programme")},
+     "another stage than registered \\['programme'\\]"),
+    (lambda o: {k: v for k, v in o.items() if k != "list"}, "stages"),
+])
+def test_an_order_naming_unknown_missing_or_misplaced_steps_is_a_coded_error(edit, problem):
+    from kg.core.errors import DataFileError
+    with pytest.raises(DataFileError, match=problem) as err:
+        IndicatorMatcher(load_indicators(SMALL), steps=edit(_shipped_order()))
+    assert err.value.code == "E010"
+
+
+def test_the_order_decides_which_step_wins(shipped):
+    """学位比上年增加500个 is a difference: no concept while the change step comes first; moved after
+    the label step, the label 学位 decides first."""
+    diff = m("学位", "个", "个", "学位比上年增加500个", value="500")
+    assert shipped.match(diff) is None
+    order = _shipped_order()
+    words = [n for n in order["words"] if n != "change"]
+    words.insert(words.index("label") + 1, "change")
+    later = IndicatorMatcher(load_indicators(), steps={**order, "words": tuple(words)})
+    assert later.match(diff) == "new-places"
+
+
+@pytest.mark.parametrize("items, expected", [
+    ([("新建幼儿园", "所", "新建幼儿园36所")], [("new-kindergartens", "label")]),
+    ([("新建学校", "所", "新建学校90所"), ("其中幼儿园", "所", "其中幼儿园33所")],
+     [("new-schools", "label"), ("new-kindergartens", "breakdown")]),
+    ([("新建幼儿园", "所", "新建幼儿园36所"), ("其中新建", "所", "其中新建9所")],
+     [("new-kindergartens", "label"), ("new-kindergartens", "continues")]),
+    ([("课后服务", "%", "课后服务1%")], [(None, None)]),
+])
+def test_the_trace_names_the_step_that_decided(shipped, items, expected):
+    from kg.extract.indicator_match import trace_indicators
+    listed = [replace(x, base_unit="ratio") if x.unit == "%" else x for x in _listed(*items)]
+    assert [(x.indicator_concept, step) for x, step in trace_indicators(listed, shipped)] == expected
