@@ -991,3 +991,22 @@ def test_the_trace_names_the_step_that_decided(shipped, items, expected):
     from kg.extract.indicator_match import trace_indicators
     listed = [replace(x, base_unit="ratio") if x.unit == "%" else x for x in _listed(*items)]
     assert [(x.indicator_concept, step) for x, step in trace_indicators(listed, shipped)] == expected
+
+
+@pytest.mark.parametrize("items, expected", [
+    # a list of levels after a generic count: each level's kind ([[follow]]), a level's kind not running on
+    ([("专任教师", "人", "全县专任教师3000人"), ("(幼儿园", "人", "(幼儿园400人"), ("小学", "人", "小学1200人"),
+      ("初中", "人", "初中800人"), ("特殊教育", "人", "特殊教育30人")],
+     ["full-time-teachers", "kindergarten-teachers", "primary-teachers", "junior-teachers", "full-time-teachers"]),
+    ([("在校生", "人", "全县在校生9000人"), ("其中小学", "人", "其中小学5000人"), ("初中", "人", "初中3000人")],
+     ["students-total", "primary-students", "junior-students"]),
+    # after a count of one level's people, another level's figure is not theirs: no concept
+    ([("在园幼儿", "人", "在园幼儿5000人"), ("小学", "人", "小学8000人"), ("初中", "人", "初中3000人")],
+     ["kindergarten-children", None, None]),
+    # a figure of no level: a school's share of it is still of it
+    ([("图书", "册", "全县图书50000册"), ("其中小学", "册", "其中小学30000册")], ["books", "books"]),
+    # an item naming no school still continues (其中新建9所)
+    ([("新建幼儿园", "所", "新建幼儿园36所"), ("其中新建", "所", "其中新建9所")], ["new-kindergartens"] * 2),
+])
+def test_a_list_item_naming_a_kind_of_school_counts_that_schools_figure(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_listed(*items), shipped)] == expected

@@ -437,6 +437,12 @@ class IndicatorMatcher:
         generic = rules.generic if generic is None else generic
         self._generic = generic
         self._follows = rules.follows if follows is None else follows
+        # a level's kind of a figure -> the generic figure (primary-teachers -> full-time-teachers), by
+        # the follows after a kind of school
+        self._follow_generic = {f.to: f.generic for f in self._follows if set(f.after) & self._school_heads}
+        # the domains of schooling levels: those of the kinds of school a follow starts from
+        self._level_domains = frozenset(scheme.indicators[a].domain for f in self._follows for a in f.after
+                                        if a in self._school_heads)
         unknown = sorted((set(generic) | set(generic.values())
                           | {i for f in self._follows for i in (*f.after, f.generic, f.to)}) - set(scheme.indicators))
         if unknown:  # read by kg.pipeline.targets; checked here, where the scheme is at hand
@@ -833,7 +839,26 @@ class IndicatorMatcher:
         level = self._remapped(base, (own,), metric.base_unit) if base in self._generic.values() else base
         if level != base and self._generic.get(level) == base:
             return level
-        return self._remapped(prev.indicator_concept, tuple(map(normalize, (metric.indicator, metric.quote))),
+        # an item naming a kind of school (初中2696人 after 专任教师…人) counts that school's kind of the
+        # generic figure before it, as a [[follow]] reads it after that school (专任教师…人，其中幼儿园…人、
+        # 小学…人: each level's teachers); after a figure of another level (小学8000人 after 在园幼儿…人)
+        # it counts none; any other figure it shares (图书…册，其中小学…册)
+        named = self._label(own, None)
+        school = self._owner[named[0]] if named is not None else None
+        generic = self._follow_generic.get(prev.indicator_concept, prev.indicator_concept)
+        if school in self._school_heads:
+            kind = next((f.to for f in self._follows if f.generic == generic and school in f.after
+                         and self._scheme.allows(f.to, metric.base_unit)), None)
+            domain = self._scheme.indicators[prev.indicator_concept].domain
+            if kind is not None or (domain in self._level_domains
+                                    and domain != self._scheme.indicators[school].domain):
+                return kind
+        # ... and an item naming nothing after such a level's item continues the generic figure, not
+        # that level's (…初中2696人、工读学校31人: teachers)
+        previous = self._label(_item_words(prev), None)
+        concept = generic if previous is not None and self._owner[previous[0]] in self._school_heads \
+            else prev.indicator_concept
+        return self._remapped(concept, tuple(map(normalize, (metric.indicator, metric.quote))),
                               metric.base_unit)
 
 
