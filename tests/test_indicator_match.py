@@ -1010,3 +1010,30 @@ def test_the_trace_names_the_step_that_decided(shipped, items, expected):
 ])
 def test_a_list_item_naming_a_kind_of_school_counts_that_schools_figure(shipped, items, expected):
     assert [x.indicator_concept for x in map_indicators(_listed(*items), shipped)] == expected
+
+
+def _placed(text: str, *items):
+    """Metrics (indicator, unit, quote) at their quotes' places in ``text`` (each quote found after the last)."""
+    out, at = [], 0
+    for indicator, unit, quote in items:
+        at = text.index(quote, at)
+        out.append(replace(m(indicator, unit, unit, quote), span=(at, at + len(quote))))
+        at += len(quote)
+    return out
+
+
+@pytest.mark.parametrize("text, items, expected", [
+    # the paragraph's heading names one level: its generic counts are that level's
+    ("——初中。校数13所;毕业3500人;在校生12000人,比上年增加300人。\n",
+     [("在校生", "人", "在校生12000人")], ["junior-students"]),
+    # the figure's sentence names one level's schools
+    ("其中普通小学40所。小学共有教职工3000人,专任教师2800人。\n",
+     [("专任教师", "人", "专任教师2800人")], ["primary-teachers"]),
+    # two levels, or a level in another sentence of a longer paragraph: the generic count stays
+    ("全县小学和初中共有专任教师5000人。\n", [("专任教师", "人", "专任教师5000人")], ["full-time-teachers"]),
+    ("全县教育事业稳步发展,各类学校办学条件持续改善。今年初中教学质量提升。全县专任教师5000人。\n",
+     [("全县专任教师", "人", "全县专任教师5000人")], ["full-time-teachers"]),
+])
+def test_a_generic_count_reads_the_level_its_sentence_or_heading_names(shipped, text, items, expected):
+    metrics = _placed(text, *items)
+    assert [x.indicator_concept for x in map_indicators(metrics, shipped, text)] == expected

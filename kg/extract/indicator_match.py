@@ -66,6 +66,7 @@ def _arabic(written: str) -> Decimal:
 _LIST_LEAD = re.compile(r"^[()（）]*(?:其中)?")  # 其中 opens a list item; it says nothing of what is counted
 _PARAGRAPH_END = set("。！？!?：:\n")  # a line ending so ends its paragraph (and "": the text's start)
 _SENTENCE_CUT = re.compile(r"[。！？!?；;]")  # where a sentence ends, in a figure's paragraph
+_FULL_STOP = re.compile(r"[。！？!?]")  # ... and where it ends past its clauses (；)
 # a paragraph's heading: its list number and words up to a colon (1、义务教育阶段免除学杂费:任务数…)
 _LEAD = re.compile(r"^(.{2,40}?)[:：]")  # a sentence's words before a colon: what the list after it counts
 _HEADING = re.compile(r"^\s*(?:[(（]?[0-9一二三四五六七八九十]+[、.．)）]\s*)?([^，,。；;:：]{2,30})[:：]")
@@ -542,6 +543,17 @@ class IndicatorMatcher:
         # every school named there must be that one level's (新增中小学、公办园学位: places of all levels)
         levels = {kinds.get(self._owner[label]) for _, label in self._every.finditer(before)}
         return levels.pop() if len(levels) == 1 and None not in levels else iid
+
+    def paragraph_level(self, iid: str, before: str, base_unit: str | None) -> str | None:
+        """The kind a [[follow]] gives the generic ``iid`` after the one level's schools ``before``
+        names (other labels aside), or None when it names none or several."""
+        kinds = {a: f.to for f in self._follows if f.generic == iid and self._scheme.allows(f.to, base_unit)
+                 for a in f.after}
+        if not kinds:
+            return None
+        levels = {kinds.get(self._owner[label]) for _, label in self._every.finditer(before)
+                  if self._owner[label] in self._school_heads}
+        return levels.pop() if len(levels) == 1 and None not in levels else None
 
     @staticmethod
     def _lead(metric: Metric) -> str:
@@ -1110,6 +1122,17 @@ def _step_named_by_lead(matcher: IndicatorMatcher, fig: Figure) -> str | None:
     """The rate a sentence names before a list of bracketed figures, or the words before a colon
     (生均公用经费基准定额为：普通小学每生每年650元)."""
     return matcher.named_by_lead(fig.metric, fig.before)
+
+
+@mapping_step("paragraph-level", "paragraph", when="mapped")
+def _step_paragraph_level(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A generic count (在校生, 专任教师) whose sentence, or its paragraph's short first sentence (a
+    heading: ——初中。校数13所;…;在校生11012人), names one level's schools and no other's (初中共有教职工…,
+    专任教师…) counts that level's, as in the list those schools open ([[follow]]). Not a longer
+    paragraph's other sentences: they may speak of levels the scheme does not know (普通高等学校)."""
+    sentences = _FULL_STOP.split(fig.before)
+    first = sentences[0] if len(sentences) > 1 and len(sentences[0]) <= _HEADING_LEN else ""
+    return matcher.paragraph_level(fig.iid, first + "。" + sentences[-1], fig.unit)
 
 
 # list: the figures before it in its list; "unmapped" steps map a figure naming nothing, "mapped"
