@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -1037,3 +1038,17 @@ def _placed(text: str, *items):
 def test_a_generic_count_reads_the_level_its_sentence_or_heading_names(shipped, text, items, expected):
     metrics = _placed(text, *items)
     assert [x.indicator_concept for x in map_indicators(metrics, shipped, text)] == expected
+
+
+@pytest.mark.parametrize("items, expected", [
+    ([("小学", "所", "全县小学30所"), ("在校生", "人", "在校生9000人")], ["primary-schools", "primary-students"]),
+    # a sum of people after a level's schools counts every level's
+    ([("小学", "所", "全县小学30所"), ("共有在校生", "人", "共有在校生20000人")], ["primary-schools", "students-total"]),
+    # a sum of places after kindergartens built is theirs
+    ([("新建幼儿园", "所", "新建幼儿园8所"), ("可新增学位", "个", "共计可新增学位2400个")],
+     ["new-kindergartens", "preschool-places"]),
+])
+def test_a_sum_of_people_after_a_levels_schools_counts_every_level(shipped, items, expected):
+    # each figure's value as its quote writes it: what is written before it is read
+    listed = [replace(x, value=Decimal(re.search(r"\d+", x.quote).group(0))) for x in _listed(*items)]
+    assert [x.indicator_concept for x in map_indicators(listed, shipped)] == expected

@@ -1020,7 +1020,10 @@ class IndicatorMatcher:
                    and self._scheme.allows(f.to, metric.base_unit) and (not f.bare or self._bare(metric))), None)
         if to is None or self._names_a_school(metric):  # read only when a follow applies: a scan
             return None  # 新增中小学学位4000个 after preschool places: its own words name its level
-        return to
+        # a sum of people (全县共有在校学生…人) counts every level's, not those of the schools before it
+        # (a sum of places after kindergartens built, 共计可新增学位, is theirs)
+        summed = metric.base_unit == self._people and any(w in self._before_figure(metric) for w in self._rules.totals)
+        return None if summed else to
 
 
 # --- the mapping steps, by stage; [steps] of kg/data/indicators.toml orders them ------------------
