@@ -1052,3 +1052,12 @@ def test_a_sum_of_people_after_a_levels_schools_counts_every_level(shipped, item
     # each figure's value as its quote writes it: what is written before it is read
     listed = [replace(x, value=Decimal(re.search(r"\d+", x.quote).group(0))) for x in _listed(*items)]
     assert [x.indicator_concept for x in map_indicators(listed, shipped)] == expected
+
+
+def test_a_step_registered_twice_or_in_no_stage_is_an_internal_error():
+    from kg.core.errors import InternalError
+    from kg.extract.indicator_match import mapping_step
+    with pytest.raises(InternalError, match="registered twice"):
+        mapping_step("label", "words")(lambda matcher, fig: None)
+    with pytest.raises(InternalError, match="unknown stage"):
+        mapping_step("new-step", "sentences")

@@ -35,7 +35,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 
 from kg.core.datafiles import compile_pattern, positive_int, rule_file, text, word_list
-from kg.core.errors import DataFileError
+from kg.core.errors import DataFileError, InternalError
 from kg.core.patterns import LongestWords
 from kg.core.records import Metric, evolve
 from kg.extract.metric_rules import metric_rules
@@ -126,11 +126,12 @@ _REGISTRY: dict[str, Step] = {}
 def mapping_step(name: str, stage: str, when: str = "any"):
     """Register the decorated ``read(matcher, figure)`` as the step ``name`` of ``stage``."""
     if stage not in STAGES or when not in ("any", "unmapped", "mapped"):
-        raise ValueError(f"mapping step {name}: unknown stage {stage!r} or when {when!r}")
+        raise InternalError(f"mapping step {name}: unknown stage {stage!r} or when {when!r}",
+                            hint=f"stages {STAGES}; when any, unmapped or mapped")
 
     def register(read):
         if name in _REGISTRY:
-            raise ValueError(f"mapping step {name} registered twice")
+            raise InternalError(f"mapping step {name} registered twice", hint="give each step its own name")
         _REGISTRY[name] = Step(name, stage, when, read)
         return read
     return register
