@@ -210,15 +210,21 @@ def suggest_concepts(
 
 
 @app.command()
-def inspect(file: Annotated[Path, typer.Argument(help="One report file.")]) -> None:
+def inspect(file: Annotated[Path, typer.Argument(help="One report file.")],
+            indicators: Annotated[bool, typer.Option("--indicators", help="Also list each metric's indicator "
+                                                     "concept and the mapping step that decided it.")] = False
+            ) -> None:
     """Show what the cleaner removed and the reports and sections found, with years."""
-    from kg.tools.inspect import format_inspection, inspect_file
+    from kg.tools.inspect import format_inspection, format_traces, inspect_file, trace_file
 
     try:
         ins = inspect_file(file)
+        traces = trace_file(file) if indicators else None
     except KgError as e:
         raise _fail(e) from e
     out.print(format_inspection(ins), highlight=False, markup=False)
+    if traces is not None:
+        out.print("\n" + format_traces(traces), highlight=False, markup=False)
 
 
 @app.command()

@@ -146,6 +146,15 @@ def test_inspect_shows_reports(examples_dir):
     assert "篇一" in res.output or "report 2" in res.output.lower() or "2 reports" in res.output
 
 
+def test_inspect_indicators_lists_each_metrics_step(examples_dir):
+    path = sorted(examples_dir.iterdir())[0]
+    plain = runner.invoke(app, ["inspect", str(path)])
+    res = runner.invoke(app, ["inspect", str(path), "--indicators"])
+    assert res.exit_code == 0, res.output
+    assert "Indicators (" not in plain.output and "Indicators (" in res.output
+    assert "[label]" in res.output
+
+
 def test_view_opens_the_viewer(built, monkeypatch):
     out, _ = built
     opened = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -933,3 +934,130 @@ def test_a_completion_right_after_a_task_counts_what_the_task_counts(shipped):
 ])
 def test_a_bare_completion_rate_is_the_figure_befores(shipped, text, figures, expected):
     assert map_indicators(_in_text(text, *figures), shipped)[-1].indicator_concept == expected
+
+
+# --- the registry of mapping steps and their order ([steps] of kg/data/indicators.toml) ----------
+
+def _shipped_order() -> dict[str, tuple[str, ...]]:
+    from kg.extract.indicator_match import indicator_rules
+    return dict(indicator_rules().steps)
+
+
+def test_the_shipped_order_lists_every_registered_step_once_in_its_stage():
+    from kg.extract.indicator_match import STAGES, registered_steps
+    order = _shipped_order()
+    steps = registered_steps()
+    assert sorted(n for s in STAGES for n in order[s]) == sorted(steps)
+    assert all(steps[n].stage == s for s in STAGES for n in order[s])
+    assert all(steps[n].read.__doc__ for n in steps)  # each says what wording it reads
+
+
+@pytest.mark.parametrize("edit, problem", [
+    (lambda o: {**o, "words": (*o["words"], "no-such-step")}, "unknown \\['no-such-step'\\]"),
+    (lambda o: {**o, "words": o["words"][1:]}, "missing \\['change'\\]"),
+    (lambda o: {**o, "words": (*o["words"], "change")}, "listed twice \\['change'\\]"),
+    (lambda o: {**o, "words": (*o["words"], "programme"),
+                "paragraph": tuple(n for n in o["paragraph"] if n != "programme")},
+     "another stage than registered \\['programme'\\]"),
+    (lambda o: {k: v for k, v in o.items() if k != "list"}, "stages"),
+])
+def test_an_order_naming_unknown_missing_or_misplaced_steps_is_a_coded_error(edit, problem):
+    from kg.core.errors import DataFileError
+    with pytest.raises(DataFileError, match=problem) as err:
+        IndicatorMatcher(load_indicators(SMALL), steps=edit(_shipped_order()))
+    assert err.value.code == "E010"
+
+
+def test_the_order_decides_which_step_wins(shipped):
+    """学位比上年增加500个 is a difference: no concept while the change step comes first; moved after
+    the label step, the label 学位 decides first."""
+    diff = m("学位", "个", "个", "学位比上年增加500个", value="500")
+    assert shipped.match(diff) is None
+    order = _shipped_order()
+    words = [n for n in order["words"] if n != "change"]
+    words.insert(words.index("label") + 1, "change")
+    later = IndicatorMatcher(load_indicators(), steps={**order, "words": tuple(words)})
+    assert later.match(diff) == "new-places"
+
+
+@pytest.mark.parametrize("items, expected", [
+    ([("新建幼儿园", "所", "新建幼儿园36所")], [("new-kindergartens", "label")]),
+    ([("新建学校", "所", "新建学校90所"), ("其中幼儿园", "所", "其中幼儿园33所")],
+     [("new-schools", "label"), ("new-kindergartens", "breakdown")]),
+    ([("新建幼儿园", "所", "新建幼儿园36所"), ("其中新建", "所", "其中新建9所")],
+     [("new-kindergartens", "label"), ("new-kindergartens", "continues")]),
+    ([("课后服务", "%", "课后服务1%")], [(None, None)]),
+])
+def test_the_trace_names_the_step_that_decided(shipped, items, expected):
+    from kg.extract.indicator_match import trace_indicators
+    listed = [replace(x, base_unit="ratio") if x.unit == "%" else x for x in _listed(*items)]
+    assert [(x.indicator_concept, step) for x, step in trace_indicators(listed, shipped)] == expected
+
+
+@pytest.mark.parametrize("items, expected", [
+    # a list of levels after a generic count: each level's kind ([[follow]]), a level's kind not running on
+    ([("专任教师", "人", "全县专任教师3000人"), ("(幼儿园", "人", "(幼儿园400人"), ("小学", "人", "小学1200人"),
+      ("初中", "人", "初中800人"), ("特殊教育", "人", "特殊教育30人")],
+     ["full-time-teachers", "kindergarten-teachers", "primary-teachers", "junior-teachers", "full-time-teachers"]),
+    ([("在校生", "人", "全县在校生9000人"), ("其中小学", "人", "其中小学5000人"), ("初中", "人", "初中3000人")],
+     ["students-total", "primary-students", "junior-students"]),
+    # after a count of one level's people, another level's figure is not theirs: no concept
+    ([("在园幼儿", "人", "在园幼儿5000人"), ("小学", "人", "小学8000人"), ("初中", "人", "初中3000人")],
+     ["kindergarten-children", None, None]),
+    # a figure of no level: a school's share of it is still of it
+    ([("图书", "册", "全县图书50000册"), ("其中小学", "册", "其中小学30000册")], ["books", "books"]),
+    # an item naming no school still continues (其中新建9所)
+    ([("新建幼儿园", "所", "新建幼儿园36所"), ("其中新建", "所", "其中新建9所")], ["new-kindergartens"] * 2),
+])
+def test_a_list_item_naming_a_kind_of_school_counts_that_schools_figure(shipped, items, expected):
+    assert [x.indicator_concept for x in map_indicators(_listed(*items), shipped)] == expected
+
+
+def _placed(text: str, *items):
+    """Metrics (indicator, unit, quote) at their quotes' places in ``text`` (each quote found after the last)."""
+    out, at = [], 0
+    for indicator, unit, quote in items:
+        at = text.index(quote, at)
+        out.append(replace(m(indicator, unit, unit, quote), span=(at, at + len(quote))))
+        at += len(quote)
+    return out
+
+
+@pytest.mark.parametrize("text, items, expected", [
+    # the paragraph's heading names one level: its generic counts are that level's
+    ("——初中。校数13所;毕业3500人;在校生12000人,比上年增加300人。\n",
+     [("在校生", "人", "在校生12000人")], ["junior-students"]),
+    # the figure's sentence names one level's schools
+    ("其中普通小学40所。小学共有教职工3000人,专任教师2800人。\n",
+     [("专任教师", "人", "专任教师2800人")], ["primary-teachers"]),
+    # two levels, or a level in another sentence of a longer paragraph: the generic count stays
+    ("全县小学和初中共有专任教师5000人。\n", [("专任教师", "人", "专任教师5000人")], ["full-time-teachers"]),
+    ("全县教育事业稳步发展,各类学校办学条件持续改善。今年初中教学质量提升。全县专任教师5000人。\n",
+     [("全县专任教师", "人", "全县专任教师5000人")], ["full-time-teachers"]),
+])
+def test_a_generic_count_reads_the_level_its_sentence_or_heading_names(shipped, text, items, expected):
+    metrics = _placed(text, *items)
+    assert [x.indicator_concept for x in map_indicators(metrics, shipped, text)] == expected
+
+
+@pytest.mark.parametrize("items, expected", [
+    ([("小学", "所", "全县小学30所"), ("在校生", "人", "在校生9000人")], ["primary-schools", "primary-students"]),
+    # a sum of people after a level's schools counts every level's
+    ([("小学", "所", "全县小学30所"), ("共有在校生", "人", "共有在校生20000人")], ["primary-schools", "students-total"]),
+    # a sum of places after kindergartens built is theirs
+    ([("新建幼儿园", "所", "新建幼儿园8所"), ("可新增学位", "个", "共计可新增学位2400个")],
+     ["new-kindergartens", "preschool-places"]),
+])
+def test_a_sum_of_people_after_a_levels_schools_counts_every_level(shipped, items, expected):
+    # each figure's value as its quote writes it: what is written before it is read
+    listed = [replace(x, value=Decimal(re.search(r"\d+", x.quote).group(0))) for x in _listed(*items)]
+    assert [x.indicator_concept for x in map_indicators(listed, shipped)] == expected
+
+
+def test_a_step_registered_twice_or_in_no_stage_is_an_internal_error():
+    from kg.core.errors import InternalError
+    from kg.extract.indicator_match import mapping_step
+    with pytest.raises(InternalError, match="registered twice"):
+        mapping_step("label", "words")(lambda matcher, fig: None)
+    with pytest.raises(InternalError, match="unknown stage"):
+        mapping_step("new-step", "sentences")

@@ -10,7 +10,7 @@ from fixtures.makers import write_txt
 from fixtures.reports import SINGLE
 
 from kg.core.errors import InputError
-from kg.tools.inspect import Inspection, format_inspection, inspect_file
+from kg.tools.inspect import Inspection, format_inspection, format_traces, inspect_file, trace_file
 
 
 @pytest.fixture
@@ -43,3 +43,15 @@ def test_format_inspection_mentions_everything(report_file: Path):
 def test_inspect_missing_file(tmp_path: Path):
     with pytest.raises(InputError):
         inspect_file(tmp_path / "missing.txt")
+
+
+def test_trace_file_names_each_metrics_concept_and_deciding_step(report_file: Path):
+    traces = trace_file(report_file)
+    got = {(t.value + t.unit, t.concept, t.step) for t in traces}
+    # 新建幼儿园 by its label; 新增学位 of the plan's kindergarten paragraph by the paragraph's level
+    assert {("1200个", "new-places", "label"), ("2所", "new-kindergartens", "label"),
+            ("540个", "preschool-places", "paragraph-level")} <= got
+    assert ("860人次", None, None) in got  # no step read it: no concept
+    text = format_traces(traces)
+    assert text.startswith(f"Indicators ({len(traces)} metrics, ")
+    assert "preschool-places  [paragraph-level]" in text

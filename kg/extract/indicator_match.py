@@ -19,18 +19,23 @@ text, a figure naming nothing is read by what its paragraph names before it: an 
 its sentence or heading; it also replaces a stock count of students), the rate a list of bracketed
 figures follows, the words before a colon (:meth:`IndicatorMatcher.programme`, ``named_by_lead``).
 The verbs, compounds, qualifiers, breakdowns and these words are data: kg/data/indicators.toml.
+
+Each way of reading a figure is a small mapping step registered under a stable name
+(:func:`mapping_step`) in one of three stages (its own words, its paragraph, its list); [steps] of
+kg/data/indicators.toml orders them, checked against the registry at load. :func:`trace_indicators`
+says which step decided each figure.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from kg.core.datafiles import compile_pattern, positive_int, rule_file, text, word_list
-from kg.core.errors import DataFileError
+from kg.core.errors import DataFileError, InternalError
 from kg.core.patterns import LongestWords
 from kg.core.records import Metric, evolve
 from kg.extract.metric_rules import metric_rules
@@ -61,6 +66,7 @@ def _arabic(written: str) -> Decimal:
 _LIST_LEAD = re.compile(r"^[()（）]*(?:其中)?")  # 其中 opens a list item; it says nothing of what is counted
 _PARAGRAPH_END = set("。！？!?：:\n")  # a line ending so ends its paragraph (and "": the text's start)
 _SENTENCE_CUT = re.compile(r"[。！？!?；;]")  # where a sentence ends, in a figure's paragraph
+_FULL_STOP = re.compile(r"[。！？!?]")  # ... and where it ends past its clauses (；)
 # a paragraph's heading: its list number and words up to a colon (1、义务教育阶段免除学杂费:任务数…)
 _LEAD = re.compile(r"^(.{2,40}?)[:：]")  # a sentence's words before a colon: what the list after it counts
 _HEADING = re.compile(r"^\s*(?:[(（]?[0-9一二三四五六七八九十]+[、.．)）]\s*)?([^，,。；;:：]{2,30})[:：]")
@@ -92,6 +98,113 @@ def _figure(metric: Metric, text: str, start: int = 0) -> tuple[int, int] | None
             return at, end + len(metric.unit)
         at = text.find(written, at + 1)
     return None
+
+
+# --- the registry of mapping steps ----------------------------------------------------------------
+# Each step reads one kind of wording and either decides (an indicator id, or NONE: no concept) or
+# passes (None). It is registered under a stable name with its stage; [steps] of
+# kg/data/indicators.toml orders them. Stages run in STAGES order over one figure.
+
+STAGES = ("words", "paragraph", "list")
+NONE = ""  # a step's decision that the figure measures no indicator (a difference, another head's count)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A registered mapping step. ``when``: "any", or only while the figure has no concept yet
+    ("unmapped"), or only to refine one it has ("mapped")."""
+
+    name: str
+    stage: str
+    when: str
+    read: Callable[[IndicatorMatcher, Figure], str | None]
+
+
+_REGISTRY: dict[str, Step] = {}
+
+
+def mapping_step(name: str, stage: str, when: str = "any"):
+    """Register the decorated ``read(matcher, figure)`` as the step ``name`` of ``stage``."""
+    if stage not in STAGES or when not in ("any", "unmapped", "mapped"):
+        raise InternalError(f"mapping step {name}: unknown stage {stage!r} or when {when!r}",
+                            hint=f"stages {STAGES}; when any, unmapped or mapped")
+
+    def register(read):
+        if name in _REGISTRY:
+            raise InternalError(f"mapping step {name} registered twice", hint="give each step its own name")
+        _REGISTRY[name] = Step(name, stage, when, read)
+        return read
+    return register
+
+
+def registered_steps() -> dict[str, Step]:
+    """Every registered mapping step by name (a copy)."""
+    return dict(_REGISTRY)
+
+
+def check_steps(fname: str, table: object) -> dict[str, tuple[str, ...]]:
+    """[steps]: stage -> step names; every registered step listed once, in its own stage."""
+    if not isinstance(table, dict) or set(table) != set(STAGES):
+        raise DataFileError(f"steps: needs a [steps] table listing the stages {', '.join(STAGES)}", path=fname,
+                            hint="see the file's comments")
+    order = {stage: word_list(fname, f"steps.{stage}", table[stage]) for stage in STAGES}
+    listed = [n for stage in STAGES for n in order[stage]]
+    unknown = sorted(set(listed) - set(_REGISTRY))
+    missing = sorted(set(_REGISTRY) - set(listed))
+    twice = sorted({n for n in listed if listed.count(n) > 1})
+    misplaced = sorted(n for stage in STAGES for n in order[stage] if n in _REGISTRY and _REGISTRY[n].stage != stage)
+    if unknown or missing or twice or misplaced:
+        raise DataFileError(f"steps: unknown {unknown}, missing {missing}, listed twice {twice}, "
+                            f"in another stage than registered {misplaced}", path=fname,
+                            hint=f"list each of {sorted(_REGISTRY)} once, in its stage")
+    return order
+
+
+class Figure:
+    """One metric being mapped and what its steps read around it, each read once, on first use;
+    ``iid`` and ``step``: the concept decided so far and the step that decided it."""
+
+    def __init__(self, matcher: IndicatorMatcher, metric: Metric, changes: bool = True, before: str = "",
+                 out: list[Metric] | None = None, lead: Metric | None = None,
+                 totals: Mapping[str | None, Metric] | None = None):
+        self.matcher, self.metric, self.changes, self.before = matcher, metric, changes, before
+        self.out = out if out is not None else []
+        self.lead, self.totals = lead, totals or {}
+        self.iid: str | None = None
+        self.step: str | None = None
+
+    @property
+    def unit(self) -> str | None:
+        return self.metric.base_unit
+
+    @cached_property
+    def own(self) -> Metric:
+        """The metric with only its own words (:meth:`IndicatorMatcher._own_words`)."""
+        return self.matcher._own_words(self.metric)
+
+    @cached_property
+    def clause(self) -> str:
+        """The quote without the brackets of other numbers: 幼儿园89所(新增25所) built none of the 89."""
+        return _BRACKETED.sub("", self.metric.quote)
+
+    @property
+    def last(self) -> Metric:
+        """The figure written before this one (the list stage runs only when there is one)."""
+        return self.out[-1]
+
+    @cached_property
+    def prev(self) -> Metric:
+        """The figure before, given what it would measure when it is written as a difference (公办园比
+        2015年增加了3.1万所，达到10.8万所: the level continues the difference's indicator)."""
+        prev = self.out[-1]
+        if prev.indicator_concept is None and self.matcher.compared(prev):
+            prev = evolve(prev, indicator_concept=self.matcher.match(prev, changes=False))
+        return prev
+
+    @property
+    def total(self) -> Metric | None:
+        """The list's last figure with a concept in this figure's unit."""
+        return self.totals.get(self.unit)
 
 
 @dataclass(frozen=True)
@@ -212,6 +325,7 @@ class IndicatorRules:
     share_of: re.Pattern | None = None  # a share written before a rate (占全市幼儿总数的) ...
     share_rates: dict[str, str] = field(default_factory=dict)  # ... in a list of a kind of school: its share
     verb_heads: tuple[str, ...] = ()  # a figure naming nothing in one of their units is read by its build verb
+    steps: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stage -> its step names, in order ([steps])
 
 
 def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
@@ -268,7 +382,8 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           _id_table(fname, "stage_rates", data.get("stage_rates", {})),
                           compile_pattern(fname, "words.share_of", words.get("share_of")),
                           _id_table(fname, "share_rates", data.get("share_rates", {})),
-                          word_list(fname, "words.verb_heads", words.get("verb_heads")))
+                          word_list(fname, "words.verb_heads", words.get("verb_heads")),
+                          check_steps(fname, data.get("steps")))
 
 
 @lru_cache(maxsize=1)
@@ -282,9 +397,11 @@ class IndicatorMatcher:
     def __init__(self, scheme: IndicatorScheme, remaps: tuple[Remap, ...] | None = None,
                  compounds: tuple[str, ...] | None = None, qualifiers: tuple[str, ...] | None = None,
                  breakdowns: tuple[Breakdown, ...] | None = None, generic: dict[str, str] | None = None,
-                 follows: tuple[Follow, ...] | None = None, words: IndicatorRules | None = None):
+                 follows: tuple[Follow, ...] | None = None, words: IndicatorRules | None = None,
+                 steps: Mapping[str, tuple[str, ...]] | None = None):
         """Each rule group is kg/data/indicators.toml's unless given; ``words``: the rules of changes,
-        totals and school projects (IndicatorRules(()) for none)."""
+        totals and school projects (IndicatorRules(()) for none); ``steps``: the order of the mapping
+        steps by stage (as [steps] writes it)."""
         owner = scheme.labels()
         units = {u for k in scheme.kinds.values() for u in k.units}
         self._scheme = scheme
@@ -308,6 +425,8 @@ class IndicatorMatcher:
         self._breakdown_prefix = rules.breakdown_prefix
         self._people = rules.people_unit
         self._rules = rules if words is None else words
+        order = rules.steps if steps is None else check_steps("steps", {k: list(v) for k, v in steps.items()})
+        self._order = {stage: tuple(_REGISTRY[n] for n in names) for stage, names in order.items()}
         self._school_part = re.compile(rf"[{re.escape(rules.school_parts)}]+$") if rules.school_parts else None
         # the kinds of school a breakdown's item may name: the stock heads the school remaps replace
         self._school_heads = frozenset(h for r in self._remaps if r.kind == "kind-schools" for h in r.heads)
@@ -320,6 +439,12 @@ class IndicatorMatcher:
         generic = rules.generic if generic is None else generic
         self._generic = generic
         self._follows = rules.follows if follows is None else follows
+        # a level's kind of a figure -> the generic figure (primary-teachers -> full-time-teachers), by
+        # the follows after a kind of school
+        self._follow_generic = {f.to: f.generic for f in self._follows if set(f.after) & self._school_heads}
+        # the domains of schooling levels: those of the kinds of school a follow starts from
+        self._level_domains = frozenset(scheme.indicators[a].domain for f in self._follows for a in f.after
+                                        if a in self._school_heads)
         unknown = sorted((set(generic) | set(generic.values())
                           | {i for f in self._follows for i in (*f.after, f.generic, f.to)}) - set(scheme.indicators))
         if unknown:  # read by kg.pipeline.targets; checked here, where the scheme is at hand
@@ -420,6 +545,17 @@ class IndicatorMatcher:
         levels = {kinds.get(self._owner[label]) for _, label in self._every.finditer(before)}
         return levels.pop() if len(levels) == 1 and None not in levels else iid
 
+    def paragraph_level(self, iid: str, before: str, base_unit: str | None) -> str | None:
+        """The kind a [[follow]] gives the generic ``iid`` after the one level's schools ``before``
+        names (other labels aside), or None when it names none or several."""
+        kinds = {a: f.to for f in self._follows if f.generic == iid and self._scheme.allows(f.to, base_unit)
+                 for a in f.after}
+        if not kinds:
+            return None
+        levels = {kinds.get(self._owner[label]) for _, label in self._every.finditer(before)
+                  if self._owner[label] in self._school_heads}
+        return levels.pop() if len(levels) == 1 and None not in levels else None
+
     @staticmethod
     def _lead(metric: Metric) -> str:
         """The quote's words before its indicator text, back to the last number: an indicator cut
@@ -513,40 +649,26 @@ class IndicatorMatcher:
         return None
 
     def match(self, metric: Metric, changes: bool = True) -> str | None:
-        """The indicator id ``metric`` measures, or None; ``changes=False``: what it would measure
-        were it not written as a change (a difference's indicator, continued by a level after it:
-        公办园比2015年增加了3.1万所，达到10.8万所)."""
-        unit = metric.base_unit
-        if unit not in self._by_unit:
-            return None
-        changed = self._changed(metric) if changes else None
-        if changed is not None:
-            return changed or None
-        metric = self._own_words(metric)
-        # another number's bracket is not this metric's clause: 幼儿园89所(新增25所) built none of the 89
-        clause = _BRACKETED.sub("", metric.quote)
-        if self._foreign_head(metric, metric.indicator):
-            return None
-        if self._part_of_a_school(metric, unit):
-            return None
-        projects = self._school_projects(metric, unit)
-        if projects is not None:
-            return projects
-        found = self._best(self._uncut(metric, unit), unit, clause, lead=self._lead(metric))
-        if found is not None:
-            return found
-        head = self._label(normalize(metric.quote), unit)
-        qualifier = next((q for q in self._qualifiers if q in metric.indicator), None)
-        if head is not None and qualifier is not None and qualifier not in head[0]:
-            # 幼儿园173所(81所民办): the 81 are 民办幼儿园, when the scheme has that label
-            qualified = self._label(normalize(qualifier + head[0]), unit)
-            if qualified is not None and qualified[0] != head[0]:
-                return self._best(qualified[0], unit, metric.indicator, clause)
-        return self._head_after_figure(metric, unit, clause) \
-            or self._best(self._own_clause(metric), unit, metric.indicator, clause) \
-            or (self._only.get(unit) if metric.value is not None else None) \
-            or self._of_domain(metric, unit) \
-            or self._built_unnamed(metric, unit)  # (a redacted x班 is a class's name, no count)
+        """The indicator id ``metric`` measures by its own words, or None; ``changes=False``: what it
+        would measure were it not written as a change (a difference's indicator, continued by a level
+        after it: 公办园比2015年增加了3.1万所，达到10.8万所)."""
+        fig = Figure(self, metric, changes=changes)
+        self.run("words", fig)
+        return fig.iid
+
+    def run(self, stage: str, fig: Figure) -> None:
+        """Try ``stage``'s steps on ``fig`` in [steps] order, each when its ``when`` holds, until one
+        decides. The words of a figure whose base unit no indicator takes are not read: it gets none
+        from them (the words steps index the labels by unit)."""
+        if stage == "words" and fig.unit not in self._by_unit:
+            return
+        for step in self._order[stage]:
+            if (step.when == "unmapped" and fig.iid is not None) or (step.when == "mapped" and fig.iid is None):
+                continue
+            found = step.read(self, fig)
+            if found is not None:
+                fig.iid, fig.step = found or None, step.name
+                return
 
     def _built_unnamed(self, metric: Metric, unit: str) -> str | None:
         """A figure naming nothing known, in the unit of one of ``verb_heads``, whose own words hold a
@@ -730,7 +852,26 @@ class IndicatorMatcher:
         level = self._remapped(base, (own,), metric.base_unit) if base in self._generic.values() else base
         if level != base and self._generic.get(level) == base:
             return level
-        return self._remapped(prev.indicator_concept, tuple(map(normalize, (metric.indicator, metric.quote))),
+        # an item naming a kind of school (初中2696人 after 专任教师…人) counts that school's kind of the
+        # generic figure before it, as a [[follow]] reads it after that school (专任教师…人，其中幼儿园…人、
+        # 小学…人: each level's teachers); after a figure of another level (小学8000人 after 在园幼儿…人)
+        # it counts none; any other figure it shares (图书…册，其中小学…册)
+        named = self._label(own, None)
+        school = self._owner[named[0]] if named is not None else None
+        generic = self._follow_generic.get(prev.indicator_concept, prev.indicator_concept)
+        if school in self._school_heads:
+            kind = next((f.to for f in self._follows if f.generic == generic and school in f.after
+                         and self._scheme.allows(f.to, metric.base_unit)), None)
+            domain = self._scheme.indicators[prev.indicator_concept].domain
+            if kind is not None or (domain in self._level_domains
+                                    and domain != self._scheme.indicators[school].domain):
+                return kind
+        # ... and an item naming nothing after such a level's item continues the generic figure, not
+        # that level's (…初中2696人、工读学校31人: teachers)
+        previous = self._label(_item_words(prev), None)
+        concept = generic if previous is not None and self._owner[previous[0]] in self._school_heads \
+            else prev.indicator_concept
+        return self._remapped(concept, tuple(map(normalize, (metric.indicator, metric.quote))),
                               metric.base_unit)
 
 
@@ -880,7 +1021,203 @@ class IndicatorMatcher:
                    and self._scheme.allows(f.to, metric.base_unit) and (not f.bare or self._bare(metric))), None)
         if to is None or self._names_a_school(metric):  # read only when a follow applies: a scan
             return None  # 新增中小学学位4000个 after preschool places: its own words name its level
-        return to
+        # a sum of people (全县共有在校学生…人) counts every level's, not those of the schools before it
+        # (a sum of places after kindergartens built, 共计可新增学位, is theirs)
+        summed = metric.base_unit == self._people and any(w in self._before_figure(metric) for w in self._rules.totals)
+        return None if summed else to
+
+
+# --- the mapping steps, by stage; [steps] of kg/data/indicators.toml orders them ------------------
+# words: the metric's own indicator text, quote and unit
+
+
+@mapping_step("change", "words")
+def _step_change(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A rate right after a verb of change is the growth rate (分别提升18.3%); any other figure after a
+    comparison (比上年减少47所, 高出要求51万元) is a difference: it measures no indicator (NONE)."""
+    return matcher._changed(fig.metric) if fig.changes else None
+
+
+@mapping_step("foreign-head", "words")
+def _step_foreign_head(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A head naming people right before a figure in another unit (在园幼儿29098个) counts children,
+    so no label before it may answer: NONE."""
+    return NONE if matcher._foreign_head(fig.own, fig.own.indicator) else None
+
+
+@mapping_step("school-part", "words")
+def _step_school_part(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A kind of school ending with a word naming part of one (附设初中班, 小学部) is no school count: NONE."""
+    return NONE if matcher._part_of_a_school(fig.own, fig.unit) else None
+
+
+@mapping_step("school-projects", "words")
+def _step_school_projects(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A kind of school's projects in 个 count projects (普通高中项目1个; 建成…: finished ones)."""
+    return matcher._school_projects(fig.own, fig.unit)
+
+
+@mapping_step("label", "words")
+def _step_label(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """The label ending nearest the number in the indicator text (read whole when cut inside a longer
+    label: 育巩固率), with the build verbs before it or in the clause (新建幼儿园, 369所幼儿园投入使用)."""
+    own = fig.own
+    return matcher._best(matcher._uncut(own, fig.unit), fig.unit, fig.clause, lead=matcher._lead(own))
+
+
+@mapping_step("qualifier", "words")
+def _step_qualifier(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A bare qualifier reads with its quote's head (幼儿园173所(81所民办): 民办幼儿园), when the scheme
+    has a label for the pair."""
+    own, unit = fig.own, fig.unit
+    head = matcher._label(normalize(own.quote), unit)
+    qualifier = next((q for q in matcher._qualifiers if q in own.indicator), None)
+    if head is None or qualifier is None or qualifier in head[0]:
+        return None
+    qualified = matcher._label(normalize(qualifier + head[0]), unit)
+    if qualified is None or qualified[0] == head[0]:
+        return None
+    return matcher._best(qualified[0], unit, own.indicator, fig.clause) or NONE
+
+
+@mapping_step("head-after-figure", "words")
+def _step_head_after_figure(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A label written right after the figure names what it counts (建设43所普惠性幼儿园)."""
+    return matcher._head_after_figure(fig.own, fig.unit, fig.clause)
+
+
+@mapping_step("own-clause", "words")
+def _step_own_clause(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """The best label in the quote's words of this figure's own list item (、普通高校6所)."""
+    return matcher._best(matcher._own_clause(fig.own), fig.unit, fig.own.indicator, fig.clause)
+
+
+@mapping_step("only-unit", "words")
+def _step_only_unit(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A unit only one indicator can measure names it (倍, 班); a redacted x班 is a class's name."""
+    return matcher._only.get(fig.unit) if fig.own.value is not None else None
+
+
+@mapping_step("domain-unit", "words")
+def _step_domain_unit(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """Words naming an indicator of another unit count its domain's of this unit ([domain_units]:
+    建档立卡学生26人3.9万元 is aid money)."""
+    return matcher._of_domain(fig.own, fig.unit)
+
+
+@mapping_step("built-unnamed", "words")
+def _step_built_unnamed(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A figure naming nothing known is read by its own build verb (新建食堂综合楼800平方米: new floor area)."""
+    return matcher._built_unnamed(fig.own, fig.unit)
+
+
+# paragraph: what the figure's paragraph names before it
+
+@mapping_step("programme", "paragraph")
+def _step_programme(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """An aid programme in the figure's sentence or its paragraph's heading (免除学杂费：任务数18000人)
+    names what a figure naming nothing, or a stock count of students, counts."""
+    found = matcher.programme(fig.metric, fig.before, fig.iid)
+    return found if found != fig.iid else None
+
+
+@mapping_step("named-by-lead", "paragraph", when="unmapped")
+def _step_named_by_lead(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """The rate a sentence names before a list of bracketed figures, or the words before a colon
+    (生均公用经费基准定额为：普通小学每生每年650元)."""
+    return matcher.named_by_lead(fig.metric, fig.before)
+
+
+@mapping_step("paragraph-level", "paragraph", when="mapped")
+def _step_paragraph_level(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A generic count (在校生, 专任教师) whose sentence, or its paragraph's short first sentence (a
+    heading: ——初中。校数13所;…;在校生11012人), names one level's schools and no other's (初中共有教职工…,
+    专任教师…) counts that level's, as in the list those schools open ([[follow]]). Not a longer
+    paragraph's other sentences: they may speak of levels the scheme does not know (普通高等学校)."""
+    sentences = _FULL_STOP.split(fig.before)
+    first = sentences[0] if len(sentences) > 1 and len(sentences[0]) <= _HEADING_LEN else ""
+    return matcher.paragraph_level(fig.iid, first + "。" + sentences[-1], fig.unit)
+
+
+# list: the figures before it in its list; "unmapped" steps map a figure naming nothing, "mapped"
+# ones refine a concept
+
+
+@mapping_step("continues", "list", when="unmapped")
+def _step_continues(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A short item right after a figure in the same unit continues it (其中新建9所, 海港区5所)."""
+    return matcher.continued(fig.prev, fig.metric)
+
+
+@mapping_step("completes", "list", when="unmapped")
+def _step_completes(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A figure saying it was done right after a task counts what the task counts (任务数18000人。
+    上半年完成19500人)."""
+    return matcher.completes(fig.prev, fig.metric)
+
+
+@mapping_step("completion-rate", "list", when="unmapped")
+def _step_completion_rate(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A bare completion rate, or share of the plan, right after a figure is that figure's
+    (…43.7亿元，完成率98.79%)."""
+    return matcher.completion_of(fig.last, fig.metric)
+
+
+@mapping_step("share-of", "list", when="unmapped")
+def _step_share_of(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A share in a list a kind of school opens is that kind's share (普惠性幼儿园…，占…的88.1%)."""
+    return matcher.share_of(fig.totals, fig.metric)
+
+
+@mapping_step("continues-total", "list", when="unmapped")
+def _step_continues_total(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A share (其中…) reaches back to its list's total past figures in other units (…。其中，东城区3所)."""
+    total = fig.total
+    return matcher.continued(total, fig.metric, far=True) if total is not None and total is not fig.last else None
+
+
+@mapping_step("breakdown", "list", when="mapped")
+def _step_breakdown(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A kind of school right after a total of schools built or places added breaks it down
+    (新建学校90所，其中幼儿园33所: kindergartens built)."""
+    return matcher.broken_down(fig.last, fig.metric, fig.iid)
+
+
+@mapping_step("follow", "list", when="mapped")
+def _step_follow(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A generic figure right after a [[follow]]'s figure counts its specific kind (新建幼儿园40所，
+    增加学位8000个: kindergarten places)."""
+    return matcher.followed(fig.last, fig.metric, fig.iid)
+
+
+@mapping_step("follow-lead", "list", when="mapped")
+def _step_follow_lead(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """... or further on in the list that figure opens (普通高中1.42万所，招生…，在校生…)."""
+    lead, m = fig.lead, fig.metric
+    if lead is None or lead is fig.last or not matcher.keeps_a_lead(lead, m, fig.iid):
+        return None
+    return matcher.followed(fig.last, m, fig.iid, lead)
+
+
+@mapping_step("level", "list", when="mapped")
+def _step_level(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A generic figure right after a level's words counts that level's (学前教育阶段项目6个，新增学位
+    2880个; 学前教育13万个、义务教育80万个)."""
+    return matcher.leveled(fig.last, fig.metric, fig.iid, fig.out[-2] if len(fig.out) > 1 else None)
+
+
+@mapping_step("narrow", "list", when="mapped")
+def _step_narrow(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A share naming only the generic indicator keeps its total's kind (招生909人，其中本县招生623人)."""
+    return matcher.narrowed(fig.last, fig.metric, fig.iid)
+
+
+@mapping_step("breakdown-total", "list", when="mapped")
+def _step_breakdown_total(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A kind of school alone breaks down the list's total past figures of other things (投入使用
+    学校430所，新增学位3.9万个。…幼儿园153所)."""
+    total = fig.total
+    return matcher.broken_down(total, fig.metric, fig.iid, far=True) if total is not None else None
 
 
 @lru_cache(maxsize=1)
@@ -907,49 +1244,46 @@ def _paragraph_before(text: str, metric: Metric, most: int) -> str:
     return normalize(text[start:start + _HEADING_LEN]) + "。" + normalize(text[metric.span[0] - most:metric.span[0]]) + own
 
 
-def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = None, text: str = "") -> list[Metric]:
-    """The metrics, each with the indicator concept it measures where one is found; ``text``: the
-    report's original text the metrics' spans point into, read for what a figure's paragraph names
-    before it (a programme, a list's lead)."""
+def trace_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = None,
+                     text: str = "") -> list[tuple[Metric, str | None]]:
+    """Each metric with the indicator concept it measures where one is found, and the name of the
+    mapping step that decided it (None: none did); ``text``: the report's original text the metrics'
+    spans point into, read for what a figure's paragraph names before it (a programme, a list's lead).
+    A step deciding that a figure measures nothing (比上年减少47所) is named with no concept."""
     matcher = matcher or default_matcher()
     if matcher is None:
-        return metrics
+        return [(m, None) for m in metrics]
     most = matcher._rules.context_len
     out: list[Metric] = []
+    steps: list[str | None] = []
     lead: Metric | None = None  # the last figure a [[follow]] starts from, while its list runs on
     # per base unit, the last figure with a concept in the list running on (each figure within the
     # list gap of the one before): a total its later items of a kind of school may break down
     totals: dict[str | None, Metric] = {}
     for m in metrics:
-        iid = matcher.match(m)
-        before = _paragraph_before(text, m, most) if text and most else ""
-        if before:
-            iid = matcher.programme(m, before, iid) or matcher.named_by_lead(m, before)
+        fig = Figure(matcher, m, before=_paragraph_before(text, m, most) if text and most else "", out=out)
+        matcher.run("words", fig)
+        if fig.before:
+            matcher.run("paragraph", fig)
         if not out or not matcher.in_list(out[-1], m):
             lead = None
             totals = {}
-        if iid is None and out:
-            prev = out[-1]
-            if prev.indicator_concept is None and matcher.compared(prev):
-                prev = evolve(prev, indicator_concept=matcher.match(prev, changes=False))
-            iid = matcher.continued(prev, m) or matcher.completes(prev, m) or matcher.completion_of(out[-1], m) \
-                or matcher.share_of(totals, m)
-            total = totals.get(m.base_unit)
-            if iid is None and total is not None and total is not out[-1]:
-                iid = matcher.continued(total, m, far=True)
-        elif out:
-            chained = lead is not None and lead is not out[-1] and matcher.keeps_a_lead(lead, m, iid)
-            total = totals.get(m.base_unit)
-            iid = matcher.broken_down(out[-1], m, iid) or matcher.followed(out[-1], m, iid) \
-                or (matcher.followed(out[-1], m, iid, lead) if chained else None) \
-                or matcher.leveled(out[-1], m, iid, out[-2] if len(out) > 1 else None) \
-                or matcher.narrowed(out[-1], m, iid) \
-                or (matcher.broken_down(total, m, iid, far=True) if total is not None else None) or iid
+        if out:
+            fig.lead, fig.totals = lead, totals
+            matcher.run("list", fig)
+        iid = fig.iid
         out.append(evolve(m, indicator_concept=iid) if iid else m)
+        steps.append(fig.step)
         if iid:
             totals[m.base_unit] = out[-1]
         if matcher.leads_a_follow(iid):
             lead = out[-1]
         elif lead is not None and not matcher.keeps_a_lead(lead, m, iid):
             lead = None  # any other figure ends the lead's list
-    return out
+    return list(zip(out, steps, strict=True))
+
+
+def map_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = None, text: str = "") -> list[Metric]:
+    """The metrics, each with the indicator concept it measures where one is found (see
+    :func:`trace_indicators`, which also says which step decided)."""
+    return [m for m, _ in trace_indicators(metrics, matcher, text)]

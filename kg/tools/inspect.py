@@ -1,4 +1,5 @@
-"""``kg inspect FILE``: what the text layer made of one file (removals, reports, sections, years)."""
+"""``kg inspect FILE``: what the text layer made of one file (removals, reports, sections, years);
+with ``--indicators``, each metric's indicator concept and the mapping step that decided it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.core.records import Removal, Span
+from kg.core.records import Removal, Span, evolve
+from kg.extract.indicator_match import trace_indicators
+from kg.pipeline.stages import extract_source
 from kg.text.clean import clean
 from kg.text.ingest import read_source
 from kg.text.segment import segment
@@ -65,6 +68,43 @@ def inspect_file(path: str | Path) -> Inspection:
                       encoding=source.encoding, sha256=source.sha256,
                       original_chars=len(source.text), clean_chars=len(ct.text),
                       removals=removals, reports=infos)
+
+
+@dataclass(frozen=True)
+class IndicatorTrace:
+    """One metric as the indicator matcher read it: the concept and the step that decided it
+    (None: no step did; a step with no concept decided the figure measures none)."""
+
+    report: int
+    quote: str
+    value: str  # as written ("x" when redacted)
+    unit: str
+    indicator: str
+    concept: str | None
+    step: str | None
+
+
+def trace_file(path: str | Path) -> tuple[IndicatorTrace, ...]:
+    """Extract one file and trace each metric's indicator mapping. The mapping is read again from
+    the extracted metrics, without their concepts, as the extract stage read them (same result)."""
+    source = read_source(path)
+    out = []
+    for facts in extract_source(source):
+        metrics = [evolve(m, indicator_concept=None) for m in facts.metrics]
+        for m, step in trace_indicators(metrics, text=source.text):
+            value = "x" if m.value is None else format(m.value.normalize(), "f")
+            out.append(IndicatorTrace(facts.index, m.quote, value, m.unit, m.indicator, m.indicator_concept, step))
+    return tuple(out)
+
+
+def format_traces(traces: tuple[IndicatorTrace, ...]) -> str:
+    """One line per metric: report, figure, concept, [step], the indicator as written."""
+    mapped = sum(1 for t in traces if t.concept)
+    out = [f"Indicators ({len(traces)} metrics, {mapped} with a concept):"]
+    for t in traces:
+        out.append(f"  #{t.report} {t.value}{t.unit}  {t.concept or '-'}  [{t.step or '-'}]  {_short(t.indicator, 30)}"
+                   f"  | {_short(t.quote, 40)}")
+    return "\n".join(out)
 
 
 def _short(text: str | None, n: int = 60) -> str:
