@@ -97,6 +97,7 @@ class Report:
     summary_year: int | None = None
     plan_year: int | None = None
     duplicate_of: int | None = None  # index of an earlier report with the same body
+    published: str | None = None  # the page's publication date, ISO (2023-08-30), when it gives one
 
     @property
     def source(self) -> Source:
@@ -223,6 +224,8 @@ class ReportFacts:
     mentions: tuple[InitiativeMention, ...] = ()
     metrics: tuple[Metric, ...] = ()
     duplicate_of: int | None = None
+    published: str | None = None  # the page's publication date, ISO (Report.published)
+    news: bool = False  # a news item: no outline and no title of a kind (kg.text.years.news_report)
 
     @property
     def key(self) -> str:
