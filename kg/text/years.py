@@ -222,6 +222,8 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     done: Counter[int] = Counter()
     relative: Counter[int] = Counter()
     undated: Counter[int] = Counter()  # results told naming no year, dated by the page
+    dated: Counter[int] = Counter()  # results dated by a relative word (截至今年10月底) and the page
+    progressed: Counter[int] = Counter()  # years planned and told with their progress
     meeting: Counter[int] = Counter()  # years naming a meeting: only when no result has one
     bare: Counter[int] = Counter()  # years of sentences telling no figure and nothing done
     progress = False
@@ -238,7 +240,7 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
                 if dateline is not None:
                     word = next(_uncompared(rules.relative_re.finditer(sent.text), rules), None)
                     # 截至今年10月底,已开工… names its year as 2017年 would; 目前共有… is only dated
-                    (done if word else undated)[dateline + (rules.relative[word.group(0)] if word else 0)] += 1
+                    (dated if word else undated)[dateline + (rules.relative[word.group(0)] if word else 0)] += 1
             for m in _explicit_years(sent.text, rules):
                 if rules.news_skip_before.search(sent.text, max(0, m.start() - 6), m.start()):
                     continue
@@ -253,23 +255,30 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
                     # a done clause in a sentence going on to plan tells a result
                     planned = is_plan and not _done_clause(sent.text, m, rules)
                     told = planned or rules.news_figure.search(sent.text) or rules.news_done.search(sent.text)
-                    (plan if planned else done if told else bare)[int(m.group(1))] += 1
                     if planned and _progressed(sent.text, m, rules):
-                        done[int(m.group(1))] += 1  # 2015年计划项目21个,目前基本完成11个: reviewed too
+                        # 2015年计划项目21个,目前基本完成11个: reviewed, planned only if no other year is
+                        progressed[int(m.group(1))] += 1
+                        done[int(m.group(1))] += 1
+                        continue
+                    (plan if planned else done if told else bare)[int(m.group(1))] += 1
             if is_plan and dateline is not None:
                 for m in _uncompared(rules.relative_re.finditer(sent.text), rules):
                     relative[dateline + rules.relative[m.group(0)]] += 1
 
-    def top(votes: Counter[int]) -> int | None:
-        # ties: the latest (results told with older ones for background; plans look ahead)
-        return max(votes.items(), key=lambda kv: kv[::-1])[0] if votes else None
+    def top(votes: Counter[int], latest: bool = False) -> int | None:
+        return max(votes.items(), key=lambda kv: (kv[1], kv[0] if latest else -kv[0]))[0] if votes else None
 
+    plan = plan or progressed
     if dateline is not None:  # a page of 2021 plans no year before it and tells no result after it
         plan = Counter({y: n for y, n in plan.items() if y >= dateline})
         done = Counter({y: n for y, n in done.items() if y <= dateline})
     plan_year = None if summary_title else top(plan) or top(relative)
+    # results dated by the page alone (截至今年10月底…, 目前共有…) are not of the year it plans, which
+    # stays the plan's; a relative word dates them as a year would, a page's date only failing others
+    done.update({y: n for y, n in dated.items() if y != plan_year})
+    if plan_year is not None:  # as a page's date does, the year planned bounds the results: later
+        done = Counter({y: n for y, n in done.items() if y <= plan_year})  # ones are a schedule
     if not done and not hidden and undated:
-        # 目前全市共有幼儿园1000余所 on a page of 2023 (not the year it plans, which stays the plan's)
         done = Counter({y: n for y, n in undated.items() if plan_year is None or y < plan_year})
     # 通报2023年主要工作 tells nothing done: the year a page planning it reviews only if another
     done = done or Counter({y: n for y, n in bare.items() if (dateline is None or y <= dateline) and y != plan_year})
@@ -277,7 +286,7 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     if plan_year in done and any(n >= done[plan_year] for y, n in done.items() if y < plan_year):
         # results of the year planned, told no more than an earlier year's, are progress on the plan
         done = Counter({y: n for y, n in done.items() if y < plan_year})
-    summary_year = top(done)
+    summary_year = top(done, latest=True)  # results told with older ones for background
     if summary_year is not None and hidden > done[summary_year]:
         return None, plan_year  # the text hides the year it reviews (2022年XX年工作总结)
     if progress and not hidden and (summary_year is None or (
