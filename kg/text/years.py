@@ -53,9 +53,10 @@ def _explicit_years(text: str, rules: SegmentRules) -> Iterator[re.Match]:
     return _uncompared(EXPLICIT_YEAR.finditer(text), rules)
 
 
-def year_token(text: str, rules: SegmentRules) -> str | None:
-    """The first year expression in ``text``: '2022', 'REDACTED' or a relative word; else 'SPAN'
-    when it names a five-year plan's period (“十三五”教育工作回顾: several years, none of them)."""
+def year_token(text: str, rules: SegmentRules, period: bool = False) -> str | None:
+    """The first year expression in ``text``: '2022', 'REDACTED' or a relative word; else, with
+    ``period`` (a title), 'SPAN' when it names a five-year plan's period (某区“十四五”教育事业发展规划:
+    several years, none of them)."""
     found: list[tuple[int, str]] = []
     m = next(_explicit_years(text, rules), None)
     if m:
@@ -68,7 +69,7 @@ def year_token(text: str, rules: SegmentRules) -> str | None:
         found.append((m.start(), m.group(0)))
     if found:
         return min(found)[1]
-    return "SPAN" if rules.period_name.search(text) else None
+    return "SPAN" if period and rules.period_name.search(text) else None
 
 
 def resolve(token: str | None, base: int | None, rules: SegmentRules) -> tuple[bool, int | None]:
@@ -119,7 +120,7 @@ def title_years(title: str | None, rules: SegmentRules) -> dict[str, str]:
                    for m in rules.title_kind[kind].finditer(title))
     prev = 0
     for start, end, kind in words:
-        token = year_token(title[prev:start], rules)
+        token = year_token(title[prev:start], rules, period=True)
         if token and kind not in out:
             out[kind] = token
         prev = max(prev, end)
@@ -381,7 +382,7 @@ def _read_years(text: str, raws: list[RawSection], spans: list[Span], tokens: di
         if base is not None:  # relative words (下半年, 明年) count from the summary year
             for k in idx:
                 r = raws[k]
-                if r.explicit_kind and r.year_token and r.year_token != "SPAN":
+                if r.explicit_kind and r.year_token:
                     return resolve(r.year_token, base, rules)
         if own_title:
             decided, year = from_title(kind, base, explicit_only=True)
@@ -391,8 +392,8 @@ def _read_years(text: str, raws: list[RawSection], spans: list[Span], tokens: di
             m = rules.agenda_summary.search(text, spans[0][0], spans[0][0] + rules.agenda_reach)
             if m:  # the meeting says which year it reviews (总结回顾2021年工作)
                 return True, int(m.group(1))
-        if any(raws[k].explicit_kind and raws[k].year_token == "SPAN" for k in idx):
-            return True, None  # 一、“十三五”教育工作回顾, no year stated elsewhere: several years
+        if "SPAN" in tokens.values() and not any(t.isdigit() for t in tokens.values()):
+            return True, None  # a five-year plan (某区“十四五”教育事业发展规划) and its review of the last
         decided, year = _vote([text[spans[k][0]:spans[k][1]] for k in idx], rules,
                               [raws[k].kind == "other" for k in idx])
         if decided:
