@@ -215,10 +215,14 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     工作) gives the reviewed year only when no result does, and never the year planned; relative words of a plan (今年将…) count from the
     page's date when it has one.
     A title run into the text (…2019年上半年工作总结) makes it a summary: it plans no year.
-    Progress reported in sentences naming no year (目前已开工14所) is the plan year's; other results
-    naming no year (目前全市共有幼儿园1000余所) are the page's year's (去年… the year before), unless
-    that is the year planned. A year is read only when its sentences or the page's date give one:
-    a news item dates nothing else."""
+    Progress reported in sentences naming no year (目前已开工14所) is the plan year's, and so is a
+    quarter's (截至3月中旬, 1-3月份) told more often than an older year's result; other results
+    naming no year (目前全市共有幼儿园1000余所) are the page's year's (截至今年10月, 去年… as a year
+    would date them), unless that is the year planned. A year planned and told with its progress
+    (2015年计划项目21个,目前完成11个) is reviewed, and planned only when no other year is; results
+    after the year planned are a schedule, and those of the year planned told no more often than an
+    earlier year's are progress on it. A year is read only when its sentences or the page's date
+    give one: a news item dates nothing else."""
     plan: Counter[int] = Counter()
     done: Counter[int] = Counter()
     relative: Counter[int] = Counter()
