@@ -55,8 +55,10 @@ def _explicit_years(text: str, rules: SegmentRules) -> Iterator[re.Match]:
 
 def year_token(text: str, rules: SegmentRules, period: bool = False) -> str | None:
     """The first year expression in ``text``: '2022', 'REDACTED' or a relative word; else, with
-    ``period`` (a title), 'SPAN' when it names a five-year plan's period (某区“十四五”教育事业发展规划:
-    several years, none of them)."""
+    ``period`` (a title or a heading), 'SPAN' when it names a five-year plan's period (某区“十四五”
+    教育事业发展规划, 二、“十三五”期间工作开展情况: several years, none of them). A heading's SPAN
+    dates its section's figures (none of one year) but not the report, which reviews the period's
+    last year unless its title names the period."""
     found: list[tuple[int, str]] = []
     m = next(_explicit_years(text, rules), None)
     if m:
@@ -386,7 +388,7 @@ def _read_years(text: str, raws: list[RawSection], spans: list[Span], tokens: di
         if base is not None:  # relative words (下半年, 明年) count from the summary year
             for k in idx:
                 r = raws[k]
-                if r.explicit_kind and r.year_token:
+                if r.explicit_kind and r.year_token and r.year_token != "SPAN":
                     return resolve(r.year_token, base, rules)
         if own_title:
             decided, year = from_title(kind, base, explicit_only=True)
