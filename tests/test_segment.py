@@ -372,5 +372,5 @@ def test_a_heading_naming_a_five_year_period_dates_its_section_not_the_report():
     (r,) = reports_of("\n".join(["一、基本情况", "截至2030年底,全县共有中小学15所。" + P1,
                                  "二、“十五五”期间工作开展情况", "1、推进学校标准化建设", P2]))
     assert r.summary_year == 2030
-    assert [(s.heading, s.year) for s in r.sections] == [
-        ("一、基本情况", 2030), ("二、“十五五”期间工作开展情况", None), ("1、推进学校标准化建设", None)]
+    assert [(s.heading, s.year, s.period) for s in r.sections] == [
+        ("一、基本情况", 2030, False), ("二、“十五五”期间工作开展情况", None, True), ("1、推进学校标准化建设", None, True)]

@@ -83,6 +83,7 @@ class Section:
     heading: str | None
     span: Span  # clean coordinates
     sentences: tuple[Sentence, ...] = ()
+    period: bool = False  # about a five-year period (二、“十三五”期间…): its figures are of no one year
 
 
 @dataclass(frozen=True)

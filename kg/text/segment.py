@@ -55,18 +55,21 @@ def _build_report(clean: CleanText, item: Item, index: int, rules: SegmentRules)
                                            item.title)
 
     years: list[int | None] = []
+    periods: list[bool] = []  # about a five-year period (二、“十三五”期间…) and no year of it
     sections: list[Section] = []
     for k, r in enumerate(raws):
         base = plan_year if r.kind == "plan" else summary_year
         decided, y = resolve(r.year_token, summary_year, rules)
+        period = r.year_token == "SPAN" or (not decided and r.parent is not None and periods[r.parent])
         if news:
             y = None  # a news item's sentences have their own years (kg.extract.metrics)
         elif not decided:
             y = years[r.parent] if r.parent is not None else base
         years.append(y)
+        periods.append(period)
         kind: SectionKind = r.kind  # type: ignore[assignment]
         sections.append(Section(kind=kind, year=y, heading=r.heading, span=spans[k],
-                                sentences=sentences(text, spans[k])))
+                                sentences=sentences(text, spans[k]), period=period))
     return Report(clean=clean, index=index, title=item.title, span=body, sections=tuple(sections),
                   summary_year=summary_year, plan_year=plan_year, published=published)
 
