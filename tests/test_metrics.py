@@ -484,3 +484,15 @@ def test_a_news_items_this_year_after_another_years_result_is_the_plan_year():
 def test_a_share_after_a_plan_is_planned(paragraph, statuses):
     r = make_report([paragraph], kinds=["other"], summary_year=2030, plan_year=2031)
     assert [m.status for m in extract_metrics(r)] == statuses
+
+
+def test_a_section_about_a_five_year_period_dates_no_figure():
+    """二、“十五五”期间工作开展情况: its figures are over several years (no year, no target or outcome of
+    one), unless their sentence names a year."""
+    from dataclasses import replace
+
+    r = make_report(["累计新建学校12所。2030年新增学位900个。"], summary_year=2030)
+    r = replace(r, sections=(replace(r.sections[0], period=True),))
+    schools, places = extract_metrics(r)
+    assert (schools.year, schools.period) == (None, True)
+    assert (places.year, places.period) == (2030, False)

@@ -143,6 +143,15 @@ def test_sections_kinds_and_years():
         (["2017年度" + P1, "2017年" + P2, "与2016年相比" + P3], (2017, None)),
         # plan-only report: the year goes to the plan
         (["一、指导思想", P1, "二、工作目标", "2023年" + P2, "三、主要任务", P3], (None, 2023)),
+        # a five-year plan reviewing the last one: a range and a period name give no single year
+        (["某区“十六五”教育事业发展规划", "(2031年——2035年)", "“十五五”期间,全区教育取得显著成绩。",
+          "一、“十五五”教育工作回顾", "一是办学条件日臻完善。2026年高标准通过国家评估。" + P1,
+          "二是师资队伍不断优化。其中2029年引进教师30名。" + P2, "二、“十六五”发展目标", P3], (None, None)),
+        # …but a heading's year still wins over a period named in another heading
+        (["一、2030年工作总结", P1, "二、“十六五”开局之年的主要目标", P2, "三、2031年工作计划", P3], (2030, 2031)),
+        # a forum repost of the year's work meeting, held the year after the one it reviews
+        (["主题:某县召开2031年教育和体育工作会议", "1.楼主", "2月3日上午,某县2031年教育和体育工作会议在县教体局召开。",
+          "2030年,全县教体系统稳步推进各项工作。" + P1 + P2], (2030, 2031)),
     ],
 )
 def test_report_years(lines, years):
@@ -202,8 +211,27 @@ def test_report_years(lines, years):
          (2030, 2031)),
         # …but not when the year is the one the page plans: that stays the plan's alone
         (["2031-02-20", "记者从市教育局获悉,今年全市将新建学校5所,缓解入学压力。全市现有中小学300所。"], (None, 2031)),
+        # a meeting's write-up says which year it arranges, before a goal its sentences set
+        (["11月14日,某市召开全市2030年度教育为民办实事项目推进会,对今年项目建设情况进行通报,"
+          "并针对2031年教育类项目建设工作进行部署。截止10月底,已完成2030年度项目投资7852.5万元。",
+          "根据部署,2032年,某市将实现每个乡镇至少有一所公办幼儿园的目标。"], (2030, 2031)),
         # a year the text hides where results are told: never guessed
         (["20xx年,全县新建学校三所。20xx年,全县新增学位九百个,2030年秋季投入使用。"], (None, None)),
+        # a plan of an older year that says how far it got (计划项目21个,目前完成11个) is reviewed:
+        # never a plan before the year reviewed
+        (["“十五五”期间,全市投入教育建设资金6亿元。2031年,计划投资3亿元。",
+          "据悉,2030年我市教育建设计划项目21个,目前基本完成项目建设任务的有11个。"
+          "2031年,安排实施的教育建设项目达46个。"], (2030, 2031)),
+        # a quarter's progress item: results by part of the year outweigh an older year's named once
+        (["某县新闻网讯 今年,我县共实施三项教育民生工程,确保做好2031年各项教育民生工程工作。",
+          "截至3月中旬,拨付公用经费3891.5万元。2030年底,就完成了73个校舍维修项目的前期准备工作。",
+          "1-3月份国家助学金已发放到位,共发放资金22.6万元。"], (2031, 2031)),
+        # 截至今年10月底 names the page's year as 2031年 would, against a background year
+        (["2031-12-05 10:29 来源:某网", "某市通报项目进展情况。截至今年10月底,已开工项目建设面积31.35万平方米。",
+          "据悉,2027年,某市全面启动该项工作,累计投入2亿元。"], (2031, None)),
+        # results naming no year are the page's year's before a year a sentence names with no figure
+        (["日期:2032-12-30", "全县共有各级各类学校322所,在校生11万人。", "2029年成功创建全国义务教育发展基本均衡县。"],
+         (2032, None)),
     ],
 )
 def test_news_item_years(lines, years):
@@ -306,3 +334,43 @@ def test_dev_corpus_reports_and_years(shared_dir):
             match = [r for r in reps if norm(g["anchor"]) in norm(r.head)]
             assert match, (path.name, g["key"])
             assert (match[0].summary_year, match[0].plan_year) == (g["summary_year"], g["plan_year"]), g["key"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "published"),
+    [
+        # a date line the cleaner removes, a 发布时间 line, a date opening the site's line
+        (["2031-01-16 09:30", "记者获悉,今年某区将新建幼儿园三所,新增学位一千个,缓解入园压力。"], "2031-01-16"),
+        (["某县教育局2031年工作总结", "发布时间:2031/12/7 10:08:36 点击率:0", "一、2031年工作总结", P1], "2031-12-07"),
+        (["30.06.2031  09:32", "6月29日,某区召开人代会,今年将新建义务教育学位8000个。"], "2031-06-30"),
+        # a date in the title, and none at all
+        (["某区教育局2031年工作总结(2031年12月20日)", "一、2031年工作总结", P1], "2031-12-20"),
+        (["某县教育局2031年工作总结", "一、2031年工作总结", P1], None),
+        # an impossible month is no date
+        (["2031-13-45", "记者获悉,今年某区将新建幼儿园三所,新增学位一千个,缓解入园压力。"], None),
+    ],
+    ids=["date-line", "published-line", "day-first", "title", "none", "impossible"],
+)
+def test_the_pages_date_is_carried_on_the_report(lines, published):
+    (r,) = reports_of("\n".join(lines))
+    assert r.published == published
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([
+    "2030年,全县新建学校3所。", "2031年,全县将新建学校5所。", "2029年计划新增学位800个,目前已完成500个。",
+    "今年全县将新增学位3000个。", "截至3月底,已拨付资金200万元。", "去年全县新建学校2所。", "通报2031年主要工作。",
+    "全县现有中小学300所。", "2032年,力争新建学校4所。", "2028年以来,累计投入2亿元。", "会议部署2031年工作。",
+]), min_size=1, max_size=8), st.sampled_from(["", "2031-02-20 10:00\n", "2030-11-02\n"]))
+def test_a_news_item_never_plans_before_the_year_it_reviews(sentences_, dateline):
+    for r in reports_of(dateline + "".join(sentences_)):
+        if r.summary_year is not None and r.plan_year is not None:
+            assert r.plan_year >= r.summary_year
+
+
+def test_a_heading_naming_a_five_year_period_dates_its_section_not_the_report():
+    (r,) = reports_of("\n".join(["一、基本情况", "截至2030年底,全县共有中小学15所。" + P1,
+                                 "二、“十五五”期间工作开展情况", "1、推进学校标准化建设", P2]))
+    assert r.summary_year == 2030
+    assert [(s.heading, s.year, s.period) for s in r.sections] == [
+        ("一、基本情况", 2030, False), ("二、“十五五”期间工作开展情况", None, True), ("1、推进学校标准化建设", None, True)]

@@ -276,6 +276,10 @@ def test_relative_comparisons_are_not_years(lines, years):
         # a template whose body hides its year: the title's year is the publishing site's
         (["2022年上半年教育局工作总结及下半年工作计划", "20__年,县教育局稳步推进各项工作。" + P1, P2], (None, None)),
         (["2020县教育局工作总结和2020年工作计划", "xxxx年,全县教育稳步发展。" + P1, P2], (None, None)),
+        # …unless the document's own title, after the site's, names the years too
+        (["区教育局2030年度工作总结范文及2031年度工作计划区教育局2030年工作总结及2031年度工作思路",
+          "一、xx区教育局xxxx年工作基本情况xxxx年,xx区教育局以改革统领工作全局,各项工作取得较好成效。" + P1,
+          "(一)以深化人事制度改革为动力,不断加强队伍建设。" + P2], (2030, 2031)),
         # the body writes the title's year too: the title stands, whatever else is hidden
         (["某县教育局2021年工作总结", "2021年,全县教育稳步发展,xx年来首次" + P1, P2], (2021, None)),
         (["某县教育局2021年工作总结", P1, P2], (2021, None)),
@@ -291,7 +295,7 @@ def test_relative_comparisons_are_not_years(lines, years):
         (["区教育局2019年目标完成情况及2020年工作计划", "一年来,全区" + P1, "一、2019年目标完成情况", P2],
          (2019, 2020)),
     ],
-    ids=["blank-year", "redacted-year", "title-year-in-body", "no-year-in-body", "requirements-lead",
+    ids=["blank-year", "redacted-year", "own-title-after-the-sites", "title-year-in-body", "no-year-in-body", "requirements-lead",
          "targets-set-at-the-start", "school-year",
          "completion-and-plan"],
 )

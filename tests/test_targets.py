@@ -515,3 +515,37 @@ def test_a_plan_restated_in_comparison_is_no_target():
                                       schools("29", "planned", "较原计划152所增加29所", (30, 41))], summary=2022)
     other = report(SHA_B, "c.txt", QING, [schools("140", "achieved", "全年新建学校140所", (30, 40))], summary=2022)
     assert check_targets([f, other]) == {}
+
+
+def rate(value, status, year, span, *, comparator="=", quote=None):
+    return replace(metric("普惠率", value, "%", comparator, year, status, span, quote or f"普惠率达{value}%",
+                          base_value=Decimal(value) / 100, base_unit="ratio"),
+                   indicator_concept="inclusive-coverage")
+
+
+@pytest.mark.parametrize(
+    ("published", "news", "target", "told", "verdict"),
+    [
+        # a news item of the year's autumn: places added so far judge no plan for the whole year
+        ("2031-08-30", True, places("59000", "planned", 2031, (10, 20)),
+         places("11600", "achieved", 2031, (30, 40), quote="今秋新增学位11600个"), "no-outcome"),
+        # …but a share it already reaches meets the year's target early
+        ("2031-09-01", True, rate("80", "planned", 2031, (10, 20), comparator=">="),
+         rate("96", "achieved", 2031, (30, 40)), "exceeded"),
+        # …nor does a figure under a ceiling before the year is over
+        ("2031-08-30", True, places("500", "planned", 2031, (10, 20), comparator="<="),
+         places("300", "achieved", 2031, (30, 40)), "no-outcome"),
+        # a news item published after the year, or a dated report with an outline, tells the year
+        ("2032-01-20", True, places("59000", "planned", 2031, (10, 20)),
+         places("11600", "achieved", 2031, (30, 40)), "missed"),
+        ("2031-12-20", False, places("59000", "planned", 2031, (10, 20)),
+         places("11600", "achieved", 2031, (30, 40)), "missed"),
+    ],
+    ids=["autumn-places", "share-reached", "under-a-ceiling", "after-the-year", "dated-report"],
+)
+def test_a_news_item_inside_its_year_tells_progress(published, news, target, told, verdict):
+    plan = report(SHA_A, "plan.txt", QING, [target], summary=2030, plan=2031)
+    item = replace(report(SHA_B, "news.txt", QING, [told], summary=2031), published=published, news=news)
+    c = check_targets([plan, item])[iri(plan)]
+    assert c.verdict == verdict
+    assert c.outcome == (None if verdict == "no-outcome" else iri(item))

@@ -83,6 +83,7 @@ class Section:
     heading: str | None
     span: Span  # clean coordinates
     sentences: tuple[Sentence, ...] = ()
+    period: bool = False  # about a five-year period (二、“十三五”期间…): its figures are of no one year
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class Report:
     summary_year: int | None = None
     plan_year: int | None = None
     duplicate_of: int | None = None  # index of an earlier report with the same body
+    published: str | None = None  # the page's publication date, ISO (2023-08-30), when it gives one
 
     @property
     def source(self) -> Source:
@@ -230,6 +232,8 @@ class ReportFacts:
     mentions: tuple[InitiativeMention, ...] = ()
     metrics: tuple[Metric, ...] = ()
     duplicate_of: int | None = None
+    published: str | None = None  # the page's publication date, ISO (Report.published)
+    news: bool = False  # a news item: no outline and no title of a kind (kg.text.years.news_report)
 
     @property
     def key(self) -> str:

@@ -438,6 +438,8 @@ def extract_metrics(report: Report) -> list[Metric]:
                         and not text.startswith("度", dated[-1].end()) \
                         and not metric_rules().achieved_reset.search(text, dated[-1].end(), q.span[0]):
                     status = "planned"
+            elif section.period:
+                year = None  # 二、“十三五”期间工作开展情况: figures over several years
             elif section.kind == "plan" and status == "achieved":
                 year = report.summary_year  # done before the plan: not the plan section's year
             elif section.year is not None:
@@ -464,7 +466,7 @@ def extract_metrics(report: Report) -> list[Metric]:
                 status=status,  # type: ignore[arg-type]
                 redacted=q.redacted, span=clean.original_span(cspan), quote=text[qs:qe],
                 quote_original=clean.original_text(cspan),
-                period=period_before.search(text, 0, q.span[0]) is not None,
+                period=(section.period and not years) or period_before.search(text, 0, q.span[0]) is not None,
                 part=(carried or part_in_sentence.search(text, 0, q.span[0]) is not None
                       or part_in_bracket.search(text, 0, q.span[0]) is not None),  # 共152所(…，幼儿园69所)
             ))

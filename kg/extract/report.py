@@ -17,6 +17,7 @@ from kg.extract.indicator_match import map_indicators
 from kg.extract.initiatives import extract_initiatives
 from kg.extract.metrics import extract_metrics
 from kg.text.spans import SENTENCE_END
+from kg.text.years import news_report
 
 __all__ = ["extract_report", "attach_metrics", "drop_repeated_metrics", "source_ref"]
 
@@ -109,4 +110,6 @@ def extract_report(report: Report) -> ReportFacts:
         mentions=tuple(mentions),
         metrics=tuple(metrics),
         duplicate_of=report.duplicate_of,
+        published=report.published,
+        news=news_report(report),
     )

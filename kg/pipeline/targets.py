@@ -10,7 +10,10 @@ is met at the target and exceeded above it, 控制在…以内 (<=) is met at or
 "no-outcome" (a projection inside that year's own summary is not a missing answer); a target whose
 year no other summary of the bureau covers has no check at all. A mid-year report (上半年总结,
 下半年计划: it summarises and plans the same year) holds partial figures: they are no year's
-outcome, and such a report is no summary of its year. In one report, an outcome must follow its
+outcome, and such a report is no summary of its year. A news item published inside the year it
+tells about (厦门今秋新增学位1.16万个 on 2023-08-30: ReportFacts.published) tells that year's
+progress: its figures answer only a target they already reach (普惠园占比达96% in September against
+2020年底达到80%), and a target it does not report at all has no outcome reported. In one report, an outcome must follow its
 target closely and say it was done (实际建成…: kg/data/metric_rules.toml, [status]). A figure over several years (五年来新增学位,
 十四五期间, Metric.period) is neither a target nor an outcome of one year. Both sides must count the
 same thing at the same stage: works started (开工) answer only works started, a count of projects only
@@ -59,6 +62,7 @@ class _Side:
     forecast: bool = False  # it says what can be done (建成后可新增540个学位): no result in any report
     item: str = ""  # a share's own words (中小学 of 共152所(中小学83所): a share answers the same item
     opens_share: bool = False  # its own quote says it is a share (其中…, a bracket), not only its sentence
+    progress: bool = False  # the year's progress, told by a news item inside it: answers only once it reaches the target
 
 
 def verdict(target: _Side, outcome: _Side | None) -> Verdict:
@@ -165,6 +169,21 @@ def _same_stage(target: str | None, outcome: str | None) -> bool:
     return target == outcome or {target, outcome} <= {None, "finished"}
 
 
+def _in_progress(f: ReportFacts) -> bool:
+    """Whether ``f`` is a news item published inside the year it reviews (厦门今秋新增学位1.16万个 on
+    2023-08-30): its figures are that year's progress, no full-year outcome."""
+    return f.news and f.published is not None and f.summary_year == int(f.published[:4])
+
+
+def _reached(target: _Side, outcome: _Side) -> bool:
+    """Whether a figure told part-way through the year already reaches the target: a share of 96 % in
+    September meets 达到80% by the year's end; 1.16万 places by autumn judge no plan of 5.9万 yet, nor
+    does a figure under a ceiling (控制在…以内) before the year is over."""
+    t, a = target.value, outcome.value
+    return (t is not None and a is not None and target.unit == outcome.unit
+            and target.comparator not in ("<=", "<") and a >= t)
+
+
 def _rest_of_year(f: ReportFacts) -> set[int]:
     """Years the report plans the rest of (年底前还将建成12个项目): it was written inside them."""
     rest = metric_rules().year_rest
@@ -188,6 +207,9 @@ class TargetLinker:
                 continue
             rid = (f.source.path, f.index)
             mid_year = f.summary_year is not None and f.summary_year == f.plan_year
+            # a news item of the year it tells about: its figures are progress, though what it does
+            # not report at all is still no outcome reported
+            progress = _in_progress(f)
             rest = _rest_of_year(f)  # years the report was written inside of: progress, no outcome
             if f.summary_year is not None and not mid_year and f.summary_year not in rest:
                 self._summaries.setdefault((bureau, f.summary_year), set()).add(rid)
@@ -202,7 +224,8 @@ class TargetLinker:
                              x.initiative, (f.source.name, f.source.sha256, f.index, x.span[0]),
                              f.summary_year == x.year, x.span[1], stated, _share(x), _phase(x),
                              bool(projects.search(x.indicator) or projects.search(x.quote)),
-                             forecast, _item(x) if x.part or _share(x) else "", _share(x, sentence=False))
+                             forecast, _item(x) if x.part or _share(x) else "", _share(x, sentence=False),
+                             progress and x.year == f.summary_year)
                 table = self._planned if x.status == "planned" else self._achieved
                 table.setdefault((bureau, x.indicator_concept, x.year), []).append(side)
                 self._reports[str(iri)] = rid
@@ -216,7 +239,7 @@ class TargetLinker:
             bureau, concept, year = key
             summaries = self._summaries.get((bureau, year), set()) - left_out
             outcomes = sorted((s for s in self._achieved.get(key, ()) if kept(s)),
-                              key=lambda s: (not s.from_summary, s.order))
+                              key=lambda s: (not s.from_summary, s.progress, s.order))
             # the report's own answer may drop the target's qualifier (学位建设任务1467个, 实际完成1695个学位)
             broader = sorted((s for s in self._achieved.get((bureau, generic.get(concept, ""), year), ())
                               if kept(s)), key=lambda s: s.order)
@@ -233,7 +256,9 @@ class TargetLinker:
                             and _same_stage(t.phase, o.phase) and self._answers(t, o)  # noqa: B023
                             # what a plan says can be done (共可新增学位1200个) is a capacity, which
                             # the figures after it in its own report do not answer (共提供720个学位)
-                            and not (t.forecast and self._same_report(t, o)))  # noqa: B023
+                            and not (t.forecast and self._same_report(t, o))  # noqa: B023
+                            # progress (今秋新增学位1.16万个) answers only a target it already reaches
+                            and (not o.progress or _reached(t, o)))  # noqa: B023
                 # the report's own answer, right after the target, first; then the year's summary
                 own = sorted((o for o in (*outcomes, *broader) if self._same_report(t, o) and fit(o)),
                              key=lambda s: s.order)

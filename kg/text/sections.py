@@ -97,7 +97,7 @@ def raw_sections(text: str, body: Span, default_kind: str | None,
                     context = own
             else:
                 kind, explicit = context, False
-            raws.append(RawSection(head, ln.start, kind, explicit, year_token(head, rules),
+            raws.append(RawSection(head, ln.start, kind, explicit, year_token(head, rules, period=True),
                                     depth, parent))
             stack.append(len(raws) - 1)
             first = False
@@ -107,7 +107,7 @@ def raw_sections(text: str, body: Span, default_kind: str | None,
         part = _part_kind(ln.text, rules) if not styles or styles[0] == _PART else None
         if part:
             styles, stack, context = [_PART], [len(raws)], part
-            raws.append(RawSection(ln.text, ln.start, part, True, year_token(ln.text, rules),
+            raws.append(RawSection(ln.text, ln.start, part, True, year_token(ln.text, rules, period=True),
                                     0, None))
             first = False
             continue

@@ -18,7 +18,7 @@ from kg.text.reports import Item, split_items
 from kg.text.sections import raw_sections
 from kg.text.segment_rules import SegmentRules, segment_rules
 from kg.text.spans import sentences, trim
-from kg.text.years import dateline_year, is_news, report_years, resolve, title_kind, title_years
+from kg.text.years import is_news, page_date, report_years, resolve, title_kind, title_years
 
 __all__ = ["segment"]
 
@@ -48,25 +48,30 @@ def _build_report(clean: CleanText, item: Item, index: int, rules: SegmentRules)
     starts = [r.start for r in raws] + [body[1]]
     spans = [trim(text, (starts[k], starts[k + 1])) for k in range(len(raws))]
     news = is_news(raws, tokens)
-    dateline = dateline_year((r.text for r in clean.removed), text, rules) if news else None
+    published = page_date((r.text for r in clean.removed), text, rules, item.title)
+    # only a news item's years are read against its page's date: a report states its own
+    dateline = int(published[:4]) if news and published else None
     summary_year, plan_year = report_years(text, raws, spans, tokens, item.own_title, rules, dateline,
                                            item.title)
 
     years: list[int | None] = []
+    periods: list[bool] = []  # about a five-year period (二、“十三五”期间…) and no year of it
     sections: list[Section] = []
     for k, r in enumerate(raws):
         base = plan_year if r.kind == "plan" else summary_year
         decided, y = resolve(r.year_token, summary_year, rules)
+        period = r.year_token == "SPAN" or (not decided and r.parent is not None and periods[r.parent])
         if news:
             y = None  # a news item's sentences have their own years (kg.extract.metrics)
         elif not decided:
             y = years[r.parent] if r.parent is not None else base
         years.append(y)
+        periods.append(period)
         kind: SectionKind = r.kind  # type: ignore[assignment]
         sections.append(Section(kind=kind, year=y, heading=r.heading, span=spans[k],
-                                sentences=sentences(text, spans[k])))
+                                sentences=sentences(text, spans[k]), period=period))
     return Report(clean=clean, index=index, title=item.title, span=body, sections=tuple(sections),
-                  summary_year=summary_year, plan_year=plan_year)
+                  summary_year=summary_year, plan_year=plan_year, published=published)
 
 
 def _peel_glued_title(text: str, item: Item, rules: SegmentRules) -> Item:

@@ -53,8 +53,12 @@ def _explicit_years(text: str, rules: SegmentRules) -> Iterator[re.Match]:
     return _uncompared(EXPLICIT_YEAR.finditer(text), rules)
 
 
-def year_token(text: str, rules: SegmentRules) -> str | None:
-    """The first year expression in ``text``: '2022', 'REDACTED' or a relative word."""
+def year_token(text: str, rules: SegmentRules, period: bool = False) -> str | None:
+    """The first year expression in ``text``: '2022', 'REDACTED' or a relative word; else, with
+    ``period`` (a title or a heading), 'SPAN' when it names a five-year plan's period (某区“十四五”
+    教育事业发展规划, 二、“十三五”期间工作开展情况: several years, none of them). A heading's SPAN
+    dates its section's figures (none of one year) but not the report, which reviews the period's
+    last year unless its title names the period."""
     found: list[tuple[int, str]] = []
     m = next(_explicit_years(text, rules), None)
     if m:
@@ -65,14 +69,16 @@ def year_token(text: str, rules: SegmentRules) -> str | None:
     m = next(_uncompared(rules.relative_re.finditer(text), rules), None)
     if m:
         found.append((m.start(), m.group(0)))
-    return min(found)[1] if found else None
+    if found:
+        return min(found)[1]
+    return "SPAN" if period and rules.period_name.search(text) else None
 
 
 def resolve(token: str | None, base: int | None, rules: SegmentRules) -> tuple[bool, int | None]:
     """(decided, year) for a year token; relative words need the base year."""
     if token is None:
         return False, None
-    if token == "REDACTED":
+    if token in ("REDACTED", "SPAN"):
         return True, None
     if token.isdigit():
         return True, int(token)
@@ -92,7 +98,7 @@ def _vote(texts: list[str], rules: SegmentRules, told: list[bool] | None = None)
         for m in _explicit_years(t, rules):
             if told and told[k] and _planned(t, m, rules):
                 continue
-            if _RANGE_END.search(t, max(0, m.start() - 6), m.start()):
+            if _RANGE_END.search(t, max(0, m.start() - 8), m.start()) or _RANGE_START.match(t, m.end()):
                 spans += 1  # 行动计划(2027—2030年): several years, none of them the report's
                 continue
             years[int(m.group(1))] += 1
@@ -116,7 +122,7 @@ def title_years(title: str | None, rules: SegmentRules) -> dict[str, str]:
                    for m in rules.title_kind[kind].finditer(title))
     prev = 0
     for start, end, kind in words:
-        token = year_token(title[prev:start], rules)
+        token = year_token(title[prev:start], rules, period=True)
         if token and kind not in out:
             out[kind] = token
         prev = max(prev, end)
@@ -161,7 +167,17 @@ def _done_clause(text: str, m: re.Match, rules: SegmentRules) -> bool:
             and rules.news_plan.search(text, 0, start) is None)  # the plan comes after the result
 
 
-_RANGE_END = re.compile(r"(?:19|20)\d{2}\s*[—–~-]\s*$")
+def _progressed(text: str, m: re.Match, rules: SegmentRules) -> bool:
+    """Whether a clause after the year's own one, planning nothing, tells progress on it
+    (2015年计划项目21个,目前基本完成11个)."""
+    start = _clause_end(text, m.end())
+    return (start < len(text) and rules.news_plan.search(text, start) is None
+            and rules.news_progress.search(text, start) is not None)
+
+
+# a range of years (2021—2025年, 2021年——2025年, 2021年至2025年): its ends are no year of their own
+_RANGE_END = re.compile(r"(?:19|20)\d{2}\s*年?\s*(?:[—–~-]+|至)\s*$")
+_RANGE_START = re.compile(r"\s*(?:[—–~-]+|至)\s*(?:19|20)\d{2}")
 _SENTENCE_ENDS = "。!?！？\n"
 
 
@@ -201,17 +217,24 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     工作) gives the reviewed year only when no result does, and never the year planned; relative words of a plan (今年将…) count from the
     page's date when it has one.
     A title run into the text (…2019年上半年工作总结) makes it a summary: it plans no year.
-    Progress reported in sentences naming no year (目前已开工14所) is the plan year's; other results
-    naming no year (目前全市共有幼儿园1000余所) are the page's year's (去年… the year before), unless
-    that is the year planned. A year is read only when its sentences or the page's date give one:
-    a news item dates nothing else."""
+    Progress reported in sentences naming no year (目前已开工14所) is the plan year's, and so is a
+    quarter's (截至3月中旬, 1-3月份) told more often than an older year's result; other results
+    naming no year (目前全市共有幼儿园1000余所) are the page's year's (截至今年10月, 去年… as a year
+    would date them), unless that is the year planned. A year planned and told with its progress
+    (2015年计划项目21个,目前完成11个) is reviewed, and planned only when no other year is; results
+    after the year planned are a schedule, and those of the year planned told no more often than an
+    earlier year's are progress on it. A year is read only when its sentences or the page's date
+    give one: a news item dates nothing else."""
     plan: Counter[int] = Counter()
     done: Counter[int] = Counter()
     relative: Counter[int] = Counter()
     undated: Counter[int] = Counter()  # results told naming no year, dated by the page
+    dated: Counter[int] = Counter()  # results dated by a relative word (截至今年10月底) and the page
+    progressed: Counter[int] = Counter()  # years planned and told with their progress
     meeting: Counter[int] = Counter()  # years naming a meeting: only when no result has one
     bare: Counter[int] = Counter()  # years of sentences telling no figure and nothing done
     progress = False
+    partial = 0  # results of a part of the year naming no year (截至3月中旬, 1-3月份): this year's
     summary_title = False
     hidden = 0  # years the text hides (20xx年) where results are told
     for span in spans:
@@ -219,10 +242,12 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
             is_plan = rules.news_plan.search(sent.text) is not None
             progress = progress or (not is_plan and rules.news_progress.search(sent.text) is not None)
             hidden += 0 if is_plan else len(rules.redacted.findall(sent.text))
-            if (dateline is not None and not is_plan and EXPLICIT_YEAR.search(sent.text) is None
-                    and rules.news_figure.search(sent.text)):
-                word = next(_uncompared(rules.relative_re.finditer(sent.text), rules), None)
-                undated[dateline + (rules.relative[word.group(0)] if word else 0)] += 1
+            if not is_plan and EXPLICIT_YEAR.search(sent.text) is None and rules.news_figure.search(sent.text):
+                partial += rules.news_partial.search(sent.text) is not None
+                if dateline is not None:
+                    word = next(_uncompared(rules.relative_re.finditer(sent.text), rules), None)
+                    # 截至今年10月底,已开工… names its year as 2017年 would; 目前共有… is only dated
+                    (dated if word else undated)[dateline + (rules.relative[word.group(0)] if word else 0)] += 1
             for m in _explicit_years(sent.text, rules):
                 if rules.news_skip_before.search(sent.text, max(0, m.start() - 6), m.start()):
                     continue
@@ -237,6 +262,11 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
                     # a done clause in a sentence going on to plan tells a result
                     planned = is_plan and not _done_clause(sent.text, m, rules)
                     told = planned or rules.news_figure.search(sent.text) or rules.news_done.search(sent.text)
+                    if planned and _progressed(sent.text, m, rules):
+                        # 2015年计划项目21个,目前基本完成11个: reviewed, planned only if no other year is
+                        progressed[int(m.group(1))] += 1
+                        done[int(m.group(1))] += 1
+                        continue
                     (plan if planned else done if told else bare)[int(m.group(1))] += 1
             if is_plan and dateline is not None:
                 for m in _uncompared(rules.relative_re.finditer(sent.text), rules):
@@ -245,43 +275,77 @@ def news_years(text: str, spans: list[Span], dateline: int | None,
     def top(votes: Counter[int], latest: bool = False) -> int | None:
         return max(votes.items(), key=lambda kv: (kv[1], kv[0] if latest else -kv[0]))[0] if votes else None
 
+    plan = plan or progressed
     if dateline is not None:  # a page of 2021 plans no year before it and tells no result after it
         plan = Counter({y: n for y, n in plan.items() if y >= dateline})
         done = Counter({y: n for y, n in done.items() if y <= dateline})
     plan_year = None if summary_title else top(plan) or top(relative)
+    # results dated by the page alone (截至今年10月底…, 目前共有…) are not of the year it plans, which
+    # stays the plan's; a relative word dates them as a year would, a page's date only failing others
+    done.update({y: n for y, n in dated.items() if y != plan_year})
+    if plan_year is not None:  # as a page's date does, the year planned bounds the results: later
+        done = Counter({y: n for y, n in done.items() if y <= plan_year})  # ones are a schedule
+    if not done and not hidden and undated:
+        done = Counter({y: n for y, n in undated.items() if plan_year is None or y < plan_year})
     # 通报2023年主要工作 tells nothing done: the year a page planning it reviews only if another
     done = done or Counter({y: n for y, n in bare.items() if (dateline is None or y <= dateline) and y != plan_year})
     done = done or Counter({y: n for y, n in meeting.items() if dateline is None or y <= dateline})
+    if plan_year in done and any(n >= done[plan_year] for y, n in done.items() if y < plan_year):
+        # results of the year planned, told no more than an earlier year's, are progress on the plan
+        done = Counter({y: n for y, n in done.items() if y < plan_year})
     summary_year = top(done, latest=True)  # results told with older ones for background
     if summary_year is not None and hidden > done[summary_year]:
         return None, plan_year  # the text hides the year it reviews (2022年XX年工作总结)
-    if summary_year is None and progress and not hidden:
-        summary_year = plan_year  # progress on the year's plan (目前已开工14所)
-    if summary_year is None and not hidden and undated:
-        year = top(undated, latest=True)
-        if plan_year is None or year < plan_year:
-            summary_year = year  # 目前全市共有幼儿园1000余所 on a page of 2023, 去年… in one of 2024
+    if progress and not hidden and (summary_year is None or (
+            plan_year is not None and summary_year < plan_year and partial > done[summary_year])):
+        # progress on the year's plan (目前已开工14所), or a quarter's (截至3月中旬…, 1-3月份…)
+        # outweighing an older year's result (2016年底完成了前期准备)
+        summary_year = plan_year
     return summary_year, plan_year
 
 
-def dateline_year(removed_texts: Iterator[str], text: str, rules: SegmentRules) -> int | None:
-    """The year of the page's publication date: the first among what the cleaner removed (date
-    lines, a site's meta line), else the first line near the top of ``text`` that opens with a
-    date in figures (2020-12-10 15:32 央视网); else None."""
+def _iso(m: re.Match) -> str | None:
+    """The date a dateline match names, ISO (2023-08-30); None for an impossible month or day."""
+    g = m.groupdict()
+    y, mo, d = (g.get("y") or g.get("y2")), (g.get("m") or g.get("m2")), (g.get("d") or g.get("d2"))
+    if y is None or mo is None or d is None or not (1 <= int(mo) <= 12 and 1 <= int(d) <= 31):
+        return None
+    return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+
+
+def page_date(removed_texts: Iterator[str], text: str, rules: SegmentRules, title: str | None = None) -> str | None:
+    """The page's publication date, ISO: the first among what the cleaner removed (date lines, a
+    site's meta line), else the first line near the top of ``text`` that opens with a date in
+    figures (2020-12-10 15:32 央视网, 发布时间: 2019-05-06), else a date in the title; else None."""
     for t in removed_texts:
-        m = rules.dateline.search(t)
-        if m:
-            return int(m.group(1))
+        for m in rules.dateline.finditer(t):
+            if (date := _iso(m)) is not None:
+                return date
     for m in re.finditer(r"^.+$", text[:rules.cover_reach], re.M):
         d = rules.dateline_line.match(m.group(0))
-        if d:
-            return int(d.group(1) or d.group(2))
+        if d and (date := _iso(d)) is not None:
+            return date
+    for m in rules.dateline.finditer(title or ""):
+        if (date := _iso(m)) is not None:
+            return date
     return None
 
 
 def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: dict[str, str],
                  own_title: bool, rules: SegmentRules,
                  dateline: int | None = None, title: str | None = None) -> tuple[int | None, int | None]:
+    """(summary, plan) year of a report (:func:`_read_years`), never a plan before the year reviewed:
+    a plan of a year already reviewed is one told in passing (2015年计划… in a review of 2016), so
+    the plan year is then unknown."""
+    summary_year, plan_year = _read_years(text, raws, spans, tokens, own_title, rules, dateline, title)
+    if summary_year is not None and plan_year is not None and plan_year < summary_year:
+        return summary_year, None
+    return summary_year, plan_year
+
+
+def _read_years(text: str, raws: list[RawSection], spans: list[Span], tokens: dict[str, str],
+                own_title: bool, rules: SegmentRules,
+                dateline: int | None, title: str | None) -> tuple[int | None, int | None]:
     """Headings of a kind decide its year; then the report's own title, when it states the year
     (it also gives the plan year of a plan cut off or never written: …及明年工作打算); then the
     most frequent explicit year in the sections of that kind. A title shared by every item of a
@@ -291,9 +355,12 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
     if any(t.isdigit() for t in tokens.values()):
         body = "".join(text[s:e] for s, e in spans)
         if (rules.redacted.search(body[:rules.lead_chars])
-                and not any(t + "年" in body for t in tokens.values() if t.isdigit())):
+                and not any(t + "年" in body for t in tokens.values() if t.isdigit())
+                and not all((title or "").count(t + "年") > 1 for t in tokens.values() if t.isdigit())):
             # the body opens by hiding its year (20xx年, 20__年) and never writes the title's: a
-            # year the publishing site put on a template's title, not the report's
+            # year the publishing site put on a template's title, not the report's (unless the
+            # document's own title, after the site's, names it too: …2021年度工作总结范文及2022年度
+            # 工作计划区教育局2021年工作总结及2022年度工作思路)
             tokens = {k: t for k, t in tokens.items() if not t.isdigit()}
     if news:
         summary_year, plan_year = news_years(text, spans, dateline, rules)
@@ -301,7 +368,9 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
         if m:  # a meeting's write-up says which year it reviews (总结回顾2021年工作)
             summary_year = int(m.group(1))
             plan_year = plan_year if plan_year is not None and plan_year > summary_year else None
-        return summary_year, _agenda_plan_year(text, spans, summary_year, plan_year, rules)
+        # the year a meeting's write-up says it arranges outweighs a goal its sentences set
+        # (针对2017年…工作进行部署 before 2018年,某市将实现…的目标)
+        return summary_year, _agenda_plan_year(text, spans, summary_year, None, rules) or plan_year
     s_secs = [k for k, r in enumerate(raws) if r.kind in ("summary", "problems", "other")]
     p_secs = [k for k, r in enumerate(raws) if r.kind == "plan"]
 
@@ -319,7 +388,7 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
         if base is not None:  # relative words (下半年, 明年) count from the summary year
             for k in idx:
                 r = raws[k]
-                if r.explicit_kind and r.year_token:
+                if r.explicit_kind and r.year_token and r.year_token != "SPAN":
                     return resolve(r.year_token, base, rules)
         if own_title:
             decided, year = from_title(kind, base, explicit_only=True)
@@ -329,6 +398,8 @@ def report_years(text: str, raws: list[RawSection], spans: list[Span], tokens: d
             m = rules.agenda_summary.search(text, spans[0][0], spans[0][0] + rules.agenda_reach)
             if m:  # the meeting says which year it reviews (总结回顾2021年工作)
                 return True, int(m.group(1))
+        if "SPAN" in tokens.values() and not any(t.isdigit() for t in tokens.values()):
+            return True, None  # a five-year plan (某区“十四五”教育事业发展规划) and its review of the last
         decided, year = _vote([text[spans[k][0]:spans[k][1]] for k in idx], rules,
                               [raws[k].kind == "other" for k in idx])
         if decided:
@@ -373,7 +444,8 @@ def _agenda_plan_year(text: str, spans: list[Span], summary_year: int | None, pl
                       rules: SegmentRules) -> int | None:
     """``plan_year``, or when it is unknown the year a speech says its meeting arranges:
     总结2013年工作,安排部署2014年工作 (the first that names a later year: 根据2013年工作要点
-    before it is the reviewed year's plan)."""
+    before it is the reviewed year's plan), or the year of the work meeting it reports, held the
+    year after the one reviewed (召开2014年教育工作会议)."""
     if plan_year is not None or summary_year is None or not spans:
         return plan_year
     # within this report: the next one's title may follow within reach
@@ -383,6 +455,11 @@ def _agenda_plan_year(text: str, spans: list[Span], summary_year: int | None, pl
             return int(token[:4])
         if token and token in rules.relative:
             return summary_year + rules.relative[token]  # 下半年 plans the summary's own year
+    # the year's work meeting held one after the year reviewed (龙山县召开2023年教育和体育工作会议,
+    # reviewing 2022) arranges its own year
+    for m in _explicit_years(text[spans[0][0]:min(spans[0][0] + rules.agenda_reach, spans[-1][1])], rules):
+        if int(m.group(1)) == summary_year + 1 and rules.news_meeting_after.match(m.string, m.end()):
+            return summary_year + 1
     return None
 
 
