@@ -228,6 +228,9 @@ def _sequence(lines: list[Line], text: str, rules: SegmentRules) -> list[Item]:
     title_idx = _cover_title(lines, text, rules)
     if title_idx is None:
         title_idx = next((i for i, ln in enumerate(lines[:3]) if _is_title(ln.text, rules)), None)
+        if (title_idx is not None and any(_is_body_line(ln.text, rules) for ln in lines[:title_idx])
+                and sum(len(HAN_CHAR.findall(ln.text)) for ln in lines[title_idx + 1:]) < rules.min_body_han):
+            title_idx = None  # a title-like line closing the text (links to other reports) is not its title
     first_title = lines[title_idx].text if title_idx is not None else None
     begin = title_idx + 1 if title_idx is not None else 0
     if title_idx is not None and _title_goes_on(lines, title_idx, rules):
@@ -263,6 +266,11 @@ def _sequence(lines: list[Line], text: str, rules: SegmentRules) -> list[Item]:
         start = lines[b].start if b < len(lines) else len(text)
         items.append(Item(_full_title(lines, t, rules), (min(start, stop), stop)))
     return items
+
+
+def _is_body_line(line: str, rules: SegmentRules) -> bool:
+    """A line of running text: a sentence's end and a body's worth of Chinese (not 欢迎光临!)."""
+    return bool(_TERMINAL_RE.search(line)) and len(HAN_CHAR.findall(line)) >= rules.min_body_han
 
 
 _SUBTITLE = re.compile(r"^[—-]{1,2}")
