@@ -34,7 +34,8 @@ class RawSection:
 
 
 # 2022年, and a school year written by its year: 2022学年(度)
-EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*学?年(?!代|级)")
+# 2021年, 2021学年, and 2021 written straight before a part of the year (2021上半年, 2021第三季度)
+EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*(?:学?年(?!代|级)|(?=[上下]半年|第[一二三四]季度))")
 
 
 def compared(m: re.Match, rules: SegmentRules) -> bool:
@@ -72,6 +73,15 @@ def year_token(text: str, rules: SegmentRules, period: bool = False) -> str | No
     if found:
         return min(found)[1]
     return "SPAN" if period and rules.period_name.search(text) else None
+
+
+_PLAN_NUMBER = "一二三四五六七八九"
+
+
+def period_end_year(m: re.Match) -> int:
+    """The last year of the five-year plan a ``period_end`` match names: the third plan ran
+    1966–1970 and every one since five years (十一五 2010, 十三五 2020, 十四五 2025)."""
+    return 1970 + 5 * (10 + _PLAN_NUMBER.index(m.group(1)) + 1 - 3)
 
 
 def resolve(token: str | None, base: int | None, rules: SegmentRules) -> tuple[bool, int | None]:
@@ -355,7 +365,7 @@ def _read_years(text: str, raws: list[RawSection], spans: list[Span], tokens: di
     if any(t.isdigit() for t in tokens.values()):
         body = "".join(text[s:e] for s, e in spans)
         if (rules.redacted.search(body[:rules.lead_chars])
-                and not any(t + "年" in body for t in tokens.values() if t.isdigit())
+                and not any(m.group(1) in tokens.values() for m in EXPLICIT_YEAR.finditer(body))
                 and not all((title or "").count(t + "年") > 1 for t in tokens.values() if t.isdigit())):
             # the body opens by hiding its year (20xx年, 20__年) and never writes the title's: a
             # year the publishing site put on a template's title, not the report's (unless the
@@ -384,6 +394,10 @@ def _read_years(text: str, raws: list[RawSection], spans: list[Span], tokens: di
         for k in idx:  # headings and leads of that kind first, outermost first
             r = raws[k]
             if r.explicit_kind and r.year_token and (r.year_token.isdigit() or r.year_token == "REDACTED"):
+                if r.year_token == "REDACTED" and own_title:  # the report's own title still names it
+                    decided, year = from_title(kind, base, explicit_only=True)
+                    if decided:
+                        return decided, year
                 return resolve(r.year_token, base, rules)
         if base is not None:  # relative words (下半年, 明年) count from the summary year
             for k in idx:
@@ -419,6 +433,9 @@ def _read_years(text: str, raws: list[RawSection], spans: list[Span], tokens: di
                                       summary_year, rules)
     elif own_title:  # the title declares a plan the text does not hold
         _, plan_year = from_title("plan", summary_year, explicit_only=False)
+    if (plan_year is None and own_title and summary_year is not None and title
+            and tokens.get("summary") == str(summary_year + 1) and rules.title_kind["plan"].search(title)):
+        plan_year = summary_year + 1  # 2023年…工作总结及工作计划 reviewing 2022: the title's year is planned
     if not tokens and plan_year is None and summary_year is not None and all(r.kind == "other" for r in raws) \
             and _arranges(text, spans, summary_year, rules):
         return None, summary_year  # 召开职工会,安排部署2031年重点工作。一是…: no review, a plan
