@@ -283,6 +283,13 @@ def _place_at_level(named: list[Mention], lvl: Level | None,
         if lvl is None or p.level == lvl or (lvl == "city" and p.name in gazetteer().municipalities):
             score[p] += w
             first.setdefault(p, m)
+        if p.level == "county" and lvl == "city" and len(counties) == 1 and p.name.endswith("市") and m.alias \
+                and not any(q.level == "city" for n in named for q in n.places):
+            # the one place named, by its short name, is a county-level city and no city is: its own
+            # 我市 (推进邵武教育; a full name found inside other words, 今天全市, is not trusted so far)
+            score[p] += w
+            first.setdefault(p, m)
+            continue
         if p.level == "county" and lvl == "city" and not (len(counties) == 1 and mentions[m.place] >= 3):
             anc = _resolve(gazetteer().by_name.get(p.region.city or "", ()), named)
             if anc and anc.level == "city":  # a municipality (重庆市) is no district's city bureau
@@ -428,6 +435,8 @@ def extract_bureau(report: Report) -> Bureau:
             continue  # 湖州市教育局 in a report that says 我县: a superior, however it is named
         if titled_levels and all(_above(_group_level(ms, places) or level, t) for t in titled_levels):
             continue  # 区教育体育局…总结 (a site's label: 洛阳市教育局): the title's own level is lower
+        if not titled and titled_levels and all(_above(t, _group_level(ms, places) or level) for t in titled_levels):
+            continue  # 市教育局…总结 naming XX区教育局 among its pilot units: a subordinate
         score = sum(r.weights.strong if strong(m) else r.weights.body for m in ms if not m.passing)
         if lvl and level == lvl:
             score += r.weights.own_level
