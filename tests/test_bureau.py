@@ -197,6 +197,8 @@ def test_a_national_body_speaking_is_the_issuer_when_nothing_local_is_named(titl
     ("", ["萧山区今年将新增学位4000个。", "全省统筹推进,萧山区新建学校3所。"], "萧山区教育局"),
     # the only place named is above the level 全区 says: a superior, no issuer
     ("区教育局工作要点", ["创建浙江省平安校园示范区,全区教育系统推进。", "浙江省督导组来区检查,全区新建学校2所。"], None),
+    # a title's placeless city bureau: a district bureau among its pilot units is a subordinate
+    ("市教育局半年工作总结", ["制定下发《XX市教育信息化实施方案》。", "XX区教育局、市四中为省级试点单位。"], "XX市教育局"),
 ])
 def test_a_titled_or_only_place_names_the_issuer(title, body, name):
     assert extract_bureau(make_report(title, body)).name == name
@@ -207,6 +209,8 @@ def test_a_titled_or_only_place_names_the_issuer(title, body, name):
     (["全市统筹推进,萧山区今年新增学位4000个。", "萧山区新建学校3所,萧山区办学条件改善。"], "萧山区教育局"),
     # a county cited once in a 全市 report supports its city
     (["全市新建学校3所,其中萧山区2所。"], "杭州市教育局"),
+    # ... but a county-level city, the one place named and no city with it, is its own 我市
+    (["在市委、市政府的领导下,积极推进邵武教育持续健康发展。", "目前,我市学校有120所。"], "邵武市教育局"),
 ])
 def test_one_county_named_throughout_is_the_issuer(body, name):
     assert extract_bureau(make_report("", body)).name == name

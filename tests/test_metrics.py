@@ -298,6 +298,11 @@ def test_a_news_item_announcing_a_plan_plans_its_figures():
     ("2031年1月召开总结会,全年新建学校3所。", (2030, None), [("achieved", 2031)]),
     # no report year known: nothing to compare with
     ("2031年新建学校3所。", (None, None), [("achieved", 2031)]),
+    # the end of a five-year plan's period is its last year: told at it, that year's figure; a
+    # plan's target for it, a target
+    ("“十三五”末全县学前三年毛入园率达到91%。", (2020, None), [("achieved", 2020)]),
+    ("到“十四五”期末全县新增学位8000个。", (2021, 2022), [("planned", 2025)]),
+    ("十一五末全县共有学校80所。", (2010, None), [("achieved", 2010)]),
 ])
 def test_a_figure_dated_after_the_report_is_a_target(sentence, years, statuses):
     ms = extract_metrics(make_report([sentence], summary_year=years[0], plan_year=years[1]))
@@ -365,6 +370,7 @@ def test_gold_metric_quotes_parse():
     ("扩容工程启动以来,全区累计新增学位3.2万个。", True),  # since a programme began: several years
     ("行动计划实施以来共建成幼儿园21所。", True),
     ("全年新增学位900个。", False),
+    ("“十三五”末全县学前三年毛入园率达到91%。", False),  # the period's last year: one year
 ])
 def test_figures_over_several_years_are_marked(sentence, period):
     r = make_report([sentence], kinds=["summary"], summary_year=2020)

@@ -98,6 +98,15 @@ def test_report_without_title():
     assert len(reps) == 1 and reps[0].title is None and reps[0].text.startswith(P1)
 
 
+@pytest.mark.parametrize("after", [
+    "校园安全总结 | 年度安全总结 | 安全个人总结",  # a site's links to other reports after the text
+    "某区教育局2021年工作总结",
+])
+def test_a_title_like_line_closing_the_text_is_not_its_title(after):
+    reps = reports_of(f"{P1}\n{P2}\n{after}")
+    assert len(reps) == 1 and reps[0].title is None and reps[0].text.startswith(P1)
+
+
 def test_empty_and_furniture_only():
     assert reports_of("") == []
     assert reports_of("篇一\n短\n篇二\n也短") == []
@@ -149,6 +158,11 @@ def test_sections_kinds_and_years():
           "二是师资队伍不断优化。其中2029年引进教师30名。" + P2, "二、“十六五”发展目标", P3], (None, None)),
         # …but a heading's year still wins over a period named in another heading
         (["一、2030年工作总结", P1, "二、“十六五”开局之年的主要目标", P2, "三、2031年工作计划", P3], (2030, 2031)),
+        # the report's own title, printed again above its text, names the year the text hides
+        (["某市教育局2031上半年工作总结及下半年工作计划", "来源:某某范文网", "某市教育局2031上半年工作总结及下半年工作计划",
+          "xxxx年上半年,我局" + P1, "一、上半年主要工作", P2, "二、下半年工作计划", P3], (2031, 2031)),
+        # a title's year after the year the body reviews, with a plan declared: the year planned
+        (["2032年某县教育局工作总结及工作计划", "2031年,全县教育工作" + P1, P2], (2031, 2032)),
         # a forum repost of the year's work meeting, held the year after the one it reviews
         (["主题:某县召开2031年教育和体育工作会议", "1.楼主", "2月3日上午,某县2031年教育和体育工作会议在县教体局召开。",
           "2030年,全县教体系统稳步推进各项工作。" + P1 + P2], (2030, 2031)),

@@ -31,7 +31,7 @@ from kg.core.patterns import alternation
 from kg.core.records import Comparator, Metric, Report, Sentence, Span
 from kg.extract.metric_rules import comparators, metric_rules, units
 from kg.text.segment_rules import segment_rules
-from kg.text.years import compared, news_report
+from kg.text.years import compared, news_report, period_end_year
 
 # --------------------------------------------------------------------------- numbers
 
@@ -426,17 +426,23 @@ def extract_metrics(report: Report) -> list[Metric]:
             # a point of comparison (比2010年提高, 是2010年的2.5倍) is not the figure's year
             dated = [m for m in _YEAR.finditer(text, 0, q.span[0]) if not compared(m, seg_rules)]
             years = [int(m.group(1)) for m in dated]
+            marks = [(m.start(), m.end()) for m in dated]
+            ends = list(seg_rules.period_end.finditer(text, 0, q.span[0]))
+            if ends and (not marks or ends[-1].start() > marks[-1][0]):
+                # “十三五”末全旗入园率达到90%, 到“十四五”期末新增学位…: the period's last year
+                years.append(period_end_year(ends[-1]))
+                marks.append((ends[-1].start(), ends[-1].end()))
             this_year = news and status == "planned" and report.plan_year is not None and _this_year(
-                text, dated[-1].end() if dated else 0, q.span[0], seg_rules)
+                text, marks[-1][1] if marks else 0, q.span[0], seg_rules)
             if this_year:
                 year = report.plan_year  # 2022年新增…,今年将新增…: a news item's 今年 is the year it plans
             elif years:
                 year = years[-1]
                 # 2025年达到55% in a 2021 report: a target, whatever the verb (not a 2023年度课题's
                 # figure: 年度 names a programme's round)
-                if status == "achieved" and _after_the_report(report, year) and dated[-1].start() >= clause[0] \
-                        and not text.startswith("度", dated[-1].end()) \
-                        and not metric_rules().achieved_reset.search(text, dated[-1].end(), q.span[0]):
+                if status == "achieved" and _after_the_report(report, year) and marks[-1][0] >= clause[0] \
+                        and not text.startswith("度", marks[-1][1]) \
+                        and not metric_rules().achieved_reset.search(text, marks[-1][1], q.span[0]):
                     status = "planned"
             elif section.period:
                 year = None  # 二、“十三五”期间工作开展情况: figures over several years

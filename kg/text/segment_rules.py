@@ -69,6 +69,7 @@ class SegmentRules:
     news_progress: re.Pattern  # a sentence of a news item reporting progress
     news_partial: re.Pattern  # a part of the year a result is told by (截至3月中旬, 1-3月份)
     period_name: re.Pattern  # a five-year plan's period (十三五): several years, none of them
+    period_end: re.Pattern  # the end of a five-year plan's period (“十三五”末): its last year
     news_since: re.Pattern  # after a year: a span up to now (2019年以来)
     news_meeting_after: re.Pattern  # after a year: the name of a meeting (2015年度工作会议)
     news_done: re.Pattern  # a clause of a news item saying it is done
@@ -81,7 +82,8 @@ class SegmentRules:
     cover_reach: int
 
 
-_PLAIN_YEAR_KEYS = ("meeting_title", "news_plan", "news_progress", "news_partial", "period_name", "news_since", "news_meeting_after",
+_PLAIN_YEAR_KEYS = ("meeting_title", "news_plan", "news_progress", "news_partial", "period_name", "period_end",
+                    "news_since", "news_meeting_after",
                     "news_done", "news_figure", "news_title_after", "news_skip_before", "dateline",
                     "dateline_line")
 
