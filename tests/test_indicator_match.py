@@ -270,6 +270,9 @@ def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quo
     ("招生任务完成比例", "%", "ratio", "investment-completion-rate"),
     ("完成年初预算", "%", "ratio", "investment-completion-rate"),
     ("购置教学设备", "亿元", "元", "equipment-investment"),
+    # a level's retention counted over its years, and compulsory enrolment of the age group
+    ("小学六年巩固率", "%", "ratio", "primary-retention-rate"), ("初中三年巩固率", "%", "ratio", "junior-retention-rate"),
+    ("义务教育阶段适龄人口入学率", "%", "ratio", "compulsory-enrolment-rate"),
 ])
 def test_new_alt_labels(shipped, indicator, unit, base_unit, expected):
     assert shipped.match(m(indicator, unit, base_unit, indicator + "达到21")) == expected
@@ -1061,3 +1064,10 @@ def test_a_step_registered_twice_or_in_no_stage_is_an_internal_error():
         mapping_step("label", "words")(lambda matcher, fig: None)
     with pytest.raises(InternalError, match="unknown stage"):
         mapping_step("new-step", "sentences")
+
+
+@pytest.mark.parametrize("value, quote", [("12", "惠及12名师生"), (None, "惠及XX名师生")])
+def test_no_label_runs_across_the_figure(shipped, value, quote):
+    # the unit 名 and the 师 after it are no 名师 (master teachers), redacted or not
+    metric_ = m("惠及师生", "名", "人", quote, value=value)
+    assert shipped.match(metric_) != "master-teachers"

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
 
+from kg.core.chars import REDACTION_GLYPHS
 from kg.core.datafiles import compile_pattern, positive_int, rule_file, text, word_list
 from kg.core.errors import DataFileError, InternalError
 from kg.core.patterns import LongestWords
@@ -83,6 +84,9 @@ def _item_words(metric: Metric) -> str:
     return _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
 
 
+_REDACTED_FIGURE = re.compile(rf"[{re.escape(REDACTION_GLYPHS)}]+\s*")
+
+
 def _figure(metric: Metric, text: str, start: int = 0) -> tuple[int, int] | None:
     """Where ``text`` writes the metric's own figure (its value, spaces, its unit), from ``start``:
     (start, end). A string search: a pattern per value would refill the regex cache per metric."""
@@ -98,6 +102,16 @@ def _figure(metric: Metric, text: str, start: int = 0) -> tuple[int, int] | None
             return at, end + len(metric.unit)
         at = text.find(written, at + 1)
     return None
+
+
+def _written_figure(metric: Metric, text: str, start: int = 0) -> tuple[int, int] | None:
+    """:func:`_figure`, or for a redacted metric its run of glyphs and its unit (XX名)."""
+    if metric.value is not None or not metric.unit:
+        return _figure(metric, text, start)
+    m = _REDACTED_FIGURE.search(text, start)
+    while m is not None and not text.startswith(metric.unit, m.end()):
+        m = _REDACTED_FIGURE.search(text, m.end())
+    return (m.start(), m.end() + len(metric.unit)) if m is not None else None
 
 
 # --- the registry of mapping steps ----------------------------------------------------------------
@@ -818,9 +832,13 @@ class IndicatorMatcher:
         start = cut[-1] if cut else 0
         own = _figure(metric, quote, start)
         end = _ITEM_END.search(quote, own[1]) if own is not None else None
-        if end is None or not _NEXT_ITEM.match(quote, end.end()):
-            return quote[start:]  # 22所省一级、6所国家示范性普通高中: the head after them is theirs too
-        return quote[start:end.start()]
+        stop = len(quote) if end is None or not _NEXT_ITEM.match(quote, end.end()) else end.start()
+        # (22所省一级、6所国家示范性普通高中: without a next item, the head after them is theirs too)
+        own = own or _written_figure(metric, quote, start)
+        if own is None or not start <= own[0] < own[1] <= stop:
+            return quote[start:stop]
+        # no word runs across the figure: 惠及XX名师生 names no 名师
+        return quote[start:own[0]] + "，" + quote[own[1]:stop]
 
 
     def continued(self, prev: Metric, metric: Metric, far: bool = False) -> str | None:
