@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import shutil
 
@@ -129,6 +130,37 @@ def test_unchanged_corpus_reuses_outputs_and_a_changed_file_redoes_only_its_grap
     changed.write_text(changed.read_text(encoding="utf-8") + "\n另外,新建幼儿园3所。\n", encoding="utf-8")
     fourth = build([corpus], cfg)
     assert (fourth.graph_cache_hits, fourth.graph_cache_misses) == (n - 1, 1)
+
+
+def test_unchanged_inputs_reuse_the_outputs_without_reading_a_file_or_an_entry(
+        serial, tmp_path, examples_dir, monkeypatch):
+    """Same files, every one cached, outputs intact: the build only writes build-report.json, with
+    the per-file lines of the build before; an extraction entry gone is read again from its file."""
+    from kg.pipeline import build as build_module
+    from kg.pipeline.cache import Cache
+
+    corpus = tmp_path / "in"
+    shutil.copytree(examples_dir, corpus)
+    cfg = Config(outdir=tmp_path / "out", progress=False, viewer=False, jobs=1)
+    first = build([corpus], cfg)
+    report = lambda: json.loads((tmp_path / "out" / "build-report.json").read_text(encoding="utf-8"))  # noqa: E731
+    files = report()["files"]
+    loads = []
+    original_get = Cache.get
+    monkeypatch.setattr(Cache, "get", lambda self, key, count=True: loads.append(key) or original_get(self, key, count))
+    monkeypatch.setattr(build_module, "process_file", lambda *a, **k: pytest.fail("a file was read"))
+    second = build([corpus], cfg)
+    assert second.outputs_reused and len(loads) == 1  # the outputs' entry, no file's
+    assert (second.cache_hits, second.cache_misses) == (len(first.per_file), 0)
+    assert second.per_file == first.per_file and report()["files"] == files
+    _same(serial, tmp_path / "out")
+    monkeypatch.undo()
+    entry = next(p for p in sorted((tmp_path / "out" / ".cache").rglob("*.pickle"))
+                 if type(pickle.loads(p.read_bytes())).__name__ == "FileOutcome")
+    entry.unlink()
+    third = build([corpus], cfg)
+    assert third.outputs_reused and (third.cache_hits, third.cache_misses) == (len(first.per_file) - 1, 1)
+    _same(serial, tmp_path / "out")
 
 
 def test_viewer_from_the_workers_parts_is_the_page_of_the_whole_graph(example_build, tmp_path):
