@@ -144,9 +144,9 @@ def _extract_pass(paths: Sequence[Path], keys: list[str | None], config: Config,
     linker = Linker()
     for key, outcome in zip(keys, _extract_files(paths, keys, config, ex, cache, on_file), strict=True):
         per_file.append(outcome.result)
-        if outcome.facts:
-            linker.add(outcome.facts)
-            files.append(SpooledFile(PackedFacts.pack(outcome.facts), LinkKeys.of(outcome.facts), key))
+        if outcome.packed is not None:
+            linker.add_part(outcome.link)
+            files.append(SpooledFile(outcome.packed, outcome.link.keys, key))
     return Extracted(tuple(per_file), tuple(files), linker.plan())
 
 
@@ -343,5 +343,5 @@ def warm_up() -> None:
         raise InternalError("warm-up text produced no report", hint="segmentation rules changed?")
     stages.lookup()
     default_indicators()  # the graph pass describes each indicator a metric measures
-    stages.shacl()  # parsed, not run: shacl-rust starts a thread pool, which a fork would not copy
+    stages.shacl().prepare()  # parsed, not run: shacl-rust starts a thread pool, which a fork would not copy
     radicals()  # a part the sample never reaches but a real file may: a PDF's radicals
