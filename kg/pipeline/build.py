@@ -4,9 +4,8 @@
     link     main process, all reports:      the link plan, sliced per file            (link.py)
     graph    per file, in workers, cached:   link ─ triples ─ SHACL ─ facts fragments, viewer parts (stages.py)
     merge    workers, one range each:        merge the sorted N-Triples runs, Turtle   (assembly.py)
-             then one of them:               SHACL on the shared nodes
-             main process meanwhile:         viewer.html from the files' viewer parts
-                                             (after: repair a conflict, and draw it again)
+             main process meanwhile:         SHACL on the shared nodes, viewer.html from the
+                                             files' viewer parts (after: repair a conflict)
     write    graph.ttl (parts joined), other formats, facts.json                       (assembly.py)
     report   build-report.json
 
@@ -107,7 +106,7 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
                 graphs = _graph_pass(jobs, keys, config, ex, cache, stage, timings)
                 pending = assembly.start_merge(graphs.spool, ex, stage)
             del jobs  # done with the records: free them before a repair loads the whole graph
-            merged, viewer = _merge_and_check_shared(graphs, pending, config, ex, stage, timings)
+            merged, viewer = _merge_and_check_shared(graphs, pending, config, stage, timings)
             crash_point("merged")
             outputs = _write(merged, graphs, viewer, config, stage, timings)
             remember_outputs(cache, {build_key: outputs, inputs_key: (per_file, outputs)},
@@ -231,24 +230,25 @@ def _in_batches(ex: Executor, jobs: list[GraphJob]) -> Iterator:
     return (fg for batch in ex.map(stages.graph_files, batches) for fg in batch)
 
 
-# --- merge: the workers merge the runs and judge the shared nodes while this process draws -------
+# --- merge: the workers merge the runs while this process judges the shared nodes -----------------
 
-def _merge_and_check_shared(graphs: GraphPass, pending: Callable[[], list[Part]], config: Config, ex: Executor,
+def _merge_and_check_shared(graphs: GraphPass, pending: Callable[[], list[Part]], config: Config,
                             stage: Path, timings: dict[str, float]) -> tuple[MergedGraph, list[str]]:
-    """SHACL on the shared nodes (in a worker, after its part of the merge) while this process
-    draws the viewer from the files' parts; a conflict SHACL finds between files is repaired (the
-    viewer is then drawn again, from the repaired graph), or (above REPAIR_LIMIT) left in place
-    and reported. Also returns the names of the outputs written here (the viewer's)."""
+    """SHACL on the shared nodes, then the viewer, while the workers merge the parts; a conflict
+    SHACL finds between files is repaired, or (above REPAIR_LIMIT) left in place and reported.
+    Also returns the names of the outputs written here (the viewer's)."""
     t = time.perf_counter()
-    judged = ex.later(stages.judge_shared, [graphs.shared]) if config.validate else None
+    shared: ValidationReport | None = None
+    if config.validate:
+        shared = validate.validate_shared_lines(graphs.shared, stages.shacl())
+        timings["validate_shared"] = time.perf_counter() - t
+    conflict = shared is not None and not shared.conforms
     written = []
-    if graphs.viewer is not None:
+    if graphs.viewer is not None and not conflict:  # no repair: the viewer is the files' parts
         with _timer(timings, "viewer"):
             written.append(assembly.write_viewer(stage, graphs.viewer, graphs.shared))
-    shared: ValidationReport | None = None
-    if judged is not None:
-        [(shared, timings["validate_shared"])] = judged()
-    graphs.shared.clear()  # only now: a pool's feeder thread pickles the job's lines when it gets to it
+    if not (conflict and graphs.viewer is not None):  # else _write's viewer may need them
+        graphs.shared.clear()
     parts = pending()
     for run in graphs.spool.runs:
         run.unlink()
@@ -258,13 +258,12 @@ def _merge_and_check_shared(graphs: GraphPass, pending: Callable[[], list[Part]]
                          dropped=graphs.dropped)
     if shared is None:
         return merged, written
-    if not shared.conforms and merged.triples > REPAIR_LIMIT:
+    if conflict and merged.triples > REPAIR_LIMIT:
         merged = replace(merged, conflicts_kept=len(shared.violations))
-    elif not shared.conforms:  # a cross-report conflict: the slow, whole-graph way
+    elif conflict:  # a cross-report conflict: the slow, whole-graph way
         with _timer(timings, "repair"):
             merged = _repair(merged, shared, stage)
         shared = merged.validation
-        written = []  # the viewer shows the repaired graph: _write draws it again
     return replace(merged, validation=validate.merge_reports(list(graphs.violations), shared)), written
 
 
@@ -289,9 +288,10 @@ def _write(merged: MergedGraph, graphs: GraphPass, written: list[str], config: C
     names = [*assembly.write_graphs(merged, config, stage), assembly.write_facts(merged, graphs.fragments, stage)]
     # the parts' Turtle is written at once, one part per worker: the longest is the wall time
     timings["export"] = max((p.turtle_seconds for p in merged.parts), default=0.0) + time.perf_counter() - t
-    if graphs.viewer is not None and not written:  # after a repair: from the repaired graph
+    if graphs.viewer is not None and not written:  # after a conflict: from the repaired graph, if repaired
         with _timer(timings, "viewer"):
             written = [assembly.write_viewer(stage, graphs.viewer, graphs.shared, merged.graph)]
+        graphs.shared.clear()
     names += written
     merged.remove_files()
     return Outputs(tuple(names), merged.validation, merged.dropped, merged.triples, merged.conflicts_kept)

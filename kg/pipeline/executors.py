@@ -72,7 +72,7 @@ class ProcessPool(Executor):
         return _checked(results)
 
     def later(self, func: Callable, items: list) -> Callable[[], list]:
-        if len(items) <= 1 and self._pool is None:  # not worth starting the workers for
+        if len(items) <= 1:
             return super().later(func, items)
         try:
             futures = [self._local().submit(func, i) for i in items]
