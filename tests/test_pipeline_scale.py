@@ -239,18 +239,18 @@ def test_cross_report_conflict_takes_the_whole_graph_path(monkeypatch, tmp_path,
     assert report["totals"]["triples"] == len(g)
 
 
-def test_after_a_repair_the_viewer_is_drawn_again_from_the_repaired_graph(monkeypatch, tmp_path, examples_dir):
-    """The viewer is drawn from the files' parts while the shared nodes are judged; a conflict
-    they show is repaired, and the page drawn again: the page of graph.ttl read whole."""
+def test_after_a_repair_the_viewer_is_drawn_from_the_repaired_graph(monkeypatch, tmp_path, examples_dir):
+    """A conflict between files that is repaired: the viewer is not drawn from the files' parts
+    (they hold the dropped value) but from the repaired graph, the page of graph.ttl read whole."""
     from kg.outputs import viz
     from kg.terms.triples import read_turtle
 
     _conflict(monkeypatch)
-    drawn = []
+    from_parts = []
     real = viz.write_network_viewer
-    monkeypatch.setattr(viz, "write_network_viewer", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    monkeypatch.setattr(viz, "write_network_viewer", lambda *a, **k: from_parts.append(1) or real(*a, **k))
     result = build([examples_dir], Config(outdir=tmp_path / "out", progress=False, cache=False, jobs=1))
-    assert [v.path for v in result.dropped] == ["edu:level"] and drawn == [1]
+    assert [v.path for v in result.dropped] == ["edu:level"] and from_parts == []
     viz.write_viewer(read_turtle(tmp_path / "out" / "graph.ttl"), tmp_path / "viewer.html")
     assert (tmp_path / "viewer.html").read_bytes() == (tmp_path / "out" / "viewer.html").read_bytes()
     assert not [p for p in (tmp_path / "out").rglob(".viewer-*")]
