@@ -94,3 +94,28 @@ def test_plan_applied_file_by_file_equals_applied_at_once():
 def test_empty_plan_changes_nothing():
     facts = sample_facts()
     assert LinkPlan().apply(facts) == sorted(facts, key=lambda f: (f.source.name, f.source.sha256, f.index))
+
+
+def test_parts_summed_up_per_file_elsewhere_plan_as_all_reports_at_once():
+    """A build's workers sum each file up (LinkPart, pickled across to the build's process): the
+    plan merged from the parts is the plan of one Linker fed every report, targets and all."""
+    import pickle
+
+    from target_fixtures import target_facts
+
+    from kg.pipeline.link import LinkPart
+
+    facts = target_facts() + [_copy(replace(f, head=LONG_HEAD), f"z{i}.txt") for i, f in enumerate(sample_facts())]
+    facts.append(_copy(replace(facts[-1], head=LONG_HEAD), "zz-copy.txt"))  # a duplicate
+    whole = Linker()
+    whole.add(facts)
+    by_file: dict[str, list] = {}
+    for f in facts:
+        by_file.setdefault(f.source.path, []).append(f)
+    merged = Linker()
+    for fs in by_file.values():
+        merged.add_part(pickle.loads(pickle.dumps(LinkPart.of(fs))))
+    plan = merged.plan()
+    assert plan == whole.plan()
+    assert plan.targets and plan.duplicates and plan.bureaus  # the case holds all three
+    assert LinkPart.of(by_file[facts[0].source.path]).keys == LinkKeys.of(by_file[facts[0].source.path])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import shutil
 
@@ -131,6 +132,37 @@ def test_unchanged_corpus_reuses_outputs_and_a_changed_file_redoes_only_its_grap
     assert (fourth.graph_cache_hits, fourth.graph_cache_misses) == (n - 1, 1)
 
 
+def test_unchanged_inputs_reuse_the_outputs_without_reading_a_file_or_an_entry(
+        serial, tmp_path, examples_dir, monkeypatch):
+    """Same files, every one cached, outputs intact: the build only writes build-report.json, with
+    the per-file lines of the build before; an extraction entry gone is read again from its file."""
+    from kg.pipeline import build as build_module
+    from kg.pipeline.cache import Cache
+
+    corpus = tmp_path / "in"
+    shutil.copytree(examples_dir, corpus)
+    cfg = Config(outdir=tmp_path / "out", progress=False, viewer=False, jobs=1)
+    first = build([corpus], cfg)
+    report = lambda: json.loads((tmp_path / "out" / "build-report.json").read_text(encoding="utf-8"))  # noqa: E731
+    files = report()["files"]
+    loads = []
+    original_get = Cache.get
+    monkeypatch.setattr(Cache, "get", lambda self, key, count=True: loads.append(key) or original_get(self, key, count))
+    monkeypatch.setattr(build_module, "process_file", lambda *a, **k: pytest.fail("a file was read"))
+    second = build([corpus], cfg)
+    assert second.outputs_reused and len(loads) == 1  # the outputs' entry, no file's
+    assert (second.cache_hits, second.cache_misses) == (len(first.per_file), 0)
+    assert second.per_file == first.per_file and report()["files"] == files
+    _same(serial, tmp_path / "out")
+    monkeypatch.undo()
+    entry = next(p for p in sorted((tmp_path / "out" / ".cache").rglob("*.pickle"))
+                 if type(pickle.loads(p.read_bytes())).__name__ == "FileOutcome")
+    entry.unlink()
+    third = build([corpus], cfg)
+    assert third.outputs_reused and (third.cache_hits, third.cache_misses) == (len(first.per_file) - 1, 1)
+    _same(serial, tmp_path / "out")
+
+
 def test_viewer_from_the_workers_parts_is_the_page_of_the_whole_graph(example_build, tmp_path):
     """A build draws the viewer from each file's parts, gathered by the graph-pass workers beside
     its facts.json fragments, and the shared nodes' lines, never reading the merged graph back:
@@ -205,6 +237,23 @@ def test_cross_report_conflict_takes_the_whole_graph_path(monkeypatch, tmp_path,
     assert (URIRef(seen[0]), V.level, None) not in g
     assert (URIRef(seen[0]), V.anonymized, None) in g  # only the offending value went
     assert report["totals"]["triples"] == len(g)
+
+
+def test_after_a_repair_the_viewer_is_drawn_from_the_repaired_graph(monkeypatch, tmp_path, examples_dir):
+    """A conflict between files that is repaired: the viewer is not drawn from the files' parts
+    (they hold the dropped value) but from the repaired graph, the page of graph.ttl read whole."""
+    from kg.outputs import viz
+    from kg.terms.triples import read_turtle
+
+    _conflict(monkeypatch)
+    from_parts = []
+    real = viz.write_network_viewer
+    monkeypatch.setattr(viz, "write_network_viewer", lambda *a, **k: from_parts.append(1) or real(*a, **k))
+    result = build([examples_dir], Config(outdir=tmp_path / "out", progress=False, cache=False, jobs=1))
+    assert [v.path for v in result.dropped] == ["edu:level"] and from_parts == []
+    viz.write_viewer(read_turtle(tmp_path / "out" / "graph.ttl"), tmp_path / "viewer.html")
+    assert (tmp_path / "viewer.html").read_bytes() == (tmp_path / "out" / "viewer.html").read_bytes()
+    assert not [p for p in (tmp_path / "out").rglob(".viewer-*")]
 
 
 def test_conflict_in_a_graph_too_big_to_repair_is_reported_not_dropped(monkeypatch, tmp_path, serial,

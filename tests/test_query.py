@@ -242,6 +242,56 @@ def test_result_values_are_plain_python_on_both_stores(graph):
     assert {type(v) for r in b.rows for v in r} <= {int, float, bool, str, type(None)}
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# every kind of term a cell can hold, with what the engine writes bare in TSV (canonical numbers
+# and booleans) and what it must quote (other lexical forms, other datatypes, escapes)
+TERMS = [
+    ("iri", "http://e/x"), ("iri", "http://e/课后服务?a=1#b"), ("bnode", "b1"),
+    ("lit", ("课后服务", None, None)), ("lit", ("", None, None)), ("lit", ('tab\there "q" \\ \n \r', None, None)),
+    ("lit", ("a\u0001b", None, None)), ("lit", ("双减", "zh", None)), ("lit", ("x", "en-GB", None)),
+    ("lit", ("5", None, "integer")), ("lit", ("-12", None, "integer")), ("lit", ("0", None, "integer")),
+    ("lit", ("1.50", None, "decimal")), ("lit", ("3.0", None, "decimal")), ("lit", ("-0.25", None, "decimal")),
+    ("lit", ("1.5E0", None, "double")), ("lit", ("2e3", None, "double")), ("lit", ("1.5", None, "double")),
+    ("lit", ("NaN", None, "double")), ("lit", ("7", None, "int")), ("lit", ("true", None, "boolean")),
+    ("lit", ("0", None, "boolean")), ("lit", ("2023", None, "gYear")), ("lit", ("2023-05-01", None, "date")),
+    ("lit", ("abc", None, "integer")), ("lit", ("98%", None, "string")),
+]
+
+
+def _term(kind, value):
+    import pyoxigraph as ox
+
+    if kind == "iri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    text, lang, datatype = value
+    return ox.Literal(text, language=lang, datatype=ox.NamedNode(XSD + datatype) if datatype else None)
+
+
+def test_oxigraph_cells_read_from_tsv_are_what_each_term_converts_to():
+    """Oxigraph's results are read from the TSV it writes, not term by term: every kind of term
+    gives the value, and the type, of the term's own conversion; an unbound cell is None."""
+    import pyoxigraph as ox
+
+    from kg.tools.query import _from_ox, _run_ox
+
+    store = ox.Store()
+    terms = [_term(*t) for t in TERMS]
+    for i, t in enumerate(terms):
+        store.add(ox.Quad(ox.NamedNode(f"http://e/s{i:02d}"), ox.NamedNode("http://e/p"), t))
+    got = _run_ox(store, "SELECT ?s ?o ?none WHERE { ?s <http://e/p> ?o OPTIONAL { ?s <http://e/q> ?none } } ORDER BY ?s")
+    want = [(f"http://e/s{i:02d}", _from_ox(next(iter(store.quads_for_pattern(
+        ox.NamedNode(f"http://e/s{i:02d}"), None, None))).object), None) for i in range(len(terms))]
+    assert [tuple(map(type, r)) for r in got.rows] == [tuple(map(type, r)) for r in want]
+    assert list(map(repr, got.rows)) == list(map(repr, want)) and got.columns == ("s", "o", "none")  # NaN too
+    assert got.rows[5][1] == 'tab\there "q" \\ \n \r' and got.rows[6][1] == "a\u0001b"  # escaped in TSV
+    # no variable, or one that is never bound: a row each, all the same
+    assert _run_ox(store, "SELECT * WHERE {}").rows == ((),)
+    assert _run_ox(store, "SELECT ?z WHERE { OPTIONAL { ?z <http://e/q> 1 } }").rows == ((None,),)
+    assert _run_ox(store, "SELECT ?z WHERE { ?z <http://e/q> 1 }").rows == ()
+
+
 def test_limit_parameter_on_every_query(graph):
     """``limit`` caps any query's rows (replacing a query's own LIMIT), 0 lifts the cap; both stores."""
     full = run_query("reports_overview", graph, store="rdflib")

@@ -261,6 +261,16 @@ def _unit(triples) -> list[str]:
 REPORT_SCOPED = tuple(str(V.ID[k]) for k in ("report/", "mention/", "metric/"))
 
 
+def test_judging_the_shared_nodes_prepares_no_screen_and_a_warm_up_does(graph):
+    """The build's process judges the shared nodes on the merge's critical path: the screen's
+    shapes (rdflib's query parser) are left to the workers, and a warm-up prepares them before
+    it forks them."""
+    shacl = Shacl()
+    validate_shared_lines(list(shared_lines(sorted(nt_line(t) for t in graph))), shacl)
+    assert "_screen_parts" not in vars(shacl)
+    assert shacl.prepare() is shacl and "_screen_parts" in vars(shacl) and shacl.sparql_predicates
+
+
 def test_the_screen_is_shacl_rust_unless_an_engine_is_named(monkeypatch):
     assert Shacl().screen is not None and Shacl().screen.__name__ == "shacl_rust"
     assert Shacl(engine="turbo").screen is None

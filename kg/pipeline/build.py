@@ -72,8 +72,8 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
     """Build graph.ttl, facts.json, build-report.json and viewer.html from report files.
 
     Memory holds each file's pickled records (until the graph pass) and one sorted run, never the
-    whole graph. An unchanged corpus (same graph-pass keys, outputs as the last build left them)
-    only gets a new build-report.json."""
+    whole graph. An unchanged corpus (same input files, or same graph-pass keys; outputs as the
+    last build left them) only gets a new build-report.json."""
     config = config or Config()
     out = Path(config.outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -81,8 +81,19 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
     recover(out, cache.root if cache is not None else None)  # what a killed build left
     timings: dict[str, float] = {}
     with executor_for(config) as ex, staging(out) as stage:
+        paths = ingest.discover(inputs)
+        file_keys = [readable_file_key(p) if cache is not None else None for p in paths]
+        # the same files as the last build, every one of them cached, its outputs as it left them:
+        # nothing to read, link or write again (the records and the plan follow from the keys)
+        inputs_key = fingerprint(file_keys, config, kind="inputs")
+        prior = reusable_outputs(cache, inputs_key, out, entries=file_keys)
+        if prior is not None:
+            per_file, outputs = prior
+            for r in per_file if on_file else ():
+                on_file(r)
+            return _report(out, stage, per_file, outputs, True, timings, CacheCounts.of(cache), cache)
         with _timer(timings, "extract"):
-            extracted = _extract_pass(inputs, config, ex, cache, on_file)
+            extracted = _extract_pass(paths, file_keys, config, ex, cache, on_file)
         extraction_counts = CacheCounts.of(cache)
         jobs, keys = _link(extracted, config, cache)
         per_file = extracted.per_file
@@ -98,7 +109,10 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
             merged, viewer = _merge_and_check_shared(graphs, pending, config, stage, timings)
             crash_point("merged")
             outputs = _write(merged, graphs, viewer, config, stage, timings)
-            remember_outputs(cache, build_key, outputs, list(outputs.names), stage)
+            remember_outputs(cache, {build_key: outputs, inputs_key: (per_file, outputs)},
+                             list(outputs.names), stage)
+        else:
+            remember_outputs(cache, {inputs_key: (per_file, outputs)}, list(outputs.names), out)
         result = _report(out, stage, per_file, outputs, reused, timings, extraction_counts, cache)
     return result
 
@@ -121,19 +135,18 @@ class Extracted:
     plan: LinkPlan  # decided over every report
 
 
-def _extract_pass(inputs: Iterable[str | Path], config: Config, ex: Executor, cache: Cache | None,
-                  on_file: Callable[[FileResult], None] | None) -> Extracted:
-    """Extract every file; keep per file its pickled records and what linking needs."""
+def _extract_pass(paths: Sequence[Path], keys: list[str | None], config: Config, ex: Executor,
+                  cache: Cache | None, on_file: Callable[[FileResult], None] | None) -> Extracted:
+    """Extract every file (``keys``: their cache keys); keep per file its pickled records and what
+    linking needs."""
     per_file: list[FileResult] = []
     files: list[SpooledFile] = []
     linker = Linker()
-    paths = ingest.discover(inputs)
-    keys = [readable_file_key(p) if cache is not None else None for p in paths]
     for key, outcome in zip(keys, _extract_files(paths, keys, config, ex, cache, on_file), strict=True):
         per_file.append(outcome.result)
-        if outcome.facts:
-            linker.add(outcome.facts)
-            files.append(SpooledFile(PackedFacts.pack(outcome.facts), LinkKeys.of(outcome.facts), key))
+        if outcome.packed is not None:
+            linker.add_part(outcome.link)
+            files.append(SpooledFile(outcome.packed, outcome.link.keys, key))
     return Extracted(tuple(per_file), tuple(files), linker.plan())
 
 
@@ -330,5 +343,5 @@ def warm_up() -> None:
         raise InternalError("warm-up text produced no report", hint="segmentation rules changed?")
     stages.lookup()
     default_indicators()  # the graph pass describes each indicator a metric measures
-    stages.shacl()  # parsed, not run: shacl-rust starts a thread pool, which a fork would not copy
+    stages.shacl().prepare()  # parsed, not run: shacl-rust starts a thread pool, which a fork would not copy
     radicals()  # a part the sample never reaches but a real file may: a PDF's radicals

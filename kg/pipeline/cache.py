@@ -1,9 +1,11 @@
 """Incremental builds: the cache and every decision to reuse what it holds.
 
-Three kinds of entry, all pickled records (no spaCy objects): a file's extraction outcome (keyed
+Four kinds of entry, all pickled records (no spaCy objects): a file's extraction outcome (keyed
 by :func:`file_key`), a file's graph-pass result (:func:`graph_key`: the extraction key and the
-part of the link plan that touches the file), and a whole build's outputs (:func:`fingerprint`
-of every graph key and the output settings; see :func:`reusable_outputs`). Every key lives under
+part of the link plan that touches the file), and a whole build's outputs, twice: under the
+:func:`fingerprint` of every graph key and the output settings, and under that of every input
+file's key (with the per-file lines of build-report.json), which an unchanged rebuild checks
+before reading any file or entry (see :func:`reusable_outputs`). Every key lives under
 the pipeline version, a hash of the package's code and rule data and of the ontology folder, so any
 change to how files are read invalidates every entry. Entries are written to a temporary file and
 renamed, so a killed build leaves either the old entry, the new one, or none: never half of one.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -66,11 +68,13 @@ def graph_key(extraction_key: str | None, plan: LinkPlan, check: bool, viewer: b
     return hashlib.sha256(repr(("graph", extraction_key, check, viewer, plan_part)).encode("utf-8")).hexdigest()
 
 
-def fingerprint(graph_keys: list[str | None], config: Config) -> str | None:
-    """Everything a build's outputs depend on, when every file is cached; None otherwise."""
+def fingerprint(graph_keys: list[str | None], config: Config, kind: str = "build") -> str | None:
+    """Everything a build's outputs depend on, when every file is cached; None otherwise.
+    ``kind`` "inputs": ``graph_keys`` are the input files' keys, in input order (the link plan
+    and each file's records follow from them and the pipeline version)."""
     if not graph_keys or any(k is None for k in graph_keys):
         return None
-    what = ("build", graph_keys, config.validate, config.viewer, sorted(config.formats))
+    what = (kind, graph_keys, config.validate, config.viewer, sorted(config.formats))
     return hashlib.sha256(repr(what).encode("utf-8")).hexdigest()
 
 
@@ -98,6 +102,10 @@ class Cache:
             else:
                 self.hits += 1
         return value
+
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under ``key`` (not loaded, not counted)."""
+        return self._path(key).is_file()
 
     def put(self, key: str, value) -> None:
         with atomic_open(self._path(key), "wb") as f:
@@ -159,10 +167,13 @@ class _Snapshot(Generic[T]):
     digests: Mapping[str, str]  # file name in the output folder -> SHA-256
 
 
-def reusable_outputs(cache: Cache | None, key: str | None, folder: Path) -> T | None:
+def reusable_outputs(cache: Cache | None, key: str | None, folder: Path,
+                     entries: Sequence[str | None] = ()) -> T | None:
     """What :func:`remember_outputs` stored under ``key``, if every file it wrote is still in
-    ``folder`` as it was written (an output edited by hand is not trusted); None otherwise."""
-    if cache is None or key is None:
+    ``folder`` as it was written (an output edited by hand is not trusted) and every per-file
+    entry ``entries`` names is still in the cache (they then count as hits: the build reuses
+    them, through the outputs); None otherwise."""
+    if cache is None or key is None or not all(k is not None and cache.has(k) for k in entries):
         return None
     snap = cache.get(key, count=False)
     if not isinstance(snap, _Snapshot):
@@ -170,13 +181,19 @@ def reusable_outputs(cache: Cache | None, key: str | None, folder: Path) -> T | 
     for name, digest in snap.digests.items():
         if not (folder / name).is_file() or sha256_file(folder / name) != digest:
             return None
+    cache.hits += len(entries)
     return snap.outputs
 
 
-def remember_outputs(cache: Cache | None, key: str | None, outputs: T, names: list[str], folder: Path) -> None:
-    """Store ``outputs`` under ``key`` with the digests of the files ``names`` in ``folder``."""
-    if cache is not None and key is not None:
-        cache.put(key, _Snapshot(outputs, {n: sha256_file(folder / n) for n in names}))
+def remember_outputs(cache: Cache | None, entries: Mapping[str | None, object], names: list[str],
+                     folder: Path) -> None:
+    """Store each value of ``entries`` under its key (None: not stored) with the digests of the
+    files ``names`` in ``folder``, hashed once for all."""
+    entries = {k: v for k, v in entries.items() if k is not None}
+    if cache is not None and entries:
+        digests = {n: sha256_file(folder / n) for n in names}
+        for key, outputs in entries.items():
+            cache.put(key, _Snapshot(outputs, digests))
 
 
 def sha256_file(path: Path) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from kg.core.records import Bureau, ReportFacts, TargetCheck
 from kg.pipeline.targets import TargetLinker, target_iris
 
-__all__ = ["Linker", "LinkKeys", "LinkPlan"]
+__all__ = ["Linker", "LinkKeys", "LinkPart", "LinkPlan"]
 
 MIN_DUPLICATE_HEAD = 50  # characters; shorter heads are too generic to call two reports the same
 
@@ -90,6 +90,31 @@ class LinkPlan:
         return out
 
 
+@dataclass(frozen=True)
+class LinkPart:
+    """What linking keeps of one file's reports, summed up where the file is extracted (and
+    cached with it), so that the build's own process neither unpickles nor reads the records."""
+
+    keys: LinkKeys
+    reports: tuple[tuple[tuple, str, bool, tuple[str, int]], ...]  # order, body key, long head, id
+    bureaus: tuple[tuple[str, tuple[int, tuple, tuple[str, int], Bureau]], ...]  # name, candidate
+    targets: TargetLinker  # what it collected of these reports alone; never changed after
+
+    @classmethod
+    def of(cls, facts: Iterable[ReportFacts]) -> LinkPart:
+        facts = list(facts)
+        targets = TargetLinker()
+        targets.add(facts)
+        reports, bureaus = [], []
+        for f in facts:
+            order = _order(f)
+            reports.append((order, _body_key(f), len(f.head) >= MIN_DUPLICATE_HEAD, _id(f)))
+            b = f.bureau
+            if b.shared_name and b.region is not None:
+                bureaus.append((b.shared_name, (-_depth(b), order, _id(f), b)))
+        return cls(LinkKeys.of(facts), tuple(reports), tuple(bureaus), targets)
+
+
 class Linker:
     """Collects what linking needs from each report; :meth:`plan` decides.
 
@@ -105,14 +130,14 @@ class Linker:
         self._targets = TargetLinker()
 
     def add(self, facts: Iterable[ReportFacts]) -> None:
-        facts = list(facts)
-        self._targets.add(facts)
-        for f in facts:
-            order = _order(f)
-            self._reports.append((order, _body_key(f), len(f.head) >= MIN_DUPLICATE_HEAD, _id(f)))
-            b = f.bureau
-            if b.shared_name and b.region is not None:
-                self._bureaus.setdefault(b.shared_name, []).append((-_depth(b), order, _id(f), b))
+        self.add_part(LinkPart.of(facts))
+
+    def add_part(self, part: LinkPart) -> None:
+        """:meth:`add` of the reports ``part`` sums up."""
+        self._targets.merge(part.targets)
+        self._reports.extend(part.reports)
+        for name, candidate in part.bureaus:
+            self._bureaus.setdefault(name, []).append(candidate)
 
     def plan(self) -> LinkPlan:
         seen: set[str] = set()

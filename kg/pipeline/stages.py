@@ -1,6 +1,6 @@
 """The per-file stages, as functions over frozen records; they run in workers.
 
-    extraction pass:  path ─ ingest ─ clean ─ segment ─ extract ─→ FileOutcome (FileResult + facts)
+    extraction pass:  path ─ ingest ─ clean ─ segment ─ extract ─→ FileOutcome (FileResult, packed facts, link part)
     graph pass:       GraphJob ─ link ─ triples ─ SHACL, drop invalid ─ facts fragments, viewer parts ─→ FileGraph
 
 A file's triples are self-contained (kg.rdf.graph.report_triples), so SHACL judges its reports in
@@ -23,7 +23,7 @@ from kg.outputs import export, network
 from kg.outputs.reader import GraphReader
 from kg.pipeline import recovery
 from kg.pipeline.budget import Budget, OverBudget, Usage, limits
-from kg.pipeline.link import LinkPlan
+from kg.pipeline.link import LinkPart, LinkPlan
 from kg.rdf import validate
 from kg.rdf.graph import concept_lookup, report_lines
 from kg.terms.triples import TripleIndex, nt_line, parse_nt, to_graph
@@ -35,10 +35,22 @@ from kg.text import ingest, segment
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """One file through the extraction pass: its build-report.json line and its reports' facts."""
+    """One file through the extraction pass: its build-report.json line, its reports' facts,
+    pickled where they were extracted (the build keeps them as bytes until the graph pass), and
+    what linking needs of them, summed up there too: the build's own process, which has to take
+    in every file, never unpickles a record."""
 
     result: FileResult
-    facts: tuple[ReportFacts, ...]
+    packed: PackedFacts | None = None  # None: no report
+    link: LinkPart | None = None
+
+    @property
+    def facts(self) -> tuple[ReportFacts, ...]:
+        return self.packed.unpack() if self.packed is not None else ()
+
+    @classmethod
+    def of(cls, result: FileResult, facts: tuple[ReportFacts, ...]) -> FileOutcome:
+        return cls(result, PackedFacts.pack(facts), LinkPart.of(facts)) if facts else cls(result)
 
 
 def extract_source(source: Source) -> tuple[ReportFacts, ...]:
@@ -76,7 +88,7 @@ def process_file(path: str | Path, max_bytes: int = ingest.MAX_BYTES, budget: Bu
     except Exception as e:  # a bug must not cost the user the rest of the batch: report it per file
         return _failed(path, InternalError(f"internal error {type(e).__name__}: {e}", path=str(path),
                                            hint="please report this file"), usage)
-    return FileOutcome(_measured(_file_result(path, source, facts), usage), facts)
+    return FileOutcome.of(_measured(_file_result(path, source, facts), usage), facts)
 
 
 _warm = False
@@ -102,7 +114,7 @@ def _measured(result: FileResult, usage: Usage) -> FileResult:
 
 
 def _failed(path: str | Path, error: KgError, usage: Usage) -> FileOutcome:
-    return FileOutcome(_measured(FileResult(path=str(path), errors=(str(error),)), usage), ())
+    return FileOutcome(_measured(FileResult(path=str(path), errors=(str(error),)), usage))
 
 
 def _file_result(path: str | Path, source: Source, facts: tuple[ReportFacts, ...]) -> FileResult:

@@ -230,6 +230,16 @@ class TargetLinker:
                 table.setdefault((bureau, x.indicator_concept, x.year), []).append(side)
                 self._reports[str(iri)] = rid
 
+    def merge(self, other: TargetLinker) -> None:
+        """Take in what ``other`` collected, as if its reports were added here after these: a
+        build's workers collect each file's (kg.pipeline.link.LinkPart), the build merges them."""
+        for table, more in ((self._planned, other._planned), (self._achieved, other._achieved)):
+            for key, sides in more.items():
+                table.setdefault(key, []).extend(sides)
+        for key, reports in other._summaries.items():
+            self._summaries.setdefault(key, set()).update(reports)
+        self._reports.update(other._reports)
+
     def plan(self, left_out: frozenset[tuple[str, int]] = frozenset()) -> dict[str, TargetCheck]:
         """Target IRI → its check; ``left_out``: reports the graph leaves out (duplicates)."""
         kept = lambda s: self._reports[s.iri] not in left_out  # noqa: E731

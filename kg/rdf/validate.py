@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
@@ -153,14 +153,6 @@ class Shacl:
         self.shapes = load_shapes(shapes)
         self.module = _engine(engine)
         self.screen = _screen(engine)
-        # shacl-rust reads the shapes as text on each run; N-Triples parses fastest. The SPARQL
-        # constraints it can leave to Oxigraph are run there (see failing)
-        self._screen_shapes, self._screen_sparql = None, ()
-        if self.screen is not None:
-            screen_shapes, self._screen_sparql = _split_sparql(self.shapes)
-            self._screen_shapes = screen_shapes.serialize(format="nt")
-        # the predicates (N-Triples) whose lines those SPARQL constraints read
-        self.sparql_predicates = frozenset(p for c in self._screen_sparql for p in c.predicates)
         self._compiled = None
         self._input = None
         if self.module.__name__ == "pyshacl_turbo":
@@ -171,6 +163,35 @@ class Shacl:
             if Input is not None:
                 self._compiled = self.module.compile_shapes(self.shapes)
                 self._input = Input
+
+    @cached_property
+    def _screen_parts(self) -> tuple[str | None, tuple[_ScreenSparql, ...]]:
+        """The shapes as shacl-rust reads them, as text on each run (N-Triples parses fastest),
+        without the SPARQL constraints it can leave to Oxigraph (see :meth:`failing`), and those.
+        Prepared on first use, not with the shapes: judging the shared nodes needs no screen, and
+        the rdflib query parser it takes is on the build's critical path there."""
+        if self.screen is None:
+            return None, ()
+        screen_shapes, sparql = _split_sparql(self.shapes)
+        return screen_shapes.serialize(format="nt"), sparql
+
+    def prepare(self) -> Shacl:
+        """This, with the screen's shapes prepared too: a process that forks workers does so first."""
+        self._screen_parts  # noqa: B018 (a cached property: computed here, once)
+        return self
+
+    @property
+    def _screen_shapes(self) -> str | None:
+        return self._screen_parts[0]
+
+    @property
+    def _screen_sparql(self) -> tuple[_ScreenSparql, ...]:
+        return self._screen_parts[1]
+
+    @cached_property
+    def sparql_predicates(self) -> frozenset[str]:
+        """The predicates (N-Triples) whose lines the screen's SPARQL constraints read."""
+        return frozenset(p for c in self._screen_sparql for p in c.predicates)
 
     def run(self, triples: list, focus: list | None = None) -> list[Violation]:
         """Violations of ``triples``; with ``focus`` only of those nodes (their neighbours'

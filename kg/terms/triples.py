@@ -23,7 +23,7 @@ from rdflib.namespace import XSD
 from kg.core.errors import DataFileError
 
 __all__ = ["OXIGRAPH_LIMIT", "Triple", "nt_iri", "iri_text", "nt_literal", "nt_term", "nt_line", "nt_lines",
-           "TripleIndex", "to_graph", "read_nt", "parse_nt", "read_turtle"]
+           "TripleIndex", "to_graph", "read_nt", "parse_nt", "read_turtle", "unescape"]
 
 OXIGRAPH_LIMIT = 50_000  # triples in a graph above which pyoxigraph (load, query, Turtle) beats rdflib
 
@@ -241,6 +241,11 @@ def _unescape(m: re.Match) -> str:
     return _ECHAR[m.group(3)] if m.group(3) else chr(int(m.group(1) or m.group(2), 16))
 
 
+def unescape(body: str) -> str:
+    """A quoted string's text (N-Triples, Turtle, SPARQL TSV) with its escapes undone."""
+    return _LIT_UNESCAPE.sub(_unescape, body) if "\\" in body else body
+
+
 def _string_literal(text: str, lang: str | None) -> Literal:
     """``Literal(text, lang=lang)`` without rdflib's casting, which a plain or language-tagged
     string does not need (its value is itself): 0.3 µs instead of 4. Used only while it makes
@@ -270,7 +275,7 @@ def _nt_to_term(text: str):
     if text.startswith('"') and not text.endswith(">"):  # a plain or language-tagged string
         end = text.rindex('"')
         body, lang = text[1:end], text[end + 2:] or None
-        if "\\" in body:
+        if "\\" in body:  # inline, not unescape(): this runs once per literal of a graph read
             body = _LIT_UNESCAPE.sub(_unescape, body)
         return _string_literal(body, lang) if _FAST_STRINGS else Literal(body, lang=lang)
     term = _TERMS.get(text)
@@ -287,9 +292,7 @@ def _make_term(text: str):
     if text.startswith("_:"):
         return BNode(text[2:])
     end = text.rindex('"')
-    body, datatype = text[1:end], iri_text(text[end + 3:])
-    if "\\" in body:
-        body = _LIT_UNESCAPE.sub(_unescape, body)
+    body, datatype = unescape(text[1:end]), iri_text(text[end + 3:])
     return Literal(body) if datatype == _XSD_STRING else Literal(body, datatype=URIRef(datatype))
 
 
