@@ -15,8 +15,8 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "d60a6c86209434cc827896223e958d5eabacc6639103e902003cab52438dd754",
-        "facts.json": "c40b3660811175655f37c3f899ffeb5f58d403c943b0462c89edafdf1655bc05",
+        "graph.ttl": "938c3ea22e69f7848fb869315b41179ae1e2c0bd252abcdf7ec32e54b3618fd4",
+        "facts.json": "b5a4c54d2c138fa2337313e5716937b2ddd21b0c24965923cbf02904e2e7454c",
     },
     "shared": {
         "graph.ttl": "a086f0632f0036620c891807ba4f11fdd56032c77c24f3fcd12136bc4bc91c6c",
