@@ -292,7 +292,8 @@ def _triggered(clause: str, rules: Rules, key: str | None = None) -> Iterator[tu
             # 推进“A工程、B工程”两项工程: the quoted list is read as a list, its count names nothing
             listed = _listed(counted.group(1), rules)
             if listed is not None:
-                yield from ((m.end() + 1 + s, m.end() + 1 + e, n) for s, e, n in listed)
+                at = m.end() + counted.start(1)
+                yield from ((at + s, at + e, n) for s, e, n in listed)
                 continue
         if pats["separator"].search(rest):
             listed = _distributed(rest, rules) or _listed(rest, rules)

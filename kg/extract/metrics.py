@@ -472,7 +472,8 @@ def extract_metrics(report: Report) -> list[Metric]:
                 status=status,  # type: ignore[arg-type]
                 redacted=q.redacted, span=clean.original_span(cspan), quote=text[qs:qe],
                 quote_original=clean.original_text(cspan),
-                period=(section.period and not years) or period_before.search(text, 0, q.span[0]) is not None,
+                period=(section.period and not years) or any(
+                    not seg_rules.period_end.match(text, m.start()) for m in period_before.finditer(text, 0, q.span[0])),
                 part=(carried or part_in_sentence.search(text, 0, q.span[0]) is not None
                       or part_in_bracket.search(text, 0, q.span[0]) is not None),  # 共152所(…，幼儿园69所)
             ))

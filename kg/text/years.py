@@ -81,7 +81,8 @@ _PLAN_NUMBER = "一二三四五六七八九"
 def period_end_year(m: re.Match) -> int:
     """The last year of the five-year plan a ``period_end`` match names: the third plan ran
     1966–1970 and every one since five years (十一五 2010, 十三五 2020, 十四五 2025)."""
-    return 1970 + 5 * (10 + _PLAN_NUMBER.index(m.group(1)) + 1 - 3)
+    plan = 11 + _PLAN_NUMBER.index(m.group(1))  # 十一五 is the 11th
+    return 1970 + 5 * (plan - 3)
 
 
 def resolve(token: str | None, base: int | None, rules: SegmentRules) -> tuple[bool, int | None]:
