@@ -72,6 +72,10 @@ def test_section_kinds_and_years(lines, kinds, years):
         ("某县教育局2021年工作总结", [P1, "2019年秋季开工的校舍已全部交付使用。", P2], (2021, None)),
         # a redacted title year is never guessed from the plan's relative word
         ("某县教育局20xx年工作总结及明年工作打算", [P1, P2], (None, None)),
+        # a title's year in two digits (a content farm's 05年), but never a count of years
+        ("某县教育局05年上半年工作总结", [P1, P2], (2005, None)),
+        ("某县教育局98年度工作总结", [P1, P2], (1998, None)),
+        ("某县教育局近10年工作总结", [P1, P2], (None, None)),
     ],
 )
 def test_title_years(title, body, years):
@@ -368,12 +372,24 @@ def test_a_title_wrapped_onto_a_second_line():
     "向全县广大教职工表示衷心的感谢和崇高的敬意!今天召开全县教育工作会议,会议的主要任务是,回顾总结"
     "2018年教育工作,研究部署2019年教育改革发展任务。",
     "会议总结了2018年某县教育工作,对2019年教育工作作出了部署。",  # the year after 对, 部署 last
+    "这次会议的主要任务是,总结2018年工作,安排部署2019年和今后一个时期的教育工作任务。",
 ])
 def test_a_speech_plans_the_year_its_agenda_arranges(opening):
     text = "\n".join(["在2019年全县教育工作会议上的讲话", "同志们:", opening + P1,
                       "一、2018年教育工作回顾", P2])
     (r,) = reports_of(text)
     assert (r.summary_year, r.plan_year) == (2018, 2019)
+
+
+@pytest.mark.parametrize("agenda, years", [
+    ("总结“十五五”时期全县教育工作,安排部署2031年和今后一个时期的教育工作任务。", (2030, 2031)),
+    ("回顾十五五期间的教育工作,部署2031年工作。", (2030, 2031)),
+])
+def test_a_speech_reviewing_a_five_year_period_reviews_its_last_year(agenda, years):
+    text = "\n".join(["县长在全县教育工作会议上的讲话", "同志们:", "这次会议的主要任务是," + agenda,
+                      "一、“十五五”时期教育事业发展回顾", "过去五年," + P1, "二、2031年工作任务", P2])
+    (r,) = reports_of(text)
+    assert (r.summary_year, r.plan_year) == years
 
 
 @pytest.mark.parametrize("headline", ["某县召开2019年全县教育工作会议", "2019年全县教育工作会议召开"])

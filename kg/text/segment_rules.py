@@ -70,6 +70,7 @@ class SegmentRules:
     news_partial: re.Pattern  # a part of the year a result is told by (截至3月中旬, 1-3月份)
     period_name: re.Pattern  # a five-year plan's period (十三五): several years, none of them
     period_end: re.Pattern  # the end of a five-year plan's period (“十三五”末): its last year
+    short_title_year: re.Pattern  # a title's two-digit year (05年上半年工作总结)
     news_since: re.Pattern  # after a year: a span up to now (2019年以来)
     news_meeting_after: re.Pattern  # after a year: the name of a meeting (2015年度工作会议)
     news_done: re.Pattern  # a clause of a news item saying it is done
@@ -83,6 +84,7 @@ class SegmentRules:
 
 
 _PLAIN_YEAR_KEYS = ("meeting_title", "news_plan", "news_progress", "news_partial", "period_name", "period_end",
+                    "short_title_year",
                     "news_since", "news_meeting_after",
                     "news_done", "news_figure", "news_title_after", "news_skip_before", "dateline",
                     "dateline_line")

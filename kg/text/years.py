@@ -78,11 +78,25 @@ def year_token(text: str, rules: SegmentRules, period: bool = False) -> str | No
 _PLAN_NUMBER = "一二三四五六七八九"
 
 
-def period_end_year(m: re.Match) -> int:
-    """The last year of the five-year plan a ``period_end`` match names: the third plan ran
-    1966–1970 and every one since five years (十一五 2010, 十三五 2020, 十四五 2025)."""
-    plan = 11 + _PLAN_NUMBER.index(m.group(1))  # 十一五 is the 11th
+def period_end_year(m: re.Match, group: int = 1) -> int:
+    """The last year of the five-year plan a ``period_end`` match names (its number in ``group``):
+    the third plan ran 1966–1970 and every one since five years (十一五 2010, 十三五 2020, 十四五 2025)."""
+    plan = 11 + _PLAN_NUMBER.index(m.group(group))  # 十一五 is the 11th
     return 1970 + 5 * (plan - 3)
+
+
+def agenda_summary_year(m: re.Match) -> int:
+    """The year an ``agenda_summary`` match reviews: the one it names, or its period's last."""
+    return int(m.group(1)) if m.group(1) else period_end_year(m, 2)
+
+
+def _short_title_year(text: str, rules: SegmentRules) -> str | None:
+    """A title's two-digit year (05年上半年工作总结 → '2005'; from 50 on, the last century's)."""
+    m = rules.short_title_year.search(text)
+    if m is None:
+        return None
+    yy = int(m.group(1))
+    return str((1900 if yy >= 50 else 2000) + yy)
 
 
 def resolve(token: str | None, base: int | None, rules: SegmentRules) -> tuple[bool, int | None]:
@@ -134,6 +148,8 @@ def title_years(title: str | None, rules: SegmentRules) -> dict[str, str]:
     prev = 0
     for start, end, kind in words:
         token = year_token(title[prev:start], rules, period=True)
+        if token is None or not token.isdigit():
+            token = _short_title_year(title[prev:start], rules) or token
         if token and kind not in out:
             out[kind] = token
         prev = max(prev, end)
@@ -377,7 +393,7 @@ def _read_years(text: str, raws: list[RawSection], spans: list[Span], tokens: di
         summary_year, plan_year = news_years(text, spans, dateline, rules)
         m = rules.agenda_summary.search(text, spans[0][0], spans[0][0] + rules.agenda_reach) if spans else None
         if m:  # a meeting's write-up says which year it reviews (总结回顾2021年工作)
-            summary_year = int(m.group(1))
+            summary_year = agenda_summary_year(m)
             plan_year = plan_year if plan_year is not None and plan_year > summary_year else None
         # the year a meeting's write-up says it arranges outweighs a goal its sentences set
         # (针对2017年…工作进行部署 before 2018年,某市将实现…的目标)
@@ -412,7 +428,7 @@ def _read_years(text: str, raws: list[RawSection], spans: list[Span], tokens: di
         if kind == "summary" and spans:
             m = rules.agenda_summary.search(text, spans[0][0], spans[0][0] + rules.agenda_reach)
             if m:  # the meeting says which year it reviews (总结回顾2021年工作)
-                return True, int(m.group(1))
+                return True, agenda_summary_year(m)
         if "SPAN" in tokens.values() and not any(t.isdigit() for t in tokens.values()):
             return True, None  # a five-year plan (某区“十四五”教育事业发展规划) and its review of the last
         decided, year = _vote([text[spans[k][0]:spans[k][1]] for k in idx], rules,
