@@ -134,6 +134,23 @@ def test_a_government_text_names_the_government(title, body, name):
     assert extract_bureau(make_report(title, body)).name == name
 
 
+@pytest.mark.parametrize("title, body, name, region", [
+    # a title opening with a government as its author: the government, whatever bodies the text names
+    ("德清县人民政府2031年履行教育职责情况自评报告", ["县教育局牵头,全县新建学校3所。"], "德清县人民政府",
+     ("浙江省", "湖州市", "德清县")),
+    ("浙江省湖州市德清县人民政府关于全县教育工作情况的报告", ["德清县教育局新建学校3所。"],
+     "浙江省湖州市德清县人民政府", ("浙江省", "湖州市", "德清县")),
+    # ... but not a title that names a government inside it, nor one about another matter
+    ("德清县教育局关于落实县人民政府2031年教育工作部署的总结", ["全县新建学校3所。"], "德清县教育局",
+     ("浙江省", "湖州市", "德清县")),
+    ("德清县人民政府2031年政府信息公开工作年度报告", ["德清县教育局新建学校3所。"], "德清县教育局",
+     ("浙江省", "湖州市", "德清县")),
+])
+def test_a_title_opening_with_a_government_names_it_the_issuer(title, body, name, region):
+    b = extract_bureau(make_report(title, body))
+    assert (b.name, region_tuple(b), b.level) == (name, region, "county")
+
+
 @pytest.mark.parametrize("title, body", [
     ("市教育局工作总结_市教育局工作总结范文", ["市教育局紧紧围绕全市中心工作,全市新建学校3所。"]),  # a separator
     ("工作总结", ["市教育局力争实现《__教育发展纲要》目标,20__年全市新建学校3所。"]),  # a template's blanks

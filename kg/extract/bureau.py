@@ -420,6 +420,16 @@ def extract_bureau(report: Report) -> Bureau:
     if lvl == "city" and "city" in parent_levels:
         lvl = "county"  # a 市 under a superior 市: a county-level city
 
+    # 0. a title opening with a government as its author (某区人民政府2022年履行教育职责工作报告)
+    authored = r.government_title.match(report.title or "")
+    if authored is not None:
+        written = authored.group(1)
+        last = next((written[i:] for i in range(len(written)) if written[i:] in gazetteer().by_name), None)
+        unit = _resolve(gazetteer().by_name.get(last, ()), places) if last else None
+        if unit is not None:
+            return Bureau(name=written + r.government_suffix, region=unit.region, level=unit.level,
+                          anonymized=False, evidence=authored.group(0).strip())
+
     # 1. bureaus written with their place
     groups: dict[str, list[Mention]] = defaultdict(list)
     for m in bureaus:

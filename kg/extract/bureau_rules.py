@@ -97,6 +97,7 @@ class Rules:
     government_cues: re.Pattern  # the government acting: it issued a text naming no bureau
     education_words: re.Pattern  # any bureau suffix or a word of its own bureau (我局)
     government_suffix: str
+    government_title: re.Pattern  # a title opening with a government as its author; group 1 its place
     national_speaking: re.Pattern  # group 1: a national body the text names as the one speaking
     head_window: int  # how many characters before a mention the context words can span
     outlet: re.Pattern  # group 1: the place a news outlet is named after (砀山新闻网讯)
@@ -195,6 +196,7 @@ def parse_bureau_rules(raw: dict, where: str) -> Rules:
             education_words=re.compile(alternation(
                 suffixes + words(gov, "bureau_words", "government_issuer.bureau_words"))),
             government_suffix=text(where, "government_issuer.suffix", gov["suffix"]),
+            government_title=compile_pattern(where, "government_issuer.title_author", gov["title_author"]),
             national_speaking=re.compile(
                 f"({alternation(words(raw['national_issuer'], 'bodies', 'national_issuer.bodies'))})"
                 + compile_pattern(where, "national_issuer.speaking", raw["national_issuer"]["speaking"]).pattern),
