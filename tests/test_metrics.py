@@ -430,6 +430,12 @@ def test_drop_repeated_metrics_needs_the_context_to_repeat(paragraphs, kept):
     ("全年争取上级项目资金4612万元。", "achieved"),  # funds 争取'd in a summary were obtained
     ("共争取中央和省级专项经费1223万元,用于改造校舍。", "achieved"),
     ("争取新建幼儿园3所。", "planned"),  # 争取 of anything else is an aim
+    # 计划 ending a programme's name is the programme, not a plan
+    ("农村学生营养改善计划项目覆盖全县学校702所。", "achieved"),
+    ("薄弱学校改造计划建设项目开工建设14所。", "achieved"),
+    ("“红山领航人”人才培养计划79人。", "achieved"),
+    ("“强师计划”培训教师300人。", "achieved"),
+    ("全年计划新建学校3所。", "planned"),  # … a plan still
 ])
 def test_plan_and_task_words_make_a_figure_planned(sentence, expected):
     m = extract_metrics(make_report([sentence], summary_year=2022))[0]
