@@ -104,6 +104,16 @@ def test_a_label_the_work_turns_on_is_reported(tax, sentence, concepts):
     assert [m.concept for m in run(tax, ("summary", 2022, sentence))] == concepts
 
 
+@pytest.mark.parametrize("sentence, concepts", [
+    ("有效缓解县管校聘难题。", ["county-managed-school-hiring"]),  # a problem eased
+    ("各乡镇积极创办平安校园。", ["safe-campus"]),  # founded
+    ("坚持县管校聘不动摇。", ["county-managed-school-hiring"]),  # a rule kept
+    ("各乡镇的平安校园、食堂卫生等方面都有提升。", []),  # still a topic
+])
+def test_a_label_eased_founded_or_kept_is_reported(tax, sentence, concepts):
+    assert [m.concept for m in run(tax, ("summary", 2022, sentence))] == concepts
+
+
 # --------------------------------------------------------------------------- re-worded text
 
 @pytest.fixture(scope="module")
