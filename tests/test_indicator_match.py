@@ -39,7 +39,6 @@ def m(indicator, unit, base_unit, quote=None, value="1"):
     ("投入资金", "万元", "元", None, "education-investment"),
     ("经费增长", "%", "ratio", None, "funding-growth"),
     ("元", "万元", "元", "全年教育经费投入1200万元", "education-investment"),  # from the quote
-    ("上半年完成教育投资", "亿元", "元", "上半年完成教育投资1.6亿元", "education-investment"),  # 投资 as 投入
     ("毛入园率", "所", "所", None, None),  # a rate in 所: the unit does not fit
     ("新增学位", "人", "人", None, None),  # no persons kind in this scheme
     ("课后服务", "%", "ratio", None, None),  # no label
@@ -274,6 +273,15 @@ def test_build_verbs_on_area_and_more_school_heads(shipped, indicator, unit, quo
     # a level's retention counted over its years, and compulsory enrolment of the age group
     ("小学六年巩固率", "%", "ratio", "primary-retention-rate"), ("初中三年巩固率", "%", "ratio", "junior-retention-rate"),
     ("义务教育阶段适龄人口入学率", "%", "ratio", "compulsory-enrolment-rate"),
+    ("上半年完成教育投资", "亿元", "元", "education-investment"),  # 投资 as 投入
+    # a statistics bulletin's and a review's own wordings
+    ("小学校数", "所", "所", "primary-schools"),  # not 学校数: the level's schools
+    ("辖区共有学校", "所", "所", "schools-total"),
+    ("毕业", "人", "人", "graduates"),
+    ("幼儿园园舍总面积", "万平方米", "平方米", "building-area"),
+    ("免除教科书费", "万元", "元", "free-textbooks"),
+    ("补助住宿生生活费", "万元", "元", "boarding-allowance"),
+    ("化解“普九”债务", "万元", "元", "debt-resolution"),  # quoted inside
 ])
 def test_new_alt_labels(shipped, indicator, unit, base_unit, expected):
     assert shipped.match(m(indicator, unit, base_unit, indicator + "达到21")) == expected
