@@ -15,8 +15,8 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "938c3ea22e69f7848fb869315b41179ae1e2c0bd252abcdf7ec32e54b3618fd4",
-        "facts.json": "b5a4c54d2c138fa2337313e5716937b2ddd21b0c24965923cbf02904e2e7454c",
+        "graph.ttl": "24907949dad9f7f3df9797d2ad0800178e07bb531bde1b4859187ab193103b97",
+        "facts.json": "039e244097fe6b5fdf2c8f6166762b094d9df1f1c0acb0b223c06dcf13f68180",
     },
     "shared": {
         "graph.ttl": "feff039dcf30dd37725f21642ece43cde121243d40da0c40583c8ae418a5e799",
