@@ -254,3 +254,13 @@ def test_a_document_pages_statistics_go_and_leave_the_title_its_own_line(furnitu
 @pytest.mark.parametrize("line", ["1", "约10人参加", "举报电话12345", "全县约8千字的读本发放到校"])
 def test_numbers_and_words_in_body_lines_are_not_page_statistics(line):
     assert line in clean(src(FILL + "。\n" + line + "\n" + FILL + "。")).text
+
+
+def test_a_disclosure_pages_record_is_site_furniture():
+    """A government disclosure page opens with its record (信息类别, 公开方式, 信息索取号 …): no report."""
+    record = ("• 信息类别: 工作报告\n  • 公开方式: 主动公开\n  • 生成日期:2031-01-09\n  • 公开时限: 常年公开\n"
+              "  • 公开范围: 面向全社会\n  • 信息索取号:000012345/2030-00001\n")
+    title = "某区教体局2030年工作总结 2031年工作计划"
+    ct = clean(src(record + "\n" + title + "\n关联导读:\n\n2030年,全区" + FILL + "。"))
+    assert ct.text.startswith(title.replace(" ", "") + "\n") and "关联导读" not in ct.text  # spaces between CJK go
+    assert {r.rule for r in ct.removed} == {"site_meta"} and len(ct.removed) == 7
