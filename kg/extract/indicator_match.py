@@ -181,6 +181,11 @@ class Figure:
     def __init__(self, matcher: IndicatorMatcher, metric: Metric, changes: bool = True, before: str = "",
                  out: list[Metric] | None = None, lead: Metric | None = None,
                  totals: Mapping[str | None, Metric] | None = None):
+        if metric.change:
+            # a change is read without its wording (小学图书比上年增加0.93万册: 小学图书), as the quantity
+            # that changed; its verb is no build verb (幼儿园比上年增加12所: kindergartens, not ones added)
+            strip = metric_rules().change.strip
+            metric = evolve(metric, indicator=strip(metric.indicator), quote=strip(metric.quote))
         self.matcher, self.metric, self.changes, self.before = matcher, metric, changes, before
         self.out = out if out is not None else []
         self.lead, self.totals = lead, totals or {}
@@ -322,8 +327,8 @@ class IndicatorRules:
     school_parts: str = ""  # written after a kind of school, it names part of a school (初中班, 小学部)
     change_before: re.Pattern | None = None  # a verb of change right before a rate: the change (提升18.3%)
     change: str = ""  # ... the indicator that change is (growth-rate)
-    change_units: tuple[str, ...] = ()  # ... in these base units
-    compared_before: re.Pattern | None = None  # a comparison right before a figure (比上年多): no indicator's
+    change_units: tuple[str, ...] = ()  # ... in these base units (metric_rules.toml [change] rate_units)
+    compared_before: re.Pattern | None = None  # a comparison with no earlier figure (高出要求): no indicator's
     totals: tuple[str, ...] = ()  # a figure after these (共计) sums a list: it continues no item of it
     school_projects: tuple[str, ...] = ()  # written after a kind of school, these name its building projects
     projects: str = ""  # ... the indicator they count
@@ -380,7 +385,7 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           "".join(word_list(fname, "words.school_parts", words.get("school_parts"))),
                           compile_pattern(fname, "words.change_before", words.get("change_before")),
                           text(fname, "words.change", words.get("change")),
-                          word_list(fname, "words.change_units", words.get("change_units")),
+                          tuple(sorted(metric_rules().change.rate_units)),  # metric_rules.toml [change]
                           compile_pattern(fname, "words.compared_before", words.get("compared_before")),
                           word_list(fname, "words.totals", words.get("totals")),
                           word_list(fname, "words.school_projects", words.get("school_projects")),
@@ -647,19 +652,23 @@ class IndicatorMatcher:
         return self._changed(metric) == ""
 
     def _changed(self, metric: Metric) -> str | None:
-        """What a figure written as a change is: a rate right after a verb of change (本科上线率分别提升
-        18.3%、16.2%) is the growth rate; a figure right after a comparison (比去年多384人, 高出要求51万元)
-        is a difference, measuring no indicator ("": none). None: the figure is no change."""
+        """What a figure written as a change decides here: a rate right after a verb of change
+        (本科上线率分别提升18.3%、16.2%) or a comparison (在校生比上年增长3.2%) is the growth rate; a
+        figure right after a comparison with something else than an earlier figure (高出要求51万元) is a
+        difference measuring no indicator ("": none). A change against an earlier figure of anything
+        but a rate (Metric.change: 比上年增加0.93万册, 提高1.5个百分点) measures the quantity that
+        changed: the next steps read it (None), as they do a figure that is no change."""
         r, before = self._rules, self._before_figure(metric)
-        if not before:
+        if metric.change or not before:
             return None
         rate = metric.base_unit in r.change_units
         if not rate and r.change and self._scheme.allows(r.change, metric.base_unit):
-            return None  # 优良率比上年提高2.8个百分点: a rate's points stay the rate's
-        if rate and r.change_before is not None and r.change_before.search(before):
+            return None  # a rate's points (高出2个百分点) stay the rate's
+        if rate and ((r.change_before is not None and r.change_before.search(before))
+                     or metric_rules().change.before.search(before)):
             return r.change
         if r.compared_before is not None and r.compared_before.search(before):
-            return r.change if rate else ""
+            return ""
         return None
 
     def match(self, metric: Metric, changes: bool = True) -> str | None:
