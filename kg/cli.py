@@ -168,6 +168,8 @@ def eval_cmd(
     facts: Annotated[Path, typer.Argument(help="facts.json written by `kg build`.")],
     gold: Annotated[list[Path], typer.Argument(help="Gold JSON files or folders (shared.json included).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print scores as JSON.")] = False,
+    misses: Annotated[bool, typer.Option("--misses", help="Also list the indicator mappings that differ "
+                                         "from the gold's (gold metrics with indicator_concept).")] = False,
 ) -> None:
     """Per-field precision / recall / F1 of a facts export against gold annotations."""
     from kg.tools.evaluate import evaluate_files, format_scores
@@ -179,7 +181,7 @@ def eval_cmd(
     if as_json:
         out.print_json(json.dumps(scores.as_dict(), ensure_ascii=False))
     else:
-        out.print(format_scores(scores), highlight=False, markup=False)
+        out.print(format_scores(scores, misses=misses), highlight=False, markup=False)
 
 
 @app.command("suggest-concepts")

@@ -200,3 +200,52 @@ def test_bad_gold_file_is_a_clear_error(tmp_path):
     other.write_text("{}", encoding="utf-8")
     with pytest.raises(GoldFormatError, match="neither"):
         load_gold([other])
+
+
+def _mapped(concept, value=540, unit="个", change=None, gold=None):
+    """One-metric report: the tool's metric mapped to ``concept``; the gold's to ``gold``."""
+    metric = {"quote": f"q{value}", "value": value, "unit": unit, "comparator": "=", "year": 2022,
+              "status": "achieved", "redacted": False}
+    pred = {**metric, "indicator_concept": concept, **({"change": change} if change is not None else {})}
+    gold_metric = {**metric, **({"indicator_concept": gold} if gold is not None else {})}
+    return pred, gold_metric
+
+
+@pytest.mark.parametrize("pred_concept, gold_concepts, right, found", [
+    ("new-places", ["new-places"], (1, 1), (1, 1)),  # mapped as the gold says
+    ("https://w3id.org/edu-kg/indicator/new-places", ["new-places", "places"], (1, 1), (1, 1)),  # IRI or id
+    ("schools", ["new-places"], (0, 1), (0, 1)),  # mapped wrong: counts against both
+    (None, ["new-places"], (0, 0), (0, 1)),  # not mapped: a miss of the gold's, no wrong mapping
+    ("schools", [], (0, 1), (0, 0)),  # the gold says no concept fits
+])
+def test_indicator_mapping_scores(pred_concept, gold_concepts, right, found):
+    p, g = _mapped(pred_concept, gold=gold_concepts)
+    gold = [{**_gold()[0], "metrics": [g]}]
+    pred = {"reports": [{**_pred()["reports"][0], "metrics": [p]}]}
+    s = evaluate(pred, gold)
+    assert (s.indicator_right.right, s.indicator_right.total) == right
+    assert (s.indicator_found.right, s.indicator_found.total) == found
+    assert (s.indicator_coverage.right, s.indicator_coverage.total) == (int(pred_concept is not None), 1)
+    assert "indicator_found" in format_scores(s)
+    assert bool(s.misses.get("indicators")) == (right != (1, 1))  # every mapping not the gold's is listed
+
+
+def test_change_flag_and_unannotated_gold():
+    p, g = _mapped("books", change=True, gold=["books"])
+    g["change"] = True
+    p2, g2 = _mapped("books", value=7, change=False, gold=["books"])
+    gold = [{**_gold()[0], "metrics": [g, g2]}]
+    pred = {"reports": [{**_pred()["reports"][0], "metrics": [p, p2]}]}
+    assert evaluate(pred, gold).metric_change.value == 1.0
+    g2["change"] = True
+    assert evaluate(pred, gold).metric_change.value == 0.5
+    # gold without indicator_concept: no indicator rows at all, and the table leaves them out
+    s = evaluate(_pred(), _gold())
+    assert s.indicator_coverage.total == 0 and "indicator_right" not in format_scores(s)
+
+
+def test_misses_listed_on_request():
+    p, g = _mapped("schools", gold=["new-places"])
+    s = evaluate({"reports": [{**_pred()["reports"][0], "metrics": [p]}]}, [{**_gold()[0], "metrics": [g]}])
+    assert "q540: schools (gold: new-places)" in format_scores(s, misses=True)
+    assert "q540" not in format_scores(s)

@@ -65,10 +65,12 @@ def _set(g, s, p, o):
 
 BREAKS = {
     # the indicator text names no change, so only the indicator's own shape can object … and it
-    # does even when the text would exempt the value from the generic percentage shape
+    # does even when the text would exempt the value from the generic percentage shape (the
+    # fixture's indicator made a plain percentage: neither a growth nor a gross rate)
     "a rate over 100%": (lambda g: (_set(g, METRIC, V.value, Literal("150", datatype=XSD.decimal)),
                                     _set(g, METRIC, V.baseValue, Literal("1.5", datatype=XSD.decimal)),
-                                    _set(g, METRIC, V.indicator, Literal("覆盖率同比增长"))),
+                                    _set(g, METRIC, V.indicator, Literal("覆盖率同比增长")),
+                                    g.remove((None, V.grossRate, None))),
                          "growth rate"),
     "a unit the kind does not take": (lambda g: _set(g, METRIC, V.baseUnit, Literal("人")), "base unit"),
     "an id outside the scheme": (lambda g: (_set(g, METRIC, V.indicatorConcept, V.INDICATOR["nope"]),
@@ -110,6 +112,16 @@ def test_a_growth_rate_may_pass_100():
     _set(g, METRIC, V.baseValue, Literal("1.5", datatype=XSD.decimal))
     _set(g, METRIC, V.indicator, Literal("经费同比增长"))
     assert validate(g).conforms and _split(g).conforms
+
+
+@pytest.mark.parametrize("value, conforms", [("124", True), ("-3", False)])
+def test_a_gross_rate_may_pass_100_but_not_fall_below_0(value, conforms):
+    """毛入园率 124%: enrolled children of every age over the 3-5 population (the national definition)."""
+    g = build_graph(_with_indicator("preschool-gross-enrolment-rate"), taxonomy=concepts(), indicators=SMALL)
+    _set(g, METRIC, V.value, Literal(value, datatype=XSD.decimal))
+    _set(g, METRIC, V.baseValue, Literal(str(int(value) / 100), datatype=XSD.decimal))
+    _set(g, METRIC, V.indicator, Literal("学前三年毛入园率"))
+    assert validate(g).conforms is conforms and _split(g).conforms is conforms
 
 
 def test_facts_json_gains_the_indicator_and_the_base_value(graph):

@@ -39,6 +39,7 @@ def m(indicator, unit, base_unit, quote=None, value="1"):
     ("投入资金", "万元", "元", None, "education-investment"),
     ("经费增长", "%", "ratio", None, "funding-growth"),
     ("元", "万元", "元", "全年教育经费投入1200万元", "education-investment"),  # from the quote
+    ("上半年完成教育投资", "亿元", "元", "上半年完成教育投资1.6亿元", "education-investment"),  # 投资 as 投入
     ("毛入园率", "所", "所", None, None),  # a rate in 所: the unit does not fit
     ("新增学位", "人", "人", None, None),  # no persons kind in this scheme
     ("课后服务", "%", "ratio", None, None),  # no label

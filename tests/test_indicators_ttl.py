@@ -168,6 +168,17 @@ def test_required_kinds(g, kind, units):
     assert units <= {str(u) for u in g.objects(k, V.kindUnit)}
 
 
+def test_gross_rate_only_on_gross_enrolment_percentages(g):
+    pct = V.INDICATOR["kind-percentage"]
+    flagged = set(g.subjects(V.grossRate, None))
+    assert V.INDICATOR["preschool-gross-enrolment-rate"] in flagged
+    for c in flagged:
+        assert g.value(c, V.grossRate).toPython() is True and g.value(c, V.quantityKind) == pct, c
+        assert (c, V.growthRate, None) not in g, c  # a gross ratio is never negative
+        assert any("毛入" in str(lab) for lab in g.objects(c, SKOS.altLabel)) or "毛入" in str(
+            g.value(c, SKOS.prefLabel)), c
+
+
 def test_growth_rate_only_on_percentages(g):
     pct = V.INDICATOR["kind-percentage"]
     flagged = list(g.subjects(V.growthRate, None))

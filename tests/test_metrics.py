@@ -423,6 +423,9 @@ def test_drop_repeated_metrics_needs_the_context_to_repeat(paragraphs, kept):
     ("完成市目标任务109.8%。", "achieved"),  # not right before the number: done
     ("到2023年年底,全区毛入园率达到91%。", "planned"),  # a deadline
     ("到2021年底,全区已建成幼儿园15所。", "achieved"),  # ... unless 已 says it is met
+    ("到2022年底,全区毛入园率达到91%。", "achieved"),  # ... or the summary reviews that year: where it stood
+    ("到2020年,全区通过义务教育均衡评估学校28所。", "achieved"),
+    ("计划到2022年底新建幼儿园3所。", "planned"),  # ... but another cue still plans
     ("原计划完成17所,实际完成19所。", "planned"),  # the plan restated ...
     ("全年争取上级项目资金4612万元。", "achieved"),  # funds 争取'd in a summary were obtained
     ("共争取中央和省级专项经费1223万元,用于改造校舍。", "achieved"),
@@ -502,3 +505,10 @@ def test_a_section_about_a_five_year_period_dates_no_figure():
     schools, places = extract_metrics(r)
     assert (schools.year, schools.period) == (None, True)
     assert (places.year, places.period) == (2030, False)
+
+
+def test_a_deadline_passed_is_planned_only_in_a_plan_section():
+    """到2022年底 in the 2022 summary tells where things stood; in the 2022 plan it is the target."""
+    r = make_report(["到2022年底,全县学前三年毛入园率达到92%。", "到2022年底,全县学前三年毛入园率达到92%。"],
+                    kinds=["summary", "plan"], years=[2022, 2022], summary_year=2022, plan_year=2022)
+    assert [(m.status, m.year) for m in extract_metrics(r)] == [("achieved", 2022), ("planned", 2022)]

@@ -19,7 +19,7 @@ PINNED = {
         "facts.json": "b5a4c54d2c138fa2337313e5716937b2ddd21b0c24965923cbf02904e2e7454c",
     },
     "shared": {
-        "graph.ttl": "a086f0632f0036620c891807ba4f11fdd56032c77c24f3fcd12136bc4bc91c6c",
+        "graph.ttl": "feff039dcf30dd37725f21642ece43cde121243d40da0c40583c8ae418a5e799",
         "facts.json": "d8911ee533f0fd0088d6819ca2ab182876f6a02c8dfb31c95868712a2681b619",
     },
 }

@@ -374,6 +374,27 @@ def test_start_method_gives_the_same_bytes_and_forked_workers_start_warm(serial,
     _same(serial, tmp_path)
 
 
+@pytest.mark.slow
+def test_the_warm_server_imports_this_kg_not_the_working_directorys(tmp_path, examples_dir):
+    """The forkserver starts with ``-c``, which puts the working directory first on its path: a
+    folder there named kg must not be what the workers import (nor break their warm start)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    decoy, hits = tmp_path / "cwd", tmp_path / "hits"
+    (decoy / "kg").mkdir(parents=True)
+    (decoy / "kg" / "__init__.py").write_text(
+        f"open({str(hits)!r}, 'a').write('imported')\nraise ImportError('not edu-kg')\n", encoding="utf-8")
+    kg = Path(sys.executable).with_name("kg")  # the console script: its own folder leads its path
+    env = {**os.environ, "KG_START_METHOD": "forkserver"}
+    run = subprocess.run([str(kg), "build", str(examples_dir), "-o", str(tmp_path / "out"), "--no-viewer",
+                          "-j", "2"], cwd=decoy, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert not hits.exists()
+
+
 def test_start_method_default_override_and_stale_server(monkeypatch):
     """Linux forks from the warm server, elsewhere spawns; KG_START_METHOD chooses; a server
     warmed under other KG_* settings is not used (its workers would hold stale rules)."""

@@ -94,6 +94,7 @@ def parse_comparators(raw: dict, where: str) -> Comparators:
 @dataclass(frozen=True)
 class MetricRules:
     planned_before: re.Pattern
+    horizon: re.Pattern  # a deadline among planned_before's cues (到2020年): its year in group 1
     planned_after: re.Pattern
     achieved_reset: re.Pattern
     achieved_in_plan: re.Pattern
@@ -196,7 +197,8 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
         respectively = text(where, "indicator.respectively", ind["respectively"])
         objects = alternation(word_list(where, "not_metric.spelled_objects", nm["spelled_objects"]))
         return MetricRules(
-            planned_before=c("status", "planned_before"), planned_after=c("status", "planned_after"),
+            planned_before=c("status", "planned_before"), horizon=c("status", "horizon"),
+            planned_after=c("status", "planned_after"),
             achieved_reset=c("status", "achieved_reset"), achieved_in_plan=c("status", "achieved_in_plan"),
             period_before=c("status", "period_before"), outcome_words=c("status", "outcome_words"),
             outcome_modal=c("status", "outcome_modal"),

@@ -285,7 +285,9 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     return s, m.start() if m else max(end, len(text))
 
 
-def _status(sentence: str, q: Quantity, clause: tuple[int, int], kind: str) -> str:
+def _status(sentence: str, q: Quantity, clause: tuple[int, int], kind: str, reviewed: int | None = None) -> str:
+    """"planned" or "achieved"; ``reviewed``: the year a summary section reviews, by whose end a
+    deadline (到2021年底) has passed."""
     r = metric_rules()
     before = sentence[:q.span[0]]
     if kind == "plan":
@@ -298,7 +300,9 @@ def _status(sentence: str, q: Quantity, clause: tuple[int, int], kind: str) -> s
         return "planned"
     cue = None
     for found in r.planned_before.finditer(before):
-        cue = found
+        deadline = r.horizon.fullmatch(found.group(0)) if kind == "summary" and reviewed is not None else None
+        if deadline is None or int(deadline.group(1)) > reviewed:
+            cue = found
     if cue is not None and not r.achieved_reset.search(before, cue.end()):
         return "planned"
     if r.planned_after.search(sentence, q.span[1], clause[1]):
@@ -422,7 +426,8 @@ def extract_metrics(report: Report) -> list[Metric]:
             shared.update({i: n for i, n in zip(idx, names, strict=True) if n})
         for i, q in enumerate(quantities):
             clause = clauses[i]
-            status = _status(text, q, clause, "plan" if plan_news else section.kind)
+            status = _status(text, q, clause, "plan" if plan_news else section.kind,
+                             section.year if section.year is not None else report.summary_year)
             if status == "achieved" and share_of_plan and not metric_rules().achieved_reset.search(text, 0, q.span[0]):
                 status = "planned"  # 2031年将新建学校12所。其中幼儿园6所…: the plan's breakdown
             # a point of comparison (比2010年提高, 是2010年的2.5倍) is not the figure's year

@@ -152,8 +152,27 @@ def _context(method: str):
     ctx = mp.get_context(method)
     if method == "forkserver" and _server_env is None:  # the first pool starts the server
         ctx.set_forkserver_preload([WARM_MODULE])
+        _start_server()
         _server_env = _kg_env()
     return ctx
+
+
+def _start_server() -> None:
+    """Start the forkserver now, in safe-path mode. Python runs it with ``-c``, which puts the
+    working directory first on its sys.path (3.11 and 3.12 ignore the parent's path): a folder
+    there named ``kg`` (or ``jieba``, ``rdflib`` …) would be what every worker imports. Only the
+    server's start sees the variable; this process's environment is left as it was."""
+    from multiprocessing import forkserver
+
+    before = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if before is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = before
 
 
 def executor_for(config: Config) -> Executor:

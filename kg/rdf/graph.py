@@ -197,7 +197,7 @@ T = _NT(
     indicator=V.indicator, unit=V.unit, value=V.value, baseValue=V.baseValue, baseUnit=V.baseUnit,
     comparator=V.comparator, redacted=V.redacted, change=V.change, initiative=V.initiative,
     indicatorConcept=V.indicatorConcept, outcome=V.outcome, verdict=V.verdict,
-    quantityKind=V.quantityKind, kindUnit=V.kindUnit, growthRate=V.growthRate,
+    quantityKind=V.quantityKind, kindUnit=V.kindUnit, growthRate=V.growthRate, grossRate=V.grossRate,
     quote=V.quote, quoteOriginal=V.quoteOriginal, startOffset=V.startOffset, endOffset=V.endOffset,
     true=_TRUE, false=_FALSE,
 )
@@ -435,6 +435,8 @@ class _Builder:
         self.add(node, T.broader, domain_node)
         if ind.growth_rate:
             self.add(node, T.growthRate, T.true)
+        if ind.gross_rate:
+            self.add(node, T.grossRate, T.true)
         if kind_node not in self.concepts_done:
             self.concepts_done.add(kind_node)
             self.scheme_concept(kind_node, T.QuantityKind, kind.pref_label, kind.en_label, in_scheme=False)

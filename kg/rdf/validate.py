@@ -347,7 +347,7 @@ def _query_predicates(select: str) -> frozenset[URIRef] | None:
 REPORT_SCOPED = tuple(str(V.ID[k]) for k in ("report/", "mention/", "metric/"))
 # sh:class needs rdf:type; the concept check skos:inScheme; the indicator shapes what an indicator
 # concept says of its values (kind, kind units, growth rate)
-SUPPORT = frozenset((RDF.type, SKOS.inScheme, V.quantityKind, V.kindUnit, V.growthRate))
+SUPPORT = frozenset((RDF.type, SKOS.inScheme, V.quantityKind, V.kindUnit, V.growthRate, V.grossRate))
 
 
 _REPORT_SCOPED_NT = tuple("<" + p for p in REPORT_SCOPED)

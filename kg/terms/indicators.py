@@ -49,6 +49,7 @@ class Indicator:
     kind: str  # QuantityKind id
     domain: str  # Domain id
     growth_rate: bool = False  # a percentage that may pass 100% or fall below 0
+    gross_rate: bool = False  # a gross ratio (毛入学率): may pass 100%, never below 0
 
     @property
     def surfaces(self) -> tuple[str, ...]:
@@ -121,9 +122,10 @@ def _load(path: str, _mtime: int) -> IndicatorScheme:
         if kind not in kinds or domain not in domains:
             raise DataFileError(f"indicator {iid}: unknown quantity kind {kind!r} or domain {domain!r}",
                                 path=path, hint="declare it as an edu:QuantityKind / edu:Theme")
-        growth = any(o.toPython() is True for o in g.objects(node, V.growthRate) if isinstance(o, Literal))
+        growth, gross = (any(o.toPython() is True for o in g.objects(node, p) if isinstance(o, Literal))
+                         for p in (V.growthRate, V.grossRate))
         indicators[iid] = Indicator(iid, zh(node), label_of(g, node, SKOS.prefLabel, "en"),
-                                    tuple(labels_of(g, node, SKOS.altLabel, "zh")), kind, domain, growth)
+                                    tuple(labels_of(g, node, SKOS.altLabel, "zh")), kind, domain, growth, gross)
     owners: dict[str, str] = {}
     for ind in indicators.values():
         for s in ind.surfaces:

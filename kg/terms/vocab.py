@@ -99,6 +99,7 @@ verdict = EDU.verdict  # on a planned Metric: "met" | "exceeded" | "missed" | "n
 quantityKind = EDU.quantityKind  # Indicator -> QuantityKind
 kindUnit = EDU.kindUnit  # QuantityKind -> a base unit its values may take ("元", "ratio", "所" ...)
 growthRate = EDU.growthRate  # xsd:boolean true on a percentage that may pass 100 (a growth rate)
+grossRate = EDU.grossRate  # xsd:boolean true on a gross ratio (毛入学率): may pass 100, never negative
 statisticalDefinition = EDU.statisticalDefinition  # the national statistical definition it follows
 # Evidence (on mentions and metrics); prov:wasDerivedFrom points to the Report
 quote = EDU.quote  # simplified

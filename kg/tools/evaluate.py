@@ -11,6 +11,14 @@ Matching rules follow the format document:
 - shared links: pairs of gold reports that carry the same national initiative, found when both matched
   predicted reports carry one concept IRI whose labels match the gold label.
 Only gold reports that have a ``metrics`` key are scored for metrics.
+
+Beyond the format (README: `kg eval`): a gold metric may carry ``indicator_concept``, the list of the
+ids of every indicator concept (ontology/indicators.ttl) that rightly names what it measures (``[]``:
+none does), and ``change`` (a change against an earlier figure). Over such metrics the scores add
+how indicators map: ``indicator_right`` (matched metrics the tool mapped: its concept is among the
+gold's), ``indicator_found`` (matched metrics the gold maps: the tool's concept is among the gold's),
+``indicator_coverage`` (the tool's non-redacted metrics of those reports that have a concept) and
+``metric_change`` (matched metrics: the same change flag).
 """
 
 from __future__ import annotations
@@ -187,6 +195,10 @@ class Scores:
     metric_status: Accuracy = field(default_factory=Accuracy)
     metric_year: Accuracy = field(default_factory=Accuracy)
     metric_comparator: Accuracy = field(default_factory=Accuracy)
+    indicator_right: Accuracy = field(default_factory=Accuracy)
+    indicator_found: Accuracy = field(default_factory=Accuracy)
+    indicator_coverage: Accuracy = field(default_factory=Accuracy)
+    metric_change: Accuracy = field(default_factory=Accuracy)
     initiatives: Counts = field(default_factory=Counts)
     initiative_status: Accuracy = field(default_factory=Accuracy)
     shared_links: Counts = field(default_factory=Counts)
@@ -278,6 +290,8 @@ def evaluate(facts: dict, gold_reports: list[dict], shared: list[dict] | None = 
                 s.metric_status.add(pm[pi2].get("status") == gm[gi2].get("status"))
                 s.metric_year.add(pm[pi2].get("year") == gm[gi2].get("year"))
                 s.metric_comparator.add(pm[pi2].get("comparator") == gm[gi2].get("comparator"))
+            if any("indicator_concept" in m for m in gm):
+                _score_indicators(s, pm, gm, pairs)
         pi_, gi_ = p.get("initiatives") or [], g.get("initiatives") or []
         pairs = _greedy(pi_, gi_, initiatives_match)
         s.initiatives.tp += len(pairs)
@@ -288,6 +302,32 @@ def evaluate(facts: dict, gold_reports: list[dict], shared: list[dict] | None = 
     if shared:
         _score_shared(s, shared, key_to_pred)
     return s
+
+
+def _concept_id(value: str | None) -> str | None:
+    """A concept's id, whether written as the id, a prefixed name or the full IRI."""
+    return re.split(r"[/#:]", value)[-1] if value else None
+
+
+def _score_indicators(s: Scores, pm: list[dict], gm: list[dict], pairs: list[tuple[int, int]]) -> None:
+    """Indicator mapping of one report whose gold metrics carry ``indicator_concept``."""
+    s.indicator_coverage.right += sum(1 for m in pm if not m.get("redacted") and m.get("indicator_concept"))
+    s.indicator_coverage.total += sum(1 for m in pm if not m.get("redacted"))
+    for pi, gi in pairs:
+        p, g = pm[pi], gm[gi]
+        if "indicator_concept" not in g:
+            continue
+        want = g["indicator_concept"]
+        want = {_concept_id(c) for c in ([want] if isinstance(want, str) else want or [])}
+        got = _concept_id(p.get("indicator_concept"))
+        if got:
+            s.indicator_right.add(got in want)
+        if want:
+            s.indicator_found.add(got in want)
+        if got not in want and (got or want):
+            s.misses.setdefault("indicators", []).append(
+                f"{p.get('quote')}: {got or '-'} (gold: {', '.join(sorted(want)) or '-'})")
+        s.metric_change.add(bool(p.get("change")) == bool(g.get("change")))
 
 
 def _score_shared(s: Scores, shared: list[dict], key_to_pred: dict[str, dict]) -> None:
@@ -324,8 +364,8 @@ def evaluate_files(facts_path: str | Path, gold_paths: Iterable[str | Path]) -> 
     return evaluate(facts, reports, shared)
 
 
-def format_scores(s: Scores) -> str:
-    """A fixed-width table for the terminal."""
+def format_scores(s: Scores, misses: bool = False) -> str:
+    """A fixed-width table for the terminal; ``misses`` lists the indicator mappings that differ."""
 
     def f(x: float | None) -> str:
         return "   -  " if x is None else f"{x:6.3f}"
@@ -336,10 +376,15 @@ def format_scores(s: Scores) -> str:
         lines.append(f"{name:<22}{f(c.precision):>7}{f(c.recall):>7}{f(c.f1):>7}   {c.tp}/{c.pred}/{c.gold}")
     lines.append(f"{'field':<22}{'acc':>7}   n (right/total)")
     for name in ("bureau", "anonymized", "region", "level", "summary_year", "plan_year",
-                 "metric_status", "metric_year", "metric_comparator", "initiative_status"):
+                 "metric_status", "metric_year", "metric_comparator", "initiative_status",
+                 "indicator_right", "indicator_found", "indicator_coverage", "metric_change"):
         a: Accuracy = getattr(s, name)
-        lines.append(f"{name:<22}{f(a.value):>7}   {a.right}/{a.total}")
+        if s.indicator_coverage.total or not name.startswith(("indicator_", "metric_change")):
+            lines.append(f"{name:<22}{f(a.value):>7}   {a.right}/{a.total}")
     lines.append(f"extra reports (pred - gold): {s.extra_reports}")
     if s.misses.get("reports"):
         lines.append("gold reports not found: " + ", ".join(map(str, s.misses["reports"])))
+    if misses and s.misses.get("indicators"):
+        lines.append("indicator mappings that differ from the gold (quote: tool (gold)):")
+        lines.extend("  " + m for m in s.misses["indicators"])
     return "\n".join(lines)
