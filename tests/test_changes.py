@@ -39,6 +39,7 @@ def _one(tmp_path, sentence: str, figure: str):
     ("2030年，全县在园幼儿与上年相比，减少300人。", "300人", "decrease", None),
     ("2030年，全县在园幼儿净增1200人。", "1200人", "increase", "kindergarten-children"),
     ("2030年，全县专任教师增长了80人。", "80人", "increase", "full-time-teachers"),
+    ("2030年，全县在园幼儿下降300人。", "300人", "decrease", "kindergarten-children"),
     # a percentage-point change is the rate's change (its points: base unit 百分点)
     ("2030年，全县中小学生近视率比上年下降2个百分点。", "2个百分点", "decrease", "myopia-rate"),
     ("2030年，全县学前三年毛入园率提高1.5个百分点。", "1.5个百分点", "increase",
@@ -80,3 +81,25 @@ def test_a_change_written_after_a_level_continues_its_concept(tmp_path):
 def test_a_planned_change_is_a_planned_change(tmp_path):
     x = _one(tmp_path, "2031年，力争全县专任教师比上年增加200人。", "200人")
     assert (x.status, x.change, x.indicator_concept) == ("planned", "increase", "full-time-teachers")
+
+
+def test_a_share_of_a_change_is_a_change(tmp_path):
+    """专任教师较上年减少120人，其中小学减少80人: the share is a change too, of primary teachers."""
+    sentence = "2030年，全县专任教师较上年减少120人，其中小学减少80人。"
+    total, share = _one(tmp_path, sentence, "120人"), _one(tmp_path, sentence, "80人")
+    assert (total.change, share.change) == ("decrease", "decrease")
+    assert (total.indicator_concept, share.indicator_concept) == ("full-time-teachers", "primary-teachers")
+
+
+def test_points_right_after_a_rate_are_that_rates_change(tmp_path):
+    """毛入园率达到92%，比上年提高2.5个百分点: the points name nothing; they change the rate before them."""
+    sentence = "2030年，全县学前三年毛入园率达到92%，比上年提高2.5个百分点。"
+    level, points = _one(tmp_path, sentence, "92%"), _one(tmp_path, sentence, "2.5个百分点")
+    assert (level.change, points.change) == (None, "increase")
+    assert level.indicator_concept == points.indicator_concept == "preschool-gross-enrolment-rate"
+
+
+def test_places_added_are_no_change(tmp_path):
+    """学位增加5000个: 增加 right before a count of places is mostly what was added (a flow)."""
+    x = _one(tmp_path, "2030年，全县学位增加5000个。", "5000个")
+    assert (x.change, x.indicator_concept) == (None, "new-places")

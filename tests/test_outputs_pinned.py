@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "938c3ea22e69f7848fb869315b41179ae1e2c0bd252abcdf7ec32e54b3618fd4",
-        "facts.json": "b5a4c54d2c138fa2337313e5716937b2ddd21b0c24965923cbf02904e2e7454c",
+        "graph.ttl": "c1f11383171c9d6fb24a6adc22dfb8601b0d33b06a8b9f3f42eb19e59383fbe6",
+        "facts.json": "213b7e6eff041c44c9fe9fdb1b1df6094d39050a110881db589571cf0054e158",
     },
     "shared": {
-        "graph.ttl": "feff039dcf30dd37725f21642ece43cde121243d40da0c40583c8ae418a5e799",
-        "facts.json": "d8911ee533f0fd0088d6819ca2ab182876f6a02c8dfb31c95868712a2681b619",
+        "graph.ttl": "7d99fcb62b1416d5cb06915c5478c2190fbbf753bf6d87e06c5a22e22161e2e4",
+        "facts.json": "1de4799a14a14cb0097ed4abaa23ea6991aeeb0d0bacc1cbd6c58d61160ba072",
     },
 }
 

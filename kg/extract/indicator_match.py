@@ -850,6 +850,15 @@ class IndicatorMatcher:
         return quote[start:own[0]] + "，" + quote[own[1]:stop]
 
 
+    def _same_quantity(self, prev: Metric, metric: Metric) -> bool:
+        """Whether ``metric`` counts in ``prev``'s unit, or is a change in points of the rate ``prev``
+        gives (毛入园率达到92%，比上年提高2.5个百分点: its concept takes points too)."""
+        if prev.base_unit == metric.base_unit:
+            return True
+        return bool(metric.change and prev.indicator_concept
+                    and metric.base_unit in metric_rules().change.point_units
+                    and self._scheme.allows(prev.indicator_concept, metric.base_unit))
+
     def continued(self, prev: Metric, metric: Metric, far: bool = False) -> str | None:
         """A metric that names nothing the scheme knows, written right after one in the same unit
         that does, continues it (幼儿园36所，其中新建9所、改扩建27所; 新建学校30所，其中海港区5所):
@@ -869,7 +878,7 @@ class IndicatorMatcher:
         own = _item_words(metric)
         # a qualifier opens the item's words (民办3所), not a place's name (桃城区3所)
         if (len(own) > self._list_item_len or any(own.startswith(q) for q in self._qualifiers)
-                or prev.indicator_concept is None or prev.base_unit != metric.base_unit
+                or prev.indicator_concept is None or not self._same_quantity(prev, metric)
                 or metric.base_unit not in self._by_unit or metric.span[0] < prev.span[0]
                 or (gap > self._list_gap and not far)  # the same clause (gap < 0) or the next one
                 or self._foreign_head(metric, own)):  # 在园幼儿 names what it counts

@@ -253,7 +253,7 @@ def parse_change(raw: dict, where: str) -> ChangeRules:
     compared, verbs, net, done = c("compared"), c("verbs"), c("net"), c("done")
     gap = positive_int(where, "change.gap", raw["gap"])
     compared_change = rf"(?:{compared}){_STOPS}{{0,{gap}}}?(?:{verbs}){_AROUND}"
-    bare_change = rf"(?:{net}|{done}){_STOPS}{{0,{gap}}}?{_AROUND}"
+    bare_change = rf"(?:{net}){_STOPS}{{0,{gap}}}?{_AROUND}|(?:{done})(?:约|近)?"
     return ChangeRules(
         before=re.compile(rf"(?:{compared_change}|{bare_change}){_LIST}$"),
         points=re.compile(rf"(?:{verbs}){_AROUND}$"),
