@@ -13,8 +13,9 @@ A list item naming a kind of school right after a total of schools built or plac
 that total down (新建学校90所，其中幼儿园33所; 增加学位5000个，其中幼儿园420个): it counts the same thing;
 places right after a level's figure are that level's (学前教育阶段项目6个，新增学位2880个). A kind of
 school's projects in 个 count projects (普通高中项目1个). A rate right after a verb of change is the
-growth rate (分别提升18.3%); any other figure after a comparison (比上年减少47所) is a difference and
-measures no indicator. A unit only one indicator can measure names it (倍, 班). Given the report's
+growth rate (分别提升18.3%); a figure written as a change against an earlier figure (Metric.change:
+比上年减少47所, 提高1.5个百分点) is read without the change's words, as the quantity that changed; a figure
+after a comparison with no earlier figure (高出要求51万元) is a difference and measures no indicator. A unit only one indicator can measure names it (倍, 班). Given the report's
 text, a figure naming nothing is read by what its paragraph names before it: an aid programme (in
 its sentence or heading; it also replaces a stock count of students), the rate a list of bracketed
 figures follows, the words before a colon (:meth:`IndicatorMatcher.programme`, ``named_by_lead``).
@@ -1069,8 +1070,10 @@ class IndicatorMatcher:
 
 @mapping_step("change", "words")
 def _step_change(matcher: IndicatorMatcher, fig: Figure) -> str | None:
-    """A rate right after a verb of change is the growth rate (分别提升18.3%); any other figure after a
-    comparison (比上年减少47所, 高出要求51万元) is a difference: it measures no indicator (NONE)."""
+    """A rate right after a verb of change, or a comparison with an earlier figure, is the growth rate
+    (分别提升18.3%, 比上年增长3.2%); a figure after a comparison with no earlier figure (高出要求51万元) is
+    a difference: it measures no indicator (NONE). A change against an earlier figure (Metric.change)
+    passes: the next steps read it without its words (Figure), as the quantity that changed."""
     return matcher._changed(fig.metric) if fig.changes else None
 
 
@@ -1285,7 +1288,7 @@ def trace_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = N
     """Each metric with the indicator concept it measures where one is found, and the name of the
     mapping step that decided it (None: none did); ``text``: the report's original text the metrics'
     spans point into, read for what a figure's paragraph names before it (a programme, a list's lead).
-    A step deciding that a figure measures nothing (比上年减少47所) is named with no concept."""
+    A step deciding that a figure measures nothing (高出要求51万元) is named with no concept."""
     matcher = matcher or default_matcher()
     if matcher is None:
         return [(m, None) for m in metrics]
