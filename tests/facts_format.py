@@ -8,7 +8,7 @@ INITIATIVE_KEYS = {"label", "concept", "aliases", "quote", "status", "scope"}
 METRIC_KEYS = {"quote", "indicator", "value", "unit", "comparator", "year", "status", "redacted",
                "initiative"}
 # what edu-kg adds to a metric (README, facts.json): the format lets an export gain fields
-METRIC_EXTRA_KEYS = {"indicator_concept", "base_value", "base_unit"}
+METRIC_EXTRA_KEYS = {"indicator_concept", "base_value", "base_unit", "change"}
 
 
 def check_facts(doc: dict) -> list[str]:
@@ -51,4 +51,6 @@ def check_facts(doc: dict) -> list[str]:
                 problems.append(f"{where}.metrics[{j}] redacted={m['redacted']} but value={m['value']}")
             if m["value"] is not None and not isinstance(m["value"], (int, float)):
                 problems.append(f"{where}.metrics[{j}].value not a number")
+            if m.get("change") not in (None, "increase", "decrease"):
+                problems.append(f"{where}.metrics[{j}].change {m['change']!r}")
     return problems

@@ -672,13 +672,27 @@ def test_labels_written_one_after_the_other_after_a_figure_name_one_thing(shippe
     ("公办园在园幼儿占比", "%", "ratio", "公办园在园幼儿占比2019年底达到40%", "40", "public-kindergarten-enrolment-share"),
     # ... and a rate's points stay the rate's
     ("优良率比上年提高", "个百分点", "百分点", "优良率比上年提高1.5个百分点", "1.5", "fitness-excellent-rate"),
-    # any other figure after a comparison is a difference: no indicator
-    ("学校比上年减少", "所", "所", "全县学校比上年减少12所", "12", None),
-    ("600分以上的学生人数比去年多", "人", "人", "600分以上的学生人数比去年多120人", "120", None),
+    # a figure after a comparison with no earlier figure is a difference: no indicator
     ("(高出要求", "万元", "元", "列支300万元(高出要求50万元)", "50", None),
 ])
 def test_a_figure_written_as_a_change(shipped, indicator, unit, base_unit, quote, value, expected):
     assert shipped.match(m(indicator, unit, base_unit, quote, value=value)) == expected
+
+
+@pytest.mark.parametrize("indicator, unit, quote, value, change, expected", [
+    # a change against an earlier figure (Metric.change, set by extraction) measures what changed,
+    # read without the change's words: its verb is no build verb (幼儿园 stock, not ones added)
+    ("幼儿园比上年减少", "所", "全县幼儿园比上年减少12所", "12", "decrease", "kindergartens"),
+    ("普惠性幼儿园比上年增加", "所", "全县普惠性幼儿园比上年增加5所", "5", "increase", "inclusive-kindergartens"),
+    ("小学图书比上年增加", "万册", "全县小学图书比上年增加0.93万册", "0.93", "increase", "books"),
+    ("600分以上的学生人数比去年多", "人", "600分以上的学生人数比去年多120人", "120", "increase", "students-total"),
+    ("优良率比上年提高", "个百分点", "优良率比上年提高1.5个百分点", "1.5", "increase", "fitness-excellent-rate"),
+])
+def test_a_change_against_an_earlier_figure_measures_what_changed(shipped, indicator, unit, quote, value,
+                                                                   change, expected):
+    base_unit = "百分点" if unit == "个百分点" else unit[-1]
+    x = replace(m(indicator, unit, base_unit, quote, value=value), change=change)
+    assert shipped.match(x) == expected
 
 
 def test_a_total_and_a_difference_continue_no_item_but_a_level_continues_a_difference(shipped):
@@ -687,7 +701,8 @@ def test_a_total_and_a_difference_continue_no_item_but_a_level_continues_a_diffe
     assert [x.indicator_concept for x in map_indicators(paid, shipped)] == ["teacher-salaries", None]
     rose = _seq(("全国公办园比2015年增加", "万所", "所", "全国公办园比2015年增加了2.1万所", "2.1", 0),
                 ("所", "万所", "所", "达到9.8万所", "9.8", 1))
-    assert [x.indicator_concept for x in map_indicators(rose, shipped)] == [None, "public-kindergartens"]
+    rose[0] = replace(rose[0], change="increase")  # as extraction flags it: the change of the level
+    assert [x.indicator_concept for x in map_indicators(rose, shipped)] == ["public-kindergartens"] * 2
 
 
 @pytest.mark.parametrize("indicator, quote, expected", [
@@ -981,9 +996,9 @@ def test_an_order_naming_unknown_missing_or_misplaced_steps_is_a_coded_error(edi
 
 
 def test_the_order_decides_which_step_wins(shipped):
-    """学位比上年增加500个 is a difference: no concept while the change step comes first; moved after
-    the label step, the label 学位 decides first."""
-    diff = m("学位", "个", "个", "学位比上年增加500个", value="500")
+    """学位高出要求500个 is a difference with no quantity of its own: no concept while the change step
+    comes first; moved after the label step, the label 学位 decides first."""
+    diff = m("学位高出要求", "个", "个", "学位高出要求500个", value="500")
     assert shipped.match(diff) is None
     order = _shipped_order()
     words = [n for n in order["words"] if n != "change"]

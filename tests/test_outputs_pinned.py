@@ -15,12 +15,12 @@ import pytest
 
 PINNED = {
     "examples": {
-        "graph.ttl": "24907949dad9f7f3df9797d2ad0800178e07bb531bde1b4859187ab193103b97",
-        "facts.json": "039e244097fe6b5fdf2c8f6166762b094d9df1f1c0acb0b223c06dcf13f68180",
+        "graph.ttl": "17657dca6583865aadcdfff4ce0038831e460e035009d8bf528fd5b4d062af8f",
+        "facts.json": "e372a39b139adca4c73ee80f2190309c62ceac254ee10f8151225b00bc7da026",
     },
     "shared": {
-        "graph.ttl": "feff039dcf30dd37725f21642ece43cde121243d40da0c40583c8ae418a5e799",
-        "facts.json": "d8911ee533f0fd0088d6819ca2ab182876f6a02c8dfb31c95868712a2681b619",
+        "graph.ttl": "7d99fcb62b1416d5cb06915c5478c2190fbbf753bf6d87e06c5a22e22161e2e4",
+        "facts.json": "1de4799a14a14cb0097ed4abaa23ea6991aeeb0d0bacc1cbd6c58d61160ba072",
     },
 }
 

@@ -549,3 +549,32 @@ def test_a_news_item_inside_its_year_tells_progress(published, news, target, tol
     c = check_targets([plan, item])[iri(plan)]
     assert c.verdict == verdict
     assert c.outcome == (None if verdict == "no-outcome" else iri(item))
+
+
+def _changed(x, change):
+    return replace(x, change=change, quote=f"新增学位比上年{'增加' if change == 'increase' else '减少'}{x.value}个")
+
+
+def test_a_planned_level_is_not_answered_by_a_change():
+    """The 2022 summary says places rose by 520 on the year before (a change), not that 520 were
+    reached: the target of a level has no outcome there, so "no-outcome" and no link."""
+    plan = report(SHA_A, "2021.txt", QING, [places("500", "planned", 2022, (10, 20), comparator=">=")],
+                  summary=2021, plan=2022)
+    outcome = report(SHA_B, "2022.txt", QING, [_changed(places("520", "achieved", 2022, (30, 40)), "increase")],
+                     summary=2022)
+    c = check_targets([plan, outcome])[iri(plan)]
+    assert (c.outcome, c.verdict) == (None, "no-outcome")
+
+
+def test_a_planned_change_is_answered_by_a_change_the_same_way_only():
+    planned = _changed(places("500", "planned", 2022, (10, 20), comparator=">="), "increase")
+    plan = report(SHA_A, "2021.txt", QING, [planned], summary=2021, plan=2022)
+    rose = report(SHA_B, "2022.txt", QING, [places("9000", "achieved", 2022, (5, 15)),
+                                            _changed(places("520", "achieved", 2022, (30, 40)), "increase")],
+                  summary=2022)
+    c = check_targets([plan, rose])[iri(plan)]
+    assert (c.outcome, c.verdict) == (iri(rose, 1), "exceeded")  # the change, not the level 9000
+    fell = report(SHA_B, "2022.txt", QING, [_changed(places("520", "achieved", 2022, (30, 40)), "decrease")],
+                  summary=2022)
+    c = check_targets([plan, fell])[iri(plan)]
+    assert (c.outcome, c.verdict) == (None, "no-outcome")

@@ -364,3 +364,35 @@ def test_big_graph_panels_load_details_offline(big_page):
     assert any("/viewer-data/" in u for u in requests)  # details came from the files beside the page
     assert all(u.startswith(("file:", "data:")) for u in requests), requests
     assert errors == []
+
+
+def test_bureau_panel_marks_a_target_and_outcome_written_as_changes(viewer, tmp_path):
+    """A planned change against an earlier figure (比上年增加600个) answered by an achieved change: both
+    sides shown with their sign and the change's words, never as levels."""
+    from dataclasses import replace
+
+    from graph_fixtures import concepts, small_indicators
+    from target_fixtures import target_facts
+
+    from kg.pipeline.targets import check_targets
+    from kg.rdf.graph import build_graph
+
+    facts = []
+    for f in target_facts():
+        metrics = tuple(replace(m, change="increase", quote=m.quote.replace("新增学位", "学位比上年增加"))
+                        if m.indicator == "新增学位" else m for m in f.metrics)
+        facts.append(replace(f, metrics=metrics))
+    graph = build_graph(facts, taxonomy=concepts(), indicators=small_indicators(), targets=check_targets(facts))
+    path = write_viewer(graph, tmp_path / "viewer.html", title="changes")
+    page, requests, errors = _new_tab(viewer[0], path.as_uri())
+    try:
+        click_node(page, "青山区教育局")
+        details = page.locator("#detail-body")
+        details.get_by_text("Targets (2)").wait_for(timeout=5000)
+        text = details.inner_text()
+        assert "新增学位数 · 2023: target >= +540 个 (比前期增加 · change: increase)" in text, text
+        assert "→ outcome +560 个" in text
+        assert details.locator(".verdict.v-exceeded").inner_text() == "超额"
+        assert errors == [] and all(u.startswith(("file:", "data:")) for u in requests)
+    finally:
+        page.close()

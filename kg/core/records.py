@@ -21,6 +21,7 @@ Status = Literal["achieved", "planned", "both"]
 Comparator = Literal["=", ">=", ">", "<=", "<", "~"]
 Level = Literal["province", "city", "county"]
 Scope = Literal["national", "local"]
+Change = Literal["increase", "decrease"]
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,11 @@ class Metric:
     indicator_concept: str | None = None  # id of the shared indicator it measures (ontology/indicators.ttl)
     period: bool = False  # a figure over several years (五年来, 十三五期间): no one year's target or outcome
     part: bool = False  # written after 其中 in its sentence: a share of a total, no answer to the total
+    # written as a change against an earlier figure (比上年增加0.93万册, 较上年减少120人, 净增, 提高1.5个
+    # 百分点): "increase" or "decrease", the value being the difference as written; None: a level (or a
+    # growth rate, 增长3.2%, which is a level of the growth-rate indicator). The indicator concept is
+    # the changed quantity's (图书册数), so a change is never compared with a level.
+    change: Change | None = None
 
 
 Verdict = Literal["met", "exceeded", "missed", "no-outcome", "not-comparable"]

@@ -13,8 +13,9 @@ A list item naming a kind of school right after a total of schools built or plac
 that total down (新建学校90所，其中幼儿园33所; 增加学位5000个，其中幼儿园420个): it counts the same thing;
 places right after a level's figure are that level's (学前教育阶段项目6个，新增学位2880个). A kind of
 school's projects in 个 count projects (普通高中项目1个). A rate right after a verb of change is the
-growth rate (分别提升18.3%); any other figure after a comparison (比上年减少47所) is a difference and
-measures no indicator. A unit only one indicator can measure names it (倍, 班). Given the report's
+growth rate (分别提升18.3%); a figure written as a change against an earlier figure (Metric.change:
+比上年减少47所, 提高1.5个百分点) is read without the change's words, as the quantity that changed; a figure
+after a comparison with no earlier figure (高出要求51万元) is a difference and measures no indicator. A unit only one indicator can measure names it (倍, 班). Given the report's
 text, a figure naming nothing is read by what its paragraph names before it: an aid programme (in
 its sentence or heading; it also replaces a stock count of students), the rate a list of bracketed
 figures follows, the words before a colon (:meth:`IndicatorMatcher.programme`, ``named_by_lead``).
@@ -181,6 +182,11 @@ class Figure:
     def __init__(self, matcher: IndicatorMatcher, metric: Metric, changes: bool = True, before: str = "",
                  out: list[Metric] | None = None, lead: Metric | None = None,
                  totals: Mapping[str | None, Metric] | None = None):
+        if metric.change:
+            # a change is read without its wording (小学图书比上年增加0.93万册: 小学图书), as the quantity
+            # that changed; its verb is no build verb (幼儿园比上年增加12所: kindergartens, not ones added)
+            strip = metric_rules().change.strip
+            metric = evolve(metric, indicator=strip(metric.indicator), quote=strip(metric.quote))
         self.matcher, self.metric, self.changes, self.before = matcher, metric, changes, before
         self.out = out if out is not None else []
         self.lead, self.totals = lead, totals or {}
@@ -322,8 +328,8 @@ class IndicatorRules:
     school_parts: str = ""  # written after a kind of school, it names part of a school (初中班, 小学部)
     change_before: re.Pattern | None = None  # a verb of change right before a rate: the change (提升18.3%)
     change: str = ""  # ... the indicator that change is (growth-rate)
-    change_units: tuple[str, ...] = ()  # ... in these base units
-    compared_before: re.Pattern | None = None  # a comparison right before a figure (比上年多): no indicator's
+    change_units: tuple[str, ...] = ()  # ... in these base units (metric_rules.toml [change] rate_units)
+    compared_before: re.Pattern | None = None  # a comparison with no earlier figure (高出要求): no indicator's
     totals: tuple[str, ...] = ()  # a figure after these (共计) sums a list: it continues no item of it
     school_projects: tuple[str, ...] = ()  # written after a kind of school, these name its building projects
     projects: str = ""  # ... the indicator they count
@@ -380,7 +386,7 @@ def parse_indicator_rules(data: dict, fname: str) -> IndicatorRules:
                           "".join(word_list(fname, "words.school_parts", words.get("school_parts"))),
                           compile_pattern(fname, "words.change_before", words.get("change_before")),
                           text(fname, "words.change", words.get("change")),
-                          word_list(fname, "words.change_units", words.get("change_units")),
+                          tuple(sorted(metric_rules().change.rate_units)),  # metric_rules.toml [change]
                           compile_pattern(fname, "words.compared_before", words.get("compared_before")),
                           word_list(fname, "words.totals", words.get("totals")),
                           word_list(fname, "words.school_projects", words.get("school_projects")),
@@ -647,19 +653,23 @@ class IndicatorMatcher:
         return self._changed(metric) == ""
 
     def _changed(self, metric: Metric) -> str | None:
-        """What a figure written as a change is: a rate right after a verb of change (本科上线率分别提升
-        18.3%、16.2%) is the growth rate; a figure right after a comparison (比去年多384人, 高出要求51万元)
-        is a difference, measuring no indicator ("": none). None: the figure is no change."""
+        """What a figure written as a change decides here: a rate right after a verb of change
+        (本科上线率分别提升18.3%、16.2%) or a comparison (在校生比上年增长3.2%) is the growth rate; a
+        figure right after a comparison with something else than an earlier figure (高出要求51万元) is a
+        difference measuring no indicator ("": none). A change against an earlier figure of anything
+        but a rate (Metric.change: 比上年增加0.93万册, 提高1.5个百分点) measures the quantity that
+        changed: the next steps read it (None), as they do a figure that is no change."""
         r, before = self._rules, self._before_figure(metric)
-        if not before:
+        if metric.change or not before:
             return None
         rate = metric.base_unit in r.change_units
         if not rate and r.change and self._scheme.allows(r.change, metric.base_unit):
-            return None  # 优良率比上年提高2.8个百分点: a rate's points stay the rate's
-        if rate and r.change_before is not None and r.change_before.search(before):
+            return None  # a rate's points (高出2个百分点) stay the rate's
+        if rate and ((r.change_before is not None and r.change_before.search(before))
+                     or metric_rules().change.before.search(before)):
             return r.change
         if r.compared_before is not None and r.compared_before.search(before):
-            return r.change if rate else ""
+            return ""
         return None
 
     def match(self, metric: Metric, changes: bool = True) -> str | None:
@@ -841,6 +851,15 @@ class IndicatorMatcher:
         return quote[start:own[0]] + "，" + quote[own[1]:stop]
 
 
+    def _same_quantity(self, prev: Metric, metric: Metric) -> bool:
+        """Whether ``metric`` counts in ``prev``'s unit, or is a change in points of the rate ``prev``
+        gives (毛入园率达到92%，比上年提高2.5个百分点: its concept takes points too)."""
+        if prev.base_unit == metric.base_unit:
+            return True
+        return bool(metric.change and prev.indicator_concept
+                    and metric.base_unit in metric_rules().change.point_units
+                    and self._scheme.allows(prev.indicator_concept, metric.base_unit))
+
     def continued(self, prev: Metric, metric: Metric, far: bool = False) -> str | None:
         """A metric that names nothing the scheme knows, written right after one in the same unit
         that does, continues it (幼儿园36所，其中新建9所、改扩建27所; 新建学校30所，其中海港区5所):
@@ -860,7 +879,7 @@ class IndicatorMatcher:
         own = _item_words(metric)
         # a qualifier opens the item's words (民办3所), not a place's name (桃城区3所)
         if (len(own) > self._list_item_len or any(own.startswith(q) for q in self._qualifiers)
-                or prev.indicator_concept is None or prev.base_unit != metric.base_unit
+                or prev.indicator_concept is None or not self._same_quantity(prev, metric)
                 or metric.base_unit not in self._by_unit or metric.span[0] < prev.span[0]
                 or (gap > self._list_gap and not far)  # the same clause (gap < 0) or the next one
                 or self._foreign_head(metric, own)):  # 在园幼儿 names what it counts
@@ -1051,8 +1070,10 @@ class IndicatorMatcher:
 
 @mapping_step("change", "words")
 def _step_change(matcher: IndicatorMatcher, fig: Figure) -> str | None:
-    """A rate right after a verb of change is the growth rate (分别提升18.3%); any other figure after a
-    comparison (比上年减少47所, 高出要求51万元) is a difference: it measures no indicator (NONE)."""
+    """A rate right after a verb of change, or a comparison with an earlier figure, is the growth rate
+    (分别提升18.3%, 比上年增长3.2%); a figure after a comparison with no earlier figure (高出要求51万元) is
+    a difference: it measures no indicator (NONE). A change against an earlier figure (Metric.change)
+    passes: the next steps read it without its words (Figure), as the quantity that changed."""
     return matcher._changed(fig.metric) if fig.changes else None
 
 
@@ -1267,7 +1288,7 @@ def trace_indicators(metrics: list[Metric], matcher: IndicatorMatcher | None = N
     """Each metric with the indicator concept it measures where one is found, and the name of the
     mapping step that decided it (None: none did); ``text``: the report's original text the metrics'
     spans point into, read for what a figure's paragraph names before it (a programme, a list's lead).
-    A step deciding that a figure measures nothing (比上年减少47所) is named with no concept."""
+    A step deciding that a figure measures nothing (高出要求51万元) is named with no concept."""
     matcher = matcher or default_matcher()
     if matcher is None:
         return [(m, None) for m in metrics]

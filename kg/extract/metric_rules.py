@@ -144,6 +144,39 @@ class MetricRules:
     after_respectively: re.Pattern  # the word and the rest of its line
     list_separator: str
     list_last_separator: re.Pattern
+    change: ChangeRules  # [change]: a figure written as a change against an earlier one
+
+
+@dataclass(frozen=True)
+class ChangeRules:
+    """[change] of metric_rules.toml: when a figure is written as a change against an earlier figure
+    (Metric.change), composed from its word lists."""
+
+    before: re.Pattern  # written right before the figure (a comparison and its verb, 净增, 增长了)
+    points: re.Pattern  # ... or, for a figure in ``point_units``, a bare verb of change
+    words: re.Pattern  # the change's wording anywhere (the indicator matcher reads around it)
+    verb: re.Pattern  # a verb of change, the last of which in the wording says the direction
+    decrease: re.Pattern  # ... a decrease when it holds one of these
+    point_units: frozenset[str]
+    rate_units: frozenset[str]
+
+    def direction(self, before: str, base_unit: str | None) -> str | None:
+        """\"increase\" or \"decrease\" when a figure in ``base_unit`` written right after ``before``
+        (its sentence up to the figure) is a change against an earlier figure, else None; a rate so
+        written is a growth rate (``rate_units``), no change."""
+        if base_unit in self.rate_units:
+            return None
+        m = self.before.search(before)
+        if m is None and base_unit in self.point_units:
+            m = self.points.search(before)
+        if m is None:
+            return None
+        verbs = list(self.verb.finditer(m.group(0)))
+        return "decrease" if verbs and self.decrease.search(verbs[-1].group(0)) else "increase"
+
+    def strip(self, text: str) -> str:
+        """``text`` without the change's wording (小学图书比上年增加 → 小学图书): what changed."""
+        return self.words.sub("", text)
 
 
 @lru_cache(maxsize=1)
@@ -200,7 +233,33 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
             respectively=respectively, after_respectively=re.compile(re.escape(respectively) + ".*$"),
             list_separator=text(where, "indicator.list_separator", ind["list_separator"]),
             list_last_separator=c("indicator", "list_last_separator"),
+            change=parse_change(raw["change"], where),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise DataFileError(f"bad metric rules: {e!r}", path=where,
                             hint="check the key names and regular expressions") from e
+
+
+_STOPS = r"[^,，;；。、!！?？:：\d\s]"  # what may stand between a comparison and its verb
+_LIST = r"(?:[\d.]+[^\d、,，;；。]{0,3}、)*"  # figures of a 分别 list before this one (分别增加3所、2所)
+_AROUND = r"了?(?:约|近|达)?"  # between the verb and the figure
+
+
+def parse_change(raw: dict, where: str) -> ChangeRules:
+    """Check [change] of metric_rules.toml and compose its patterns."""
+    def c(key: str) -> str:
+        return compile_pattern(where, f"change.{key}", raw[key]).pattern
+
+    compared, verbs, net, done = c("compared"), c("verbs"), c("net"), c("done")
+    gap = positive_int(where, "change.gap", raw["gap"])
+    compared_change = rf"(?:{compared}){_STOPS}{{0,{gap}}}?(?:{verbs}){_AROUND}"
+    bare_change = rf"(?:{net}){_STOPS}{{0,{gap}}}?{_AROUND}|(?:{done})(?:约|近)?"
+    return ChangeRules(
+        before=re.compile(rf"(?:{compared_change}|{bare_change}){_LIST}$"),
+        points=re.compile(rf"(?:{verbs}){_AROUND}$"),
+        words=re.compile(rf"{compared_change}|{net}|{done}"),
+        verb=re.compile(rf"{net}|{done}|{verbs}"),
+        decrease=compile_pattern(where, "change.decrease", raw["decrease"]),
+        point_units=frozenset(word_list(where, "change.point_units", raw["point_units"])),
+        rate_units=frozenset(word_list(where, "change.rate_units", raw["rate_units"])),
+    )

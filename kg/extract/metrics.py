@@ -272,6 +272,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 _EDGE_PUNCT = re.compile(r"^[\s、,,]+|[\s、,,]+$")
 
 
+_CHANGE_READ = 40  # characters before a figure read for the change it is written as (与上年相比，…)
 _CLAUSE_END = re.compile(r"[,;。!?:\n]")  # what ends a clause (cleaned text has half-width , ; ! ? :)
 
 
@@ -400,6 +401,7 @@ def extract_metrics(report: Report) -> list[Metric]:
     out: list[Metric] = []
     rules = metric_rules()
     period_before, part_in_sentence, part_in_bracket = rules.period_before, rules.part_in_sentence, rules.part_in_bracket
+    change = rules.change
     news = news_report(report)
     seg_rules = segment_rules()
     # a news item that plans a year and reviews none announces a plan: its figures are planned
@@ -481,6 +483,8 @@ def extract_metrics(report: Report) -> list[Metric]:
                     not seg_rules.period_end.match(text, m.start()) for m in period_before.finditer(text, 0, q.span[0])),
                 part=(carried or part_in_sentence.search(text, 0, q.span[0]) is not None
                       or part_in_bracket.search(text, 0, q.span[0]) is not None),  # 共152所(…，幼儿园69所)
+                # 比上年增加0.93万册, 净增1200人: a change against an earlier figure ([change])
+                change=change.direction(text[max(0, q.span[0] - _CHANGE_READ):q.span[0]], q.base_unit),  # type: ignore[arg-type]
             ))
         carried = (carried or part_in_sentence.search(text) is not None) and text.rstrip().endswith(("；", ";"))
         if quantities:  # a sentence all of whose figures are planned

@@ -167,6 +167,8 @@ def _metric(r: GraphReader, x: MetricRecord) -> dict:
         "indicator_concept": x.indicator_concept,
         "base_value": x.base_number,
         "base_unit": x.base_unit,
+        # a change against an earlier figure (比上年增加0.93万册): "increase" | "decrease"; null: a level
+        "change": x.change,
     }
 
 

@@ -72,7 +72,13 @@ def _metric_record(x: MetricRecord, rep: dict[str, Any]) -> dict[str, Any]:
         "file": rep["file"],
         "report": rep["iri"],
         **_span(x),
+        **_change(x),
     }
+
+
+def _change(x: MetricRecord) -> dict[str, str]:
+    """A change against an earlier figure (edu:change), which the viewer marks: only on those."""
+    return {"change": x.change} if x.change else {}
 
 
 def _span(x: FactRecord) -> dict[str, int]:
@@ -92,11 +98,12 @@ def _target_record(x: MetricRecord, rep: dict[str, Any], outcome: MetricRecord |
     out = None
     if outcome is not None:
         out = {"value": _shown_value(outcome), "unit": outcome.unit or "", "year": outcome.year,
-               "redacted": outcome.redacted, "file": outcome_rep["file"], "report": outcome_rep["iri"]}
+               "redacted": outcome.redacted, "file": outcome_rep["file"], "report": outcome_rep["iri"],
+               **_change(outcome)}
     return {"indicator": x.indicator_label or x.indicator or "", "year": x.year,
             "comparator": x.comparator or "", "value": _shown_value(x), "unit": x.unit or "",
             "redacted": x.redacted, "verdict": x.verdict or "", "outcome": out,
-            "file": rep["file"], "report": rep["iri"]}
+            "file": rep["file"], "report": rep["iri"], **_change(x)}
 
 
 def _cap_targets(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

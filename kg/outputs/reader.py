@@ -95,6 +95,7 @@ class MetricRecord(FactRecord):
     indicator_label: str | None  # that indicator's skos:prefLabel (Chinese first); None: unmapped
     outcome: Node | None  # a target's achieved metric (edu:outcome), possibly of another report
     verdict: str | None  # a checked target's edu:verdict ("met", "missed", …); None: no target
+    change: str | None = None  # edu:change: "increase" | "decrease" against an earlier figure; None: a level
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +351,7 @@ class GraphReader:
             indicator_label=self.label(concept, _PREF, _LABEL),
             outcome=self._get(x, V.outcome),
             verdict=text_of(self._get(x, V.verdict)),
+            change=text_of(self._get(x, V.change)),
         )
 
     def bureau(self, node: Node) -> BureauRecord:

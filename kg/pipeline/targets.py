@@ -18,7 +18,8 @@ target closely and say it was done (实际建成…: kg/data/metric_rules.toml, 
 十四五期间, Metric.period) is neither a target nor an outcome of one year. Both sides must count the
 same thing at the same stage: works started (开工) answer only works started, a count of projects only
 projects, a share (其中…) only a share, unless the outcome is written right after it in its report
-(其中招生任务1200人，完成1580人); a report that plans the rest of a year (年底前还将…) is a
+(其中招生任务1200人，完成1580人); a level only a level, a change against an earlier figure (比上年增加
+5所, Metric.change) only a change the same way; a report that plans the rest of a year (年底前还将…) is a
 mid-year report of that year. A forecast (建成后可新增540个学位) is no outcome in any report.
 When in doubt, no outcome: a wrong verdict is worse than none.
 """
@@ -63,6 +64,7 @@ class _Side:
     item: str = ""  # a share's own words (中小学 of 共152所(中小学83所): a share answers the same item
     opens_share: bool = False  # its own quote says it is a share (其中…, a bracket), not only its sentence
     progress: bool = False  # the year's progress, told by a news item inside it: answers only once it reaches the target
+    change: str | None = None  # a change against an earlier figure (Metric.change): answers, and is answered by, only the same
 
 
 def verdict(target: _Side, outcome: _Side | None) -> Verdict:
@@ -225,7 +227,7 @@ class TargetLinker:
                              f.summary_year == x.year, x.span[1], stated, _share(x), _phase(x),
                              bool(projects.search(x.indicator) or projects.search(x.quote)),
                              forecast, _item(x) if x.part or _share(x) else "", _share(x, sentence=False),
-                             progress and x.year == f.summary_year)
+                             progress and x.year == f.summary_year, x.change)
                 table = self._planned if x.status == "planned" else self._achieved
                 table.setdefault((bureau, x.indicator_concept, x.year), []).append(side)
                 self._reports[str(iri)] = rid
@@ -260,6 +262,9 @@ class TargetLinker:
                 def fit(o: _Side) -> bool:
                     return (not (t.initiative and o.initiative and o.initiative != t.initiative)  # noqa: B023
                             and o.unit == t.unit  # noqa: B023
+                            # a level is never answered by a change (比上年增加6所), nor a planned
+                            # change by a level or a change the other way
+                            and o.change == t.change  # noqa: B023
                             and ((o.part == t.part and o.item == t.item)  # noqa: B023
                                  or (t.part and not o.opens_share and self._right_after(t, o)))  # noqa: B023
                             and o.projects == t.projects  # noqa: B023

@@ -195,7 +195,7 @@ T = _NT(
     sourceFile=V.sourceFile, kind=V.kind, head=V.head, sha256=V.sha256, fileName=V.fileName,
     bureau=V.bureau, concept=V.concept, year=V.year, status=V.status, scope=V.scope, alias=V.alias,
     indicator=V.indicator, unit=V.unit, value=V.value, baseValue=V.baseValue, baseUnit=V.baseUnit,
-    comparator=V.comparator, redacted=V.redacted, initiative=V.initiative,
+    comparator=V.comparator, redacted=V.redacted, change=V.change, initiative=V.initiative,
     indicatorConcept=V.indicatorConcept, outcome=V.outcome, verdict=V.verdict,
     quantityKind=V.quantityKind, kindUnit=V.kindUnit, growthRate=V.growthRate, grossRate=V.grossRate,
     quote=V.quote, quoteOriginal=V.quoteOriginal, startOffset=V.startOffset, endOffset=V.endOffset,
@@ -402,6 +402,8 @@ class _Builder:
             self.add(node, T.year, _nt_year(x.year))
         self.add(node, T.status, _nt_word(x.status))
         self.add(node, T.redacted, T.true if x.redacted else T.false)
+        if x.change:
+            self.add(node, T.change, _nt_word(x.change))
         self.add(node, T.bureau, bureau)
         if x.initiative and x.initiative in by_label:
             self.add(node, T.initiative, by_label[x.initiative])

@@ -90,6 +90,7 @@ baseValue = EDU.baseValue  # xsd:decimal, in baseUnit
 baseUnit = EDU.baseUnit  # "元" | "人" | "ratio" | ...
 comparator = EDU.comparator  # "=" ">=" ">" "<=" "<" "~"
 redacted = EDU.redacted  # xsd:boolean
+change = EDU.change  # "increase" | "decrease": a change against an earlier figure (none: a level)
 initiative = EDU.initiative  # Metric -> InitiativeMention
 indicatorConcept = EDU.indicatorConcept  # Metric -> Indicator (the shared concept it measures)
 outcome = EDU.outcome  # planned Metric -> the achieved Metric its bureau reported for that year

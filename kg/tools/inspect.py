@@ -82,6 +82,7 @@ class IndicatorTrace:
     indicator: str
     concept: str | None
     step: str | None
+    change: str | None = None  # "increase" | "decrease": written as a change against an earlier figure
 
 
 def trace_file(path: str | Path) -> tuple[IndicatorTrace, ...]:
@@ -93,16 +94,19 @@ def trace_file(path: str | Path) -> tuple[IndicatorTrace, ...]:
         metrics = [evolve(m, indicator_concept=None) for m in facts.metrics]
         for m, step in trace_indicators(metrics, text=source.text):
             value = "x" if m.value is None else format(m.value.normalize(), "f")
-            out.append(IndicatorTrace(facts.index, m.quote, value, m.unit, m.indicator, m.indicator_concept, step))
+            out.append(IndicatorTrace(facts.index, m.quote, value, m.unit, m.indicator, m.indicator_concept, step,
+                                      m.change))
     return tuple(out)
 
 
 def format_traces(traces: tuple[IndicatorTrace, ...]) -> str:
-    """One line per metric: report, figure, concept, [step], the indicator as written."""
+    """One line per metric: report, figure (+/- before it: a change against an earlier figure,
+    Metric.change), concept, [step], the indicator as written."""
     mapped = sum(1 for t in traces if t.concept)
     out = [f"Indicators ({len(traces)} metrics, {mapped} with a concept):"]
     for t in traces:
-        out.append(f"  #{t.report} {t.value}{t.unit}  {t.concept or '-'}  [{t.step or '-'}]  {_short(t.indicator, 30)}"
+        sign = {"increase": "+", "decrease": "-"}.get(t.change or "", "")
+        out.append(f"  #{t.report} {sign}{t.value}{t.unit}  {t.concept or '-'}  [{t.step or '-'}]  {_short(t.indicator, 30)}"
                    f"  | {_short(t.quote, 40)}")
     return "\n".join(out)
 
