@@ -518,3 +518,14 @@ def test_a_deadline_passed_is_planned_only_in_a_plan_section():
     r = make_report(["到2022年底,全县学前三年毛入园率达到92%。", "到2022年底,全县学前三年毛入园率达到92%。"],
                     kinds=["summary", "plan"], years=[2022, 2022], summary_year=2022, plan_year=2022)
     assert [(m.status, m.year) for m in extract_metrics(r)] == [("achieved", 2022), ("planned", 2022)]
+
+
+@pytest.mark.parametrize("sentence, indicator", [
+    # examples listed before the number (…等7所学校): the opening verb and the counted noun
+    ("新建改扩建城东小学、某某第二幼儿园等7所城乡学校。", "新建改扩建城乡学校"),
+    ("甲小学、乙中学等5所学校。", "学校"),
+    ("新建幼儿园3所。", "新建幼儿园"),  # no examples: as before
+])
+def test_examples_listed_before_a_number_are_not_its_indicator(sentence, indicator):
+    (m,) = extract_metrics(make_report([sentence], summary_year=2030))
+    assert m.indicator == indicator

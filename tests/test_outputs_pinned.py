@@ -19,8 +19,8 @@ PINNED = {
         "facts.json": "e372a39b139adca4c73ee80f2190309c62ceac254ee10f8151225b00bc7da026",
     },
     "shared": {
-        "graph.ttl": "7d99fcb62b1416d5cb06915c5478c2190fbbf753bf6d87e06c5a22e22161e2e4",
-        "facts.json": "1de4799a14a14cb0097ed4abaa23ea6991aeeb0d0bacc1cbd6c58d61160ba072",
+        "graph.ttl": "f8900ff985ef746442586173d6b95c4ecbfa43eec4f5451c11f308a2de979585",
+        "facts.json": "a4838da8ecba945f66edfbd153a0845e25be67853a8fa01c70507f6f1490a083",
     },
 }
 

@@ -140,6 +140,8 @@ class MetricRules:
     quote_max: int
     object_max_len: int
     verb_len: int
+    examples_end: re.Pattern  # the text before a number ending a list of examples (…等7所学校)
+    examples_verb: re.Pattern  # the verb opening such a list
     respectively: str
     after_respectively: re.Pattern  # the word and the rest of its line
     list_separator: str
@@ -230,6 +232,7 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
             quote_max=positive_int(where, "quote.max_len", raw["quote"]["max_len"]),
             object_max_len=positive_int(where, "indicator.object_max_len", ind["object_max_len"]),
             verb_len=positive_int(where, "indicator.verb_len", ind["verb_len"]),
+            examples_end=c("indicator", "examples_end"), examples_verb=c("indicator", "examples_verb"),
             respectively=respectively, after_respectively=re.compile(re.escape(respectively) + ".*$"),
             list_separator=text(where, "indicator.list_separator", ind["list_separator"]),
             list_last_separator=c("indicator", "list_last_separator"),

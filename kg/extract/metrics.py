@@ -347,7 +347,11 @@ def _indicator(sentence: str, q: Quantity, clause: tuple[int, int], prev_end: in
     m = r.object_end.search(right)
     right = right[: m.start()] if m else right
     if right and len(right) <= r.object_max_len:
-        verb = left[-r.verb_len:] if left else ""
+        if r.examples_end.search(left):  # 新建城东小学、某幼儿园等7所学校: the verb, not an example's name
+            opening = r.examples_verb.match(left)
+            verb = opening.group(0) if opening else ""
+        else:
+            verb = left[-r.verb_len:] if left else ""
         ind = verb + right
     else:
         ind = left
