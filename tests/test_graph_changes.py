@@ -13,7 +13,13 @@ from rdflib.namespace import RDFS, XSD
 
 from kg.outputs.export import facts_from_graph
 from kg.rdf.graph import build_graph
-from kg.rdf.validate import merge_reports, shared_lines, validate, validate_shared_lines, validate_unit
+from kg.rdf.validate import (
+    merge_reports,
+    shared_lines,
+    validate,
+    validate_shared_lines,
+    validate_unit,
+)
 from kg.terms import vocab as V
 from kg.terms.triples import nt_line
 from kg.tools.query import run_query
