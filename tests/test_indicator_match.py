@@ -1095,3 +1095,14 @@ def test_no_label_runs_across_the_figure(shipped, value, quote):
     # the unit 名 and the 师 after it are no 名师 (master teachers), redacted or not
     metric_ = m("惠及师生", "名", "人", quote, value=value)
     assert shipped.match(metric_) != "master-teachers"
+
+
+def test_a_share_leads_no_figure_after_its_sentence(shipped):
+    """…其中小学20所、职业中学1所。有在校学生19164人: all students, not the vocational school's."""
+    share = replace(m("职业中学", "所", "所", "职业中学1所"), span=(0, 6), part=True)
+    students = replace(m("有在校学生", "人", "人", "有在校学生19164人"), span=(7, 17))
+    assert [x.indicator_concept for x in map_indicators([share, students], shipped)] == [
+        "vocational-schools", "students-total"]
+    # … while a share's own list runs on (其中新建职业中学1所、在校生300人)
+    own = replace(students, part=True)
+    assert map_indicators([share, own], shipped)[1].indicator_concept == "vocational-students"

@@ -1051,8 +1051,8 @@ class IndicatorMatcher:
         """The specific concept a generic figure counts right after a figure of a [[follow]]'s
         ``after`` (新建幼儿园40所，增加学位8000个: kindergarten places), or further on in the list
         that figure opens (``lead``: 普通高中1.42万所，招生876万人，在校生2494万人: its students)."""
-        if not self.in_list(prev, metric):
-            return None
+        if not self.in_list(prev, metric) or (prev.part and not metric.part):
+            return None  # a share (其中…职业中学1所) leads no figure outside its sentence's shares
         lead = lead or prev
         to = next((f.to for f in self._follows if f.generic == iid and lead.indicator_concept in f.after
                    and self._scheme.allows(f.to, metric.base_unit) and (not f.bare or self._bare(metric))), None)
