@@ -1106,3 +1106,13 @@ def test_a_share_leads_no_figure_after_its_sentence(shipped):
     # … while a share's own list runs on (其中新建职业中学1所、在校生300人)
     own = replace(students, part=True)
     assert map_indicators([share, own], shipped)[1].indicator_concept == "vocational-students"
+
+
+def test_a_share_naming_a_kind_of_school_after_another_thing_counts_that_thing(shipped):
+    """教学班300个，其中小学173个、初中72个: classes, not schools; after a school count, schools."""
+    total = replace(m("全县共有教学班", "个", "个", "全县共有教学班300个"), span=(0, 10))
+    primary = replace(m("其中小学", "个", "个", "其中小学173个"), span=(11, 19), part=True)
+    junior = replace(m("初中", "个", "个", "初中72个"), span=(20, 25), part=True)
+    assert [x.indicator_concept for x in map_indicators([total, primary, junior], shipped)] == ["classes"] * 3
+    points = replace(m("全县共有学校", "个", "个", "全县共有学校30个"), span=(0, 10))
+    assert map_indicators([points, primary], shipped)[1].indicator_concept == "primary-schools"

@@ -80,6 +80,9 @@ _ITEM_END = re.compile(r"[、，,；;。]")  # where a list item ends
 _NEXT_ITEM = re.compile(r"[^\d、，,；;。]+\d")  # ... when the next names its thing before its own figure
 
 
+_SCHOOL_KIND = "kind-schools"  # the quantity kind of school counts (ontology/indicators.ttl)
+
+
 def _item_words(metric: Metric) -> str:
     """A list item's own words: its indicator text without the 其中 opening it or a bracket's mark."""
     return _BRACKETED.sub("", _LIST_LEAD.sub("", normalize(metric.indicator)))
@@ -449,7 +452,7 @@ class IndicatorMatcher:
         self._order = {stage: tuple(_REGISTRY[n] for n in names) for stage, names in order.items()}
         self._school_part = re.compile(rf"[{re.escape(rules.school_parts)}]+$") if rules.school_parts else None
         # the kinds of school a breakdown's item may name: the stock heads the school remaps replace
-        self._school_heads = frozenset(h for r in self._remaps if r.kind == "kind-schools" for h in r.heads)
+        self._school_heads = frozenset(h for r in self._remaps if r.kind == _SCHOOL_KIND for h in r.heads)
         self._built = frozenset(iid for r in self._remaps for _, iid in r.to)  # what a build verb makes of a count
         for r in self._remaps:
             unknown = sorted(({iid for _, iid in r.to} | set(r.heads)) - set(scheme.indicators))
@@ -1047,6 +1050,17 @@ class IndicatorMatcher:
         return self._bare(metric) and any(
             iid == f.generic or (lead.indicator_concept in f.after and iid == f.to) for f in self._follows)
 
+    def level_share(self, prev: Metric, metric: Metric, iid: str) -> str | None:
+        """A share naming only a kind of school (其中小学173个、初中72个) right after a figure of
+        something else in the same unit (教学班300个) counts that thing's, not the schools."""
+        kind = self._scheme.indicators[iid].kind
+        if (not metric.part or kind != _SCHOOL_KIND or prev.indicator_concept is None
+                or self._scheme.indicators[prev.indicator_concept].kind == _SCHOOL_KIND
+                or prev.base_unit != metric.base_unit or not self.in_list(prev, metric)
+                or len(_item_words(metric)) > self._list_item_len):
+            return None
+        return prev.indicator_concept
+
     def followed(self, prev: Metric, metric: Metric, iid: str, lead: Metric | None = None) -> str | None:
         """The specific concept a generic figure counts right after a figure of a [[follow]]'s
         ``after`` (新建幼儿园40所，增加学位8000个: kindergarten places), or further on in the list
@@ -1213,6 +1227,13 @@ def _step_continues_total(matcher: IndicatorMatcher, fig: Figure) -> str | None:
     """A share (其中…) reaches back to its list's total past figures in other units (…。其中，东城区3所)."""
     total = fig.total
     return matcher.continued(total, fig.metric, far=True) if total is not None and total is not fig.last else None
+
+
+@mapping_step("level-share", "list", when="mapped")
+def _step_level_share(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A share naming only a kind of school after a figure of something else in the same unit
+    (教学班300个，其中小学173个) counts that thing's (classes), not the schools."""
+    return matcher.level_share(fig.last, fig.metric, fig.iid)
 
 
 @mapping_step("breakdown", "list", when="mapped")
