@@ -23,10 +23,10 @@ from kg.outputs.spool import (
     LineSpool,
     copy_files,
     join_turtle,
-    merge_runs,
     serialize_turtle,
     turtle_from_nt,
     write_facts_fragments,
+    write_merged,
 )
 from kg.pipeline import recovery
 from kg.pipeline.executors import Executor
@@ -69,11 +69,7 @@ def merge_part(job: MergeJob) -> Part:
     """Merge one range of the sorted runs into N-Triples, then write its Turtle (in a worker)."""
     recovery.guard_worker()  # a worker may start here: both per-file passes came from the cache
     t0 = time.perf_counter()
-    n = 0
-    with open(job.nt, "w", encoding="utf-8", newline="\n") as f:
-        for line in merge_runs(list(job.runs), job.low, job.high):
-            f.write(line)
-            n += 1
+    n = write_merged(list(job.runs), job.nt, job.low, job.high)
     t1 = time.perf_counter()
     offset = serialize_turtle(job.nt, job.ttl)
     return Part(job.nt, job.ttl, offset, n, t1 - t0, time.perf_counter() - t1)
