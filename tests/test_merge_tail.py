@@ -1,14 +1,19 @@
-"""The end of a parallel build (issue 21: -j 2 at least 1.7x -j 1): the runs merged by blocks."""
+"""The end of a parallel build (issue 21: -j 2 at least 1.7x -j 1): the runs merged by blocks, the
+merge's share of the workers."""
 
 from __future__ import annotations
 
 import heapq
+import os
 import random
 from pathlib import Path
 
 import pytest
 
+from kg.core.config import Config
 from kg.outputs import spool
+from kg.pipeline.build import merge_parts
+from kg.pipeline.executors import Executor, ProcessPool
 
 
 def _reference(runs: list[Path], low: str | None, high: str | None) -> list[str]:
@@ -75,3 +80,23 @@ def test_ranges_cut_by_the_spool_bounds_concatenate_to_the_whole(tmp_path, monke
             spool.write_merged(runs.runs, out, low, high)
             pieces.append(out.read_text(encoding="utf-8"))
         assert "".join(pieces) == "".join(whole)
+
+
+def test_the_merge_leaves_the_main_process_a_core_while_it_draws_the_viewer():
+    assert merge_parts(ProcessPool(2), Config(viewer=True)) == 1
+    assert merge_parts(ProcessPool(2), Config(viewer=False)) == 2
+    assert merge_parts(ProcessPool(4), Config(viewer=True)) == 3
+    assert merge_parts(Executor(), Config(viewer=True)) == 1
+    assert merge_parts(Executor(), Config(viewer=False)) == 1
+
+
+def _pid(_) -> int:
+    return os.getpid()
+
+
+@pytest.mark.slow
+def test_one_merge_part_runs_in_a_worker_not_in_this_process():
+    with ProcessPool(2) as ex:
+        pending = ex.later(_pid, [None])
+        assert pending() != [os.getpid()]
+    assert Executor().later(_pid, [None])() == [os.getpid()]

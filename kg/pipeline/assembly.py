@@ -57,11 +57,11 @@ class Part:
     turtle_seconds: float
 
 
-def start_merge(spool: LineSpool, ex: Executor, stage: Path) -> Callable[[], list[Part]]:
-    """Start merging the spooled runs, one range per worker (``ex.parts``) while this process
-    goes on; returns the call that waits for the parts, in order."""
+def start_merge(spool: LineSpool, ex: Executor, stage: Path, parts: int | None = None) -> Callable[[], list[Part]]:
+    """Start merging the spooled runs, one range per worker (``parts``, default ``ex.parts``) while
+    this process goes on; returns the call that waits for the parts, in order."""
     jobs = [MergeJob(tuple(spool.runs), low, high, stage / f".part-{i}.nt", stage / f".part-{i}.ttl")
-            for i, (low, high) in enumerate(spool.bounds(ex.parts))]
+            for i, (low, high) in enumerate(spool.bounds(parts or ex.parts))]
     return ex.later(merge_part, jobs)
 
 

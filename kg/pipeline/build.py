@@ -104,7 +104,7 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
         if outputs is None:
             with _timer(timings, "graph"):
                 graphs = _graph_pass(jobs, keys, config, ex, cache, stage, timings)
-                pending = assembly.start_merge(graphs.spool, ex, stage)
+                pending = assembly.start_merge(graphs.spool, ex, stage, merge_parts(ex, config))
             del jobs  # done with the records: free them before a repair loads the whole graph
             merged, viewer = _merge_and_check_shared(graphs, pending, config, stage, timings)
             crash_point("merged")
@@ -231,6 +231,14 @@ def _in_batches(ex: Executor, jobs: list[GraphJob]) -> Iterator:
 
 
 # --- merge: the workers merge the runs while this process judges the shared nodes -----------------
+
+def merge_parts(ex: Executor, config: Config) -> int:
+    """Ranges the merge is cut into, one per worker it runs on. While this process draws the
+    viewer (about as long as merging the whole graph and writing its Turtle at 1k reports), it
+    keeps a core of its own: one worker fewer merges, so that three processes do not share two
+    cores and leave one idle once the merge is done (-j 2: the merge in one part, in one worker)."""
+    return max(1, ex.parts - 1) if config.viewer else ex.parts
+
 
 def _merge_and_check_shared(graphs: GraphPass, pending: Callable[[], list[Part]], config: Config,
                             stage: Path, timings: dict[str, float]) -> tuple[MergedGraph, list[str]]:

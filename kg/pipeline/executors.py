@@ -72,7 +72,7 @@ class ProcessPool(Executor):
         return _checked(results)
 
     def later(self, func: Callable, items: list) -> Callable[[], list]:
-        if len(items) <= 1:
+        if not items:  # one item goes to a worker too: the caller goes on with its own work
             return super().later(func, items)
         try:
             futures = [self._local().submit(func, i) for i in items]
