@@ -12,7 +12,7 @@ import pytest
 
 from kg.core.config import Config
 from kg.outputs import spool
-from kg.pipeline.build import merge_parts
+from kg.pipeline.build import build, merge_parts
 from kg.pipeline.executors import Executor, ProcessPool
 
 
@@ -100,3 +100,67 @@ def test_one_merge_part_runs_in_a_worker_not_in_this_process():
         pending = ex.later(_pid, [None])
         assert pending() != [os.getpid()]
     assert Executor().later(_pid, [None])() == [os.getpid()]
+
+
+class _Threads(Executor):
+    """A pool in threads of this process: ``later`` runs beside the caller, as a pool's workers do,
+    and sees what a test patched."""
+
+    parts = 2
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(2)
+
+    def later(self, func, items):
+        futures = [self._pool.submit(func, i) for i in items]
+        return lambda: [f.result() for f in futures]
+
+    def close(self) -> None:
+        self._pool.shutdown()
+
+
+def _conflict(monkeypatch) -> None:
+    """The shared-node pass reports a (made-up) conflict on the first bureau's level."""
+    from kg.core.records import ValidationReport, Violation
+    from kg.rdf import validate
+
+    real = validate.validate_shared_lines
+
+    def conflicting(lines, shacl=None):
+        assert real(lines, shacl).conforms
+        bureau = min(ln.split(" ")[0][1:-1] for ln in lines
+                     if "/id/bureau/" in ln.split(" ")[0] and ln.split(" ")[1].endswith("#level>"))
+        v = Violation(focus=bureau, path="edu:level", message="a bureau has at most one level",
+                      severity="Violation", shape="shape:Bureau")
+        return ValidationReport(conforms=False, violations=(v,))
+
+    monkeypatch.setattr(validate, "validate_shared_lines", conflicting)
+
+
+@pytest.mark.parametrize("conflict", [False, True])
+def test_shared_nodes_judged_beside_the_viewer_give_the_bytes_of_one_process(monkeypatch, tmp_path, examples_dir,
+                                                                               conflict):
+    """With a pool, the shared nodes are judged while the viewer is drawn from the files' parts; after
+    a conflict that is repaired, the page is drawn again from the repaired graph: the same outputs
+    as judging first in one process."""
+    from kg.pipeline import build as build_module
+    from kg.pipeline import stages
+
+    if conflict:
+        _conflict(monkeypatch)
+    judged = []
+    real_judge = stages.judge_shared
+    monkeypatch.setattr(stages, "judge_shared", lambda lines: judged.append(1) or real_judge(lines))
+    one = build([examples_dir], Config(outdir=tmp_path / "one", progress=False, cache=False, jobs=1))
+    assert judged == []
+    monkeypatch.setattr(build_module, "executor_for", lambda config: _Threads())
+    pool = build([examples_dir], Config(outdir=tmp_path / "pool", progress=False, cache=False, jobs=2))
+    assert judged == [1]
+    assert [v.path for v in pool.dropped] == [v.path for v in one.dropped] == (["edu:level"] if conflict else [])
+    assert pool.validation == one.validation
+    for name in ("graph.ttl", "facts.json", "viewer.html", "build-report.json"):
+        if name != "build-report.json":
+            assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "pool" / name).read_bytes(), name
+    assert sorted(p.name for p in (tmp_path / "pool").iterdir()) == sorted(p.name for p in (tmp_path / "one").iterdir())

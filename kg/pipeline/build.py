@@ -106,7 +106,7 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
                 graphs = _graph_pass(jobs, keys, config, ex, cache, stage, timings)
                 pending = assembly.start_merge(graphs.spool, ex, stage, merge_parts(ex, config))
             del jobs  # done with the records: free them before a repair loads the whole graph
-            merged, viewer = _merge_and_check_shared(graphs, pending, config, stage, timings)
+            merged, viewer = _merge_and_check_shared(graphs, pending, config, ex, stage, timings)
             crash_point("merged")
             outputs = _write(merged, graphs, viewer, config, stage, timings)
             remember_outputs(cache, {build_key: outputs, inputs_key: (per_file, outputs)},
@@ -240,22 +240,31 @@ def merge_parts(ex: Executor, config: Config) -> int:
     return max(1, ex.parts - 1) if config.viewer else ex.parts
 
 
-def _merge_and_check_shared(graphs: GraphPass, pending: Callable[[], list[Part]], config: Config,
+def _merge_and_check_shared(graphs: GraphPass, pending: Callable[[], list[Part]], config: Config, ex: Executor,
                             stage: Path, timings: dict[str, float]) -> tuple[MergedGraph, list[str]]:
-    """SHACL on the shared nodes, then the viewer, while the workers merge the parts; a conflict
-    SHACL finds between files is repaired, or (above REPAIR_LIMIT) left in place and reported.
-    Also returns the names of the outputs written here (the viewer's)."""
+    """SHACL on the shared nodes and the viewer while the workers merge the parts: with a pool,
+    a worker judges the shared nodes while this process draws the viewer (the merge keeps to the
+    other workers, merge_parts); alone, this process judges them first. A conflict SHACL finds
+    between files is repaired (a viewer drawn meanwhile from the files' parts, which hold what the
+    repair drops, is drawn again from the repaired graph), or (above REPAIR_LIMIT) left in place
+    and reported. Also returns the names of the outputs written here (the viewer's)."""
     t = time.perf_counter()
     shared: ValidationReport | None = None
-    if config.validate:
+    judged = None
+    if config.validate and ex.parts > 1:
+        judged = ex.later(stages.judge_shared, [graphs.shared])
+    elif config.validate:
         shared = validate.validate_shared_lines(graphs.shared, stages.shacl())
         timings["validate_shared"] = time.perf_counter() - t
-    conflict = shared is not None and not shared.conforms
     written = []
-    if graphs.viewer is not None and not conflict:  # no repair: the viewer is the files' parts
+    if graphs.viewer is not None and (shared is None or shared.conforms):  # the viewer is the files' parts
         with _timer(timings, "viewer"):
             written.append(assembly.write_viewer(stage, graphs.viewer, graphs.shared))
-    if not (conflict and graphs.viewer is not None):  # else _write's viewer may need them
+    if judged is not None:
+        [(shared, timings["validate_shared"])] = judged()
+    conflict = shared is not None and not shared.conforms
+    # only now: a pool's feeder thread pickles the judging job's lines when it gets to it
+    if written or not (conflict and graphs.viewer is not None):  # else _write's viewer may need them
         graphs.shared.clear()
     parts = pending()
     for run in graphs.spool.runs:
@@ -272,6 +281,7 @@ def _merge_and_check_shared(graphs: GraphPass, pending: Callable[[], list[Part]]
         with _timer(timings, "repair"):
             merged = _repair(merged, shared, stage)
         shared = merged.validation
+        written = []  # a viewer drawn from the parts shows what the repair dropped: _write draws it again
     return replace(merged, validation=validate.merge_reports(list(graphs.violations), shared)), written
 
 
