@@ -1,11 +1,13 @@
 """The end of a parallel build (issue 21: -j 2 at least 1.7x -j 1): the runs merged by blocks, the
-merge's share of the workers."""
+merge's share of the workers, the shared nodes judged beside the viewer, the warm server started early."""
 
 from __future__ import annotations
 
 import heapq
 import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ import pytest
 from kg.core.config import Config
 from kg.outputs import spool
 from kg.pipeline.build import build, merge_parts
-from kg.pipeline.executors import Executor, ProcessPool
+from kg.pipeline.executors import Executor, ProcessPool, prestart
 
 
 def _reference(runs: list[Path], low: str | None, high: str | None) -> list[str]:
@@ -164,3 +166,30 @@ def test_shared_nodes_judged_beside_the_viewer_give_the_bytes_of_one_process(mon
         if name != "build-report.json":
             assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "pool" / name).read_bytes(), name
     assert sorted(p.name for p in (tmp_path / "pool").iterdir()) == sorted(p.name for p in (tmp_path / "one").iterdir())
+
+
+def test_the_warm_server_is_started_early_only_for_a_pool_without_a_cache_to_reuse(tmp_path):
+    (tmp_path / "cached" / ".cache").mkdir(parents=True)
+    assert not prestart(Config(outdir=tmp_path / "a", jobs=1))
+    assert not prestart(Config(outdir=tmp_path / "b", jobs=2, executor="dask"))
+    assert not prestart(Config(outdir=tmp_path / "cached", jobs=2))
+
+
+@pytest.mark.slow
+def test_the_warm_server_started_early_serves_the_build(tmp_path, examples_dir):
+    """In a fresh process (this one may have a server already): the CLI starts the server before
+    it imports the build, and the build's pool forks from it; the bytes are those of -j 1."""
+    code = ("import sys; from pathlib import Path; from kg.core.config import Config;"
+            "from kg.pipeline import executors as E;"
+            f"print(E.prestart(Config(outdir=Path({str(tmp_path / 'j2')!r}), jobs=2)));"
+            "from kg.pipeline.build import build;"
+            f"build([{str(examples_dir)!r}], Config(outdir=Path({str(tmp_path / 'j2')!r}), jobs=2, progress=False));"
+            "print(E._server_env is not None)")
+    env = {k: v for k, v in os.environ.items() if k != "KG_START_METHOD"}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+    assert res.returncode == 0, res.stderr[-2000:]
+    started = "True\nTrue" if sys.platform.startswith("linux") else "False\nFalse"
+    assert res.stdout.split() == started.split()
+    build([examples_dir], Config(outdir=tmp_path / "j1", jobs=1, progress=False))
+    for name in ("graph.ttl", "facts.json", "viewer.html"):
+        assert (tmp_path / "j1" / name).read_bytes() == (tmp_path / "j2" / name).read_bytes(), name
