@@ -193,3 +193,21 @@ def test_the_warm_server_started_early_serves_the_build(tmp_path, examples_dir):
     build([examples_dir], Config(outdir=tmp_path / "j1", jobs=1, progress=False))
     for name in ("graph.ttl", "facts.json", "viewer.html"):
         assert (tmp_path / "j1" / name).read_bytes() == (tmp_path / "j2" / name).read_bytes(), name
+
+
+def test_embedded_json_escapes_as_the_regex_did():
+    import json
+    import re
+
+    from kg.outputs import viz
+
+    def by_regex(data):
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return re.sub("[<>&\u2028\u2029]", lambda m: viz._JSON_ESCAPES[m.group(0)], text)
+
+    rng = random.Random(3)
+    for _ in range(500):
+        s = "".join(rng.choice("<>&\u2028\u2029ab教\\\"u0/") for _ in range(rng.randrange(30)))
+        data = {"k" + s: [s, {"x": s, "n": len(s)}]}
+        assert viz.embed_json(data) == by_regex(data)
+    assert "<" not in viz.embed_json({"a": "</script><!--"})

@@ -4,8 +4,9 @@
     link     main process, all reports:      the link plan, sliced per file            (link.py)
     graph    per file, in workers, cached:   link ─ triples ─ SHACL ─ facts fragments, viewer parts (stages.py)
     merge    workers, one range each:        merge the sorted N-Triples runs, Turtle   (assembly.py)
-             main process meanwhile:         SHACL on the shared nodes, viewer.html from the
-                                             files' viewer parts (after: repair a conflict)
+             one worker more:                SHACL on the shared nodes (alone: this process, first)
+             main process meanwhile:         viewer.html from the files' viewer parts
+                                             (after: repair a conflict, and draw it again)
     write    graph.ttl (parts joined), other formats, facts.json                       (assembly.py)
     report   build-report.json
 
