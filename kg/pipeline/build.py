@@ -245,14 +245,14 @@ def _merge_and_check_shared(graphs: GraphPass, pending: Callable[[], list[Part]]
                             stage: Path, timings: dict[str, float]) -> tuple[MergedGraph, list[str]]:
     """SHACL on the shared nodes and the viewer while the workers merge the parts: with a pool,
     a worker judges the shared nodes while this process draws the viewer (the merge keeps to the
-    other workers, merge_parts); alone, this process judges them first. A conflict SHACL finds
+    other workers, merge_parts); alone, or without a viewer, this process judges them first. A conflict SHACL finds
     between files is repaired (a viewer drawn meanwhile from the files' parts, which hold what the
     repair drops, is drawn again from the repaired graph), or (above REPAIR_LIMIT) left in place
     and reported. Also returns the names of the outputs written here (the viewer's)."""
     t = time.perf_counter()
     shared: ValidationReport | None = None
     judged = None
-    if config.validate and ex.parts > 1:
+    if config.validate and ex.parts > 1 and graphs.viewer is not None:  # without a viewer, every worker merges
         judged = ex.later(stages.judge_shared, [graphs.shared])
     elif config.validate:
         shared = validate.validate_shared_lines(graphs.shared, stages.shacl())
