@@ -69,6 +69,15 @@ def build(
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (with --executor dask).")] = None,
 ) -> None:
     """Build graph.ttl, facts.json, viewer.html and build-report.json from report files."""
+    from kg.pipeline.executors import prestart
+
+    if executor not in ("process", "dask"):
+        raise _fail(KgError(f"--executor {executor!r}: choose process or dask"))
+    config = Config(outdir=outdir, formats=tuple(f.value for f in fmt),
+                    viewer=not no_viewer, jobs=jobs, max_file_mb=max_file_mb, cache=not no_cache, executor=executor,
+                    scheduler=scheduler, file_seconds=file_seconds, file_memory_mb=file_memory_mb,
+                    file_max_chars=file_max_chars)
+    prestart(config)  # the workers' warm server loads jieba & co. while this process imports the build
     from kg.pipeline.build import build as run_build
 
     def show_error(r) -> None:
@@ -77,12 +86,6 @@ def build(
         for w in r.warnings:
             err.print("[cyan]note[/cyan] " + escape(w), highlight=False)
 
-    if executor not in ("process", "dask"):
-        raise _fail(KgError(f"--executor {executor!r}: choose process or dask"))
-    config = Config(outdir=outdir, formats=tuple(f.value for f in fmt),
-                    viewer=not no_viewer, jobs=jobs, max_file_mb=max_file_mb, cache=not no_cache, executor=executor,
-                    scheduler=scheduler, file_seconds=file_seconds, file_memory_mb=file_memory_mb,
-                    file_max_chars=file_max_chars)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
     try:

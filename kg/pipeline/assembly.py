@@ -23,10 +23,10 @@ from kg.outputs.spool import (
     LineSpool,
     copy_files,
     join_turtle,
-    merge_runs,
     serialize_turtle,
     turtle_from_nt,
     write_facts_fragments,
+    write_merged,
 )
 from kg.pipeline import recovery
 from kg.pipeline.executors import Executor
@@ -57,11 +57,11 @@ class Part:
     turtle_seconds: float
 
 
-def start_merge(spool: LineSpool, ex: Executor, stage: Path) -> Callable[[], list[Part]]:
-    """Start merging the spooled runs, one range per worker (``ex.parts``) while this process
-    goes on; returns the call that waits for the parts, in order."""
+def start_merge(spool: LineSpool, ex: Executor, stage: Path, parts: int | None = None) -> Callable[[], list[Part]]:
+    """Start merging the spooled runs, one range per worker (``parts``, default ``ex.parts``) while
+    this process goes on; returns the call that waits for the parts, in order."""
     jobs = [MergeJob(tuple(spool.runs), low, high, stage / f".part-{i}.nt", stage / f".part-{i}.ttl")
-            for i, (low, high) in enumerate(spool.bounds(ex.parts))]
+            for i, (low, high) in enumerate(spool.bounds(parts or ex.parts))]
     return ex.later(merge_part, jobs)
 
 
@@ -69,11 +69,7 @@ def merge_part(job: MergeJob) -> Part:
     """Merge one range of the sorted runs into N-Triples, then write its Turtle (in a worker)."""
     recovery.guard_worker()  # a worker may start here: both per-file passes came from the cache
     t0 = time.perf_counter()
-    n = 0
-    with open(job.nt, "w", encoding="utf-8", newline="\n") as f:
-        for line in merge_runs(list(job.runs), job.low, job.high):
-            f.write(line)
-            n += 1
+    n = write_merged(list(job.runs), job.nt, job.low, job.high)
     t1 = time.perf_counter()
     offset = serialize_turtle(job.nt, job.ttl)
     return Part(job.nt, job.ttl, offset, n, t1 - t0, time.perf_counter() - t1)

@@ -4,8 +4,9 @@
     link     main process, all reports:      the link plan, sliced per file            (link.py)
     graph    per file, in workers, cached:   link ─ triples ─ SHACL ─ facts fragments, viewer parts (stages.py)
     merge    workers, one range each:        merge the sorted N-Triples runs, Turtle   (assembly.py)
-             main process meanwhile:         SHACL on the shared nodes, viewer.html from the
-                                             files' viewer parts (after: repair a conflict)
+             one worker more:                SHACL on the shared nodes (alone: this process, first)
+             main process meanwhile:         viewer.html from the files' viewer parts
+                                             (after: repair a conflict, and draw it again)
     write    graph.ttl (parts joined), other formats, facts.json                       (assembly.py)
     report   build-report.json
 
@@ -104,9 +105,9 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
         if outputs is None:
             with _timer(timings, "graph"):
                 graphs = _graph_pass(jobs, keys, config, ex, cache, stage, timings)
-                pending = assembly.start_merge(graphs.spool, ex, stage)
+                pending = assembly.start_merge(graphs.spool, ex, stage, merge_parts(ex, config))
             del jobs  # done with the records: free them before a repair loads the whole graph
-            merged, viewer = _merge_and_check_shared(graphs, pending, config, stage, timings)
+            merged, viewer = _merge_and_check_shared(graphs, pending, config, ex, stage, timings)
             crash_point("merged")
             outputs = _write(merged, graphs, viewer, config, stage, timings)
             remember_outputs(cache, {build_key: outputs, inputs_key: (per_file, outputs)},
@@ -232,22 +233,39 @@ def _in_batches(ex: Executor, jobs: list[GraphJob]) -> Iterator:
 
 # --- merge: the workers merge the runs while this process judges the shared nodes -----------------
 
-def _merge_and_check_shared(graphs: GraphPass, pending: Callable[[], list[Part]], config: Config,
+def merge_parts(ex: Executor, config: Config) -> int:
+    """Ranges the merge is cut into, one per worker it runs on. While this process draws the
+    viewer (about as long as merging the whole graph and writing its Turtle at 1k reports), it
+    keeps a core of its own: one worker fewer merges, so that three processes do not share two
+    cores and leave one idle once the merge is done (-j 2: the merge in one part, in one worker)."""
+    return max(1, ex.parts - 1) if config.viewer else ex.parts
+
+
+def _merge_and_check_shared(graphs: GraphPass, pending: Callable[[], list[Part]], config: Config, ex: Executor,
                             stage: Path, timings: dict[str, float]) -> tuple[MergedGraph, list[str]]:
-    """SHACL on the shared nodes, then the viewer, while the workers merge the parts; a conflict
-    SHACL finds between files is repaired, or (above REPAIR_LIMIT) left in place and reported.
-    Also returns the names of the outputs written here (the viewer's)."""
+    """SHACL on the shared nodes and the viewer while the workers merge the parts: with a pool,
+    a worker judges the shared nodes while this process draws the viewer (the merge keeps to the
+    other workers, merge_parts); alone, or without a viewer, this process judges them first. A conflict SHACL finds
+    between files is repaired (a viewer drawn meanwhile from the files' parts, which hold what the
+    repair drops, is drawn again from the repaired graph), or (above REPAIR_LIMIT) left in place
+    and reported. Also returns the names of the outputs written here (the viewer's)."""
     t = time.perf_counter()
     shared: ValidationReport | None = None
-    if config.validate:
+    judged = None
+    if config.validate and ex.parts > 1 and graphs.viewer is not None:  # without a viewer, every worker merges
+        judged = ex.later(stages.judge_shared, [graphs.shared])
+    elif config.validate:
         shared = validate.validate_shared_lines(graphs.shared, stages.shacl())
         timings["validate_shared"] = time.perf_counter() - t
-    conflict = shared is not None and not shared.conforms
     written = []
-    if graphs.viewer is not None and not conflict:  # no repair: the viewer is the files' parts
+    if graphs.viewer is not None and (shared is None or shared.conforms):  # the viewer is the files' parts
         with _timer(timings, "viewer"):
             written.append(assembly.write_viewer(stage, graphs.viewer, graphs.shared))
-    if not (conflict and graphs.viewer is not None):  # else _write's viewer may need them
+    if judged is not None:
+        [(shared, timings["validate_shared"])] = judged()
+    conflict = shared is not None and not shared.conforms
+    # only now: a pool's feeder thread pickles the judging job's lines when it gets to it
+    if written or not (conflict and graphs.viewer is not None):  # else _write's viewer may need them
         graphs.shared.clear()
     parts = pending()
     for run in graphs.spool.runs:
@@ -264,6 +282,7 @@ def _merge_and_check_shared(graphs: GraphPass, pending: Callable[[], list[Part]]
         with _timer(timings, "repair"):
             merged = _repair(merged, shared, stage)
         shared = merged.validation
+        written = []  # a viewer drawn from the parts shows what the repair dropped: _write draws it again
     return replace(merged, validation=validate.merge_reports(list(graphs.violations), shared)), written
 
 

@@ -252,6 +252,13 @@ def graph_files(jobs: tuple[GraphJob, ...]) -> tuple[FileGraph, ...]:
     return tuple(out)
 
 
+def judge_shared(lines: list[str]) -> tuple[ValidationReport, float]:
+    """SHACL on the shared nodes' lines (kg.rdf.validate.validate_shared_lines) and its seconds: in
+    a worker of a pool, whose shapes are loaded, while the build's process draws the viewer."""
+    t = time.perf_counter()
+    return validate.validate_shared_lines(lines, shacl()), time.perf_counter() - t
+
+
 def link(job: GraphJob) -> list[ReportFacts]:
     """The file's reports with the link plan applied (repeats out, bureaus unified)."""
     return job.plan.apply(job.facts.unpack())
