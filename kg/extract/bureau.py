@@ -79,6 +79,14 @@ def _resolve(places: tuple[Place, ...], context: list[Mention]) -> Place | None:
     return best if support(best) > 0 else None
 
 
+def _chain_unit(written: str, context: list[Mention]) -> tuple[str, Place] | None:
+    """The last place of a chain written in full (包头市九原区 → 九原区) and its unit, told apart by
+    the places the text names; None when no tail of ``written`` is a place the gazetteer knows."""
+    last = next((written[i:] for i in range(len(written)) if written[i:] in gazetteer().by_name), None)
+    unit = _resolve(gazetteer().by_name.get(last, ()), context) if last else None
+    return (last, unit) if last and unit is not None else None
+
+
 def _contains(outer: Place, inner: Place) -> bool:
     """``inner`` lies in (or is) ``outer``."""
     o, i = outer.region, inner.region
@@ -424,9 +432,8 @@ def extract_bureau(report: Report) -> Bureau:
     authored = r.government_title.match(report.title or "")
     if authored is not None:
         written = authored.group(1)
-        last = next((written[i:] for i in range(len(written)) if written[i:] in gazetteer().by_name), None)
-        unit = _resolve(gazetteer().by_name.get(last, ()), places) if last else None
-        if unit is not None:
+        if (chained := _chain_unit(written, places)) is not None:
+            unit = chained[1]
             return Bureau(name=written + r.government_suffix, region=unit.region, level=unit.level,
                           anonymized=False, evidence=authored.group(0).strip())
 
@@ -531,8 +538,8 @@ def extract_bureau(report: Report) -> Bureau:
             got = _place_at_level(named, level, parent_keys)
             unit = got[0] if got else None
         else:  # the chain's last place (包头市九原区 → 九原区), named as written
-            place = next((place[i:] for i in range(len(place)) if place[i:] in gazetteer().by_name), place)
-            unit = _resolve(gazetteer().by_name.get(place, ()), named)
+            chained = _chain_unit(place, named)
+            place, unit = chained if chained is not None else (place, None)
         if unit is not None:
             at = start - title_end - 1
             return Bureau(name=(unit.name if level else place) + kind, region=unit.region, level=unit.level,
