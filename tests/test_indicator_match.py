@@ -1116,3 +1116,62 @@ def test_a_share_naming_a_kind_of_school_after_another_thing_counts_that_thing(s
     assert [x.indicator_concept for x in map_indicators([total, primary, junior], shipped)] == ["classes"] * 3
     points = replace(m("全县共有学校", "个", "个", "全县共有学校30个"), span=(0, 10))
     assert map_indicators([points, primary], shipped)[1].indicator_concept == "primary-schools"
+
+
+# --- a statistics paragraph read end to end (extraction, then mapping) ---------------------------
+
+def _concepts_of(tmp_path, paragraph: str) -> dict[str, str | None]:
+    """Each figure (number and unit as written) of an invented report holding ``paragraph``, with
+    the indicator concept the build gives it."""
+    from kg.pipeline.stages import extract_source
+    from kg.text.ingest import read_source
+
+    path = tmp_path / "report.txt"
+    path.write_text("某县教育局2031年工作总结\n\n一、基本情况\n" + paragraph
+                    + "\n二、主要工作\n全县教育系统坚持立德树人，办学条件持续改善，教育质量稳步提升。\n", encoding="utf-8")
+    (facts,) = extract_source(read_source(path))
+    return {f"{x.value.normalize():f}{x.unit}": x.indicator_concept for x in facts.metrics if x.value is not None}
+
+
+@pytest.mark.parametrize("paragraph, expected", [
+    # a count of people, then its shares by level: each level's people, whatever the lead's words
+    ("全镇有各类学校60所，其中：幼儿园20所，小学30所，初级中学10所；在校学生21000人，其中：幼儿园（含学前班）"
+     "3000人，小学12000人，初中5000人，普高1000人。",
+     {"60所": "schools-total", "20所": "kindergartens", "30所": "primary-schools", "10所": "junior-schools",
+      "21000人": "students-total", "3000人": "kindergarten-children", "12000人": "primary-students",
+      "5000人": "junior-students", "1000人": "senior-students"}),
+    # a stock of teachers (现有教师) and its shares by level; 职业高中 is a vocational school
+    ("现有教师1800人，其中：幼儿园300人、小学900人、初中400人、职业高中200人。",
+     {"1800人": "full-time-teachers", "300人": "kindergarten-teachers", "900人": "primary-teachers",
+      "400人": "junior-teachers", "200人": "vocational-teachers"}),
+    # 学前 before a number is the preschool level, not a rank (前10名)
+    ("现有学生（幼儿）30000名，其中：学前8000名、小学15000名、初中5000名、普通高中2000名。",
+     {"30000名": "students-total", "8000名": "students-total", "15000名": "primary-students",
+      "5000名": "junior-students", "2000名": "senior-students"}),
+    # a share after an item that names no kind of school keeps the item's concept (no level's kind)
+    ("全县图书60000册，其中小学35000册。", {"60000册": "books", "35000册": "books"}),
+])
+def test_shares_by_level_after_a_count_of_people_are_that_levels(tmp_path, paragraph, expected):
+    assert _concepts_of(tmp_path, paragraph) == expected
+
+
+def test_a_stock_after_a_levels_list_starts_a_list_of_its_own(tmp_path):
+    """幼儿园16所，在园幼儿3000人。全县现有专任教师900人: every level's teachers, not the kindergartens'."""
+    got = _concepts_of(tmp_path, "中心幼儿园16所，在园幼儿3000人。全县现有专任教师900人，其中高级教师100人。")
+    assert got["16所"] == "kindergartens" and got["3000人"] == "kindergarten-children"
+    assert got["900人"] == "full-time-teachers"
+
+
+def test_a_figure_opening_its_own_shares_is_no_share_of_the_list_before(tmp_path):
+    """…特殊教育学校1所；在校生5000人，其中…: all students, not the special school's (a total of its own)."""
+    from kg.pipeline.stages import extract_source
+    from kg.text.ingest import read_source
+
+    path = tmp_path / "report.txt"
+    path.write_text("某县教育局2031年工作总结\n\n一、基本情况\n全县有学校40所，其中：小学30所，特殊教育学校1所；"
+                    "在校生5000人，其中：小学3000人。\n", encoding="utf-8")
+    (facts,) = extract_source(read_source(path))
+    parts = {f"{x.value.normalize():f}{x.unit}": (x.part, x.indicator_concept) for x in facts.metrics}
+    assert parts["1所"] == (True, "special-schools")
+    assert parts["5000人"] == (False, "students-total")
+    assert parts["3000人"] == (True, "primary-students")

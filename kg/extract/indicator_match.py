@@ -898,21 +898,42 @@ class IndicatorMatcher:
         # it counts none; any other figure it shares (图书…册，其中小学…册)
         named = self._label(own, None)
         school = self._owner[named[0]] if named is not None else None
-        generic = self._follow_generic.get(prev.indicator_concept, prev.indicator_concept)
+        generic = self._generic_before(prev)
         if school in self._school_heads:
-            kind = next((f.to for f in self._follows if f.generic == generic and school in f.after
-                         and self._scheme.allows(f.to, metric.base_unit)), None)
+            kind = self._level_kind(generic, school, metric.base_unit)
             domain = self._scheme.indicators[prev.indicator_concept].domain
             if kind is not None or (domain in self._level_domains
                                     and domain != self._scheme.indicators[school].domain):
                 return kind
         # ... and an item naming nothing after such a level's item continues the generic figure, not
         # that level's (…初中2696人、工读学校31人: teachers)
-        previous = self._label(_item_words(prev), None)
-        concept = generic if previous is not None and self._owner[previous[0]] in self._school_heads \
-            else prev.indicator_concept
-        return self._remapped(concept, tuple(map(normalize, (metric.indicator, metric.quote))),
+        return self._remapped(generic, tuple(map(normalize, (metric.indicator, metric.quote))),
                               metric.base_unit)
+
+    def _school_item(self, metric: Metric) -> str | None:
+        """The kind of school a list item's own words name, and nothing else (小学, 幼儿园(含学前班))."""
+        own = _item_words(metric)
+        named = self._label(own, None)
+        if named is None or named[1] != 0 or len(named[0]) != len(own):
+            return None
+        school = self._owner[named[0]]
+        return school if school in self._school_heads else None
+
+    def _generic_before(self, prev: Metric) -> str:
+        """What the next item of a list counts by level: after a level's item (小学1200人 of teachers), the
+        generic figure that level's is a kind of (teachers); after any other figure, that figure's concept
+        (after 在园幼儿…人, children in kindergartens: no other level's figure is theirs)."""
+        concept = prev.indicator_concept
+        named = self._label(_item_words(prev), None)
+        if named is not None and self._owner[named[0]] in self._school_heads:
+            return self._follow_generic.get(concept, concept)
+        return concept
+
+    def _level_kind(self, generic: str, school: str, base_unit: str | None) -> str | None:
+        """The kind of ``generic`` a [[follow]] gives it after ``school`` (students after 小学: primary
+        students), when the unit can measure it."""
+        return next((f.to for f in self._follows if f.generic == generic and school in f.after
+                     and self._scheme.allows(f.to, base_unit or "")), None)
 
 
     def broken_down(self, prev: Metric, metric: Metric, iid: str, far: bool = False) -> str | None:
@@ -1061,6 +1082,16 @@ class IndicatorMatcher:
             return None
         return prev.indicator_concept
 
+    def level_item(self, prev: Metric, metric: Metric) -> str | None:
+        """A share naming only a kind of school (在校生51789人，其中：小学22370人、初中12042人) right after
+        a figure of a count of people that levels divide (students, teachers: a [[follow]]'s generic,
+        or a level's kind of it, the share before) counts that level's, as the list the level's
+        schools open would ([[follow]]): primary students, not all students nor schools."""
+        if not metric.part or prev.indicator_concept is None or not self.in_list(prev, metric):
+            return None
+        school = self._school_item(metric)  # 小学 alone, not 小学教师 (its own words say what it counts)
+        return self._level_kind(self._generic_before(prev), school, metric.base_unit) if school else None
+
     def followed(self, prev: Metric, metric: Metric, iid: str, lead: Metric | None = None) -> str | None:
         """The specific concept a generic figure counts right after a figure of a [[follow]]'s
         ``after`` (新建幼儿园40所，增加学位8000个: kindergarten places), or further on in the list
@@ -1074,8 +1105,12 @@ class IndicatorMatcher:
             return None  # 新增中小学学位4000个 after preschool places: its own words name its level
         # a sum of people (全县共有在校学生…人) counts every level's, not those of the schools before it
         # (a sum of places after kindergartens built, 共计可新增学位, is theirs)
-        summed = metric.base_unit == self._people and any(w in self._before_figure(metric) for w in self._rules.totals)
-        return None if summed else to
+        return None if self.sums_people(metric) else to
+
+    def sums_people(self, metric: Metric) -> bool:
+        """Whether a count of people is written as a sum or a stock of its own (全县共有在校学生…人,
+        现有专任教师…人): every level's, whatever level the words before it name."""
+        return metric.base_unit == self._people and any(w in self._before_figure(metric) for w in self._rules.totals)
 
 
 # --- the mapping steps, by stage; [steps] of kg/data/indicators.toml orders them ------------------
@@ -1186,7 +1221,10 @@ def _step_paragraph_level(matcher: IndicatorMatcher, fig: Figure) -> str | None:
     """A generic count (在校生, 专任教师) whose sentence, or its paragraph's short first sentence (a
     heading: ——初中。校数13所;…;在校生11012人), names one level's schools and no other's (初中共有教职工…,
     专任教师…) counts that level's, as in the list those schools open ([[follow]]). Not a longer
-    paragraph's other sentences: they may speak of levels the scheme does not know (普通高等学校)."""
+    paragraph's other sentences: they may speak of levels the scheme does not know (普通高等学校);
+    nor a sum or stock of its own (全县现有专任教师…人: every level's)."""
+    if matcher.sums_people(fig.metric):
+        return None
     sentences = _FULL_STOP.split(fig.before)
     first = sentences[0] if len(sentences) > 1 and len(sentences[0]) <= _HEADING_LEN else ""
     return matcher.paragraph_level(fig.iid, first + "。" + sentences[-1], fig.unit)
@@ -1234,6 +1272,13 @@ def _step_level_share(matcher: IndicatorMatcher, fig: Figure) -> str | None:
     """A share naming only a kind of school after a figure of something else in the same unit
     (教学班300个，其中小学173个) counts that thing's (classes), not the schools."""
     return matcher.level_share(fig.last, fig.metric, fig.iid)
+
+
+@mapping_step("level-item", "list", when="mapped")
+def _step_level_item(matcher: IndicatorMatcher, fig: Figure) -> str | None:
+    """A share naming only a kind of school after a count of people by level (在校生51789人，其中：
+    小学22370人) counts that level's people (primary students)."""
+    return matcher.level_item(fig.last, fig.metric)
 
 
 @mapping_step("breakdown", "list", when="mapped")

@@ -106,6 +106,7 @@ class MetricRules:
     part_of: re.Pattern  # a quote opening so is a share of a total written before it (其中…)
     part_in_bracket: re.Pattern  # a quote's text up to its figure ending so: a bracket's share
     part_in_sentence: re.Pattern  # written before a figure in its sentence: a share (Metric.part)
+    opens_shares: re.Pattern  # written right after a figure: it is the total of a list of its own
     phase_started: re.Pattern  # a count of works started (开工)
     phase_building: re.Pattern  # a count of works under way (在建)
     phase_finished: re.Pattern  # a count of works finished or opened (投入使用)
@@ -207,7 +208,8 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
             outcome_near=positive_int(where, "status.outcome_near", raw["status"]["outcome_near"]),
             outcome_list_gap=positive_int(where, "status.outcome_list_gap", raw["status"]["outcome_list_gap"]),
             part_of=c("status", "part_of"), part_in_bracket=c("status", "part_in_bracket"),
-            part_in_sentence=c("status", "part_in_sentence"), phase_started=c("status", "phase_started"),
+            part_in_sentence=c("status", "part_in_sentence"), opens_shares=c("status", "opens_shares"),
+            phase_started=c("status", "phase_started"),
             phase_finished=c("status", "phase_finished"), projects=c("status", "projects"),
             phase_building=c("status", "phase_building"), compared_to_plan=c("status", "compared_to_plan"),
             year_rest=c("status", "year_rest"),

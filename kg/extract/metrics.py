@@ -405,6 +405,7 @@ def extract_metrics(report: Report) -> list[Metric]:
     out: list[Metric] = []
     rules = metric_rules()
     period_before, part_in_sentence, part_in_bracket = rules.period_before, rules.part_in_sentence, rules.part_in_bracket
+    opens_shares = rules.opens_shares
     change = rules.change
     news = news_report(report)
     seg_rules = segment_rules()
@@ -485,7 +486,8 @@ def extract_metrics(report: Report) -> list[Metric]:
                 quote_original=clean.original_text(cspan),
                 period=(section.period and not years) or any(
                     not seg_rules.period_end.match(text, m.start()) for m in period_before.finditer(text, 0, q.span[0])),
-                part=(carried or part_in_sentence.search(text, 0, q.span[0]) is not None
+                part=((carried and not opens_shares.match(text, q.span[1]))
+                      or part_in_sentence.search(text, 0, q.span[0]) is not None
                       or part_in_bracket.search(text, 0, q.span[0]) is not None),  # 共152所(…，幼儿园69所)
                 # 比上年增加0.93万册, 净增1200人: a change against an earlier figure ([change])
                 change=change.direction(text[max(0, q.span[0] - _CHANGE_READ):q.span[0]], q.base_unit),  # type: ignore[arg-type]
