@@ -357,11 +357,24 @@ def test_a_subtitle_goes_with_the_headline_above_it():
     assert r.title == "凝心聚力推动某地教育再上台阶——在2017年全市教育工作会议上的讲话"
 
 
-def test_a_title_wrapped_onto_a_second_line():
-    text = "\n".join(["某市教育局2013年工作总结", "和2014年工作计划", "一、2013年工作总结", P1, "二、2014年工作计划", P2])
+@pytest.mark.parametrize("first, second", [
+    ("某市教育局2013年工作总结", "和2014年工作计划"),  # the second line opens with the joiner
+    ("某市教育局2013年工作总结和2014年", "工作计划"),  # the first line is broken after it
+    ("某市教育局2013年工作总结及", "2014年工作计划"),
+])
+def test_a_title_wrapped_onto_a_second_line(first, second):
+    text = "\n".join([first, second, "一、2013年工作总结", P1, "二、2014年工作计划", P2])
     (r,) = reports_of(text)
-    assert r.title == "某市教育局2013年工作总结和2014年工作计划" and (r.summary_year, r.plan_year) == (2013, 2014)
+    assert r.title == first + second and (r.summary_year, r.plan_year) == (2013, 2014)
     assert r.text.startswith("一、2013年工作总结")
+    assert [s.kind for s in r.sections][:1] == ["summary"]
+
+
+def test_a_line_after_a_complete_title_is_no_tail_of_it():
+    """某市教育局2013年工作总结 / 工作要点: the title ends in no joiner, so 工作要点 starts the body."""
+    text = "\n".join(["某市教育局2013年工作总结", "工作要点", P1, P2])
+    (r,) = reports_of(text)
+    assert r.title == "某市教育局2013年工作总结"
 
 
 @pytest.mark.parametrize("opening", [

@@ -279,9 +279,15 @@ _FILE_EXTENSION = re.compile(r"\.(?:docx?|pdf|wps|txt|pptx?)$", re.I)  # 某某�
 
 def _title_goes_on(lines: list[Line], t: int, rules: SegmentRules) -> bool:
     """A title wrapped onto the next line, which opens with a joiner and names a report too
-    (某市教育局2013年工作总结 / 和2014年工作计划)."""
-    return (t + 1 < len(lines) and bool(rules.title_joiner.match(lines[t + 1].text))
-            and _is_title(lines[t + 1].text, rules))
+    (某市教育局2013年工作总结 / 和2014年工作计划), or which completes a first line broken after its
+    joiner (某县2017年教育工作总结及2018年 / 工作要点)."""
+    if t + 1 >= len(lines):
+        return False
+    after = lines[t + 1].text
+    if rules.title_joiner.match(after):
+        return _is_title(after, rules)
+    return bool(rules.title_open_end.search(lines[t].text) and rules.title_tail.match(after)
+                and rules.title_line_end.search(after))
 
 
 def _full_title(lines: list[Line], t: int | None, rules: SegmentRules) -> str | None:

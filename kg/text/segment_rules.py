@@ -54,6 +54,8 @@ class SegmentRules:
     title_kind: dict[str, re.Pattern]
     title_line_end: re.Pattern  # cleaning: how a title line ends
     title_joiner: re.Pattern  # opens a wrapped title's second line
+    title_open_end: re.Pattern  # ends a title's first line broken after its joiner
+    title_tail: re.Pattern  # the shape of a short second line completing such a title
     relative: dict[str, int]
     whole_year: frozenset[str]  # relative words naming the whole current year (今年, 年内)
     redacted: re.Pattern
@@ -154,6 +156,8 @@ def parse_segment_rules(d: dict, fname: str) -> SegmentRules:
             title_kind={k: _rx(fname, f"titles.{k}", titles[k]) for k in ("plan", "summary")},
             title_line_end=_rx(fname, "titles.line_end", titles["line_end"]),
             title_joiner=_rx(fname, "titles.joiner", titles["joiner"]),
+            title_open_end=_rx(fname, "titles.open_end", titles["open_end"]),
+            title_tail=_rx(fname, "titles.tail", titles["tail"]),
             relative=relative,
             whole_year=_whole_year(fname, years.get("whole_year"), relative),
             redacted=_rx(fname, "years.redacted", years["redacted"]),
