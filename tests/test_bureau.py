@@ -307,3 +307,17 @@ def test_another_department_speaking_of_education_is_the_issuer(title, body, nam
 def test_old_and_short_names_find_the_current_unit(title, body, name, region):
     b = extract_bureau(make_report(title, body))
     assert (b.name, region_tuple(b)) == (name, region)
+
+
+def test_a_disclosure_records_table_names_the_publisher(tmp_path):
+    """索引号 | … | 发布机构 | 德清县教育体育局 |, cleaned away as the page's record, names the issuer as
+    written, over the generic name the body gives it (县教育局)."""
+    from kg.pipeline.stages import extract_source
+    from kg.text.ingest import read_source
+
+    path = tmp_path / "report.txt"
+    path.write_text("索引号 | 000012345-6-11_B/2031-0301001 | 发布机构 | 德清县教育体育局 |\n"
+                    "德清县2030年教育工作总结\n2030年,在县委、县政府的领导下,县教育局坚持立德树人,"
+                    "全县新建学校3所,新增学位1200个,办学条件持续改善。\n", encoding="utf-8")
+    (facts,) = extract_source(read_source(path))
+    assert facts.bureau.name == "德清县教育体育局"

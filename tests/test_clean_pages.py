@@ -264,3 +264,12 @@ def test_a_disclosure_pages_record_is_site_furniture():
     ct = clean(src(record + "\n" + title + "\n关联导读:\n\n2030年,全区" + FILL + "。"))
     assert ct.text.startswith(title.replace(" ", "") + "\n") and "关联导读" not in ct.text  # spaces between CJK go
     assert {r.rule for r in ct.removed} == {"site_meta"} and len(ct.removed) == 7
+
+
+def test_a_disclosure_record_written_as_a_tables_rows_is_site_furniture():
+    """索引号 | … | 发布机构 | 某县教育体育局 |: the record's row, not a link farm (the bureau reads it)."""
+    row = "索引号 | 000012345-6-11_B/2031-0301001 | 发布机构 | 青禾县教育体育局 |"
+    title = "青禾县2030年教育工作总结"
+    ct = clean(src(row + "\n" + title + "\n2030年,全县" + FILL + "。"))
+    assert ct.text.startswith(title + "\n")
+    assert [(r.rule, r.text.strip()) for r in ct.removed] == [("site_meta", row)]
