@@ -495,6 +495,17 @@ def test_a_news_items_this_year_after_another_years_result_is_the_plan_year():
      ["planned", "planned", "planned"]),
     # …not after one that tells a result
     ("全年投入使用学校181所,较原计划152所增加29所。其中幼儿园81所。", ["achieved", "planned", "planned", "achieved"]),
+    # the next item of a plan's list (一是…；二是…) is planned too, in a summary's text
+    ("此外,2031年拟实施民生项目两项,一是新建幼儿园6所,新增学位1800个;二是新建小学4所,总投资9000万元。",
+     ["planned", "planned", "planned", "planned", "planned"]),
+    # ... unless its own words say it was done
+    ("2031年拟新建幼儿园6所;二是已完成改造学校3所。", ["planned", "achieved"]),
+    # an item after a result is no plan's
+    ("全年新建幼儿园6所;二是新建小学4所。", ["achieved", "achieved"]),
+    # ... nor after a list opening with its first item, the cue inside it
+    ("一是完善招生办法,力争毕业生就业率达到95%。二是在12所社区学校开展了培训。", ["planned", "achieved"]),
+    # the list's third item goes on too
+    ("2031年拟实施三项,一是新建幼儿园6所;二是新建小学4所;三是新增学位900个。", ["planned"] * 3),
 ])
 def test_a_share_after_a_plan_is_planned(paragraph, statuses):
     r = make_report([paragraph], kinds=["other"], summary_year=2030, plan_year=2031)

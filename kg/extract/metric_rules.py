@@ -107,6 +107,9 @@ class MetricRules:
     part_in_bracket: re.Pattern  # a quote's text up to its figure ending so: a bracket's share
     part_in_sentence: re.Pattern  # written before a figure in its sentence: a share (Metric.part)
     opens_shares: re.Pattern  # written right after a figure: it is the total of a list of its own
+    plan_goes_on: re.Pattern  # opens a sentence going on with the plan of the sentence before
+    first_item: re.Pattern  # a list's first item, which a plan's cue before it governs with the next
+    next_item: re.Pattern  # opens a sentence holding a list's next item
     phase_started: re.Pattern  # a count of works started (开工)
     phase_building: re.Pattern  # a count of works under way (在建)
     phase_finished: re.Pattern  # a count of works finished or opened (投入使用)
@@ -209,6 +212,8 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
             outcome_list_gap=positive_int(where, "status.outcome_list_gap", raw["status"]["outcome_list_gap"]),
             part_of=c("status", "part_of"), part_in_bracket=c("status", "part_in_bracket"),
             part_in_sentence=c("status", "part_in_sentence"), opens_shares=c("status", "opens_shares"),
+            plan_goes_on=c("status", "plan_goes_on"), first_item=c("status", "first_item"),
+            next_item=c("status", "next_item"),
             phase_started=c("status", "phase_started"),
             phase_finished=c("status", "phase_finished"), projects=c("status", "projects"),
             phase_building=c("status", "phase_building"), compared_to_plan=c("status", "compared_to_plan"),

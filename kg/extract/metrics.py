@@ -414,10 +414,15 @@ def extract_metrics(report: Report) -> list[Metric]:
     plan_news = news and report.summary_year is None and report.plan_year is not None
     carried, last_section = False, None  # a share list (其中：…；…；…) runs on over its ；
     last_status = None  # of the previous sentence's figures: "planned" when all are
+    plan_list = False  # the previous sentence planned a list's items (拟…，一是…), all its figures planned
     for section, sent in _sentences(report):
         text = sent.text
         carried = carried and section is last_section
-        share_of_plan = last_status == "planned" and section is last_section and text.lstrip().startswith("其中")
+        # a sentence going on with a plan's shares (其中…) after one all of whose figures are planned, or
+        # with the items of a list a plan's cue opens (拟…，一是…；二是…)
+        share_of_plan = section is last_section and (
+            (last_status == "planned" and rules.plan_goes_on.match(text) is not None)
+            or (plan_list and rules.next_item.match(text) is not None))
         last_section = section
         quantities = parse_quantities(text)
         shared: dict[int, str] = {}  # quantity index → indicator from a 分别 list
@@ -434,7 +439,7 @@ def extract_metrics(report: Report) -> list[Metric]:
             status = _status(text, q, clause, "plan" if plan_news else section.kind,
                              section.year if section.year is not None else report.summary_year)
             if status == "achieved" and share_of_plan and not metric_rules().achieved_reset.search(text, 0, q.span[0]):
-                status = "planned"  # 2031年将新建学校12所。其中幼儿园6所…: the plan's breakdown
+                status = "planned"  # 2031年将新建学校12所。其中幼儿园6所…: the plan's breakdown (or next item)
             # a point of comparison (比2010年提高, 是2010年的2.5倍) is not the figure's year
             dated = [m for m in _YEAR.finditer(text, 0, q.span[0]) if not compared(m, seg_rules)]
             years = [int(m.group(1)) for m in dated]
@@ -495,6 +500,9 @@ def extract_metrics(report: Report) -> list[Metric]:
         carried = (carried or part_in_sentence.search(text) is not None) and text.rstrip().endswith(("；", ";"))
         if quantities:  # a sentence all of whose figures are planned
             last_status = "planned" if all(m.status == "planned" for m in out[-len(quantities):]) else "achieved"
+            first = rules.first_item.search(text)
+            plan_list = last_status == "planned" and (
+                share_of_plan or (first is not None and rules.planned_before.search(text, 0, first.start()) is not None))
         elif share_of_plan:
-            last_status = None
+            last_status, plan_list = None, False
     return out
