@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -69,3 +71,34 @@ def test_facts_fragments_give_the_bytes_of_write_json(tmp_path, graph):
     spool.write_facts_fragments([], tmp_path / "empty.json")
     write_json({"reports": []}, tmp_path / "empty-whole.json")
     assert (tmp_path / "empty.json").read_bytes() == (tmp_path / "empty-whole.json").read_bytes()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.binary(max_size=64), max_size=20), st.randoms(use_true_random=False))
+def test_spooled_pieces_read_back_by_number_in_any_order(tmp_path_factory, pieces, rnd):
+    """FragmentSpool.read_bytes gives each piece add_bytes numbered, also between later adds."""
+    s = spool.FragmentSpool(tmp_path_factory.mktemp("spool"), ".records")
+    numbers = []
+    for piece in pieces:
+        numbers.append(s.add_bytes((), piece))
+        k = rnd.randrange(len(numbers))
+        assert s.read_bytes(numbers[k]) == pieces[k]
+    order = list(range(len(pieces)))
+    rnd.shuffle(order)
+    assert [s.read_bytes(numbers[k]) for k in order] == [pieces[k] for k in order]
+    s.close()
+    assert not s.path.exists()
+
+
+def test_spooled_records_cross_to_a_worker_as_their_bytes(tmp_path):
+    """A job's SpooledFacts pickles as PackedFacts holding the bytes: no file handle is sent."""
+    import pickle
+
+    from kg.pipeline.stages import PackedFacts, SpooledFacts
+
+    s = spool.FragmentSpool(tmp_path, ".records")
+    packed = PackedFacts.pack(())
+    facts = SpooledFacts(s, s.add_bytes((), packed.blob))
+    sent = pickle.loads(pickle.dumps(facts))
+    assert type(sent) is PackedFacts and sent == packed and sent.unpack() == facts.unpack() == ()
+    s.close()

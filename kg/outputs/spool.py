@@ -15,6 +15,7 @@ import bisect
 import itertools
 import os
 import shutil
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -226,13 +227,25 @@ class FragmentSpool:
         self.path = Path(dir) / name
         self._f = open(self.path, "w+b")
         self._index: list[tuple[tuple, int, int]] = []
+        self._lock = threading.Lock()  # read_bytes: a pool's feeder thread reads while the caller adds
 
     def add(self, key: tuple, fragment: str) -> None:
         self.add_bytes(key, fragment.encode("utf-8"))
 
-    def add_bytes(self, key: tuple, data: bytes) -> None:
-        self._index.append((key, self._f.tell(), len(data)))
-        self._f.write(data)
+    def add_bytes(self, key: tuple, data: bytes) -> int:
+        """Spool ``data``; returns its number, for :meth:`read_bytes`."""
+        with self._lock:
+            self._index.append((key, self._f.seek(0, os.SEEK_END), len(data)))
+            self._f.write(data)
+            return len(self._index) - 1
+
+    def read_bytes(self, number: int) -> bytes:
+        """The piece :meth:`add_bytes` numbered so."""
+        with self._lock:
+            _, offset, length = self._index[number]
+            self._f.flush()
+            self._f.seek(offset)
+            return self._f.read(length)
 
     def ordered(self) -> Iterator[str]:
         return (data.decode("utf-8") for data in self.ordered_bytes())

@@ -53,7 +53,7 @@ from kg.pipeline.cache import (
 from kg.pipeline.executors import Executor, executor_for, progress
 from kg.pipeline.link import Linker, LinkKeys, LinkPlan
 from kg.pipeline.recovery import crash_point, recover, staging
-from kg.pipeline.stages import FileOutcome, GraphJob, GraphSeconds, PackedFacts, process_file
+from kg.pipeline.stages import FileOutcome, GraphJob, GraphSeconds, SpooledFacts, process_file
 from kg.rdf import validate
 from kg.rdf.graph import default_indicators, new_graph
 from kg.terms.triples import nt_lines, to_graph
@@ -72,8 +72,8 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
           on_file: Callable[[FileResult], None] | None = None) -> BuildResult:
     """Build graph.ttl, facts.json, build-report.json and viewer.html from report files.
 
-    Memory holds each file's pickled records (until the graph pass) and one sorted run, never the
-    whole graph. An unchanged corpus (same input files, or same graph-pass keys; outputs as the
+    Memory holds one sorted run, never the whole graph; each file's pickled records wait for the
+    graph pass in a spool file of the staging folder. An unchanged corpus (same input files, or same graph-pass keys; outputs as the
     last build left them) only gets a new build-report.json."""
     config = config or Config()
     out = Path(config.outdir)
@@ -93,12 +93,13 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
             for r in per_file if on_file else ():
                 on_file(r)
             return _report(out, stage, per_file, outputs, True, timings, CacheCounts.of(cache), cache)
+        records = FragmentSpool(stage, ".records")  # each file's records, between the passes
         with _timer(timings, "extract"):
-            extracted = _extract_pass(paths, file_keys, config, ex, cache, on_file)
+            extracted = _extract_pass(paths, file_keys, config, ex, cache, on_file, records)
         extraction_counts = CacheCounts.of(cache)
         jobs, keys = _link(extracted, config, cache)
         per_file = extracted.per_file
-        del extracted  # the jobs hold each file's records from here on
+        del extracted  # the jobs hold each file's records (their place in the spool) from here on
         build_key = fingerprint(keys, config)
         outputs = reusable_outputs(cache, build_key, out)
         reused = outputs is not None
@@ -107,12 +108,14 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
                 graphs = _graph_pass(jobs, keys, config, ex, cache, stage, timings)
                 pending = assembly.start_merge(graphs.spool, ex, stage, merge_parts(ex, config))
             del jobs  # done with the records: free them before a repair loads the whole graph
+            records.close()
             merged, viewer = _merge_and_check_shared(graphs, pending, config, ex, stage, timings)
             crash_point("merged")
             outputs = _write(merged, graphs, viewer, config, stage, timings)
             remember_outputs(cache, {build_key: outputs, inputs_key: (per_file, outputs)},
                              list(outputs.names), stage)
         else:
+            records.close()
             remember_outputs(cache, {inputs_key: (per_file, outputs)}, list(outputs.names), out)
         result = _report(out, stage, per_file, outputs, reused, timings, extraction_counts, cache)
     return result
@@ -124,7 +127,7 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
 class SpooledFile:
     """What the main process keeps of a file with reports between the passes."""
 
-    facts: PackedFacts
+    facts: SpooledFacts
     link: LinkKeys  # what the link plan is sliced by
     key: str | None  # extraction cache key
 
@@ -137,9 +140,10 @@ class Extracted:
 
 
 def _extract_pass(paths: Sequence[Path], keys: list[str | None], config: Config, ex: Executor,
-                  cache: Cache | None, on_file: Callable[[FileResult], None] | None) -> Extracted:
-    """Extract every file (``keys``: their cache keys); keep per file its pickled records and what
-    linking needs."""
+                  cache: Cache | None, on_file: Callable[[FileResult], None] | None,
+                  records: FragmentSpool) -> Extracted:
+    """Extract every file (``keys``: their cache keys); keep per file its pickled records (in
+    ``records``) and what linking needs."""
     per_file: list[FileResult] = []
     files: list[SpooledFile] = []
     linker = Linker()
@@ -147,7 +151,8 @@ def _extract_pass(paths: Sequence[Path], keys: list[str | None], config: Config,
         per_file.append(outcome.result)
         if outcome.packed is not None:
             linker.add_part(outcome.link)
-            files.append(SpooledFile(outcome.packed, outcome.link.keys, key))
+            facts = SpooledFacts(records, records.add_bytes((), outcome.packed.blob))
+            files.append(SpooledFile(facts, outcome.link.keys, key))
     return Extracted(tuple(per_file), tuple(files), linker.plan())
 
 

@@ -21,6 +21,7 @@ from kg.core.records import FileResult, ReportFacts, Source, ValidationReport, V
 from kg.extract.report import extract_report
 from kg.outputs import export, network
 from kg.outputs.reader import GraphReader
+from kg.outputs.spool import FragmentSpool
 from kg.pipeline import recovery
 from kg.pipeline.budget import Budget, OverBudget, Usage, limits
 from kg.pipeline.link import LinkPart, LinkPlan
@@ -150,6 +151,24 @@ class PackedFacts:
         return pickle.loads(self.blob)
 
 
+@dataclass(frozen=True, eq=False)
+class SpooledFacts:
+    """One file's :class:`PackedFacts` kept in a spool file of the build's staging folder between
+    the passes, not in the build's memory (at 10k reports every file's records held ~450 MiB there,
+    and memory a bytes object leaves is not given back for the viewer's many small objects). Read
+    back when the job is sent to a worker, which gets the bytes (pickled as PackedFacts: a pool
+    pickles a job only when a worker is about to take it), or here when it runs in this process."""
+
+    spool: FragmentSpool
+    number: int
+
+    def unpack(self) -> tuple[ReportFacts, ...]:
+        return pickle.loads(self.spool.read_bytes(self.number))
+
+    def __reduce__(self):
+        return PackedFacts, (self.spool.read_bytes(self.number),)
+
+
 # --- graph pass ---------------------------------------------------------------------------------
 
 
@@ -157,7 +176,7 @@ class PackedFacts:
 class GraphJob:
     """What a worker needs to render one file: its records and the part of the link plan they use."""
 
-    facts: PackedFacts
+    facts: PackedFacts | SpooledFacts
     plan: LinkPlan
     validate: bool = True
     viewer: bool = True  # gather the file's viewer parts (kg.outputs.network.file_parts)
