@@ -1175,3 +1175,21 @@ def test_a_figure_opening_its_own_shares_is_no_share_of_the_list_before(tmp_path
     assert parts["1所"] == (True, "special-schools")
     assert parts["5000人"] == (False, "students-total")
     assert parts["3000人"] == (True, "primary-students")
+
+
+@pytest.mark.parametrize("paragraph, expected", [
+    # a bracket says what the words before it include; it names no head of its own
+    ("全县现有学校（幼儿园）412所，其中：幼儿园230所，盲人学校1所。",
+     {"412所": "schools-total", "230所": "kindergartens", "1所": "special-schools"}),
+    ("全县职业教育在校（在籍）学生人数达0.9万人。", {"0.9万人": "vocational-students"}),
+    # projects finished (完成建设项目), then begun (动工), or begun as a task finished (完成开工建设)
+    ("全市纳入民生实事的教育项目15个，已按计划完成建设项目9个，动工项目6个已全部动工建设。",
+     {"15个": "livelihood-projects", "9个": "projects-completed", "6个": "projects-started"}),
+    ("推动城东初中等5个项目完成开工建设任务。", {"5个": "projects-started"}),
+    # media reports are counted in 次 too
+    ("全年获得省级媒体报道12次。", {"12次": "publicity-reports"}),
+    # 县级四班子 (the county's leading bodies) is no count of classes
+    ("县级四班子高度重视，全县新增教学班20个。", {"20个": "classes"}),
+])
+def test_brackets_stages_of_projects_and_words_that_are_no_counts(tmp_path, paragraph, expected):
+    assert _concepts_of(tmp_path, paragraph) == expected

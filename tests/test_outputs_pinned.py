@@ -19,8 +19,8 @@ PINNED = {
         "facts.json": "e372a39b139adca4c73ee80f2190309c62ceac254ee10f8151225b00bc7da026",
     },
     "shared": {
-        "graph.ttl": "f8900ff985ef746442586173d6b95c4ecbfa43eec4f5451c11f308a2de979585",
-        "facts.json": "a4838da8ecba945f66edfbd153a0845e25be67853a8fa01c70507f6f1490a083",
+        "graph.ttl": "75cd0f09c15043217db34a55d83f5c314bac6546ac6b6f63031bd1830d4e6723",
+        "facts.json": "55bad5c7f0e5b51e5570e36c36b9c08cd7f7c7ffc0f474e656108cda405bf1d5",
     },
 }
 

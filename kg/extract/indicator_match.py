@@ -46,6 +46,7 @@ from kg.terms.indicators import IndicatorScheme, default_path, load_indicators
 from kg.terms.taxonomy import normalize
 
 _BRACKETED = re.compile(r"[(（][^)）]*(?:[)）]|$)")
+_CLOSED_BRACKET = re.compile(r"[(（][^)）]*[)）]")  # not one the figure stands in (…(不含…的二个项目)
 
 
 @lru_cache(maxsize=256)
@@ -546,6 +547,11 @@ class IndicatorMatcher:
         label (``lead``: the words written before ``written`` itself), then in each of
         ``context`` (the indicator text, the clause)."""
         form = normalize(written)
+        # a bracket says what the words before it include (学校(幼儿园)555所: schools, kindergartens among
+        # them): it never names the head the words outside it write (学校, which no label names alone)
+        unbracketed = _CLOSED_BRACKET.sub("", form)
+        if unbracketed != form and unbracketed:
+            form = unbracketed
         found = self._label(form, base_unit)
         if found is None:
             return None

@@ -131,6 +131,7 @@ class MetricRules:
     phase_counters: frozenset[str]  # 实验学校二期: a phase, whatever stands before it
     glue_before: re.Pattern
     glue_after: re.Pattern
+    counter_words: re.Pattern  # a counter that is a word's first character (班子)
     year_like: re.Pattern
     name_brackets: tuple[tuple[str, str], ...]
     name_max_len: int
@@ -229,6 +230,7 @@ def parse_metric_rules(raw: dict, where: str) -> MetricRules:
             spelled_object_before=re.compile(f"(?:{objects})$"),
             phase_counters=frozenset(word_list(where, "not_metric.phase_counters", nm["phase_counters"])),
             glue_before=c("not_metric", "glue_before"), glue_after=c("not_metric", "glue_after"),
+            counter_words=c("not_metric", "counter_words"),
             year_like=c("not_metric", "year_like"),
             name_brackets=tuple((a, b) for a, b in nm["name_brackets"]),
             name_max_len=positive_int(where, "not_metric.name_max_len", nm["name_max_len"]),

@@ -181,7 +181,7 @@ def _not_metric(text: str, start: int, end: int, kind: str, counter: str, scale:
     if (r.nm_before.search(head) or r.rank_before.search(head) or r.nm_after.search(tail)
             or counter in r.rate_counters and r.rate_before.search(head)):
         return True
-    if r.glue_before.search(head) or r.glue_after.search(tail):
+    if r.glue_before.search(head) or r.glue_after.search(tail) or r.counter_words.match(text, end - len(counter)):
         return True
     if kind == "chinese":
         if head[-1:] and (head[-1].isascii() and head[-1].isalnum() or head[-1] == "."):
