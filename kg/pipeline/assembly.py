@@ -29,6 +29,7 @@ from kg.outputs.spool import (
     write_merged,
 )
 from kg.pipeline import recovery
+from kg.pipeline.budget import give_back
 from kg.pipeline.executors import Executor
 from kg.rdf.graph import new_graph
 from kg.terms.triples import read_nt, to_graph
@@ -72,7 +73,9 @@ def merge_part(job: MergeJob) -> Part:
     n = write_merged(list(job.runs), job.nt, job.low, job.high)
     t1 = time.perf_counter()
     offset = serialize_turtle(job.nt, job.ttl)
-    return Part(job.nt, job.ttl, offset, n, t1 - t0, time.perf_counter() - t1)
+    part = Part(job.nt, job.ttl, offset, n, t1 - t0, time.perf_counter() - t1)
+    give_back()  # idle from here until the build ends
+    return part
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ file builds does not depend on how loaded the machine is.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import os
 import signal
 import threading
@@ -41,7 +43,7 @@ try:
 except ImportError:  # not on Windows: no address-space limit there
     resource = None  # type: ignore[assignment]
 
-__all__ = ["TICK", "Budget", "OverBudget", "Usage", "limits"]
+__all__ = ["TICK", "Budget", "OverBudget", "Usage", "give_back", "limits"]
 
 TICK = 0.25  # seconds between checks (reading /proc/self/statm costs microseconds)
 WALL_FACTOR = 5  # wall-clock backstop, in CPU budgets: a 2-core machine shared by several builds
@@ -189,3 +191,20 @@ def _account(usage: Usage, t0: float, c0: float, start: tuple[int, int] | None, 
     peak = _peak() if peak_known else None
     if peak is not None and start:
         usage.peak_bytes = max(peak - start[1], 0)
+
+
+def give_back() -> None:
+    """Hand the heap's free pages back to the system (glibc's ``malloc_trim``): what a finished
+    stage freed stays in the process otherwise, and the next stage's small objects (kept in their
+    own mapped arenas) do not reuse it. A no-op where there is no glibc."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.lru_cache(maxsize=1)
+def _malloc_trim():
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to hand back this way
+        return None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -39,7 +40,7 @@ from kg.outputs import export
 from kg.outputs.spool import FragmentSpool, LineSpool
 from kg.pipeline import assembly, stages
 from kg.pipeline.assembly import MergedGraph, Outputs, Part
-from kg.pipeline.budget import Budget
+from kg.pipeline.budget import Budget, give_back
 from kg.pipeline.cache import (
     Cache,
     CacheCounts,
@@ -109,6 +110,8 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
                 pending = assembly.start_merge(graphs.spool, ex, stage, merge_parts(ex, config))
             del jobs  # done with the records: free them before a repair loads the whole graph
             records.close()
+            gc.collect()
+            give_back()  # what linking and the passes held, before the viewer is drawn here
             merged, viewer = _merge_and_check_shared(graphs, pending, config, ex, stage, timings)
             crash_point("merged")
             outputs = _write(merged, graphs, viewer, config, stage, timings)

@@ -23,7 +23,7 @@ from kg.outputs import export, network
 from kg.outputs.reader import GraphReader
 from kg.outputs.spool import FragmentSpool
 from kg.pipeline import recovery
-from kg.pipeline.budget import Budget, OverBudget, Usage, limits
+from kg.pipeline.budget import Budget, OverBudget, Usage, give_back, limits
 from kg.pipeline.link import LinkPart, LinkPlan
 from kg.rdf import validate
 from kg.rdf.graph import concept_lookup, report_lines
@@ -268,6 +268,8 @@ def graph_files(jobs: tuple[GraphJob, ...]) -> tuple[FileGraph, ...]:
         out.append(FileGraph(tuple(unique), frags, c.violations, c.dropped,
                              GraphSeconds((t1 - t0) * share, (t2 - t1) * share, t3 - t,
                                           time.perf_counter() - t3), parts))
+    del built, checked, reports
+    give_back()  # the batch's graphs are freed: a worker stays small for the merge that may follow
     return tuple(out)
 
 
@@ -275,7 +277,9 @@ def judge_shared(lines: list[str]) -> tuple[ValidationReport, float]:
     """SHACL on the shared nodes' lines (kg.rdf.validate.validate_shared_lines) and its seconds: in
     a worker of a pool, whose shapes are loaded, while the build's process draws the viewer."""
     t = time.perf_counter()
-    return validate.validate_shared_lines(lines, shacl()), time.perf_counter() - t
+    report = validate.validate_shared_lines(lines, shacl()), time.perf_counter() - t
+    give_back()  # the worker waits idle for the build's end from here: it holds no more than it needs
+    return report
 
 
 def link(job: GraphJob) -> list[ReportFacts]:
