@@ -1182,6 +1182,9 @@ def test_a_figure_opening_its_own_shares_is_no_share_of_the_list_before(tmp_path
     ("全县现有学校（幼儿园）412所，其中：幼儿园230所，盲人学校1所。",
      {"412所": "schools-total", "230所": "kindergartens", "1所": "special-schools"}),
     ("全县职业教育在校（在籍）学生人数达0.9万人。", {"0.9万人": "vocational-students"}),
+    # ... and a qualifier inside the bracket the figure stands in reads with the head before it
+    ("全县有42所幼儿园（含公办37所、民办5所）。",
+     {"42所": "kindergartens", "37所": "public-kindergartens", "5所": "private-kindergartens"}),
     # projects finished (完成建设项目), then begun (动工), or begun as a task finished (完成开工建设)
     ("全市纳入民生实事的教育项目15个，已按计划完成建设项目9个，动工项目6个已全部动工建设。",
      {"15个": "livelihood-projects", "9个": "projects-completed", "6个": "projects-started"}),

@@ -47,6 +47,7 @@ from kg.terms.taxonomy import normalize
 
 _BRACKETED = re.compile(r"[(（][^)）]*(?:[)）]|$)")
 _CLOSED_BRACKET = re.compile(r"[(（][^)）]*[)）]")  # not one the figure stands in (…(不含…的二个项目)
+_OPEN_BRACKET = re.compile(r"[(（]([^()（）]*)$")  # the words of a bracket the figure stands in
 
 
 @lru_cache(maxsize=256)
@@ -1156,6 +1157,10 @@ def _step_label(matcher: IndicatorMatcher, fig: Figure) -> str | None:
     """The label ending nearest the number in the indicator text (read whole when cut inside a longer
     label: 育巩固率), with the build verbs before it or in the clause (新建幼儿园, 369所幼儿园投入使用)."""
     own = fig.own
+    inside = _OPEN_BRACKET.search(normalize(own.indicator))
+    if inside and matcher._label(inside.group(1), fig.unit) is None \
+            and any(q in inside.group(1) for q in matcher._qualifiers):
+        return None  # 35所幼儿园(含公办33所: the figure's own words are the bracket's, a qualifier's
     return matcher._best(matcher._uncut(own, fig.unit), fig.unit, fig.clause, lead=matcher._lead(own))
 
 
