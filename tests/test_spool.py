@@ -102,3 +102,17 @@ def test_spooled_records_cross_to_a_worker_as_their_bytes(tmp_path):
     sent = pickle.loads(pickle.dumps(facts))
     assert type(sent) is PackedFacts and sent == packed and sent.unpack() == facts.unpack() == ()
     s.close()
+
+
+@pytest.mark.parametrize("pread", [True, False])
+def test_spooled_pieces_read_back_with_or_without_pread(tmp_path, pread, monkeypatch):
+    """Where os.pread is missing (Windows) a read seeks, and puts the position back for the next add."""
+    if not pread:
+        monkeypatch.setattr(spool, "_pread", None)
+    s = spool.FragmentSpool(tmp_path, ".records")
+    first = s.add_bytes((), b"abc")
+    assert s.read_bytes(first) == b"abc"
+    second = s.add_bytes((), b"defg")
+    assert (s.read_bytes(second), s.read_bytes(first)) == (b"defg", b"abc")
+    assert list(s.ordered_bytes()) == [b"abc", b"defg"]
+    s.close()

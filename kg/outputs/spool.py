@@ -27,6 +27,7 @@ __all__ = ["RUN_LINES", "LineSpool", "merge_runs", "write_merged", "merged_block
            "copy_files", "write_facts_fragments", "FragmentSpool"]
 
 RUN_LINES = 200_000  # lines held in memory before a sorted run is written
+_pread = getattr(os, "pread", None)  # reads at an offset without moving the file's position (POSIX)
 T = TypeVar("T")
 
 
@@ -228,6 +229,7 @@ class FragmentSpool:
         self._f = open(self.path, "w+b")
         self._index: list[tuple[tuple, int, int]] = []
         self._lock = threading.Lock()  # read_bytes: a pool's feeder thread reads while the caller adds
+        self._unread = False  # bytes written since the last flush
 
     def add(self, key: tuple, fragment: str) -> None:
         self.add_bytes(key, fragment.encode("utf-8"))
@@ -235,17 +237,25 @@ class FragmentSpool:
     def add_bytes(self, key: tuple, data: bytes) -> int:
         """Spool ``data``; returns its number, for :meth:`read_bytes`."""
         with self._lock:
-            self._index.append((key, self._f.seek(0, os.SEEK_END), len(data)))
+            self._index.append((key, self._f.tell(), len(data)))
             self._f.write(data)
+            self._unread = True
             return len(self._index) - 1
 
     def read_bytes(self, number: int) -> bytes:
-        """The piece :meth:`add_bytes` numbered so."""
+        """The piece :meth:`add_bytes` numbered so (the file's position stays at its end)."""
         with self._lock:
             _, offset, length = self._index[number]
-            self._f.flush()
+            if self._unread:
+                self._f.flush()
+                self._unread = False
+            if _pread is not None:
+                return _pread(self._f.fileno(), length, offset)
+            end = self._f.tell()
             self._f.seek(offset)
-            return self._f.read(length)
+            data = self._f.read(length)
+            self._f.seek(end)
+            return data
 
     def ordered(self) -> Iterator[str]:
         return (data.decode("utf-8") for data in self.ordered_bytes())
