@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import pickle
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from operator import attrgetter, methodcaller
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
@@ -58,32 +59,104 @@ def _merge_status(statuses: set[str]) -> str:
     return known[0] if known else ""
 
 
-def _metric_record(x: MetricRecord, rep: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "indicator": x.indicator or "",
-        "value": _shown_value(x),
-        "unit": x.unit or "",
-        "comparator": x.comparator or "",
-        "year": x.year,
-        "status": x.status or "",
-        "redacted": x.redacted,
-        "quote": x.quote or "",
-        "quoteOriginal": x.quote_original or "",
-        "file": rep["file"],
-        "report": rep["iri"],
-        **_span(x),
-        **_change(x),
-    }
+class _Record(Mapping):
+    """A quote or metric as the viewer lists it, kept compact: half a million of them at 10k
+    reports, a dict each cost three times the memory. It reads as the dict it stands for (``KEYS``,
+    in slot order; an ``OPTIONAL`` key whose value is None is absent) and is made into that dict
+    only when written (``as_dict``: ``kg.outputs.viz.embed_json``)."""
+
+    __slots__ = ()
+    KEYS: tuple[str, ...] = ()
+    OPTIONAL: tuple[str, ...] = ()
+    SHARED: tuple[str, ...] = ()  # the values most records repeat (units, statuses, years, offsets)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled as its values (a build worker's file_parts)
+        return type(self), tuple(getattr(self, k) for k in self.KEYS)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = dict(zip(self.KEYS, self._values(self), strict=True))
+        for k in self.OPTIONAL:
+            if d[k] is None:
+                del d[k]
+        return d
+
+    def share(self, shared: dict[Any, Any]) -> None:
+        """Replace the ``SHARED`` values by ``shared``'s object for each (each file's parts repeat
+        them; strings and ints only, never a bool, which would meet its int)."""
+        for k in self.SHARED:
+            v = getattr(self, k)
+            setattr(self, k, shared.setdefault(v, v))
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self.KEYS or (key in self.OPTIONAL and getattr(self, key) is None):
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.as_dict())
+
+    def __len__(self) -> int:
+        return len(self.as_dict())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.as_dict()!r})"
+
+
+class Evidence(_Record):
+    """A mention's quote on its bureau — initiative edge (``alias``: the words the report used)."""
+
+    __slots__ = KEYS = ("quote", "quoteOriginal", "alias", "year", "status", "file", "report", "start", "end")
+    OPTIONAL = ("start", "end")  # the offsets into the source text, when recorded
+    SHARED = ("alias", "year", "status", "start", "end")
+    _values = attrgetter(*KEYS)
+
+    def __init__(self, quote: str, quoteOriginal: str, alias: str, year: int | None, status: str,  # noqa: N803
+                 file: str, report: str, start: int | None = None, end: int | None = None) -> None:
+        self.quote, self.quoteOriginal, self.alias, self.year, self.status = quote, quoteOriginal, alias, year, status
+        self.file, self.report, self.start, self.end = file, report, start, end
+
+    def sort_key(self) -> tuple[str, ...]:
+        """``_RECORD_ORDER``'s fields as text, a missing one empty."""
+        return (self.file, self.report, str(self.year), self.quoteOriginal, self.quote, "", "", "", "",
+                self.status, self.alias, "")
+
+
+class Metric(_Record):
+    """A metric, on its initiative's edge or, measuring none, on its bureau."""
+
+    __slots__ = KEYS = ("indicator", "value", "unit", "comparator", "year", "status", "redacted", "quote",
+                        "quoteOriginal", "file", "report", "start", "end", "change")
+    OPTIONAL = ("start", "end", "change")  # change: against an earlier figure (edu:change), only on those
+    SHARED = ("indicator", "value", "unit", "comparator", "year", "status", "start", "end", "change")
+    _values = attrgetter(*KEYS)
+
+    def __init__(self, indicator: str, value: str, unit: str, comparator: str, year: int | None, status: str,
+                 redacted: bool, quote: str, quoteOriginal: str, file: str, report: str,  # noqa: N803
+                 start: int | None = None, end: int | None = None, change: str | None = None) -> None:
+        self.indicator, self.value, self.unit, self.comparator = indicator, value, unit, comparator
+        self.year, self.status, self.redacted, self.quote, self.quoteOriginal = year, status, redacted, quote, quoteOriginal
+        self.file, self.report, self.start, self.end, self.change = file, report, start, end, change
+
+    def sort_key(self) -> tuple[str, ...]:
+        return (self.file, self.report, str(self.year), self.quoteOriginal, self.quote, self.indicator,
+                self.value, self.unit, self.comparator, self.status, "", str(self.redacted))
+
+
+def _span(x: FactRecord) -> tuple[int | None, int | None]:
+    """The quote's character offsets into the original source text (None: not recorded)."""
+    return (x.offset, x.end) if x.offset >= 0 else (None, None)
+
+
+def _metric_record(x: MetricRecord, rep: dict[str, Any], text: Callable[[Any], Any]) -> Metric:
+    """``x`` as the viewer lists it; ``text`` gives the one object kept for a value."""
+    return Metric(text(x.indicator or ""), text(_shown_value(x)), text(x.unit or ""), text(x.comparator or ""),
+                  x.year, text(x.status or ""), x.redacted, text(x.quote or ""), text(x.quote_original or ""),
+                  rep["file"], rep["iri"], *_span(x), x.change or None)
 
 
 def _change(x: MetricRecord) -> dict[str, str]:
     """A change against an earlier figure (edu:change), which the viewer marks: only on those."""
     return {"change": x.change} if x.change else {}
-
-
-def _span(x: FactRecord) -> dict[str, int]:
-    """The quote's character offsets into the original source text (none when not recorded)."""
-    return {"start": x.offset, "end": x.end} if x.offset >= 0 else {}
 
 
 def _shown_value(x: MetricRecord) -> str:
@@ -112,18 +185,18 @@ def _cap_targets(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=key)[:MAX_TARGETS]
 
 
+# the order of evidence and metric records: these fields as text (a missing one empty, None as
+# "None"), then the order they were gathered in; each record class spells it out (sort_key)
 _RECORD_ORDER = ("file", "report", "year", "quoteOriginal", "quote", "indicator", "value", "unit",
                  "comparator", "status", "alias", "redacted")
 
 
-def _record_key(d: dict[str, Any]) -> tuple[str, ...]:
-    get = d.get  # a list, not a generator: the main process sorts every record of a build
-    return tuple([str(get(f, "")) for f in _RECORD_ORDER])
-
-
-def _sort_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _sort_records(records: list[_Record]) -> list[_Record]:
     """Evidence/metric records in a fixed order (file, report, year, text, …)."""
-    return sorted(records, key=_record_key)
+    return sorted(records, key=_sort_key)
+
+
+_sort_key = methodcaller("sort_key")
 
 
 def _bureau_label(label: str | None, reports: list[dict[str, Any]]) -> str:
@@ -138,9 +211,6 @@ def _bureau_label(label: str | None, reports: list[dict[str, Any]]) -> str:
 
 def _named(label: str | None, node: Any) -> str:
     return label if label is not None else local_name(node)
-
-
-SHARED_CHARS = 16  # network_from_parts: strings up to this long are kept once (units, statuses, years' words)
 
 
 def build_network(graph: Graph | TripleIndex) -> nx.Graph:
@@ -180,6 +250,20 @@ def network_from_parts(blobs: Iterable[bytes], shared: Iterable[str]) -> nx.Grap
     return parts.network(GraphReader(TripleIndex.from_lines(shared)))
 
 
+class _Edge:
+    """A bureau — initiative edge's records; its statuses, years and reports are those of its
+    evidence (``_Parts.network``), not kept apart."""
+
+    __slots__ = ("evidence", "metrics")
+
+    def __init__(self, evidence: list[Evidence] | None = None, metrics: list[Metric] | None = None) -> None:
+        self.evidence = evidence if evidence is not None else []
+        self.metrics = metrics if metrics is not None else []
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _Edge, (self.evidence, self.metrics)
+
+
 class _Parts:
     """What ``build_network`` gathers from the reports, one file's reports at a time (a build's
     graph-pass worker: ``file_parts``): each reader knows its reports and the shared nodes they
@@ -187,15 +271,15 @@ class _Parts:
 
     def __init__(self) -> None:
         self.bureaus: set[Any] = set()
-        self.edges: dict[tuple[Any, Any], dict[str, Any]] = {}
+        self.edges: dict[tuple[Any, Any], _Edge] = {}
         self.aliases: dict[Any, set[str]] = {}
-        self.loose_metrics: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        self.loose_metrics: dict[Any, list[Metric]] = defaultdict(list)
         self.targets: list[tuple[Any, MetricRecord, dict[str, Any]]] = []  # bureau, target, its report
         self.outcomes: dict[Any, tuple[MetricRecord, dict[str, Any]]] = {}
         self.reports_of: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-        # one object per distinct text (a quote and its original, a unit, a report's IRI): half a
-        # million records at 10k reports, most of their strings repeated
-        self.strings: dict[str, str] = {}
+        # one object per distinct text (a quote and its original, a unit, a report's IRI) or number:
+        # half a million records at 10k reports, most of their values repeated
+        self.strings: dict[Any, Any] = {}
         self.nodes: dict[Any, Any] = {}  # the same for IRIs (network_from_parts: a file's parts make their own)
 
     def interned(self, record: dict[str, Any]) -> dict[str, Any]:
@@ -207,6 +291,7 @@ class _Parts:
         """The reports ``r`` reads; ``wanted``: every target's outcome, wherever it lies."""
         issuer = r.issuers()
         infos: dict[Any, dict[str, Any]] = {}
+        text = lambda v: self.strings.setdefault(v, v)  # noqa: E731
 
         def info(rep: Any) -> dict[str, Any]:
             found = infos.get(rep)
@@ -222,33 +307,26 @@ class _Parts:
             self.bureaus.add(m.bureau)
             key = (m.bureau, m.concept)
             mention_edge[m.iri] = key
-            e = edges.setdefault(key, {"statuses": set(), "years": set(), "evidence": [],
-                                       "metrics": [], "reports": set()})
-            status = m.status or ""
-            e["statuses"].add(status)
-            if m.year is not None:
-                e["years"].add(m.year)
+            e = edges.get(key)
+            if e is None:
+                e = edges[key] = _Edge()
             rep = info(m.report)
-            if rep["iri"]:
-                e["reports"].add(rep["iri"])
             surface = m.label or ""  # the words the report used
-            e["evidence"].append(self.interned({
-                "quote": m.quote or "", "quoteOriginal": m.quote_original or "",
-                "alias": surface or (m.aliases[0] if m.aliases else ""),
-                "year": m.year, "status": status, "file": rep["file"], "report": rep["iri"], **_span(m),
-            }))
+            e.evidence.append(Evidence(
+                text(m.quote or ""), text(m.quote_original or ""), text(surface or (m.aliases[0] if m.aliases else "")),
+                m.year, text(m.status or ""), rep["file"], rep["iri"], *_span(m)))
             c = self.aliases.setdefault(m.concept, set())
             c.update(m.aliases)
             if surface:
                 c.add(surface)
 
         for x in r.metrics():
-            record = self.interned(_metric_record(x, info(x.report)))
+            record = _metric_record(x, info(x.report), text)
             if x.verdict is not None and x.bureau is not None:
                 self.bureaus.add(x.bureau)
                 self.targets.append((x.bureau, x, info(x.report)))
             if x.initiative in mention_edge:
-                edges[mention_edge[x.initiative]]["metrics"].append(record)
+                edges[mention_edge[x.initiative]].metrics.append(record)
             elif x.bureau is not None:
                 self.bureaus.add(x.bureau)
                 self.loose_metrics[x.bureau].append(record)
@@ -260,7 +338,7 @@ class _Parts:
             self.reports_of[b].append(info(rep))
 
     def merge(self, other: _Parts, share: bool = False) -> None:
-        """Add what ``other`` gathered from other reports; ``share``: its records' short strings
+        """Add what ``other`` gathered from other reports; ``share``: its records' repeated values
         become this one's objects (each file's parts repeat every unit, status and indicator)."""
         if share:
             other._share(self)
@@ -270,10 +348,8 @@ class _Parts:
             if mine is None:
                 self.edges[key] = e
                 continue
-            for k in ("statuses", "years", "reports"):
-                mine[k] |= e[k]
-            mine["evidence"] += e["evidence"]
-            mine["metrics"] += e["metrics"]
+            mine.evidence += e.evidence
+            mine.metrics += e.metrics
         for c, names in other.aliases.items():
             self.aliases.setdefault(c, set()).update(names)
         for b, records in other.loose_metrics.items():
@@ -285,23 +361,26 @@ class _Parts:
             self.reports_of[b].extend(reports)
 
     def _share(self, into: _Parts) -> None:
-        """This one's records with their short strings replaced by ``into``'s objects for them. Only
-        short ones: a quote is seldom repeated, and remembering each would cost more than it saves."""
-        strings, node = into.strings, into.nodes.setdefault  # and one object per IRI
+        """This one's records with their repeated values (``_Record.SHARED``) and IRIs replaced by
+        ``into``'s objects for them, in place. Not the quotes: a quote is seldom repeated, and
+        remembering each would cost more than it saves."""
+        strings, node = into.strings, into.nodes.setdefault
 
         def shared(record: dict[str, Any]) -> dict[str, Any]:  # the keys too: unpickled, each file has its own
-            return {intern(k): strings.setdefault(v, v) if isinstance(v, str) and len(v) <= SHARED_CHARS else v
-                    for k, v in record.items()}
+            return {intern(k): strings.setdefault(v, v) if isinstance(v, str) else v for k, v in record.items()}
 
-        self.edges = {(node(b, b), node(c, c)): {
-            "statuses": {strings.setdefault(v, v) for v in e["statuses"]}, "years": e["years"],
-            "evidence": [shared(d) for d in e["evidence"]], "metrics": [shared(d) for d in e["metrics"]],
-            "reports": e["reports"]} for (b, c), e in self.edges.items()}
+        self.edges = {(node(b, b), node(c, c)): e for (b, c), e in self.edges.items()}
+        for e in self.edges.values():
+            for records in (e.evidence, e.metrics):
+                for x in records:
+                    x.share(strings)
+        for records in self.loose_metrics.values():
+            for x in records:
+                x.share(strings)
         self.bureaus = {node(b, b) for b in self.bureaus}
         self.targets = [(node(b, b), x, rep) for b, x, rep in self.targets]
-        for records in (self.loose_metrics, self.reports_of):
-            for key, found in records.items():
-                records[key] = [shared(d) for d in found]
+        for key, reports in self.reports_of.items():
+            self.reports_of[key] = [shared(d) for d in reports]
 
     def network(self, r: GraphReader) -> nx.Graph:
         """The network of everything added; ``r`` reads the shared nodes."""
@@ -348,9 +427,10 @@ class _Parts:
 
         for (b, c) in sorted(edges, key=lambda k: (str(k[0]), str(k[1]))):
             e = edges[(b, c)]
-            G.add_edge(str(b), str(c), kind="implements", status=_merge_status(e["statuses"]),
-                       years=sorted(e["years"]), reports=sorted(e["reports"]),
-                       metrics=_sort_records(e["metrics"]), evidence=_sort_records(e["evidence"]))
+            G.add_edge(str(b), str(c), kind="implements", status=_merge_status({q.status for q in e.evidence}),
+                       years=sorted({q.year for q in e.evidence if q.year is not None}),
+                       reports=sorted({q.report for q in e.evidence if q.report}),
+                       metrics=_sort_records(e.metrics), evidence=_sort_records(e.evidence))
             G.nodes[str(b)]["n_initiatives"] += 1
         for c in sorted(aliases, key=str):
             for t in G.nodes[str(c)]["themes"]:
@@ -404,7 +484,10 @@ def region_projection(nx_graph: nx.Graph, *, max_neighbors: int | None = None) -
                 M[i, col[c]] = 1
         n = len(keys)
         pairs: set[tuple[int, int]] = set()
-        chunk = max(1, 4_000_000 // n)  # bounds memory of the R×R product
+        # bounds memory of the R×R product: a chunk of rows holds ~8 arrays of its size while its
+        # strongest links are picked (1M entries: ~40 MB; each row is picked alone, so the size of a
+        # chunk changes no link)
+        chunk = max(1, 1_000_000 // n)
         for start in range(0, n, chunk):
             W = np.rint(M[start:start + chunk] @ M.T).astype(np.int64)
             rows = np.arange(W.shape[0])

@@ -33,6 +33,7 @@ import shutil
 import tempfile
 import webbrowser
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -266,12 +267,49 @@ def split_details(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
     return page, details
 
 
-def _lean(record: dict[str, Any]) -> dict[str, Any]:
+def _lean(record: Mapping[str, Any]) -> Mapping[str, Any]:
     """A quote record without its simplified quote when it reads as the original (the panel
-    shows the original): details files hold every quote twice over otherwise."""
+    shows the original): details files hold every quote twice over otherwise. A compact record
+    (``kg.outputs.network``) stays one, seen through ``_Lean``, and becomes a dict only when written."""
     if record.get("quote") and record.get("quote") == record.get("quoteOriginal"):
-        return {k: v for k, v in record.items() if k != "quote"}
+        if isinstance(record, dict):
+            return {k: v for k, v in record.items() if k != "quote"}
+        return _Lean(record)
     return record
+
+
+class _Lean(Mapping):
+    """A record read without its ``quote`` (``_lean``)."""
+
+    __slots__ = ("record",)
+
+    def __init__(self, record: Mapping[str, Any]) -> None:
+        self.record = record
+
+    def as_dict(self) -> dict[str, Any]:
+        d = _as_dict(self.record)
+        del d["quote"]
+        return d
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "quote":
+            raise KeyError(key)
+        return self.record[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k in self.record if k != "quote")
+
+    def __len__(self) -> int:
+        return len(self.record) - 1
+
+
+def _as_dict(record: Any) -> dict[str, Any]:
+    """The dict a compact record stands for (json's ``default``: called for what JSON lacks)."""
+    try:
+        as_dict = record.as_dict
+    except AttributeError:
+        raise TypeError(f"Object of type {type(record).__name__} is not JSON serializable") from None
+    return as_dict()
 
 
 def details_script(name: str, data: Any) -> str:
@@ -299,7 +337,7 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
 
 def embed_json(data: Any) -> str:
     """JSON safe inside <script type="application/json">: no tag, entity or line-separator chars."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_as_dict)
     for char, escaped in _JSON_ESCAPES.items():  # str.replace: a regex calls back per match
         if char in text:
             text = text.replace(char, escaped)
