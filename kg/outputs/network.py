@@ -185,17 +185,10 @@ def _cap_targets(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=key)[:MAX_TARGETS]
 
 
-# the order of evidence and metric records: these fields as text (a missing one empty, None as
-# "None"), then the order they were gathered in; each record class spells it out (sort_key)
+# evidence and metric records are listed by these fields as text (a missing one empty, None as
+# "None"), then in the order they were gathered; each record class spells them out (sort_key)
 _RECORD_ORDER = ("file", "report", "year", "quoteOriginal", "quote", "indicator", "value", "unit",
                  "comparator", "status", "alias", "redacted")
-
-
-def _sort_records(records: list[_Record]) -> list[_Record]:
-    """Evidence/metric records in a fixed order (file, report, year, text, …)."""
-    return sorted(records, key=_sort_key)
-
-
 _sort_key = methodcaller("sort_key")
 
 
@@ -247,7 +240,11 @@ def network_from_parts(blobs: Iterable[bytes], shared: Iterable[str]) -> nx.Grap
     parts = _Parts()
     for blob in blobs:
         parts.merge(pickle.loads(blob), share=True)
-    return parts.network(GraphReader(TripleIndex.from_lines(shared)))
+    r = GraphReader(TripleIndex.from_lines(shared))
+    G = parts.network_nodes(r)
+    del r  # read: the index's memory takes the edges
+    parts.network_links(G)
+    return G
 
 
 class _Edge:
@@ -281,6 +278,7 @@ class _Parts:
         # half a million records at 10k reports, most of their values repeated
         self.strings: dict[Any, Any] = {}
         self.nodes: dict[Any, Any] = {}  # the same for IRIs (network_from_parts: a file's parts make their own)
+        self.names: dict[Any, str] = {}  # each node's key in the network (``network_nodes``), one object for all its edges
 
     def interned(self, record: dict[str, Any]) -> dict[str, Any]:
         """``record`` with each string replaced by the one object kept for that text."""
@@ -384,6 +382,13 @@ class _Parts:
 
     def network(self, r: GraphReader) -> nx.Graph:
         """The network of everything added; ``r`` reads the shared nodes."""
+        G = self.network_nodes(r)
+        self.network_links(G)
+        return G
+
+    def network_nodes(self, r: GraphReader) -> nx.Graph:
+        """The network's nodes, read from ``r`` (the shared nodes); ``network_links`` adds the edges, once
+        ``r`` may be gone. Records lists are sorted in place: this one's lists become the network's."""
         import networkx as nx
 
         edges, aliases, reports_of = self.edges, self.aliases, self.reports_of
@@ -394,19 +399,23 @@ class _Parts:
             targets[bureau].append(_target_record(x, rep, outcome, outcome_rep))
 
         G = nx.Graph()
+        name = self.names
         region_of: dict[Any, str] = {}
         for node in sorted(self.bureaus, key=str):
             b = r.bureau(node)
             path = [{"label": _named(s.label, s.iri), "level": s.level or ""} for s in b.path]
             region_of[node] = str(b.region) if b.region is not None else str(node)
-            G.add_node(str(node), kind="bureau", label=_bureau_label(b.label, reports_of.get(node, [])),
+            metrics = self.loose_metrics.get(node, [])
+            metrics.sort(key=_sort_key)
+            G.add_node(name.setdefault(node, str(node)), kind="bureau",
+                       label=_bureau_label(b.label, reports_of.get(node, [])),
                        region=str(b.region) if b.region is not None else "",
                        path=[step["label"] for step in path],
                        level=b.level or "",
                        province=_province(path), anonymized=b.anonymized,
                        reports=sorted(reports_of.get(node, []),
                                       key=lambda d: (d["file"], d["index"] or 0, d["iri"])),
-                       metrics=_sort_records(self.loose_metrics.get(node, [])), n_initiatives=0,
+                       metrics=metrics, n_initiatives=0,
                        targets=_cap_targets(targets.get(node, [])), n_targets=len(targets.get(node, [])))
 
         carriers: dict[Any, set[Any]] = defaultdict(set)
@@ -418,24 +427,29 @@ class _Parts:
         for node in sorted(aliases, key=str):
             c = r.concept(node)
             theme_nodes.update(c.themes)
-            G.add_node(str(node), kind="initiative", label=_named(c.label, node),
+            G.add_node(name.setdefault(node, str(node)), kind="initiative", label=_named(c.label, node),
                        local=c.local, themes=[str(t) for t in c.themes],
                        aliases=sorted(aliases[node]),
                        n_regions=len(carriers[node]), n_bureaus=len(bureaus_of[node]))
         for t in sorted(theme_nodes, key=str):
             G.add_node(str(t), kind="theme", label=_named(r.concept(t).label, t))
+        return G
 
-        for (b, c) in sorted(edges, key=lambda k: (str(k[0]), str(k[1]))):
+    def network_links(self, G: nx.Graph) -> None:
+        """The network's edges, on the nodes ``network_nodes`` made; each edge's records lists, sorted in place."""
+        edges, name = self.edges, self.names
+        for (b, c) in sorted(edges, key=lambda k: (name[k[0]], name[k[1]])):
             e = edges[(b, c)]
-            G.add_edge(str(b), str(c), kind="implements", status=_merge_status({q.status for q in e.evidence}),
+            e.metrics.sort(key=_sort_key)
+            e.evidence.sort(key=_sort_key)
+            G.add_edge(name[b], name[c], kind="implements", status=_merge_status({q.status for q in e.evidence}),
                        years=sorted({q.year for q in e.evidence if q.year is not None}),
                        reports=sorted({q.report for q in e.evidence if q.report}),
-                       metrics=_sort_records(e.metrics), evidence=_sort_records(e.evidence))
-            G.nodes[str(b)]["n_initiatives"] += 1
-        for c in sorted(aliases, key=str):
-            for t in G.nodes[str(c)]["themes"]:
-                G.add_edge(str(c), t, kind="broader")
-        return G
+                       metrics=e.metrics, evidence=e.evidence)
+            G.nodes[name[b]]["n_initiatives"] += 1
+        for c in sorted(self.aliases, key=str):
+            for t in G.nodes[name[c]]["themes"]:
+                G.add_edge(name[c], t, kind="broader")
 
 
 # --------------------------------------------------------------------------- region view

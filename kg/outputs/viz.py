@@ -213,43 +213,42 @@ def split_details(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
     cidx = {n["id"]: i for i, n in enumerate(shared)}
     details: dict[str, Any] = {}
 
-    def chunk(name: str) -> dict[str, Any]:
-        return details.setdefault(name, {"bureaus": {}, "edges": {}, "local": {}})
+    def chunk(name: str) -> _Chunk:
+        found = details.get(name)
+        if found is None:
+            found = details[name] = _Chunk()
+        return found
 
     for n in bureaus:
-        d = chunk(f"b{bidx[n['id']] // CHUNK_BUREAUS}")
-        d["bureaus"][n["id"]] = {"reports": n["reports"], "metrics": n["metrics"],
-                                 "targets": n.get("targets", []), "nTargets": n.get("nTargets", 0)}
+        chunk(f"b{bidx[n['id']] // CHUNK_BUREAUS}").bureaus.append(n)
     links: list[list[Any]] = []
     per_initiative: dict[str, int] = defaultdict(int)
     # an initiative's links are listed by region and bureau (the panel's order), so the first
     # details file of an initiative holds the bureaus its panel shows first
     rank: dict[str, int] = {}
     ordered: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    where = {n["id"]: " › ".join(n["path"]) for n in bureaus}
     for e in data["bureau"]["edges"]:
         if e["kind"] == "implements":
             b, c = (e["from"], e["to"]) if by_id[e["from"]]["kind"] == "bureau" else (e["to"], e["from"])
-            ordered[c].append((" › ".join(by_id[b]["path"]), by_id[b]["label"], e["id"]))
+            ordered[c].append((where[b], by_id[b]["label"], e["id"]))
     for items in ordered.values():
         for i, (_, _, eid) in enumerate(sorted(items)):
             rank[eid] = i
+    del ordered, where
     for e in data["bureau"]["edges"]:
         if e["kind"] != "implements":
             continue
         b, c = (e["from"], e["to"]) if by_id[e["from"]]["kind"] == "bureau" else (e["to"], e["from"])
-        info = {"evidence": [_lean(q) for q in e["evidence"]], "metrics": [_lean(m) for m in e["metrics"]],
-                "reports": e["reports"]}
         home = chunk(f"b{bidx[b] // CHUNK_BUREAUS}")
         if c in cidx:
             eid, part = f"e{len(links)}", rank[e["id"]] // CHUNK_EDGES
             links.append([bidx[b], cidx[c], STATUS_CODES.get(e["status"], 0), e["years"], part])
-            home["edges"][eid] = info
-            chunk(f"c{cidx[c]}.{part}")["edges"][eid] = info
+            home.edges.append((eid, e))
+            chunk(f"c{cidx[c]}.{part}").edges.append((eid, e))
             per_initiative[c] += 1
         else:  # a local initiative: one bureau's, listed in its panel only
-            loc = by_id[c]
-            home["local"].setdefault(b, []).append({"label": loc["label"], "status": e["status"],
-                                                    "years": e["years"], **info})
+            home.local.append((b, by_id[c]["label"], e))
     keep = ("id", "kind", "label", "x", "y", "size", "color", "province", "path", "anonymized", "level", "n",
             "search", "local", "themes", "aliases", "nBureaus")
     page = dict(data)
@@ -267,40 +266,53 @@ def split_details(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
     return page, details
 
 
-def _lean(record: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A quote record without its simplified quote when it reads as the original (the panel
-    shows the original): details files hold every quote twice over otherwise. A compact record
-    (``kg.outputs.network``) stays one, seen through ``_Lean``, and becomes a dict only when written."""
-    if record.get("quote") and record.get("quote") == record.get("quoteOriginal"):
-        if isinstance(record, dict):
-            return {k: v for k, v in record.items() if k != "quote"}
-        return _Lean(record)
-    return record
+class _Chunk(Mapping):
+    """One details file's data, made when it is written (``as_dict``) from the page data's bureaus
+    and links it names: made up front, every file's data at once would hold a second copy of each
+    quote and metric list (half a million records at 10k reports) until the last file is written.
+    Reads as the dict it stands for: ``bureaus``, ``edges`` (a shared initiative's links, by id)
+    and ``local`` (a bureau's local initiatives)."""
 
+    __slots__ = ("bureaus", "edges", "local")
 
-class _Lean(Mapping):
-    """A record read without its ``quote`` (``_lean``)."""
-
-    __slots__ = ("record",)
-
-    def __init__(self, record: Mapping[str, Any]) -> None:
-        self.record = record
+    def __init__(self) -> None:
+        self.bureaus: list[dict[str, Any]] = []  # bureau nodes
+        self.edges: list[tuple[str, dict[str, Any]]] = []  # (link id, edge)
+        self.local: list[tuple[str, str, dict[str, Any]]] = []  # (bureau id, initiative label, edge)
 
     def as_dict(self) -> dict[str, Any]:
-        d = _as_dict(self.record)
-        del d["quote"]
-        return d
+        local: dict[str, list[dict[str, Any]]] = {}
+        for b, label, e in self.local:
+            local.setdefault(b, []).append({"label": label, "status": e["status"], "years": e["years"], **_info(e)})
+        return {"bureaus": {n["id"]: {"reports": n["reports"], "metrics": n["metrics"],
+                                      "targets": n.get("targets", []), "nTargets": n.get("nTargets", 0)}
+                            for n in self.bureaus},
+                "edges": {eid: _info(e) for eid, e in self.edges}, "local": local}
 
     def __getitem__(self, key: str) -> Any:
-        if key == "quote":
-            raise KeyError(key)
-        return self.record[key]
+        return self.as_dict()[key]
 
     def __iter__(self) -> Iterator[str]:
-        return (k for k in self.record if k != "quote")
+        return iter(("bureaus", "edges", "local"))
 
     def __len__(self) -> int:
-        return len(self.record) - 1
+        return 3
+
+
+def _info(e: dict[str, Any]) -> dict[str, Any]:
+    """A link's evidence, metrics and reports as its details list them."""
+    return {"evidence": [_lean(q) for q in e["evidence"]], "metrics": [_lean(m) for m in e["metrics"]],
+            "reports": e["reports"]}
+
+
+def _lean(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A quote record without its simplified quote when it reads as the original (the panel
+    shows the original): details files hold every quote twice over otherwise."""
+    if record.get("quote") and record.get("quote") == record.get("quoteOriginal"):
+        lean = dict(record) if isinstance(record, dict) else record.as_dict()  # a compact record (kg.outputs.network)
+        del lean["quote"]
+        return lean
+    return record
 
 
 def _as_dict(record: Any) -> dict[str, Any]:
