@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
 
+from kg.core.bulk import gc_paused
 from kg.outputs.reader import FactRecord, GraphReader, MetricRecord, ReportRecord, local_name
 from kg.terms import vocab as V
 from kg.terms.triples import TripleIndex
@@ -154,35 +155,66 @@ def _metric_record(x: MetricRecord, rep: dict[str, Any], text: Callable[[Any], A
                   rep["file"], rep["iri"], *_span(x), x.change or None)
 
 
-def _change(x: MetricRecord) -> dict[str, str]:
-    """A change against an earlier figure (edu:change), which the viewer marks: only on those."""
-    return {"change": x.change} if x.change else {}
-
-
 def _shown_value(x: MetricRecord) -> str:
     return str(x.number) if x.number is not None else x.value or ""  # 31.60 shows as 31.6
 
 
-def _target_record(x: MetricRecord, rep: dict[str, Any], outcome: MetricRecord | None,
-                   outcome_rep: dict[str, Any]) -> dict[str, Any]:
+class Outcome(_Record):
+    """A target's outcome as the bureau panel shows it beside the target."""
+
+    __slots__ = KEYS = ("value", "unit", "year", "redacted", "file", "report", "change")
+    OPTIONAL = ("change",)
+    SHARED = ("value", "unit", "year", "change")
+    _values = attrgetter(*KEYS)
+
+    def __init__(self, value: str, unit: str, year: int | None, redacted: bool, file: str, report: str,
+                 change: str | None = None) -> None:
+        self.value, self.unit, self.year, self.redacted = value, unit, year, redacted
+        self.file, self.report, self.change = file, report, change
+
+
+class Target(_Record):
     """A checked target as the bureau panel lists it: the indicator (its shared label, else the
-    report's words), the target, the outcome's value (None: no outcome) and the verdict. No quotes:
-    the metric lists carry them, and this list must stay small on big graphs."""
-    out = None
-    if outcome is not None:
-        out = {"value": _shown_value(outcome), "unit": outcome.unit or "", "year": outcome.year,
-               "redacted": outcome.redacted, "file": outcome_rep["file"], "report": outcome_rep["iri"],
-               **_change(outcome)}
-    return {"indicator": x.indicator_label or x.indicator or "", "year": x.year,
-            "comparator": x.comparator or "", "value": _shown_value(x), "unit": x.unit or "",
-            "redacted": x.redacted, "verdict": x.verdict or "", "outcome": out,
-            "file": rep["file"], "report": rep["iri"], **_change(x)}
+    report's words), the target, its ``outcome`` (None: none; set where the files' parts meet,
+    ``_Parts.network_nodes``) and the verdict. No quotes: the metric lists carry them, and this
+    list must stay small on big graphs."""
+
+    __slots__ = KEYS = ("indicator", "year", "comparator", "value", "unit", "redacted", "verdict", "outcome",
+                        "file", "report", "change")
+    OPTIONAL = ("change",)
+    SHARED = ("indicator", "year", "comparator", "value", "unit", "verdict", "change")
+    _values = attrgetter(*KEYS)
+
+    def __init__(self, indicator: str, year: int | None, comparator: str, value: str, unit: str, redacted: bool,
+                 verdict: str, outcome: Outcome | None, file: str, report: str, change: str | None = None) -> None:
+        self.indicator, self.year, self.comparator, self.value, self.unit = indicator, year, comparator, value, unit
+        self.redacted, self.verdict, self.outcome = redacted, verdict, outcome
+        self.file, self.report, self.change = file, report, change
+
+    def cap_key(self) -> tuple[Any, ...]:
+        """``_cap_targets``' order: latest years first, then indicator, file and report, then all of
+        it (the items of the dict it stands for, its outcome's too, as text)."""
+        d = self.as_dict()
+        if self.outcome is not None:
+            d["outcome"] = self.outcome.as_dict()
+        return -(self.year or 0), self.indicator, self.file, self.report, repr(sorted(d.items()))
 
 
-def _cap_targets(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _target(x: MetricRecord, rep: dict[str, Any], text: Callable[[Any], Any]) -> Target:
+    """The checked target ``x`` (of the report ``rep``), its outcome not yet found."""
+    return Target(text(x.indicator_label or x.indicator or ""), x.year, text(x.comparator or ""),
+                  text(_shown_value(x)), text(x.unit or ""), x.redacted, text(x.verdict or ""), None,
+                  rep["file"], rep["iri"], x.change or None)
+
+
+def _outcome(x: MetricRecord, rep: dict[str, Any], text: Callable[[Any], Any]) -> Outcome:
+    return Outcome(text(_shown_value(x)), text(x.unit or ""), x.year, x.redacted, rep["file"], rep["iri"],
+                   x.change or None)
+
+
+def _cap_targets(records: list[Target]) -> list[Target]:
     """Latest years first, then indicator and file; at most MAX_TARGETS (the count travels apart)."""
-    key = lambda d: (-(d["year"] or 0), d["indicator"], d["file"], d["report"], repr(sorted(d.items())))  # noqa: E731
-    return sorted(records, key=key)[:MAX_TARGETS]
+    return sorted(records, key=Target.cap_key)[:MAX_TARGETS]
 
 
 # evidence and metric records are listed by these fields as text (a missing one empty, None as
@@ -237,14 +269,15 @@ def network_from_parts(blobs: Iterable[bytes], shared: Iterable[str]) -> nx.Grap
     """``build_network`` of a built graph from each file's :func:`file_parts` and the N-Triples
     lines of its shared nodes (everything but reports, mentions and metrics): the same network,
     without reading the graph again. The parts are unpickled one at a time."""
-    parts = _Parts()
-    for blob in blobs:
-        parts.merge(pickle.loads(blob), share=True)
-    r = GraphReader(TripleIndex.from_lines(shared))
-    G = parts.network_nodes(r)
-    del r  # read: the index's memory takes the edges
-    parts.network_links(G)
-    return G
+    with gc_paused():
+        parts = _Parts()
+        for blob in blobs:
+            parts.merge(pickle.loads(blob), share=True)
+        r = GraphReader(TripleIndex.from_lines(shared))
+        G = parts.network_nodes(r)
+        del r  # read: the index's memory takes the edges
+        parts.network_links(G)
+        return G
 
 
 class _Edge:
@@ -271,8 +304,8 @@ class _Parts:
         self.edges: dict[tuple[Any, Any], _Edge] = {}
         self.aliases: dict[Any, set[str]] = {}
         self.loose_metrics: dict[Any, list[Metric]] = defaultdict(list)
-        self.targets: list[tuple[Any, MetricRecord, dict[str, Any]]] = []  # bureau, target, its report
-        self.outcomes: dict[Any, tuple[MetricRecord, dict[str, Any]]] = {}
+        self.targets: list[tuple[Any, str | None, Target]] = []  # bureau, the outcome's IRI, target
+        self.outcomes: dict[str, Outcome] = {}  # by IRI
         self.reports_of: dict[Any, list[dict[str, Any]]] = defaultdict(list)
         # one object per distinct text (a quote and its original, a unit, a report's IRI) or number:
         # half a million records at 10k reports, most of their values repeated
@@ -322,16 +355,17 @@ class _Parts:
             record = _metric_record(x, info(x.report), text)
             if x.verdict is not None and x.bureau is not None:
                 self.bureaus.add(x.bureau)
-                self.targets.append((x.bureau, x, info(x.report)))
+                self.targets.append((x.bureau, None if x.outcome is None else str(x.outcome),
+                                     _target(x, info(x.report), text)))
             if x.initiative in mention_edge:
                 edges[mention_edge[x.initiative]].metrics.append(record)
             elif x.bureau is not None:
                 self.bureaus.add(x.bureau)
                 self.loose_metrics[x.bureau].append(record)
         for node in wanted:
-            if node not in self.outcomes and r.describes(node):
+            if str(node) not in self.outcomes and r.describes(node):
                 outcome = r.metric(node)
-                self.outcomes[node] = (outcome, info(outcome.report))
+                self.outcomes[str(node)] = _outcome(outcome, info(outcome.report), text)
         for rep, b in issuer.items():
             self.reports_of[b].append(info(rep))
 
@@ -376,7 +410,11 @@ class _Parts:
             for x in records:
                 x.share(strings)
         self.bureaus = {node(b, b) for b in self.bureaus}
-        self.targets = [(node(b, b), x, rep) for b, x, rep in self.targets]
+        self.targets = [(node(b, b), outcome, t) for b, outcome, t in self.targets]
+        for _, _, t in self.targets:
+            t.share(strings)
+        for outcome in self.outcomes.values():
+            outcome.share(strings)
         for key, reports in self.reports_of.items():
             self.reports_of[key] = [shared(d) for d in reports]
 
@@ -392,11 +430,15 @@ class _Parts:
         import networkx as nx
 
         edges, aliases, reports_of = self.edges, self.aliases, self.reports_of
-        targets: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-        for bureau, x, rep in self.targets:
-            outcome, outcome_rep = (None, _report_info(None)) if x.outcome is None else self.outcomes.get(
-                x.outcome, (r.metric(x.outcome), _report_info(None)))  # an outcome no file's parts hold
-            targets[bureau].append(_target_record(x, rep, outcome, outcome_rep))
+        targets: dict[Any, list[Target]] = defaultdict(list)
+        nowhere = _report_info(None)
+        for bureau, outcome, t in self.targets:
+            if outcome is not None:
+                found = self.outcomes.get(outcome)
+                if found is None:  # an outcome no file's parts hold
+                    found = _outcome(r.metric(URIRef(outcome)), nowhere, lambda v: v)
+                t.outcome = found
+            targets[bureau].append(t)
 
         G = nx.Graph()
         name = self.names

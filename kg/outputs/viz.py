@@ -42,6 +42,7 @@ import networkx as nx
 import rdflib
 
 from kg.core.atomic import atomic_open
+from kg.core.bulk import gc_paused
 from kg.core.chars import converter
 from kg.core.errors import DataFileError, InputError
 from kg.outputs.layout import bureau_layout, region_layout
@@ -176,6 +177,7 @@ def network_data(G: nx.Graph, *, title: str = "edu-kg") -> dict[str, Any]:
         redges.append({"id": f"re{i}", "from": a, "to": b, "kind": "shares", "weight": d["weight"],
                        "shared": [short[c] for c in d["shared"]]})
 
+    P.clear()  # a networkx graph is a reference cycle (its cached views): freed now, not at a full collection
     years = sorted({y for e in edges for y in e.get("years", [])})
     themes = sorted((n for n in nodes if n["kind"] == "theme"), key=lambda n: (n["label"], n["id"]))
     return {
@@ -452,7 +454,8 @@ def write_viewer(graph: rdflib.Graph | TripleIndex, path: str | Path, *, title: 
 
 def write_network_viewer(G: nx.Graph, path: str | Path, *, title: str = "edu-kg") -> Path:
     """``write_viewer`` from a bureau network (``build_network``'s shape) instead of a graph."""
-    return _write(network_data(G, title=title), Path(path), title)
+    with gc_paused():
+        return _write(network_data(G, title=title), Path(path), title)
 
 
 def open_viewer(outdir: str | Path) -> Path:
