@@ -85,6 +85,14 @@ def _years_label(years: list[int]) -> str:
     return ", ".join(str(y) for y in years)
 
 
+def _shared_label(labels: dict[tuple[int, ...], str], years: list[int]) -> str:
+    key = tuple(years)
+    found = labels.get(key)
+    if found is None:
+        found = labels[key] = _years_label(years)
+    return found
+
+
 def _colour_map(names: list[str]) -> dict[str, str]:
     known = [n for n in names if n != UNKNOWN]
     out = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(sorted(known))}
@@ -144,16 +152,19 @@ def network_data(G: nx.Graph, *, title: str = "edu-kg") -> dict[str, Any]:
         else:
             item.update(size=22, search=_search_key(d["label"]), title=f"{d['label']}\ntheme")
         nodes.append(item)
-    for i, (u, v) in enumerate(sorted(G.edges, key=lambda e: tuple(sorted((short[e[0]], short[e[1]]))))):
+    labels: dict[tuple[int, ...], str] = {}  # one text per run of years, not one per edge
+    # by their ends' short ids (each pair once: the ids alone order them)
+    ends = sorted((min(short[u], short[v]), max(short[u], short[v]), u, v) for u, v in G.edges)
+    for i, (a, b, u, v) in enumerate(ends):
         d = G.edges[u, v]
-        a, b = sorted((short[u], short[v]))
         item = {"id": f"e{i}", "from": a, "to": b, "kind": d["kind"]}
         if d["kind"] == "implements":
             item.update(status=d["status"], years=d["years"], metrics=d["metrics"],
                         evidence=d["evidence"], reports=d["reports"],
-                        label=_years_label(d["years"]))
+                        label=_shared_label(labels, d["years"]))
         edges.append(item)
 
+    del ends, labels
     communities = P.graph["communities"]
     rnodes, redges = [], []
     for k in sorted(P.nodes, key=lambda n: rshort[n]):
@@ -329,7 +340,12 @@ def _as_dict(record: Any) -> dict[str, Any]:
 def details_script(name: str, data: Any) -> str:
     """One details file: a script that hands its data to the page (script tags load under file://,
     where fetch() is refused, and need no server)."""
-    return f"window.__kgChunk({json.dumps(name)},{embed_json(data)});\n"
+    return "".join(_details_pieces(name, data))
+
+
+def _details_pieces(name: str, data: Any) -> tuple[str, str, str]:
+    """``details_script`` in pieces, written one after the other: the data's text is not copied."""
+    return f"window.__kgChunk({json.dumps(name)},", embed_json(data), ");\n"
 
 
 _DETAILS_NAME = re.compile(r"[a-z0-9][a-z0-9.]*\.js")
@@ -419,7 +435,8 @@ def _write(data: dict[str, Any], path: Path, title: str) -> Path:
         try:
             for name in sorted(details):
                 with atomic_open(tmp / f"{name}.js") as fh:
-                    fh.write(details_script(name, details[name]))
+                    for piece in _details_pieces(name, details.pop(name)):  # written: its room takes the next
+                        fh.write(piece)
             if folder.exists():
                 shutil.rmtree(folder)
             os.replace(tmp, folder)
@@ -449,7 +466,8 @@ def _page(data: dict[str, Any], title: str) -> str:
 
 def write_viewer(graph: rdflib.Graph | TripleIndex, path: str | Path, *, title: str = "edu-kg") -> Path:
     """Write the self-contained viewer to ``path`` atomically (temp file + os.replace)."""
-    return _write(viewer_data(graph, title=title), Path(path), title)
+    with gc_paused():
+        return _write(viewer_data(graph, title=title), Path(path), title)
 
 
 def write_network_viewer(G: nx.Graph, path: str | Path, *, title: str = "edu-kg") -> Path:
