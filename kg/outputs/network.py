@@ -61,8 +61,8 @@ def _merge_status(statuses: set[str]) -> str:
 
 
 class _Record(Mapping):
-    """A quote or metric as the viewer lists it, kept compact: half a million of them at 10k
-    reports, a dict each cost three times the memory. It reads as the dict it stands for (``KEYS``,
+    """A record the viewer lists (a quote, a metric, a target, its outcome), kept compact: half a
+    million of them at 10k reports, a dict each cost three times the memory. It reads as the dict it stands for (``KEYS``,
     in slot order; an ``OPTIONAL`` key whose value is None is absent) and is made into that dict
     only when written (``as_dict``: ``kg.outputs.viz.embed_json``)."""
 
@@ -75,7 +75,7 @@ class _Record(Mapping):
         return type(self), tuple(getattr(self, k) for k in self.KEYS)
 
     def as_dict(self) -> dict[str, Any]:
-        d = dict(zip(self.KEYS, self._values(self), strict=True))
+        d = dict(zip(self.KEYS, self._values(self)))  # noqa: B905 (as long by construction; strict costs 2x here)
         for k in self.OPTIONAL:
             if d[k] is None:
                 del d[k]
@@ -282,7 +282,7 @@ def network_from_parts(blobs: Iterable[bytes], shared: Iterable[str]) -> nx.Grap
 
 class _Edge:
     """A bureau — initiative edge's records; its statuses, years and reports are those of its
-    evidence (``_Parts.network``), not kept apart."""
+    evidence (``_Parts.network_links``), not kept apart."""
 
     __slots__ = ("evidence", "metrics")
 

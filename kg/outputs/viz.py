@@ -318,14 +318,16 @@ def _info(e: dict[str, Any]) -> dict[str, Any]:
             "reports": e["reports"]}
 
 
-def _lean(record: Mapping[str, Any]) -> Mapping[str, Any]:
+def _lean(record: Mapping[str, Any]) -> dict[str, Any]:
     """A quote record without its simplified quote when it reads as the original (the panel
     shows the original): details files hold every quote twice over otherwise."""
-    if record.get("quote") and record.get("quote") == record.get("quoteOriginal"):
-        lean = dict(record) if isinstance(record, dict) else record.as_dict()  # a compact record (kg.outputs.network)
-        del lean["quote"]
-        return lean
-    return record
+    d = record if isinstance(record, dict) else record.as_dict()  # a compact record (kg.outputs.network)
+    quote = d.get("quote")
+    if quote and quote == d.get("quoteOriginal"):
+        if d is record:
+            d = dict(d)
+        del d["quote"]
+    return d
 
 
 def _as_dict(record: Any) -> dict[str, Any]:
