@@ -70,9 +70,10 @@ class _Record(Mapping):
     KEYS: tuple[str, ...] = ()
     OPTIONAL: tuple[str, ...] = ()
     SHARED: tuple[str, ...] = ()  # the values most records repeat (units, statuses, years, offsets)
+    _values: Callable[[Any], tuple[Any, ...]]  # attrgetter(*KEYS): the values, in KEYS' order
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickled as its values (a build worker's file_parts)
-        return type(self), tuple(getattr(self, k) for k in self.KEYS)
+        return type(self), self._values(self)
 
     def as_dict(self) -> dict[str, Any]:
         d = dict(zip(self.KEYS, self._values(self)))  # noqa: B905 (as long by construction; strict costs 2x here)
