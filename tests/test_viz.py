@@ -117,6 +117,46 @@ def test_mention_without_concept_is_skipped(graph):
     assert G.nodes[iri("after-school")]["n_regions"] == 2
 
 
+def test_compact_records_read_pickle_and_write_as_the_dicts_they_stand_for():
+    """Evidence and metric records are slotted objects, not dicts (memory at 10k reports): they
+    read, compare, pickle (a worker's parts) and become JSON exactly as their dicts; an optional
+    key without a value is absent."""
+    import pickle
+
+    m = network.Metric("新增学位", "800", "个", "=", 2023, "planned", False, "新增学位800个", "新增学位800个",
+                       "a.txt", "https://x/report/1", None, None, "increase")
+    d = {"indicator": "新增学位", "value": "800", "unit": "个", "comparator": "=", "year": 2023,
+         "status": "planned", "redacted": False, "quote": "新增学位800个", "quoteOriginal": "新增学位800个",
+         "file": "a.txt", "report": "https://x/report/1", "change": "increase"}
+    assert m == d and dict(m) == d and m["change"] == "increase" and "start" not in m and m.get("start") is None
+    with pytest.raises(KeyError):
+        m["start"]
+    again = pickle.loads(pickle.dumps(m))
+    assert type(again) is network.Metric and again == d
+    assert viz.embed_json({"metrics": [m]}) == viz.embed_json({"metrics": [d]})
+    e = network.Evidence("q", "q", "别名", None, "achieved", "a.txt", "r", 3, 9)
+    assert e.as_dict() == {"quote": "q", "quoteOriginal": "q", "alias": "别名", "year": None,
+                           "status": "achieved", "file": "a.txt", "report": "r", "start": 3, "end": 9}
+    with pytest.raises(TypeError):
+        viz.embed_json({"x": object()})
+
+
+def test_gc_paused_leaves_the_collector_as_it_found_it():
+    import gc
+
+    from kg.core.bulk import gc_paused
+
+    was = gc.isenabled()
+    try:
+        for before in (True, False):
+            (gc.enable if before else gc.disable)()
+            with gc_paused():
+                assert not gc.isenabled()
+            assert gc.isenabled() is before
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
 # --------------------------------------------------------------------------- region_projection
 def test_region_projection_weights_and_communities(net):
     P = network.region_projection(net)

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import pickle
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from operator import attrgetter, methodcaller
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
 
+from kg.core.bulk import gc_paused
 from kg.outputs.reader import FactRecord, GraphReader, MetricRecord, ReportRecord, local_name
 from kg.terms import vocab as V
 from kg.terms.triples import TripleIndex
@@ -58,72 +60,169 @@ def _merge_status(statuses: set[str]) -> str:
     return known[0] if known else ""
 
 
-def _metric_record(x: MetricRecord, rep: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "indicator": x.indicator or "",
-        "value": _shown_value(x),
-        "unit": x.unit or "",
-        "comparator": x.comparator or "",
-        "year": x.year,
-        "status": x.status or "",
-        "redacted": x.redacted,
-        "quote": x.quote or "",
-        "quoteOriginal": x.quote_original or "",
-        "file": rep["file"],
-        "report": rep["iri"],
-        **_span(x),
-        **_change(x),
-    }
+class _Record(Mapping):
+    """A record the viewer lists (a quote, a metric, a target, its outcome), kept compact: half a
+    million of them at 10k reports, a dict each cost three times the memory. It reads as the dict it stands for (``KEYS``,
+    in slot order; an ``OPTIONAL`` key whose value is None is absent) and is made into that dict
+    only when written (``as_dict``: ``kg.outputs.viz.embed_json``)."""
+
+    __slots__ = ()
+    KEYS: tuple[str, ...] = ()
+    OPTIONAL: tuple[str, ...] = ()
+    SHARED: tuple[str, ...] = ()  # the values most records repeat (units, statuses, years, offsets)
+    _values: Callable[[Any], tuple[Any, ...]]  # attrgetter(*KEYS): the values, in KEYS' order
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled as its values (a build worker's file_parts)
+        return type(self), self._values(self)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = dict(zip(self.KEYS, self._values(self)))  # noqa: B905 (as long by construction; strict costs 2x here)
+        for k in self.OPTIONAL:
+            if d[k] is None:
+                del d[k]
+        return d
+
+    def share(self, shared: dict[Any, Any]) -> None:
+        """Replace the ``SHARED`` values by ``shared``'s object for each (each file's parts repeat
+        them; strings and ints only, never a bool, which would meet its int)."""
+        for k in self.SHARED:
+            v = getattr(self, k)
+            setattr(self, k, shared.setdefault(v, v))
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self.KEYS or (key in self.OPTIONAL and getattr(self, key) is None):
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.as_dict())
+
+    def __len__(self) -> int:
+        return len(self.as_dict())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.as_dict()!r})"
 
 
-def _change(x: MetricRecord) -> dict[str, str]:
-    """A change against an earlier figure (edu:change), which the viewer marks: only on those."""
-    return {"change": x.change} if x.change else {}
+class Evidence(_Record):
+    """A mention's quote on its bureau — initiative edge (``alias``: the words the report used)."""
+
+    __slots__ = KEYS = ("quote", "quoteOriginal", "alias", "year", "status", "file", "report", "start", "end")
+    OPTIONAL = ("start", "end")  # the offsets into the source text, when recorded
+    SHARED = ("alias", "year", "status", "start", "end")
+    _values = attrgetter(*KEYS)
+
+    def __init__(self, quote: str, quoteOriginal: str, alias: str, year: int | None, status: str,  # noqa: N803
+                 file: str, report: str, start: int | None = None, end: int | None = None) -> None:
+        self.quote, self.quoteOriginal, self.alias, self.year, self.status = quote, quoteOriginal, alias, year, status
+        self.file, self.report, self.start, self.end = file, report, start, end
+
+    def sort_key(self) -> tuple[str, ...]:
+        """``_RECORD_ORDER``'s fields as text, a missing one empty."""
+        return (self.file, self.report, str(self.year), self.quoteOriginal, self.quote, "", "", "", "",
+                self.status, self.alias, "")
 
 
-def _span(x: FactRecord) -> dict[str, int]:
-    """The quote's character offsets into the original source text (none when not recorded)."""
-    return {"start": x.offset, "end": x.end} if x.offset >= 0 else {}
+class Metric(_Record):
+    """A metric, on its initiative's edge or, measuring none, on its bureau."""
+
+    __slots__ = KEYS = ("indicator", "value", "unit", "comparator", "year", "status", "redacted", "quote",
+                        "quoteOriginal", "file", "report", "start", "end", "change")
+    OPTIONAL = ("start", "end", "change")  # change: against an earlier figure (edu:change), only on those
+    SHARED = ("indicator", "value", "unit", "comparator", "year", "status", "start", "end", "change")
+    _values = attrgetter(*KEYS)
+
+    def __init__(self, indicator: str, value: str, unit: str, comparator: str, year: int | None, status: str,
+                 redacted: bool, quote: str, quoteOriginal: str, file: str, report: str,  # noqa: N803
+                 start: int | None = None, end: int | None = None, change: str | None = None) -> None:
+        self.indicator, self.value, self.unit, self.comparator = indicator, value, unit, comparator
+        self.year, self.status, self.redacted, self.quote, self.quoteOriginal = year, status, redacted, quote, quoteOriginal
+        self.file, self.report, self.start, self.end, self.change = file, report, start, end, change
+
+    def sort_key(self) -> tuple[str, ...]:
+        return (self.file, self.report, str(self.year), self.quoteOriginal, self.quote, self.indicator,
+                self.value, self.unit, self.comparator, self.status, "", str(self.redacted))
+
+
+def _span(x: FactRecord) -> tuple[int | None, int | None]:
+    """The quote's character offsets into the original source text (None: not recorded)."""
+    return (x.offset, x.end) if x.offset >= 0 else (None, None)
+
+
+def _metric_record(x: MetricRecord, rep: dict[str, Any], text: Callable[[Any], Any]) -> Metric:
+    """``x`` as the viewer lists it; ``text`` gives the one object kept for a value."""
+    return Metric(text(x.indicator or ""), text(_shown_value(x)), text(x.unit or ""), text(x.comparator or ""),
+                  x.year, text(x.status or ""), x.redacted, text(x.quote or ""), text(x.quote_original or ""),
+                  rep["file"], rep["iri"], *_span(x), x.change or None)
 
 
 def _shown_value(x: MetricRecord) -> str:
     return str(x.number) if x.number is not None else x.value or ""  # 31.60 shows as 31.6
 
 
-def _target_record(x: MetricRecord, rep: dict[str, Any], outcome: MetricRecord | None,
-                   outcome_rep: dict[str, Any]) -> dict[str, Any]:
+class Outcome(_Record):
+    """A target's outcome as the bureau panel shows it beside the target."""
+
+    __slots__ = KEYS = ("value", "unit", "year", "redacted", "file", "report", "change")
+    OPTIONAL = ("change",)
+    SHARED = ("value", "unit", "year", "change")
+    _values = attrgetter(*KEYS)
+
+    def __init__(self, value: str, unit: str, year: int | None, redacted: bool, file: str, report: str,
+                 change: str | None = None) -> None:
+        self.value, self.unit, self.year, self.redacted = value, unit, year, redacted
+        self.file, self.report, self.change = file, report, change
+
+
+class Target(_Record):
     """A checked target as the bureau panel lists it: the indicator (its shared label, else the
-    report's words), the target, the outcome's value (None: no outcome) and the verdict. No quotes:
-    the metric lists carry them, and this list must stay small on big graphs."""
-    out = None
-    if outcome is not None:
-        out = {"value": _shown_value(outcome), "unit": outcome.unit or "", "year": outcome.year,
-               "redacted": outcome.redacted, "file": outcome_rep["file"], "report": outcome_rep["iri"],
-               **_change(outcome)}
-    return {"indicator": x.indicator_label or x.indicator or "", "year": x.year,
-            "comparator": x.comparator or "", "value": _shown_value(x), "unit": x.unit or "",
-            "redacted": x.redacted, "verdict": x.verdict or "", "outcome": out,
-            "file": rep["file"], "report": rep["iri"], **_change(x)}
+    report's words), the target, its ``outcome`` (None: none; set where the files' parts meet,
+    ``_Parts.network_nodes``) and the verdict. No quotes: the metric lists carry them, and this
+    list must stay small on big graphs."""
+
+    __slots__ = KEYS = ("indicator", "year", "comparator", "value", "unit", "redacted", "verdict", "outcome",
+                        "file", "report", "change")
+    OPTIONAL = ("change",)
+    SHARED = ("indicator", "year", "comparator", "value", "unit", "verdict", "change")
+    _values = attrgetter(*KEYS)
+
+    def __init__(self, indicator: str, year: int | None, comparator: str, value: str, unit: str, redacted: bool,
+                 verdict: str, outcome: Outcome | None, file: str, report: str, change: str | None = None) -> None:
+        self.indicator, self.year, self.comparator, self.value, self.unit = indicator, year, comparator, value, unit
+        self.redacted, self.verdict, self.outcome = redacted, verdict, outcome
+        self.file, self.report, self.change = file, report, change
+
+    def cap_key(self) -> tuple[Any, ...]:
+        """``_cap_targets``' order: latest years first, then indicator, file and report, then all of
+        it (the items of the dict it stands for, its outcome's too, as text)."""
+        d = self.as_dict()
+        if self.outcome is not None:
+            d["outcome"] = self.outcome.as_dict()
+        return -(self.year or 0), self.indicator, self.file, self.report, repr(sorted(d.items()))
 
 
-def _cap_targets(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _target(x: MetricRecord, rep: dict[str, Any], text: Callable[[Any], Any]) -> Target:
+    """The checked target ``x`` (of the report ``rep``), its outcome not yet found."""
+    return Target(text(x.indicator_label or x.indicator or ""), x.year, text(x.comparator or ""),
+                  text(_shown_value(x)), text(x.unit or ""), x.redacted, text(x.verdict or ""), None,
+                  rep["file"], rep["iri"], x.change or None)
+
+
+def _outcome(x: MetricRecord, rep: dict[str, Any], text: Callable[[Any], Any]) -> Outcome:
+    return Outcome(text(_shown_value(x)), text(x.unit or ""), x.year, x.redacted, rep["file"], rep["iri"],
+                   x.change or None)
+
+
+def _cap_targets(records: list[Target]) -> list[Target]:
     """Latest years first, then indicator and file; at most MAX_TARGETS (the count travels apart)."""
-    key = lambda d: (-(d["year"] or 0), d["indicator"], d["file"], d["report"], repr(sorted(d.items())))  # noqa: E731
-    return sorted(records, key=key)[:MAX_TARGETS]
+    return sorted(records, key=Target.cap_key)[:MAX_TARGETS]
 
 
+# evidence and metric records are listed by these fields as text (a missing one empty, None as
+# "None"), then in the order they were gathered; each record class spells them out (sort_key)
 _RECORD_ORDER = ("file", "report", "year", "quoteOriginal", "quote", "indicator", "value", "unit",
                  "comparator", "status", "alias", "redacted")
-
-
-def _record_key(d: dict[str, Any]) -> tuple[str, ...]:
-    get = d.get  # a list, not a generator: the main process sorts every record of a build
-    return tuple([str(get(f, "")) for f in _RECORD_ORDER])
-
-
-def _sort_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Evidence/metric records in a fixed order (file, report, year, text, …)."""
-    return sorted(records, key=_record_key)
+_sort_key = methodcaller("sort_key")
 
 
 def _bureau_label(label: str | None, reports: list[dict[str, Any]]) -> str:
@@ -138,9 +237,6 @@ def _bureau_label(label: str | None, reports: list[dict[str, Any]]) -> str:
 
 def _named(label: str | None, node: Any) -> str:
     return label if label is not None else local_name(node)
-
-
-SHARED_CHARS = 16  # network_from_parts: strings up to this long are kept once (units, statuses, years' words)
 
 
 def build_network(graph: Graph | TripleIndex) -> nx.Graph:
@@ -174,10 +270,29 @@ def network_from_parts(blobs: Iterable[bytes], shared: Iterable[str]) -> nx.Grap
     """``build_network`` of a built graph from each file's :func:`file_parts` and the N-Triples
     lines of its shared nodes (everything but reports, mentions and metrics): the same network,
     without reading the graph again. The parts are unpickled one at a time."""
-    parts = _Parts()
-    for blob in blobs:
-        parts.merge(pickle.loads(blob), share=True)
-    return parts.network(GraphReader(TripleIndex.from_lines(shared)))
+    with gc_paused():
+        parts = _Parts()
+        for blob in blobs:
+            parts.merge(pickle.loads(blob), share=True)
+        r = GraphReader(TripleIndex.from_lines(shared))
+        G = parts.network_nodes(r)
+        del r  # read: the index's memory takes the edges
+        parts.network_links(G)
+        return G
+
+
+class _Edge:
+    """A bureau — initiative edge's records; its statuses, years and reports are those of its
+    evidence (``_Parts.network_links``), not kept apart."""
+
+    __slots__ = ("evidence", "metrics")
+
+    def __init__(self, evidence: list[Evidence] | None = None, metrics: list[Metric] | None = None) -> None:
+        self.evidence = evidence if evidence is not None else []
+        self.metrics = metrics if metrics is not None else []
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _Edge, (self.evidence, self.metrics)
 
 
 class _Parts:
@@ -187,16 +302,17 @@ class _Parts:
 
     def __init__(self) -> None:
         self.bureaus: set[Any] = set()
-        self.edges: dict[tuple[Any, Any], dict[str, Any]] = {}
+        self.edges: dict[tuple[Any, Any], _Edge] = {}
         self.aliases: dict[Any, set[str]] = {}
-        self.loose_metrics: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-        self.targets: list[tuple[Any, MetricRecord, dict[str, Any]]] = []  # bureau, target, its report
-        self.outcomes: dict[Any, tuple[MetricRecord, dict[str, Any]]] = {}
+        self.loose_metrics: dict[Any, list[Metric]] = defaultdict(list)
+        self.targets: list[tuple[Any, str | None, Target]] = []  # bureau, the outcome's IRI, target
+        self.outcomes: dict[str, Outcome] = {}  # by IRI
         self.reports_of: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-        # one object per distinct text (a quote and its original, a unit, a report's IRI): half a
-        # million records at 10k reports, most of their strings repeated
-        self.strings: dict[str, str] = {}
+        # one object per distinct text (a quote and its original, a unit, a report's IRI) or number:
+        # half a million records at 10k reports, most of their values repeated
+        self.strings: dict[Any, Any] = {}
         self.nodes: dict[Any, Any] = {}  # the same for IRIs (network_from_parts: a file's parts make their own)
+        self.names: dict[Any, str] = {}  # each node's key in the network (``network_nodes``), one object for all its edges
 
     def interned(self, record: dict[str, Any]) -> dict[str, Any]:
         """``record`` with each string replaced by the one object kept for that text."""
@@ -207,6 +323,7 @@ class _Parts:
         """The reports ``r`` reads; ``wanted``: every target's outcome, wherever it lies."""
         issuer = r.issuers()
         infos: dict[Any, dict[str, Any]] = {}
+        text = lambda v: self.strings.setdefault(v, v)  # noqa: E731
 
         def info(rep: Any) -> dict[str, Any]:
             found = infos.get(rep)
@@ -222,45 +339,39 @@ class _Parts:
             self.bureaus.add(m.bureau)
             key = (m.bureau, m.concept)
             mention_edge[m.iri] = key
-            e = edges.setdefault(key, {"statuses": set(), "years": set(), "evidence": [],
-                                       "metrics": [], "reports": set()})
-            status = m.status or ""
-            e["statuses"].add(status)
-            if m.year is not None:
-                e["years"].add(m.year)
+            e = edges.get(key)
+            if e is None:
+                e = edges[key] = _Edge()
             rep = info(m.report)
-            if rep["iri"]:
-                e["reports"].add(rep["iri"])
             surface = m.label or ""  # the words the report used
-            e["evidence"].append(self.interned({
-                "quote": m.quote or "", "quoteOriginal": m.quote_original or "",
-                "alias": surface or (m.aliases[0] if m.aliases else ""),
-                "year": m.year, "status": status, "file": rep["file"], "report": rep["iri"], **_span(m),
-            }))
+            e.evidence.append(Evidence(
+                text(m.quote or ""), text(m.quote_original or ""), text(surface or (m.aliases[0] if m.aliases else "")),
+                m.year, text(m.status or ""), rep["file"], rep["iri"], *_span(m)))
             c = self.aliases.setdefault(m.concept, set())
             c.update(m.aliases)
             if surface:
                 c.add(surface)
 
         for x in r.metrics():
-            record = self.interned(_metric_record(x, info(x.report)))
+            record = _metric_record(x, info(x.report), text)
             if x.verdict is not None and x.bureau is not None:
                 self.bureaus.add(x.bureau)
-                self.targets.append((x.bureau, x, info(x.report)))
+                self.targets.append((x.bureau, None if x.outcome is None else str(x.outcome),
+                                     _target(x, info(x.report), text)))
             if x.initiative in mention_edge:
-                edges[mention_edge[x.initiative]]["metrics"].append(record)
+                edges[mention_edge[x.initiative]].metrics.append(record)
             elif x.bureau is not None:
                 self.bureaus.add(x.bureau)
                 self.loose_metrics[x.bureau].append(record)
         for node in wanted:
-            if node not in self.outcomes and r.describes(node):
+            if str(node) not in self.outcomes and r.describes(node):
                 outcome = r.metric(node)
-                self.outcomes[node] = (outcome, info(outcome.report))
+                self.outcomes[str(node)] = _outcome(outcome, info(outcome.report), text)
         for rep, b in issuer.items():
             self.reports_of[b].append(info(rep))
 
     def merge(self, other: _Parts, share: bool = False) -> None:
-        """Add what ``other`` gathered from other reports; ``share``: its records' short strings
+        """Add what ``other`` gathered from other reports; ``share``: its records' repeated values
         become this one's objects (each file's parts repeat every unit, status and indicator)."""
         if share:
             other._share(self)
@@ -270,10 +381,8 @@ class _Parts:
             if mine is None:
                 self.edges[key] = e
                 continue
-            for k in ("statuses", "years", "reports"):
-                mine[k] |= e[k]
-            mine["evidence"] += e["evidence"]
-            mine["metrics"] += e["metrics"]
+            mine.evidence += e.evidence
+            mine.metrics += e.metrics
         for c, names in other.aliases.items():
             self.aliases.setdefault(c, set()).update(names)
         for b, records in other.loose_metrics.items():
@@ -285,49 +394,71 @@ class _Parts:
             self.reports_of[b].extend(reports)
 
     def _share(self, into: _Parts) -> None:
-        """This one's records with their short strings replaced by ``into``'s objects for them. Only
-        short ones: a quote is seldom repeated, and remembering each would cost more than it saves."""
-        strings, node = into.strings, into.nodes.setdefault  # and one object per IRI
+        """This one's records with their repeated values (``_Record.SHARED``) and IRIs replaced by
+        ``into``'s objects for them, in place. Not the quotes: a quote is seldom repeated, and
+        remembering each would cost more than it saves."""
+        strings, node = into.strings, into.nodes.setdefault
 
         def shared(record: dict[str, Any]) -> dict[str, Any]:  # the keys too: unpickled, each file has its own
-            return {intern(k): strings.setdefault(v, v) if isinstance(v, str) and len(v) <= SHARED_CHARS else v
-                    for k, v in record.items()}
+            return {intern(k): strings.setdefault(v, v) if isinstance(v, str) else v for k, v in record.items()}
 
-        self.edges = {(node(b, b), node(c, c)): {
-            "statuses": {strings.setdefault(v, v) for v in e["statuses"]}, "years": e["years"],
-            "evidence": [shared(d) for d in e["evidence"]], "metrics": [shared(d) for d in e["metrics"]],
-            "reports": e["reports"]} for (b, c), e in self.edges.items()}
+        self.edges = {(node(b, b), node(c, c)): e for (b, c), e in self.edges.items()}
+        for e in self.edges.values():
+            for records in (e.evidence, e.metrics):
+                for x in records:
+                    x.share(strings)
+        for records in self.loose_metrics.values():
+            for x in records:
+                x.share(strings)
         self.bureaus = {node(b, b) for b in self.bureaus}
-        self.targets = [(node(b, b), x, rep) for b, x, rep in self.targets]
-        for records in (self.loose_metrics, self.reports_of):
-            for key, found in records.items():
-                records[key] = [shared(d) for d in found]
+        self.targets = [(node(b, b), outcome, t) for b, outcome, t in self.targets]
+        for _, _, t in self.targets:
+            t.share(strings)
+        for outcome in self.outcomes.values():
+            outcome.share(strings)
+        for key, reports in self.reports_of.items():
+            self.reports_of[key] = [shared(d) for d in reports]
 
     def network(self, r: GraphReader) -> nx.Graph:
         """The network of everything added; ``r`` reads the shared nodes."""
+        G = self.network_nodes(r)
+        self.network_links(G)
+        return G
+
+    def network_nodes(self, r: GraphReader) -> nx.Graph:
+        """The network's nodes, read from ``r`` (the shared nodes); ``network_links`` adds the edges, once
+        ``r`` may be gone. Records lists are sorted in place: this one's lists become the network's."""
         import networkx as nx
 
         edges, aliases, reports_of = self.edges, self.aliases, self.reports_of
-        targets: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-        for bureau, x, rep in self.targets:
-            outcome, outcome_rep = (None, _report_info(None)) if x.outcome is None else self.outcomes.get(
-                x.outcome, (r.metric(x.outcome), _report_info(None)))  # an outcome no file's parts hold
-            targets[bureau].append(_target_record(x, rep, outcome, outcome_rep))
+        targets: dict[Any, list[Target]] = defaultdict(list)
+        nowhere = _report_info(None)
+        for bureau, outcome, t in self.targets:
+            if outcome is not None:
+                found = self.outcomes.get(outcome)
+                if found is None:  # an outcome no file's parts hold
+                    found = _outcome(r.metric(URIRef(outcome)), nowhere, lambda v: v)
+                t.outcome = found
+            targets[bureau].append(t)
 
         G = nx.Graph()
+        name = self.names
         region_of: dict[Any, str] = {}
         for node in sorted(self.bureaus, key=str):
             b = r.bureau(node)
             path = [{"label": _named(s.label, s.iri), "level": s.level or ""} for s in b.path]
             region_of[node] = str(b.region) if b.region is not None else str(node)
-            G.add_node(str(node), kind="bureau", label=_bureau_label(b.label, reports_of.get(node, [])),
+            metrics = self.loose_metrics.get(node, [])
+            metrics.sort(key=_sort_key)
+            G.add_node(name.setdefault(node, str(node)), kind="bureau",
+                       label=_bureau_label(b.label, reports_of.get(node, [])),
                        region=str(b.region) if b.region is not None else "",
                        path=[step["label"] for step in path],
                        level=b.level or "",
                        province=_province(path), anonymized=b.anonymized,
                        reports=sorted(reports_of.get(node, []),
                                       key=lambda d: (d["file"], d["index"] or 0, d["iri"])),
-                       metrics=_sort_records(self.loose_metrics.get(node, [])), n_initiatives=0,
+                       metrics=metrics, n_initiatives=0,
                        targets=_cap_targets(targets.get(node, [])), n_targets=len(targets.get(node, [])))
 
         carriers: dict[Any, set[Any]] = defaultdict(set)
@@ -339,23 +470,29 @@ class _Parts:
         for node in sorted(aliases, key=str):
             c = r.concept(node)
             theme_nodes.update(c.themes)
-            G.add_node(str(node), kind="initiative", label=_named(c.label, node),
+            G.add_node(name.setdefault(node, str(node)), kind="initiative", label=_named(c.label, node),
                        local=c.local, themes=[str(t) for t in c.themes],
                        aliases=sorted(aliases[node]),
                        n_regions=len(carriers[node]), n_bureaus=len(bureaus_of[node]))
         for t in sorted(theme_nodes, key=str):
             G.add_node(str(t), kind="theme", label=_named(r.concept(t).label, t))
-
-        for (b, c) in sorted(edges, key=lambda k: (str(k[0]), str(k[1]))):
-            e = edges[(b, c)]
-            G.add_edge(str(b), str(c), kind="implements", status=_merge_status(e["statuses"]),
-                       years=sorted(e["years"]), reports=sorted(e["reports"]),
-                       metrics=_sort_records(e["metrics"]), evidence=_sort_records(e["evidence"]))
-            G.nodes[str(b)]["n_initiatives"] += 1
-        for c in sorted(aliases, key=str):
-            for t in G.nodes[str(c)]["themes"]:
-                G.add_edge(str(c), t, kind="broader")
         return G
+
+    def network_links(self, G: nx.Graph) -> None:
+        """The network's edges, on the nodes ``network_nodes`` made; each edge's records lists, sorted in place."""
+        edges, name = self.edges, self.names
+        for (b, c) in sorted(edges, key=lambda k: (name[k[0]], name[k[1]])):
+            e = edges[(b, c)]
+            e.metrics.sort(key=_sort_key)
+            e.evidence.sort(key=_sort_key)
+            G.add_edge(name[b], name[c], kind="implements", status=_merge_status({q.status for q in e.evidence}),
+                       years=sorted({q.year for q in e.evidence if q.year is not None}),
+                       reports=sorted({q.report for q in e.evidence if q.report}),
+                       metrics=e.metrics, evidence=e.evidence)
+            G.nodes[name[b]]["n_initiatives"] += 1
+        for c in sorted(self.aliases, key=str):
+            for t in G.nodes[name[c]]["themes"]:
+                G.add_edge(name[c], t, kind="broader")
 
 
 # --------------------------------------------------------------------------- region view
@@ -404,7 +541,10 @@ def region_projection(nx_graph: nx.Graph, *, max_neighbors: int | None = None) -
                 M[i, col[c]] = 1
         n = len(keys)
         pairs: set[tuple[int, int]] = set()
-        chunk = max(1, 4_000_000 // n)  # bounds memory of the R×R product
+        # bounds memory of the R×R product: a chunk of rows holds ~8 arrays of its size while its
+        # strongest links are picked (1M entries: ~40 MB; each row is picked alone, so the size of a
+        # chunk changes no link)
+        chunk = max(1, 1_000_000 // n)
         for start in range(0, n, chunk):
             W = np.rint(M[start:start + chunk] @ M.T).astype(np.int64)
             rows = np.arange(W.shape[0])

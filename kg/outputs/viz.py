@@ -33,6 +33,7 @@ import shutil
 import tempfile
 import webbrowser
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ import networkx as nx
 import rdflib
 
 from kg.core.atomic import atomic_open
+from kg.core.bulk import gc_paused
 from kg.core.chars import converter
 from kg.core.errors import DataFileError, InputError
 from kg.outputs.layout import bureau_layout, region_layout
@@ -81,6 +83,14 @@ def _years_label(years: list[int]) -> str:
     if len(years) >= 3 and years[-1] - years[0] == len(years) - 1:
         return f"{years[0]}–{years[-1]}"
     return ", ".join(str(y) for y in years)
+
+
+def _shared_label(labels: dict[tuple[int, ...], str], years: list[int]) -> str:
+    key = tuple(years)
+    found = labels.get(key)
+    if found is None:
+        found = labels[key] = _years_label(years)
+    return found
 
 
 def _colour_map(names: list[str]) -> dict[str, str]:
@@ -142,16 +152,19 @@ def network_data(G: nx.Graph, *, title: str = "edu-kg") -> dict[str, Any]:
         else:
             item.update(size=22, search=_search_key(d["label"]), title=f"{d['label']}\ntheme")
         nodes.append(item)
-    for i, (u, v) in enumerate(sorted(G.edges, key=lambda e: tuple(sorted((short[e[0]], short[e[1]]))))):
+    labels: dict[tuple[int, ...], str] = {}  # one text per run of years, not one per edge
+    # by their ends' short ids (each pair once: the ids alone order them)
+    ends = sorted((min(short[u], short[v]), max(short[u], short[v]), u, v) for u, v in G.edges)
+    for i, (a, b, u, v) in enumerate(ends):
         d = G.edges[u, v]
-        a, b = sorted((short[u], short[v]))
         item = {"id": f"e{i}", "from": a, "to": b, "kind": d["kind"]}
         if d["kind"] == "implements":
             item.update(status=d["status"], years=d["years"], metrics=d["metrics"],
                         evidence=d["evidence"], reports=d["reports"],
-                        label=_years_label(d["years"]))
+                        label=_shared_label(labels, d["years"]))
         edges.append(item)
 
+    del ends, labels
     communities = P.graph["communities"]
     rnodes, redges = [], []
     for k in sorted(P.nodes, key=lambda n: rshort[n]):
@@ -175,6 +188,7 @@ def network_data(G: nx.Graph, *, title: str = "edu-kg") -> dict[str, Any]:
         redges.append({"id": f"re{i}", "from": a, "to": b, "kind": "shares", "weight": d["weight"],
                        "shared": [short[c] for c in d["shared"]]})
 
+    P.clear()  # a networkx graph is a reference cycle (its cached views): freed now, not at a full collection
     years = sorted({y for e in edges for y in e.get("years", [])})
     themes = sorted((n for n in nodes if n["kind"] == "theme"), key=lambda n: (n["label"], n["id"]))
     return {
@@ -212,43 +226,42 @@ def split_details(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
     cidx = {n["id"]: i for i, n in enumerate(shared)}
     details: dict[str, Any] = {}
 
-    def chunk(name: str) -> dict[str, Any]:
-        return details.setdefault(name, {"bureaus": {}, "edges": {}, "local": {}})
+    def chunk(name: str) -> _Chunk:
+        found = details.get(name)
+        if found is None:
+            found = details[name] = _Chunk()
+        return found
 
     for n in bureaus:
-        d = chunk(f"b{bidx[n['id']] // CHUNK_BUREAUS}")
-        d["bureaus"][n["id"]] = {"reports": n["reports"], "metrics": n["metrics"],
-                                 "targets": n.get("targets", []), "nTargets": n.get("nTargets", 0)}
+        chunk(f"b{bidx[n['id']] // CHUNK_BUREAUS}").bureaus.append(n)
     links: list[list[Any]] = []
     per_initiative: dict[str, int] = defaultdict(int)
     # an initiative's links are listed by region and bureau (the panel's order), so the first
     # details file of an initiative holds the bureaus its panel shows first
     rank: dict[str, int] = {}
     ordered: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    where = {n["id"]: " › ".join(n["path"]) for n in bureaus}
     for e in data["bureau"]["edges"]:
         if e["kind"] == "implements":
             b, c = (e["from"], e["to"]) if by_id[e["from"]]["kind"] == "bureau" else (e["to"], e["from"])
-            ordered[c].append((" › ".join(by_id[b]["path"]), by_id[b]["label"], e["id"]))
+            ordered[c].append((where[b], by_id[b]["label"], e["id"]))
     for items in ordered.values():
         for i, (_, _, eid) in enumerate(sorted(items)):
             rank[eid] = i
+    del ordered, where
     for e in data["bureau"]["edges"]:
         if e["kind"] != "implements":
             continue
         b, c = (e["from"], e["to"]) if by_id[e["from"]]["kind"] == "bureau" else (e["to"], e["from"])
-        info = {"evidence": [_lean(q) for q in e["evidence"]], "metrics": [_lean(m) for m in e["metrics"]],
-                "reports": e["reports"]}
         home = chunk(f"b{bidx[b] // CHUNK_BUREAUS}")
         if c in cidx:
             eid, part = f"e{len(links)}", rank[e["id"]] // CHUNK_EDGES
             links.append([bidx[b], cidx[c], STATUS_CODES.get(e["status"], 0), e["years"], part])
-            home["edges"][eid] = info
-            chunk(f"c{cidx[c]}.{part}")["edges"][eid] = info
+            home.edges.append((eid, e))
+            chunk(f"c{cidx[c]}.{part}").edges.append((eid, e))
             per_initiative[c] += 1
         else:  # a local initiative: one bureau's, listed in its panel only
-            loc = by_id[c]
-            home["local"].setdefault(b, []).append({"label": loc["label"], "status": e["status"],
-                                                    "years": e["years"], **info})
+            home.local.append((b, by_id[c]["label"], e))
     keep = ("id", "kind", "label", "x", "y", "size", "color", "province", "path", "anonymized", "level", "n",
             "search", "local", "themes", "aliases", "nBureaus")
     page = dict(data)
@@ -266,18 +279,75 @@ def split_details(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
     return page, details
 
 
-def _lean(record: dict[str, Any]) -> dict[str, Any]:
+class _Chunk(Mapping):
+    """One details file's data, made when it is written (``as_dict``) from the page data's bureaus
+    and links it names: made up front, every file's data at once would hold a second copy of each
+    quote and metric list (half a million records at 10k reports) until the last file is written.
+    Reads as the dict it stands for: ``bureaus``, ``edges`` (a shared initiative's links, by id)
+    and ``local`` (a bureau's local initiatives)."""
+
+    __slots__ = ("bureaus", "edges", "local")
+
+    def __init__(self) -> None:
+        self.bureaus: list[dict[str, Any]] = []  # bureau nodes
+        self.edges: list[tuple[str, dict[str, Any]]] = []  # (link id, edge)
+        self.local: list[tuple[str, str, dict[str, Any]]] = []  # (bureau id, initiative label, edge)
+
+    def as_dict(self) -> dict[str, Any]:
+        local: dict[str, list[dict[str, Any]]] = {}
+        for b, label, e in self.local:
+            local.setdefault(b, []).append({"label": label, "status": e["status"], "years": e["years"], **_info(e)})
+        return {"bureaus": {n["id"]: {"reports": n["reports"], "metrics": n["metrics"],
+                                      "targets": n.get("targets", []), "nTargets": n.get("nTargets", 0)}
+                            for n in self.bureaus},
+                "edges": {eid: _info(e) for eid, e in self.edges}, "local": local}
+
+    def __getitem__(self, key: str) -> Any:
+        return self.as_dict()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("bureaus", "edges", "local"))
+
+    def __len__(self) -> int:
+        return 3
+
+
+def _info(e: dict[str, Any]) -> dict[str, Any]:
+    """A link's evidence, metrics and reports as its details list them."""
+    return {"evidence": [_lean(q) for q in e["evidence"]], "metrics": [_lean(m) for m in e["metrics"]],
+            "reports": e["reports"]}
+
+
+def _lean(record: Mapping[str, Any]) -> dict[str, Any]:
     """A quote record without its simplified quote when it reads as the original (the panel
     shows the original): details files hold every quote twice over otherwise."""
-    if record.get("quote") and record.get("quote") == record.get("quoteOriginal"):
-        return {k: v for k, v in record.items() if k != "quote"}
-    return record
+    d = record if isinstance(record, dict) else record.as_dict()  # a compact record (kg.outputs.network)
+    quote = d.get("quote")
+    if quote and quote == d.get("quoteOriginal"):
+        if d is record:
+            d = dict(d)
+        del d["quote"]
+    return d
+
+
+def _as_dict(record: Any) -> dict[str, Any]:
+    """The dict a compact record stands for (json's ``default``: called for what JSON lacks)."""
+    try:
+        as_dict = record.as_dict
+    except AttributeError:
+        raise TypeError(f"Object of type {type(record).__name__} is not JSON serializable") from None
+    return as_dict()
 
 
 def details_script(name: str, data: Any) -> str:
     """One details file: a script that hands its data to the page (script tags load under file://,
     where fetch() is refused, and need no server)."""
-    return f"window.__kgChunk({json.dumps(name)},{embed_json(data)});\n"
+    return "".join(_details_pieces(name, data))
+
+
+def _details_pieces(name: str, data: Any) -> tuple[str, str, str]:
+    """``details_script`` in pieces, written one after the other: the data's text is not copied."""
+    return f"window.__kgChunk({json.dumps(name)},", embed_json(data), ");\n"
 
 
 _DETAILS_NAME = re.compile(r"[a-z0-9][a-z0-9.]*\.js")
@@ -299,7 +369,7 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
 
 def embed_json(data: Any) -> str:
     """JSON safe inside <script type="application/json">: no tag, entity or line-separator chars."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_as_dict)
     for char, escaped in _JSON_ESCAPES.items():  # str.replace: a regex calls back per match
         if char in text:
             text = text.replace(char, escaped)
@@ -367,7 +437,8 @@ def _write(data: dict[str, Any], path: Path, title: str) -> Path:
         try:
             for name in sorted(details):
                 with atomic_open(tmp / f"{name}.js") as fh:
-                    fh.write(details_script(name, details[name]))
+                    for piece in _details_pieces(name, details.pop(name)):  # written: its room takes the next
+                        fh.write(piece)
             if folder.exists():
                 shutil.rmtree(folder)
             os.replace(tmp, folder)
@@ -397,12 +468,14 @@ def _page(data: dict[str, Any], title: str) -> str:
 
 def write_viewer(graph: rdflib.Graph | TripleIndex, path: str | Path, *, title: str = "edu-kg") -> Path:
     """Write the self-contained viewer to ``path`` atomically (temp file + os.replace)."""
-    return _write(viewer_data(graph, title=title), Path(path), title)
+    with gc_paused():
+        return _write(viewer_data(graph, title=title), Path(path), title)
 
 
 def write_network_viewer(G: nx.Graph, path: str | Path, *, title: str = "edu-kg") -> Path:
     """``write_viewer`` from a bureau network (``build_network``'s shape) instead of a graph."""
-    return _write(network_data(G, title=title), Path(path), title)
+    with gc_paused():
+        return _write(network_data(G, title=title), Path(path), title)
 
 
 def open_viewer(outdir: str | Path) -> Path:

@@ -158,7 +158,9 @@ def write_viewer(stage: Path, parts: FragmentSpool, shared: list[str], graph: Gr
         if graph is not None:
             viz.write_viewer(graph, stage / "viewer.html")
         else:
-            viz.write_network_viewer(network.network_from_parts(parts.ordered_bytes(), shared), stage / "viewer.html")
+            G = network.network_from_parts(parts.ordered_bytes(), shared)
+            viz.write_network_viewer(G, stage / "viewer.html")
+            G.clear()  # a networkx graph is a reference cycle: its records go now, not at a full collection
     finally:
         parts.close()
     return "viewer.html"
