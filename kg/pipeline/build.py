@@ -372,3 +372,4 @@ def warm_up() -> None:
     default_indicators()  # the graph pass describes each indicator a metric measures
     stages.shacl().prepare()  # parsed, not run: shacl-rust starts a thread pool, which a fork would not copy
     radicals()  # a part the sample never reaches but a real file may: a PDF's radicals
+    give_back()  # and libc's heap trimmer, which each graph batch calls
