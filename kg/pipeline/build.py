@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -74,8 +73,8 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
     """Build graph.ttl, facts.json, build-report.json and viewer.html from report files.
 
     Memory holds one sorted run, never the whole graph; each file's pickled records wait for the
-    graph pass in a spool file of the staging folder. An unchanged corpus (same input files, or same graph-pass keys; outputs as the
-    last build left them) only gets a new build-report.json."""
+    graph pass in a spool file of the staging folder. An unchanged corpus (same input files, or
+    same graph-pass keys; outputs as the last build left them) only gets a new build-report.json."""
     config = config or Config()
     out = Path(config.outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -110,7 +109,6 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
                 pending = assembly.start_merge(graphs.spool, ex, stage, merge_parts(ex, config))
             del jobs  # done with the records: free them before a repair loads the whole graph
             records.close()
-            gc.collect()
             give_back()  # what linking and the passes held, before the viewer is drawn here
             merged, viewer = _merge_and_check_shared(graphs, pending, config, ex, stage, timings)
             crash_point("merged")

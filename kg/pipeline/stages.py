@@ -137,9 +137,8 @@ def _file_result(path: str | Path, source: Source, facts: tuple[ReportFacts, ...
 @dataclass(frozen=True)
 class PackedFacts:
     """One file's ReportFacts, pickled. Pickled bytes stay the transport between the passes: the
-    main process holds every file's records until the graph pass (one bytes object each is a
-    fraction of the memory of the live records), and bytes cross to a worker without being
-    pickled again."""
+    build spools every file's records until the graph pass (:class:`SpooledFacts`), never the live
+    records, and bytes cross to a worker without being pickled again."""
 
     blob: bytes
 
