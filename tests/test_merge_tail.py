@@ -104,6 +104,23 @@ def test_one_merge_part_runs_in_a_worker_not_in_this_process():
     assert Executor().later(_pid, [None])() == [os.getpid()]
 
 
+@pytest.mark.slow
+def test_renewed_pool_runs_the_next_work_on_fresh_workers():
+    """After the per-file passes the pool's workers are replaced (forkserver: forked warm in
+    milliseconds), so the merge and the judging of shared nodes do not start with what the passes
+    left in them; spawned workers are kept (they would load everything again)."""
+    with ProcessPool(2, "forkserver") as ex:
+        before = set(ex.map(_pid, range(4)))
+        ex.renew()
+        after = set(ex.map(_pid, range(4)))
+        assert before and after and before.isdisjoint(after)
+    with ProcessPool(2, "spawn") as ex:
+        ex.map(_pid, range(4))
+        pool = ex._pool
+        ex.renew()
+        assert ex._pool is pool
+
+
 class _Threads(Executor):
     """A pool in threads of this process: ``later`` runs beside the caller, as a pool's workers do,
     and sees what a test patched."""

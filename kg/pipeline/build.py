@@ -106,6 +106,7 @@ def build(inputs: Iterable[str | Path], config: Config | None = None,
         if outputs is None:
             with _timer(timings, "graph"):
                 graphs = _graph_pass(jobs, keys, config, ex, cache, stage, timings)
+                ex.renew()  # the merge and the judging of shared nodes start on fresh workers
                 pending = assembly.start_merge(graphs.spool, ex, stage, merge_parts(ex, config))
             del jobs  # done with the records: free them before a repair loads the whole graph
             records.close()
@@ -259,7 +260,8 @@ def _merge_and_check_shared(graphs: GraphPass, pending: Callable[[], list[Part]]
     shared: ValidationReport | None = None
     judged = None
     if config.validate and ex.parts > 1 and graphs.viewer is not None:  # without a viewer, every worker merges
-        judged = ex.later(stages.judge_shared, [graphs.shared])
+        # only the lines a shape reads cross to the worker (a third of them are edu:implements links)
+        judged = ex.later(stages.judge_shared, [validate.judged_shared_lines(graphs.shared, stages.shacl())])
     elif config.validate:
         shared = validate.validate_shared_lines(graphs.shared, stages.shacl())
         timings["validate_shared"] = time.perf_counter() - t

@@ -39,6 +39,11 @@ class Executor:
     def close(self) -> None:
         """Release the workers (after a failure: drop the queued work, wait for the running)."""
 
+    def renew(self) -> None:
+        """Let the next work start on fresh workers: the per-file passes leave each worker holding
+        memory it freed but keeps, which the build's last stage, run beside the viewer, would add
+        to its peak. Nothing to do here."""
+
     def __enter__(self) -> Executor:
         return self
 
@@ -91,6 +96,13 @@ class ProcessPool(Executor):
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def renew(self) -> None:
+        """Forked from the warm server, new workers start in milliseconds with nothing to load;
+        spawned ones (not Linux) would load everything again, so they are kept."""
+        if self._pool is not None and self.method == "forkserver":
+            self._pool.shutdown(wait=True)
+            self._pool = None
 
 
 class Dask(Executor):

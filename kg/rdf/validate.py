@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -474,16 +474,21 @@ def validate_shared_lines(lines: list[str], shacl: Shacl | None = None) -> Valid
     (:func:`shared_lines`), once. Predicates no shape reads are left out: a bureau's many
     edu:implements links cost time and judge nothing."""
     shacl = shacl or Shacl()
-    paths = {nt_term(p) for p in shape_paths(shacl.shapes)}
-    keep = [ln for ln in lines if ln.split(" ", 2)[1] in paths]
-    if not keep:
+    text = "".join(judged_shared_lines(lines, shacl))
+    if not text:
         return _report([])
     import pyoxigraph as ox
 
     # each subject once before it becomes a URIRef: a node has a dozen lines (same order: by text)
-    focus = [URIRef(s) for s in sorted({t.subject.value
-                                        for t in ox.parse("".join(keep), format=ox.RdfFormat.N_TRIPLES)})]
-    return _report(shacl.run_nt("".join(keep), focus))
+    focus = [URIRef(s) for s in sorted({t.subject.value for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)})]
+    return _report(shacl.run_nt(text, focus))
+
+
+def judged_shared_lines(lines: Iterable[str], shacl: Shacl | None = None) -> list[str]:
+    """The shared nodes' lines a shape reads (:func:`validate_shared_lines` judges no other): a
+    build keeps only these for the end, not a bureau's many edu:implements links."""
+    paths = {nt_term(p) for p in shape_paths((shacl or Shacl()).shapes)}
+    return [ln for ln in lines if ln.split(" ", 2)[1] in paths]
 
 
 def merge_reports(violations: list[Violation], *reports: ValidationReport) -> ValidationReport:
