@@ -1189,6 +1189,9 @@ def test_a_figure_opening_its_own_shares_is_no_share_of_the_list_before(tmp_path
     ("全市纳入民生实事的教育项目15个，已按计划完成建设项目9个，动工项目6个已全部动工建设。",
      {"15个": "livelihood-projects", "9个": "projects-completed", "6个": "projects-started"}),
     ("推动城东初中等5个项目完成开工建设任务。", {"5个": "projects-started"}),
+    # small rural schools upgraded are schools built or renovated; a stock after the list is its own
+    ("①提质改造乡村小规模学校24所、乡镇寄宿制学校11所。全县现有乡村小规模学校56所。",
+     {"24所": "new-schools", "11所": "new-schools", "56所": "small-rural-schools"}),
     # media reports are counted in 次 too
     ("全年获得省级媒体报道12次。", {"12次": "publicity-reports"}),
     # 县级四班子 (the county's leading bodies) is no count of classes

@@ -954,8 +954,9 @@ class IndicatorMatcher:
         按照办学层次划分，幼儿园153所): then the item must name its kind of school alone, with no verb of
         its own (计划新建中小学6所 says itself what it counts)."""
         if (iid not in self._school_heads or prev.indicator_concept is None or prev.base_unit != metric.base_unit
-                or metric.span[0] < prev.span[0] or (not far and metric.span[0] - prev.span[1] > self._list_gap)):
-            return None
+                or metric.span[0] < prev.span[0] or (not far and metric.span[0] - prev.span[1] > self._list_gap)
+                or any(w in self._before_figure(metric) for w in self._rules.totals)):
+            return None  # 。全县现有…学校56所: a stock of its own, no item of the list before
         lead = next((b for b in self._breakdowns if prev.indicator_concept in b.leads), None)
         # an item opening a bracket (共152所(中小学83所) is read without the bracket's mark
         own = _item_words(metric)
