@@ -68,6 +68,9 @@ def test_section_kinds_and_years(lines, kinds, years):
         ("某县教育局2024年第三季度工作总结", [P1, "与2023年相比," + P2], (2024, None)),
         ("某县教育局工作总结", [P1 + "入园率比2022年提高五个百分点。", "较2020年增长一倍," + P2,
                          "同比2019年," + P3, "2023年," + P3], (2023, None)),
+        # ... nor a founding date
+        ("某县义务教育优质均衡发展自评报告", ["一、基本情况", "某县成立于1958年," + P1, P2], (None, None)),
+        ("某县教育局工作总结", ["某县第一中学始建于1956年," + P1, "2030年," + P2], (2030, None)),
         # an explicit year in the report's own title beats years met in passing in the body
         ("某县教育局2021年工作总结", [P1, "2019年秋季开工的校舍已全部交付使用。", P2], (2021, None)),
         # a redacted title year is never guessed from the plan's relative word

@@ -61,6 +61,7 @@ class SegmentRules:
     redacted: re.Pattern
     relative_re: re.Pattern
     comparison_before: re.Pattern
+    founded_before: re.Pattern  # before a year: a founding date (成立于1954年), not a year reported on
     comparison_after: re.Pattern
     agenda_plan: re.Pattern
     agenda_summary: re.Pattern
@@ -163,6 +164,7 @@ def parse_segment_rules(d: dict, fname: str) -> SegmentRules:
             redacted=_rx(fname, "years.redacted", years["redacted"]),
             relative_re=re.compile(alternation(relative)),
             comparison_before=_rx(fname, "years.comparison_before", years["comparison_before"]),
+            founded_before=_rx(fname, "years.founded_before", years["founded_before"]),
             comparison_after=_rx(fname, "years.comparison_after", years["comparison_after"]),
             agenda_plan=_rx(fname, "years.agenda_plan", years["agenda_plan"]),
             agenda_summary=_rx(fname, "years.agenda_summary", years["agenda_summary"]),

@@ -39,9 +39,11 @@ EXPLICIT_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*(?:学?年(?!代|级)|
 
 
 def compared(m: re.Match, rules: SegmentRules) -> bool:
-    """Whether a year match is a point of comparison (比2022年提高, 与2019年相比, 是2010年的2.5倍)."""
+    """Whether a year match is a point of comparison (比2022年提高, 与2019年相比, 是2010年的2.5倍) or a
+    founding date (成立于1954年): no year a report or a figure is about."""
     text = m.string
     return bool(rules.comparison_before.search(text, max(0, m.start() - 4), m.start())
+                or rules.founded_before.search(text, max(0, m.start() - 4), m.start())
                 or rules.comparison_after.match(text, m.end(), m.end() + 6))
 
 
