@@ -72,6 +72,10 @@ class _Record(Mapping):
     SHARED: tuple[str, ...] = ()  # the values most records repeat (units, statuses, years, offsets)
     _values: Callable[[Any], tuple[Any, ...]]  # attrgetter(*KEYS): the values, in KEYS' order
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._values = attrgetter(*cls.KEYS)  # one C call for all the values (pickling, as_dict)
+
     def __reduce__(self) -> tuple[Any, ...]:  # pickled as its values (a build worker's file_parts)
         return type(self), self._values(self)
 
@@ -110,7 +114,6 @@ class Evidence(_Record):
     __slots__ = KEYS = ("quote", "quoteOriginal", "alias", "year", "status", "file", "report", "start", "end")
     OPTIONAL = ("start", "end")  # the offsets into the source text, when recorded
     SHARED = ("alias", "year", "status", "start", "end")
-    _values = attrgetter(*KEYS)
 
     def __init__(self, quote: str, quoteOriginal: str, alias: str, year: int | None, status: str,  # noqa: N803
                  file: str, report: str, start: int | None = None, end: int | None = None) -> None:
@@ -130,7 +133,6 @@ class Metric(_Record):
                         "quoteOriginal", "file", "report", "start", "end", "change")
     OPTIONAL = ("start", "end", "change")  # change: against an earlier figure (edu:change), only on those
     SHARED = ("indicator", "value", "unit", "comparator", "year", "status", "start", "end", "change")
-    _values = attrgetter(*KEYS)
 
     def __init__(self, indicator: str, value: str, unit: str, comparator: str, year: int | None, status: str,
                  redacted: bool, quote: str, quoteOriginal: str, file: str, report: str,  # noqa: N803
@@ -166,7 +168,6 @@ class Outcome(_Record):
     __slots__ = KEYS = ("value", "unit", "year", "redacted", "file", "report", "change")
     OPTIONAL = ("change",)
     SHARED = ("value", "unit", "year", "change")
-    _values = attrgetter(*KEYS)
 
     def __init__(self, value: str, unit: str, year: int | None, redacted: bool, file: str, report: str,
                  change: str | None = None) -> None:
@@ -184,7 +185,6 @@ class Target(_Record):
                         "file", "report", "change")
     OPTIONAL = ("change",)
     SHARED = ("indicator", "year", "comparator", "value", "unit", "verdict", "change")
-    _values = attrgetter(*KEYS)
 
     def __init__(self, indicator: str, year: int | None, comparator: str, value: str, unit: str, redacted: bool,
                  verdict: str, outcome: Outcome | None, file: str, report: str, change: str | None = None) -> None:
